@@ -1,0 +1,135 @@
+# dpsim — single top-level Makefile.
+#
+#   make run     install missing Debian packages, build, run the default scenario
+#   make test    build and run every test suite (what .ci/run calls)
+#   make check   the tests again, built with AddressSanitizer and UBSan (build/asan)
+#   make bench   benchmarks: prints timings and peak memory
+#   make deps    install missing Debian packages only
+#
+# Sources are found by wildcard: a new model/src/*.c, model/cli/*.c or tests/unit/test_*.c is
+# picked up without editing this file.
+
+CC      ?= gcc
+ifeq ($(origin CC),default)
+CC      := gcc
+endif
+BUILD   ?= build
+PREFIX  ?= /usr/local
+PYTHON  ?= /usr/bin/python3
+
+DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev hdf5-tools libopenblas-dev \
+            libcmocka-dev libyaml-dev librandom123-dev nettle-dev python3-h5py python3-numpy
+
+CSTD  := -std=c11 -D_POSIX_C_SOURCE=200809L
+WARN  := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wconversion -Wno-sign-conversion \
+         -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition -Wwrite-strings \
+         -Wcast-qual -Wcast-align -Wpointer-arith -Wvla -Wformat=2 -Wundef -Wnull-dereference \
+         -Wdouble-promotion -Wduplicated-cond -Wduplicated-branches -Wlogical-op \
+         -Wjump-misses-init -fno-common
+OPT   ?= -O2 -g -DNDEBUG -DHAVE_INLINE -DGSL_RANGE_CHECK_OFF
+SAN   := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+PKG_CFLAGS = $(shell pkg-config --cflags hdf5 yaml-0.1 openblas nettle 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs hdf5 openblas yaml-0.1 nettle 2>/dev/null)
+
+CFLAGS  += $(CSTD) $(WARN) $(OPT) -ffp-contract=off -fopenmp -MMD -MP -Imodel/include $(PKG_CFLAGS)
+LDFLAGS += -fopenmp
+# GSL is linked against OpenBLAS's CBLAS (not libgslcblas).
+LDLIBS  += -lhdf5_hl $(PKG_LIBS) -lgsl -lm
+
+LIB_SRC  := $(wildcard model/src/*.c model/src/*/*.c)
+CLI_SRC  := $(wildcard model/cli/*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+HELP_SRC := $(wildcard tests/helpers/*.c)
+BENCH_SRC:= $(wildcard tests/bench/*.c)
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+HELP_OBJ := $(HELP_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+BENCH_BIN:= $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
+LIB      := $(BUILD)/lib/libdpsim.a
+BIN      := $(BUILD)/bin/dpsim
+
+.PHONY: all run test check bench deps clean install uninstall format format-check lint \
+        check-symbols plans
+.DEFAULT_GOAL := all
+
+all: $(BIN)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $(CLI_OBJ) $(LIB) $(LDLIBS) -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(HELP_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests/helpers $< $(HELP_OBJ) $(LIB) $(LDFLAGS) $(LDLIBS) -lcmocka -o $@
+
+$(BUILD)/bench/%: tests/bench/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
+
+# ---------------------------------------------------------------------------------------------
+# Set-up: install whatever Debian packages are missing (sudo only when not root).
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y $$missing; \
+	fi
+
+run: deps
+	$(MAKE) all
+	@mkdir -p results
+	$(BIN) run scenarios/daan-baseline.yaml -o results/daan-baseline.h5
+
+test: $(BIN) $(UNIT_BIN)
+	@BUILD=$(BUILD) PYTHON=$(PYTHON) sh tests/run.sh
+
+check:
+	$(MAKE) BUILD=build/asan OPT="$(SAN)" LDFLAGS="-fopenmp -fsanitize=address,undefined" test
+
+bench: $(BIN) $(BENCH_BIN)
+	@BUILD=$(BUILD) sh tests/bench/run.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/dpsim $(DESTDIR)$(PREFIX)/lib
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/dpsim
+	install -m 0644 model/include/dpsim/*.h $(DESTDIR)$(PREFIX)/include/dpsim/
+	install -m 0644 $(LIB) $(DESTDIR)$(PREFIX)/lib/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/dpsim $(DESTDIR)$(PREFIX)/lib/libdpsim.a
+	rm -rf $(DESTDIR)$(PREFIX)/include/dpsim
+
+format:
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC) $(HELP_SRC) $(BENCH_SRC) model/include/dpsim/*.h model/src/*.h
+
+format-check:
+	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) model/include/dpsim/*.h
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	  --suppress=missingIncludeSystem -Imodel/include $(LIB_SRC) $(CLI_SRC)
+
+# The library may export only dp_* names.
+check-symbols: $(LIB)
+	@bad=$$(nm -g --defined-only $(LIB) | awk 'NF==3 {print $$3}' | grep -v '^dp_' || true); \
+	if [ -n "$$bad" ]; then echo "non-dp_ exported symbols:"; echo "$$bad"; exit 1; fi; echo "symbols ok"
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HELP_OBJ:.o=.d)

@@ -1,0 +1,50 @@
+/* model/include/dpsim/output.h
+ *
+ * The HDF5 writer and reader (schema v1, docs/output-schema.md). One file per run of the
+ * command; one group per scenario. The file is written under a temporary name in the same
+ * folder and renamed over the requested name only by dp_output_close, so an interrupted or
+ * failed run never leaves a half-written file and never damages an existing one.
+ * Call HDF5 from one thread only.
+ */
+#ifndef DPSIM_OUTPUT_H
+#define DPSIM_OUTPUT_H
+
+#include <stddef.h>
+
+#include "dpsim/ctx.h"
+#include "dpsim/results.h"
+#include "dpsim/scenario.h"
+
+#define DP_SCHEMA_VERSION "1"
+#define DP_VERSION "0.1.0"
+
+typedef struct dp_output dp_output;
+
+/* Run metadata written with each scenario group. */
+typedef struct {
+    const char *engine;     /**< "cohort" or "micro" */
+    size_t runs;            /**< replicates */
+    unsigned long seed;     /**< random seed (0 for the cohort engine without draws) */
+    const char *rng;        /**< generator name, e.g. "philox4x32-10" or "none" */
+} dp_run_info;
+
+/* Creates the temporary file next to path. command_line is stored as a root attribute. */
+dp_status dp_output_open(dp_ctx *ctx, const char *path, const char *command_line, dp_output **out);
+/* Writes group /<scenario name>/ with scenario text, input digests, run info, axes (dimension
+ * scales with label_zh), runs/ (per-run tables), summary/ (mean, sd, p05..p95 over runs) and
+ * base/ (base tables). Extra provenance files (reference data) are listed by path and digest. */
+dp_status dp_output_write(dp_ctx *ctx, dp_output *o, const dp_scenario *s, const dp_results *res,
+                          const dp_run_info *info, size_t n_extra, const char (*extra_path)[256],
+                          const char (*extra_sha256)[65]);
+/* Finishes the file and renames it over path. Frees o whatever happens. */
+dp_status dp_output_close(dp_ctx *ctx, dp_output *o);
+/* Discards the temporary file; an existing file at path is untouched. NULL is a no-op. */
+void dp_output_abort(dp_output *o);
+
+/* Reader: the scenario group names in a results file (caller frees with dp_output_names_free). */
+dp_status dp_output_scenarios(dp_ctx *ctx, const char *path, char ***names, size_t *n);
+void dp_output_names_free(char **names, size_t n);
+/* Reads the runs/ and base/ tables and axes of one scenario group back into *out. */
+dp_status dp_output_read(dp_ctx *ctx, const char *path, const char *scenario, dp_results **out);
+
+#endif

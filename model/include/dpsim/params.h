@@ -1,0 +1,77 @@
+/* model/include/dpsim/params.h
+ *
+ * dp_params: every number of a resolved scenario that the model reads, as plain data (no
+ * pointers), so that a replicate can copy it and overwrite drawn values. Filled by
+ * dp_scenario_load from the YAML keys documented in docs/scenarios.md; dp_params_default gives
+ * the documented defaults. A value of NAN means "take it from the region file" or "calibrate"
+ * where the member's comment says so.
+ *
+ * dp_sched is a date-ranged value: {2021: 1200, 2023: 1800} means 1200 from 2021 and 1800 from
+ * 2023 on; before the first key the first value applies.
+ */
+#ifndef DPSIM_PARAMS_H
+#define DPSIM_PARAMS_H
+
+#include <stddef.h>
+
+#include "dpsim/dims.h"
+
+enum { DP_SCHED_MAX = 24 };
+
+typedef struct {
+    size_t n;                   /**< number of (year, value) pairs, 0 = unset */
+    int year[DP_SCHED_MAX];     /**< first year each value applies, strictly increasing */
+    double value[DP_SCHED_MAX]; /**< the value from that year on */
+} dp_sched;
+
+/* Value in force in year (step function). Before the first key, the first value; NAN if unset. */
+double dp_sched_at(const dp_sched *s, int year);
+/* The key year whose value is in force in year (the first key if year is earlier); 0 if unset. */
+int dp_sched_key(const dp_sched *s, int year);
+/* Sets s to the constant v (one pair, keyed at year 0). */
+void dp_sched_const(dp_sched *s, double v);
+
+/* Programmes of this slice; later issues extend the list. */
+enum { DP_PROG_LIVING = 0, DP_PROG_CARE = 1, DP_N_PROG = 2 };
+extern const char *const dp_prog_key[DP_N_PROG];      /* "living_subsidy", "care_subsidy" */
+extern const char *const dp_prog_label_zh[DP_N_PROG]; /* 困难残疾人生活补贴, 重度残疾人护理补贴 */
+
+typedef struct {
+    int enabled;                  /**< 1 = programme runs (default 1) */
+    dp_sched monthly[DP_N_GRADE]; /**< amount by grade [yuan/person/month] */
+    double index_rate;            /**< yearly indexation after the dated value in force [1/yr] */
+    double take_up;               /**< share of eligible persons paid [0,1]; NAN = calibrate to
+                                       the region's base-year recipients */
+    int marginal_from;            /**< living subsidy: first year marginal (低保边缘) households
+                                       are eligible; 0 = never */
+} dp_prog_params;
+
+typedef struct {
+    int year_start;                  /**< first projected year (base year = year_start - 1) */
+    int year_end;                    /**< last projected year, <= 2100 */
+    /* General population. */
+    double birth_rate;               /**< births per resident per year; NAN = region file */
+    double sex_ratio_birth;          /**< male births per 100 female births */
+    double migration_rate;           /**< net migration per resident per year; NAN = region */
+    double disabled_migration_factor;/**< disabled persons' migration relative to others */
+    double mortality_improvement;    /**< extra yearly decline of q beyond WPP [1/yr] */
+    /* Disability transitions. */
+    double mort_rr_grade[DP_N_GRADE];/**< death-probability multiplier by grade */
+    double mort_rr_type[DP_N_TYPE];  /**< further multiplier by type */
+    double onset_multiplier;         /**< scales the derived onset rates */
+    double worsen_rate[2];           /**< yearly prob. of one grade more severe: age <60, 60+ */
+    double improve_rate;             /**< yearly prob. of one grade less severe */
+    double certify_rate[2];          /**< yearly prob. an uncertified person is certified:
+                                          severe (grades 1-2), other */
+    double dibao_exit;               /**< yearly prob. a dibao household leaves dibao */
+    double marginal_exit;            /**< yearly prob. a marginal household leaves that status */
+    double dibao_entry;              /**< yearly prob. other -> dibao; NAN = balanced (keeps the
+                                          base-year shares stationary) */
+    double marginal_entry;           /**< yearly prob. other -> marginal; NAN = balanced */
+    dp_prog_params prog[DP_N_PROG];  /**< programmes */
+} dp_params;
+
+/* Fills p with the documented defaults (docs/scenarios.md) for years 2021-2035. */
+void dp_params_default(dp_params *p);
+
+#endif
