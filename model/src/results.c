@@ -3,6 +3,7 @@
  * The engine-independent result container: axes with English and Chinese labels, and tables of
  * doubles over those axes. Construction only; no model logic. Tables are zero-initialised.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,7 +164,7 @@ dp_results_find(const dp_results *res, const char *name)
 {
     for (size_t i = 0; i < res->n_table; i++) {
         if (strcmp(res->table[i].name, name) == 0) {
-            return (dp_table *)&res->table[i];
+            return &((dp_results *)(uintptr_t)res)->table[i];
         }
     }
     return NULL;
