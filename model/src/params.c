@@ -51,9 +51,7 @@ dp_params_default(dp_params *p)
     *p = (dp_params){0};
     p->year_start = 2021;
     p->year_end = 2035;
-    p->birth_rate = NAN;
     p->sex_ratio_birth = 111.3; /* assumption: China's sex ratio at birth, 2020 census level */
-    p->migration_rate = NAN;
     p->disabled_migration_factor = 0.0;
     p->mortality_improvement = 0.0;
     /* Assumptions within the CLHLS hazard ratios 1.44-4.45 by disability level. */

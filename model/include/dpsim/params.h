@@ -50,9 +50,9 @@ typedef struct {
     int year_start;                  /**< first projected year (base year = year_start - 1) */
     int year_end;                    /**< last projected year, <= 2100 */
     /* General population. */
-    double birth_rate;               /**< births per resident per year; NAN = region file */
+    dp_sched birth_rate;             /**< births per resident per year; unset = region file */
     double sex_ratio_birth;          /**< male births per 100 female births */
-    double migration_rate;           /**< net migration per resident per year; NAN = region */
+    dp_sched migration_rate;         /**< net migration per resident per year; unset = region */
     double disabled_migration_factor;/**< disabled persons' migration relative to others */
     double mortality_improvement;    /**< extra yearly decline of q beyond WPP [1/yr] */
     /* Disability transitions. */
