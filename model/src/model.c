@@ -1,0 +1,158 @@
+/* model/src/model.c
+ *
+ * dp_model construction: copies the parameters and region inputs, builds the cell-membership
+ * tables used by the fit, the national prevalence profile and onset rates, then each region's
+ * base year (in parallel over regions: the regions are independent). Immutable afterwards.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <omp.h>
+
+#include "model_impl.h"
+
+void
+dp_set_threads(int n)
+{
+    if (n > 0) {
+        omp_set_num_threads(n);
+    }
+}
+
+void
+dp_model_free(dp_model *m)
+{
+    if (!m) {
+        return;
+    }
+    free(m->in);
+    free(m->base);
+    free(m->marg_cat);
+    free(m->sexage_cat);
+    free(m);
+}
+
+dp_status
+dp_model_alloc(dp_ctx *ctx, const dp_params *p, const dp_reference *ref,
+               const dp_region_input *regions, size_t n_region, dp_model **out)
+{
+    dp_status rc = DP_OK;
+    int oom = 0;
+    dp_ctx **wctx = NULL;
+    dp_model *m = calloc(1, sizeof *m);
+    *out = NULL;
+    if (!m) {
+        return dp_error(ctx, DP_ENOMEM, "out of memory for the model");
+    }
+    m->p = *p;
+    m->ref = ref;
+    m->n_region = n_region;
+    m->in = malloc((n_region ? n_region : 1) * sizeof *m->in);
+    m->base = calloc(n_region ? n_region : 1, sizeof *m->base);
+    m->marg_cat = malloc((size_t)DP_N_MARG * DP_N_CELL * sizeof *m->marg_cat);
+    m->sexage_cat = malloc((size_t)DP_N_CELL * sizeof *m->sexage_cat);
+    if (!m->in || !m->base || !m->marg_cat || !m->sexage_cat) {
+        rc = dp_error(ctx, DP_ENOMEM, "out of memory for %zu regions", n_region);
+        goto out;
+    }
+    memcpy(m->in, regions, n_region * sizeof *m->in);
+    for (size_t sex = 0; sex < DP_N_SEX; sex++) {
+        for (size_t age = 0; age < DP_N_AGE; age++) {
+            for (size_t t = 0; t < DP_N_TYPE; t++) {
+                for (size_t g = 0; g < DP_N_GRADE; g++) {
+                    for (size_t c = 0; c < DP_N_CERT; c++) {
+                        for (size_t h = 0; h < DP_N_HH; h++) {
+                            size_t i = dp_cell_index(sex, age, t, g, c, h);
+                            m->sexage_cat[i] = (unsigned short)(sex * DP_N_AGE + age);
+                            for (size_t k = 0; k < DP_N_MARG; k++) {
+                                m->marg_cat[k * DP_N_CELL + i] = (unsigned short)dp_marg_member(
+                                    (dp_marg_kind)k, sex, age, t, g, c, h);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    rc = dp_base_profiles(ctx, m);
+    if (rc != DP_OK) {
+        goto out;
+    }
+    /* Regions are independent: fit them in parallel; the first failing region (in region
+     * order) reports its error through ctx afterwards. */
+    wctx = calloc(n_region ? n_region : 1, sizeof *wctx);
+    if (!wctx) {
+        rc = dp_error(ctx, DP_ENOMEM, "out of memory");
+        goto out;
+    }
+#pragma omp parallel for schedule(dynamic)
+    for (size_t r = 0; r < n_region; r++) {
+        dp_ctx *c = dp_ctx_alloc();
+        if (!c) {
+#pragma omp atomic write
+            oom = 1;
+            continue;
+        }
+        if (dp_base_build(c, m, &m->in[r], &m->base[r]) != DP_OK) {
+            wctx[r] = c;
+        } else {
+            dp_ctx_free(c);
+        }
+    }
+    for (size_t r = 0; r < n_region && rc == DP_OK; r++) {
+        if (wctx[r]) {
+            rc = dp_error(ctx, dp_ctx_status(wctx[r]), "%s", dp_ctx_errmsg(wctx[r]));
+        }
+    }
+    if (rc == DP_OK && oom) {
+        rc = dp_error(ctx, DP_ENOMEM, "out of memory fitting the regions");
+    }
+out:
+    for (size_t r = 0; wctx && r < n_region; r++) {
+        dp_ctx_free(wctx[r]);
+    }
+    free(wctx);
+    if (rc != DP_OK) {
+        dp_model_free(m);
+        return rc;
+    }
+    *out = m;
+    return DP_OK;
+}
+
+size_t
+dp_model_n_region(const dp_model *m)
+{
+    return m->n_region;
+}
+
+const dp_params *
+dp_model_params(const dp_model *m)
+{
+    return &m->p;
+}
+
+double
+dp_model_take_up(const dp_model *m, size_t r, size_t prog)
+{
+    return m->base[r].take_up[prog];
+}
+
+const double *
+dp_model_base_cells(const dp_model *m, size_t r)
+{
+    return m->base[r].cells;
+}
+
+const double *
+dp_model_base_population(const dp_model *m, size_t r)
+{
+    return m->base[r].pop;
+}
+
+double
+dp_model_marginal(const dp_model *m, size_t r, dp_marg_kind k)
+{
+    return m->base[r].marginal[k];
+}

@@ -1,0 +1,129 @@
+/* model/src/rates.c
+ *
+ * The model's rate functions: for one region and year, every transition probability of the
+ * year's steps (DESIGN §1) — deaths, onset, grade change, certification, household status,
+ * births, migration — and the programme rules (eligibility, amounts). Both engines read these
+ * and nothing else, so the equations in docs/model.md are stated here once.
+ */
+#include <math.h>
+
+#include "model_impl.h"
+
+static double
+clamp01(double x)
+{
+    return x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x);
+}
+
+double
+dp_rates_amount(const dp_params *p, size_t prog, size_t g, int year)
+{
+    const dp_prog_params *pp = &p->prog[prog];
+    const dp_sched *s = &pp->monthly[g];
+    double v = dp_sched_at(s, year);
+    if (!isfinite(v)) {
+        return 0.0;
+    }
+    int key = dp_sched_key(s, year);
+    /* Indexation runs from the year after the dated value took effect; a constant (key 0)
+     * is indexed from the first projected year. */
+    int from = key > 0 ? key : p->year_start;
+    int k = year - from;
+    return k > 0 ? v * pow(1.0 + pp->index_rate, (double)k) : v;
+}
+
+int
+dp_rates_eligible(size_t prog, size_t sex, size_t age, size_t type, size_t grade, size_t cert,
+                  size_t hh, int marginal_eligible)
+{
+    (void)sex;
+    (void)age;
+    (void)type;
+    if (cert != DP_CERT) {
+        return 0;
+    }
+    switch (prog) {
+    case DP_PROG_LIVING:
+        return hh == DP_DIBAO || (marginal_eligible && hh == DP_MARGINAL);
+    case DP_PROG_CARE:
+        return grade <= 1; /* grades 1-2 */
+    default:
+        return 0;
+    }
+}
+
+void
+dp_rates_year(const dp_model *m, size_t reg, int year, dp_year_rates *r)
+{
+    const dp_params *p = &m->p;
+    const dp_region_base *b = &m->base[reg];
+    int base_year = p->year_start - 1;
+    r->year = year;
+
+    /* Deaths: WPP single-year q, times an optional extra improvement, times the relative risk
+     * of the grade and type for disabled persons, capped at 1. */
+    double impr = pow(1.0 - p->mortality_improvement, (double)(year - base_year));
+    for (size_t sex = 0; sex < DP_N_SEX; sex++) {
+        for (size_t age = 0; age < DP_N_AGE; age++) {
+            double q = clamp01(dp_reference_q(m->ref, year, sex, age) * impr);
+            size_t sa = sex * DP_N_AGE + age;
+            r->q_nd[sa] = q;
+            for (size_t type = 0; type < DP_N_TYPE; type++) {
+                for (size_t g = 0; g < DP_N_GRADE; g++) {
+                    r->q_d[(sa * DP_N_TYPE + type) * DP_N_GRADE + g] =
+                        clamp01(q * p->mort_rr_grade[g] * p->mort_rr_type[type]);
+                }
+            }
+            r->onset[sa] = clamp01(m->onset[sa] * b->onset_scale * p->onset_multiplier);
+        }
+    }
+    for (size_t age = 0; age < DP_N_AGE; age++) {
+        r->worsen[age] = age < 60 ? p->worsen_rate[0] : p->worsen_rate[1];
+    }
+    r->improve = p->improve_rate;
+    for (size_t g = 0; g < DP_N_GRADE; g++) {
+        r->certify[g] = g <= 1 ? p->certify_rate[0] : p->certify_rate[1];
+    }
+
+    /* Household status: exits to "other"; entries from "other", balanced by default so that
+     * the base-year shares are stationary: entry = exit * share(status) / share(other). */
+    const double *sh = b->hh_share;
+    double other = sh[DP_OTHER] > 0.0 ? sh[DP_OTHER] : 1.0;
+    double d_in = isnan(p->dibao_entry) ? p->dibao_exit * sh[DP_DIBAO] / other : p->dibao_entry;
+    double m_in = isnan(p->marginal_entry) ? p->marginal_exit * sh[DP_MARGINAL] / other
+                                           : p->marginal_entry;
+    d_in = clamp01(d_in);
+    m_in = clamp01(m_in);
+    if (d_in + m_in > 1.0) {
+        double s = d_in + m_in;
+        d_in /= s;
+        m_in /= s;
+    }
+    for (size_t i = 0; i < DP_N_HH * DP_N_HH; i++) {
+        r->hh[i] = 0.0;
+    }
+    r->hh[DP_DIBAO * DP_N_HH + DP_OTHER] = p->dibao_exit;
+    r->hh[DP_DIBAO * DP_N_HH + DP_DIBAO] = 1.0 - p->dibao_exit;
+    r->hh[DP_MARGINAL * DP_N_HH + DP_OTHER] = p->marginal_exit;
+    r->hh[DP_MARGINAL * DP_N_HH + DP_MARGINAL] = 1.0 - p->marginal_exit;
+    r->hh[DP_OTHER * DP_N_HH + DP_DIBAO] = d_in;
+    r->hh[DP_OTHER * DP_N_HH + DP_MARGINAL] = m_in;
+    r->hh[DP_OTHER * DP_N_HH + DP_OTHER] = 1.0 - d_in - m_in;
+
+    /* Births and migration: the scenario's value if set, else the region file's. */
+    double br = dp_sched_at(&p->birth_rate, year);
+    r->birth_rate = isfinite(br) ? br : b->birth_rate;
+    double mr = dp_sched_at(&p->migration_rate, year);
+    r->migration_nd = isfinite(mr) ? mr : b->migration_rate;
+    r->migration_d = r->migration_nd * p->disabled_migration_factor;
+    r->sex_male_birth = p->sex_ratio_birth / (100.0 + p->sex_ratio_birth);
+
+    for (size_t prog = 0; prog < DP_N_PROG; prog++) {
+        for (size_t g = 0; g < DP_N_GRADE; g++) {
+            r->amount[prog * DP_N_GRADE + g] =
+                p->prog[prog].enabled ? dp_rates_amount(p, prog, g, year) : 0.0;
+        }
+    }
+    int mf = p->prog[DP_PROG_LIVING].marginal_from;
+    r->marginal_eligible = mf > 0 && year >= mf;
+}
