@@ -1,0 +1,38 @@
+/* model/cli/cli.h
+ *
+ * Shared pieces of the dpsim command: the subcommand signature, exit codes, the data-folder
+ * lookup and the headline table printer. The CLI uses only the public <dpsim/...> headers.
+ */
+#ifndef DPSIM_CLI_H
+#define DPSIM_CLI_H
+
+#include <stdio.h>
+
+#include "dpsim/ctx.h"
+#include "dpsim/results.h"
+
+enum { EXIT_OK = 0, EXIT_INTERNAL = 1, EXIT_INPUT = 2 };
+
+/* Exit status for a library status: 2 for bad input, 1 otherwise (0 for DP_OK). */
+int cli_exit_code(dp_status rc);
+/* Prints "dpsim: MESSAGE" for the context's last error and returns the exit status. */
+int cli_fail(const dp_ctx *ctx, dp_status rc);
+/* Prints "dpsim: CMD: MESSAGE" for a usage error and returns 2. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The data folder: --data DIR if given, else $DPSIM_DATA, else <scenario folder>/../data when
+ * it has regions/, else "data". Returns a pointer to a static buffer or to opt. */
+const char *cli_data_dir(const char *opt, const char *scenario_path);
+
+/* Prints the headline table of one scenario's results (sum over regions; mean over runs and,
+ * with several runs, the 90% interval). */
+void cli_print_headline(FILE *f, const char *scenario, const dp_results *res);
+
+/* Prints one table by year against its last axis, summed over the other axes (mean over runs). */
+int cli_print_table(FILE *f, const dp_results *res, const char *table);
+
+int cmd_run(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_summary(int argc, char **argv);
+
+#endif

@@ -1,0 +1,230 @@
+/* model/cli/cmd_run.c
+ *
+ * dpsim run: load and validate every scenario first (nothing is written if any is bad), then
+ * build each model, project it, write all scenarios into one HDF5 file under a temporary name,
+ * rename it into place, and print each scenario's headline table read back from the file.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "dpsim/model.h"
+#include "dpsim/output.h"
+#include "dpsim/reference.h"
+#include "dpsim/scenario.h"
+
+static void
+help(void)
+{
+    printf("usage: dpsim run SCENARIO.yaml... [-o FILE] [--engine cohort] [--runs N] [--seed S]\n"
+           "                 [--threads N] [--data DIR] [--quiet]\n\n"
+           "Projects each scenario from its base year to its end year and writes every result\n"
+           "to one HDF5 file (one group per scenario; docs/output-schema.md). All scenarios\n"
+           "are validated before the output file is touched; the file is written under a\n"
+           "temporary name and renamed when complete, so a failed run never damages an\n"
+           "existing file.\n\n"
+           "options:\n"
+           "  -o, --output FILE   results file (default results/<first scenario name>.h5)\n"
+           "  --engine E          cohort (deterministic expected values; the default). The\n"
+           "                      micro engine (Monte Carlo) is not available in this version.\n"
+           "  --runs N            replicates (1 for the cohort engine without parameter\n"
+           "                      distributions; default 1)\n"
+           "  --seed S            random seed, stored in the output (default 1)\n"
+           "  --threads N         worker threads (default: all cores); results do not depend\n"
+           "                      on it\n"
+           "  --data DIR          data folder with regions/ and reference/ (default: $DPSIM_DATA,\n"
+           "                      else ../data next to the scenario, else ./data)\n"
+           "  --quiet             print nothing but errors\n"
+           "  -h, --help          this text\n");
+}
+
+static int
+parse_size(const char *cmd, const char *opt, const char *arg, unsigned long max, unsigned long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long v = strtoul(arg, &end, 10);
+    if (errno || !end || *end || end == arg || arg[0] == '-' || v > max) {
+        return cli_usage_error(cmd, "%s expects a whole number from 0 to %lu, got '%s'", opt, max,
+                               arg);
+    }
+    *out = v;
+    return 0;
+}
+
+static char *
+join_argv(int argc, char **argv)
+{
+    size_t n = 1;
+    for (int i = 0; i < argc; i++) {
+        n += strlen(argv[i]) + 1;
+    }
+    char *s = malloc(n + 6);
+    if (!s) {
+        return NULL;
+    }
+    strcpy(s, "dpsim");
+    for (int i = 0; i < argc; i++) {
+        strcat(s, " ");
+        strcat(s, argv[i]);
+    }
+    return s;
+}
+
+int
+cmd_run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"output", required_argument, NULL, 'o'}, {"engine", required_argument, NULL, 'e'},
+        {"runs", required_argument, NULL, 'r'},   {"seed", required_argument, NULL, 's'},
+        {"threads", required_argument, NULL, 't'}, {"data", required_argument, NULL, 'd'},
+        {"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *output = NULL, *engine = "cohort", *data_opt = NULL;
+    unsigned long runs = 1, seed = 1, threads = 0;
+    int quiet = 0, c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+o:h", opts, NULL)) != -1) {
+        int bad = 0;
+        switch (c) {
+        case 'o': output = optarg; break;
+        case 'e': engine = optarg; break;
+        case 'r': bad = parse_size("run", "--runs", optarg, 1000000, &runs); break;
+        case 's': bad = parse_size("run", "--seed", optarg, 0xffffffffUL, &seed); break;
+        case 't': bad = parse_size("run", "--threads", optarg, 1024, &threads); break;
+        case 'd': data_opt = optarg; break;
+        case 'q': quiet = 1; break;
+        case 'h': help(); return EXIT_OK;
+        default:
+            return cli_usage_error("run", "unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+        if (bad) {
+            return bad;
+        }
+    }
+    if (optind >= argc) {
+        return cli_usage_error("run", "no scenario file given");
+    }
+    if (strcmp(engine, "cohort") != 0) {
+        if (strcmp(engine, "micro") == 0) {
+            return cli_usage_error("run", "the micro engine is not available in this version; "
+                                          "use --engine cohort");
+        }
+        return cli_usage_error("run", "--engine expects cohort or micro, got '%s'", engine);
+    }
+    if (runs != 1) {
+        return cli_usage_error("run", "the cohort engine without parameter distributions makes "
+                                      "exactly one run; --runs must be 1");
+    }
+    dp_set_threads((int)threads);
+
+    int n_scen = argc - optind, rc_exit = EXIT_OK;
+    dp_status rc = DP_OK;
+    dp_ctx *ctx = dp_ctx_alloc();
+    dp_scenario **scen = calloc((size_t)n_scen, sizeof *scen);
+    dp_results **res = calloc((size_t)n_scen, sizeof *res);
+    dp_region_input *regions = NULL;
+    dp_reference *ref = NULL;
+    dp_model *model = NULL;
+    dp_output *out = NULL;
+    char *cmdline = join_argv(argc, argv);
+    char default_out[512];
+    const char *data_dir = cli_data_dir(data_opt, argv[optind]);
+    if (!ctx || !scen || !res || !cmdline) {
+        fprintf(stderr, "dpsim: out of memory\n");
+        rc_exit = EXIT_INTERNAL;
+        goto done;
+    }
+    /* 1. Every scenario is loaded and validated before anything is written. */
+    for (int i = 0; i < n_scen; i++) {
+        if ((rc = dp_scenario_load(ctx, argv[optind + i], data_dir, &scen[i])) != DP_OK) {
+            goto fail;
+        }
+        for (int j = 0; j < i; j++) {
+            if (strcmp(dp_scenario_name(scen[i]), dp_scenario_name(scen[j])) == 0) {
+                rc = dp_error(ctx, DP_EINPUT, "%s: scenario name '%s' is also the name of %s",
+                              argv[optind + i], dp_scenario_name(scen[i]), argv[optind + j]);
+                goto fail;
+            }
+        }
+    }
+    if ((rc = dp_reference_load(ctx, data_dir, &ref)) != DP_OK) {
+        goto fail;
+    }
+    /* 2. Project each scenario. */
+    for (int i = 0; i < n_scen; i++) {
+        size_t n_reg = dp_scenario_n_region(scen[i]);
+        free(regions);
+        regions = malloc(n_reg * sizeof *regions);
+        if (!regions) {
+            rc = dp_error(ctx, DP_ENOMEM, "out of memory");
+            goto fail;
+        }
+        for (size_t r = 0; r < n_reg; r++) {
+            regions[r] = *dp_scenario_region(scen[i], r);
+        }
+        if ((rc = dp_model_alloc(ctx, dp_scenario_params(scen[i]), ref, regions, n_reg,
+                                 &model)) != DP_OK ||
+            (rc = dp_cohort_run(ctx, model, &res[i])) != DP_OK) {
+            goto fail;
+        }
+        dp_model_free(model);
+        model = NULL;
+    }
+    /* 3. Write everything, then rename into place. */
+    if (!output) {
+        snprintf(default_out, sizeof default_out, "results/%s.h5", dp_scenario_name(scen[0]));
+        output = default_out;
+    }
+    if ((rc = dp_output_open(ctx, output, cmdline, &out)) != DP_OK) {
+        goto fail;
+    }
+    for (int i = 0; i < n_scen; i++) {
+        dp_run_info info = {engine, runs, seed, "none"};
+        if ((rc = dp_output_write(ctx, out, scen[i], res[i], &info, ref->n_input,
+                                  (const char(*)[256])ref->input_path,
+                                  (const char(*)[65])ref->input_sha256)) != DP_OK) {
+            goto fail;
+        }
+    }
+    rc = dp_output_close(ctx, out);
+    out = NULL;
+    if (rc != DP_OK) {
+        goto fail;
+    }
+    /* 4. Headline tables, read back from the file just written. */
+    for (int i = 0; i < n_scen && !quiet; i++) {
+        dp_results *back = NULL;
+        if ((rc = dp_output_read(ctx, output, dp_scenario_name(scen[i]), &back)) != DP_OK) {
+            goto fail;
+        }
+        cli_print_headline(stdout, dp_scenario_name(scen[i]), back);
+        dp_results_free(back);
+    }
+    if (!quiet) {
+        printf("results written to %s\n", output);
+    }
+    goto done;
+fail:
+    rc_exit = cli_fail(ctx, rc);
+done:
+    dp_output_abort(out);
+    dp_model_free(model);
+    free(regions);
+    for (int i = 0; scen && i < n_scen; i++) {
+        dp_scenario_free(scen[i]);
+    }
+    for (int i = 0; res && i < n_scen; i++) {
+        dp_results_free(res[i]);
+    }
+    free(scen);
+    free(res);
+    dp_reference_free(ref);
+    free(cmdline);
+    dp_ctx_free(ctx);
+    return rc_exit;
+}

@@ -1,0 +1,117 @@
+/* model/cli/main.c
+ *
+ * The dpsim command: a table of subcommands, each in its own cmd_*.c file. Sets the process-wide
+ * switches only the program may set (GSL error handler off, HDF5 error printing off) and maps
+ * library status codes to exit codes: 0 success, 2 bad input, 1 internal failure.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <gsl/gsl_errno.h>
+#include <hdf5.h>
+
+#include "cli.h"
+#include "dpsim/output.h"
+
+typedef struct {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"run", cmd_run, "project one or more scenarios and write the results to HDF5"},
+    {"check", cmd_check, "validate a scenario; print it resolved, its inputs and the base-year fit"},
+    {"summary", cmd_summary, "print the headline table (or one table) of a results file"},
+};
+
+static void
+usage(FILE *f)
+{
+    fprintf(f, "usage: dpsim COMMAND [options]\n\n"
+               "dpsim projects a region's disabled population and the budgets of the programmes\n"
+               "that serve it, year by year, under policy scenarios written as YAML files.\n\n"
+               "commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    }
+    fprintf(f, "\n'dpsim COMMAND --help' explains a command's options.\n"
+               "Exit status: 0 success, 2 bad input, 1 internal failure.\n");
+}
+
+int
+cli_exit_code(dp_status rc)
+{
+    return rc == DP_OK ? EXIT_OK : (rc == DP_EINPUT ? EXIT_INPUT : EXIT_INTERNAL);
+}
+
+int
+cli_fail(const dp_ctx *ctx, dp_status rc)
+{
+    const char *msg = dp_ctx_errmsg(ctx);
+    fprintf(stderr, "dpsim: %s\n", msg && *msg ? msg : dp_strerror(rc));
+    return cli_exit_code(rc);
+}
+
+int
+cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "dpsim: %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see 'dpsim %s --help')\n", cmd);
+    return EXIT_INPUT;
+}
+
+const char *
+cli_data_dir(const char *opt, const char *scenario_path)
+{
+    static char buf[4096];
+    struct stat st;
+    if (opt && *opt) {
+        return opt;
+    }
+    const char *env = getenv("DPSIM_DATA");
+    if (env && *env) {
+        return env;
+    }
+    if (scenario_path) {
+        const char *slash = strrchr(scenario_path, '/');
+        int n = slash ? (int)(slash - scenario_path) : 1;
+        const char *dir = slash ? scenario_path : ".";
+        snprintf(buf, sizeof buf, "%.*s/../data/regions", n, dir);
+        if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode)) {
+            buf[strlen(buf) - strlen("/regions")] = '\0';
+            return buf;
+        }
+    }
+    return "data";
+}
+
+int
+main(int argc, char **argv)
+{
+    gsl_set_error_handler_off();
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_INPUT : EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("dpsim %s (output schema %s)\n", DP_VERSION, DP_SCHEMA_VERSION);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            return commands[i].fn(argc - 1, argv + 1);
+        }
+    }
+    fprintf(stderr, "dpsim: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return EXIT_INPUT;
+}

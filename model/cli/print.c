@@ -1,0 +1,165 @@
+/* model/cli/print.c
+ *
+ * Text tables for the terminal: the headline table of a scenario (summed over regions, mean
+ * over runs) and a generic table printer. Spending is shown in 10,000 yuan (万元), the unit of
+ * Chinese budget documents.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Formats v rounded to an integer with thousands separators into buf. */
+static const char *
+fmt_int(double v, char *buf, size_t n)
+{
+    if (!isfinite(v)) {
+        snprintf(buf, n, "-");
+        return buf;
+    }
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%.0f", fabs(v) < 0.5 ? 0.0 : v);
+    size_t len = strlen(tmp), start = tmp[0] == '-', o = 0;
+    for (size_t i = 0; i < len && o + 2 < n; i++) {
+        buf[o++] = tmp[i];
+        size_t left = len - i - 1;
+        if (i >= start && left > 0 && left % 3 == 0) {
+            buf[o++] = ',';
+        }
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+static size_t
+find_label(const dp_axis *a, const char *label)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        if (strcmp(a->label[i], label) == 0) {
+            return i;
+        }
+    }
+    return (size_t)-1;
+}
+
+/* Mean over runs of table[year, sum over region, k] for tables shaped [year, region, K]. */
+static double
+year_value(const dp_results *res, const dp_table *t, size_t yi, size_t k)
+{
+    if (!t || k == (size_t)-1) {
+        return NAN;
+    }
+    size_t n_reg = res->axis[t->axis[1]].n, n_k = res->axis[t->axis[2]].n;
+    double s = 0.0;
+    for (size_t run = 0; run < res->n_run; run++) {
+        const double *d = dp_table_run(t, run);
+        for (size_t r = 0; r < n_reg; r++) {
+            s += d[(yi * n_reg + r) * n_k + k];
+        }
+    }
+    return s / (double)res->n_run;
+}
+
+void
+cli_print_headline(FILE *f, const char *scenario, const dp_results *res)
+{
+    const dp_table *ind = dp_results_find(res, "indicators");
+    const dp_table *rec = dp_results_find(res, "recipients");
+    const dp_table *sp = dp_results_find(res, "spending");
+    size_t ya = dp_results_find_axis(res, "year"), ra = dp_results_find_axis(res, "region");
+    if (!ind || !rec || !sp || ya == (size_t)-1 || ra == (size_t)-1) {
+        fprintf(f, "%s: no headline tables in this file\n", scenario);
+        return;
+    }
+    const dp_axis *years = &res->axis[ya], *regions = &res->axis[ra];
+    const dp_axis *ia = &res->axis[ind->axis[2]], *pa = &res->axis[rec->axis[2]];
+    size_t i_dis = find_label(ia, "disabled"), i_sev = find_label(ia, "severe");
+    size_t i_old = find_label(ia, "aged60"), i_cert = find_label(ia, "certified");
+    size_t p_liv = find_label(pa, "living_subsidy"), p_care = find_label(pa, "care_subsidy");
+
+    fprintf(f, "\nScenario %s: ", scenario);
+    for (size_t r = 0; r < regions->n && r < 8; r++) {
+        fprintf(f, "%s%s (%s)", r ? ", " : "", regions->label[r], regions->label_zh[r]);
+    }
+    if (regions->n > 8) {
+        fprintf(f, " and %zu more regions (summed)", regions->n - 8);
+    }
+    fprintf(f, "; %zu run%s%s\n", res->n_run, res->n_run == 1 ? "" : "s",
+            res->n_run > 1 ? " (means)" : "");
+    fprintf(f, "%5s %10s %10s %10s %10s | %-21s | %-21s\n", "", "", "", "", "",
+            "living subsidy", "care subsidy");
+    fprintf(f, "%5s %10s %10s %10s %10s | %10s %10s | %10s %10s\n", "year", "disabled",
+            "severe", "aged 60+", "certified", "recipients", "10k yuan", "recipients",
+            "10k yuan");
+    fprintf(f, "%5s %10s %10s %10s %10s | %10s %10s | %10s %10s\n", "年份", "残疾人",
+            "重度", "60岁以上", "持证", "生活补贴人数", "万元", "护理补贴人数", "万元");
+    for (size_t yi = 0; yi < years->n; yi++) {
+        char b[8][32];
+        fprintf(f, "%5s %10s %10s %10s %10s | %10s %10.1f | %10s %10.1f\n", years->label[yi],
+                fmt_int(year_value(res, ind, yi, i_dis), b[0], 32),
+                fmt_int(year_value(res, ind, yi, i_sev), b[1], 32),
+                fmt_int(year_value(res, ind, yi, i_old), b[2], 32),
+                fmt_int(year_value(res, ind, yi, i_cert), b[3], 32),
+                fmt_int(year_value(res, rec, yi, p_liv), b[4], 32),
+                year_value(res, sp, yi, p_liv) / 1e4,
+                fmt_int(year_value(res, rec, yi, p_care), b[5], 32),
+                year_value(res, sp, yi, p_care) / 1e4);
+    }
+    fprintf(f, "severe = grades 1-2 (重度, 一、二级); persons at the end of each year; spending in "
+               "10,000 yuan (万元), nominal.\n");
+}
+
+int
+cli_print_table(FILE *f, const dp_results *res, const char *name)
+{
+    const dp_table *t = dp_results_find(res, name);
+    if (!t) {
+        return -1;
+    }
+    const dp_axis *first = &res->axis[t->axis[0]], *last = &res->axis[t->axis[t->rank - 1]];
+    int by_year = strcmp(first->name, "year") == 0 && t->rank >= 2;
+    size_t n_last = last->n, n_rows = t->size / n_last;
+    size_t n_first = by_year ? first->n : n_rows, per_row = by_year ? n_rows / first->n : 1;
+    fprintf(f, "%s [%s]: %s / %s\n", t->name, t->unit, t->title, t->title_zh);
+    fprintf(f, "%-24s", by_year ? "year" : "");
+    for (size_t k = 0; k < n_last; k++) {
+        fprintf(f, " %14s", last->label[k]);
+    }
+    fprintf(f, "\n");
+    for (size_t i = 0; i < n_first; i++) {
+        char rowname[128];
+        if (by_year) {
+            snprintf(rowname, sizeof rowname, "%s", first->label[i]);
+        } else {
+            /* Row label: the labels of every axis but the last. */
+            size_t rem = i, o = 0;
+            rowname[0] = '\0';
+            size_t idx[DP_MAX_RANK] = {0};
+            for (size_t a = t->rank - 1; a-- > 0;) {
+                size_t n = res->axis[t->axis[a]].n;
+                idx[a] = rem % n;
+                rem /= n;
+            }
+            for (size_t a = 0; a + 1 < t->rank && o < sizeof rowname; a++) {
+                int w = snprintf(rowname + o, sizeof rowname - o, "%s%s", a ? "/" : "",
+                                 res->axis[t->axis[a]].label[idx[a]]);
+                o += w > 0 ? (size_t)w : 0;
+            }
+        }
+        fprintf(f, "%-24s", rowname);
+        for (size_t k = 0; k < n_last; k++) {
+            double s = 0.0;
+            for (size_t run = 0; run < (t->per_run ? res->n_run : 1); run++) {
+                const double *d = dp_table_run(t, run);
+                for (size_t j = 0; j < per_row; j++) {
+                    s += d[(i * per_row + j) * n_last + k];
+                }
+            }
+            s /= t->per_run ? (double)res->n_run : 1.0;
+            fprintf(f, " %14.6g", s);
+        }
+        fprintf(f, "\n");
+    }
+    return 0;
+}
