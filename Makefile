@@ -57,26 +57,37 @@ BIN      := $(BUILD)/bin/dpsim
 
 all: $(BIN)
 
+# V=1 shows the full compiler command lines.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(@D)
-	rm -f $@
-	ar rcs $@ $^
+	@rm -f $@
+	$(Q)ar rcs $@ $^
 
 $(BIN): $(CLI_OBJ) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $(CLI_OBJ) $(LIB) $(LDLIBS) -o $@
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) $(CLI_OBJ) $(LIB) $(LDLIBS) -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(HELP_OBJ) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Itests/helpers $< $(HELP_OBJ) $(LIB) $(LDFLAGS) $(LDLIBS) -lcmocka -o $@
+	@$(if $(Q),echo "  CC/LD   $@")
+	$(Q)$(CC) $(CFLAGS) -Itests/helpers $< $(HELP_OBJ) $(LIB) $(LDFLAGS) $(LDLIBS) -lcmocka -o $@
 
 $(BUILD)/bench/%: tests/bench/%.c $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
+	@$(if $(Q),echo "  CC/LD   $@")
+	$(Q)$(CC) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
 
 # ---------------------------------------------------------------------------------------------
 # Set-up: install whatever Debian packages are missing (sudo only when not root).
