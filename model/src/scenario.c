@@ -1,0 +1,844 @@
+/* model/src/scenario.c
+ *
+ * Scenario files: the `extends:` chain is read (each file's SHA-256 recorded) and deep-merged
+ * into one tree, which is validated against the key table below (STYLE §5) and copied into a
+ * dp_params that starts from dp_params_default. Every key the table does not know is an error,
+ * reported at the key with a "did you mean" hint; every value error names the key path and
+ * what was expected, at the file, line and column where the value was written (which may be a
+ * base file of the chain). Then the regions listed are loaded from DATA_DIR/regions/<id>.yaml
+ * and their base years checked, and the merged tree is written back as YAML text.
+ * The reference for every key is docs/scenarios.md; keep the two in step.
+ * A dp_scenario is immutable after dp_scenario_load and owns everything it points to.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dpsim/scenario.h"
+#include "yaml_tree.h"
+
+enum {
+    MAX_CHAIN = 16,     /* files in one extends chain */
+    MAX_REGIONS = 4096, /* regions in one scenario */
+    MAX_NAME = 63       /* characters of `name:` */
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* The key table */
+
+typedef enum {
+    K_MAP,        /* a map of further keys (listed with this path as prefix) */
+    K_VERSION,    /* dpsim: the integer 1 (checked before the walk) */
+    K_NAME,       /* [A-Za-z0-9_.-]{1,63} */
+    K_TEXT,       /* free text */
+    K_EXTENDS,    /* resolved and removed before validation; listed for "did you mean" */
+    K_REGIONS,    /* list of region ids */
+    K_YEAR,       /* int year in [min, max] */
+    K_NUMBER,     /* double in [min, max] */
+    K_PROB,       /* double in [0, 1], or the word (if any) -> NAN */
+    K_SCHED,      /* dp_sched: number in [min, max] or date-ranged */
+    K_GRADES,     /* dp_sched[DP_N_GRADE] of amounts: one value for all grades, or by grade */
+    K_BOOL,       /* int 0/1 */
+    K_YEAR_NEVER  /* int year in [min, max], or the word -> 0 */
+} key_type;
+
+typedef struct {
+    const char *path; /**< dotted key path */
+    key_type type;    /**< how the value is read */
+    double min;       /**< lower bound (numbers, years) */
+    double max;       /**< upper bound */
+    const char *word; /**< accepted word instead of a value (K_PROB, K_YEAR_NEVER) */
+    size_t offset;    /**< member of dp_params written */
+} key_def;
+
+#define P(member) offsetof(dp_params, member)
+#define LIV(member) offsetof(dp_params, prog[DP_PROG_LIVING].member)
+#define CARE(member) offsetof(dp_params, prog[DP_PROG_CARE].member)
+
+/* Defaults are those of dp_params_default (params.c), with their sources there. */
+static const key_def keys[] = {
+    {"dpsim", K_VERSION, 1, 1, NULL, 0},
+    {"name", K_NAME, 0, 0, NULL, 0},
+    {"title", K_TEXT, 0, 0, NULL, 0},
+    {"extends", K_EXTENDS, 0, 0, NULL, 0},
+    {"regions", K_REGIONS, 0, 0, NULL, 0},
+    {"years", K_MAP, 0, 0, NULL, 0},
+    {"years.start", K_YEAR, 1990, 2100, NULL, P(year_start)},
+    {"years.end", K_YEAR, 1990, 2100, NULL, P(year_end)},
+    {"population", K_MAP, 0, 0, NULL, 0},
+    {"population.birth_rate", K_SCHED, 0, 0.1, NULL, P(birth_rate)},
+    {"population.sex_ratio_at_birth", K_NUMBER, 90, 130, NULL, P(sex_ratio_birth)},
+    {"population.migration_rate", K_SCHED, -0.2, 0.2, NULL, P(migration_rate)},
+    {"population.disabled_migration_factor", K_NUMBER, 0, 1, NULL, P(disabled_migration_factor)},
+    {"population.mortality_improvement", K_NUMBER, 0, 0.1, NULL, P(mortality_improvement)},
+    {"rates", K_MAP, 0, 0, NULL, 0},
+    {"rates.mortality_rr", K_MAP, 0, 0, NULL, 0},
+    {"rates.mortality_rr.grade1", K_NUMBER, 1, 20, NULL, P(mort_rr_grade[0])},
+    {"rates.mortality_rr.grade2", K_NUMBER, 1, 20, NULL, P(mort_rr_grade[1])},
+    {"rates.mortality_rr.grade3", K_NUMBER, 1, 20, NULL, P(mort_rr_grade[2])},
+    {"rates.mortality_rr.grade4", K_NUMBER, 1, 20, NULL, P(mort_rr_grade[3])},
+    {"rates.mortality_rr_type", K_MAP, 0, 0, NULL, 0},
+    {"rates.mortality_rr_type.visual", K_NUMBER, 0.1, 20, NULL, P(mort_rr_type[DP_VISUAL])},
+    {"rates.mortality_rr_type.hearing", K_NUMBER, 0.1, 20, NULL, P(mort_rr_type[DP_HEARING])},
+    {"rates.mortality_rr_type.speech", K_NUMBER, 0.1, 20, NULL, P(mort_rr_type[DP_SPEECH])},
+    {"rates.mortality_rr_type.physical", K_NUMBER, 0.1, 20, NULL, P(mort_rr_type[DP_PHYSICAL])},
+    {"rates.mortality_rr_type.intellectual", K_NUMBER, 0.1, 20, NULL,
+     P(mort_rr_type[DP_INTELLECTUAL])},
+    {"rates.mortality_rr_type.mental", K_NUMBER, 0.1, 20, NULL, P(mort_rr_type[DP_MENTAL])},
+    {"rates.mortality_rr_type.multiple", K_NUMBER, 0.1, 20, NULL, P(mort_rr_type[DP_MULTIPLE])},
+    {"rates.onset_multiplier", K_NUMBER, 0, 10, NULL, P(onset_multiplier)},
+    {"rates.worsening", K_MAP, 0, 0, NULL, 0},
+    {"rates.worsening.under60", K_PROB, 0, 1, NULL, P(worsen_rate[0])},
+    {"rates.worsening.over60", K_PROB, 0, 1, NULL, P(worsen_rate[1])},
+    {"rates.improvement", K_PROB, 0, 1, NULL, P(improve_rate)},
+    {"rates.certification", K_MAP, 0, 0, NULL, 0},
+    {"rates.certification.severe", K_PROB, 0, 1, NULL, P(certify_rate[0])},
+    {"rates.certification.other", K_PROB, 0, 1, NULL, P(certify_rate[1])},
+    {"rates.dibao_exit", K_PROB, 0, 1, NULL, P(dibao_exit)},
+    {"rates.marginal_exit", K_PROB, 0, 1, NULL, P(marginal_exit)},
+    {"rates.dibao_entry", K_PROB, 0, 1, "balanced", P(dibao_entry)},
+    {"rates.marginal_entry", K_PROB, 0, 1, "balanced", P(marginal_entry)},
+    {"programmes", K_MAP, 0, 0, NULL, 0},
+    {"programmes.living_subsidy", K_MAP, 0, 0, NULL, 0},
+    {"programmes.living_subsidy.enabled", K_BOOL, 0, 0, NULL, LIV(enabled)},
+    {"programmes.living_subsidy.monthly", K_GRADES, 0, HUGE_VAL, NULL, LIV(monthly)},
+    {"programmes.living_subsidy.indexation", K_MAP, 0, 0, NULL, 0},
+    {"programmes.living_subsidy.indexation.rate", K_NUMBER, -0.5, 0.5, NULL, LIV(index_rate)},
+    {"programmes.living_subsidy.take_up", K_PROB, 0, 1, "calibrated", LIV(take_up)},
+    {"programmes.living_subsidy.marginal_from", K_YEAR_NEVER, 1990, 2100, "never",
+     LIV(marginal_from)},
+    {"programmes.care_subsidy", K_MAP, 0, 0, NULL, 0},
+    {"programmes.care_subsidy.enabled", K_BOOL, 0, 0, NULL, CARE(enabled)},
+    {"programmes.care_subsidy.monthly", K_GRADES, 0, HUGE_VAL, NULL, CARE(monthly)},
+    {"programmes.care_subsidy.indexation", K_MAP, 0, 0, NULL, 0},
+    {"programmes.care_subsidy.indexation.rate", K_NUMBER, -0.5, 0.5, NULL, CARE(index_rate)},
+    {"programmes.care_subsidy.take_up", K_PROB, 0, 1, "calibrated", CARE(take_up)},
+};
+
+#undef P
+#undef LIV
+#undef CARE
+
+enum { N_KEYS = sizeof keys / sizeof keys[0] };
+
+static const key_def *
+find_key(const char *path)
+{
+    for (size_t i = 0; i < N_KEYS; i++) {
+        if (strcmp(keys[i].path, path) == 0) {
+            return &keys[i];
+        }
+    }
+    return NULL;
+}
+
+/* The unknown-key error, suggesting among the table's keys directly under parent. */
+static dp_status
+unknown_key(dp_ctx *ctx, const dp_ynode *key, const char *parent)
+{
+    const char *names[N_KEYS];
+    size_t n = 0;
+    size_t plen = strlen(parent);
+    for (size_t i = 0; i < N_KEYS; i++) {
+        const char *p = keys[i].path;
+        if (plen > 0) {
+            if (strncmp(p, parent, plen) != 0 || p[plen] != '.') {
+                continue;
+            }
+            p += plen + 1;
+        }
+        if (!strchr(p, '.')) {
+            names[n++] = p;
+        }
+    }
+    return dp_yunknown(ctx, key, parent, names, n);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The scenario object */
+
+struct dp_scenario {
+    char *name;               /**< `name:` */
+    char *title;              /**< `title:` or "" */
+    char *data_dir;           /**< folder holding regions/ (copied) */
+    dp_params params;         /**< resolved parameters */
+    size_t n_region;          /**< regions, in list order */
+    dp_region_input *region;  /**< their inputs */
+    char *text;               /**< resolved tree as YAML */
+    size_t n_input;           /**< files read */
+    size_t cap_input;         /**< allocated input slots */
+    char **input_path;        /**< their paths (as given or as resolved) */
+    char (*input_sha)[65];    /**< their SHA-256 digests */
+};
+
+void
+dp_scenario_free(dp_scenario *s)
+{
+    if (!s) {
+        return;
+    }
+    for (size_t i = 0; i < s->n_input; i++) {
+        free(s->input_path[i]);
+    }
+    free(s->input_path);
+    free(s->input_sha);
+    free(s->name);
+    free(s->title);
+    free(s->data_dir);
+    free(s->region);
+    free(s->text);
+    free(s);
+}
+
+const char *
+dp_scenario_name(const dp_scenario *s)
+{
+    return s->name;
+}
+
+const char *
+dp_scenario_title(const dp_scenario *s)
+{
+    return s->title ? s->title : "";
+}
+
+const dp_params *
+dp_scenario_params(const dp_scenario *s)
+{
+    return &s->params;
+}
+
+size_t
+dp_scenario_n_region(const dp_scenario *s)
+{
+    return s->n_region;
+}
+
+const dp_region_input *
+dp_scenario_region(const dp_scenario *s, size_t i)
+{
+    return i < s->n_region ? &s->region[i] : NULL;
+}
+
+const char *
+dp_scenario_text(const dp_scenario *s)
+{
+    return s->text;
+}
+
+size_t
+dp_scenario_n_input(const dp_scenario *s)
+{
+    return s->n_input;
+}
+
+const char *
+dp_scenario_input_path(const dp_scenario *s, size_t i)
+{
+    return i < s->n_input ? s->input_path[i] : NULL;
+}
+
+const char *
+dp_scenario_input_sha256(const dp_scenario *s, size_t i)
+{
+    return i < s->n_input ? s->input_sha[i] : NULL;
+}
+
+/* Records an input file (path copied; digest zeroed for the caller to fill). Index in *idx. */
+static dp_status
+add_input(dp_ctx *ctx, dp_scenario *s, const char *path, size_t *idx)
+{
+    if (s->n_input == s->cap_input) {
+        size_t cap = s->cap_input ? 2 * s->cap_input : 8;
+        char **paths = realloc(s->input_path, cap * sizeof *paths);
+        if (!paths) {
+            return dp_error(ctx, DP_ENOMEM, "out of memory");
+        }
+        s->input_path = paths;
+        char(*sha)[65] = realloc(s->input_sha, cap * sizeof *sha);
+        if (!sha) {
+            return dp_error(ctx, DP_ENOMEM, "out of memory");
+        }
+        s->input_sha = sha;
+        s->cap_input = cap;
+    }
+    s->input_path[s->n_input] = strdup(path);
+    if (!s->input_path[s->n_input]) {
+        return dp_error(ctx, DP_ENOMEM, "out of memory");
+    }
+    memset(s->input_sha[s->n_input], 0, 65);
+    *idx = s->n_input++;
+    return DP_OK;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Values */
+
+static void
+range_phrase(char *buf, size_t size, const char *kind, double min, double max)
+{
+    snprintf(buf, size, "%s in [%g, %g]", kind, min, max);
+}
+
+/* A number in [min, max] or a date-ranged value of such numbers into *out. what describes the
+ * number ("a number in [0, 0.1]"). */
+static dp_status
+read_sched(dp_ctx *ctx, const dp_ynode *node, const char *path, const char *what, double min,
+           double max, dp_sched *out)
+{
+    char what_dated[160];
+    char year_path[256];
+    double v;
+    long year;
+
+    if (node->kind == DP_YSCALAR) {
+        if (dp_yget_number(ctx, node, path, what, min, max, &v) != DP_OK) {
+            return DP_EINPUT;
+        }
+        dp_sched_const(out, v);
+        return DP_OK;
+    }
+    if (node->kind != DP_YMAP || node->n == 0) {
+        snprintf(what_dated, sizeof what_dated, "%s or dated values {year: value}", what);
+        return dp_yexpected(ctx, node, path, what_dated);
+    }
+    if (node->n > DP_SCHED_MAX) {
+        return dp_yerror(ctx, node, "%s: at most %d dated values, got %zu", path, DP_SCHED_MAX,
+                         node->n);
+    }
+    dp_sched sched = {0};
+    for (size_t i = 0; i < node->n; i++) {
+        const dp_ynode *key = node->key[i];
+        if (!dp_yparse_int(key, &year) || year < 1990 || year > 2100) {
+            return dp_yexpected(ctx, key, path, "a year in [1990, 2100]");
+        }
+        if (i > 0 && year <= sched.year[i - 1]) {
+            return dp_yerror(ctx, key, "%s: years must increase, got %ld after %d", path, year,
+                             sched.year[i - 1]);
+        }
+        snprintf(year_path, sizeof year_path, "%s.%ld", path, year);
+        if (dp_yget_number(ctx, node->val[i], year_path, what, min, max, &v) != DP_OK) {
+            return DP_EINPUT;
+        }
+        sched.year[i] = (int)year;
+        sched.value[i] = v;
+        sched.n = i + 1;
+    }
+    *out = sched;
+    return DP_OK;
+}
+
+/* Programme amounts: one value (number or date-ranged) for all grades, or a map by grade. */
+static dp_status
+read_grades(dp_ctx *ctx, const dp_ynode *node, const char *path, dp_sched *monthly)
+{
+    static const char what[] = "a non-negative amount in yuan";
+    char grade_path[256];
+    dp_sched one;
+
+    if (node->kind == DP_YMAP && node->n > 0 && !dp_ynode_is_dated(node)) {
+        dp_status rc = dp_ycheck_keys(ctx, node, path, dp_grade_label, DP_N_GRADE);
+        if (rc != DP_OK) {
+            return rc;
+        }
+        for (size_t g = 0; g < DP_N_GRADE; g++) {
+            const dp_ynode *val = dp_ymap_get(node, dp_grade_label[g]);
+            if (!val) {
+                continue;
+            }
+            dp_ypath(grade_path, sizeof grade_path, path, dp_grade_label[g]);
+            if (read_sched(ctx, val, grade_path, what, 0, HUGE_VAL, &monthly[g]) != DP_OK) {
+                return DP_EINPUT;
+            }
+        }
+        return DP_OK;
+    }
+    if (node->kind != DP_YSCALAR && !dp_ynode_is_dated(node)) {
+        return dp_yexpected(ctx, node, path,
+                            "a non-negative amount in yuan, dated values {year: amount} or a "
+                            "map {grade1: amount, ...}");
+    }
+    if (read_sched(ctx, node, path, what, 0, HUGE_VAL, &one) != DP_OK) {
+        return DP_EINPUT;
+    }
+    for (size_t g = 0; g < DP_N_GRADE; g++) {
+        monthly[g] = one;
+    }
+    return DP_OK;
+}
+
+static int
+name_ok(const char *text, size_t max)
+{
+    size_t len = strlen(text);
+    if (len == 0 || len > max) {
+        return 0;
+    }
+    for (const char *c = text; *c; c++) {
+        int ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                 (*c >= '0' && *c <= '9') || *c == '_' || *c == '.' || *c == '-';
+        if (!ok) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The walk over the merged tree */
+
+typedef struct {
+    dp_ctx *ctx;
+    dp_scenario *s;
+    dp_params *p;
+    const dp_ynode *regions; /**< the `regions:` list, loaded after the walk */
+} walker;
+
+static dp_status
+read_regions(walker *w, const dp_ynode *node, const char *path)
+{
+    static const char what_list[] = "a list of 1 to 4096 region ids";
+    static const char what_id[] = "a region id of 1 to 31 characters from A-Z a-z 0-9 _ . -";
+    if (node->kind != DP_YSEQ || node->n == 0 || node->n > MAX_REGIONS) {
+        if (node->kind == DP_YSEQ && node->n > MAX_REGIONS) {
+            return dp_yerror(w->ctx, node, "%s: expected %s, got %zu", path, what_list, node->n);
+        }
+        if (node->kind == DP_YSEQ) {
+            return dp_yerror(w->ctx, node, "%s: expected %s, got an empty list", path, what_list);
+        }
+        return dp_yexpected(w->ctx, node, path, what_list);
+    }
+    for (size_t i = 0; i < node->n; i++) {
+        const dp_ynode *item = node->val[i];
+        if (item->kind != DP_YSCALAR || !name_ok(item->text, sizeof w->s->region[0].id - 1)) {
+            return dp_yexpected(w->ctx, item, path, what_id);
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(node->val[j]->text, item->text) == 0) {
+                return dp_yerror(w->ctx, item, "%s: region '%s' is listed twice (first at line %d)",
+                                 path, item->text, node->val[j]->line);
+            }
+        }
+    }
+    w->regions = node;
+    return DP_OK;
+}
+
+static dp_status
+apply_key(walker *w, const key_def *d, const dp_ynode *val, const char *path)
+{
+    char *base = (char *)w->p;
+    char what[160];
+    double v;
+
+    switch (d->type) {
+    case K_VERSION:
+    case K_EXTENDS:
+    case K_MAP:
+        return DP_OK; /* checked before the walk / resolved / walked by the caller */
+    case K_NAME:
+        if (val->kind != DP_YSCALAR || !name_ok(val->text, MAX_NAME)) {
+            return dp_yexpected(w->ctx, val, path,
+                                "a name of 1 to 63 characters from A-Z a-z 0-9 _ . -");
+        }
+        free(w->s->name);
+        if (!(w->s->name = strdup(val->text))) {
+            return dp_error(w->ctx, DP_ENOMEM, "out of memory");
+        }
+        return DP_OK;
+    case K_TEXT:
+        if (val->kind != DP_YSCALAR) {
+            return dp_yexpected(w->ctx, val, path, "text");
+        }
+        free(w->s->title);
+        if (!(w->s->title = strdup(val->text))) {
+            return dp_error(w->ctx, DP_ENOMEM, "out of memory");
+        }
+        return DP_OK;
+    case K_REGIONS:
+        return read_regions(w, val, path);
+    case K_YEAR:
+        range_phrase(what, sizeof what, "a year", d->min, d->max);
+        return dp_yget_int(w->ctx, val, path, what, (long)d->min, (long)d->max,
+                           (int *)(void *)(base + d->offset));
+    case K_YEAR_NEVER:
+        if (val->kind == DP_YSCALAR && val->plain && strcmp(val->text, d->word) == 0) {
+            *(int *)(void *)(base + d->offset) = 0;
+            return DP_OK;
+        }
+        snprintf(what, sizeof what, "a year in [%g, %g] or '%s'", d->min, d->max, d->word);
+        return dp_yget_int(w->ctx, val, path, what, (long)d->min, (long)d->max,
+                           (int *)(void *)(base + d->offset));
+    case K_NUMBER:
+        range_phrase(what, sizeof what, "a number", d->min, d->max);
+        if (dp_yget_number(w->ctx, val, path, what, d->min, d->max, &v) != DP_OK) {
+            return DP_EINPUT;
+        }
+        *(double *)(void *)(base + d->offset) = v;
+        return DP_OK;
+    case K_PROB:
+        if (d->word && val->kind == DP_YSCALAR && val->plain && strcmp(val->text, d->word) == 0) {
+            *(double *)(void *)(base + d->offset) = NAN;
+            return DP_OK;
+        }
+        if (d->word) {
+            snprintf(what, sizeof what, "a probability in [0, 1] or '%s'", d->word);
+        } else {
+            snprintf(what, sizeof what, "a probability in [0, 1]");
+        }
+        if (dp_yget_number(w->ctx, val, path, what, 0, 1, &v) != DP_OK) {
+            return DP_EINPUT;
+        }
+        *(double *)(void *)(base + d->offset) = v;
+        return DP_OK;
+    case K_SCHED:
+        range_phrase(what, sizeof what, "a number", d->min, d->max);
+        return read_sched(w->ctx, val, path, what, d->min, d->max,
+                          (dp_sched *)(void *)(base + d->offset));
+    case K_GRADES:
+        return read_grades(w->ctx, val, path, (dp_sched *)(void *)(base + d->offset));
+    case K_BOOL:
+        return dp_yget_bool(w->ctx, val, path, (int *)(void *)(base + d->offset));
+    }
+    return dp_error(w->ctx, DP_EINTERNAL, "key table: unknown type");
+}
+
+static dp_status
+walk_map(walker *w, const dp_ynode *map, const char *path)
+{
+    char full[256];
+    for (size_t i = 0; i < map->n; i++) {
+        const dp_ynode *key = map->key[i];
+        const dp_ynode *val = map->val[i];
+        dp_ypath(full, sizeof full, path, key->text);
+        const key_def *d = find_key(full);
+        if (!d) {
+            return unknown_key(w->ctx, key, path);
+        }
+        dp_status rc;
+        if (d->type == K_MAP) {
+            if (val->kind != DP_YMAP) {
+                return dp_yexpected(w->ctx, val, full, "a map");
+            }
+            rc = walk_map(w, val, full);
+        } else {
+            rc = apply_key(w, d, val, full);
+        }
+        if (rc != DP_OK) {
+            return rc;
+        }
+    }
+    return DP_OK;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Loading */
+
+/* Folder part of path including the final slash ("" if none) joined with rel (kept as is when
+ * absolute). Returns a malloc'd string or NULL. */
+static char *
+resolve_relative(const char *path, const char *rel)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dir = rel[0] == '/' || !slash ? 0 : (size_t)(slash - path) + 1;
+    char *out = malloc(dir + strlen(rel) + 1);
+    if (out) {
+        memcpy(out, path, dir);
+        strcpy(out + dir, rel);
+    }
+    return out;
+}
+
+/* In an overlay that gives `monthly` by grade where its base gives one value for all grades,
+ * the base's value is first copied to each grade, so the grades the overlay leaves out keep the
+ * base's amount rather than falling back to the defaults. */
+static dp_status
+expand_monthly(dp_ctx *ctx, dp_ynode *base, const dp_ynode *overlay)
+{
+    const dp_ynode *bprog = dp_ymap_get(base, "programmes");
+    const dp_ynode *oprog = dp_ymap_get(overlay, "programmes");
+    for (size_t k = 0; k < DP_N_PROG; k++) {
+        dp_ynode *bp = dp_ymap_get(bprog, dp_prog_key[k]);
+        const dp_ynode *op = dp_ymap_get(oprog, dp_prog_key[k]);
+        const dp_ynode *bm = dp_ymap_get(bp, "monthly");
+        const dp_ynode *om = dp_ymap_get(op, "monthly");
+        if (!bm || !om || om->kind != DP_YMAP || om->n == 0 || dp_ynode_is_dated(om) ||
+            !(bm->kind == DP_YSCALAR || dp_ynode_is_dated(bm))) {
+            continue;
+        }
+        dp_ynode *by_grade = calloc(1, sizeof *by_grade);
+        if (!by_grade) {
+            return dp_error(ctx, DP_ENOMEM, "out of memory");
+        }
+        by_grade->kind = DP_YMAP;
+        by_grade->file = bm->file;
+        by_grade->line = bm->line;
+        by_grade->col = bm->col;
+        for (size_t g = 0; g < DP_N_GRADE; g++) {
+            dp_ynode *key = dp_ynode_scalar(bm->file, bm->line, bm->col, dp_grade_label[g]);
+            dp_ynode *val = dp_ynode_copy(bm);
+            if (!key || !val || dp_ymap_append(by_grade, key, val) != DP_OK) {
+                if (!key || !val) {
+                    dp_ynode_free(key);
+                    dp_ynode_free(val);
+                }
+                dp_ynode_free(by_grade);
+                return dp_error(ctx, DP_ENOMEM, "out of memory");
+            }
+        }
+        for (size_t i = 0; i < bp->n; i++) {
+            if (bp->val[i] == bm) {
+                dp_ynode_free(bp->val[i]);
+                bp->val[i] = by_grade;
+                break;
+            }
+        }
+    }
+    return DP_OK;
+}
+
+/* Reads path and the files it extends, and merges them into *root. */
+static dp_status
+load_chain(dp_ctx *ctx, dp_scenario *s, const char *path, dp_ynode **root)
+{
+    dp_status rc = DP_OK;
+    dp_ynode *trees[MAX_CHAIN] = {0};
+    struct stat id[MAX_CHAIN]; /* device and inode of each file, to detect cycles */
+    struct stat next_id;
+    size_t n = 0;
+    dp_ynode *ext = NULL;
+    char *next = NULL;
+    dp_ynode *acc = NULL;
+    size_t idx;
+
+    *root = NULL;
+    if ((rc = add_input(ctx, s, path, &idx)) != DP_OK) {
+        goto out;
+    }
+    for (;;) {
+        const char *cur = s->input_path[idx];
+        if ((rc = dp_ytree_load(ctx, cur, &trees[n], s->input_sha[idx])) != DP_OK) {
+            goto out;
+        }
+        if (stat(cur, &id[n]) != 0) {
+            rc = dp_error(ctx, DP_EINPUT, "%s: cannot open: %s", cur, strerror(errno));
+            goto out;
+        }
+        n++;
+        dp_ynode *tree = trees[n - 1];
+        if (!tree) {
+            rc = dp_error(ctx, DP_EINPUT, "%s:1:1: the file is empty; expected a map of scenario keys",
+                          cur);
+            goto out;
+        }
+        if (tree->kind != DP_YMAP) {
+            rc = dp_yexpected(ctx, tree, "", "a map of scenario keys");
+            goto out;
+        }
+        ext = dp_ymap_take(tree, "extends", NULL);
+        if (!ext) {
+            break;
+        }
+        if (ext->kind != DP_YSCALAR || ext->text[0] == '\0') {
+            rc = dp_yexpected(ctx, ext, "extends", "a file name");
+            goto out;
+        }
+        if (!(next = resolve_relative(cur, ext->text))) {
+            rc = dp_error(ctx, DP_ENOMEM, "out of memory");
+            goto out;
+        }
+        if (stat(next, &next_id) != 0) {
+            if (errno == ENOENT || errno == ENOTDIR) {
+                rc = dp_yerror(ctx, ext, "extends: no file %s", next);
+            } else {
+                rc = dp_yerror(ctx, ext, "extends: cannot open %s: %s", next, strerror(errno));
+            }
+            goto out;
+        }
+        for (size_t j = 0; j < n; j++) {
+            if (id[j].st_dev == next_id.st_dev && id[j].st_ino == next_id.st_ino) {
+                char chain[700] = "";
+                size_t len = 0;
+                for (size_t k = j; k < n; k++) {
+                    len += (size_t)snprintf(chain + len, len < sizeof chain ? sizeof chain - len : 0,
+                                            "%s -> ", s->input_path[k]);
+                    if (len >= sizeof chain) {
+                        len = sizeof chain - 1;
+                    }
+                }
+                rc = dp_yerror(ctx, ext, "extends: cycle %s%s", chain, next);
+                goto out;
+            }
+        }
+        if (n == MAX_CHAIN) {
+            rc = dp_yerror(ctx, ext, "extends: more than %d files in the chain", MAX_CHAIN);
+            goto out;
+        }
+        if ((rc = add_input(ctx, s, next, &idx)) != DP_OK) {
+            goto out;
+        }
+        free(next);
+        next = NULL;
+        dp_ynode_free(ext);
+        ext = NULL;
+    }
+    /* Merge from the base-most file outwards. */
+    acc = trees[n - 1];
+    trees[n - 1] = NULL;
+    for (size_t k = n - 1; k-- > 0;) {
+        if ((rc = expand_monthly(ctx, acc, trees[k])) != DP_OK) {
+            goto out;
+        }
+        acc = dp_ytree_merge(acc, trees[k]);
+        trees[k] = NULL;
+        if (!acc) {
+            rc = dp_error(ctx, DP_ENOMEM, "out of memory");
+            goto out;
+        }
+    }
+    *root = acc;
+    acc = NULL;
+out:
+    for (size_t k = 0; k < MAX_CHAIN; k++) {
+        dp_ynode_free(trees[k]);
+    }
+    dp_ynode_free(ext);
+    dp_ynode_free(acc);
+    free(next);
+    return rc;
+}
+
+/* Checks years.end >= years.start after the walk (either may be a default). */
+static dp_status
+check_years(dp_ctx *ctx, const dp_ynode *root, const dp_params *p)
+{
+    const dp_ynode *years = dp_ymap_get(root, "years");
+    const dp_ynode *start = dp_ymap_get(years, "start");
+    const dp_ynode *end = dp_ymap_get(years, "end");
+    if (p->year_end >= p->year_start) {
+        return DP_OK;
+    }
+    if (end) {
+        char what[64];
+        snprintf(what, sizeof what, "a year in [%d, 2100]", p->year_start);
+        return dp_yexpected(ctx, end, "years.end", what);
+    }
+    return dp_yerror(ctx, start, "years.start: %d is after years.end %d (the default)",
+                     p->year_start, p->year_end);
+}
+
+static dp_status
+load_regions(dp_ctx *ctx, dp_scenario *s, const dp_ynode *root, const dp_ynode *list)
+{
+    dp_status rc = DP_OK;
+    const dp_ynode *start = dp_ymap_get(dp_ymap_get(root, "years"), "start");
+    char *path = NULL;
+    size_t idx;
+
+    s->region = calloc(list->n, sizeof *s->region);
+    if (!s->region) {
+        return dp_error(ctx, DP_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < list->n; i++) {
+        const dp_ynode *item = list->val[i];
+        const char *id = item->text;
+        path = malloc(strlen(s->data_dir) + strlen(id) + 16);
+        if (!path) {
+            rc = dp_error(ctx, DP_ENOMEM, "out of memory");
+            goto out;
+        }
+        sprintf(path, "%s/regions/%s.yaml", s->data_dir, id);
+        if (access(path, F_OK) != 0) {
+            rc = dp_yerror(ctx, item, "region '%s': no file %s", id, path);
+            goto out;
+        }
+        if ((rc = add_input(ctx, s, path, &idx)) != DP_OK) {
+            goto out;
+        }
+        if ((rc = dp_region_load(ctx, s->input_path[idx], &s->region[i])) != DP_OK) {
+            goto out;
+        }
+        if ((rc = dp_sha256_file(ctx, s->input_path[idx], s->input_sha[idx])) != DP_OK) {
+            goto out;
+        }
+        s->n_region = i + 1;
+        int base_year = s->params.year_start - 1;
+        if (s->region[i].base_year != base_year) {
+            rc = dp_yerror(ctx, start ? start : item,
+                           "years.start %d needs base year %d, but region '%s' has base year %d",
+                           s->params.year_start, base_year, id, s->region[i].base_year);
+            goto out;
+        }
+        free(path);
+        path = NULL;
+    }
+out:
+    free(path);
+    return rc;
+}
+
+dp_status
+dp_scenario_load(dp_ctx *ctx, const char *path, const char *data_dir, dp_scenario **out)
+{
+    dp_status rc = DP_OK;
+    dp_scenario *s = NULL;
+    dp_ynode *root = NULL;
+    dp_ynode *node = NULL;
+    walker w = {0};
+    size_t dlen;
+
+    *out = NULL;
+    s = calloc(1, sizeof *s);
+    if (!s || !(s->data_dir = strdup(data_dir))) {
+        rc = dp_error(ctx, DP_ENOMEM, "out of memory");
+        goto out;
+    }
+    /* "dir/" and "dir" name the same folder; keep "/" itself. */
+    dlen = strlen(s->data_dir);
+    while (dlen > 1 && s->data_dir[dlen - 1] == '/') {
+        s->data_dir[--dlen] = '\0';
+    }
+    dp_params_default(&s->params);
+    if ((rc = load_chain(ctx, s, path, &root)) != DP_OK) {
+        goto out;
+    }
+    /* The format version first: a file of another version may mean other things by its keys. */
+    if ((rc = dp_yrequire(ctx, root, "", "dpsim", &node)) != DP_OK) {
+        goto out;
+    }
+    if ((rc = dp_yget_int(ctx, node, "dpsim", "1 (the scenario format version)", 1, 1,
+                          &(int){0})) != DP_OK) {
+        goto out;
+    }
+    w.ctx = ctx;
+    w.s = s;
+    w.p = &s->params;
+    if ((rc = walk_map(&w, root, "")) != DP_OK) {
+        goto out;
+    }
+    if ((rc = dp_yrequire(ctx, root, "", "name", &node)) != DP_OK ||
+        (rc = dp_yrequire(ctx, root, "", "regions", &node)) != DP_OK) {
+        goto out;
+    }
+    if ((rc = check_years(ctx, root, &s->params)) != DP_OK) {
+        goto out;
+    }
+    if ((rc = load_regions(ctx, s, root, w.regions)) != DP_OK) {
+        goto out;
+    }
+    if ((rc = dp_ytree_emit(ctx, root, &s->text)) != DP_OK) {
+        goto out;
+    }
+    *out = s;
+    s = NULL;
+out:
+    dp_ynode_free(root);
+    dp_scenario_free(s);
+    return rc;
+}
