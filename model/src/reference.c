@@ -17,11 +17,11 @@
  *  2. Age. Age 0 keeps the quoted 1m0; ages 1-4 each take the quoted 4m1; 100+ keeps its quoted
  *     rate. For 5..99, log(m) at single age a (evaluated at a + 0.5) is interpolated linearly
  *     between the group mid-points (3 for 1-4, 7.5, 12.5, ..., 97.5, and 102.5 for 100+, the
- *     mid-point it would have as a five-year group). Each group's single-age rates are then scaled
- * by one factor so that the group's life-table central rate, deaths / person-years = sum(d) /
- * sum(L) over its five ages, equals the (time-interpolated) quoted group mx: the group keeps its
- * quoted mean force, weighted by person-years as a central rate is. The factor is found by a
- *     fixed-point iteration (|rate - mx| <= 1e-14 mx, a few steps).
+ *     mid-point it would have as a five-year group). Each group's single-age rates are then
+ *     scaled by one factor so that the group's life-table central rate, deaths / person-years
+ *     = sum(d) / sum(L) over its five ages, equals the (time-interpolated) quoted group mx: the
+ *     group keeps its quoted mean force, weighted by person-years as a central rate is. The
+ *     factor is found by a fixed-point iteration (|rate - mx| <= 1e-14 mx, a few steps).
  *  3. Conversion. From age 1 on, the force of mortality is constant within each year of age,
  *     q_a = 1 - exp(-m_a), the same assumption the open group 100+ needs (its e = 1 / m100); so
  *     q rises with age wherever m does, across 99 / 100+ too. Infant deaths cluster in the
