@@ -32,7 +32,10 @@ typedef struct {
 dp_status dp_output_open(dp_ctx *ctx, const char *path, const char *command_line, dp_output **out);
 /* Writes group /<scenario name>/ with scenario text, input digests, run info, axes (dimension
  * scales with label_zh), runs/ (per-run tables), summary/ (mean, sd, p05..p95 over runs) and
- * base/ (base tables). Extra provenance files (reference data) are listed by path and digest. */
+ * base/ (base tables). Extra provenance files (reference data) are listed by path and digest.
+ * A scenario name already in the file is DP_EINPUT. Any failure removes the temporary file at
+ * once and leaves o failed: later writes are refused, and dp_output_close returns the failure
+ * again without touching path (dp_output_abort also just frees o). */
 dp_status dp_output_write(dp_ctx *ctx, dp_output *o, const dp_scenario *s, const dp_results *res,
                           const dp_run_info *info, size_t n_extra, const char (*extra_path)[256],
                           const char (*extra_sha256)[65]);
