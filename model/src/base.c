@@ -167,10 +167,9 @@ dp_base_profiles(dp_ctx *ctx, dp_model *m)
         m->prevalence[age] = v < 0.0 ? 0.0 : (v > prevalence_cap ? prevalence_cap : v);
     }
 
-    /* Onset: the yearly probability i(sex, age) that keeps p stationary along a cohort under the
-     * base-year life table: survivors S_d = p(a)(1 - q_d), S_n = (1 - p(a))(1 - q); then
-     * p(a+1) (S_d + S_n) = S_d + i S_n. Newborns start non-disabled (p = 0 before age 0). q_d
-     * uses the relative risk averaged over the national grade and type structure. */
+    /* Relative risk of death averaged over the national grade and type structure, and the
+     * decomposition of the all-population life table: q = (1 - p) q_nd + p RR q_nd, so
+     * q_nd = q / (1 + p (RR - 1)). */
     double rr = 0.0;
     for (size_t g = 0; g < DP_N_GRADE; g++) {
         double share = g <= 1 ? ref->severe_share * ref->grade_within[g]
@@ -182,11 +181,17 @@ dp_base_profiles(dp_ctx *ctx, dp_model *m)
         rr_type += ref->type_share[t] * p->mort_rr_type[t];
     }
     rr *= rr_type;
+    for (size_t age = 0; age < DP_N_AGE; age++) {
+        m->q_scale[age] = 1.0 / (1.0 + m->prevalence[age] * (rr - 1.0));
+    }
+    /* Onset: the yearly probability i(sex, age) that keeps p stationary along a cohort under the
+     * base-year life table: survivors S_d = p(a)(1 - q_d), S_n = (1 - p(a))(1 - q_nd); then
+     * p(a+1) (S_d + S_n) = S_d + i S_n. Newborns start non-disabled (p = 0 before age 0). */
     for (size_t sex = 0; sex < DP_N_SEX; sex++) {
         for (size_t age = 0; age < DP_N_AGE; age++) {
             double pa = age == 0 ? 0.0 : m->prevalence[age];
             double pn = m->prevalence[age < DP_MAX_AGE ? age + 1 : age];
-            double q = dp_reference_q(ref, base_year, sex, age);
+            double q = dp_reference_q(ref, base_year, sex, age) * m->q_scale[age];
             double qd = q * rr > 1.0 ? 1.0 : q * rr;
             double sd = pa * (1.0 - qd), sn = (1.0 - pa) * (1.0 - q);
             double i = sn > 0.0 ? (pn * (sd + sn) - sd) / sn : 0.0;
@@ -352,12 +357,22 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
                         "the region file's marginals: %s", in->id, why);
     }
 
-    /* Fitted marginals, household shares, onset mix and onset household distribution. */
-    double hh_unc[DP_N_HH] = {0}, tot = 0.0;
+    /* Fitted marginals, household shares, onset mix and the household distribution of new
+     * onsets; and the base year's expected flows by certification and household status, from
+     * which the balanced rates are set. */
+    double tot = 0.0, died[DP_N_CERT][2][DP_N_HH] = {{{0}}}, n_ch[DP_N_CERT][2][DP_N_HH] = {{{0}}};
+    double onsets = 0.0;
+    int base_year = p->year_start - 1;
     for (size_t sex = 0; sex < DP_N_SEX; sex++) {
         for (size_t age = 0; age < DP_N_AGE; age++) {
+            double q = dp_reference_q(ref, base_year + 1, sex, age) * m->q_scale[age];
+            size_t sa = sex * DP_N_AGE + age;
+            double dis_sa = 0.0;
             for (size_t t = 0; t < DP_N_TYPE; t++) {
                 for (size_t g = 0; g < DP_N_GRADE; g++) {
+                    double qd = q * p->mort_rr_grade[g] * p->mort_rr_type[t];
+                    qd = qd > 1.0 ? 1.0 : qd;
+                    size_t k2 = g <= 1 ? 0 : 1;
                     for (size_t c = 0; c < DP_N_CERT; c++) {
                         for (size_t h = 0; h < DP_N_HH; h++) {
                             double v = b->cells[dp_cell_index(sex, age, t, g, c, h)];
@@ -366,30 +381,89 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
                                     b->marginal[k] += v;
                                 }
                             }
-                            b->hh_share[h] += v;
                             b->mix[t * DP_N_GRADE + g] += v;
-                            if (c == DP_UNCERT) {
-                                hh_unc[h] += v;
-                            }
-                            tot += v;
+                            n_ch[c][k2][h] += v;
+                            died[c][k2][h] += v * qd;
+                            dis_sa += v;
                         }
                     }
                 }
             }
+            tot += dis_sa;
+            double nd = b->pop[sa] - dis_sa > 0.0 ? b->pop[sa] - dis_sa : 0.0;
+            onsets += nd * (1.0 - q) * m->onset[sa] * b->onset_scale * p->onset_multiplier;
         }
-    }
-    double unc = hh_unc[0] + hh_unc[1] + hh_unc[2];
-    for (size_t h = 0; h < DP_N_HH; h++) {
-        b->hh_share[h] /= tot;
-        b->onset_hh[h] = unc > 0.0 ? hh_unc[h] / unc : seed_hh[DP_UNCERT][h];
     }
     for (size_t k = 0; k < DP_N_TYPE * DP_N_GRADE; k++) {
         b->mix[k] /= tot;
     }
+    /* Totals by certification and household (over severity), and onsets' households. */
+    double n_c[DP_N_CERT][DP_N_HH] = {{0}}, d_c[DP_N_CERT][DP_N_HH] = {{0}};
+    for (size_t c = 0; c < DP_N_CERT; c++) {
+        for (size_t k2 = 0; k2 < 2; k2++) {
+            for (size_t h = 0; h < DP_N_HH; h++) {
+                n_c[c][h] += n_ch[c][k2][h];
+                d_c[c][h] += died[c][k2][h];
+            }
+        }
+    }
+    double unc_all = n_c[DP_UNCERT][0] + n_c[DP_UNCERT][1] + n_c[DP_UNCERT][2];
+    for (size_t h = 0; h < DP_N_HH; h++) {
+        b->onset_hh[h] = unc_all > 0.0 ? n_c[DP_UNCERT][h] / unc_all : seed_hh[DP_UNCERT][h];
+    }
+    for (size_t c = 0; c < DP_N_CERT; c++) {
+        double s = n_c[c][0] + n_c[c][1] + n_c[c][2];
+        for (size_t h = 0; h < DP_N_HH; h++) {
+            b->hh_share[c][h] = s > 0.0 ? n_c[c][h] / s : seed_hh[c][h];
+        }
+    }
+    /* Balanced certification, by severity: as many certifications as card holders die. The
+     * pool at the time of certification is the surviving uncertified plus the year's onsets. */
+    double sev_mix = 0.0;
+    for (size_t t = 0; t < DP_N_TYPE; t++) {
+        sev_mix += b->mix[t * DP_N_GRADE + 0] + b->mix[t * DP_N_GRADE + 1];
+    }
+    double cert_rate[2], pool[2][DP_N_HH];
+    for (size_t k2 = 0; k2 < 2; k2++) {
+        double dead = 0.0, unc = 0.0;
+        for (size_t h = 0; h < DP_N_HH; h++) {
+            dead += died[DP_CERT][k2][h];
+            pool[k2][h] = n_ch[DP_UNCERT][k2][h] - died[DP_UNCERT][k2][h] +
+                          onsets * b->onset_hh[h] * (k2 == 0 ? sev_mix : 1.0 - sev_mix);
+            unc += pool[k2][h];
+        }
+        double cr = unc > 0.0 ? dead / unc : 0.0;
+        b->certify[k2] = cr > 1.0 ? 1.0 : cr;
+        cert_rate[k2] = isnan(p->certify_rate[k2]) ? b->certify[k2] : p->certify_rate[k2];
+    }
+    /* Balanced household entries, by certification: with N the base-year count of a status
+     * (dibao or marginal) and N', O' the counts of that status and of "other" when the
+     * household step comes (after deaths, onsets and certification), the entry probability e
+     * from "other" solves N'(1 - exit) + e O' = N, so each group of card holders and of the
+     * others keeps its base-year size over the base year's flows. */
+    const double exit_rate[DP_N_HH] = {p->dibao_exit, p->marginal_exit, 0.0};
+    double at_step[DP_N_CERT][DP_N_HH];
+    for (size_t h = 0; h < DP_N_HH; h++) {
+        double certified_h = 0.0;
+        for (size_t k2 = 0; k2 < 2; k2++) {
+            certified_h += pool[k2][h] * cert_rate[k2];
+        }
+        at_step[DP_CERT][h] = n_c[DP_CERT][h] - d_c[DP_CERT][h] + certified_h;
+        at_step[DP_UNCERT][h] = pool[0][h] + pool[1][h] - certified_h;
+    }
+    for (size_t c = 0; c < DP_N_CERT; c++) {
+        for (size_t s = 0; s < 2; s++) {
+            size_t h = s == 0 ? DP_DIBAO : DP_MARGINAL;
+            double others = at_step[c][DP_OTHER];
+            double e = others > 0.0
+                           ? (n_c[c][h] - at_step[c][h] * (1.0 - exit_rate[h])) / others
+                           : 0.0;
+            b->hh_entry[c][s] = e < 0.0 ? 0.0 : (e > 1.0 ? 1.0 : e);
+        }
+    }
 
     /* Take-up: the scenario's value; else reported recipients / eligible persons of the fitted
      * base population under the base year's rules; else the default assumption. */
-    int base_year = p->year_start - 1;
     int mf = p->prog[DP_PROG_LIVING].marginal_from;
     int marg_ok = mf > 0 && base_year >= mf;
     for (size_t prog = 0; prog < DP_N_PROG; prog++) {

@@ -174,26 +174,27 @@ transitions(const dp_region_base *b, const dp_year_rates *r, double *cells, doub
         /* 5. Certification of the uncertified. 6. Household status. */
         for (size_t tg = 0; tg < DP_N_TYPE * DP_N_GRADE; tg++) {
             double *x = blk + tg * DP_N_CERT * DP_N_HH;
-            double cr = r->certify[tg % DP_N_GRADE];
+            const double *cr = r->certify + (tg % DP_N_GRADE) * DP_N_HH;
             for (size_t h = 0; h < DP_N_HH; h++) {
-                double moved = x[DP_UNCERT * DP_N_HH + h] * cr;
+                double moved = x[DP_UNCERT * DP_N_HH + h] * cr[h];
                 x[DP_UNCERT * DP_N_HH + h] -= moved;
                 x[DP_CERT * DP_N_HH + h] += moved;
                 fl[FL_CERTIFIED] += moved;
             }
             for (size_t c = 0; c < DP_N_CERT; c++) {
                 double *y = x + c * DP_N_HH;
+                const double *hh = r->hh + c * DP_N_HH * DP_N_HH;
                 double old[DP_N_HH] = {y[0], y[1], y[2]};
                 for (size_t to = 0; to < DP_N_HH; to++) {
                     double v = 0.0;
                     for (size_t from = 0; from < DP_N_HH; from++) {
-                        v += old[from] * r->hh[from * DP_N_HH + to];
+                        v += old[from] * hh[from * DP_N_HH + to];
                     }
                     y[to] = v;
                 }
-                fl[FL_DIBAO_IN] += old[DP_OTHER] * r->hh[DP_OTHER * DP_N_HH + DP_DIBAO] +
-                                   old[DP_MARGINAL] * r->hh[DP_MARGINAL * DP_N_HH + DP_DIBAO];
-                fl[FL_DIBAO_OUT] += old[DP_DIBAO] * (1.0 - r->hh[DP_DIBAO * DP_N_HH + DP_DIBAO]);
+                fl[FL_DIBAO_IN] += old[DP_OTHER] * hh[DP_OTHER * DP_N_HH + DP_DIBAO] +
+                                   old[DP_MARGINAL] * hh[DP_MARGINAL * DP_N_HH + DP_DIBAO];
+                fl[FL_DIBAO_OUT] += old[DP_DIBAO] * (1.0 - hh[DP_DIBAO * DP_N_HH + DP_DIBAO]);
             }
         }
     }

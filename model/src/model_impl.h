@@ -21,7 +21,11 @@ typedef struct {
     int take_up_source[DP_N_PROG];     /**< 0 scenario, 1 calibrated, 2 default assumption */
     double birth_rate;                 /**< region file value [1/yr] */
     double migration_rate;             /**< region file value [1/yr] */
-    double hh_share[DP_N_HH];          /**< base-year household shares of the disabled */
+    double hh_share[DP_N_CERT][DP_N_HH]; /**< base-year household shares by certification */
+    double certify[2];                 /**< balanced certification probability by severity
+                                            (severe, other) */
+    double hh_entry[DP_N_CERT][2];     /**< balanced entry probability other -> dibao,
+                                            other -> marginal, by certification */
     double onset_hh[DP_N_HH];          /**< household distribution of new onsets */
     double mix[DP_N_TYPE * DP_N_GRADE];/**< type x grade mix of new onsets (sums to 1) */
     double onset_scale;                /**< region prevalence / national profile's */
@@ -35,6 +39,9 @@ struct dp_model {
     dp_region_input *in;               /**< copies of the region inputs [n_region] */
     dp_region_base *base;              /**< [n_region] */
     double prevalence[DP_N_AGE];       /**< smooth national prevalence profile p(age) */
+    double q_scale[DP_N_AGE];          /**< non-disabled q = life-table q x q_scale: removes
+                                            the disabled's excess deaths from the all-population
+                                            life table, 1 / (1 + p(a) (RR - 1)) */
     double onset[DP_N_SEX * DP_N_AGE]; /**< derived yearly onset probability among the
                                             non-disabled, before onset_multiplier */
     unsigned short *marg_cat;          /**< [DP_N_MARG][DP_N_CELL]: 1 if the cell counts
@@ -54,8 +61,8 @@ typedef struct {
     double onset[DP_N_SEX * DP_N_AGE];             /**< onset prob. among the non-disabled */
     double worsen[DP_N_AGE];                       /**< one grade more severe */
     double improve;                                /**< one grade less severe */
-    double certify[DP_N_GRADE];                    /**< uncertified -> certified */
-    double hh[DP_N_HH * DP_N_HH];                  /**< [from][to] household transitions */
+    double certify[DP_N_GRADE * DP_N_HH];          /**< uncertified -> certified [grade][hh] */
+    double hh[DP_N_CERT * DP_N_HH * DP_N_HH];      /**< [cert][from][to] household moves */
     double birth_rate;                             /**< births per resident */
     double sex_male_birth;                         /**< share of births that are boys */
     double migration_nd;                           /**< net migration, non-disabled */

@@ -67,8 +67,8 @@ dp_params_default(dp_params *p)
     p->worsen_rate[0] = 0.01; /* assumption */
     p->worsen_rate[1] = 0.03; /* assumption */
     p->improve_rate = 0.0;
-    p->certify_rate[0] = 0.10; /* assumption */
-    p->certify_rate[1] = 0.03; /* assumption */
+    p->certify_rate[0] = NAN; /* balanced (docs/model.md) */
+    p->certify_rate[1] = NAN;
     p->dibao_exit = 0.05;      /* assumption */
     p->marginal_exit = 0.10;   /* assumption */
     p->dibao_entry = NAN;

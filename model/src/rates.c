@@ -60,12 +60,14 @@ dp_rates_year(const dp_model *m, size_t reg, int year, dp_year_rates *r)
     int base_year = p->year_start - 1;
     r->year = year;
 
-    /* Deaths: WPP single-year q, times an optional extra improvement, times the relative risk
-     * of the grade and type for disabled persons, capped at 1. */
+    /* Deaths: the WPP single-year q is the whole population's; the non-disabled get
+     * q x q_scale(age), which takes out the disabled persons' excess deaths (so that deaths of
+     * the national population match the life table), and the disabled that times the relative
+     * risk of their grade and type, capped at 1; both times an optional extra improvement. */
     double impr = pow(1.0 - p->mortality_improvement, (double)(year - base_year));
     for (size_t sex = 0; sex < DP_N_SEX; sex++) {
         for (size_t age = 0; age < DP_N_AGE; age++) {
-            double q = clamp01(dp_reference_q(m->ref, year, sex, age) * impr);
+            double q = clamp01(dp_reference_q(m->ref, year, sex, age) * impr * m->q_scale[age]);
             size_t sa = sex * DP_N_AGE + age;
             r->q_nd[sa] = q;
             for (size_t type = 0; type < DP_N_TYPE; type++) {
@@ -81,34 +83,38 @@ dp_rates_year(const dp_model *m, size_t reg, int year, dp_year_rates *r)
         r->worsen[age] = age < 60 ? p->worsen_rate[0] : p->worsen_rate[1];
     }
     r->improve = p->improve_rate;
+    /* Certification: the scenario's rate, or the balanced rate of the base year. */
     for (size_t g = 0; g < DP_N_GRADE; g++) {
-        r->certify[g] = g <= 1 ? p->certify_rate[0] : p->certify_rate[1];
+        size_t k = g <= 1 ? 0 : 1;
+        double c = isnan(p->certify_rate[k]) ? b->certify[k] : p->certify_rate[k];
+        for (size_t h = 0; h < DP_N_HH; h++) {
+            r->certify[g * DP_N_HH + h] = c;
+        }
     }
 
-    /* Household status: exits to "other"; entries from "other", balanced by default so that
-     * the base-year shares are stationary: entry = exit * share(status) / share(other). */
-    const double *sh = b->hh_share;
-    double other = sh[DP_OTHER] > 0.0 ? sh[DP_OTHER] : 1.0;
-    double d_in = isnan(p->dibao_entry) ? p->dibao_exit * sh[DP_DIBAO] / other : p->dibao_entry;
-    double m_in = isnan(p->marginal_entry) ? p->marginal_exit * sh[DP_MARGINAL] / other
-                                           : p->marginal_entry;
-    d_in = clamp01(d_in);
-    m_in = clamp01(m_in);
-    if (d_in + m_in > 1.0) {
-        double s = d_in + m_in;
-        d_in /= s;
-        m_in /= s;
+    /* Household status: exits to "other"; entries from "other" as the scenario says, or
+     * balanced (base.c) so that each status group of card holders and of the others keeps its
+     * base-year size over the base year's flows. */
+    for (size_t c = 0; c < DP_N_CERT; c++) {
+        double d_in = clamp01(isnan(p->dibao_entry) ? b->hh_entry[c][0] : p->dibao_entry);
+        double m_in = clamp01(isnan(p->marginal_entry) ? b->hh_entry[c][1] : p->marginal_entry);
+        if (d_in + m_in > 1.0) {
+            double s = d_in + m_in;
+            d_in /= s;
+            m_in /= s;
+        }
+        double *hh = r->hh + c * DP_N_HH * DP_N_HH;
+        for (size_t i = 0; i < DP_N_HH * DP_N_HH; i++) {
+            hh[i] = 0.0;
+        }
+        hh[DP_DIBAO * DP_N_HH + DP_OTHER] = p->dibao_exit;
+        hh[DP_DIBAO * DP_N_HH + DP_DIBAO] = 1.0 - p->dibao_exit;
+        hh[DP_MARGINAL * DP_N_HH + DP_OTHER] = p->marginal_exit;
+        hh[DP_MARGINAL * DP_N_HH + DP_MARGINAL] = 1.0 - p->marginal_exit;
+        hh[DP_OTHER * DP_N_HH + DP_DIBAO] = d_in;
+        hh[DP_OTHER * DP_N_HH + DP_MARGINAL] = m_in;
+        hh[DP_OTHER * DP_N_HH + DP_OTHER] = 1.0 - d_in - m_in;
     }
-    for (size_t i = 0; i < DP_N_HH * DP_N_HH; i++) {
-        r->hh[i] = 0.0;
-    }
-    r->hh[DP_DIBAO * DP_N_HH + DP_OTHER] = p->dibao_exit;
-    r->hh[DP_DIBAO * DP_N_HH + DP_DIBAO] = 1.0 - p->dibao_exit;
-    r->hh[DP_MARGINAL * DP_N_HH + DP_OTHER] = p->marginal_exit;
-    r->hh[DP_MARGINAL * DP_N_HH + DP_MARGINAL] = 1.0 - p->marginal_exit;
-    r->hh[DP_OTHER * DP_N_HH + DP_DIBAO] = d_in;
-    r->hh[DP_OTHER * DP_N_HH + DP_MARGINAL] = m_in;
-    r->hh[DP_OTHER * DP_N_HH + DP_OTHER] = 1.0 - d_in - m_in;
 
     /* Births and migration: the scenario's value if set, else the region file's. */
     double br = dp_sched_at(&p->birth_rate, year);

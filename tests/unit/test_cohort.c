@@ -2,7 +2,8 @@
  *
  * The cohort engine against a three-year projection of a tiny population worked out by hand:
  * 1,000 non-disabled men and 100 disabled men aged 30 (physical, grade 2, uncertified, dibao
- * household), q = 0.01 at every age, grade-1 relative risk 2, onset 2% a year into grade 4,
+ * household), q = 0.01 at every age for the non-disabled (the life-table decomposition factor
+ * is set to 1 here), grade-1 relative risk 2, onset 2% a year into grade 4,
  * worsening 10%, certification 50% (severe) and 20% (other), no births or migration, take-up 1,
  * living subsidy 50 yuan/month, care subsidy 100 yuan/month indexed at 10% a year.
  * Years 2021 and 2022 are checked against numbers computed by hand (the arithmetic is in the
@@ -11,6 +12,7 @@
  */
 #include "dp_test.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,6 +128,9 @@ setup(void **state)
     b->cells[dp_cell_index(DP_MALE, 30, DP_PHYSICAL, 1, DP_UNCERT, DP_DIBAO)] = 100.0;
     b->pop[DP_MALE * DP_N_AGE + 30] = 1100.0;
     memset(f->m->onset, 0, sizeof f->m->onset);
+    for (size_t age = 0; age < DP_N_AGE; age++) {
+        f->m->q_scale[age] = 1.0; /* the hand calculation uses q = 0.01 as it stands */
+    }
     for (size_t age = 30; age <= 33; age++) {
         f->m->onset[DP_MALE * DP_N_AGE + age] = 0.02;
     }

@@ -62,7 +62,8 @@ typedef struct {
     double worsen_rate[2];           /**< yearly prob. of one grade more severe: age <60, 60+ */
     double improve_rate;             /**< yearly prob. of one grade less severe */
     double certify_rate[2];          /**< yearly prob. an uncertified person is certified:
-                                          severe (grades 1-2), other */
+                                          severe (grades 1-2), other; NAN = balanced (replaces
+                                          the card holders' deaths in the base year) */
     double dibao_exit;               /**< yearly prob. a dibao household leaves dibao */
     double marginal_exit;            /**< yearly prob. a marginal household leaves that status */
     double dibao_entry;              /**< yearly prob. other -> dibao; NAN = balanced (keeps the
