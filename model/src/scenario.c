@@ -316,7 +316,8 @@ read_sched(dp_ctx *ctx, const dp_ynode *node, const char *path, const char *what
     for (size_t i = 0; i < node->n; i++) {
         const dp_ynode *key = node->key[i];
         if (!dp_yparse_int(key, &year) || year < 1990 || year > 2100) {
-            return dp_yexpected(ctx, key, path, "a year in [1990, 2100]");
+            return dp_yexpected(ctx, key, path,
+                                "a year in [1990, 2100] (dated values are {year: value})");
         }
         if (i > 0 && year <= sched.year[i - 1]) {
             return dp_yerror(ctx, key, "%s: years must increase, got %ld after %d", path, year,
