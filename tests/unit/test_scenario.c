@@ -337,6 +337,8 @@ test_scenario_text_roundtrip(void **state)
     assert_const(&liv->monthly[1], 100);     /* 1e2 */
     assert_const(&liv->monthly[3], 0);
     assert_const(&liv->monthly[0], 50); /* default floor */
+    assert_true(isnan(dp_scenario_params(s)->certify_rate[0])); /* `balanced` */
+    assert_close(dp_scenario_params(s)->certify_rate[1], 0.031, 0, 0);
     dp_scenario_free(s);
 }
 
