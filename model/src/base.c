@@ -86,42 +86,87 @@ survivors(const dp_reference *ref, int year, size_t sex, double *l)
     }
 }
 
-/* Mean of exp(k * age) within each age group, weighted by w. */
-static void
-group_means(const double *w, double k, double *e)
-{
-    double num[DP_N_AGEGROUP] = {0}, den[DP_N_AGEGROUP] = {0};
-    for (size_t age = 0; age < DP_N_AGE; age++) {
-        size_t g = age_group(age);
-        num[g] += w[age] * exp(k * (double)age);
-        den[g] += w[age];
-    }
-    for (size_t g = 0; g < DP_N_AGEGROUP; g++) {
-        e[g] = num[g] / den[g];
-    }
-}
-
 typedef struct {
-    const double *w;
-    const double *prev;
+    const double *w;    /**< age weights [DP_N_AGE] */
+    const double *prev; /**< published group prevalences [DP_N_AGEGROUP] */
+    double k;           /**< exponent being tried (outer solve) */
 } profile_fit;
 
-/* p(age) = c0 + c1 exp(k age): c0, c1 from groups 0 and 2 for a given k. */
-static void
-profile_coefs(const profile_fit *f, double k, double *c0, double *c1, double *e)
+/* Mean of min(cap, c0 + c1 exp(k age)) within age group g, weighted by w (cap <= 0: none). */
+static double
+group_mean_cap(const double *w, double c0, double c1, double k, size_t g, double cap)
 {
-    group_means(f->w, k, e);
-    *c1 = (f->prev[2] - f->prev[0]) / (e[2] - e[0]);
-    *c0 = f->prev[0] - *c1 * e[0];
+    double num = 0.0, den = 0.0;
+    for (size_t age = 0; age < DP_N_AGE; age++) {
+        if (age_group(age) != g) {
+            continue;
+        }
+        double v = c0 + c1 * exp(k * (double)age);
+        num += w[age] * (cap > 0.0 && v > cap ? cap : v);
+        den += w[age];
+    }
+    return num / den;
 }
 
 static double
-profile_residual(double k, void *params)
+group_mean(const double *w, double c0, double c1, double k, size_t g)
+{
+    return group_mean_cap(w, c0, c1, k, g, prevalence_cap);
+}
+
+/* The youngest group is never capped, so c0 follows from c1: c0 = P0 - c1 E0(k). */
+static double
+profile_c0(const profile_fit *f, double c1, double k)
+{
+    return f->prev[0] - c1 * group_mean_cap(f->w, 0.0, 1.0, k, 0, 0.0);
+}
+
+static double
+oldest_residual(double c1, void *params)
 {
     const profile_fit *f = params;
-    double c0, c1, e[DP_N_AGEGROUP];
-    profile_coefs(f, k, &c0, &c1, e);
-    return c0 + c1 * e[1] - f->prev[1];
+    return group_mean(f->w, profile_c0(f, c1, f->k), c1, f->k, 2) - f->prev[2];
+}
+
+/* Solves f(x) = 0 on [lo, hi] by Brent's method (GSL). */
+static int
+brent(gsl_function *F, double lo, double hi, double *root)
+{
+    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (!s) {
+        return GSL_ENOMEM;
+    }
+    int status = gsl_root_fsolver_set(s, F, lo, hi);
+    for (int it = 0; status == GSL_SUCCESS && it < 200; it++) {
+        status = gsl_root_fsolver_iterate(s);
+        *root = gsl_root_fsolver_root(s);
+        if (gsl_root_test_interval(gsl_root_fsolver_x_lower(s), gsl_root_fsolver_x_upper(s),
+                                   0.0, 1e-13) == GSL_SUCCESS) {
+            break;
+        }
+    }
+    gsl_root_fsolver_free(s);
+    return status;
+}
+
+/* For exponent k: c1 so that the oldest group's capped mean is met. */
+static double
+profile_c1(profile_fit *f, double k, int *status)
+{
+    f->k = k;
+    gsl_function F = {oldest_residual, f};
+    double c1 = 0.0;
+    *status = brent(&F, 0.0, 1.0, &c1);
+    return c1;
+}
+
+static double
+middle_residual(double k, void *params)
+{
+    profile_fit *f = params;
+    int status;
+    double c1 = profile_c1(f, k, &status);
+    return group_mean(f->w, profile_c0(f, c1, k), c1, k, 1) - f->prev[1];
 }
 
 dp_status
@@ -139,29 +184,18 @@ dp_base_profiles(dp_ctx *ctx, dp_model *m)
     for (size_t age = 0; age < DP_N_AGE; age++) {
         w[age] = l[0][age] + l[1][age];
     }
-    profile_fit f = {w, ref->agegroup_prevalence};
-    gsl_function F = {profile_residual, &f};
-    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    if (!s) {
-        return dp_error(ctx, DP_ENOMEM, "out of memory for the prevalence profile fit");
-    }
-    double lo = 0.005, hi = 0.5, k = 0.0;
-    int status = gsl_root_fsolver_set(s, &F, lo, hi);
-    for (int it = 0; status == GSL_SUCCESS && it < 200; it++) {
-        status = gsl_root_fsolver_iterate(s);
-        k = gsl_root_fsolver_root(s);
-        lo = gsl_root_fsolver_x_lower(s);
-        hi = gsl_root_fsolver_x_upper(s);
-        if (gsl_root_test_interval(lo, hi, 0.0, 1e-12) == GSL_SUCCESS) {
-            break;
-        }
-    }
-    gsl_root_fsolver_free(s);
+    /* p(a) = min(cap, c0 + c1 exp(k a)) with every group's mean met exactly: the outer solve
+     * finds k for the middle group; for each k, the inner solve finds c1 for the oldest group
+     * (c0 follows from the youngest). */
+    profile_fit f = {w, ref->agegroup_prevalence, 0.0};
+    gsl_function F = {middle_residual, &f};
+    double k = 0.0;
+    int status = brent(&F, 0.005, 0.3, &k);
+    double c1 = status == GSL_SUCCESS ? profile_c1(&f, k, &status) : 0.0;
     if (status != GSL_SUCCESS) {
         return dp_error(ctx, DP_EGSL, "prevalence profile fit: %s", gsl_strerror(status));
     }
-    double c0, c1, e[DP_N_AGEGROUP];
-    profile_coefs(&f, k, &c0, &c1, e);
+    double c0 = profile_c0(&f, c1, k);
     for (size_t age = 0; age < DP_N_AGE; age++) {
         double v = c0 + c1 * exp(k * (double)age);
         m->prevalence[age] = v < 0.0 ? 0.0 : (v > prevalence_cap ? prevalence_cap : v);
