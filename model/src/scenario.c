@@ -406,13 +406,10 @@ read_regions(walker *w, const dp_ynode *node, const char *path)
 {
     static const char what_list[] = "a list of 1 to 4096 region ids";
     static const char what_id[] = "a region id of 1 to 31 characters from A-Z a-z 0-9 _ . -";
-    if (node->kind != DP_YSEQ || node->n == 0 || node->n > MAX_REGIONS) {
-        if (node->kind == DP_YSEQ && node->n > MAX_REGIONS) {
-            return dp_yerror(w->ctx, node, "%s: expected %s, got %zu", path, what_list, node->n);
-        }
-        if (node->kind == DP_YSEQ) {
-            return dp_yerror(w->ctx, node, "%s: expected %s, got an empty list", path, what_list);
-        }
+    if (node->kind == DP_YSEQ && node->n > MAX_REGIONS) {
+        return dp_yerror(w->ctx, node, "%s: expected %s, got %zu", path, what_list, node->n);
+    }
+    if (node->kind != DP_YSEQ || node->n == 0) {
         return dp_yexpected(w->ctx, node, path, what_list);
     }
     for (size_t i = 0; i < node->n; i++) {
@@ -660,6 +657,10 @@ load_chain(dp_ctx *ctx, dp_scenario *s, const char *path, dp_ynode **root)
             } else {
                 rc = dp_yerror(ctx, ext, "extends: cannot open %s: %s", next, strerror(errno));
             }
+            goto out;
+        }
+        if (S_ISDIR(next_id.st_mode)) {
+            rc = dp_yerror(ctx, ext, "extends: %s is a folder, not a file", next);
             goto out;
         }
         for (size_t j = 0; j < n; j++) {

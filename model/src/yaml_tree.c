@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <yaml.h>
 
@@ -334,9 +335,9 @@ dp_ydescribe(const dp_ynode *node, char *buf, size_t size)
     if (!node) {
         snprintf(buf, size, "nothing");
     } else if (node->kind == DP_YMAP) {
-        snprintf(buf, size, "a map");
+        snprintf(buf, size, node->n ? "a map" : "an empty map");
     } else if (node->kind == DP_YSEQ) {
-        snprintf(buf, size, "a list");
+        snprintf(buf, size, node->n ? "a list" : "an empty list");
     } else if (node->plain && node->text[0] == '\0') {
         snprintf(buf, size, "nothing");
     } else if (node->plain && number_syntax(node->text)) {
@@ -755,11 +756,16 @@ dp_ytree_load(dp_ctx *ctx, const char *path, dp_ynode **out, char *sha256)
     FILE *f = NULL;
     unsigned char *buf = NULL;
     size_t len = 0, cap = 0;
+    struct stat st;
 
     *out = NULL;
     f = fopen(path, "rb");
     if (!f) {
         return dp_error(ctx, DP_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+    }
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        rc = dp_error(ctx, DP_EINPUT, "%s: cannot open: %s", path, strerror(EISDIR));
+        goto out;
     }
     for (;;) {
         if (len == cap) {

@@ -84,7 +84,7 @@ dp_status dp_yerror(dp_ctx *ctx, const dp_ynode *node, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Describes a node for "got ...": a number's text as written, 'text' for other scalars,
- * "nothing" for an empty plain scalar, "a map", "a list". */
+ * "nothing" for an empty plain scalar, "a map", "a list", "an empty map", "an empty list". */
 void dp_ydescribe(const dp_ynode *node, char *buf, size_t size);
 
 /* "PATH: expected WHAT, got DESCRIPTION" at node (PATH and ": " omitted when path is ""). */
