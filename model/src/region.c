@@ -7,20 +7,21 @@
  * "FILE:LINE:COL: key.path: what was expected". Optional figures left out are NAN, which the
  * model reads as "use the national structure" or "unknown".
  */
+#include "dpsim/region.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "dpsim/region.h"
 #include "yaml_tree.h"
 
-const char *const dp_marg_key[DP_N_MARG] = {"certified",      "severe",  "severe_certified",
-                                            "dibao",          "dibao_certified",
-                                            "marginal",       "aged60",  "children"};
+const char *const dp_marg_key[DP_N_MARG] = {"certified", "severe",          "severe_certified",
+                                            "dibao",     "dibao_certified", "marginal",
+                                            "aged60",    "children"};
 
-static const char *const top_keys[] = {"dpsim_region", "id",         "name_en",    "name_zh",
-                                       "province",     "base_year",  "sources",    "population",
+static const char *const top_keys[] = {"dpsim_region", "id",         "name_en", "name_zh",
+                                       "province",     "base_year",  "sources", "population",
                                        "disabled",     "recipients", "reported"};
 static const char *const population_keys[] = {"total", "age_shares", "sex_ratio", "birth_rate",
                                               "migration_rate"};
@@ -37,7 +38,8 @@ static const double share_sum_tol = 0.005;
 static dp_status
 get_count(dp_ctx *ctx, const dp_ynode *node, const char *path, int positive, double *out)
 {
-    const char *what = positive ? "a positive number of persons" : "a non-negative number of persons";
+    const char *what =
+        positive ? "a positive number of persons" : "a non-negative number of persons";
     if (dp_yget_number(ctx, node, path, what, 0, HUGE_VAL, out) != DP_OK) {
         return DP_EINPUT;
     }
@@ -125,8 +127,8 @@ read_population(dp_ctx *ctx, const dp_ynode *map, dp_region_input *r)
         return DP_EINPUT;
     }
     if (dp_yrequire(ctx, map, "population", "migration_rate", &node) != DP_OK ||
-        dp_yget_number(ctx, node, "population.migration_rate", "a number in [-0.2, 0.2]", -0.2,
-                       0.2, &r->migration_rate) != DP_OK) {
+        dp_yget_number(ctx, node, "population.migration_rate", "a number in [-0.2, 0.2]", -0.2, 0.2,
+                       &r->migration_rate) != DP_OK) {
         return DP_EINPUT;
     }
     return DP_OK;
@@ -181,8 +183,8 @@ read_reported(dp_ctx *ctx, const dp_ynode *list, dp_region_input *r)
         return dp_yexpected(ctx, list, "reported", "a list");
     }
     if (list->n > DP_REGION_MAX_REPORTED) {
-        return dp_yerror(ctx, list, "reported: at most %d entries, got %zu",
-                         DP_REGION_MAX_REPORTED, list->n);
+        return dp_yerror(ctx, list, "reported: at most %d entries, got %zu", DP_REGION_MAX_REPORTED,
+                         list->n);
     }
     for (size_t i = 0; i < list->n; i++) {
         const dp_ynode *item = list->val[i];
@@ -198,8 +200,7 @@ read_reported(dp_ctx *ctx, const dp_ynode *list, dp_region_input *r)
         }
         dp_ypath(sub, sizeof sub, path, "value");
         if (dp_yrequire(ctx, item, path, "value", &node) != DP_OK ||
-            dp_yget_number(ctx, node, sub, "a number", -HUGE_VAL, HUGE_VAL, &rep->value) !=
-                DP_OK) {
+            dp_yget_number(ctx, node, sub, "a number", -HUGE_VAL, HUGE_VAL, &rep->value) != DP_OK) {
             return DP_EINPUT;
         }
         dp_ypath(sub, sizeof sub, path, "unit");
@@ -224,8 +225,8 @@ id_ok(const char *text)
         return 0;
     }
     for (const char *c = text; *c; c++) {
-        int ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-                 (*c >= '0' && *c <= '9') || *c == '_' || *c == '.' || *c == '-';
+        int ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+                 *c == '_' || *c == '.' || *c == '-';
         if (!ok) {
             return 0;
         }
@@ -270,8 +271,8 @@ read_region(dp_ctx *ctx, const char *path, const dp_ynode *root, dp_region_input
         return DP_EINPUT;
     }
     if (dp_yrequire(ctx, root, "", "base_year", &node) != DP_OK ||
-        dp_yget_int(ctx, node, "base_year", "a year in [1990, 2100]", 1990, 2100,
-                    &r->base_year) != DP_OK) {
+        dp_yget_int(ctx, node, "base_year", "a year in [1990, 2100]", 1990, 2100, &r->base_year) !=
+            DP_OK) {
         return DP_EINPUT;
     }
     /* sources: free-text notes kept in the file only; checked for shape. */

@@ -10,8 +10,9 @@
  * The reference for every key is docs/scenarios.md; keep the two in step.
  * A dp_scenario is immutable after dp_scenario_load and owns everything it points to.
  */
+#include "dpsim/scenario.h"
+
 #include <errno.h>
-#include <limits.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -20,7 +21,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dpsim/scenario.h"
 #include "yaml_tree.h"
 
 enum {
@@ -33,19 +33,19 @@ enum {
 /* The key table */
 
 typedef enum {
-    K_MAP,        /* a map of further keys (listed with this path as prefix) */
-    K_VERSION,    /* dpsim: the integer 1 (checked before the walk) */
-    K_NAME,       /* [A-Za-z0-9_.-]{1,63} */
-    K_TEXT,       /* free text */
-    K_EXTENDS,    /* resolved and removed before validation; listed for "did you mean" */
-    K_REGIONS,    /* list of region ids */
-    K_YEAR,       /* int year in [min, max] */
-    K_NUMBER,     /* double in [min, max] */
-    K_PROB,       /* double in [0, 1], or the word (if any) -> NAN */
-    K_SCHED,      /* dp_sched: number in [min, max] or date-ranged */
-    K_GRADES,     /* dp_sched[DP_N_GRADE] of amounts: one value for all grades, or by grade */
-    K_BOOL,       /* int 0/1 */
-    K_YEAR_NEVER  /* int year in [min, max], or the word -> 0 */
+    K_MAP,       /* a map of further keys (listed with this path as prefix) */
+    K_VERSION,   /* dpsim: the integer 1 (checked before the walk) */
+    K_NAME,      /* [A-Za-z0-9_.-]{1,63} */
+    K_TEXT,      /* free text */
+    K_EXTENDS,   /* resolved and removed before validation; listed for "did you mean" */
+    K_REGIONS,   /* list of region ids */
+    K_YEAR,      /* int year in [min, max] */
+    K_NUMBER,    /* double in [min, max] */
+    K_PROB,      /* double in [0, 1], or the word (if any) -> NAN */
+    K_SCHED,     /* dp_sched: number in [min, max] or date-ranged */
+    K_GRADES,    /* dp_sched[DP_N_GRADE] of amounts: one value for all grades, or by grade */
+    K_BOOL,      /* int 0/1 */
+    K_YEAR_NEVER /* int year in [min, max], or the word -> 0 */
 } key_type;
 
 typedef struct {
@@ -57,8 +57,8 @@ typedef struct {
     size_t offset;    /**< member of dp_params written */
 } key_def;
 
-#define P(member) offsetof(dp_params, member)
-#define LIV(member) offsetof(dp_params, prog[DP_PROG_LIVING].member)
+#define P(member)    offsetof(dp_params, member)
+#define LIV(member)  offsetof(dp_params, prog[DP_PROG_LIVING].member)
 #define CARE(member) offsetof(dp_params, prog[DP_PROG_CARE].member)
 
 /* Defaults are those of dp_params_default (params.c), with their sources there. */
@@ -164,17 +164,17 @@ unknown_key(dp_ctx *ctx, const dp_ynode *key, const char *parent)
 /* The scenario object */
 
 struct dp_scenario {
-    char *name;               /**< `name:` */
-    char *title;              /**< `title:` or "" */
-    char *data_dir;           /**< folder holding regions/ (copied) */
-    dp_params params;         /**< resolved parameters */
-    size_t n_region;          /**< regions, in list order */
-    dp_region_input *region;  /**< their inputs */
-    char *text;               /**< resolved tree as YAML */
-    size_t n_input;           /**< files read */
-    size_t cap_input;         /**< allocated input slots */
-    char **input_path;        /**< their paths (as given or as resolved) */
-    char (*input_sha)[65];    /**< their SHA-256 digests */
+    char *name;              /**< `name:` */
+    char *title;             /**< `title:` or "" */
+    char *data_dir;          /**< folder holding regions/ (copied) */
+    dp_params params;        /**< resolved parameters */
+    size_t n_region;         /**< regions, in list order */
+    dp_region_input *region; /**< their inputs */
+    char *text;              /**< resolved tree as YAML */
+    size_t n_input;          /**< files read */
+    size_t cap_input;        /**< allocated input slots */
+    char **input_path;       /**< their paths (as given or as resolved) */
+    char (*input_sha)[65];   /**< their SHA-256 digests */
 };
 
 void
@@ -382,8 +382,8 @@ name_ok(const char *text, size_t max)
         return 0;
     }
     for (const char *c = text; *c; c++) {
-        int ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-                 (*c >= '0' && *c <= '9') || *c == '_' || *c == '.' || *c == '-';
+        int ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+                 *c == '_' || *c == '.' || *c == '-';
         if (!ok) {
             return 0;
         }
@@ -631,8 +631,8 @@ load_chain(dp_ctx *ctx, dp_scenario *s, const char *path, dp_ynode **root)
         n++;
         dp_ynode *tree = trees[n - 1];
         if (!tree) {
-            rc = dp_error(ctx, DP_EINPUT, "%s:1:1: the file is empty; expected a map of scenario keys",
-                          cur);
+            rc = dp_error(ctx, DP_EINPUT,
+                          "%s:1:1: the file is empty; expected a map of scenario keys", cur);
             goto out;
         }
         if (tree->kind != DP_YMAP) {
@@ -668,8 +668,9 @@ load_chain(dp_ctx *ctx, dp_scenario *s, const char *path, dp_ynode **root)
                 char chain[700] = "";
                 size_t len = 0;
                 for (size_t k = j; k < n; k++) {
-                    len += (size_t)snprintf(chain + len, len < sizeof chain ? sizeof chain - len : 0,
-                                            "%s -> ", s->input_path[k]);
+                    len +=
+                        (size_t)snprintf(chain + len, len < sizeof chain ? sizeof chain - len : 0,
+                                         "%s -> ", s->input_path[k]);
                     if (len >= sizeof chain) {
                         len = sizeof chain - 1;
                     }

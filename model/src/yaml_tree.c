@@ -7,6 +7,8 @@
  * and multi-document files are refused, so a tree is exactly what the text shows.
  * Workload: a few files of a few kilobytes per run; recursion depth is capped at 64.
  */
+#include "yaml_tree.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -16,8 +18,6 @@
 #include <sys/stat.h>
 
 #include <yaml.h>
-
-#include "yaml_tree.h"
 
 enum { MAX_FILE_BYTES = 16 * 1024 * 1024 };
 
@@ -527,8 +527,8 @@ typedef struct {
     const unsigned char *buf; /**< the text, to place reader errors */
     size_t len;
     yaml_parser_t parser;
-    yaml_event_t ev;   /**< the current event */
-    int have_ev;       /**< ev must be deleted */
+    yaml_event_t ev; /**< the current event */
+    int have_ev;     /**< ev must be deleted */
 } reader;
 
 /* 1-based line and column of byte offset in the text (columns count UTF-8 characters). */
@@ -701,8 +701,7 @@ out:
 }
 
 dp_status
-dp_ytree_parse(dp_ctx *ctx, const char *file, const unsigned char *buf, size_t len,
-               dp_ynode **out)
+dp_ytree_parse(dp_ctx *ctx, const char *file, const unsigned char *buf, size_t len, dp_ynode **out)
 {
     dp_status rc = DP_OK;
     dp_ynode *root = NULL;
@@ -919,8 +918,8 @@ simple_scalar(const dp_ynode *node)
         return 0;
     }
     for (const char *c = node->text; *c; c++) {
-        int ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-                 (*c >= '0' && *c <= '9') || *c == '_' || *c == '.' || *c == '+' || *c == '-';
+        int ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+                 *c == '_' || *c == '.' || *c == '+' || *c == '-';
         if (!ok) {
             return 0;
         }

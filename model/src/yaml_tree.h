@@ -107,16 +107,16 @@ dp_status dp_yget_int(dp_ctx *ctx, const dp_ynode *node, const char *path, const
 dp_status dp_yget_bool(dp_ctx *ctx, const dp_ynode *node, const char *path, int *out);
 /* A scalar's text copied into buf[size]; longer text is an error, and so is empty text when
  * nonempty is set. */
-dp_status dp_yget_text(dp_ctx *ctx, const dp_ynode *node, const char *path, char *buf,
-                       size_t size, int nonempty);
+dp_status dp_yget_text(dp_ctx *ctx, const dp_ynode *node, const char *path, char *buf, size_t size,
+                       int nonempty);
 
 /* Every key of map must be one of keys[0..n_keys): else "unknown key 'PATH.KEY'", with
  * " (did you mean 'K'?)" for the closest known key within edit distance 2. map must be a map. */
 dp_status dp_ycheck_keys(dp_ctx *ctx, const dp_ynode *map, const char *path,
                          const char *const *keys, size_t n_keys);
 /* The unknown-key error itself (key is the offending key node). */
-dp_status dp_yunknown(dp_ctx *ctx, const dp_ynode *key, const char *path,
-                      const char *const *keys, size_t n_keys);
+dp_status dp_yunknown(dp_ctx *ctx, const dp_ynode *key, const char *path, const char *const *keys,
+                      size_t n_keys);
 /* Value under key, or "missing required key 'PATH.KEY'" at the map. */
 dp_status dp_yrequire(dp_ctx *ctx, const dp_ynode *map, const char *path, const char *key,
                       dp_ynode **out);

@@ -117,9 +117,9 @@ test_region_marg_keys(void **state)
 {
     (void)state;
     /* The keys documented beside dp_marg_kind in region.h, in enum order. */
-    static const char *const expect[DP_N_MARG] = {"certified", "severe",   "severe_certified",
-                                                  "dibao",     "dibao_certified", "marginal",
-                                                  "aged60",    "children"};
+    static const char *const expect[DP_N_MARG] = {
+        "certified",       "severe",   "severe_certified", "dibao",
+        "dibao_certified", "marginal", "aged60",           "children"};
     for (size_t m = 0; m < DP_N_MARG; m++) {
         assert_string_equal(dp_marg_key[m], expect[m]);
     }

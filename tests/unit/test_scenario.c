@@ -13,13 +13,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../model/src/yaml_tree.h"
 #include "dp_test.h"
 #include "dpsim/scenario.h"
-#include "../../model/src/yaml_tree.h"
 
-#define GOOD "tests/data/scenarios/good/"
+#define GOOD    "tests/data/scenarios/good/"
 #define BAD_DIR "tests/data/scenarios/bad"
-#define DATA "tests/data"
+#define DATA    "tests/data"
 
 static int
 setup(void **state)
@@ -336,7 +336,7 @@ test_scenario_text_roundtrip(void **state)
     assert_true(isnan(liv->take_up));        /* `calibrated` */
     assert_const(&liv->monthly[1], 100);     /* 1e2 */
     assert_const(&liv->monthly[3], 0);
-    assert_const(&liv->monthly[0], 50); /* default floor */
+    assert_const(&liv->monthly[0], 50);                         /* default floor */
     assert_true(isnan(dp_scenario_params(s)->certify_rate[0])); /* `balanced` */
     assert_close(dp_scenario_params(s)->certify_rate[1], 0.031, 0, 0);
     dp_scenario_free(s);
