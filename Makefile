@@ -54,6 +54,8 @@ BIN      := $(BUILD)/bin/dpsim
 .PHONY: all run test check bench deps clean install uninstall format format-check lint \
         check-symbols plans
 .DEFAULT_GOAL := all
+# Keep intermediate objects (the test helpers) between builds.
+.SECONDARY:
 
 all: $(BIN)
 

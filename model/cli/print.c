@@ -32,6 +32,37 @@ fmt_int(double v, char *buf, size_t n)
     return buf;
 }
 
+/* Terminal columns of a UTF-8 string: CJK characters (U+1100 and above, as in the labels
+ * here) take two, others one. */
+static size_t
+display_width(const char *s)
+{
+    size_t w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        if (*p < 0x80) {
+            w += 1;
+            p += 1;
+        } else {
+            size_t n = *p >= 0xf0 ? 4 : (*p >= 0xe0 ? 3 : 2);
+            w += n >= 3 ? 2 : 1;
+            while (n-- && *p) {
+                p++;
+            }
+        }
+    }
+    return w;
+}
+
+/* Prints s right-aligned in width terminal columns. */
+static void
+put_right(FILE *f, const char *s, size_t width)
+{
+    for (size_t w = display_width(s); w < width; w++) {
+        fputc(' ', f);
+    }
+    fputs(s, f);
+}
+
 static size_t
 find_label(const dp_axis *a, const char *label)
 {
@@ -89,11 +120,24 @@ cli_print_headline(FILE *f, const char *scenario, const dp_results *res)
             res->n_run > 1 ? " (means)" : "");
     fprintf(f, "%5s %10s %10s %10s %10s | %-21s | %-21s\n", "", "", "", "", "",
             "living subsidy", "care subsidy");
+    fprintf(f, "%49s | ", "");
+    put_right(f, "困难残疾人生活补贴", 18);
+    fputs("    | ", f);
+    put_right(f, "重度残疾人护理补贴", 18);
+    fputc('\n', f);
     fprintf(f, "%5s %10s %10s %10s %10s | %10s %10s | %10s %10s\n", "year", "disabled",
             "severe", "aged 60+", "certified", "recipients", "10k yuan", "recipients",
             "10k yuan");
-    fprintf(f, "%5s %10s %10s %10s %10s | %10s %10s | %10s %10s\n", "年份", "残疾人",
-            "重度", "60岁以上", "持证", "生活补贴人数", "万元", "护理补贴人数", "万元");
+    static const char *const zh[] = {"年份", "残疾人", "重度", "60岁以上", "持证",
+                                     "人数", "万元", "人数", "万元"};
+    static const size_t width[] = {5, 11, 11, 11, 11, 11, 11, 11, 11};
+    for (size_t i = 0; i < sizeof zh / sizeof zh[0]; i++) {
+        put_right(f, zh[i], width[i]);
+        if (i == 4 || i == 6) {
+            fputs(" |", f);
+        }
+    }
+    fputc('\n', f);
     for (size_t yi = 0; yi < years->n; yi++) {
         char b[8][32];
         fprintf(f, "%5s %10s %10s %10s %10s | %10s %10.1f | %10s %10.1f\n", years->label[yi],
