@@ -5,6 +5,8 @@
  * character set. Every negative HDF5 return becomes DP_EHDF5 through dp_h5_error_at, which
  * captures HDF5's error stack before any other HDF5 call can clear it.
  */
+#include "h5util.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,12 +14,10 @@
 
 #include <hdf5.h>
 
-#include "h5util.h"
-
 /* What dp_h5_error_at keeps from HDF5's error stack. */
 typedef struct {
-    char api[64];    /**< the API function that failed (outermost entry) */
-    char desc[400];  /**< the innermost description */
+    char api[64];   /**< the API function that failed (outermost entry) */
+    char desc[400]; /**< the innermost description */
 } h5_stack_info;
 
 static herr_t
@@ -297,8 +297,8 @@ dp_h5_read_strs(dp_ctx *ctx, hid_t obj, const char *name, int is_attr, char ***o
     hid_t ftype = H5I_INVALID_HID;
     hid_t mtype = H5I_INVALID_HID;
     hid_t space = H5I_INVALID_HID;
-    char **vbuf = NULL;  /* variable-length: the pointers HDF5 allocated */
-    char *fbuf = NULL;   /* fixed-length: n records of fsize bytes */
+    char **vbuf = NULL; /* variable-length: the pointers HDF5 allocated */
+    char *fbuf = NULL;  /* fixed-length: n records of fsize bytes */
     char **result = NULL;
     size_t count = 0;
     size_t fsize = 0;
@@ -409,8 +409,7 @@ out:
 }
 
 dp_status
-dp_h5_read_attr_str(dp_ctx *ctx, hid_t obj, const char *name, char *buf, size_t cap,
-                    int optional)
+dp_h5_read_attr_str(dp_ctx *ctx, hid_t obj, const char *name, char *buf, size_t cap, int optional)
 {
     char **s = NULL;
     size_t n = 0;

@@ -21,6 +21,8 @@
  * Workload: a handful of groups and tens of tables per scenario; the cost is the deflate of
  * the per-run tables and the sort per element in the summary (summary.c).
  */
+#include "dpsim/output.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -35,7 +37,6 @@
 #include <hdf5_hl.h>
 #include <nettle/sha2.h>
 
-#include "dpsim/output.h"
 #include "h5util.h"
 #include "output_impl.h"
 
@@ -45,15 +46,15 @@ enum { CHUNK_MAX_BYTES = 1 << 20 };
 enum { DEFLATE_LEVEL = 4 };
 
 /* Names the writer uses inside a scenario group; no axis or scenario may take them. */
-static const char *const reserved_name[] = {"run",    "stat",  "runs",          "summary",
-                                            "base",   "inputs", "scenario_yaml"};
+static const char *const reserved_name[] = {"run",  "stat",   "runs",         "summary",
+                                            "base", "inputs", "scenario_yaml"};
 
 struct dp_output {
-    hid_t file;        /**< open temporary file, or H5I_INVALID_HID once closed */
-    char *path;        /**< the requested name */
-    char *tmp;         /**< the temporary name */
-    int tmp_exists;    /**< whether tmp was created and not yet renamed or removed */
-    dp_status failed;  /**< DP_OK, or the status of the first failure */
+    hid_t file;       /**< open temporary file, or H5I_INVALID_HID once closed */
+    char *path;       /**< the requested name */
+    char *tmp;        /**< the temporary name */
+    int tmp_exists;   /**< whether tmp was created and not yet renamed or removed */
+    dp_status failed; /**< DP_OK, or the status of the first failure */
 };
 
 /* ------------------------------------------------------------------------------------------ */
@@ -250,7 +251,8 @@ dp_output_open(dp_ctx *ctx, const char *path, const char *command_line, dp_outpu
         goto out;
     }
     o->tmp_exists = 1;
-    if (!gmtime_r(&now, &utc) || strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &utc) == 0) {
+    if (!gmtime_r(&now, &utc) ||
+        strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &utc) == 0) {
         rc = dp_error(ctx, DP_EINTERNAL, "cannot format the current UTC time");
         goto out;
     }
@@ -367,8 +369,7 @@ all_int32(const double *v, size_t n)
 
 /* Writes a 1-D numeric dataset of n values as int32 (when all are integers) or float64. */
 static dp_status
-write_numeric_axis(dp_ctx *ctx, hid_t grp, const char *name, size_t n, const double *v,
-                   hid_t *out)
+write_numeric_axis(dp_ctx *ctx, hid_t grp, const char *name, size_t n, const double *v, hid_t *out)
 {
     dp_status rc = DP_OK;
     hsize_t dim = n;
@@ -484,10 +485,10 @@ chunk_shape(int lead, size_t rank, const hsize_t *dims, hsize_t *chunk)
 
 /* What write_table writes: one table of res into grp, with an optional leading dimension. */
 typedef struct {
-    const char *lead_name;  /**< "run", "stat" or NULL (base table) */
-    size_t lead_n;          /**< length of the leading dimension */
-    hid_t lead_scale;       /**< its scale */
-    const double *data;     /**< [lead_n][t->size] or [t->size] */
+    const char *lead_name; /**< "run", "stat" or NULL (base table) */
+    size_t lead_n;         /**< length of the leading dimension */
+    hid_t lead_scale;      /**< its scale */
+    const double *data;    /**< [lead_n][t->size] or [t->size] */
 } table_job;
 
 static dp_status
@@ -591,8 +592,7 @@ validate(dp_ctx *ctx, const dp_output *o, const dp_output_meta *meta, const dp_r
         return dp_h5_error(ctx, o->file, "checking for scenario '%s'", meta->name);
     }
     if (exists > 0) {
-        return dp_error(ctx, DP_EINPUT, "%s: scenario '%s' is written twice", o->path,
-                        meta->name);
+        return dp_error(ctx, DP_EINPUT, "%s: scenario '%s' is written twice", o->path, meta->name);
     }
     for (size_t i = 0; i < res->n_axis; i++) {
         const dp_axis *a = &res->axis[i];
@@ -612,8 +612,8 @@ validate(dp_ctx *ctx, const dp_output *o, const dp_output_meta *meta, const dp_r
         }
         for (size_t k = 0; k < t->rank; k++) {
             if (t->axis[k] >= res->n_axis) {
-                return dp_error(ctx, DP_EINTERNAL, "table '%s' refers to axis %zu of %zu",
-                                t->name, t->axis[k], res->n_axis);
+                return dp_error(ctx, DP_EINTERNAL, "table '%s' refers to axis %zu of %zu", t->name,
+                                t->axis[k], res->n_axis);
             }
         }
         n_per_run += t->per_run != 0;
@@ -643,8 +643,7 @@ write_group_attrs(dp_ctx *ctx, hid_t grp, const dp_output_meta *meta, const dp_r
             DP_OK ||
         (rc = dp_h5_attr_i64(ctx, grp, "runs", (int64_t)res->n_run)) != DP_OK ||
         (rc = dp_h5_attr_u64(ctx, grp, "seed", info ? (uint64_t)info->seed : 0)) != DP_OK ||
-        (rc = dp_h5_attr_str(ctx, grp, "rng", info && info->rng ? info->rng : "none")) !=
-            DP_OK) {
+        (rc = dp_h5_attr_str(ctx, grp, "rng", info && info->rng ? info->rng : "none")) != DP_OK) {
         goto out;
     }
     if (year != (size_t)-1 && res->axis[year].value && res->axis[year].n > 0) {
@@ -799,9 +798,9 @@ out:
 }
 
 dp_status
-dp_output_write_group(dp_ctx *ctx, dp_output *o, const dp_output_meta *meta,
-                      const dp_results *res, const dp_run_info *info, size_t n_extra,
-                      const char (*extra_path)[256], const char (*extra_sha256)[65])
+dp_output_write_group(dp_ctx *ctx, dp_output *o, const dp_output_meta *meta, const dp_results *res,
+                      const dp_run_info *info, size_t n_extra, const char (*extra_path)[256],
+                      const char (*extra_sha256)[65])
 {
     dp_status rc = DP_OK;
 
@@ -928,13 +927,12 @@ open_results(dp_ctx *ctx, const char *path, hid_t *file)
         goto out;
     }
     if (strcmp(tool, "dpsim") != 0) {
-        rc = dp_error(ctx, DP_EINPUT, "%s: not a dpsim results file (no tool = \"dpsim\")",
-                      path);
+        rc = dp_error(ctx, DP_EINPUT, "%s: not a dpsim results file (no tool = \"dpsim\")", path);
         goto out;
     }
     if (strcmp(schema, DP_SCHEMA_VERSION) != 0) {
-        rc = dp_error(ctx, DP_EINPUT, "%s: schema version '%s', this dpsim reads version %s",
-                      path, schema, DP_SCHEMA_VERSION);
+        rc = dp_error(ctx, DP_EINPUT, "%s: schema version '%s', this dpsim reads version %s", path,
+                      schema, DP_SCHEMA_VERSION);
         goto out;
     }
 out:
@@ -1132,8 +1130,7 @@ read_tables(dp_ctx *ctx, hid_t scen, const char *group, int per_run, dp_results 
             (rc = dp_h5_read_attr_str(ctx, ds, "title", title, sizeof title, 1)) != DP_OK ||
             (rc = dp_h5_read_attr_str(ctx, ds, "title_zh", title_zh, sizeof title_zh, 1)) !=
                 DP_OK ||
-            (rc = dp_h5_read_attr_str(ctx, ds, "dims", dims_attr, sizeof dims_attr, 0)) !=
-                DP_OK) {
+            (rc = dp_h5_read_attr_str(ctx, ds, "dims", dims_attr, sizeof dims_attr, 0)) != DP_OK) {
             goto out;
         }
         size_t n_dim = split_dims(dims_attr, dim_name, DP_MAX_RANK + 2);
@@ -1146,22 +1143,22 @@ read_tables(dp_ctx *ctx, hid_t scen, const char *group, int per_run, dp_results 
             goto out;
         }
         if (per_run && (strcmp(dim_name[0], "run") != 0 || dims[0] != res->n_run)) {
-            rc = dp_error(ctx, DP_EINPUT, "%s/%s: the first dimension is not run[%zu]", group,
-                          name, res->n_run);
+            rc = dp_error(ctx, DP_EINPUT, "%s/%s: the first dimension is not run[%zu]", group, name,
+                          res->n_run);
             goto out;
         }
         for (size_t k = lead; k < n_dim; k++) {
             size_t ai = dp_results_find_axis(res, dim_name[k]);
             if (ai == (size_t)-1 || res->axis[ai].n != dims[k]) {
-                rc = dp_error(ctx, DP_EINPUT, "%s/%s: dimension %zu ('%s') matches no axis",
-                              group, name, k, dim_name[k]);
+                rc = dp_error(ctx, DP_EINPUT, "%s/%s: dimension %zu ('%s') matches no axis", group,
+                              name, k, dim_name[k]);
                 goto out;
             }
             axes[k - lead] = dim_name[k];
         }
         axes[n_dim - lead] = NULL;
-        if ((rc = dp_results_add_table(ctx, res, name, unit, title, title_zh, per_run, axes,
-                                       &t)) != DP_OK) {
+        if ((rc = dp_results_add_table(ctx, res, name, unit, title, title_zh, per_run, axes, &t)) !=
+            DP_OK) {
             goto out;
         }
         if (t->size * (per_run ? res->n_run : 1) > 0 &&

@@ -30,12 +30,12 @@ extern const char *const dp_summary_stat_label_zh[DP_N_STAT];
 
 /* What the writer stores about one scenario. Everything is borrowed for the call. */
 typedef struct {
-    const char *name;                 /**< group name: the scenario's `name:` */
-    const char *title;                /**< `title:` or "" */
-    const char *text;                 /**< resolved scenario as YAML text */
-    size_t n_input;                   /**< files read (scenario chain, then regions) */
-    const char *const *input_path;    /**< [n_input] paths as given */
-    const char *const *input_sha256;  /**< [n_input] 64 lowercase hex digits each */
+    const char *name;                /**< group name: the scenario's `name:` */
+    const char *title;               /**< `title:` or "" */
+    const char *text;                /**< resolved scenario as YAML text */
+    size_t n_input;                  /**< files read (scenario chain, then regions) */
+    const char *const *input_path;   /**< [n_input] paths as given */
+    const char *const *input_sha256; /**< [n_input] 64 lowercase hex digits each */
 } dp_output_meta;
 
 /* Writes group /<meta->name>/ (see dp_output_write in output.h); the extra files are listed

@@ -44,7 +44,8 @@ summarise(double *x, size_t n_run, size_t size, double *result)
     /* GSL's sample sd divides by n - 1, which is 0 for one run: the spread of one run is 0. */
     result[DP_STAT_SD * size] = n_run > 1 ? gsl_stats_sd_m(x, 1, n_run, mean) : 0.0;
     for (size_t stat = DP_STAT_P05; stat < DP_N_STAT; stat++) {
-        result[stat * size] = gsl_stats_quantile_from_sorted_data(x, 1, n_run, quantile_level[stat]);
+        result[stat * size] =
+            gsl_stats_quantile_from_sorted_data(x, 1, n_run, quantile_level[stat]);
     }
 }
 

@@ -49,10 +49,10 @@ build(dp_ctx *ctx, dp_results *res)
                                   NULL)) ||
         (rc = dp_results_add_table(ctx, res, "population", "persons", "General population",
                                    "户籍人口", 1, pop_axes, &pop)) ||
-        (rc = dp_results_add_table(ctx, res, "spending", "yuan", "Programme spending",
-                                   "项目支出", 1, spend_axes, &spend)) ||
-        (rc = dp_results_add_table(ctx, res, "take_up", "share", "Calibrated take-up",
-                                   "领取率", 0, take_axes, &take))) {
+        (rc = dp_results_add_table(ctx, res, "spending", "yuan", "Programme spending", "项目支出",
+                                   1, spend_axes, &spend)) ||
+        (rc = dp_results_add_table(ctx, res, "take_up", "share", "Calibrated take-up", "领取率", 0,
+                                   take_axes, &take))) {
         return rc;
     }
     for (size_t run = 0; run < res->n_run; run++) {
@@ -77,10 +77,10 @@ main(int argc, char **argv)
     dp_results *res = dp_results_alloc(3);
     dp_output *o = NULL;
     dp_run_info info = {"cohort", 3, 12345UL, "philox4x32-10"};
-    dp_output_meta meta = {"baseline", "Sample baseline", "dpsim: 1\nname: baseline\n", 2,
-                           input_path, input_sha};
-    dp_output_meta reform = {"reform", "示例改革", "dpsim: 1\nname: reform\n", 2, input_path,
-                             input_sha};
+    dp_output_meta meta = {"baseline", "Sample baseline", "dpsim: 1\nname: baseline\n",
+                           2,          input_path,        input_sha};
+    dp_output_meta reform = {"reform", "示例改革", "dpsim: 1\nname: reform\n",
+                             2,        input_path, input_sha};
     dp_status rc = DP_OK;
 
     if (argc != 2) {

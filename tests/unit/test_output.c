@@ -27,8 +27,8 @@
 
 typedef struct {
     dp_ctx *ctx;
-    char dir[64];    /* a fresh temporary folder for this test program */
-    char path[160];  /* dir/results.h5 */
+    char dir[64];   /* a fresh temporary folder for this test program */
+    char path[160]; /* dir/results.h5 */
 } fixture;
 
 /* The scenario text stored in the fixture's scenario group. Its SHA-256 was computed
@@ -164,8 +164,8 @@ file_exists(const char *path)
 static double
 spending_value(size_t run, size_t year, size_t region)
 {
-    static const double e00[3] = {2.0, 4.0, 1.0};      /* runs of [2021, daan] */
-    static const double e11[3] = {2.385, 0.5, 7.25};   /* runs of [2022, huzhong] */
+    static const double e00[3] = {2.0, 4.0, 1.0};    /* runs of [2021, daan] */
+    static const double e11[3] = {2.385, 0.5, 7.25}; /* runs of [2022, huzhong] */
     if (year == 0 && region == 0) {
         return e00[run];
     }
@@ -200,9 +200,9 @@ make_results(dp_ctx *ctx)
         dp_results_add_axis(ctx, res, "region", 2, region_label, region_zh, NULL, NULL), DP_OK);
     assert_int_equal(
         dp_results_add_axis(ctx, res, "level", 2, level_label, NULL, level_value, NULL), DP_OK);
-    assert_int_equal(dp_results_add_table(ctx, res, "spending", "yuan", "Spending",
-                                          "支出", 1, spend_axes, &t),
-                     DP_OK);
+    assert_int_equal(
+        dp_results_add_table(ctx, res, "spending", "yuan", "Spending", "支出", 1, spend_axes, &t),
+        DP_OK);
     for (size_t run = 0; run < 3; run++) {
         double *d = dp_table_run(t, run);
         for (size_t year = 0; year < 3; year++) {
@@ -211,14 +211,13 @@ make_results(dp_ctx *ctx)
             }
         }
     }
-    assert_int_equal(dp_results_add_table(ctx, res, "take_up", "share", "Take-up", "领取率", 0,
-                                          take_axes, &t),
-                     DP_OK);
+    assert_int_equal(
+        dp_results_add_table(ctx, res, "take_up", "share", "Take-up", "领取率", 0, take_axes, &t),
+        DP_OK);
     t->data[0] = 0.615;
     t->data[1] = 0.872;
-    assert_int_equal(dp_results_add_table(ctx, res, "fit", "persons", "Fit", "拟合", 0, fit_axes,
-                                          &t),
-                     DP_OK);
+    assert_int_equal(
+        dp_results_add_table(ctx, res, "fit", "persons", "Fit", "拟合", 0, fit_axes, &t), DP_OK);
     for (size_t i = 0; i < 4; i++) {
         t->data[i] = 17.5 + 3.25 * (double)i;
     }
@@ -243,8 +242,7 @@ write_sample(fixture *f, const char *name)
     dp_output_meta meta = make_meta(name);
     assert_int_equal(dp_output_open(f->ctx, f->path, "dpsim run test.yaml", &o), DP_OK);
     assert_int_equal(
-        dp_output_write_group(f->ctx, o, &meta, res, &run_info, 1, extra_path, extra_sha),
-        DP_OK);
+        dp_output_write_group(f->ctx, o, &meta, res, &run_info, 1, extra_path, extra_sha), DP_OK);
     assert_int_equal(dp_output_close(f->ctx, o), DP_OK);
     dp_results_free(res);
 }
@@ -692,8 +690,7 @@ test_output_scenarios_in_order(void **state)
     /* Written reform first: the list keeps the writing order, not the alphabet. */
     assert_int_equal(dp_output_write_group(f->ctx, o, &reform, res, &run_info, 0, NULL, NULL),
                      DP_OK);
-    assert_int_equal(dp_output_write_group(f->ctx, o, &base, res, &run_info, 0, NULL, NULL),
-                     DP_OK);
+    assert_int_equal(dp_output_write_group(f->ctx, o, &base, res, &run_info, 0, NULL, NULL), DP_OK);
     assert_int_equal(dp_output_close(f->ctx, o), DP_OK);
     dp_results_free(res);
 
@@ -715,8 +712,7 @@ test_output_same_scenario_twice_fails(void **state)
     dp_results *res = make_results(f->ctx);
     dp_output_meta meta = make_meta("baseline");
     assert_int_equal(dp_output_open(f->ctx, f->path, "", &o), DP_OK);
-    assert_int_equal(dp_output_write_group(f->ctx, o, &meta, res, &run_info, 0, NULL, NULL),
-                     DP_OK);
+    assert_int_equal(dp_output_write_group(f->ctx, o, &meta, res, &run_info, 0, NULL, NULL), DP_OK);
     assert_int_equal(dp_output_write_group(f->ctx, o, &meta, res, &run_info, 0, NULL, NULL),
                      DP_EINPUT);
     assert_non_null(strstr(dp_ctx_errmsg(f->ctx), "written twice"));
@@ -801,8 +797,7 @@ test_output_abort_keeps_target(void **state)
     size_t len = 0;
     write_file(f->path, old_content);
     assert_int_equal(dp_output_open(f->ctx, f->path, "", &o), DP_OK);
-    assert_int_equal(dp_output_write_group(f->ctx, o, &meta, res, &run_info, 0, NULL, NULL),
-                     DP_OK);
+    assert_int_equal(dp_output_write_group(f->ctx, o, &meta, res, &run_info, 0, NULL, NULL), DP_OK);
     dp_output_abort(o);
     dp_output_abort(NULL); /* no-op */
     char *now = read_file(f->path, &len);
