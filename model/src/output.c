@@ -1212,6 +1212,16 @@ dp_output_read(dp_ctx *ctx, const char *path, const char *scenario, dp_results *
         rc = dp_h5_error(ctx, file, "opening scenario '%s'", scenario);
         goto out;
     }
+    exists = H5Lexists(scen, "run", H5P_DEFAULT);
+    if (exists < 0) {
+        rc = dp_h5_error(ctx, scen, "looking for the run axis of scenario '%s'", scenario);
+        goto out;
+    }
+    if (!exists) {
+        rc = dp_error(ctx, DP_EINPUT, "%s: group '%s' is not a dpsim scenario (no run axis)", path,
+                      scenario);
+        goto out;
+    }
     ds = H5Dopen2(scen, "run", H5P_DEFAULT);
     space = ds < 0 ? H5I_INVALID_HID : H5Dget_space(ds);
     if (space < 0 || (n_run = H5Sget_simple_extent_npoints(space)) < 0) {

@@ -675,6 +675,68 @@ test_output_dimension_scales(void **state)
     H5Fclose(file);
 }
 
+static void
+test_output_chunk_cap(void **state)
+{
+    fixture *f = *state;
+    enum { N_A = 600, N_B = 500 };
+    static char label_a[N_A][8];
+    static char label_b[N_B][8];
+    const char *pa[N_A];
+    const char *pb[N_B];
+    static const char *const axes[] = {"a", "b", NULL};
+    dp_results *res = dp_results_alloc(2);
+    dp_table *t = NULL;
+    dp_output *o = NULL;
+    dp_output_meta meta = make_meta("big");
+    dp_run_info info = {"cohort", 2, 7UL, "none"};
+
+    assert_non_null(res);
+    for (size_t i = 0; i < N_A; i++) {
+        snprintf(label_a[i], sizeof label_a[i], "a%zu", i);
+        pa[i] = label_a[i];
+    }
+    for (size_t i = 0; i < N_B; i++) {
+        snprintf(label_b[i], sizeof label_b[i], "b%zu", i);
+        pb[i] = label_b[i];
+    }
+    assert_int_equal(dp_results_add_axis(f->ctx, res, "a", N_A, pa, NULL, NULL, NULL), DP_OK);
+    assert_int_equal(dp_results_add_axis(f->ctx, res, "b", N_B, pb, NULL, NULL, NULL), DP_OK);
+    assert_int_equal(dp_results_add_table(f->ctx, res, "big", "persons", "Big", "大", 1, axes, &t),
+                     DP_OK);
+    for (size_t i = 0; i < 2 * t->size; i++) {
+        t->data[i] = 0.5 * (double)i;
+    }
+    assert_int_equal(dp_output_open(f->ctx, f->path, "", &o), DP_OK);
+    assert_int_equal(dp_output_write_group(f->ctx, o, &meta, res, &info, 0, NULL, NULL), DP_OK);
+    assert_int_equal(dp_output_close(f->ctx, o), DP_OK);
+
+    /* One run's slab is 600 x 500 doubles = 2.4 MB > 1 MiB (1,048,576 bytes): the outer axis
+     * is halved to 300 (1.2 MB, still too big), then to 150 (150 x 500 x 8 = 600 kB). */
+    hid_t file = H5Fopen(f->path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t ds = H5Dopen2(file, "/big/runs/big", H5P_DEFAULT);
+    assert_true(ds >= 0);
+    hid_t dcpl = H5Dget_create_plist(ds);
+    hsize_t chunk[3];
+    assert_int_equal(H5Pget_chunk(dcpl, 3, chunk), 3);
+    assert_int_equal(chunk[0], 1);
+    assert_int_equal(chunk[1], 150);
+    assert_int_equal(chunk[2], 500);
+    H5Pclose(dcpl);
+    H5Dclose(ds);
+    H5Fclose(file);
+
+    /* And the values survive the chunked, compressed round trip (identity). */
+    dp_results *back = NULL;
+    assert_int_equal(dp_output_read(f->ctx, f->path, "big", &back), DP_OK);
+    const dp_table *tb = dp_results_find(back, "big");
+    assert_non_null(tb);
+    assert_int_equal(tb->size, (size_t)N_A * N_B);
+    assert_memory_equal(tb->data, t->data, 2 * t->size * sizeof(double));
+    dp_results_free(back);
+    dp_results_free(res);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Several scenarios; duplicates */
 
@@ -885,6 +947,35 @@ test_output_read_errors(void **state)
     assert_non_null(strstr(dp_ctx_errmsg(f->ctx), "not a dpsim results file"));
     unlink(f->path);
 
+    /* Fixed-length ASCII attributes and a root group without creation order (as another
+     * tool might write them) are read too: a dpsim file of schema 1 with one empty group. */
+    file = H5Fcreate(f->path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(file >= 0);
+    const char *const attr_name[2] = {"tool", "schema_version"};
+    const char *const attr_value[2] = {"dpsim", "1"};
+    for (size_t k = 0; k < 2; k++) {
+        hid_t type = H5Tcopy(H5T_C_S1);
+        H5Tset_size(type, strlen(attr_value[k]));
+        hid_t space = H5Screate(H5S_SCALAR);
+        hid_t attr = H5Acreate2(file, attr_name[k], type, space, H5P_DEFAULT, H5P_DEFAULT);
+        assert_true(H5Awrite(attr, type, attr_value[k]) >= 0);
+        H5Aclose(attr);
+        H5Sclose(space);
+        H5Tclose(type);
+    }
+    hid_t grp = H5Gcreate2(file, "only", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    H5Gclose(grp);
+    H5Fclose(file);
+    assert_int_equal(dp_output_scenarios(f->ctx, f->path, &names, &n), DP_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(names[0], "only");
+    dp_output_names_free(names, n);
+    /* ...but that group has no run axis, so it cannot be read as results. */
+    assert_int_equal(dp_output_read(f->ctx, f->path, "only", &back), DP_EINPUT);
+    assert_non_null(strstr(dp_ctx_errmsg(f->ctx), "no run axis"));
+    assert_null(back);
+    unlink(f->path);
+
     /* A missing scenario in a real results file. */
     write_sample(f, "baseline");
     assert_int_equal(dp_output_read(f->ctx, f->path, "reform", &back), DP_EINPUT);
@@ -906,6 +997,7 @@ main(void)
         cmocka_unit_test_setup(test_output_root_and_group_attributes, per_test_setup),
         cmocka_unit_test_setup(test_output_provenance, per_test_setup),
         cmocka_unit_test_setup(test_output_dimension_scales, per_test_setup),
+        cmocka_unit_test_setup(test_output_chunk_cap, per_test_setup),
         cmocka_unit_test_setup(test_output_scenarios_in_order, per_test_setup),
         cmocka_unit_test_setup(test_output_same_scenario_twice_fails, per_test_setup),
         cmocka_unit_test_setup(test_output_failed_write_keeps_target, per_test_setup),
