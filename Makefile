@@ -18,7 +18,8 @@ PREFIX  ?= /usr/local
 PYTHON  ?= /usr/bin/python3
 
 DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev hdf5-tools libopenblas-dev \
-            libcmocka-dev libyaml-dev librandom123-dev nettle-dev python3-h5py python3-numpy
+            libcmocka-dev libyaml-dev librandom123-dev nettle-dev python3-h5py python3-numpy \
+            python3-xarray python3-h5netcdf
 
 CSTD  := -std=c11 -D_POSIX_C_SOURCE=200809L
 WARN  := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wconversion -Wno-sign-conversion \
