@@ -7,6 +7,7 @@
  * kilobytes; the reader is not meant for large data.
  */
 #include "csv.h"
+#include "util.h"
 
 #include <errno.h>
 #include <math.h>
@@ -40,17 +41,6 @@ typedef struct {
     int line;               /**< current line, 1-based */
 } csv_cursor;
 
-static char *
-copy_string(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d) {
-        memcpy(d, s, n);
-    }
-    return d;
-}
-
 static int
 cursor_col(const csv_cursor *c, const char *at)
 {
@@ -61,50 +51,6 @@ static int
 is_blank(char ch)
 {
     return ch == ' ' || ch == '\t';
-}
-
-/* Reads the whole file into a NUL-terminated buffer; *len is the byte count. */
-static dp_status
-read_file(dp_ctx *ctx, const char *path, char **text, size_t *len)
-{
-    dp_status rc = DP_OK;
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0;
-    size_t n = 0;
-
-    if (!f) {
-        return dp_error(ctx, DP_EIO, "%s: cannot open: %s", path, strerror(errno));
-    }
-    for (;;) {
-        if (cap - n < 4096) {
-            size_t new_cap = cap ? 2 * cap : 8192;
-            char *nb = realloc(buf, new_cap + 1);
-            if (!nb) {
-                rc = dp_error(ctx, DP_ENOMEM, "%s: out of memory reading the file", path);
-                goto out;
-            }
-            buf = nb;
-            cap = new_cap;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) {
-            break;
-        }
-    }
-    if (ferror(f)) {
-        rc = dp_error(ctx, DP_EIO, "%s: read error", path);
-        goto out;
-    }
-    buf[n] = '\0';
-    *text = buf;
-    *len = n;
-    buf = NULL;
-out:
-    free(buf);
-    fclose(f);
-    return rc;
 }
 
 static dp_status
@@ -330,12 +276,12 @@ dp_csv_load(dp_ctx *ctx, const char *path, dp_csv **out)
     if (!csv) {
         return dp_error(ctx, DP_ENOMEM, "%s: out of memory", path);
     }
-    csv->path = copy_string(path);
+    csv->path = dp_strdup(path);
     if (!csv->path) {
         rc = dp_error(ctx, DP_ENOMEM, "%s: out of memory", path);
         goto out;
     }
-    if ((rc = read_file(ctx, path, &csv->buf, &len)) != DP_OK) {
+    if ((rc = dp_file_read(ctx, path, (size_t)64 << 20, &csv->buf, &len)) != DP_OK) {
         goto out;
     }
     if ((rc = parse(ctx, csv, len)) != DP_OK) {

@@ -39,6 +39,7 @@
 
 #include "h5util.h"
 #include "output_impl.h"
+#include "util.h"
 
 /* Largest chunk of a table, in bytes: one run's slab unless that is larger. */
 enum { CHUNK_MAX_BYTES = 1 << 20 };
@@ -59,17 +60,6 @@ struct dp_output {
 
 /* ------------------------------------------------------------------------------------------ */
 /* Small helpers */
-
-static char *
-dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d) {
-        memcpy(d, s, n);
-    }
-    return d;
-}
 
 /* A link name the writer accepts: non-empty, no '/', not "." and shorter than 32 bytes. */
 static int
@@ -224,7 +214,7 @@ dp_output_open(dp_ctx *ctx, const char *path, const char *command_line, dp_outpu
         return dp_error(ctx, DP_ENOMEM, "out of memory opening '%s'", path);
     }
     o->file = H5I_INVALID_HID;
-    o->path = dup_str(path);
+    o->path = dp_strdup(path);
     o->tmp = temp_name(path);
     if (!o->path || !o->tmp) {
         rc = dp_error(ctx, DP_ENOMEM, "out of memory opening '%s'", path);
@@ -656,7 +646,7 @@ write_group_attrs(dp_ctx *ctx, hid_t grp, const dp_output_meta *meta, const dp_r
     if (region != (size_t)-1) {
         regions = join(res->axis[region].n, (const char *const *)res->axis[region].label, ",");
     } else {
-        regions = dup_str("");
+        regions = dp_strdup("");
     }
     if (!regions) {
         rc = dp_error(ctx, DP_ENOMEM, "out of memory writing scenario '%s'", meta->name);
@@ -849,7 +839,7 @@ collect_name(hid_t grp, const char *name, const H5L_info_t *info, void *data)
         l->name = grown;
         l->cap = cap;
     }
-    l->name[l->n] = dup_str(name);
+    l->name[l->n] = dp_strdup(name);
     if (!l->name[l->n]) {
         l->nomem = 1;
         return -1;

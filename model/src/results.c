@@ -9,17 +9,7 @@
 #include <string.h>
 
 #include "dpsim/results.h"
-
-static char *
-dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d) {
-        memcpy(d, s, n);
-    }
-    return d;
-}
+#include "util.h"
 
 dp_results *
 dp_results_alloc(size_t n_run)
@@ -88,8 +78,8 @@ dp_results_add_axis(dp_ctx *ctx, dp_results *res, const char *name, size_t n,
     }
     a->n = n;
     for (size_t i = 0; i < n; i++) {
-        a->label[i] = dup_str(label[i]);
-        a->label_zh[i] = dup_str(label_zh && label_zh[i] ? label_zh[i] : label[i]);
+        a->label[i] = dp_strdup(label[i]);
+        a->label_zh[i] = dp_strdup(label_zh && label_zh[i] ? label_zh[i] : label[i]);
         if (!a->label[i] || !a->label_zh[i]) {
             axis_clear(a);
             return dp_error(ctx, DP_ENOMEM, "out of memory adding axis '%s'", name);

@@ -7,6 +7,7 @@
  * and multi-document files are refused, so a tree is exactly what the text shows.
  * Workload: a few files of a few kilobytes per run; recursion depth is capped at 64.
  */
+#include "util.h"
 #include "yaml_tree.h"
 
 #include <errno.h>
@@ -751,54 +752,15 @@ out:
 dp_status
 dp_ytree_load(dp_ctx *ctx, const char *path, dp_ynode **out, char *sha256)
 {
-    dp_status rc = DP_OK;
-    FILE *f = NULL;
-    unsigned char *buf = NULL;
-    size_t len = 0, cap = 0;
-    struct stat st;
-
+    char *buf = NULL;
+    size_t len = 0;
     *out = NULL;
-    f = fopen(path, "rb");
-    if (!f) {
-        return dp_error(ctx, DP_EINPUT, "%s: cannot open: %s", path, strerror(errno));
-    }
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        rc = dp_error(ctx, DP_EINPUT, "%s: cannot open: %s", path, strerror(EISDIR));
-        goto out;
-    }
-    for (;;) {
-        if (len == cap) {
-            size_t ncap = cap ? 2 * cap : 8192;
-            unsigned char *nbuf;
-            if (cap >= MAX_FILE_BYTES) {
-                rc = dp_error(ctx, DP_EINPUT, "%s: larger than %d bytes", path, MAX_FILE_BYTES);
-                goto out;
-            }
-            nbuf = realloc(buf, ncap);
-            if (!nbuf) {
-                rc = dp_error(ctx, DP_ENOMEM, "%s: out of memory", path);
-                goto out;
-            }
-            buf = nbuf;
-            cap = ncap;
+    dp_status rc = dp_file_read(ctx, path, MAX_FILE_BYTES, &buf, &len);
+    if (rc == DP_OK) {
+        if (sha256) {
+            dp_sha256_hex((const unsigned char *)buf, len, sha256);
         }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            break;
-        }
-    }
-    if (ferror(f)) {
-        rc = dp_error(ctx, DP_EIO, "%s: read error", path);
-        goto out;
-    }
-    if (sha256) {
-        dp_sha256_hex(buf, len, sha256);
-    }
-    rc = dp_ytree_parse(ctx, path, buf, len, out);
-out:
-    if (f) {
-        fclose(f);
+        rc = dp_ytree_parse(ctx, path, (const unsigned char *)buf, len, out);
     }
     free(buf);
     return rc;

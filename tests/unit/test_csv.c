@@ -223,7 +223,8 @@ test_csv_missing_file(void **state)
     fixture *f = *state;
     dp_csv *csv = NULL;
     strcpy(f->path, "/nonexistent/dpsim/table.csv");
-    assert_int_equal(dp_csv_load(f->ctx, f->path, &csv), DP_EIO);
+    /* A missing data file is bad input (exit status 2), as for scenario files (util.c). */
+    assert_int_equal(dp_csv_load(f->ctx, f->path, &csv), DP_EINPUT);
     assert_null(csv);
     assert_msg(f, " cannot open");
 }

@@ -288,7 +288,7 @@ test_reference_bad_input_names_file_line_col(void **state)
     rmdir(dir);
 
     /* No data directory at all. */
-    assert_int_equal(dp_reference_load(f->ctx, "/nonexistent/dpsim", &ref), DP_EIO);
+    assert_int_equal(dp_reference_load(f->ctx, "/nonexistent/dpsim", &ref), DP_EINPUT);
     assert_non_null(strstr(dp_ctx_errmsg(f->ctx), "/nonexistent/dpsim/reference/"));
     dp_reference_free(NULL); /* no-op */
 }
