@@ -409,11 +409,10 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
                     size_t k2 = g <= 1 ? 0 : 1;
                     for (size_t c = 0; c < DP_N_CERT; c++) {
                         for (size_t h = 0; h < DP_N_HH; h++) {
-                            double v = b->cells[dp_cell_index(sex, age, t, g, c, h)];
+                            size_t i = dp_cell_index(sex, age, t, g, c, h);
+                            double v = b->cells[i];
                             for (size_t k = 0; k < DP_N_MARG; k++) {
-                                if (dp_marg_member((dp_marg_kind)k, sex, age, t, g, c, h)) {
-                                    b->marginal[k] += v;
-                                }
+                                b->marginal[k] += m->marg_cat[k * DP_N_CELL + i] ? v : 0.0;
                             }
                             b->mix[t * DP_N_GRADE + g] += v;
                             n_ch[c][k2][h] += v;
@@ -505,10 +504,8 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
         for (size_t sex = 0; sex < DP_N_SEX; sex++) {
             for (size_t age = 0; age < DP_N_AGE; age++) {
                 for (size_t k = 0; k < DP_N_BLOCK; k++) {
-                    size_t h = k % DP_N_HH, c = (k / DP_N_HH) % DP_N_CERT;
-                    size_t g = (k / (DP_N_HH * DP_N_CERT)) % DP_N_GRADE;
-                    size_t t = k / (DP_N_HH * DP_N_CERT * DP_N_GRADE);
-                    if (dp_rates_eligible(prog, sex, age, t, g, c, h, marg_ok)) {
+                    if (dp_rates_eligible(prog, sex, age, dp_block_type(k), dp_block_grade(k),
+                                          dp_block_cert(k), dp_block_hh(k), marg_ok)) {
                         elig += b->cells[(sex * DP_N_AGE + age) * DP_N_BLOCK + k];
                     }
                 }

@@ -77,20 +77,11 @@ static void
 eligibility_mask(int marginal_eligible, unsigned char *mask)
 {
     for (size_t prog = 0; prog < DP_N_PROG; prog++) {
-        for (size_t sex = 0; sex < DP_N_SEX; sex++) {
-            for (size_t age = 0; age < DP_N_AGE; age++) {
-                for (size_t t = 0; t < DP_N_TYPE; t++) {
-                    for (size_t g = 0; g < DP_N_GRADE; g++) {
-                        for (size_t c = 0; c < DP_N_CERT; c++) {
-                            for (size_t h = 0; h < DP_N_HH; h++) {
-                                mask[prog * DP_N_CELL + dp_cell_index(sex, age, t, g, c, h)] =
-                                    (unsigned char)dp_rates_eligible(prog, sex, age, t, g, c, h,
-                                                                     marginal_eligible);
-                            }
-                        }
-                    }
-                }
-            }
+        for (size_t i = 0; i < DP_N_CELL; i++) {
+            size_t sa = i / DP_N_BLOCK, k = i % DP_N_BLOCK;
+            mask[prog * DP_N_CELL + i] = (unsigned char)dp_rates_eligible(
+                prog, sa / DP_N_AGE, sa % DP_N_AGE, dp_block_type(k), dp_block_grade(k),
+                dp_block_cert(k), dp_block_hh(k), marginal_eligible);
         }
     }
 }
@@ -106,8 +97,7 @@ eligible_by_grade(const double *cells, const unsigned char *mask, double *out)
         const unsigned char *mk = mask + prog * DP_N_CELL;
         double *o = out + prog * DP_N_GRADE;
         for (size_t i = 0; i < DP_N_CELL; i++) {
-            /* grade is the third attribute inside a block: (i / (cert*hh)) % grade */
-            o[(i / (DP_N_CERT * DP_N_HH)) % DP_N_GRADE] += mk[i] ? cells[i] : 0.0;
+            o[dp_block_grade(i % DP_N_BLOCK)] += mk[i] ? cells[i] : 0.0;
         }
     }
 }
@@ -258,8 +248,7 @@ record_stocks(const cohort_tables *tb, size_t n_region, size_t yi, size_t reg, c
         double s = 0.0;
         for (size_t k = 0; k < DP_N_BLOCK; k++) {
             double v = blk[k];
-            size_t h = k % DP_N_HH, c = (k / DP_N_HH) % DP_N_CERT;
-            size_t g = (k / (DP_N_HH * DP_N_CERT)) % DP_N_GRADE;
+            size_t h = dp_block_hh(k), c = dp_block_cert(k), g = dp_block_grade(k);
             s += v;
             dis[k] += v;
             if (g <= 1) {

@@ -57,22 +57,13 @@ dp_model_alloc(dp_ctx *ctx, const dp_params *p, const dp_reference *ref,
         goto out;
     }
     memcpy(m->in, regions, n_region * sizeof *m->in);
-    for (size_t sex = 0; sex < DP_N_SEX; sex++) {
-        for (size_t age = 0; age < DP_N_AGE; age++) {
-            for (size_t t = 0; t < DP_N_TYPE; t++) {
-                for (size_t g = 0; g < DP_N_GRADE; g++) {
-                    for (size_t c = 0; c < DP_N_CERT; c++) {
-                        for (size_t h = 0; h < DP_N_HH; h++) {
-                            size_t i = dp_cell_index(sex, age, t, g, c, h);
-                            m->sexage_cat[i] = (unsigned short)(sex * DP_N_AGE + age);
-                            for (size_t k = 0; k < DP_N_MARG; k++) {
-                                m->marg_cat[k * DP_N_CELL + i] = (unsigned short)dp_marg_member(
-                                    (dp_marg_kind)k, sex, age, t, g, c, h);
-                            }
-                        }
-                    }
-                }
-            }
+    for (size_t i = 0; i < DP_N_CELL; i++) {
+        size_t sa = i / DP_N_BLOCK, k = i % DP_N_BLOCK;
+        m->sexage_cat[i] = (unsigned short)sa;
+        for (size_t mk = 0; mk < DP_N_MARG; mk++) {
+            m->marg_cat[mk * DP_N_CELL + i] = (unsigned short)dp_marg_member(
+                (dp_marg_kind)mk, sa / DP_N_AGE, sa % DP_N_AGE, dp_block_type(k),
+                dp_block_grade(k), dp_block_cert(k), dp_block_hh(k));
         }
     }
     rc = dp_base_profiles(ctx, m);

@@ -38,6 +38,31 @@ dp_block_index(size_t type, size_t grade, size_t cert, size_t hh)
     return ((type * DP_N_GRADE + grade) * DP_N_CERT + cert) * DP_N_HH + hh;
 }
 
+/* The attributes of block index k (inverse of dp_block_index). */
+static inline size_t
+dp_block_hh(size_t k)
+{
+    return k % DP_N_HH;
+}
+
+static inline size_t
+dp_block_cert(size_t k)
+{
+    return (k / DP_N_HH) % DP_N_CERT;
+}
+
+static inline size_t
+dp_block_grade(size_t k)
+{
+    return (k / (DP_N_HH * DP_N_CERT)) % DP_N_GRADE;
+}
+
+static inline size_t
+dp_block_type(size_t k)
+{
+    return k / (DP_N_HH * DP_N_CERT * DP_N_GRADE);
+}
+
 /* Index of a whole cell inside one region's cell array. */
 static inline size_t
 dp_cell_index(size_t sex, size_t age, size_t type, size_t grade, size_t cert, size_t hh)
