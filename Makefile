@@ -31,12 +31,15 @@ OPT   ?= -O2 -g -DNDEBUG -DHAVE_INLINE -DGSL_RANGE_CHECK_OFF
 SAN   := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 PKG_CFLAGS = $(shell pkg-config --cflags hdf5 yaml-0.1 openblas nettle 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs hdf5 openblas yaml-0.1 nettle 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs hdf5 yaml-0.1 nettle 2>/dev/null)
 
 CFLAGS  += $(CSTD) $(WARN) $(OPT) -ffp-contract=off -fopenmp -MMD -MP -Imodel/include $(PKG_CFLAGS)
 LDFLAGS += -fopenmp
-# GSL is linked against OpenBLAS's CBLAS (not libgslcblas).
-LDLIBS  += -lhdf5_hl $(PKG_LIBS) -lgsl -lm
+# GSL is linked against OpenBLAS's CBLAS (not libgslcblas): OpenBLAS is linked before GSL and
+# kept even though dpsim itself may call no CBLAS function (Debian's linker defaults to
+# --as-needed, which would drop it and let GSL bind to libgslcblas). tests/e2e checks the binding.
+LDLIBS  += -lhdf5_hl $(PKG_LIBS) -Wl,--no-as-needed $(shell pkg-config --libs openblas) \
+           -Wl,--as-needed -lgsl -lm
 
 LIB_SRC  := $(wildcard model/src/*.c model/src/*/*.c)
 CLI_SRC  := $(wildcard model/cli/*.c)

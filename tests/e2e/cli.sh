@@ -99,3 +99,7 @@ done
 "$DPSIM" run scenarios/daan-baseline.yaml scenarios/huzhong-baseline.yaml -o "$tmp/t1.h5" --threads 1 --quiet
 "$DPSIM" run scenarios/daan-baseline.yaml scenarios/huzhong-baseline.yaml -o "$tmp/t2.h5" --threads 2 --quiet
 h5diff "$tmp/t1.h5" "$tmp/t2.h5" /daan-baseline/runs /daan-baseline/runs >/dev/null 2>&1; check threads_identical_runs $?
+
+# 7. GSL's CBLAS calls bind to OpenBLAS, not to libgslcblas (DESIGN §8; see the Makefile).
+LD_BIND_NOW=1 LD_DEBUG=bindings "$DPSIM" --version 2>&1 | grep "libgsl.so[^ ]* .*cblas_dgemm'" | grep -q libopenblas
+check gsl_cblas_is_openblas $?
