@@ -367,7 +367,7 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
     dp_ipf_con con[1 + DP_N_MARG];
     double targets[DP_N_MARG][2];
     size_t n_con = 0;
-    con[n_con++] = (dp_ipf_con){m->sexage_cat, DP_N_SEX * DP_N_AGE, sexage};
+    con[n_con++] = (dp_ipf_con){NULL, DP_N_SEX * DP_N_AGE, sexage, DP_N_BLOCK};
     for (size_t k = 0; k < DP_N_MARG; k++) {
         b->target[k] = in->marginal[k];
         if (!isfinite(in->marginal[k])) {
@@ -380,7 +380,7 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
         }
         targets[k][0] = NAN;
         targets[k][1] = in->marginal[k];
-        con[n_con++] = (dp_ipf_con){m->marg_cat + k * DP_N_CELL, 2, targets[k]};
+        con[n_con++] = (dp_ipf_con){m->marg_cat + k * DP_N_CELL, 2, targets[k], 0};
     }
     double work[DP_N_SEX * DP_N_AGE];
     rc = dp_ipf(ctx, b->cells, DP_N_CELL, con, n_con, 1e-10, 2000, work, &b->ipf_iterations);

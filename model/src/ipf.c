@@ -23,8 +23,19 @@ dp_ipf(dp_ctx *ctx, double *x, size_t n, const dp_ipf_con *con, size_t n_con, do
             for (size_t j = 0; j < k->n_cat; j++) {
                 sum[j] = 0.0;
             }
-            for (size_t i = 0; i < n; i++) {
-                sum[k->cat[i]] += x[i];
+            if (k->block) {
+                for (size_t j = 0; j < k->n_cat; j++) {
+                    const double *xb = x + j * k->block;
+                    double sj = 0.0;
+                    for (size_t i = 0; i < k->block; i++) {
+                        sj += xb[i];
+                    }
+                    sum[j] = sj;
+                }
+            } else {
+                for (size_t i = 0; i < n; i++) {
+                    sum[k->cat[i]] += x[i];
+                }
             }
             for (size_t j = 0; j < k->n_cat; j++) {
                 double t = k->target[j];
@@ -45,8 +56,17 @@ dp_ipf(dp_ctx *ctx, double *x, size_t n, const dp_ipf_con *con, size_t n_con, do
                     sum[j] = 1.0;
                 }
             }
-            for (size_t i = 0; i < n; i++) {
-                x[i] *= sum[k->cat[i]];
+            if (k->block) {
+                for (size_t j = 0; j < k->n_cat; j++) {
+                    double *xb = x + j * k->block;
+                    for (size_t i = 0; i < k->block; i++) {
+                        xb[i] *= sum[j];
+                    }
+                }
+            } else {
+                for (size_t i = 0; i < n; i++) {
+                    x[i] *= sum[k->cat[i]];
+                }
             }
         }
         if (iterations) {

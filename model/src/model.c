@@ -29,7 +29,6 @@ dp_model_free(dp_model *m)
     free(m->in);
     free(m->base);
     free(m->marg_cat);
-    free(m->sexage_cat);
     free(m);
 }
 
@@ -51,15 +50,13 @@ dp_model_alloc(dp_ctx *ctx, const dp_params *p, const dp_reference *ref,
     m->in = malloc((n_region ? n_region : 1) * sizeof *m->in);
     m->base = calloc(n_region ? n_region : 1, sizeof *m->base);
     m->marg_cat = malloc((size_t)DP_N_MARG * DP_N_CELL * sizeof *m->marg_cat);
-    m->sexage_cat = malloc((size_t)DP_N_CELL * sizeof *m->sexage_cat);
-    if (!m->in || !m->base || !m->marg_cat || !m->sexage_cat) {
+    if (!m->in || !m->base || !m->marg_cat) {
         rc = dp_error(ctx, DP_ENOMEM, "out of memory for %zu regions", n_region);
         goto out;
     }
     memcpy(m->in, regions, n_region * sizeof *m->in);
     for (size_t i = 0; i < DP_N_CELL; i++) {
         size_t sa = i / DP_N_BLOCK, k = i % DP_N_BLOCK;
-        m->sexage_cat[i] = (unsigned short)sa;
         for (size_t mk = 0; mk < DP_N_MARG; mk++) {
             m->marg_cat[mk * DP_N_CELL + i] = (unsigned short)dp_marg_member(
                 (dp_marg_kind)mk, sa / DP_N_AGE, sa % DP_N_AGE, dp_block_type(k),

@@ -46,7 +46,6 @@ struct dp_model {
                                             non-disabled, before onset_multiplier */
     unsigned short *marg_cat;          /**< [DP_N_MARG][DP_N_CELL]: 1 if the cell counts
                                             towards marginal k, else 0 */
-    unsigned short *sexage_cat;        /**< [DP_N_CELL]: sex * DP_N_AGE + age */
 };
 
 /* 1 if a cell with these attributes counts towards marginal k. */
@@ -95,9 +94,11 @@ dp_status dp_base_profiles(dp_ctx *ctx, dp_model *m);
  * category cat[i] < n_cat; categories with a finite target are scaled to it, the others are
  * left free. Iterates until every finite target is met within tol (relative) or max_iter. */
 typedef struct {
-    const unsigned short *cat; /**< category of each cell [n] */
+    const unsigned short *cat; /**< category of each cell [n]; NULL when block > 0 */
     size_t n_cat;              /**< number of categories */
     const double *target;      /**< target per category [n_cat]; NAN = free */
+    size_t block;              /**< if > 0, cells form contiguous runs of this length and
+                                    cell i is in category i / block (no cat array needed) */
 } dp_ipf_con;
 
 dp_status dp_ipf(dp_ctx *ctx, double *x, size_t n, const dp_ipf_con *con, size_t n_con,
