@@ -1,0 +1,77 @@
+/* model/include/dpsim/rng.h
+ *
+ * Counter-based random streams for reproducible parallel Monte Carlo (STYLE.md §6, DESIGN.md
+ * §7). The generator is Random123's Philox4x32-10 wrapped as a gsl_rng, so every gsl_ran_*
+ * sampler draws from it. A stream is selected, not advanced: dp_rng_stream() resets the
+ * generator to the block of numbers named by (seed, replicate, entity, year, event), and the
+ * numbers that follow depend on nothing else. Hence results do not depend on the number of
+ * threads or the order of work, adding draws to one event leaves every other event's numbers
+ * unchanged, and equal seeds give common random numbers across scenarios.
+ *
+ * Layout (version DP_RNG_COUNTER_LAYOUT = 1, stored in the output with dp_rng_name()):
+ *   key     = {seed & 0xffffffff, seed >> 32}
+ *   counter = {rep, entity, (year_offset << 8) | event, 0}
+ * counter word 3 belongs to the gsl_rng wrapper (it numbers the 4-word blocks drawn since the
+ * last reset) and is always 0 at a reset. Up to 4 * 2^32 numbers may be drawn per reset.
+ *
+ * Thread-safety: a gsl_rng from dp_rng_alloc() has no shared state; give each worker its own.
+ */
+#ifndef DPSIM_RNG_H
+#define DPSIM_RNG_H
+
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+/* Version of the key/counter layout above; bump it whenever the mapping from (seed, rep, entity,
+ * year_offset, event) to Philox key and counter changes, because old seeds then give new
+ * numbers. */
+#define DP_RNG_COUNTER_LAYOUT 1
+
+/* Largest year_offset that fits the 24 bits above the event byte. */
+#define DP_RNG_MAX_YEAR_OFFSET ((1 << 24) - 1)
+
+/* The random event a block of draws serves. It both separates the events of one entity and
+ * separates id namespaces (person 5 and parameter 5 never share a stream). Values must stay
+ * below 256 (they occupy the low byte of counter word 2); append new events before DP_N_EVENT
+ * and never renumber the existing ones, or old seeds reproduce different numbers. */
+typedef enum {
+    DP_EV_DEATH,      /**< death of a person or in a cell */
+    DP_EV_ONSET,      /**< new disability among the non-disabled */
+    DP_EV_GRADE,      /**< grade change (worsening or improvement) */
+    DP_EV_CERTIFY,    /**< certification (disability card) */
+    DP_EV_HOUSEHOLD,  /**< household economic status transitions */
+    DP_EV_PROGRAMME,  /**< programme take-up and eligibility draws */
+    DP_EV_EMPLOYMENT, /**< employment transitions */
+    DP_EV_SERVICE,    /**< service need and delivery */
+    DP_EV_TIMING,     /**< timing within the year (person-months) */
+    DP_EV_PARAM,      /**< parameter draws, once per replicate; entity is the parameter id */
+    DP_N_EVENT        /**< number of events defined (not an event) */
+} dp_event;
+
+/* Allocates one Philox generator (one per worker). It starts on the stream
+ * (seed 0, rep 0, entity 0, year_offset 0, DP_EV_DEATH) so that its state is always defined, but
+ * callers select their stream with dp_rng_stream() before drawing. Returns NULL when out of
+ * memory (GSL's error handler must be off for that, as the CLI sets it; otherwise GSL aborts).
+ * The caller owns the result and frees it with dp_rng_free(). */
+gsl_rng *dp_rng_alloc(void);
+
+/* Frees a generator from dp_rng_alloc(); NULL is a no-op. */
+void dp_rng_free(gsl_rng *r);
+
+/* Resets r to the start of the stream named by:
+ *   seed        the run's 64-bit seed;
+ *   rep         replicate number (0-based);
+ *   entity      person, cell or parameter id, derived from model data, never from a counter
+ *               that threads share;
+ *   year_offset year minus the run's base year, in [0, DP_RNG_MAX_YEAR_OFFSET];
+ *   event       what the draws are for (< 256).
+ * r must come from dp_rng_alloc() (checked by assert). Draw at most 4 * 2^32 numbers before the
+ * next reset. Costs one small struct copy; no allocation. */
+void dp_rng_stream(gsl_rng *r, uint64_t seed, uint32_t rep, uint32_t entity, int year_offset,
+                   dp_event event);
+
+/* The generator's name as stored in the output: "philox4x32-10" (static string). */
+const char *dp_rng_name(void);
+
+#endif
