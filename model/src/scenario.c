@@ -10,6 +10,7 @@
  * The reference for every key is docs/scenarios.md; keep the two in step.
  * A dp_scenario is immutable after dp_scenario_load and owns everything it points to.
  */
+#include "util.h"
 #include "dpsim/scenario.h"
 
 #include <errno.h>
@@ -268,7 +269,7 @@ add_input(dp_ctx *ctx, dp_scenario *s, const char *path, size_t *idx)
         s->input_sha = sha;
         s->cap_input = cap;
     }
-    s->input_path[s->n_input] = strdup(path);
+    s->input_path[s->n_input] = dp_strdup(path);
     if (!s->input_path[s->n_input]) {
         return dp_error(ctx, DP_ENOMEM, "out of memory");
     }
@@ -446,7 +447,7 @@ apply_key(walker *w, const key_def *d, const dp_ynode *val, const char *path)
                                 "a name of 1 to 63 characters from A-Z a-z 0-9 _ . -");
         }
         free(w->s->name);
-        if (!(w->s->name = strdup(val->text))) {
+        if (!(w->s->name = dp_strdup(val->text))) {
             return dp_error(w->ctx, DP_ENOMEM, "out of memory");
         }
         return DP_OK;
@@ -455,7 +456,7 @@ apply_key(walker *w, const key_def *d, const dp_ynode *val, const char *path)
             return dp_yexpected(w->ctx, val, path, "text");
         }
         free(w->s->title);
-        if (!(w->s->title = strdup(val->text))) {
+        if (!(w->s->title = dp_strdup(val->text))) {
             return dp_error(w->ctx, DP_ENOMEM, "out of memory");
         }
         return DP_OK;
@@ -798,7 +799,7 @@ dp_scenario_load(dp_ctx *ctx, const char *path, const char *data_dir, dp_scenari
 
     *out = NULL;
     s = calloc(1, sizeof *s);
-    if (!s || !(s->data_dir = strdup(data_dir))) {
+    if (!s || !(s->data_dir = dp_strdup(data_dir))) {
         rc = dp_error(ctx, DP_ENOMEM, "out of memory");
         goto out;
     }

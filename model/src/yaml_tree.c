@@ -63,7 +63,7 @@ dp_ynode_scalar(const char *file, int line, int col, const char *text)
     if (!node) {
         return NULL;
     }
-    node->text = strdup(text);
+    node->text = dp_strdup(text);
     if (!node->text) {
         free(node);
         return NULL;
@@ -121,7 +121,7 @@ dp_ynode_copy(const dp_ynode *node)
         return NULL;
     }
     copy->plain = node->plain;
-    if (node->text && !(copy->text = strdup(node->text))) {
+    if (node->text && !(copy->text = dp_strdup(node->text))) {
         goto fail;
     }
     for (size_t i = 0; i < node->n; i++) {
@@ -607,7 +607,7 @@ parse_node(reader *r, int depth, dp_ynode **out)
             return event_error(r, "text contains a NUL character");
         }
         node = node_new(DP_YSCALAR, r->file, line, col);
-        if (!node || !(node->text = strdup((const char *)r->ev.data.scalar.value))) {
+        if (!node || !(node->text = dp_strdup((const char *)r->ev.data.scalar.value))) {
             rc = dp_error(r->ctx, DP_ENOMEM, "out of memory");
             goto out;
         }
