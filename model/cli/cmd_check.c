@@ -109,13 +109,13 @@ cmd_check(int argc, char **argv)
                 printf("#   %-18s %12s %12.2f %12s\n", dp_marg_key[k], "-", fitted, "-");
             }
         }
+        printf("#   fit: %zu sweeps of iterative proportional fitting (tolerance 1e-10)\n",
+               dp_model_fit_iterations(m, r));
         printf("#   take-up:\n");
         for (size_t k = 0; k < DP_N_PROG; k++) {
             double tu = dp_model_take_up(m, r, k);
-            int src = isfinite(dp_scenario_params(s)->prog[k].take_up)
-                          ? 0
-                          : (isfinite(in->recipients[k]) ? 1 : 2);
-            printf("#     %-16s %.4f  (%s)\n", dp_prog_key[k], tu, take_up_source[src]);
+            printf("#     %-16s %.4f  (%s)\n", dp_prog_key[k], tu,
+                   take_up_source[dp_model_take_up_source(m, r, k)]);
         }
     }
     goto done;

@@ -444,12 +444,6 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
     for (size_t h = 0; h < DP_N_HH; h++) {
         b->onset_hh[h] = unc_all > 0.0 ? n_c[DP_UNCERT][h] / unc_all : seed_hh[DP_UNCERT][h];
     }
-    for (size_t c = 0; c < DP_N_CERT; c++) {
-        double s = n_c[c][0] + n_c[c][1] + n_c[c][2];
-        for (size_t h = 0; h < DP_N_HH; h++) {
-            b->hh_share[c][h] = s > 0.0 ? n_c[c][h] / s : seed_hh[c][h];
-        }
-    }
     /* Balanced certification, by severity: as many certifications as card holders die. The
      * pool at the time of certification is the surviving uncertified plus the year's onsets. */
     double sev_mix = 0.0;
@@ -513,7 +507,7 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
         }
         if (isfinite(p->prog[prog].take_up)) {
             b->take_up[prog] = p->prog[prog].take_up;
-            b->take_up_source[prog] = 0;
+            b->take_up_source[prog] = DP_TAKE_UP_SCENARIO;
         } else if (isfinite(in->recipients[prog])) {
             double tu = elig > 0.0 ? in->recipients[prog] / elig : HUGE_VAL;
             if (tu > 1.0 + 1e-9) {
@@ -525,10 +519,10 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
                                 prog == DP_PROG_LIVING ? "dibao_certified" : "severe_certified");
             }
             b->take_up[prog] = tu > 1.0 ? 1.0 : tu;
-            b->take_up_source[prog] = 1;
+            b->take_up_source[prog] = DP_TAKE_UP_CALIBRATED;
         } else {
             b->take_up[prog] = default_take_up;
-            b->take_up_source[prog] = 2;
+            b->take_up_source[prog] = DP_TAKE_UP_DEFAULT;
         }
     }
     return DP_OK;

@@ -127,6 +127,18 @@ dp_model_take_up(const dp_model *m, size_t r, size_t prog)
     return m->base[r].take_up[prog];
 }
 
+dp_take_up_source
+dp_model_take_up_source(const dp_model *m, size_t r, size_t prog)
+{
+    return m->base[r].take_up_source[prog];
+}
+
+size_t
+dp_model_fit_iterations(const dp_model *m, size_t r)
+{
+    return m->base[r].ipf_iterations;
+}
+
 const double *
 dp_model_base_cells(const dp_model *m, size_t r)
 {

@@ -18,10 +18,9 @@ typedef struct {
     double marginal[DP_N_MARG];        /**< fitted marginals of the base population */
     double target[DP_N_MARG];          /**< the region file's marginals (NAN = none) */
     double take_up[DP_N_PROG];         /**< calibrated take-up */
-    int take_up_source[DP_N_PROG];     /**< 0 scenario, 1 calibrated, 2 default assumption */
+    dp_take_up_source take_up_source[DP_N_PROG]; /**< where the take-up came from */
     double birth_rate;                 /**< region file value [1/yr] */
     double migration_rate;             /**< region file value [1/yr] */
-    double hh_share[DP_N_CERT][DP_N_HH]; /**< base-year household shares by certification */
     double certify[2];                 /**< balanced certification probability by severity
                                             (severe, other) */
     double hh_entry[DP_N_CERT][2];     /**< balanced entry probability other -> dibao,

@@ -31,6 +31,13 @@ size_t dp_model_n_region(const dp_model *m);
 const dp_params *dp_model_params(const dp_model *m);
 /* Calibrated take-up of programme prog in region r (share of eligible persons paid). */
 double dp_model_take_up(const dp_model *m, size_t r, size_t prog);
+/* Where that take-up came from: the scenario, calibration to base-year recipients, or the
+ * default assumption. */
+typedef enum { DP_TAKE_UP_SCENARIO, DP_TAKE_UP_CALIBRATED, DP_TAKE_UP_DEFAULT } dp_take_up_source;
+dp_take_up_source dp_model_take_up_source(const dp_model *m, size_t r, size_t prog);
+/* Sweeps the base-year fit of region r took to meet its marginals (iterative proportional
+ * fitting, relative tolerance 1e-10). */
+size_t dp_model_fit_iterations(const dp_model *m, size_t r);
 /* Base-year disabled cells of region r [DP_N_CELL] and general population [DP_N_SEX][DP_N_AGE]
  * (all residents, disabled included). Borrowed. */
 const double *dp_model_base_cells(const dp_model *m, size_t r);
