@@ -169,7 +169,7 @@ cmd_run(int argc, char **argv)
         }
         if ((rc = dp_model_alloc(ctx, dp_scenario_params(scen[i]), ref, regions, n_reg,
                                  &model)) != DP_OK ||
-            (rc = dp_cohort_run(ctx, model, &res[i])) != DP_OK) {
+            (rc = dp_cohort_run(ctx, model, &(dp_engine_opts){runs, seed}, &res[i])) != DP_OK) {
             goto fail;
         }
         dp_model_free(model);

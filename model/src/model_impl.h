@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include <gsl/gsl_rng.h>
+
 #include "dpsim/model.h"
 
 typedef struct {
@@ -66,12 +68,18 @@ typedef struct {
     double migration_nd;                           /**< net migration, non-disabled */
     double migration_d;                            /**< net migration, disabled */
     double amount[DP_N_PROG * DP_N_GRADE];         /**< monthly amounts in force [yuan] */
+    double take_up[DP_N_PROG];                     /**< share of eligible persons paid */
     int marginal_eligible;                         /**< living subsidy open to marginal hh */
 } dp_year_rates;
 
-/* Fills r with the transition probabilities of `year` in region `reg`. Pure function of the
- * model and its arguments; thread-safe. */
-void dp_rates_year(const dp_model *m, size_t reg, int year, dp_year_rates *r);
+/* Fills r with the transition probabilities of `year` in region `reg` under parameters p (the
+ * model's own m->p, or one replicate's draw of them; the base year is always m's). Pure
+ * function of its arguments; thread-safe. */
+void dp_rates_year(const dp_model *m, const dp_params *p, size_t reg, int year,
+                   dp_year_rates *r);
+
+/* Programme eligibility of every cell in a year: mask[prog * DP_N_CELL + cell] = 0/1. */
+void dp_rates_mask(int marginal_eligible, unsigned char *mask);
 
 /* Monthly amount of programme prog for grade index g in year (date-ranged value, indexed at
  * the yearly rate since the key year in force). */
@@ -82,6 +90,76 @@ double dp_rates_amount(const dp_params *p, size_t prog, size_t g, int year);
 int dp_rates_eligible(size_t prog, size_t sex, size_t age, size_t type, size_t grade, size_t cert,
                       size_t hh, int marginal_eligible);
 
+/* ------------------------------------------------------------------------------------------ */
+/* Result tables shared by both engines (tables.c) */
+
+/* Flows recorded per region and year [persons]. */
+enum {
+    DP_FL_BIRTHS,
+    DP_FL_DEATHS_ND,
+    DP_FL_DEATHS_D,
+    DP_FL_ONSETS,
+    DP_FL_MIGRATION_ND,
+    DP_FL_MIGRATION_D,
+    DP_FL_CERTIFIED,
+    DP_FL_WORSENED,
+    DP_FL_IMPROVED,
+    DP_FL_DIBAO_IN,
+    DP_FL_DIBAO_OUT,
+    DP_N_FLOW
+};
+
+/* Headline indicators [persons]. */
+enum {
+    DP_IN_DISABLED,
+    DP_IN_SEVERE,
+    DP_IN_AGED60,
+    DP_IN_CHILDREN,
+    DP_IN_CERTIFIED,
+    DP_IN_SEVERE_CERTIFIED,
+    DP_IN_DIBAO,
+    DP_IN_MARGINAL,
+    DP_N_IND
+};
+
+/* The tables of a run, inside its dp_results. */
+typedef struct {
+    size_t n_region, n_year;
+    dp_table *population, *disabled_age, *disabled, *indicators, *flows, *recipients,
+        *person_months, *amount, *spending, *fit, *take_up, *parameters;
+    unsigned char *masks; /**< eligibility [n_year + 1][DP_N_PROG][DP_N_CELL]: base year first */
+} dp_tables;
+
+/* Creates the results of a run of opts->runs replicates: axes, the zeroed per-run tables, the
+ * base tables (filled), runs/parameters when m->p has distributions, and the masks. */
+dp_status dp_tables_init(dp_ctx *ctx, const dp_model *m, size_t runs, dp_results **out,
+                         dp_tables *tb);
+void dp_tables_free(dp_tables *tb); /* frees the masks only */
+
+/* The parameters of replicate rep (central when runs == 1 or there are no distributions),
+ * with the draws written to runs/parameters and the amounts to runs/amount. r: a generator from
+ * dp_rng_alloc (used only when drawing). */
+void dp_tables_replicate(const dp_tables *tb, const dp_model *m, const dp_engine_opts *opts,
+                         size_t rep, gsl_rng *r, dp_params *out);
+
+/* Flows of (run, year index, region): DP_N_FLOW doubles to add to. */
+double *dp_tables_flows(const dp_tables *tb, size_t run, size_t yi, size_t reg);
+
+/* Records end-of-year stocks: disabled persons by cell and non-disabled residents by sex and
+ * age. */
+void dp_tables_stocks(const dp_tables *tb, size_t run, size_t yi, size_t reg, const double *cells,
+                      const double *nd);
+
+/* Persons eligible for each programme by grade, out[prog][grade], under mask (one year's). */
+void dp_tables_eligible(const double *cells, const unsigned char *mask, double *out);
+
+/* Records programme results: recipients at the start (r0) and end (r1) of the year by
+ * programme and grade [persons]; person-months = 6 (r0 + r1) (entries and exits uniform over
+ * the year), spending = person-months x the monthly amount in force. */
+void dp_tables_programmes(const dp_tables *tb, size_t run, size_t yi, size_t reg,
+                          const double *r0, const double *r1, const double *amount);
+
+/* ------------------------------------------------------------------------------------------ */
 /* Base-year synthesis and fit of one region (base.c). */
 dp_status dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in,
                         dp_region_base *b);

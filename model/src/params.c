@@ -5,8 +5,10 @@
  * published source and are the project's choice.
  */
 #include <math.h>
+#include <string.h>
 
 #include "dpsim/params.h"
+#include "dpsim/rng.h"
 
 const char *const dp_prog_key[DP_N_PROG] = {"living_subsidy", "care_subsidy"};
 const char *const dp_prog_label_zh[DP_N_PROG] = {"困难残疾人生活补贴", "重度残疾人护理补贴"};
@@ -84,5 +86,26 @@ dp_params_default(dp_params *p)
     for (size_t g = 0; g < DP_N_GRADE; g++) {
         dp_sched_const(&p->prog[DP_PROG_LIVING].monthly[g], 50.0);
         dp_sched_const(&p->prog[DP_PROG_CARE].monthly[g], g < 2 ? 100.0 : 0.0);
+    }
+}
+
+void
+dp_params_draw(const dp_params *p, uint64_t seed, uint32_t rep, gsl_rng *r, dp_params *out,
+               double *values)
+{
+    if (out != p) {
+        memcpy(out, p, sizeof *out);
+    }
+    for (size_t i = 0; i < p->n_uncertain; i++) {
+        const dp_uncertain *u = &p->uncertain[i];
+        dp_rng_stream(r, seed, rep, (uint32_t)i, 0, DP_EV_PARAM);
+        double v = dp_dist_draw(&u->dist, r);
+        v = v < u->min ? u->min : (v > u->max ? u->max : v);
+        for (size_t k = 0; k < u->n_target; k++) {
+            memcpy((char *)out + u->offset[k], &v, sizeof v);
+        }
+        if (values) {
+            values[i] = v;
+        }
     }
 }

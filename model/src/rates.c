@@ -53,9 +53,21 @@ dp_rates_eligible(size_t prog, size_t sex, size_t age, size_t type, size_t grade
 }
 
 void
-dp_rates_year(const dp_model *m, size_t reg, int year, dp_year_rates *r)
+dp_rates_mask(int marginal_eligible, unsigned char *mask)
 {
-    const dp_params *p = &m->p;
+    for (size_t prog = 0; prog < DP_N_PROG; prog++) {
+        for (size_t i = 0; i < DP_N_CELL; i++) {
+            size_t sa = i / DP_N_BLOCK, k = i % DP_N_BLOCK;
+            mask[prog * DP_N_CELL + i] = (unsigned char)dp_rates_eligible(
+                prog, sa / DP_N_AGE, sa % DP_N_AGE, dp_block_type(k), dp_block_grade(k),
+                dp_block_cert(k), dp_block_hh(k), marginal_eligible);
+        }
+    }
+}
+
+void
+dp_rates_year(const dp_model *m, const dp_params *p, size_t reg, int year, dp_year_rates *r)
+{
     const dp_region_base *b = &m->base[reg];
     int base_year = p->year_start - 1;
     r->year = year;
@@ -129,6 +141,11 @@ dp_rates_year(const dp_model *m, size_t reg, int year, dp_year_rates *r)
             r->amount[prog * DP_N_GRADE + g] =
                 p->prog[prog].enabled ? dp_rates_amount(p, prog, g, year) : 0.0;
         }
+    }
+    /* Take-up: the scenario's value (or this replicate's draw of it), else the calibrated. */
+    for (size_t prog = 0; prog < DP_N_PROG; prog++) {
+        double tu = p->prog[prog].take_up;
+        r->take_up[prog] = isfinite(tu) ? tu : b->take_up[prog];
     }
     int mf = p->prog[DP_PROG_LIVING].marginal_from;
     r->marginal_eligible = mf > 0 && year >= mf;

@@ -95,7 +95,7 @@ main(int argc, char **argv)
             return fail(ctx);
         }
         double t2 = now();
-        if (dp_cohort_run(ctx, m, &res) != DP_OK) {
+        if (dp_cohort_run(ctx, m, &(dp_engine_opts){1, 1}, &res) != DP_OK) {
             return fail(ctx);
         }
         double t3 = now();
@@ -156,7 +156,7 @@ main(int argc, char **argv)
         return fail(ctx);
     }
     double t1 = now();
-    if (dp_cohort_run(ctx, m, &res) != DP_OK) {
+    if (dp_cohort_run(ctx, m, &(dp_engine_opts){1, 1}, &res) != DP_OK) {
         return fail(ctx);
     }
     double t2 = now();

@@ -140,7 +140,7 @@ setup(void **state)
     b->onset_hh[DP_DIBAO] = 1.0;
     b->onset_hh[DP_MARGINAL] = b->onset_hh[DP_OTHER] = 0.0;
     b->take_up[0] = b->take_up[1] = 1.0;
-    if (dp_cohort_run(f->ctx, f->m, &f->res) != DP_OK) {
+    if (dp_cohort_run(f->ctx, f->m, &(dp_engine_opts){1, 1}, &f->res) != DP_OK) {
         fprintf(stderr, "%s\n", dp_ctx_errmsg(f->ctx));
         return -1;
     }

@@ -38,7 +38,7 @@ setup(void **state)
         dp_scenario_load(f->ctx, "scenarios/daan-baseline.yaml", data, &f->s) != DP_OK ||
         dp_model_alloc(f->ctx, dp_scenario_params(f->s), f->ref, dp_scenario_region(f->s, 0), 1,
                        &f->m) != DP_OK ||
-        dp_cohort_run(f->ctx, f->m, &f->res) != DP_OK) {
+        dp_cohort_run(f->ctx, f->m, &(dp_engine_opts){1, 1}, &f->res) != DP_OK) {
         fprintf(stderr, "setup: %s\n", dp_ctx_errmsg(f->ctx));
         return -1;
     }

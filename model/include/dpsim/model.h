@@ -11,6 +11,7 @@
 #define DPSIM_MODEL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dpsim/ctx.h"
 #include "dpsim/params.h"
@@ -45,9 +46,31 @@ const double *dp_model_base_population(const dp_model *m, size_t r);
 /* Fitted value of marginal k in region r's base population (whether or not it was a target). */
 double dp_model_marginal(const dp_model *m, size_t r, dp_marg_kind k);
 
-/* Cohort engine: deterministic expected values for every region, year_start..year_end.
- * *out receives the tables listed in results.h (one run) plus the base tables. */
-dp_status dp_cohort_run(dp_ctx *ctx, const dp_model *m, dp_results **out);
+/* How an engine runs: replicates and seed. Replicate k projects the central parameters when
+ * runs == 1 or the scenario has no distributions, else its own draw (dp_params_draw with this
+ * seed and rep = k); both engines draw the same parameters for the same (seed, k). */
+typedef struct {
+    size_t runs;   /**< replicates, >= 1 */
+    uint64_t seed; /**< random seed (parameter draws; micro engine: every event) */
+} dp_engine_opts;
+
+/* Cohort engine: deterministic expected values for every region, year_start..year_end, for
+ * each replicate's parameters (no process noise). *out receives the tables listed in
+ * results.h ([run] = opts->runs) plus the base tables, and runs/parameters when the scenario
+ * has distributions. Reports progress (replicates done) through ctx. */
+dp_status dp_cohort_run(dp_ctx *ctx, const dp_model *m, const dp_engine_opts *opts,
+                        dp_results **out);
+
+/* Micro engine: Monte Carlo microsimulation of individual disabled persons (docs/model.md,
+ * "The micro engine"). Same tables as the cohort engine; every replicate has process noise
+ * and, when runs > 1, its own parameter draw. Results are bit-identical whatever the number
+ * of threads. */
+dp_status dp_micro_run(dp_ctx *ctx, const dp_model *m, const dp_engine_opts *opts,
+                       dp_results **out);
+
+/* Estimated peak memory of a run in bytes (result tables plus engine state), so that a caller
+ * can refuse a run that would not fit before starting it. micro = 0 for the cohort engine. */
+double dp_run_memory_estimate(const dp_model *m, const dp_engine_opts *opts, int micro);
 
 /* Number of OpenMP threads the engines may use (0 = OpenMP's default). */
 void dp_set_threads(int n);

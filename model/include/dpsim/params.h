@@ -14,7 +14,12 @@
 
 #include <stddef.h>
 
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
 #include "dpsim/dims.h"
+#include "dpsim/dist.h"
 
 enum { DP_SCHED_MAX = 24 };
 
@@ -46,6 +51,21 @@ typedef struct {
                                        are eligible; 0 = never */
 } dp_prog_params;
 
+/* A scenario parameter given as a distribution ({dist: lognormal, median: 1, sd_log: 0.1}).
+ * The draw of one replicate is written to every double listed in offset[] (one key may set
+ * several members, e.g. `monthly: {dist: ...}` sets the amount of every grade). The parsed
+ * dp_params holds the distribution's mean (clamped to [min, max]) in those members: that is
+ * the central value a single run projects. */
+enum { DP_MAX_UNCERTAIN = 64, DP_UNCERTAIN_TARGETS = DP_N_GRADE };
+typedef struct {
+    char name[96];                        /**< the key path, e.g. "rates.onset_multiplier" or
+                                               "programmes.care_subsidy.monthly.grade1.2023" */
+    dp_dist dist;                         /**< the distribution */
+    double min, max;                      /**< the key's admissible range; draws are clamped */
+    size_t n_target;                      /**< doubles the draw is written to (>= 1) */
+    size_t offset[DP_UNCERTAIN_TARGETS];  /**< their byte offsets in dp_params */
+} dp_uncertain;
+
 typedef struct {
     int year_start;                  /**< first projected year (base year = year_start - 1) */
     int year_end;                    /**< last projected year, <= 2100 */
@@ -70,9 +90,20 @@ typedef struct {
                                           base-year shares stationary) */
     double marginal_entry;           /**< yearly prob. other -> marginal; NAN = balanced */
     dp_prog_params prog[DP_N_PROG];  /**< programmes */
+    /* Parameter uncertainty: the keys given as distributions, in the order of the scenario's
+     * key table (so parameter ids do not depend on the order keys are written in the file). */
+    size_t n_uncertain;
+    dp_uncertain uncertain[DP_MAX_UNCERTAIN];
 } dp_params;
 
 /* Fills p with the documented defaults (docs/scenarios.md) for years 2021-2035. */
 void dp_params_default(dp_params *p);
+
+/* Replicate rep's parameters: a copy of p with uncertain parameter i replaced by a draw from
+ * the stream dp_rng_stream(r, seed, rep, i, 0, DP_EV_PARAM), clamped to its [min, max]. The
+ * draws are also stored in values[i] (may be NULL). r is any generator from dp_rng_alloc(). A
+ * parameter's draw depends only on (seed, rep, i) and its distribution. */
+void dp_params_draw(const dp_params *p, uint64_t seed, uint32_t rep, gsl_rng *r, dp_params *out,
+                    double *values);
 
 #endif
