@@ -14,6 +14,7 @@
 #include "dpsim/model.h"
 #include "dpsim/output.h"
 #include "dpsim/reference.h"
+#include "dpsim/rng.h"
 #include "dpsim/scenario.h"
 
 static void
@@ -116,9 +117,8 @@ cmd_run(int argc, char **argv)
         }
         return cli_usage_error("run", "--engine expects cohort or micro, got '%s'", engine);
     }
-    if (runs != 1) {
-        return cli_usage_error("run", "the cohort engine without parameter distributions makes "
-                                      "exactly one run; --runs must be 1");
+    if (runs < 1) {
+        return cli_usage_error("run", "--runs expects at least 1 replicate");
     }
     dp_set_threads((int)threads);
 
@@ -184,7 +184,10 @@ cmd_run(int argc, char **argv)
         goto fail;
     }
     for (int i = 0; i < n_scen; i++) {
-        dp_run_info info = {engine, runs, seed, "none"};
+        dp_run_info info = {engine, runs, seed,
+                            dp_scenario_params(scen[i])->n_uncertain > 0 && runs > 1
+                                ? dp_rng_name()
+                                : "none"};
         if ((rc = dp_output_write(ctx, out, scen[i], res[i], &info, ref->n_input,
                                   (const char(*)[256])ref->input_path,
                                   (const char(*)[65])ref->input_sha256)) != DP_OK) {
