@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "model_impl.h"
 #include "yaml_tree.h"
 
 enum {
@@ -845,4 +846,84 @@ out:
     dp_ynode_free(root);
     dp_scenario_free(s);
     return rc;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Settings: the resolved value of every leaf key in one year */
+
+/* Appends one setting (counting it always; writing it while there is room). */
+static void
+put_setting(dp_setting *out, size_t cap, size_t *n, const char *path, double value,
+            const char *word)
+{
+    if (out && *n < cap) {
+        dp_setting *s = &out[*n];
+        size_t len = strlen(path);
+        len = len < sizeof s->path - 1 ? len : sizeof s->path - 1;
+        memcpy(s->path, path, len);
+        s->path[len] = '\0';
+        s->value = value;
+        s->word = word;
+    }
+    (*n)++;
+}
+
+dp_status
+dp_params_describe(dp_ctx *ctx, const dp_params *p, int year, dp_setting *out, size_t cap,
+                   size_t *n)
+{
+    const char *base = (const char *)p;
+    char grade_path[sizeof out->path];
+    size_t count = 0;
+    for (size_t i = 0; i < N_KEYS; i++) {
+        const key_def *d = &keys[i];
+        const void *at = base + d->offset;
+        switch (d->type) {
+        case K_NUMBER:
+            put_setting(out, cap, &count, d->path, *(const double *)at, NULL);
+            break;
+        case K_PROB:
+            put_setting(out, cap, &count, d->path, *(const double *)at, d->word);
+            break;
+        case K_SCHED:
+            put_setting(out, cap, &count, d->path, dp_sched_at((const dp_sched *)at, year),
+                        "region file");
+            break;
+        case K_YEAR:
+        case K_BOOL:
+            put_setting(out, cap, &count, d->path, (double)*(const int *)at, NULL);
+            break;
+        case K_YEAR_NEVER: {
+            int v = *(const int *)at;
+            put_setting(out, cap, &count, d->path, v == 0 ? (double)NAN : (double)v, d->word);
+            break;
+        }
+        case K_GRADES: {
+            /* The programme whose monthly amounts these are, from the member's offset. */
+            size_t prog = (d->offset - offsetof(dp_params, prog)) / sizeof(dp_prog_params);
+            const dp_sched *monthly = at;
+            for (size_t g = 0; g < DP_N_GRADE; g++) {
+                snprintf(grade_path, sizeof grade_path, "%s.%s", d->path, dp_grade_label[g]);
+                put_setting(out, cap, &count, grade_path, dp_sched_at(&monthly[g], year),
+                            "unset");
+            }
+            for (size_t g = 0; g < DP_N_GRADE; g++) {
+                double v = dp_sched_at(&monthly[g], year);
+                snprintf(grade_path, sizeof grade_path, "%s_indexed.%s", d->path,
+                         dp_grade_label[g]);
+                put_setting(out, cap, &count, grade_path,
+                            isfinite(v) ? dp_rates_amount(p, prog, g, year) : (double)NAN, "unset");
+            }
+            break;
+        }
+        default:
+            /* Maps, names, titles, region lists, extends and the version: not settings. */
+            break;
+        }
+    }
+    *n = count;
+    if (out && count > cap) {
+        return dp_error(ctx, DP_EINTERNAL, "%zu settings do not fit in %zu slots", count, cap);
+    }
+    return DP_OK;
 }

@@ -37,4 +37,29 @@ const char *dp_scenario_input_sha256(const dp_scenario *s, size_t i); /**< 64 he
 /* SHA-256 of a file as 64 lowercase hex digits plus NUL into hex[65]. */
 dp_status dp_sha256_file(dp_ctx *ctx, const char *path, char hex[65]);
 
+/* One resolved setting: a leaf key path of the scenario's key table with the value in force in
+ * a given year (dp_params_describe). */
+typedef struct {
+    char path[96];    /**< key path, e.g. "rates.onset_multiplier"; amounts by grade are
+                           "programmes.P.monthly.gradeN" (the dated value in force) and
+                           "programmes.P.monthly_indexed.gradeN" (that value with the
+                           programme's indexation applied, as the model pays it while the
+                           programme is enabled) */
+    double value;     /**< value in force that year in the key's own unit; switches are 0/1,
+                           years are numbers; NAN when `word` applies */
+    const char *word; /**< the word this key takes instead of a number ("balanced",
+                           "calibrated", "never", "region file", "unset"; static), or NULL */
+} dp_setting;
+
+/* Every leaf key of the scenario key table (docs/scenarios.md) with its value in force in year
+ * under p, in key-table order: numbers and switches as they are; probabilities, or NAN with
+ * the key's word (calibrated, balanced); date-ranged values via dp_sched_at (NAN with "region
+ * file" when unset); "never" years as NAN; each programme amount by grade twice, as dated and
+ * indexed (see dp_setting.path). Names, titles, region lists and `extends` are not settings.
+ * A parameter given as a distribution shows the central value p holds. The number of settings
+ * does not depend on p or year. With out == NULL only *n is set; otherwise cap must be at
+ * least that number (else DP_EINTERNAL). Pure; thread-safe. */
+dp_status dp_params_describe(dp_ctx *ctx, const dp_params *p, int year, dp_setting *out,
+                             size_t cap, size_t *n);
+
 #endif
