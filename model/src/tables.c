@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dpsim/analysis.h"
 #include "model_impl.h"
 
 static const char *const flow_label[DP_N_FLOW] = {
@@ -312,7 +313,8 @@ dp_tables_init(dp_ctx *ctx, const dp_model *m, size_t runs, dp_results **out, dp
         return dp_error(ctx, DP_ENOMEM, "out of memory for the results of %zu runs", runs);
     }
     if ((rc = add_axes(ctx, m, res)) ||
-        (rc = add_tables(ctx, res, p->n_uncertain > 0, tb))) {
+        (rc = add_tables(ctx, res, p->n_uncertain > 0, tb)) ||
+        (rc = dp_settings_add(ctx, res, p))) { /* base/settings: compare's parameter diff */
         goto fail;
     }
     tb->masks = malloc((n_year + 1) * DP_N_PROG * DP_N_CELL);
