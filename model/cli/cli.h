@@ -31,8 +31,22 @@ void cli_print_headline(FILE *f, const char *scenario, const dp_results *res);
 /* Prints one table by year against its last axis, summed over the other axes (mean over runs). */
 int cli_print_table(FILE *f, const dp_results *res, const char *table);
 
+/* v rounded to an integer with thousands separators ("-" when not finite), into buf. */
+const char *cli_fmt_int(double v, char *buf, size_t n);
+/* Prints s right-aligned in width terminal columns (CJK characters count two). */
+void cli_put_right(FILE *f, const char *s, size_t width);
+/* Terminal columns of a UTF-8 string (CJK characters count two). */
+size_t cli_display_width(const char *s);
+
+/* Prints the sensitivity of total spending to the uncertain parameters of one scenario for
+ * 2025, 2030 and 2035 (those in the horizon; else the last year): the stored base table
+ * `sensitivity`, or computed from runs/parameters when the file has none. Prints a one-line
+ * note when the scenario has no distributions or too few runs. (cmd_compare.c) */
+void cli_print_sensitivity(FILE *f, const char *scenario, const dp_results *res);
+
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 #endif

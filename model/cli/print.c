@@ -207,3 +207,22 @@ cli_print_table(FILE *f, const dp_results *res, const char *name)
     }
     return 0;
 }
+
+/* Exported for the other commands (cli.h). */
+const char *
+cli_fmt_int(double v, char *buf, size_t n)
+{
+    return fmt_int(v, buf, n);
+}
+
+void
+cli_put_right(FILE *f, const char *s, size_t width)
+{
+    put_right(f, s, width);
+}
+
+size_t
+cli_display_width(const char *s)
+{
+    return display_width(s);
+}

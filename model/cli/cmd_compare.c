@@ -1,0 +1,633 @@
+/* model/cli/cmd_compare.c
+ *
+ * dpsim compare RESULTS.h5 BASE ALT: reads two scenario groups of a results file, checks they
+ * have the same axes, and prints ALT - BASE by year for the headline quantities (or one table,
+ * optionally by one axis): the means, the mean difference and, when both have the same number
+ * of runs (at least 2), the 5th and 95th percentiles of the paired differences and the share of
+ * variance pairing removed (analysis.h). Then the settings that differ, by ranges of years,
+ * and the sensitivity of total spending to each scenario's uncertain parameters. --csv writes
+ * the differences only, as CSV on standard output. Spending is shown in 10,000 yuan (万元).
+ * Also cli_print_sensitivity, which `dpsim summary --sensitivity` uses.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "dpsim/analysis.h"
+#include "dpsim/output.h"
+
+#define NO_INDEX ((size_t)-1)
+
+static void
+help(void)
+{
+    printf("usage: dpsim compare RESULTS.h5 BASE ALT [--table T [--by AXIS]] [--csv]\n\n"
+           "Prints ALT - BASE for two scenarios of one results file (written by one\n"
+           "`dpsim run` with both scenarios, or any file with both groups), by year:\n"
+           "  - the mean of each scenario and the mean difference;\n"
+           "  - when both have the same number of runs (at least 2), the 90%% interval (5th to\n"
+           "    95th percentile) of the paired differences ALT_k - BASE_k, run k with run k,\n"
+           "    and the share of variance that pairing removed, 1 - Var(d) / (Var(ALT) +\n"
+           "    Var(BASE)). Pairing uses common random numbers when both were run with the\n"
+           "    same --seed;\n"
+           "  - the resolved parameters that differ, BASE -> ALT, by ranges of years;\n"
+           "  - for scenarios with parameters given as distributions, which of them explain\n"
+           "    the spread of total spending in 2025, 2030 and 2035.\n"
+           "By default: spending (10,000 yuan, 万元) in total and by programme, recipients by\n"
+           "programme, disabled and certified persons, each summed over regions.\n"
+           "The two scenarios must have the same years, regions and categories.\n\n"
+           "options:\n"
+           "  --table T   compare table T instead, summed over every axis but year\n"
+           "              (tables: docs/output-schema.md)\n"
+           "  --by AXIS   with --table: keep AXIS too (e.g. region, programme)\n"
+           "  --csv       write the differences as CSV to standard output (one row per\n"
+           "              quantity and year; no parameter or sensitivity sections)\n"
+           "  -h, --help  this text\n"
+           "Details: docs/compare.md\n");
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Formatting */
+
+/* v with `decimals` decimals and thousands separators; "-" when not finite. decimals < 0:
+ * %.6g. */
+static const char *
+fmt_num(double v, int decimals, char *buf, size_t n)
+{
+    if (!isfinite(v)) {
+        snprintf(buf, n, "-");
+        return buf;
+    }
+    if (decimals < 0) {
+        snprintf(buf, n, "%.6g", v);
+        return buf;
+    }
+    double scale = pow(10.0, decimals);
+    double r = round(v * scale) / scale;
+    if (r == 0.0) {
+        r = 0.0; /* no "-0.0" */
+    }
+    double ip = trunc(fabs(r));
+    char ib[48];
+    cli_fmt_int(r < 0 ? -ip : ip, ib, sizeof ib);
+    if (r < 0 && ip == 0.0) {
+        snprintf(ib, sizeof ib, "-0");
+    }
+    if (decimals == 0) {
+        snprintf(buf, n, "%s", ib);
+    } else {
+        char fb[32];
+        snprintf(fb, sizeof fb, "%.*f", decimals, fabs(r) - ip);
+        snprintf(buf, n, "%s%s", ib, fb + 1); /* fb is "0.xx" */
+    }
+    return buf;
+}
+
+/* A setting's value: the number (6 significant digits) or its word. */
+static const char *
+fmt_setting(double v, const char *word, char *buf, size_t n)
+{
+    if (isnan(v)) {
+        snprintf(buf, n, "%s", word ? word : "-");
+    } else {
+        snprintf(buf, n, "%.6g", v);
+    }
+    return buf;
+}
+
+/* Writes s as one CSV field (quoted when it holds a comma, quote or newline). */
+static void
+csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') {
+            fputc('"', f);
+        }
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void
+csv_num(FILE *f, double v)
+{
+    fputc(',', f);
+    if (isfinite(v)) {
+        fprintf(f, "%.10g", v);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The quantities compared */
+
+/* One block of output: a table, optionally one label of a kept axis. */
+typedef struct {
+    const char *table;  /**< table name */
+    const char *by;     /**< kept axis or NULL */
+    const char *only;   /**< print only this label of the kept axis, or NULL for every one */
+    const char *what;   /**< English name of the quantity, followed by the kept axis' label
+                             unless `only` is set; NULL: the table's name */
+    const char *what_zh;/**< Chinese name, preceded by the label's label_zh unless `only` is
+                             set; NULL: the table's title_zh */
+} block;
+
+/* Unit shown for a table unit, and the divisor to it: yuan become 10,000 yuan (万元). */
+static double
+display_unit(const char *unit, const char **en, const char **zh, int *decimals)
+{
+    if (strcmp(unit, "yuan") == 0) {
+        *en = "10k yuan";
+        *zh = "万元";
+        *decimals = 1;
+        return 1e4;
+    }
+    if (strcmp(unit, "persons") == 0) {
+        *en = "persons";
+        *zh = "人";
+        *decimals = 0;
+        return 1.0;
+    }
+    *en = unit;
+    *zh = unit;
+    *decimals = -1;
+    return 1.0;
+}
+
+typedef struct {
+    const char *base_name, *alt_name;
+    const dp_results *base;
+    int csv;
+} printer;
+
+static void
+print_text_block(const printer *pr, const dp_diff *d, size_t g, const char *what,
+                 const char *what_zh)
+{
+    const char *unit_en, *unit_zh;
+    int dec;
+    double div = display_unit(d->unit, &unit_en, &unit_zh, &dec);
+    const dp_axis *years = d->year_axis != NO_INDEX ? &pr->base->axis[d->year_axis] : NULL;
+    char b[6][96];
+    printf("\n%s (%s) / %s（%s）\n", what, unit_en, what_zh, unit_zh);
+    printf("%5s %12s %12s %12s %12s %12s %9s\n", "year", "BASE", "ALT", "ALT-BASE", "5th pct",
+           "95th pct", "pairing");
+    static const char *const zh[] = {"年份", "基准", "方案", "差值", "第5百分位", "第95百分位",
+                                     "配对消除"};
+    static const size_t width[] = {5, 13, 13, 13, 13, 13, 10};
+    for (size_t i = 0; i < sizeof zh / sizeof zh[0]; i++) {
+        cli_put_right(stdout, zh[i], width[i]);
+    }
+    printf("\n%5s %12s %12s %12s %12s %12s %9s\n", "", "", "", "", "(paired)", "(paired)",
+           "removed");
+    for (size_t yi = 0; yi < d->n_year; yi++) {
+        size_t c = yi * d->n_group + g;
+        char vr[16];
+        if (isfinite(d->var_removed[c])) {
+            snprintf(vr, sizeof vr, "%.1f%%", 100.0 * d->var_removed[c]);
+        } else {
+            snprintf(vr, sizeof vr, "-");
+        }
+        printf("%5s %12s %12s %12s %12s %12s %9s\n", years ? years->label[yi] : "all",
+               fmt_num(d->base_mean[c] / div, dec, b[0], sizeof b[0]),
+               fmt_num(d->alt_mean[c] / div, dec, b[1], sizeof b[1]),
+               fmt_num(d->mean[c] / div, dec, b[2], sizeof b[2]),
+               fmt_num(d->p05[c] / div, dec, b[3], sizeof b[3]),
+               fmt_num(d->p95[c] / div, dec, b[4], sizeof b[4]), vr);
+    }
+}
+
+static void
+print_csv_rows(const printer *pr, const dp_diff *d, size_t g, const char *label)
+{
+    const char *unit_en, *unit_zh;
+    int dec;
+    double div = display_unit(d->unit, &unit_en, &unit_zh, &dec);
+    const dp_axis *years = d->year_axis != NO_INDEX ? &pr->base->axis[d->year_axis] : NULL;
+    const char *axis = d->by_axis != NO_INDEX ? pr->base->axis[d->by_axis].name : "";
+    for (size_t yi = 0; yi < d->n_year; yi++) {
+        size_t c = yi * d->n_group + g;
+        csv_field(stdout, pr->base_name);
+        fputc(',', stdout);
+        csv_field(stdout, pr->alt_name);
+        fputc(',', stdout);
+        csv_field(stdout, d->table);
+        fputc(',', stdout);
+        csv_field(stdout, unit_en);
+        fputc(',', stdout);
+        csv_field(stdout, axis);
+        fputc(',', stdout);
+        csv_field(stdout, label);
+        fputc(',', stdout);
+        csv_field(stdout, years ? years->label[yi] : "");
+        csv_num(stdout, d->base_mean[c] / div);
+        csv_num(stdout, d->alt_mean[c] / div);
+        csv_num(stdout, d->mean[c] / div);
+        csv_num(stdout, d->p05[c] / div);
+        csv_num(stdout, d->p95[c] / div);
+        csv_num(stdout, d->var_removed[c]);
+        printf(",%zu,%zu,%d\n", d->n_run_base, d->n_run_alt, d->paired);
+    }
+}
+
+/* Compares one block and prints it. Returns the library status. */
+static dp_status
+run_block(dp_ctx *ctx, const printer *pr, const dp_results *alt, const block *bl)
+{
+    dp_diff *d = NULL;
+    dp_status rc = dp_compare_table(ctx, pr->base, alt, bl->table, bl->by, &d);
+    if (rc != DP_OK) {
+        return rc;
+    }
+    const dp_axis *by = d->by_axis != NO_INDEX ? &pr->base->axis[d->by_axis] : NULL;
+    for (size_t g = 0; g < d->n_group; g++) {
+        const char *label = by ? by->label[g] : "total";
+        if (bl->only && strcmp(bl->only, label) != 0) {
+            continue;
+        }
+        if (pr->csv) {
+            print_csv_rows(pr, d, g, label);
+            continue;
+        }
+        char en[160], zh[160];
+        if (bl->what) {
+            int add = by && !bl->only;
+            snprintf(en, sizeof en, "%s%s", bl->what, add ? by->label[g] : "");
+            snprintf(zh, sizeof zh, "%s%s", add ? by->label_zh[g] : "", bl->what_zh);
+        } else if (by) {
+            snprintf(en, sizeof en, "%s: %s = %s", d->table, by->name, by->label[g]);
+            snprintf(zh, sizeof zh, "%s：%s", d->title_zh, by->label_zh[g]);
+        } else {
+            snprintf(en, sizeof en, "%s, all summed but year", d->table);
+            snprintf(zh, sizeof zh, "%s（合计）", d->title_zh);
+        }
+        print_text_block(pr, d, g, en, zh);
+    }
+    dp_diff_free(d);
+    return DP_OK;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Settings and sensitivity */
+
+static void
+print_settings(dp_ctx *ctx, const printer *pr, const dp_results *alt)
+{
+    dp_setting_range *r = NULL;
+    size_t n = 0;
+    printf("\nWhat changed: resolved parameters that differ, BASE -> ALT, by years\n"
+           "参数变化（基准 → 方案，按年份）\n");
+    if (dp_settings_diff(ctx, pr->base, alt, &r, &n) != DP_OK) {
+        printf("  not available: %s\n", dp_ctx_errmsg(ctx));
+        dp_ctx_clear(ctx);
+        return;
+    }
+    if (n == 0) {
+        printf("  none: every resolved parameter is the same in both scenarios in every year "
+               "(参数相同)\n");
+    }
+    size_t col = 0;
+    for (size_t i = 0; i < n; i++) {
+        char vb[64], va[64], item[160];
+        if (i == 0 || strcmp(r[i].path, r[i - 1].path) != 0) {
+            printf("%s  %s\n", i ? "\n" : "", r[i].path);
+            col = 0;
+        }
+        fmt_setting(r[i].base, r[i].word, vb, sizeof vb);
+        fmt_setting(r[i].alt, r[i].word, va, sizeof va);
+        if (r[i].differs && strcmp(vb, va) == 0) { /* differ beyond 6 digits: show more */
+            snprintf(vb, sizeof vb, "%.17g", r[i].base);
+            snprintf(va, sizeof va, "%.17g", r[i].alt);
+        }
+        if (r[i].year_from == r[i].year_to) {
+            snprintf(item, sizeof item, "%d: %s → %s", r[i].year_from, vb, va);
+        } else {
+            snprintf(item, sizeof item, "%d–%d: %s → %s", r[i].year_from, r[i].year_to, vb, va);
+        }
+        /* Ranges separated by "; ", wrapped before 96 columns. */
+        size_t w = cli_display_width(item);
+        if (col > 0 && col + 2 + w > 96) {
+            printf(";\n");
+            col = 0;
+        } else if (col > 0) {
+            printf("; ");
+            col += 2;
+        }
+        if (col == 0) {
+            printf("    ");
+            col = 4;
+        }
+        printf("%s", item);
+        col += w;
+    }
+    if (n > 0) {
+        printf("\n");
+    }
+    /* Parameters given as distributions: the settings show their central values. */
+    size_t pb = dp_results_find_axis(pr->base, "parameter");
+    size_t pa = dp_results_find_axis(alt, "parameter");
+    for (int s = 0; s < 2; s++) {
+        const dp_results *res = s == 0 ? pr->base : alt;
+        size_t ax = s == 0 ? pb : pa;
+        if (ax == NO_INDEX) {
+            continue;
+        }
+        printf("  given as distributions in %s (central values above):", s == 0 ? pr->base_name
+                                                                                : pr->alt_name);
+        for (size_t k = 0; k < res->axis[ax].n; k++) {
+            printf("%s %s", k ? "," : "", res->axis[ax].label[k]);
+        }
+        printf("\n");
+    }
+    free(r);
+}
+
+void
+cli_print_sensitivity(FILE *f, const char *scenario, const dp_results *res)
+{
+    static const int wanted[] = {2025, 2030, 2035};
+    const dp_table *stored = dp_results_find(res, "sensitivity");
+    const dp_table *par = dp_results_find(res, "parameters");
+    size_t ya = dp_results_find_axis(res, "year");
+    size_t pa = dp_results_find_axis(res, "parameter");
+    dp_ctx *ctx = NULL;
+    double *result = NULL;
+    if (!par || ya == NO_INDEX || pa == NO_INDEX || !res->axis[ya].value) {
+        fprintf(f, "\n%s: no parameter is given as a distribution, so there is no sensitivity "
+                   "to report (无不确定参数)\n",
+                scenario);
+        return;
+    }
+    const dp_axis *years = &res->axis[ya], *params = &res->axis[pa];
+    size_t n_param = params->n;
+    if (!stored && res->n_run < n_param + 2) {
+        fprintf(f, "\n%s: sensitivity needs at least %zu runs for %zu uncertain parameters; the "
+                   "file has %zu (run again with --runs %zu or more)\n",
+                scenario, n_param + 2, n_param, res->n_run, n_param + 2 > 200 ? n_param + 2
+                                                                                : 200);
+        return;
+    }
+    /* The years shown: 2025, 2030, 2035 within the horizon, else the last year. */
+    size_t show[3], n_show = 0;
+    for (size_t i = 0; i < 3; i++) {
+        for (size_t yi = 0; yi < years->n; yi++) {
+            if (years->value[yi] == (double)wanted[i]) {
+                show[n_show++] = yi;
+            }
+        }
+    }
+    if (n_show == 0 && years->n > 0) {
+        show[n_show++] = years->n - 1;
+    }
+    ctx = dp_ctx_alloc();
+    result = malloc((n_param * DP_N_SENS + 1) * sizeof *result);
+    if (!ctx || !result) {
+        fprintf(f, "dpsim: out of memory\n");
+        goto out;
+    }
+    fprintf(f, "\nSensitivity of total spending, %s: %zu runs, %zu uncertain parameters%s\n"
+               "总支出对不确定参数的敏感性（按标准化回归系数平方排序）\n",
+            scenario, res->n_run, n_param, stored ? "" : " (computed from the stored draws)");
+    fprintf(f, "%5s %4s  %-44s %7s %9s %7s %9s\n", "year", "rank", "parameter", "SRC^2",
+            "Spearman^2", "SRC", "Spearman");
+    for (size_t s = 0; s < n_show; s++) {
+        size_t yi = show[s];
+        if (stored) {
+            memcpy(result, stored->data + yi * n_param * DP_N_SENS,
+                   n_param * DP_N_SENS * sizeof *result);
+        } else if (dp_sensitivity(ctx, res, (int)years->value[yi], result) != DP_OK) {
+            fprintf(f, "%5s  not available: %s\n", years->label[yi], dp_ctx_errmsg(ctx));
+            continue;
+        }
+        int any = 0;
+        for (size_t rank = 1; rank <= n_param; rank++) {
+            for (size_t p = 0; p < n_param; p++) {
+                const double *r = result + p * DP_N_SENS;
+                if (r[DP_SENS_RANK] != (double)rank) {
+                    continue;
+                }
+                fprintf(f, "%5s %4zu  %-44s %7.3f %9.3f %+7.3f %+9.3f\n",
+                        any ? "" : years->label[yi], rank, params->label[p], r[DP_SENS_SRC2],
+                        r[DP_SENS_SPEARMAN2], r[DP_SENS_SRC], r[DP_SENS_SPEARMAN]);
+                any = 1;
+            }
+        }
+        for (size_t p = 0; p < n_param; p++) {
+            if (isnan(result[p * DP_N_SENS + DP_SENS_RANK])) {
+                fprintf(f, "%5s %4s  %-44s %7s %9s %7s %9s\n", any ? "" : years->label[yi], "-",
+                        params->label[p], "-", "-", "-", "-");
+                any = 1;
+            }
+        }
+        double r2 = NAN;
+        for (size_t p = 0; p < n_param && isnan(r2); p++) {
+            r2 = result[p * DP_N_SENS + DP_SENS_R2];
+        }
+        if (isnan(r2)) {
+            fprintf(f, "%5s       total spending does not vary over the runs this year\n", "");
+        } else {
+            fprintf(f, "%5s       R^2 of the linear fit %.3f (线性回归决定系数)\n", "", r2);
+        }
+    }
+    fprintf(f, "SRC^2: share of the spread of total spending each parameter explains (linear "
+               "fit of standardised values; sums to R^2 when draws are independent); "
+               "Spearman^2: squared rank correlation. '-': the draws do not vary.\n");
+out:
+    free(result);
+    dp_ctx_free(ctx);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The command */
+
+/* Index of name in names, or NO_INDEX. */
+static size_t
+find_name(char **names, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(names[i], name) == 0) {
+            return i;
+        }
+    }
+    return NO_INDEX;
+}
+
+static int
+no_scenario(const char *path, const char *name, char **names, size_t n)
+{
+    fprintf(stderr, "dpsim: %s: no scenario '%s' (the file has:", path, name);
+    for (size_t i = 0; i < n; i++) {
+        fprintf(stderr, " %s", names[i]);
+    }
+    fprintf(stderr, ")\n");
+    return EXIT_INPUT;
+}
+
+/* Checks that table is in both results; prints the error naming the scenario otherwise. */
+static int
+have_table(const char *path, const printer *pr, const dp_results *alt, const char *table)
+{
+    for (int s = 0; s < 2; s++) {
+        const dp_results *res = s == 0 ? pr->base : alt;
+        if (dp_results_find(res, table)) {
+            continue;
+        }
+        fprintf(stderr, "dpsim: %s: no table '%s' in scenario '%s' (tables:", path, table,
+                s == 0 ? pr->base_name : pr->alt_name);
+        for (size_t i = 0; i < res->n_table; i++) {
+            fprintf(stderr, " %s", res->table[i].name);
+        }
+        fprintf(stderr, ")\n");
+        return 0;
+    }
+    return 1;
+}
+
+static void
+print_header(const printer *pr, const dp_results *alt)
+{
+    size_t nb = pr->base->n_run, na = alt->n_run;
+    printf("Compare %s (ALT) with %s (BASE): differences ALT - BASE\n"
+           "情景比较：%s（方案）减 %s（基准）\n",
+           pr->alt_name, pr->base_name, pr->alt_name, pr->base_name);
+    if (nb == na && nb >= 2) {
+        printf("Paired: run k of %s with run k of %s, %zu runs each; intervals are the 5th-95th "
+               "percentiles of the paired differences (common random numbers when both ran with "
+               "the same --seed).\n"
+               "配对比较：两情景第k次模拟一一配对，共%zu次；区间为配对差值的第5至第95百分位数。\n",
+               pr->alt_name, pr->base_name, nb, nb);
+    } else {
+        printf("Pairing impossible: %s has %zu run%s and %s %zu; the differences below are "
+               "differences of means, without an interval.\n"
+               "无法配对（模拟次数不同或仅一次）：下表为均值之差，无区间。\n",
+               pr->base_name, nb, nb == 1 ? "" : "s", pr->alt_name, na);
+    }
+}
+
+int
+cmd_compare(int argc, char **argv)
+{
+    static const struct option opts[] = {{"table", required_argument, NULL, 't'},
+                                         {"by", required_argument, NULL, 'b'},
+                                         {"csv", no_argument, NULL, 'c'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    static const block headline[] = {
+        {"spending", NULL, NULL, "spending, all programmes", "项目支出合计"},
+        {"spending", "programme", NULL, "spending: ", "支出"},
+        {"recipients", "programme", NULL, "recipients: ", "受益人数"},
+        {"indicators", "indicator", "disabled", "disabled persons", "残疾人数"},
+        {"indicators", "indicator", "certified", "certified persons", "持证残疾人数"},
+    };
+    const char *table = NULL, *by = NULL;
+    int csv = 0, c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 't': table = optarg; break;
+        case 'b': by = optarg; break;
+        case 'c': csv = 1; break;
+        case 'h': help(); return EXIT_OK;
+        default:
+            return cli_usage_error("compare", "unknown or incomplete option '%s'",
+                                   argv[optind - 1]);
+        }
+    }
+    if (argc - optind != 3) {
+        return cli_usage_error("compare", "expects a results file and two scenario names "
+                                          "(BASE and ALT), got %d argument%s",
+                               argc - optind, argc - optind == 1 ? "" : "s");
+    }
+    if (by && !table) {
+        return cli_usage_error("compare", "--by needs --table");
+    }
+    const char *path = argv[optind];
+    printer pr = {argv[optind + 1], argv[optind + 2], NULL, csv};
+    dp_ctx *ctx = dp_ctx_alloc();
+    char **names = NULL;
+    size_t n = 0;
+    dp_results *base = NULL, *alt = NULL;
+    int code = EXIT_OK;
+    dp_status rc = DP_OK;
+    if (!ctx) {
+        fprintf(stderr, "dpsim: out of memory\n");
+        return EXIT_INTERNAL;
+    }
+    if ((rc = dp_output_scenarios(ctx, path, &names, &n)) != DP_OK) {
+        code = cli_fail(ctx, rc);
+        goto done;
+    }
+    for (int s = 0; s < 2; s++) {
+        const char *name = s == 0 ? pr.base_name : pr.alt_name;
+        if (find_name(names, n, name) == NO_INDEX) {
+            code = no_scenario(path, name, names, n);
+            goto done;
+        }
+    }
+    if ((rc = dp_output_read(ctx, path, pr.base_name, &base)) != DP_OK ||
+        (rc = dp_output_read(ctx, path, pr.alt_name, &alt)) != DP_OK) {
+        code = cli_fail(ctx, rc);
+        goto done;
+    }
+    pr.base = base;
+    if ((rc = dp_compare_axes(ctx, base, alt, pr.base_name, pr.alt_name)) != DP_OK) {
+        fprintf(stderr, "dpsim: %s: %s\n", path, dp_ctx_errmsg(ctx));
+        code = cli_exit_code(rc);
+        goto done;
+    }
+    if (table && !have_table(path, &pr, alt, table)) {
+        code = EXIT_INPUT;
+        goto done;
+    }
+    if (csv) {
+        printf("base,alt,table,unit,axis,label,year,base_mean,alt_mean,diff_mean,diff_p05,"
+               "diff_p95,variance_removed,runs_base,runs_alt,paired\n");
+    } else {
+        print_header(&pr, alt);
+    }
+    if (table) {
+        block one = {table, by, NULL, NULL, NULL};
+        rc = run_block(ctx, &pr, alt, &one);
+    } else {
+        for (size_t i = 0; i < sizeof headline / sizeof headline[0] && rc == DP_OK; i++) {
+            if (!dp_results_find(base, headline[i].table) ||
+                !dp_results_find(alt, headline[i].table)) {
+                continue; /* a file without that table: nothing to show */
+            }
+            rc = run_block(ctx, &pr, alt, &headline[i]);
+        }
+    }
+    if (rc != DP_OK) {
+        fflush(stdout);
+        fprintf(stderr, "dpsim: %s: %s\n", path, dp_ctx_errmsg(ctx));
+        code = cli_exit_code(rc);
+        goto done;
+    }
+    if (!csv) {
+        print_settings(ctx, &pr, alt);
+        for (int s = 0; s < 2; s++) {
+            const dp_results *res = s == 0 ? base : alt;
+            if (dp_results_find(res, "parameters")) {
+                cli_print_sensitivity(stdout, s == 0 ? pr.base_name : pr.alt_name, res);
+            }
+        }
+        if (!table) {
+            printf("\nspending in 10,000 yuan (万元), nominal; persons at the end of each year; "
+                   "summed over regions.\n");
+        }
+    }
+done:
+    dp_results_free(base);
+    dp_results_free(alt);
+    dp_output_names_free(names, n);
+    dp_ctx_free(ctx);
+    return code;
+}
