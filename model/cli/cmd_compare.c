@@ -395,8 +395,22 @@ cli_print_sensitivity(FILE *f, const char *scenario, const dp_results *res)
     fprintf(f, "\nSensitivity of total spending, %s: %zu runs, %zu uncertain parameters%s\n"
                "总支出对不确定参数的敏感性（按标准化回归系数平方排序）\n",
             scenario, res->n_run, n_param, stored ? "" : " (computed from the stored draws)");
-    fprintf(f, "%5s %4s  %-44s %7s %9s %7s %9s\n", "year", "rank", "parameter", "SRC^2",
+    fprintf(f, "%5s %4s  %-44s %7s %10s %7s %9s\n", "year", "rank", "parameter", "SRC^2",
             "Spearman^2", "SRC", "Spearman");
+    static const char *const zh[] = {"年份", "排序", "参数", "SRC平方", "秩相关平方", "SRC",
+                                     "秩相关"};
+    static const size_t width[] = {5, 5, 0, 8, 11, 8, 10};
+    for (size_t i = 0; i < sizeof zh / sizeof zh[0]; i++) {
+        if (width[i] == 0) { /* the left-aligned parameter column */
+            fprintf(f, "  %s", zh[i]);
+            for (size_t w = cli_display_width(zh[i]); w < 44; w++) {
+                fputc(' ', f);
+            }
+        } else {
+            cli_put_right(f, zh[i], width[i]);
+        }
+    }
+    fputc('\n', f);
     for (size_t s = 0; s < n_show; s++) {
         size_t yi = show[s];
         if (stored) {
@@ -413,7 +427,7 @@ cli_print_sensitivity(FILE *f, const char *scenario, const dp_results *res)
                 if (r[DP_SENS_RANK] != (double)rank) {
                     continue;
                 }
-                fprintf(f, "%5s %4zu  %-44s %7.3f %9.3f %+7.3f %+9.3f\n",
+                fprintf(f, "%5s %4zu  %-44s %7.3f %10.3f %+7.3f %+9.3f\n",
                         any ? "" : years->label[yi], rank, params->label[p], r[DP_SENS_SRC2],
                         r[DP_SENS_SPEARMAN2], r[DP_SENS_SRC], r[DP_SENS_SPEARMAN]);
                 any = 1;
@@ -421,7 +435,7 @@ cli_print_sensitivity(FILE *f, const char *scenario, const dp_results *res)
         }
         for (size_t p = 0; p < n_param; p++) {
             if (isnan(result[p * DP_N_SENS + DP_SENS_RANK])) {
-                fprintf(f, "%5s %4s  %-44s %7s %9s %7s %9s\n", any ? "" : years->label[yi], "-",
+                fprintf(f, "%5s %4s  %-44s %7s %10s %7s %9s\n", any ? "" : years->label[yi], "-",
                         params->label[p], "-", "-", "-", "-");
                 any = 1;
             }
@@ -436,9 +450,9 @@ cli_print_sensitivity(FILE *f, const char *scenario, const dp_results *res)
             fprintf(f, "%5s       R^2 of the linear fit %.3f (线性回归决定系数)\n", "", r2);
         }
     }
-    fprintf(f, "SRC^2: share of the spread of total spending each parameter explains (linear "
-               "fit of standardised values; sums to R^2 when draws are independent); "
-               "Spearman^2: squared rank correlation. '-': the draws do not vary.\n");
+    fprintf(f, "SRC^2: share of the spread of total spending each parameter explains (squared "
+               "standardised regression coefficient; with independent draws they add up to about "
+               "R^2); Spearman^2: squared rank correlation. '-': the draws do not vary.\n");
 out:
     free(result);
     dp_ctx_free(ctx);

@@ -13,7 +13,7 @@
 static void
 help(void)
 {
-    printf("usage: dpsim summary RESULTS.h5 [--table T] [--scenario NAME]\n\n"
+    printf("usage: dpsim summary RESULTS.h5 [--table T | --sensitivity] [--scenario NAME]\n\n"
            "Prints, for each scenario in the file (or only NAME), the headline table: disabled\n"
            "persons (total, severe = grades 1-2, aged 60+), certified persons, and recipients\n"
            "and spending (10,000 yuan, 万元) of the living and care subsidies, by year.\n"
@@ -21,6 +21,8 @@ help(void)
            "options:\n"
            "  --table T        print table T instead: rows are years, columns its last axis,\n"
            "                   other axes summed (tables: docs/output-schema.md)\n"
+           "  --sensitivity    print instead which uncertain parameters explain the spread of\n"
+           "                   total spending in 2025, 2030 and 2035 (docs/compare.md)\n"
            "  --scenario NAME  only this scenario\n"
            "  -h, --help       this text\n");
 }
@@ -30,16 +32,18 @@ cmd_summary(int argc, char **argv)
 {
     static const struct option opts[] = {{"table", required_argument, NULL, 't'},
                                          {"scenario", required_argument, NULL, 's'},
+                                         {"sensitivity", no_argument, NULL, 'v'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *table = NULL, *only = NULL;
-    int c;
+    int c, sensitivity = 0;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 't': table = optarg; break;
         case 's': only = optarg; break;
+        case 'v': sensitivity = 1; break;
         case 'h': help(); return EXIT_OK;
         default:
             return cli_usage_error("summary", "unknown or incomplete option '%s'",
@@ -48,6 +52,9 @@ cmd_summary(int argc, char **argv)
     }
     if (optind != argc - 1) {
         return cli_usage_error("summary", "expects exactly one results file");
+    }
+    if (table && sensitivity) {
+        return cli_usage_error("summary", "--table and --sensitivity exclude each other");
     }
     const char *path = argv[optind];
     dp_ctx *ctx = dp_ctx_alloc();
@@ -73,7 +80,9 @@ cmd_summary(int argc, char **argv)
             goto done;
         }
         shown++;
-        if (table) {
+        if (sensitivity) {
+            cli_print_sensitivity(stdout, names[i], res);
+        } else if (table) {
             printf("%s: table %s\n", names[i], table);
             if (cli_print_table(stdout, res, table) != 0) {
                 fprintf(stderr, "dpsim: %s: no table '%s' in scenario '%s'\n", path, table,
