@@ -170,8 +170,10 @@ same_shape(dp_ctx *ctx, const dp_results *base, const dp_table *tb, const dp_res
                         tb->name);
     }
     if (tb->rank != ta->rank) {
-        return dp_error(ctx, DP_EINPUT, "table '%s' has %zu axes in one scenario and %zu in the "
-                                        "other", tb->name, tb->rank, ta->rank);
+        return dp_error(ctx, DP_EINPUT,
+                        "table '%s' has %zu axes in one scenario and %zu in the "
+                        "other",
+                        tb->name, tb->rank, ta->rank);
     }
     for (size_t k = 0; k < tb->rank; k++) {
         const dp_axis *a = &base->axis[tb->axis[k]], *b = &alt->axis[ta->axis[k]];
@@ -287,14 +289,15 @@ dp_compare_table(dp_ctx *ctx, const dp_results *base, const dp_results *alt, con
     if (by) {
         axis_list(base, tb, axes, sizeof axes);
         if (strcmp(by, "year") == 0) {
-            return dp_error(ctx, DP_EINPUT, "table '%s': the year axis is always kept; --by "
-                                            "names one more axis to keep (its axes: %s)",
+            return dp_error(ctx, DP_EINPUT,
+                            "table '%s': the year axis is always kept; --by "
+                            "names one more axis to keep (its axes: %s)",
                             table, axes);
         }
         bpos = table_axis(base, tb, by);
         if (bpos == NO_AXIS) {
-            return dp_error(ctx, DP_EINPUT, "table '%s' has no axis '%s' (its axes: %s)", table,
-                            by, axes);
+            return dp_error(ctx, DP_EINPUT, "table '%s' has no axis '%s' (its axes: %s)", table, by,
+                            axes);
         }
     }
     size_t n_year = ypos != NO_AXIS ? base->axis[tb->axis[ypos]].n : 1;
@@ -385,8 +388,7 @@ dp_settings_add(dp_ctx *ctx, dp_results *res, const dp_params *p)
         goto out;
     }
     for (size_t yi = 0; yi < years->n; yi++) {
-        if ((rc = dp_params_describe(ctx, p, (int)years->value[yi], set, n_set, &got)) !=
-            DP_OK) {
+        if ((rc = dp_params_describe(ctx, p, (int)years->value[yi], set, n_set, &got)) != DP_OK) {
             goto out;
         }
         for (size_t s = 0; s < n_set; s++) {
@@ -424,8 +426,8 @@ settings_of(dp_ctx *ctx, const dp_results *res, const char *which, const dp_tabl
 
 /* Appends the ranges of one key to the growing array (*out, *n, *cap). */
 static dp_status
-add_ranges(dp_ctx *ctx, const char *path, const char *word, const dp_axis *years,
-           const double *vb, const double *va, dp_setting_range **out, size_t *n, size_t *cap)
+add_ranges(dp_ctx *ctx, const char *path, const char *word, const dp_axis *years, const double *vb,
+           const double *va, dp_setting_range **out, size_t *n, size_t *cap)
 {
     size_t start = 0;
     for (size_t yi = 1; yi <= years->n; yi++) {
@@ -468,8 +470,8 @@ word_of(const dp_setting *known, size_t n_known, const char *path)
 }
 
 dp_status
-dp_settings_diff(dp_ctx *ctx, const dp_results *base, const dp_results *alt,
-                 dp_setting_range **out, size_t *n)
+dp_settings_diff(dp_ctx *ctx, const dp_results *base, const dp_results *alt, dp_setting_range **out,
+                 size_t *n)
 {
     dp_status rc = DP_OK;
     const dp_table *tb = NULL, *ta = NULL;
@@ -532,8 +534,8 @@ dp_settings_diff(dp_ctx *ctx, const dp_results *base, const dp_results *alt,
             for (size_t yi = 0; yi < years->n; yi++) {
                 differs |= !same_value(vb[yi], va[yi]);
             }
-            if (differs && (rc = add_ranges(ctx, path, word_of(known, n_known, path), years, vb,
-                                            va, &list, &n_list, &cap)) != DP_OK) {
+            if (differs && (rc = add_ranges(ctx, path, word_of(known, n_known, path), years, vb, va,
+                                            &list, &n_list, &cap)) != DP_OK) {
                 goto out;
             }
         }

@@ -21,11 +21,10 @@
 
 #include "dpsim/analysis.h"
 
-const char *const dp_sens_label[DP_N_SENS] = {"src2", "spearman2", "src",
-                                              "spearman", "r2", "rank"};
-const char *const dp_sens_label_zh[DP_N_SENS] = {
-    "标准化回归系数平方", "斯皮尔曼秩相关系数平方", "标准化回归系数",
-    "斯皮尔曼秩相关系数", "回归决定系数",           "排序"};
+const char *const dp_sens_label[DP_N_SENS] = {"src2", "spearman2", "src", "spearman", "r2", "rank"};
+const char *const dp_sens_label_zh[DP_N_SENS] = {"标准化回归系数平方", "斯皮尔曼秩相关系数平方",
+                                                 "标准化回归系数",     "斯皮尔曼秩相关系数",
+                                                 "回归决定系数",       "排序"};
 
 /* Standardised regression: fills the SRC and R^2 of the k varying parameters listed in col
  * (their means mx and sds sx) from the standardised budget yz. */
@@ -42,8 +41,10 @@ regress(dp_ctx *ctx, const double *x, size_t n_run, size_t n_param, const size_t
     double chisq = 0.0, tss = 0.0, r2 = NAN;
     int status = GSL_SUCCESS;
     if (!X || !cov || !yv || !c || !w) {
-        rc = dp_error(ctx, DP_ENOMEM, "out of memory for the sensitivity regression (%zu runs, "
-                                      "%zu parameters)", n_run, k);
+        rc = dp_error(ctx, DP_ENOMEM,
+                      "out of memory for the sensitivity regression (%zu runs, "
+                      "%zu parameters)",
+                      n_run, k);
         goto out;
     }
     for (size_t run = 0; run < n_run; run++) {
@@ -79,8 +80,8 @@ out:
 }
 
 dp_status
-dp_sensitivity_compute(dp_ctx *ctx, const double *x, size_t n_run, size_t n_param,
-                       const double *y, double *result)
+dp_sensitivity_compute(dp_ctx *ctx, const double *x, size_t n_run, size_t n_param, const double *y,
+                       double *result)
 {
     dp_status rc = DP_OK;
     double *mx = NULL, *sx = NULL, *yz = NULL, *work = NULL;
@@ -120,8 +121,8 @@ dp_sensitivity_compute(dp_ctx *ctx, const double *x, size_t n_run, size_t n_para
     }
     if (n_run < k + 2) {
         rc = dp_error(ctx, DP_EINPUT,
-                      "sensitivity of %zu uncertain parameters needs at least %zu runs, got %zu",
-                      k, k + 2, n_run);
+                      "sensitivity of %zu uncertain parameters needs at least %zu runs, got %zu", k,
+                      k + 2, n_run);
         goto out;
     }
     for (size_t run = 0; run < n_run; run++) {
@@ -154,14 +155,14 @@ out:
 
 /* The per-run tables sensitivity needs, or DP_EINPUT. */
 static dp_status
-inputs(dp_ctx *ctx, const dp_results *res, const dp_table **par, const dp_table **sp,
-       size_t *ypos)
+inputs(dp_ctx *ctx, const dp_results *res, const dp_table **par, const dp_table **sp, size_t *ypos)
 {
     *par = dp_results_find(res, "parameters");
     *sp = dp_results_find(res, "spending");
     if (!*par || !(*par)->per_run) {
-        return dp_error(ctx, DP_EINPUT, "no runs/parameters table: the scenario has no "
-                                        "parameter given as a distribution");
+        return dp_error(ctx, DP_EINPUT,
+                        "no runs/parameters table: the scenario has no "
+                        "parameter given as a distribution");
     }
     if (!*sp || !(*sp)->per_run) {
         return dp_error(ctx, DP_EINPUT, "no runs/spending table");
@@ -254,8 +255,8 @@ dp_sensitivity_add(dp_ctx *ctx, dp_results *res)
             goto out;
         }
     }
-    if ((rc = dp_results_add_axis(ctx, res, "measure", DP_N_SENS, dp_sens_label,
-                                  dp_sens_label_zh, NULL, NULL)) != DP_OK ||
+    if ((rc = dp_results_add_axis(ctx, res, "measure", DP_N_SENS, dp_sens_label, dp_sens_label_zh,
+                                  NULL, NULL)) != DP_OK ||
         (rc = dp_results_add_table(ctx, res, "sensitivity", "1",
                                    "sensitivity of total spending to the uncertain parameters "
                                    "(SRC, Spearman, R2, rank)",

@@ -89,9 +89,12 @@ static double
 total(int alt, size_t run, size_t year)
 {
     switch (year) {
-    case 0: return base_2021[run] + (alt ? diff_2021[run] : 0.0);
-    case 1: return base_2022[run] + (alt ? 7.25 : 0.0);
-    default: return base_2023[run];
+    case 0:
+        return base_2021[run] + (alt ? diff_2021[run] : 0.0);
+    case 1:
+        return base_2022[run] + (alt ? 7.25 : 0.0);
+    default:
+        return base_2023[run];
     }
 }
 
@@ -114,8 +117,7 @@ make_results(dp_ctx *ctx, int alt, size_t n_run, size_t n_year, const char *regi
         dp_results_add_axis(ctx, res, "year", n_year, year_label, NULL, year_value, NULL), DP_OK);
     assert_int_equal(dp_results_add_axis(ctx, res, "region", 2, region_label, NULL, NULL, NULL),
                      DP_OK);
-    assert_int_equal(dp_results_add_axis(ctx, res, "programme", 2, prog_label, prog_zh, NULL,
-                                         NULL),
+    assert_int_equal(dp_results_add_axis(ctx, res, "programme", 2, prog_label, prog_zh, NULL, NULL),
                      DP_OK);
     assert_int_equal(
         dp_results_add_table(ctx, res, "spending", "yuan", "Spending", "支出", 1, ax, &t), DP_OK);
@@ -223,7 +225,7 @@ test_compare_paired_known_values(void **state)
     assert_close(d->p05[0], 0.4 * 1.4, 1e-13, 0);
     assert_close(d->p95[0], 0.4 * 3.9, 1e-13, 0);
     assert_close(d->var_removed[0], 1.0 - 1.23125 / 8.85, 1e-12, 0);
-    assert_close(d->mean[1], 0.6 * 2.7, 1e-13, 0);      /* [2021][care] */
+    assert_close(d->mean[1], 0.6 * 2.7, 1e-13, 0);         /* [2021][care] */
     assert_close(d->p95[1 * 2 + 1], 0.6 * 7.25, 1e-13, 0); /* [2022][care] */
     dp_diff_free(d);
 

@@ -235,21 +235,18 @@ make_results(fixture *f, size_t n_run, double *x)
     dp_results *res = dp_results_alloc(n_run);
     dp_table *sp = NULL, *par = NULL;
     assert_non_null(res);
-    assert_int_equal(dp_results_add_axis(f->ctx, res, "year", 8, year_label, NULL, year_value,
-                                         NULL),
-                     DP_OK);
+    assert_int_equal(
+        dp_results_add_axis(f->ctx, res, "year", 8, year_label, NULL, year_value, NULL), DP_OK);
     assert_int_equal(dp_results_add_axis(f->ctx, res, "region", 2, region, NULL, NULL, NULL),
                      DP_OK);
     assert_int_equal(dp_results_add_axis(f->ctx, res, "programme", 2, prog, NULL, NULL, NULL),
                      DP_OK);
     assert_int_equal(dp_results_add_axis(f->ctx, res, "parameter", 3, param, NULL, NULL, NULL),
                      DP_OK);
-    assert_int_equal(dp_results_add_table(f->ctx, res, "spending", "yuan", "s", "s", 1, sp_ax,
-                                          &sp),
+    assert_int_equal(dp_results_add_table(f->ctx, res, "spending", "yuan", "s", "s", 1, sp_ax, &sp),
                      DP_OK);
-    assert_int_equal(dp_results_add_table(f->ctx, res, "parameters", "value", "p", "p", 1, par_ax,
-                                          &par),
-                     DP_OK);
+    assert_int_equal(
+        dp_results_add_table(f->ctx, res, "parameters", "value", "p", "p", 1, par_ax, &par), DP_OK);
     for (size_t run = 0; run < n_run; run++) {
         double *xr = dp_table_run(par, run);
         double *d = dp_table_run(sp, run);

@@ -30,30 +30,30 @@
 /* The difference ALT - BASE of one table, summed over every axis except the year axis and an
  * optional kept axis ("by"). Arrays are [n_year][n_group], row-major. */
 typedef struct {
-    char table[32];       /**< the table compared */
-    char unit[24];        /**< its unit (as stored: yuan, persons, ...) */
-    char title[96];       /**< its English title */
-    char title_zh[96];    /**< its Chinese title */
-    size_t year_axis;     /**< index of the year axis in BASE's results, or (size_t)-1 when
-                               the table has none (then n_year = 1) */
-    size_t by_axis;       /**< index of the kept axis in BASE's results, or (size_t)-1 when
-                               every axis but year is summed (then n_group = 1) */
-    size_t n_year;        /**< rows */
-    size_t n_group;       /**< columns */
-    size_t n_run_base;    /**< replicates of BASE (1 for a base table) */
-    size_t n_run_alt;     /**< replicates of ALT */
-    int paired;           /**< 1 when run k of ALT is paired with run k of BASE: both have the
-                               same number of runs, at least 2; else 0 */
-    double *base_mean;    /**< mean of BASE over its runs */
-    double *alt_mean;     /**< mean of ALT over its runs */
-    double *mean;         /**< mean of d_k = ALT_k - BASE_k (paired), else alt_mean - base_mean
-                               (the same number, computed without pairing) */
-    double *p05;          /**< 5th percentile of d_k (gsl_stats_quantile_from_sorted_data);
-                               NAN when not paired */
-    double *p95;          /**< 95th percentile of d_k; NAN when not paired */
-    double *var_removed;  /**< variance removed by pairing, 1 - Var(d) / (Var(ALT) + Var(BASE))
-                               (sample variances over runs); NAN when not paired or when
-                               neither scenario varies over its runs */
+    char table[32];      /**< the table compared */
+    char unit[24];       /**< its unit (as stored: yuan, persons, ...) */
+    char title[96];      /**< its English title */
+    char title_zh[96];   /**< its Chinese title */
+    size_t year_axis;    /**< index of the year axis in BASE's results, or (size_t)-1 when
+                              the table has none (then n_year = 1) */
+    size_t by_axis;      /**< index of the kept axis in BASE's results, or (size_t)-1 when
+                              every axis but year is summed (then n_group = 1) */
+    size_t n_year;       /**< rows */
+    size_t n_group;      /**< columns */
+    size_t n_run_base;   /**< replicates of BASE (1 for a base table) */
+    size_t n_run_alt;    /**< replicates of ALT */
+    int paired;          /**< 1 when run k of ALT is paired with run k of BASE: both have the
+                              same number of runs, at least 2; else 0 */
+    double *base_mean;   /**< mean of BASE over its runs */
+    double *alt_mean;    /**< mean of ALT over its runs */
+    double *mean;        /**< mean of d_k = ALT_k - BASE_k (paired), else alt_mean - base_mean
+                              (the same number, computed without pairing) */
+    double *p05;         /**< 5th percentile of d_k (gsl_stats_quantile_from_sorted_data);
+                              NAN when not paired */
+    double *p95;         /**< 95th percentile of d_k; NAN when not paired */
+    double *var_removed; /**< variance removed by pairing, 1 - Var(d) / (Var(ALT) + Var(BASE))
+                              (sample variances over runs); NAN when not paired or when
+                              neither scenario varies over its runs */
 } dp_diff;
 
 /* Checks that BASE and ALT have the same axes: every axis present in both (except `parameter`,
@@ -90,13 +90,13 @@ dp_status dp_settings_add(dp_ctx *ctx, dp_results *res, const dp_params *p);
 
 /* A range of consecutive years over which one setting has the same pair of values. */
 typedef struct {
-    char path[96];     /**< the setting (key path) */
-    int year_from;     /**< first year of the range */
-    int year_to;       /**< last year of the range (inclusive) */
-    double base;       /**< value in BASE (NAN: the word) */
-    double alt;        /**< value in ALT (NAN: the word) */
-    const char *word;  /**< the key's word for NAN (static), or NULL when it has none */
-    int differs;       /**< 1 when base and alt differ over this range */
+    char path[96];    /**< the setting (key path) */
+    int year_from;    /**< first year of the range */
+    int year_to;      /**< last year of the range (inclusive) */
+    double base;      /**< value in BASE (NAN: the word) */
+    double alt;       /**< value in ALT (NAN: the word) */
+    const char *word; /**< the key's word for NAN (static), or NULL when it has none */
+    int differs;      /**< 1 when base and alt differ over this range */
 } dp_setting_range;
 
 /* The settings on which ALT differs from BASE in at least one year: for each such key (in the
