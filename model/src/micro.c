@@ -585,6 +585,7 @@ dp_micro_run(dp_ctx *ctx, const dp_model *m, const dp_engine_opts *opts, dp_resu
             }
             work_free(w);
         }
+        dp_ctx_progress(ctx, n_task, n_task);
     } else {
         /* Few tasks: one at a time, its persons in parallel chunks. */
         micro_work *w = work_alloc((size_t)n_thread);

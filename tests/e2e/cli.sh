@@ -115,6 +115,11 @@ h5diff -q "$tmp/m1.h5" "$tmp/m3.h5" /daan-baseline/runs/indicators /daan-baselin
 h5dump -a /daan-baseline/engine "$tmp/m1.h5" | grep -q '"micro"'; check micro_engine_attribute $?
 "$DPSIM" summary "$tmp/m1.h5" >"$tmp/m1.txt" 2>&1; check summary_micro_exit_0 $?
 "$PYTHON" tests/e2e/summary_interval.py "$tmp/m1.h5" daan-baseline "$tmp/m1.txt" >/dev/null; check summary_interval_matches_numpy $?
+# The progress bar on a terminal (script(1) gives the command one), and --quiet silences it.
+script -qec "$DPSIM run scenarios/daan-baseline.yaml --engine micro --runs 6 -o $tmp/pb.h5 >/dev/null" /dev/null >"$tmp/pb.log" 2>&1
+grep -q "6/6 replicates" "$tmp/pb.log"; check progress_bar_on_terminal $?
+script -qec "$DPSIM run scenarios/daan-baseline.yaml --engine micro --runs 6 -o $tmp/pb.h5 --quiet" /dev/null >"$tmp/pbq.log" 2>&1
+! grep -q "replicates" "$tmp/pbq.log"; check progress_bar_quiet $?
 cp "$tmp/m1.h5" "$tmp/keep.h5"
 DPSIM_MEMORY_LIMIT=1000000 "$DPSIM" run scenarios/daan-baseline.yaml --engine micro --runs 8 -o "$tmp/keep.h5" >/dev/null 2>"$tmp/mem.err"; [ $? = 2 ]; check memory_refused_exit_2 $?
 grep -q "GiB of memory" "$tmp/mem.err"; check memory_refused_message $?
