@@ -873,7 +873,7 @@ dp_params_describe(dp_ctx *ctx, const dp_params *p, int year, dp_setting *out, s
                    size_t *n)
 {
     const char *base = (const char *)p;
-    char grade_path[sizeof out->path];
+    char grade_path[sizeof((dp_setting){0}).path];
     size_t count = 0;
     for (size_t i = 0; i < N_KEYS; i++) {
         const key_def *d = &keys[i];
