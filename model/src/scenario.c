@@ -696,10 +696,17 @@ apply_key(walker *w, const key_def *d, const dp_ynode *val, const char *path)
 
     if (dp_ynode_is_dist(val) && (d->type == K_YEAR || d->type == K_YEAR_NEVER ||
                                   d->type == K_BOOL)) {
+        if (d->type == K_BOOL) {
+            snprintf(what, sizeof what, "true or false");
+        } else if (d->type == K_YEAR) {
+            range_phrase(what, sizeof what, "a year", d->min, d->max);
+        } else {
+            snprintf(what, sizeof what, "a year in [%g, %g] or '%s'", d->min, d->max, d->word);
+        }
         return dp_yerror(w->ctx, val,
                          "%s: expected %s, got a distribution (only numbers, probabilities and "
                          "amounts may be distributions)",
-                         path, d->type == K_BOOL ? "true or false" : "a year");
+                         path, what);
     }
     switch (d->type) {
     case K_VERSION:
