@@ -58,13 +58,36 @@ void
 dp_rng_stream(gsl_rng *r, uint64_t seed, uint32_t rep, uint32_t entity, int year_offset,
               dp_event event)
 {
+    dp_rng_stream_at(r, seed, 0, rep, entity, year_offset, event);
+}
+
+void
+dp_rng_stream_at(gsl_rng *r, uint64_t seed, uint32_t region, uint32_t rep, uint32_t entity,
+                 int year_offset, dp_event event)
+{
     assert(r != NULL && r->type == &dp_philox_type);
     assert(year_offset >= 0 && year_offset <= DP_RNG_MAX_YEAR_OFFSET);
     assert((unsigned)event < 256u);
-    philox4x32_ctr_t ctr = {
-        {rep, entity, ((uint32_t)year_offset << 8) | ((uint32_t)event & 0xffu), 0}};
+    assert(region < (1u << 12) && (region == 0 || rep < (1u << 20)));
+    philox4x32_ctr_t ctr = {{(region << 20) | rep, entity,
+                             ((uint32_t)year_offset << 8) | ((uint32_t)event & 0xffu), 0}};
     philox4x32_key_t key = {{(uint32_t)(seed & 0xffffffffu), (uint32_t)(seed >> 32)}};
     dp_philox_reset(r, ctr, key);
+}
+
+void
+dp_rng_block(uint64_t seed, uint32_t region, uint32_t rep, uint64_t id, int year_offset,
+             dp_event event, uint32_t out[4])
+{
+    philox4x32_ctr_t ctr = {{(region << 20) | rep, (uint32_t)(id & 0xffffffffu),
+                             ((uint32_t)year_offset << 8) | ((uint32_t)event & 0xffu),
+                             (uint32_t)(id >> 32)}};
+    philox4x32_key_t key = {{(uint32_t)(seed & 0xffffffffu), (uint32_t)(seed >> 32)}};
+    philox4x32_ctr_t v = philox4x32(ctr, key);
+    out[0] = v.v[0];
+    out[1] = v.v[1];
+    out[2] = v.v[2];
+    out[3] = v.v[3];
 }
 
 const char *
