@@ -2,8 +2,9 @@
 # tests/cli/uncertain.sh — parameter distributions through the dpsim command, on the example
 # scenarios/daan-uncertain.yaml (five distributions): `check` lists them in key-table order with
 # their means; `run --runs 1` stores the central values in runs/parameters; `run --runs 4`
-# stores one draw per replicate, inside each key's range, different between replicates, and the
-# same draws again for the same seed. Prints PASS:/FAIL: lines. Run from the project root.
+# stores one draw per replicate, inside each key's range, different between replicates, the
+# same draws again for the same seed, and the same draws with the micro engine (the draws depend
+# on seed, replicate and parameter id only). Prints PASS:/FAIL: lines. Run from the project root.
 BUILD=${BUILD:-build}
 PYTHON=${PYTHON:-/usr/bin/python3}
 DPSIM="$BUILD/bin/dpsim"
@@ -37,8 +38,11 @@ check uncertain_run1_exit_0 $?
 check uncertain_run4_exit_0 $?
 "$DPSIM" run --quiet "$SCEN" --runs 4 --seed 17 -o "$tmp/again.h5" >/dev/null 2>>"$tmp/run.err"
 check uncertain_run4_again_exit_0 $?
+"$DPSIM" run --quiet "$SCEN" --engine micro --runs 4 --seed 17 -o "$tmp/micro.h5" >/dev/null \
+    2>>"$tmp/run.err"
+check uncertain_run4_micro_exit_0 $?
 
-"$PYTHON" - "$tmp/one.h5" "$tmp/four.h5" "$tmp/again.h5" <<'PY'
+"$PYTHON" - "$tmp/one.h5" "$tmp/four.h5" "$tmp/again.h5" "$tmp/micro.h5" <<'PY'
 import sys, math, h5py, numpy as np
 def s(x): return x.decode() if isinstance(x, bytes) else str(x)
 def check(name, cond): print(("PASS: " if cond else "FAIL: ") + name)
@@ -47,6 +51,7 @@ names = ["rates.onset_multiplier", "rates.worsening.under60", "rates.worsening.o
 one = h5py.File(sys.argv[1], "r")["daan-uncertain"]
 four = h5py.File(sys.argv[2], "r")["daan-uncertain"]
 again = h5py.File(sys.argv[3], "r")["daan-uncertain"]
+micro = h5py.File(sys.argv[4], "r")["daan-uncertain"]
 check("uncertain_parameter_axis", [s(x) for x in four["parameter"][:]] == names)
 p1 = one["runs/parameters"][:]
 # Central values by hand: exp(0.005); 0.01; 0.03; (0 + 0.02 + 0.05) / 3; 0.95.
@@ -58,4 +63,5 @@ lo = [0, 0, 0, 0, 0]; hi = [10, 1, 1, 0.05, 1]   # key ranges; triangular suppor
 check("uncertain_run4_in_range", bool(np.all((p4 >= lo) & (p4 <= hi))))
 check("uncertain_run4_replicates_differ", all(len(set(p4[:, j])) == 4 for j in range(5)))
 check("uncertain_same_seed_same_draws", np.array_equal(p4, again["runs/parameters"][:]))
+check("uncertain_micro_same_draws", np.array_equal(p4, micro["runs/parameters"][:]))
 PY
