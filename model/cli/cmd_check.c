@@ -37,13 +37,21 @@ static void
 format_dist(const dp_dist *d, char *buf, size_t size)
 {
     switch (d->kind) {
-    case DP_DIST_FIXED: snprintf(buf, size, "fixed(value %g)", d->a); return;
-    case DP_DIST_NORMAL: snprintf(buf, size, "normal(mean %g, sd %g)", d->a, d->b); return;
+    case DP_DIST_FIXED:
+        snprintf(buf, size, "fixed(value %g)", d->a);
+        return;
+    case DP_DIST_NORMAL:
+        snprintf(buf, size, "normal(mean %g, sd %g)", d->a, d->b);
+        return;
     case DP_DIST_LOGNORMAL:
         snprintf(buf, size, "lognormal(median %g, sd_log %g)", d->a, d->b);
         return;
-    case DP_DIST_BETA: snprintf(buf, size, "beta(mean %g, sd %g)", d->a, d->b); return;
-    case DP_DIST_UNIFORM: snprintf(buf, size, "uniform(min %g, max %g)", d->a, d->b); return;
+    case DP_DIST_BETA:
+        snprintf(buf, size, "beta(mean %g, sd %g)", d->a, d->b);
+        return;
+    case DP_DIST_UNIFORM:
+        snprintf(buf, size, "uniform(min %g, max %g)", d->a, d->b);
+        return;
     case DP_DIST_TRIANGULAR:
         snprintf(buf, size, "triangular(min %g, mode %g, max %g)", d->a, d->b, d->c);
         return;

@@ -310,8 +310,7 @@ add_input(dp_ctx *ctx, dp_scenario *s, const char *path, size_t *idx)
  * dp_dist_check, and the range rule: bounded supports inside [min, max]; normal and lognormal
  * within DIST_SPAN_SD sd of the centre (of the log for lognormal) inside [min, max]. */
 static dp_status
-read_dist(dp_ctx *ctx, const dp_ynode *node, const char *path, double min, double max,
-          dp_dist *out)
+read_dist(dp_ctx *ctx, const dp_ynode *node, const char *path, double min, double max, dp_dist *out)
 {
     char sub[256];
     char got[160];
@@ -388,7 +387,8 @@ read_dist(dp_ctx *ctx, const dp_ynode *node, const char *path, double min, doubl
     case DP_DIST_LOGNORMAL:
         lo = d.a * exp(-DIST_SPAN_SD * d.b);
         hi = d.a * exp(DIST_SPAN_SD * d.b);
-        snprintf(got, sizeof got, "lognormal with exp(log(median) +/- 4 sd_log) = [%g, %g]", lo, hi);
+        snprintf(got, sizeof got, "lognormal with exp(log(median) +/- 4 sd_log) = [%g, %g]", lo,
+                 hi);
         break;
     case DP_DIST_BETA:
         lo = 0.0;
@@ -694,8 +694,8 @@ apply_key(walker *w, const key_def *d, const dp_ynode *val, const char *path)
     size_t key = (size_t)(d - keys);
     leaf_place pl = {.key = key, .n_target = 1, .offset = {d->offset}};
 
-    if (dp_ynode_is_dist(val) && (d->type == K_YEAR || d->type == K_YEAR_NEVER ||
-                                  d->type == K_BOOL)) {
+    if (dp_ynode_is_dist(val) &&
+        (d->type == K_YEAR || d->type == K_YEAR_NEVER || d->type == K_BOOL)) {
         if (d->type == K_BOOL) {
             snprintf(what, sizeof what, "true or false");
         } else if (d->type == K_YEAR) {

@@ -395,7 +395,8 @@ test_scenario_tree_merge(void **state)
      * distribution each leave the overlay's value alone. */
     text = merged_text(ctx,
                        "a: {dist: lognormal, median: 1, sd_log: 0.1}\n"
-                       "b: {dist: beta, mean: 0.5, sd: 0.1}\nc: {x: 1}\nd: {dist: fixed, value: 1}\n",
+                       "b: {dist: beta, mean: 0.5, sd: 0.1}\nc: {x: 1}\n"
+                       "d: {dist: fixed, value: 1}\n",
                        "a: {dist: normal, mean: 1, sd: 0.2}\nb: 0.4\nc: {dist: fixed, value: 2}\n"
                        "d: {value: 3}\n");
     assert_string_equal(text, "a: {dist: normal, mean: 1, sd: 0.2}\nb: 0.4\n"

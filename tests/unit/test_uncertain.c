@@ -135,9 +135,9 @@ typedef struct {
 typedef struct {
     const char *before; /* scenario text after the header, up to the distribution */
     const char *after;  /* and after it */
-    const char *name; /* expected parameter name */
-    double scale;     /* distribution values are multiplied by this */
-    double min, max;  /* the key's range (docs/scenarios.md) */
+    const char *name;   /* expected parameter name */
+    double scale;       /* distribution values are multiplied by this */
+    double min, max;    /* the key's range (docs/scenarios.md) */
     size_t n_target;
     size_t offset[DP_UNCERTAIN_TARGETS];
 } place_case;
@@ -153,10 +153,14 @@ hand_mean(dp_dist_kind kind, double a, double b, double c)
     switch (kind) {
     case DP_DIST_FIXED:
     case DP_DIST_NORMAL:
-    case DP_DIST_BETA: return a;
-    case DP_DIST_LOGNORMAL: return a * exp(b * b / 2);
-    case DP_DIST_UNIFORM: return (a + b) / 2;
-    case DP_DIST_TRIANGULAR: return (a + b + c) / 3;
+    case DP_DIST_BETA:
+        return a;
+    case DP_DIST_LOGNORMAL:
+        return a * exp(b * b / 2);
+    case DP_DIST_UNIFORM:
+        return (a + b) / 2;
+    case DP_DIST_TRIANGULAR:
+        return (a + b + c) / 3;
     }
     return NAN;
 }
@@ -166,31 +170,63 @@ test_uncertain_every_kind_every_place(void **state)
 {
     fixture *f = *state;
     static const kind_case kinds[] = {
-        {"fixed", 1.085, 0, 0},      {"normal", 1.12, 0.07, 0},     {"lognormal", 0.95, 0.12, 0},
-        {"beta", 0.85, 0.05, 0},     {"uniform", 0.9, 1.3, 0},      {"triangular", 0.8, 1.0, 1.5},
+        {"fixed", 1.085, 0, 0},  {"normal", 1.12, 0.07, 0}, {"lognormal", 0.95, 0.12, 0},
+        {"beta", 0.85, 0.05, 0}, {"uniform", 0.9, 1.3, 0},  {"triangular", 0.8, 1.0, 1.5},
     };
-    static const char *const fields[][3] = {{"value"},         {"mean", "sd"},
-                                            {"median", "sd_log"}, {"mean", "sd"},
-                                            {"min", "max"},    {"min", "mode", "max"}};
+    static const char *const fields[][3] = {{"value"},      {"mean", "sd"}, {"median", "sd_log"},
+                                            {"mean", "sd"}, {"min", "max"}, {"min", "mode", "max"}};
     static const dp_dist_kind kind_id[] = {DP_DIST_FIXED, DP_DIST_NORMAL,  DP_DIST_LOGNORMAL,
                                            DP_DIST_BETA,  DP_DIST_UNIFORM, DP_DIST_TRIANGULAR};
     const place_case places[] = {
-        {"rates:\n  onset_multiplier: ", "\n", "rates.onset_multiplier", 1, 0, 10, 1,
+        {"rates:\n  onset_multiplier: ",
+         "\n",
+         "rates.onset_multiplier",
+         1,
+         0,
+         10,
+         1,
          {OFF(onset_multiplier)}},
-        {"rates:\n  worsening:\n    over60: ", "\n", "rates.worsening.over60", 0.05, 0, 1, 1,
+        {"rates:\n  worsening:\n    over60: ",
+         "\n",
+         "rates.worsening.over60",
+         0.05,
+         0,
+         1,
+         1,
          {OFF(worsen_rate[1])}},
-        {"population:\n  birth_rate: {2021: 0.006, 2026: ", "}\n", "population.birth_rate.2026",
-         0.005, 0, 0.1, 1, {OFF(birth_rate.value[1])}},
-        {"programmes:\n  care_subsidy:\n    monthly: ", "\n", "programmes.care_subsidy.monthly", 100,
-         0, HUGE_VAL, 4,
+        {"population:\n  birth_rate: {2021: 0.006, 2026: ",
+         "}\n",
+         "population.birth_rate.2026",
+         0.005,
+         0,
+         0.1,
+         1,
+         {OFF(birth_rate.value[1])}},
+        {"programmes:\n  care_subsidy:\n    monthly: ",
+         "\n",
+         "programmes.care_subsidy.monthly",
+         100,
+         0,
+         HUGE_VAL,
+         4,
          {OFF(prog[DP_PROG_CARE].monthly[0].value[0]), OFF(prog[DP_PROG_CARE].monthly[1].value[0]),
           OFF(prog[DP_PROG_CARE].monthly[2].value[0]),
           OFF(prog[DP_PROG_CARE].monthly[3].value[0])}},
-        {"programmes:\n  living_subsidy:\n    monthly: {grade3: ", "}\n",
-         "programmes.living_subsidy.monthly.grade3", 100, 0, HUGE_VAL, 1,
+        {"programmes:\n  living_subsidy:\n    monthly: {grade3: ",
+         "}\n",
+         "programmes.living_subsidy.monthly.grade3",
+         100,
+         0,
+         HUGE_VAL,
+         1,
          {OFF(prog[DP_PROG_LIVING].monthly[2].value[0])}},
-        {"programmes:\n  care_subsidy:\n    monthly:\n      grade2: {2021: 93, 2025: ", "}\n",
-         "programmes.care_subsidy.monthly.grade2.2025", 100, 0, HUGE_VAL, 1,
+        {"programmes:\n  care_subsidy:\n    monthly:\n      grade2: {2021: 93, 2025: ",
+         "}\n",
+         "programmes.care_subsidy.monthly.grade2.2025",
+         100,
+         0,
+         HUGE_VAL,
+         1,
          {OFF(prog[DP_PROG_CARE].monthly[1].value[1])}},
     };
     char dist[256], text[1024], plain[1024];
@@ -207,8 +243,8 @@ test_uncertain_every_kind_every_place(void **state)
             }
             int len = snprintf(dist, sizeof dist, "{dist: %s", kc->kind);
             for (size_t k = 0; k < 3 && fields[ki][k]; k++) {
-                len += snprintf(dist + len, sizeof dist - (size_t)len, ", %s: %.17g",
-                                fields[ki][k], v[k]);
+                len += snprintf(dist + len, sizeof dist - (size_t)len, ", %s: %.17g", fields[ki][k],
+                                v[k]);
             }
             snprintf(dist + len, sizeof dist - (size_t)len, "}");
             snprintf(text, sizeof text, "%s%s%s%s", header, pl->before, dist, pl->after);
@@ -425,8 +461,9 @@ many_dists(char *buf, size_t size, size_t n)
         "  dibao_entry: {dist: uniform, min: 0.01, max: 0.02}\n",
         "  marginal_entry: {dist: uniform, min: 0.01, max: 0.02}\n",
     };
-    size_t len = (size_t)snprintf(buf, size, "dpsim: 1\nname: many\nregions: [daan]\n"
-                                             "population:\n  birth_rate:\n");
+    size_t len = (size_t)snprintf(buf, size,
+                                  "dpsim: 1\nname: many\nregions: [daan]\n"
+                                  "population:\n  birth_rate:\n");
     size_t made = 0;
     for (int y = 2021; y < 2021 + 24 && made < n; y++, made++) {
         len += (size_t)snprintf(buf + len, size - len,
@@ -609,12 +646,13 @@ static void
 test_uncertain_draw_depends_on_seed_rep_id(void **state)
 {
     fixture *f = *state;
-    dp_scenario *a = load_text(f, "ids_a.yaml",
-                               "dpsim: 1\nname: a\nregions: [daan]\n"
-                               "population:\n"
-                               "  birth_rate: {dist: uniform, min: 0.005, max: 0.007}\n"
-                               "rates:\n"
-                               "  onset_multiplier: {dist: lognormal, median: 1.03, sd_log: 0.1}\n");
+    dp_scenario *a =
+        load_text(f, "ids_a.yaml",
+                  "dpsim: 1\nname: a\nregions: [daan]\n"
+                  "population:\n"
+                  "  birth_rate: {dist: uniform, min: 0.005, max: 0.007}\n"
+                  "rates:\n"
+                  "  onset_multiplier: {dist: lognormal, median: 1.03, sd_log: 0.1}\n");
     dp_scenario *b = load_text(f, "ids_b.yaml",
                                "dpsim: 1\nname: b\nregions: [daan]\n"
                                "population:\n"
