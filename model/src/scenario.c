@@ -321,7 +321,7 @@ read_dist(dp_ctx *ctx, const dp_ynode *node, const char *path, double min, doubl
     dp_status rc;
 
     dp_ypath(sub, sizeof sub, path, "dist");
-    if (kind_node->kind == DP_YSCALAR && kind_node->plain) {
+    if (kind_node->kind == DP_YSCALAR) { /* a word: plain or quoted alike */
         for (k = 0; k < N_DIST_KINDS && strcmp(kind_node->text, dist_kinds[k].name) != 0; k++) {
         }
     }
