@@ -42,6 +42,7 @@
 #include "model_impl.h"
 
 enum { CHUNK = 1 << 15 }; /* persons per chunk of a task's person loop */
+enum { BATCH = 64 };      /* persons whose random numbers are computed together */
 
 /* The persons of one (replicate, region). */
 typedef struct {
@@ -104,23 +105,15 @@ persons_reserve(persons *P, size_t need)
     return 0;
 }
 
-/* Take-up: a person's fixed number per programme (year offset 0, so the same persons keep
- * taking up a programme from year to year); paid when it is below the year's take-up. */
-static void
-count_recipients(const year_ctx *y, uint64_t id, size_t cell, tally *t)
+/* Take-up: a person's fixed numbers, one per programme (words of the DP_EV_PROGRAMME block at
+ * year offset 0, so the same persons keep taking up a programme from year to year); paid when
+ * the number is below the year's take-up. tu: that block. */
+static inline void
+count_recipients(const year_ctx *y, const uint32_t tu[4], size_t cell, tally *t)
 {
-    uint32_t u[4];
-    int drawn = 0;
-    size_t g = dp_block_grade(cell % DP_N_BLOCK);
+    size_t g = (cell / (DP_N_CERT * DP_N_HH)) % DP_N_GRADE;
     for (size_t prog = 0; prog < DP_N_PROG; prog++) {
-        if (!y->mask[prog * DP_N_CELL + cell]) {
-            continue;
-        }
-        if (!drawn) {
-            dp_rng_block(y->seed, y->region, y->rep, id, 0, DP_EV_PROGRAMME, u);
-            drawn = 1;
-        }
-        if (dp_rng_u01(u[prog & 3u]) < y->r->take_up[prog]) {
+        if (y->mask[prog * DP_N_CELL + cell] && dp_rng_u01(tu[prog & 3u]) < y->r->take_up[prog]) {
             t->rec[prog * DP_N_GRADE + g] += 1.0;
         }
     }
@@ -128,20 +121,22 @@ count_recipients(const year_ctx *y, uint64_t id, size_t cell, tally *t)
 
 /* Steps 2 and 4-6 and 8 of one year for one person (and 9, ageing, when y->age_now): death
  * (when `death`), grade change, certification, household status, programme recipients.
- * Updates *cell; returns 0 when the person died. */
+ * u: the person's DP_EV_PERSON block of the year; tu: its DP_EV_PROGRAMME block. Updates *cell;
+ * returns 0 when the person died. */
 static inline int
-person_year(const year_ctx *y, uint64_t id, uint16_t *cellp, int death, tally *t)
+person_year(const year_ctx *y, const uint32_t u[4], const uint32_t tu[4], uint16_t *cellp,
+            int death, tally *t)
 {
+    enum { CH = DP_N_CERT * DP_N_HH };
     const dp_year_rates *r = y->r;
+    /* cell = sag * CH + ch, where sag = ((sex, age) x type) x grade indexes q_d, and
+     * ch = cert * DP_N_HH + hh (dims.h). */
     size_t cell = *cellp;
-    size_t sa = cell / DP_N_BLOCK, k = cell - sa * DP_N_BLOCK;
-    size_t age = sa % DP_N_AGE;
-    size_t type = dp_block_type(k), g = dp_block_grade(k), c = dp_block_cert(k),
-           h = dp_block_hh(k);
-    uint32_t u[4];
-    dp_rng_block(y->seed, y->region, y->rep, id, y->yoff, DP_EV_PERSON, u);
+    size_t sag = cell / CH, ch = cell - sag * CH;
+    size_t g = sag % DP_N_GRADE, age = (sag / (DP_N_TYPE * DP_N_GRADE)) % DP_N_AGE;
+    size_t c = ch / DP_N_HH, h = ch - c * DP_N_HH;
     /* 2. Death. */
-    if (death && dp_rng_u01(u[0]) < r->q_d[(sa * DP_N_TYPE + type) * DP_N_GRADE + g]) {
+    if (death && dp_rng_u01(u[0]) < r->q_d[sag]) {
         t->fl[DP_FL_DEATHS_D] += 1.0;
         return 0;
     }
@@ -151,9 +146,11 @@ person_year(const year_ctx *y, uint64_t id, uint16_t *cellp, int death, tally *t
     double pw = g > 0 ? r->worsen[age] : 0.0;
     double pu = g + 1 < DP_N_GRADE ? r->improve : 0.0;
     if (x < pw) {
+        sag--;
         g--;
         t->fl[DP_FL_WORSENED] += 1.0;
     } else if (x < pw + pu) {
+        sag++;
         g++;
         t->fl[DP_FL_IMPROVED] += 1.0;
     }
@@ -171,9 +168,9 @@ person_year(const year_ctx *y, uint64_t id, uint16_t *cellp, int death, tally *t
     } else if (h == DP_DIBAO && to != DP_DIBAO) {
         t->fl[DP_FL_DIBAO_OUT] += 1.0;
     }
-    cell = sa * DP_N_BLOCK + dp_block_index(type, g, c, to);
+    cell = sag * CH + c * DP_N_HH + to;
     /* 8. Programmes: recipients at the end of the year. */
-    count_recipients(y, id, cell, t);
+    count_recipients(y, tu, cell, t);
     /* 9. Ageing (100+ stays), and the end-of-year stock. */
     if (y->age_now) {
         if (age < DP_MAX_AGE) {
@@ -183,6 +180,16 @@ person_year(const year_ctx *y, uint64_t id, uint16_t *cellp, int death, tally *t
     }
     *cellp = (uint16_t)cell;
     return 1;
+}
+
+/* person_year for one person outside the batched loop (onsets). */
+static void
+person_year_one(const year_ctx *y, uint64_t id, uint16_t *cellp, int death, tally *t)
+{
+    uint32_t u[4], tu[4];
+    dp_rng_block(y->seed, y->region, y->rep, id, y->yoff, DP_EV_PERSON, u);
+    dp_rng_block(y->seed, y->region, y->rep, id, 0, DP_EV_PROGRAMME, tu);
+    person_year(y, u, tu, cellp, death, t);
 }
 
 /* splitmix64's finaliser: the id of an in-migrant clone of `parent` in year offset yoff. */
@@ -208,12 +215,19 @@ persons_year(const year_ctx *y, micro_work *w, int parallel)
     for (size_t ch = 0; ch < n_chunk; ch++) {
         tally *t = &w->t[parallel ? (size_t)omp_get_thread_num() : 0];
         size_t lo = ch * CHUNK, hi = lo + CHUNK < n ? lo + CHUNK : n, out = lo;
-        for (size_t i = lo; i < hi; i++) {
-            uint16_t cell = P->cell[i];
-            if (person_year(y, P->id[i], &cell, 1, t)) {
-                P->id[out] = P->id[i];
-                P->cell[out] = cell;
-                out++;
+        uint32_t u[BATCH][4], tu[BATCH][4];
+        for (size_t b0 = lo; b0 < hi; b0 += BATCH) {
+            size_t nb = hi - b0 < BATCH ? hi - b0 : BATCH;
+            /* The batch's random numbers first, in vector lanes; then the persons. */
+            dp_rng_blocks(y->seed, y->region, y->rep, P->id + b0, nb, y->yoff, DP_EV_PERSON, u);
+            dp_rng_blocks(y->seed, y->region, y->rep, P->id + b0, nb, 0, DP_EV_PROGRAMME, tu);
+            for (size_t j = 0; j < nb; j++) {
+                uint16_t cell = P->cell[b0 + j];
+                if (person_year(y, u[j], tu[j], &cell, 1, t)) {
+                    P->id[out] = P->id[b0 + j];
+                    P->cell[out] = cell;
+                    out++;
+                }
             }
         }
         kept[ch] = out - lo;
@@ -275,7 +289,7 @@ onsets(const dp_region_base *b, const year_ctx *y, micro_work *w, tally *t)
             uint16_t cell = (uint16_t)(sa * DP_N_BLOCK + dp_block_index(tg / DP_N_GRADE,
                                                                         tg % DP_N_GRADE,
                                                                         DP_UNCERT, h));
-            person_year(y, id, &cell, 0, t);
+            person_year_one(y, id, &cell, 0, t);
             w->P.id[w->P.n] = id;
             w->P.cell[w->P.n] = cell;
             w->P.n++;
@@ -433,7 +447,9 @@ run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t se
     y.mask = tb->masks;
     tally_clear(w->t, 1);
     for (size_t i = 0; i < w->P.n; i++) {
-        count_recipients(&y, w->P.id[i], w->P.cell[i], &w->t[0]);
+        uint32_t tu[4];
+        dp_rng_block(seed, y.region, y.rep, w->P.id[i], 0, DP_EV_PROGRAMME, tu);
+        count_recipients(&y, tu, w->P.cell[i], &w->t[0]);
     }
     memcpy(r0, w->t[0].rec, sizeof r0);
 

@@ -113,6 +113,8 @@ h5diff "$tmp/m1.h5" "$tmp/m2.h5" /daan-baseline/summary /daan-baseline/summary >
 "$DPSIM" run scenarios/daan-baseline.yaml --engine micro --runs 8 --seed 10 -o "$tmp/m3.h5" --quiet
 h5diff -q "$tmp/m1.h5" "$tmp/m3.h5" /daan-baseline/runs/indicators /daan-baseline/runs/indicators >/dev/null 2>&1; [ $? = 1 ]; check micro_seed_changes_draws $?
 h5dump -a /daan-baseline/engine "$tmp/m1.h5" | grep -q '"micro"'; check micro_engine_attribute $?
+"$DPSIM" summary "$tmp/m1.h5" >"$tmp/m1.txt" 2>&1; check summary_micro_exit_0 $?
+"$PYTHON" tests/e2e/summary_interval.py "$tmp/m1.h5" daan-baseline "$tmp/m1.txt" >/dev/null; check summary_interval_matches_numpy $?
 cp "$tmp/m1.h5" "$tmp/keep.h5"
 DPSIM_MEMORY_LIMIT=1000000 "$DPSIM" run scenarios/daan-baseline.yaml --engine micro --runs 8 -o "$tmp/keep.h5" >/dev/null 2>"$tmp/mem.err"; [ $? = 2 ]; check memory_refused_exit_2 $?
 grep -q "GiB of memory" "$tmp/mem.err"; check memory_refused_message $?

@@ -317,6 +317,32 @@ test_rng_region_and_block_layout(void **state)
     dp_rng_free(b);
 }
 
+/* The vectorised batch gives Random123's blocks bit for bit, for batch sizes around the lane
+ * count (64) and ids with both words set. */
+static void
+test_rng_blocks_equal_single_blocks(void **state)
+{
+    (void)state;
+    enum { N = 131 };
+    uint64_t id[N];
+    uint32_t out[N][4], one[4];
+    for (size_t i = 0; i < N; i++) {
+        id[i] = (0x9e3779b97f4a7c15ULL * (i + 1)) ^ (i << 40);
+    }
+    const size_t sizes[] = {1, 63, 64, 65, 128, N};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        memset(out, 0, sizeof out);
+        dp_rng_blocks(0x1234567890abcdefULL, 7, 11, id, sizes[k], 15, DP_EV_PERSON, out);
+        for (size_t i = 0; i < sizes[k]; i++) {
+            dp_rng_block(0x1234567890abcdefULL, 7, 11, id[i], 15, DP_EV_PERSON, one);
+            assert_memory_equal(out[i], one, sizeof one);
+        }
+        if (sizes[k] < N) {
+            assert_int_equal(out[sizes[k]][0], 0); /* nothing written past n */
+        }
+    }
+}
+
 int
 main(void)
 {
@@ -330,6 +356,7 @@ main(void)
         cmocka_unit_test(test_rng_uniform_chi_square),
         cmocka_unit_test(test_rng_name_layout_and_free),
         cmocka_unit_test(test_rng_region_and_block_layout),
+        cmocka_unit_test(test_rng_blocks_equal_single_blocks),
     };
     return cmocka_run_group_tests_name("rng", tests, setup, teardown);
 }

@@ -94,6 +94,12 @@ void dp_rng_stream_at(gsl_rng *r, uint64_t seed, uint32_t region, uint32_t rep, 
 void dp_rng_block(uint64_t seed, uint32_t region, uint32_t rep, uint64_t id, int year_offset,
                   dp_event event, uint32_t out[4]);
 
+/* n raw blocks at once: out[i] = dp_rng_block(seed, region, rep, id[i], year_offset, event)
+ * for i < n, bit for bit, computed in vector lanes (AVX2 where the processor has it, chosen at
+ * load time). For the micro engine's person loop. */
+void dp_rng_blocks(uint64_t seed, uint32_t region, uint32_t rep, const uint64_t *id, size_t n,
+                   int year_offset, dp_event event, uint32_t (*out)[4]);
+
 /* A 32-bit word as a uniform number in (0, 1): (w + 0.5) / 2^32. */
 static inline double
 dp_rng_u01(uint32_t w)
