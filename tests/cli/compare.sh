@@ -12,7 +12,8 @@
 #      the sensitivity.
 #   3. The micro engine with one seed for both scenarios: common random numbers make what the
 #      reform does not touch differ by exactly 0 in every run.
-#   4. Bad input: unknown scenario, different horizons, unknown table or axis, wrong
+#   4. Parameters given as distributions: paired draws, the sensitivity ranking.
+#   5. Bad input: unknown scenario, different horizons, unknown table or axis, wrong
 #      arguments: exit status 2 and a message naming the thing.
 # Prints PASS:/FAIL: lines. Run from the project root. Environment: BUILD, PYTHON.
 BUILD=${BUILD:-build}
@@ -197,7 +198,56 @@ check("micro_crn_removes_variance", all(float(r["variance_removed"]) > 0.5
                                         for r in care if int(r["year"]) >= 2023))
 PY
 
-# 4. Bad input.
+# 4. Parameters given as distributions (cohort engine, 60 runs, one seed): run k of both
+#    scenarios draws the same values, so before the raise (2021-2022) every paired difference
+#    is exactly 0; the sensitivity ranks the onset multiplier (lognormal, sd_log 0.1, acting
+#    on every new case) above the care-subsidy take-up (beta, sd 0.02) in 2025.
+cat >"$tmp/unc.yaml" <<EOF
+dpsim: 1
+name: daan-unc
+extends: $root/scenarios/daan-baseline.yaml
+rates:
+  onset_multiplier: {dist: lognormal, median: 1.0, sd_log: 0.10}
+programmes:
+  care_subsidy:
+    take_up: {dist: beta, mean: 0.95, sd: 0.02}
+EOF
+cat >"$tmp/unc-raise.yaml" <<EOF
+dpsim: 1
+name: daan-unc-raise
+extends: unc.yaml
+programmes:
+  care_subsidy:
+    monthly: {grade1: {2021: 93, 2023: 120}, grade2: {2021: 93, 2023: 120}}
+EOF
+"$DPSIM" run "$tmp/unc.yaml" "$tmp/unc-raise.yaml" --data data --runs 60 --seed 11 \
+    -o "$tmp/u.h5" --quiet
+check compare_setup_distributions $?
+"$DPSIM" compare "$tmp/u.h5" daan-unc daan-unc-raise >"$tmp/u.out" 2>&1
+check compare_distributions_exit_0 $?
+grep -A5 '^Sensitivity of total spending, daan-unc:' "$tmp/u.out" >"$tmp/u.sens"
+grep -q '^ 2025    1  rates.onset_multiplier' "$tmp/u.sens" &&
+    grep -q '^         2  programmes.care_subsidy.take_up' "$tmp/u.sens"
+check sensitivity_real_draws_ranking $?
+grep -q '^  given as distributions in daan-unc (central values above): rates.onset_multiplier, programmes.care_subsidy.take_up$' "$tmp/u.out"
+check compare_lists_distributions $?
+"$DPSIM" compare "$tmp/u.h5" daan-unc daan-unc-raise --csv >"$tmp/u.csv" 2>&1
+"$PYTHON" - "$tmp/u.csv" <<'PY'
+import sys, csv
+rows = [r for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))
+        if r["table"] == "spending" and r["label"] == "total"]
+def check(name, cond):
+    print(("PASS: " if cond else "FAIL: ") + name)
+early = [r for r in rows if int(r["year"]) <= 2022]
+check("draws_paired_zero_before_reform",
+      len(early) == 2 and all(float(r[k]) == 0.0 for r in early
+                              for k in ("diff_mean", "diff_p05", "diff_p95")))
+late = [r for r in rows if int(r["year"]) >= 2023]
+check("draws_interval_after_reform", all(float(r["diff_p05"]) < float(r["diff_mean"]) <
+                                         float(r["diff_p95"]) for r in late))
+PY
+
+# 5. Bad input.
 "$DPSIM" compare "$tmp/r.h5" daan-baseline nosuch >/dev/null 2>"$tmp/e1"
 [ $? = 2 ] && grep -q "^dpsim: $tmp/r.h5: no scenario 'nosuch' (the file has: daan-baseline daan-raise daan-short)" "$tmp/e1"
 check compare_unknown_scenario_exit_2 $?
