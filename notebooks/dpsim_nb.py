@@ -71,11 +71,25 @@ def dpsim_binary():
     return path
 
 
+def engine_help(text):
+    """The description of the --engine option in `dpsim run --help` output, as one line: from
+    the line that starts with --engine to the next option line."""
+    out = []
+    for line in text.splitlines():
+        s = line.strip()
+        if out and (s.startswith("-") or not s):
+            break
+        if out or s.startswith("--engine"):
+            out.append(s)
+    return " ".join(out)
+
+
 def micro_available(binary):
-    """True when `dpsim run --help` offers the micro engine (not 'not available')."""
+    """True when `dpsim run --help` describes a micro engine under --engine, not saying that
+    it is not available."""
     text = subprocess.run([str(binary), "run", "--help"], capture_output=True, text=True).stdout
-    flat = " ".join(text.split())
-    return "micro" in flat and "not available" not in flat
+    desc = engine_help(text).lower()
+    return "micro" in desc and "not available" not in desc
 
 
 def default_run(out=None, runs=None, seed=1):

@@ -119,6 +119,16 @@ run_all default "$tmp/default" >"$tmp/default.out" 2>&1 &
 wait
 cat "$tmp/default.out" "$tmp/fixture.out"
 
+# The kernel the notebooks run on is $PYTHON (the project kernel spec execute.sh installs under
+# $BUILD/jupyter), whatever other python3 is first on PATH.
+jdir="$(cd "$BUILD" && pwd)/jupyter"
+k=$(JUPYTER_PATH="$jdir" "$PYTHON" -c \
+    'from jupyter_client.kernelspec import KernelSpecManager as K
+s = K().get_kernel_spec("python3")
+print(s.argv[0], s.resource_dir)' 2>&1)
+if [ "$k" = "$PYTHON $jdir/kernels/python3" ]; then ok "notebooks_kernel_is_debian_python ($k)"
+else bad "notebooks_kernel_is_debian_python ($k)"; fi
+
 at_least notebook_figures_default_01 "$tmp/default/01.images" 2
 at_least notebook_figures_default_02 "$tmp/default/02.images" 2
 at_least notebook_figures_default_04 "$tmp/default/04.images" 2

@@ -173,6 +173,18 @@ def main(real, fixture, base, alt):
                           "2030: 150}}}\n")
     check("nb_scenario_diff_ranges", [tuple(r)[1:] for r in df.itertuples(index=False)] ==
           [("2024–2029", "99", "120"), ("2030–2035", "99", "150")], str(df.values.tolist()))
+
+    # 7. The default run's engine: the --engine paragraph of `dpsim run --help` decides; a
+    #    "not available" elsewhere in the help does not.
+    today = ("options:\n  --engine E          cohort (deterministic expected values; the default). The\n"
+             "                      micro engine (Monte Carlo) is not available in this version.\n"
+             "  --runs N            replicates\n")
+    later = ("options:\n  --engine E          micro (Monte Carlo) or cohort (the default)\n"
+             "  --threads N         threads (MPI is not available in this build)\n")
+    check("nb_engine_help_today", "not available" in nb.engine_help(today)
+          and "--runs" not in nb.engine_help(today))
+    check("nb_engine_help_later", nb.engine_help(later) ==
+          "--engine E          micro (Monte Carlo) or cohort (the default)")
     return 1 if failed else 0
 
 
