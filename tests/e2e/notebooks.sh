@@ -125,9 +125,9 @@ jdir="$(cd "$BUILD" && pwd)/jupyter"
 k=$(JUPYTER_PATH="$jdir" "$PYTHON" -c \
     'from jupyter_client.kernelspec import KernelSpecManager as K
 s = K().get_kernel_spec("python3")
-print(s.argv[0], s.resource_dir)' 2>&1)
+print(s.argv[0], s.resource_dir)' 2>"$tmp/kernel.err")
 if [ "$k" = "$PYTHON $jdir/kernels/python3" ]; then ok "notebooks_kernel_is_debian_python ($k)"
-else bad "notebooks_kernel_is_debian_python ($k)"; fi
+else cat "$tmp/kernel.err"; bad "notebooks_kernel_is_debian_python ($k)"; fi
 
 at_least notebook_figures_default_01 "$tmp/default/01.images" 2
 at_least notebook_figures_default_02 "$tmp/default/02.images" 2
