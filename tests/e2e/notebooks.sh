@@ -110,12 +110,17 @@ at_least() {
 }
 
 # 3 and 4 run side by side (each notebook waits mostly on its kernel's start-up).
-# 3. Default input: each notebook makes its own small run (20 runs).
+# 3. Default input: each notebook makes its own small run (20 runs, the micro engine when the
+#    binary has it).
 unset DPSIM_RESULTS DPSIM_SCENARIO DPSIM_BASE DPSIM_ALT
 run_all default "$tmp/default" >"$tmp/default.out" 2>&1 &
 # 4. The fixture through DPSIM_RESULTS.
 (DPSIM_RESULTS="$tmp/fixture.h5"; export DPSIM_RESULTS; run_all fixture "$tmp/fixture") \
     >"$tmp/fixture.out" 2>&1 &
+# 01 once more with the cohort engine and no distribution: identical replicates, zero bands.
+(DPSIM_ENGINE=cohort; export DPSIM_ENGINE
+ if sh notebooks/execute.sh "$tmp/cohort" notebooks/01-budget-outlook.ipynb >"$tmp/cohort.log" 2>&1
+ then inspect "$tmp/cohort/01-budget-outlook.ipynb" >/dev/null 2>&1; fi) &
 wait
 cat "$tmp/default.out" "$tmp/fixture.out"
 
@@ -137,10 +142,20 @@ if grep -q "no targets in this file" "$tmp/default/03-plan-targets.ipynb.txt" 2>
 else
     bad notebook_targets_absent_says_so
 fi
-if grep -q "bands have zero width" "$tmp/default/01-budget-outlook.ipynb.txt" 2>/dev/null; then
+if grep -q "bands have zero width" "$tmp/cohort/01-budget-outlook.ipynb.txt" 2>/dev/null; then
     ok notebook_identical_runs_noted
 else
+    tail -n 20 "$tmp/cohort.log"
     bad notebook_identical_runs_noted
+fi
+# The default run used the engine the helper chose: micro when the binary offers it.
+engine=$(DPSIM_BIN="$DPSIM" "$PYTHON" -c 'import sys; sys.path.insert(0, "notebooks")
+import dpsim_nb as nb
+print("micro" if nb.micro_available(nb.dpsim_binary()) else "cohort")' 2>/dev/null)
+if grep -q -- "--engine ${engine:-?} " "$tmp/default/01-budget-outlook.ipynb.txt" 2>/dev/null; then
+    ok "notebook_default_run_engine (${engine})"
+else
+    bad "notebook_default_run_engine (${engine:-none})"
 fi
 
 at_least notebook_figures_fixture_01 "$tmp/fixture/01.images" 2
