@@ -481,27 +481,59 @@ def _target_datasets(res, scen):
     return sorted(found)
 
 
+def _targets_from(res, scen, name):
+    """One target dataset as a DataFrame (None when its layout is not one read here)."""
+    d = res.f[scen][name]
+    if d.dtype.names:                                       # layout 1: compound records
+        rec = d[()]
+        return _frame_from_columns({f: (_texts(rec[f]) if rec[f].dtype.kind in "OS" else rec[f])
+                                    for f in d.dtype.names})
+    if "dims" not in d.attrs or "/" not in name:
+        return None
+    group, table = name.rsplit("/", 1)
+    a = res.table(scen, group, table)
+    if "target" not in a.dims:
+        return None
+    labels = [str(t) for t in a["target"].values]
+    if "stat" in a.dims:
+        a = a.sel(stat="mean", drop=True)
+    if "run" in a.dims:                                     # layout 4: 0/1 per run
+        if "met" not in table.lower():
+            return None
+        return pd.DataFrame({"target": labels, "probability": a.mean("run").values.astype(float)})
+    other = [x for x in a.dims if x != "target"]
+    if len(other) == 1:                                     # layout 2: [target, field]
+        wide = a.transpose("target", other[0]).values
+        cols = {"target": labels}
+        cols.update({str(c): wide[:, i] for i, c in enumerate(a[other[0]].values)})
+        return _frame_from_columns(cols)
+    if not other:                                           # one value per target
+        col = "probability" if re.search(r"met|prob", table.lower()) else "mean"
+        return pd.DataFrame({"target": labels, col: a.values.astype(float)})
+    return None
+
+
 def read_targets(res, scen):
     """The scenario's plan targets as a DataFrame (columns among target, indicator, year, op,
     value, kind, mean, probability), with a note saying where they were read, or (None, note)
     when the file has none. Layouts read (see notebooks/README.md):
-      1. a compound dataset `summary/targets` (or any `targets*` dataset): one record per target;
-      2. a table `summary/targets` [target, field] (or [stat, target, field] / [field, target]):
-         columns from the field axis labels, rows from the target axis;
+      1. a compound dataset `summary/targets` (or any `target*` dataset): one record per target;
+      2. a table `summary/targets` [target, field] (or [stat, target, field]): columns from the
+         field axis labels, rows from the target axis;
       3. a group `targets/` of equal-length 1-D datasets (indicator, year, ..., probability);
-      4. `runs/targets_met` (or any runs/ table named target*met*) [run, target] of 0/1:
-         probability = mean over runs;
-    plus target metadata from attributes of the `target` axis (indicator, year, op, value,
-    kind) and, failing that, the year parsed from the target label (e.g. 'rehab_2025')."""
+      4. a runs/ table named target*met* [run, target] of 0/1: probability = mean over runs;
+      5. a table [target] or [stat, target]: `probability` if its name says met or prob, else
+         `mean`.
+    Every source found is merged on the target label (the first one read wins a column both
+    have); then the `target` axis attributes (indicator, year, op, value, kind, label_zh) fill
+    in, and failing those the year is parsed from the label (e.g. 'rehab_2025')."""
     names = _target_datasets(res, scen)
     if not names:
         return None, (f"no targets in this file: /{scen} has no targets dataset "
                       "(expected /<scenario>/summary/targets; see notebooks/README.md)")
     g = res.f[scen]
-    df = None
-    used = []
-    # Layout 3: a group of columns.
-    for gname in ("targets", "summary/targets"):
+    frames, used = [], []
+    for gname in ("targets", "summary/targets"):            # layout 3: a group of columns
         grp = g.get(gname)
         if isinstance(grp, h5py.Group):
             cols = {}
@@ -509,64 +541,39 @@ def read_targets(res, scen):
                 if isinstance(d, h5py.Dataset) and d.ndim == 1:
                     v = d[()]
                     cols[k] = _texts(v) if v.dtype.kind in "OSU" else v
-            lengths = {len(v) for v in cols.values()}
-            if cols and len(lengths) == 1:
-                df = _frame_from_columns(cols)
+            if cols and len({len(v) for v in cols.values()}) == 1:
+                frames.append(_frame_from_columns(cols))
                 used.append(f"/{scen}/{gname}/")
-                break
     for name in names:
+        if name.startswith(("targets/", "summary/targets/")) or name == "target":
+            continue
+        df = _targets_from(res, scen, name)
         if df is not None:
-            break
-        d = g[name]
-        if d.dtype.names:                                   # layout 1
-            rec = d[()]
-            cols = {f: (_texts(rec[f]) if rec[f].dtype.kind in "OS" else rec[f])
-                    for f in d.dtype.names}
-            df = _frame_from_columns(cols)
+            frames.append(df)
             used.append(f"/{scen}/{name}")
-        elif "dims" in d.attrs and d.ndim >= 1:             # layouts 2 and 4
-            group, table = name.rsplit("/", 1) if "/" in name else ("", name)
-            a = res.table(scen, group, table) if group else None
-            if a is None or "target" not in a.dims:
-                continue
-            if "stat" in a.dims:
-                a = a.sel(stat="mean")
-            if "run" in a.dims:
-                if "met" not in table.lower():
-                    continue
-                prob = a.mean("run")
-                df = pd.DataFrame({"target": [str(t) for t in prob["target"].values],
-                                   "probability": prob.values.astype(float)})
-            else:
-                other = [x for x in a.dims if x != "target"]
-                if len(other) == 1:
-                    wide = a.transpose("target", other[0]).to_pandas()
-                    wide.columns = [str(c) for c in wide.columns]
-                    df = _frame_from_columns(wide.reset_index().rename(
-                        columns={"index": "target"}).to_dict("list"))
-                elif not other:
-                    col = "probability" if re.search(r"met|prob", table) else "mean"
-                    df = pd.DataFrame({"target": [str(t) for t in a["target"].values],
-                                       col: a.values.astype(float)})
-            if df is not None:
-                used.append(f"/{scen}/{name}")
-    if df is None:
+    if not frames:
         return None, (f"no targets in this file that can be read: found {', '.join(names)} "
                       "but none in a known layout (see notebooks/README.md)")
-    if "target" not in df.columns:
-        df.insert(0, "target", [f"target {i + 1}" for i in range(len(df))])
-    df["target"] = df["target"].map(_text)
+    for i, df in enumerate(frames):
+        if "target" not in df.columns:
+            df.insert(0, "target", [f"target {k + 1}" for k in range(len(df))])
+        df["target"] = df["target"].map(_text)
+        frames[i] = df.drop_duplicates("target").set_index("target")
+    df = frames[0]
+    for other in frames[1:]:
+        df = df.combine_first(other) if set(other.index) & set(df.index) or df.empty \
+            else pd.concat([df, other])
+    df = df.reset_index()
     # Metadata from the target axis attributes.
-    if "target" in g and isinstance(g["target"], h5py.Dataset):
+    if isinstance(g.get("target"), h5py.Dataset):
         ax = g["target"]
         labels = _texts(ax[()])
         for k, v in ax.attrs.items():
-            name = _canonical(k)
-            if name and name not in df.columns and np.asarray(v).size == len(labels):
-                vals = _texts(v) if np.asarray(v).dtype.kind in "OSU" else np.asarray(v)
+            name = "target_zh" if k == "label_zh" else _canonical(k)
+            v = np.asarray(v)
+            if name and name not in df.columns and v.size == len(labels):
+                vals = _texts(v) if v.dtype.kind in "OSU" else v.ravel()
                 df[name] = df["target"].map(dict(zip(labels, vals)))
-        if "label_zh" in ax.attrs and "target_zh" not in df.columns:
-            df["target_zh"] = df["target"].map(dict(zip(labels, _texts(ax.attrs["label_zh"]))))
     if "year" not in df.columns:
         df["year"] = [int(m.group(0)) if (m := re.search(r"(19|20)\d\d", t)) else np.nan
                       for t in df["target"]]
@@ -581,7 +588,7 @@ def read_targets(res, scen):
                        "expected" if k in (0, False, "0", "expected") else _text(k))
                       for k in df["kind"]]
     if "probability" not in df.columns:
-        return None, (f"targets found in {', '.join(used)} but no probability column "
+        return None, (f"targets found in {', '.join(used)} but no probability of meeting them "
                       "(see notebooks/README.md)")
     df["probability"] = df["probability"].astype(float)
     return df, "read from " + ", ".join(used)
@@ -601,6 +608,8 @@ def order_targets(df):
 
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Source Han Sans SC",
              "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "AR PL UMing CN")
+CJK_FILES = ("opentype/noto/NotoSansCJK-Regular.ttc", "truetype/wqy/wqy-microhei.ttc",
+             "truetype/wqy/wqy-zenhei.ttc")
 CJK = None
 
 
@@ -615,6 +624,16 @@ def setup_plots():
 
     have = {f.name for f in font_manager.fontManager.ttflist}
     CJK = next((f for f in CJK_FONTS if f in have), None)
+    if CJK is None:
+        # matplotlib keeps a font list cached from its first use: a font installed after that
+        # is not in it. Add the Debian CJK fonts by path.
+        for pattern in CJK_FILES:
+            for path in sorted(Path("/usr/share/fonts").glob(pattern)):
+                font_manager.fontManager.addfont(str(path))
+        have = {f.name for f in font_manager.fontManager.ttflist}
+        CJK = next((f for f in CJK_FONTS if f in have), None)
+    if CJK is None:
+        print("No CJK font found (Debian: fonts-noto-cjk): figure labels are in English only.")
     plt.rcParams.update({
         "figure.figsize": (9.0, 4.6),
         "figure.dpi": 96,

@@ -148,6 +148,13 @@ else
     tail -n 20 "$tmp/cohort.log"
     bad notebook_identical_runs_noted
 fi
+# Figures carry Chinese labels: a CJK font (fonts-noto-cjk, in DEB_PKGS) was found.
+if [ -f "$tmp/default/01-budget-outlook.ipynb.txt" ] &&
+   ! grep -q "No CJK font found" "$tmp/default/01-budget-outlook.ipynb.txt"; then
+    ok notebook_cjk_font
+else
+    bad "notebook_cjk_font (install fonts-noto-cjk: make deps)"
+fi
 # The default run used the engine the helper chose: micro when the binary offers it.
 engine=$(DPSIM_BIN="$DPSIM" "$PYTHON" -c 'import sys; sys.path.insert(0, "notebooks")
 import dpsim_nb as nb

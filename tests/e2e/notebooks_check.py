@@ -120,8 +120,9 @@ def main(real, fixture, base, alt):
                       and byname.loc[t[0], "kind"] == t[5] for t in fx.TARGETS))
 
     # 5. Other target layouts (notebooks/README.md): runs/targets_met [run, target] of 0/1 (the
-    #    probability is the share of runs meeting the target: 3 of 4 and 1 of 4), and a compound
-    #    dataset with op as -1/0/1 and kind as 1/0.
+    #    probability is the share of runs meeting the target: 3 of 4 and 1 of 4) merged with
+    #    summary/targets [stat, target] (its mean row), and a compound dataset with op as
+    #    -1/0/1 and kind as 1/0.
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "t.h5"
         with h5py.File(path, "w") as f:
@@ -134,6 +135,10 @@ def main(real, fixture, base, alt):
             d = g.create_dataset("runs/targets_met", data=np.array(
                 [[1, 0], [1, 1], [0, 0], [1, 0]], dtype=float))
             d.attrs["dims"] = "run,target"
+            # The indicators' own statistics beside them, [stat, target]: the mean is merged in.
+            g.create_dataset("stat", data=np.array(["mean", "sd"], dtype=h5py.string_dtype()))
+            d = g.create_dataset("summary/targets", data=np.array([[0.84, 7.5], [0.02, 0.1]]))
+            d.attrs["dims"] = "stat,target"
             g2 = f.create_group("c")
             rec = np.array([(b"rehab", 2025, 1, 0.85, 1, 0.81, 0.2)],
                            dtype=[("indicator", "S16"), ("year", "i4"), ("op", "i4"),
@@ -145,6 +150,8 @@ def main(real, fixture, base, alt):
             check("nb_targets_runs_met",
                   tg is not None and list(tg["probability"]) == [0.75, 0.25]
                   and list(tg["year"]) == [2025, 2035], note)
+            check("nb_targets_sources_merged",
+                  tg is not None and list(tg["mean"]) == [0.84, 7.5], note)
             tg, note = nb.read_targets(res, "c")
             check("nb_targets_compound",
                   tg is not None and tg.loc[0, "op"] == ">=" and tg.loc[0, "kind"] == "binding"
