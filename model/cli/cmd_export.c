@@ -60,8 +60,7 @@ help(void)
            "bilingual header, row 2 the units. At least one of --csv and --xlsx is required.\n"
            "Nothing is written under the requested names unless the whole export succeeds.\n\n"
            "options:\n"
-           "  --csv DIR         write CSV files under DIR (created if missing; its parent must\n"
-           "                    exist)\n"
+           "  --csv DIR         write CSV files under DIR (created with its parents if missing)\n"
            "  --xlsx FILE       write an Excel workbook (replaced if it exists)\n"
            "  --scenario NAMES  only these scenarios (comma-separated; default: all)\n"
            "  --table NAMES     only these tables (comma-separated; default: all)\n"
@@ -279,7 +278,7 @@ typedef enum { COL_AXIS, COL_AXIS_ZH, COL_STAT, COL_RUN, COL_VALUE } col_kind;
 typedef struct {
     col_kind kind;
     size_t k;             /**< axis position in the table, statistic index or run index */
-    double scale;         /**< stored value times scale is written (1/10,000 for 万元) */
+    double divisor;       /**< the stored value divided by this is written (10,000 for 万元) */
     const char *xlsx_fmt; /**< Excel number format, NULL for General */
     char head[160];       /**< bilingual header */
     char unit[64];        /**< units-row text */
@@ -361,7 +360,7 @@ build_columns(dp_ctx *ctx, const table_src *src, target tg, column **out, size_t
         if (!t->per_run) {
             column *c = &col[n++];
             c->kind = COL_VALUE;
-            c->scale = in_wan ? 1.0 / WAN : 1.0;
+            c->divisor = in_wan ? WAN : 1.0;
             c->xlsx_fmt = u.xlsx_fmt;
             snprintf(c->head, sizeof c->head, "value%s / 数值%s", suffix_en, suffix_zh);
             snprintf(c->unit, sizeof c->unit, "%s", in_wan ? wan_label : u.label);
@@ -372,7 +371,7 @@ build_columns(dp_ctx *ctx, const table_src *src, target tg, column **out, size_t
             size_t k = src->stat[s];
             c->kind = COL_STAT;
             c->k = k;
-            c->scale = in_wan ? 1.0 / WAN : 1.0;
+            c->divisor = in_wan ? WAN : 1.0;
             c->xlsx_fmt = u.xlsx_fmt;
             snprintf(c->head, sizeof c->head, "%s%s / %s%s", stat_axis->label[k], suffix_en,
                      stat_axis->label_zh[k], suffix_zh);
@@ -384,7 +383,7 @@ build_columns(dp_ctx *ctx, const table_src *src, target tg, column **out, size_t
             column *c = &col[n++];
             c->kind = COL_RUN;
             c->k = run;
-            c->scale = wan ? 1.0 / WAN : 1.0;
+            c->divisor = wan ? WAN : 1.0;
             c->xlsx_fmt = u.xlsx_fmt;
             snprintf(c->head, sizeof c->head, "run_%zu%s / 模拟%zu%s", run,
                      wan ? " (10k yuan)" : "", run, wan ? "（万元）" : "");
@@ -403,11 +402,11 @@ cell_value(const table_src *src, const column *c, size_t i)
     const dp_table *t = src->t;
     switch (c->kind) {
     case COL_STAT:
-        return dp_table_run(src->st, c->k)[i] * c->scale;
+        return dp_table_run(src->st, c->k)[i] / c->divisor;
     case COL_RUN:
-        return dp_table_run(t, c->k)[i] * c->scale;
+        return dp_table_run(t, c->k)[i] / c->divisor;
     case COL_VALUE:
-        return t->data[i] * c->scale;
+        return t->data[i] / c->divisor;
     default:
         return NAN;
     }
@@ -441,7 +440,8 @@ typedef struct {
     int committed; /**< the files have been renamed into place */
 } csv_out;
 
-/* Creates folder path unless it exists (recording it). */
+/* Creates folder path and any missing parents, like mkdir -p, recording each folder made
+ * (parents first) so that a failed export removes them again. */
 static dp_status
 ensure_dir(dp_ctx *ctx, csv_out *o, const char *path)
 {
@@ -451,6 +451,32 @@ ensure_dir(dp_ctx *ctx, csv_out *o, const char *path)
             return dp_error(ctx, DP_EINPUT, "%s: exists and is not a folder", path);
         }
         return DP_OK;
+    }
+    if (errno == ENOENT) {
+        /* The parent: path up to its last '/' (trailing slashes ignored); none for "a". */
+        size_t len = strlen(path);
+        while (len > 1 && path[len - 1] == '/') {
+            len--;
+        }
+        while (len > 0 && path[len - 1] != '/') {
+            len--;
+        }
+        while (len > 1 && path[len - 1] == '/') {
+            len--;
+        }
+        if (len > 0 && !(len == 1 && path[0] == '/')) {
+            char *parent = malloc(len + 1);
+            if (!parent) {
+                return dp_error(ctx, DP_ENOMEM, "out of memory");
+            }
+            memcpy(parent, path, len);
+            parent[len] = '\0';
+            dp_status rc = ensure_dir(ctx, o, parent);
+            free(parent);
+            if (rc != DP_OK) {
+                return rc;
+            }
+        }
     }
     if (mkdir(path, 0777) != 0) {
         return dp_error(ctx, DP_EINPUT, "%s: cannot create the folder: %s", path, strerror(errno));

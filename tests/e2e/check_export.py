@@ -102,35 +102,35 @@ def read_scenarios(path, only):
 
 
 def value_columns(t, stats, stat_zh, runs, target):
-    """(kind, index, scale, header, unit) of the value columns, as docs/export.md states."""
+    """(kind, index, divisor, header, unit) of the value columns, as docs/export.md states."""
     yuan = t.unit == "yuan"
     unit = UNIT_CSV.get(t.unit, t.unit)
     cols = []
     passes = [False, True] if (yuan and target == "csv") else [yuan and target == "xlsx"]
     for wan in passes:
         sen, szh = (" (10k yuan)", "（万元）") if wan else ("", "")
-        scale = 1e-4 if wan else 1.0
+        divisor = 1e4 if wan else 1.0  # 万元 = yuan / 10,000
         if not t.per_run:
-            cols.append(("value", 0, scale, f"value{sen} / 数值{szh}", WAN if wan else unit))
+            cols.append(("value", 0, divisor, f"value{sen} / 数值{szh}", WAN if wan else unit))
             continue
         for st in stats:
-            cols.append(("stat", st, scale, f"{st}{sen} / {stat_zh[st]}{szh}", WAN if wan else unit))
+            cols.append(("stat", st, divisor, f"{st}{sen} / {stat_zh[st]}{szh}", WAN if wan else unit))
     if t.per_run and runs:
         wan = yuan and target == "xlsx"
         for r in range(t.n_run):
             head = f"run_{r} (10k yuan) / 模拟{r}（万元）" if wan else f"run_{r} / 模拟{r}"
-            cols.append(("run", r, 1e-4 if wan else 1.0, head, WAN if wan else unit))
+            cols.append(("run", r, 1e4 if wan else 1.0, head, WAN if wan else unit))
     return cols
 
 
-def expected_value(t, stat_index, kind, k, scale, idx):
+def expected_value(t, stat_index, kind, k, divisor, idx):
     if kind == "stat":
         v = t.summary[(stat_index[k],) + idx]
     elif kind == "run":
         v = t.data[(k,) + idx]
     else:
         v = t.data[idx]
-    return float(v) * scale if scale != 1.0 else float(v)
+    return float(v) / divisor
 
 
 def check_csv(root, scen, stats, runs, tables_only):
@@ -170,8 +170,8 @@ def check_csv(root, scen, stats, runs, tables_only):
                     lab = (t.labels if kind == "axis" else t.labels_zh)[k][idx[k]]
                     if row[c] != lab:
                         bad.append(f"{idx} col {c}: {row[c]!r} != {lab!r}")
-                for c, (kind, k, scale, _, _) in enumerate(vcols, start=len(axis_cols)):
-                    v = expected_value(t, stat_index, kind, k, scale, idx)
+                for c, (kind, k, divisor, _, _) in enumerate(vcols, start=len(axis_cols)):
+                    v = expected_value(t, stat_index, kind, k, divisor, idx)
                     got = float(row[c]) if row[c] != "" else math.nan
                     # Exact: the CSV holds the shortest text that reads back as the same double.
                     if not (got == v or (math.isnan(got) and math.isnan(v))):
@@ -257,8 +257,8 @@ def check_xlsx(path, f, scen, stats, runs, tables_only):
                                            got == t.values[k][idx[k]] and
                                            lab == str(int(got)))):
                         bad.append(f"{idx} col {c}: {got!r} != {lab!r}")
-                for c, (kind, k, scale, _, _) in enumerate(vcols, start=len(axis_cols)):
-                    v = expected_value(t, stat_index, kind, k, scale, idx)
+                for c, (kind, k, divisor, _, _) in enumerate(vcols, start=len(axis_cols)):
+                    v = expected_value(t, stat_index, kind, k, divisor, idx)
                     got = row[c]
                     # libxlsxwriter writes numbers with 16 significant digits (%.16G): equal to
                     # a relative 1e-15 (Excel itself keeps 15 digits).

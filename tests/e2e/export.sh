@@ -70,10 +70,10 @@ with h5py.File(sys.argv[1], "r+") as f:
     f.move("huzhong-baseline", "huzhong:reform[2025]-plan-extra")
 PY
 check export_make_varied_file $?
-"$DPSIM" export "$tmp/two.h5" --csv "$tmp/csv2" --xlsx "$tmp/two.xlsx" --runs --stat all \
+"$DPSIM" export "$tmp/two.h5" --csv "$tmp/new/parents/csv2" --xlsx "$tmp/two.xlsx" --runs --stat all \
     >"$tmp/out" 2>&1
 check export_two_exit_0 $?
-"$PYTHON" "$CHECK" "$tmp/two.h5" --csv "$tmp/csv2" --xlsx "$tmp/two.xlsx" --runs --stats all \
+"$PYTHON" "$CHECK" "$tmp/two.h5" --csv "$tmp/new/parents/csv2" --xlsx "$tmp/two.xlsx" --runs --stats all \
     --prefix two_
 # The sheet names: "<scenario>.<table>", the scenario cut so that 31 characters hold the whole
 # table name, the forbidden characters replaced by '_'.
@@ -137,7 +137,8 @@ grep -q 'not a dpsim results file' "$tmp/err.out"; check export_not_dpsim_messag
 expect_2 export_unknown_table "$tmp/daan.h5" --table spending,nosuch \
     --csv "$tmp/err/keepcsv" --xlsx "$tmp/err/keep.xlsx"
 grep -q "no table 'nosuch'" "$tmp/err.out"; check export_unknown_table_message $?
-expect_2 export_unknown_table_new_dir "$tmp/daan.h5" --table nosuch --csv "$tmp/err/new"
+# The folders the export would have created (with their parents) are removed again.
+expect_2 export_unknown_table_new_dirs "$tmp/daan.h5" --table nosuch --csv "$tmp/err/new/a/b"
 expect_2 export_unknown_scenario "$tmp/daan.h5" --scenario nosuch --csv "$tmp/err/keepcsv"
 grep -q "no scenario 'nosuch' (the file has: daan-baseline)" "$tmp/err.out"
 check export_unknown_scenario_message $?
