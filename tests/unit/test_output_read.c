@@ -100,9 +100,8 @@ write_sample(fixture *f)
     dp_output_meta meta = {"baseline", "出口测试", scenario_text, 2, input_path, input_sha};
 
     assert_non_null(res);
-    assert_int_equal(dp_results_add_axis(f->ctx, res, "year", 2, year_label, NULL, year_value,
-                                         NULL),
-                     DP_OK);
+    assert_int_equal(
+        dp_results_add_axis(f->ctx, res, "year", 2, year_label, NULL, year_value, NULL), DP_OK);
     assert_int_equal(
         dp_results_add_axis(f->ctx, res, "region", 2, region_label, region_zh, NULL, NULL), DP_OK);
     assert_int_equal(dp_results_add_table(f->ctx, res, "spending", "yuan", "Spending", "支出", 1,
@@ -120,8 +119,8 @@ write_sample(fixture *f)
     t->data[1] = 0.872;
     unlink(f->path);
     assert_int_equal(dp_output_open(f->ctx, f->path, "dpsim run 出口.yaml --runs 3", &o), DP_OK);
-    assert_int_equal(
-        dp_output_write_group(f->ctx, o, &meta, res, &info, 1, extra_path, extra_sha), DP_OK);
+    assert_int_equal(dp_output_write_group(f->ctx, o, &meta, res, &info, 1, extra_path, extra_sha),
+                     DP_OK);
     assert_int_equal(dp_output_close(f->ctx, o), DP_OK);
     dp_results_free(res);
 }
@@ -161,7 +160,7 @@ test_read_summary_shape_and_labels(void **state)
     assert_true(si != (size_t)-1);
     const dp_axis *stat = &s->axis[si];
     static const char *const en[] = {"mean", "sd", "p05", "p25", "p50", "p75", "p95"};
-    static const char *const zh[] = {"均值",        "标准差", "第5百分位数", "第25百分位数",
+    static const char *const zh[] = {"均值",   "标准差",       "第5百分位数", "第25百分位数",
                                      "中位数", "第75百分位数", "第95百分位数"};
     assert_int_equal(stat->n, 7);
     for (size_t k = 0; k < 7; k++) {
