@@ -1108,8 +1108,10 @@ xlsx_table(dp_ctx *ctx, xlsx_out *x, const char *scenario, int one_scenario, con
         snprintf(want, sizeof want, "%s", t->name);
     } else {
         /* "<scenario>.<table>", the scenario shortened so the table name stays whole. */
-        size_t room = LXW_SHEETNAME_MAX - 1 - utf8_chars(t->name);
+        size_t n_table = utf8_chars(t->name);
+        size_t room = n_table + 1 < LXW_SHEETNAME_MAX ? LXW_SHEETNAME_MAX - 1 - n_table : 0;
         char scen[32 * 4];
+        /* At least 4 characters of the scenario; xlsx_sheet_name cuts what is too long. */
         copy_chars(scen, scenario, room < 4 ? 4 : room);
         snprintf(want, sizeof want, "%s.%s", scen, t->name);
     }
@@ -1269,9 +1271,9 @@ xlsx_contents(dp_ctx *ctx, xlsx_out *x)
     return rc;
 }
 
-/* Writes the workbook to its temporary name and renames it into place. */
+/* Writes the workbook to its temporary name and flushes it to disk. */
 static dp_status
-xlsx_commit(dp_ctx *ctx, xlsx_out *x)
+xlsx_finish(dp_ctx *ctx, xlsx_out *x)
 {
     lxw_error err = workbook_close(x->wb);
     x->wb = NULL;
@@ -1287,6 +1289,13 @@ xlsx_commit(dp_ctx *ctx, xlsx_out *x)
         return dp_error(ctx, DP_EIO, "%s: cannot flush to disk: %s", x->tmp, strerror(saved));
     }
     close(fd);
+    return DP_OK;
+}
+
+/* Renames the finished workbook into place. */
+static dp_status
+xlsx_rename(dp_ctx *ctx, xlsx_out *x)
+{
     if (rename(x->tmp, x->final) != 0) {
         return dp_error(ctx, DP_EIO, "cannot rename '%s' to '%s': %s", x->tmp, x->final,
                         strerror(errno));
@@ -1610,11 +1619,15 @@ cmd_export(int argc, char **argv)
     if (opt.xlsx &&
         ((rc = xlsx_provenance(ctx, &x, scen, info, n_scen, opt.path, opt.command_line,
                                exported_utc)) != DP_OK ||
-         (rc = xlsx_contents(ctx, &x)) != DP_OK || (rc = xlsx_commit(ctx, &x)) != DP_OK)) {
+         (rc = xlsx_contents(ctx, &x)) != DP_OK || (rc = xlsx_finish(ctx, &x)) != DP_OK)) {
         goto out;
     }
-    if (opt.csv_dir) {
-        rc = csv_commit(ctx, &csv);
+    /* Everything is written: only renames are left. */
+    if (opt.csv_dir && (rc = csv_commit(ctx, &csv)) != DP_OK) {
+        goto out;
+    }
+    if (opt.xlsx) {
+        rc = xlsx_rename(ctx, &x);
     }
 out:
     if (rc != DP_OK) {
