@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <omp.h>
+
 #include "model_impl.h"
 
 static const char *const flow_label[DP_N_FLOW] = {
@@ -341,4 +343,42 @@ fail:
     dp_tables_free(tb);
     dp_results_free(res);
     return rc;
+}
+
+double
+dp_run_memory_estimate(const dp_model *m, const dp_engine_opts *opts, int micro)
+{
+    const dp_params *p = &m->p;
+    double runs = (double)(opts->runs ? opts->runs : 1);
+    double n_year = (double)(p->year_end - p->year_start + 1);
+    double n_region = (double)m->n_region;
+    int n_thread = omp_get_max_threads();
+    /* Elements of one run's tables (tables.c: add_tables). */
+    double per_run = n_year * n_region *
+                         (2.0 * DP_N_SEX * DP_N_AGE + DP_N_BLOCK + DP_N_IND + DP_N_FLOW +
+                          2.0 * DP_N_PROG + (double)DP_N_PROG * DP_N_GRADE) +
+                     n_year * DP_N_PROG * DP_N_GRADE + (double)p->n_uncertain;
+    /* The tables, the writer's summary (7 statistics and one column of runs at a time) and
+     * the copy the command reads back for its headline: about three times the per-run
+     * tables. */
+    double bytes = 8.0 * per_run * (3.0 * runs + 7.0);
+    bytes += runs * (double)sizeof(dp_params);
+    bytes += (double)(m->p.year_end - m->p.year_start + 2) * DP_N_PROG * DP_N_CELL;
+    if (!micro) {
+        return bytes + (double)n_thread * 2.0 * sizeof(dp_year_rates) + 1e6 * n_thread;
+    }
+    /* Micro: the persons of the tasks in flight (10 bytes each, with the margin the arrays
+     * grow by) and each thread's tallies. */
+    double largest = 0.0;
+    for (size_t r = 0; r < m->n_region; r++) {
+        double s = 0.0;
+        for (size_t i = 0; i < DP_N_CELL; i++) {
+            s += m->base[r].cells[i];
+        }
+        largest = s > largest ? s : largest;
+    }
+    double in_flight = runs * n_region >= 2.0 * n_thread ? (double)n_thread : 1.0;
+    bytes += in_flight * (largest * 1.6 + DP_N_CELL + 4096.0) * 10.0;
+    bytes += (double)n_thread * (DP_N_CELL * 12.0 + sizeof(dp_year_rates));
+    return bytes;
 }
