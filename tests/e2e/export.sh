@@ -4,6 +4,7 @@
 # 1. Runs the Da'an baseline with the cohort engine, 3 runs, and exports it to CSV and Excel;
 #    tests/e2e/check_export.py reads the CSV files (Python's csv module) and the workbook
 #    (openpyxl) and compares every value with the HDF5 file read by h5py.
+#    The same for scenarios/daan-uncertain.yaml (distributions: runs differ; runs/parameters).
 # 2. The cohort engine's 3 runs of a scenario without distributions are identical, which would
 #    hide a run or statistic put in the wrong column; so a second file is made from two
 #    scenarios (Da'an, Huzhong) whose runs are then made different with h5py (run r scaled by
@@ -45,6 +46,15 @@ no_temp "$tmp"; check export_leaves_no_temporary $?
 "$DPSIM" export "$tmp/daan.h5" --csv "$tmp/csv" --xlsx "$tmp/daan.xlsx" >/dev/null 2>&1
 check export_again_replaces $?
 no_temp "$tmp"; check export_again_no_temporary $?
+
+# The example scenario with distributions: runs that differ and the runs/parameters table
+# (unit "value", axis parameter), exported with every run.
+"$DPSIM" run scenarios/daan-uncertain.yaml --runs 3 --seed 5 -o "$tmp/unc.h5" --quiet
+check export_run_uncertain $?
+"$DPSIM" export "$tmp/unc.h5" --csv "$tmp/csvu" --xlsx "$tmp/unc.xlsx" --runs >/dev/null 2>&1
+check export_uncertain_exit_0 $?
+[ -f "$tmp/csvu/daan-uncertain/parameters.csv" ]; check export_uncertain_parameters_csv $?
+"$PYTHON" "$CHECK" "$tmp/unc.h5" --csv "$tmp/csvu" --xlsx "$tmp/unc.xlsx" --runs --prefix unc_
 
 # ---------------------------------------------------------------------------------------------
 # 2. Two scenarios with runs that differ.
