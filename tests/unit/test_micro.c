@@ -443,6 +443,12 @@ test_micro_parameter_draws(void **state)
         assert_true(drawn.onset_multiplier == v[0]);
         assert_true(v[1] > 0.0 && v[1] < 1.0);
     }
+    /* The parameter axis names them in English and Chinese (the segment names of
+     * docs/scenarios.md). */
+    const dp_axis *ax = &mi->axis[dp_results_find_axis(mi, "parameter")];
+    assert_string_equal(ax->label[1], "programmes.care_subsidy.take_up");
+    assert_string_equal(ax->label_zh[0], "新发残疾乘数");
+    assert_string_equal(ax->label_zh[1], "重度残疾人护理补贴·领取率");
     /* Draws differ between replicates. */
     assert_true(dp_table_run(tm, 0)[0] != dp_table_run(tm, 1)[0]);
     /* A single run holds the central values. */
