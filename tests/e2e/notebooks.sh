@@ -118,9 +118,14 @@ run_all default "$tmp/default" >"$tmp/default.out" 2>&1 &
 (DPSIM_RESULTS="$tmp/fixture.h5"; export DPSIM_RESULTS; run_all fixture "$tmp/fixture") \
     >"$tmp/fixture.out" 2>&1 &
 # 01 once more with the cohort engine and no distribution: identical replicates, zero bands.
+# 02 on a file with one scenario: nothing to compare, said plainly, no error.
 (DPSIM_ENGINE=cohort; export DPSIM_ENGINE
  if sh notebooks/execute.sh "$tmp/cohort" notebooks/01-budget-outlook.ipynb >"$tmp/cohort.log" 2>&1
- then inspect "$tmp/cohort/01-budget-outlook.ipynb" >/dev/null 2>&1; fi) &
+ then inspect "$tmp/cohort/01-budget-outlook.ipynb" >/dev/null 2>&1; fi
+ "$DPSIM" run scenarios/daan-baseline.yaml -o "$tmp/one.h5" --quiet >>"$tmp/cohort.log" 2>&1
+ if DPSIM_RESULTS="$tmp/one.h5" sh notebooks/execute.sh "$tmp/one" \
+        notebooks/02-scenario-comparison.ipynb >"$tmp/one.log" 2>&1
+ then inspect "$tmp/one/02-scenario-comparison.ipynb" >"$tmp/one.facts" 2>&1; fi) &
 wait
 cat "$tmp/default.out" "$tmp/fixture.out"
 
@@ -154,6 +159,13 @@ if [ -f "$tmp/default/01-budget-outlook.ipynb.txt" ] &&
     ok notebook_cjk_font
 else
     bad "notebook_cjk_font (install fonts-noto-cjk: make deps)"
+fi
+if [ "$(cat "$tmp/one.facts" 2>/dev/null)" = "0 0 0" ] &&
+   grep -q "there is nothing to compare" "$tmp/one/02-scenario-comparison.ipynb.txt"; then
+    ok notebook_comparison_one_scenario
+else
+    tail -n 20 "$tmp/one.log"
+    bad "notebook_comparison_one_scenario ($(cat "$tmp/one.facts" 2>/dev/null))"
 fi
 # The default run used the engine the helper chose: micro when the binary offers it.
 engine=$(DPSIM_BIN="$DPSIM" "$PYTHON" -c 'import sys; sys.path.insert(0, "notebooks")
