@@ -196,14 +196,19 @@ sum(const double *x, size_t n)
     return s;
 }
 
-/* Copies replicate j's cells out of the batch state into region order. */
-static void
+/* Replicate j's cells in region order: the batch state itself when it holds one replicate,
+ * else a copy in cells. */
+static const double *
 gather(const double *x, size_t nb, size_t j, double *cells)
 {
+    if (nb == 1) {
+        return x;
+    }
     for (size_t sa = 0; sa < N_SA; sa++) {
         memcpy(cells + sa * DP_N_BLOCK, x + (sa * nb + j) * DP_N_BLOCK,
                DP_N_BLOCK * sizeof *cells);
     }
+    return cells;
 }
 
 /* Steps 2-3 on every (sex, age, replicate) block: deaths, then onset among the surviving
@@ -220,16 +225,20 @@ deaths_onset(const dp_region_base *b, size_t nb, const unsigned char *band_of, s
             double *blk = w->x + (sa * nb + j) * DP_N_BLOCK;
             double *nd = w->nd + j * N_SA;
             double *fl = w->fl[j];
-            /* 2. Deaths. */
+            /* 2. Deaths. The flow is q times the sum of each (type, grade)'s six cells,
+             * accumulated in a register (a sum kept in the table would make every cell wait
+             * for the previous one's store). */
             const double *qd = r->q_d + sa * DP_N_TYPE * DP_N_GRADE;
+            double dead_d = 0.0;
             for (size_t tg = 0; tg < DP_N_TYPE * DP_N_GRADE; tg++) {
-                double *x = blk + tg * DP_N_CERT * DP_N_HH;
+                double *x = blk + tg * DP_N_CERT * DP_N_HH, alive = 0.0;
                 for (size_t k = 0; k < DP_N_CERT * DP_N_HH; k++) {
-                    double dead = x[k] * qd[tg];
-                    fl[DP_FL_DEATHS_D] += dead;
-                    x[k] -= dead;
+                    alive += x[k];
+                    x[k] -= x[k] * qd[tg];
                 }
+                dead_d += alive * qd[tg];
             }
+            fl[DP_FL_DEATHS_D] += dead_d;
             double dead_nd = nd[sa] * r->q_nd[sa];
             fl[DP_FL_DEATHS_ND] += dead_nd;
             nd[sa] -= dead_nd;
@@ -387,8 +396,7 @@ project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t 
         /* 7. Services: none in this slice. 8. Programmes: recipients at the year's end. */
         for (size_t j = 0; j < nb; j++) {
             double *r0 = w->r0 + j * DP_N_PROG * DP_N_GRADE;
-            gather(w->x, nb, j, w->cur);
-            dp_tables_eligible(w->cur, mask, r1);
+            dp_tables_eligible(gather(w->x, nb, j, w->cur), mask, r1);
             for (size_t i = 0; i < DP_N_PROG * DP_N_GRADE; i++) {
                 r1[i] *= w->rates[j].take_up[i / DP_N_GRADE];
             }
@@ -399,9 +407,9 @@ project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t 
         age_population(nb, w);
         for (size_t j = 0; j < nb; j++) {
             const double *nd = w->nd + j * N_SA;
-            gather(w->x, nb, j, w->cur);
-            dp_tables_stocks(tb, rep[j], yi, reg, w->cur, nd);
-            w->pop_start[j] = sum(nd, N_SA) + sum(w->cur, DP_N_CELL);
+            const double *cells = gather(w->x, nb, j, w->cur);
+            dp_tables_stocks(tb, rep[j], yi, reg, cells, nd);
+            w->pop_start[j] = sum(nd, N_SA) + sum(cells, DP_N_CELL);
         }
     }
 }

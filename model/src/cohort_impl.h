@@ -15,9 +15,12 @@
 #include "dpsim/params.h"
 
 /* Replicates projected together at most. A batch's state is 272 KB per replicate, twice (the
- * product needs a target), so a worker holds about 8.7 MB at 16 (tests/bench/bench_cohort.c
- * measured 4 to 64; see README "Speed"). */
-enum { DP_COHORT_BATCH_MAX = 16 };
+ * product needs a target), so 4 replicates keep a worker's state near 2 MB, in cache. The
+ * products are a small part of a year's work (about a tenth; the rest is deaths, onset,
+ * programmes and stocks, which stream through the state), so larger batches are slower:
+ * Da'an with 64 draws on one thread took about the same time per replicate-year with batches
+ * of 1 and 4, 10-15% more with 16 and 20-25% more with 64 (README "Speed"). */
+enum { DP_COHORT_BATCH_MAX = 4 };
 
 /* Rows of the transition matrix: the (grade, certified, household) states of one type,
  * index (grade * DP_N_CERT + cert) * DP_N_HH + hh, so that a (sex, age) block of 168 cells is
