@@ -206,11 +206,11 @@ main(int argc, char **argv)
         if (tp < 0.0 || tt < 0.0 || ts < 0.0) {
             return fail(ctx);
         }
-        printf("%-44s %10.2f %18.0f\n", "programme only (one shared matrix)", tp,
+        printf("%-44s %10.2f %18.0f\n", "programme only (shared matrix, batches of 4)", tp,
                N_DRAW * (double)n_year / tp);
-        printf("%-44s %10.2f %18.0f\n", "transitions too (one matrix per draw)", tt,
+        printf("%-44s %10.2f %18.0f\n", "transitions too (a matrix per draw)", tt,
                N_DRAW * (double)n_year / tt);
-        printf("%-44s %10.2f %18.0f\n", "reference: 100 separate single runs", ts,
+        printf("%-44s %10.2f %18.0f\n", "reference: 100 single-run calls, one by one", ts,
                N_SEPARATE * (double)n_year / ts);
         printf("peak resident memory %.0f MiB\n", peak_rss_mib());
         dp_scenario_free(s);
