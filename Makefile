@@ -19,7 +19,7 @@ PYTHON  ?= /usr/bin/python3
 
 DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev hdf5-tools libopenblas-dev \
             libcmocka-dev libyaml-dev librandom123-dev nettle-dev python3-h5py python3-numpy \
-            python3-xarray python3-h5netcdf
+            python3-xarray python3-h5netcdf libxlsxwriter-dev python3-openpyxl
 
 CSTD  := -std=c11 -D_POSIX_C_SOURCE=200809L
 WARN  := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wconversion -Wno-sign-conversion \
@@ -40,6 +40,8 @@ LDFLAGS += -fopenmp
 # --as-needed, which would drop it and let GSL bind to libgslcblas). tests/e2e checks the binding.
 LDLIBS  += -lhdf5_hl $(PKG_LIBS) -Wl,--no-as-needed $(shell pkg-config --libs openblas) \
            -Wl,--as-needed -lgsl -lm
+# libxlsxwriter (Excel export, model/cli/cmd_export.c) is linked by the command only.
+CLI_LIBS = $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter -lz)
 
 LIB_SRC  := $(wildcard model/src/*.c model/src/*/*.c)
 CLI_SRC  := $(wildcard model/cli/*.c)
@@ -83,7 +85,7 @@ $(LIB): $(LIB_OBJ)
 $(BIN): $(CLI_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) $(CLI_OBJ) $(LIB) $(LDLIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $(CLI_OBJ) $(LIB) $(LDLIBS) $(CLI_LIBS) -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(HELP_OBJ) $(LIB)
 	@mkdir -p $(@D)

@@ -34,5 +34,6 @@ int cli_print_table(FILE *f, const dp_results *res, const char *table);
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

@@ -1,8 +1,9 @@
 /* model/cli/cmd_check.c
  *
  * dpsim check: validate a scenario (and the region files it names), print the resolved
- * scenario, the input files with their SHA-256, and the base-year fit of every region: each
- * marginal's target, fitted value and residual, and the take-up of each programme.
+ * scenario, its parameters given as distributions (id, name, distribution, mean, sd), the input
+ * files with their SHA-256, and the base-year fit of every region: each marginal's target,
+ * fitted value and residual, and the take-up of each programme.
  */
 #include <getopt.h>
 #include <math.h>
@@ -20,7 +21,8 @@ help(void)
 {
     printf("usage: dpsim check SCENARIO.yaml [--data DIR]\n\n"
            "Validates the scenario and the region files it names, then prints the resolved\n"
-           "scenario (extends: applied), every input file with its SHA-256, and each region's\n"
+           "scenario (extends: applied), the parameters given as distributions (id, name,\n"
+           "distribution, mean, sd), every input file with its SHA-256, and each region's\n"
            "base-year fit: the region file's known counts (target), the synthesised base\n"
            "population's values (fitted) and their difference, and the take-up of each\n"
            "programme. Errors read FILE:LINE:COLUMN: what was expected; exit status 2.\n\n"
@@ -28,6 +30,58 @@ help(void)
            "  --data DIR   data folder (default: $DPSIM_DATA, else ../data next to the\n"
            "               scenario, else ./data)\n"
            "  -h, --help   this text\n");
+}
+
+/* "lognormal(median 1, sd_log 0.1)": the distribution as the scenario writes it. */
+static void
+format_dist(const dp_dist *d, char *buf, size_t size)
+{
+    switch (d->kind) {
+    case DP_DIST_FIXED:
+        snprintf(buf, size, "fixed(value %g)", d->a);
+        return;
+    case DP_DIST_NORMAL:
+        snprintf(buf, size, "normal(mean %g, sd %g)", d->a, d->b);
+        return;
+    case DP_DIST_LOGNORMAL:
+        snprintf(buf, size, "lognormal(median %g, sd_log %g)", d->a, d->b);
+        return;
+    case DP_DIST_BETA:
+        snprintf(buf, size, "beta(mean %g, sd %g)", d->a, d->b);
+        return;
+    case DP_DIST_UNIFORM:
+        snprintf(buf, size, "uniform(min %g, max %g)", d->a, d->b);
+        return;
+    case DP_DIST_TRIANGULAR:
+        snprintf(buf, size, "triangular(min %g, mode %g, max %g)", d->a, d->b, d->c);
+        return;
+    }
+    snprintf(buf, size, "?");
+}
+
+/* The scenario's uncertain parameters, in id order. The mean shown is the central value the
+ * scenario holds (the distribution's mean, clamped to the key's range); sd is the
+ * distribution's. */
+static void
+print_uncertain(const dp_params *p)
+{
+    char dist[128];
+    if (p->n_uncertain == 0) {
+        printf("\n# uncertain parameters: none (every value is a number)\n");
+        return;
+    }
+    printf("\n# uncertain parameters: %zu, drawn once per replicate with --runs N > 1 (stored in\n"
+           "# runs/parameters); a single run uses the mean\n",
+           p->n_uncertain);
+    printf("#   %2s  %-46s %-38s %12s %12s\n", "id", "name", "distribution", "mean", "sd");
+    for (size_t i = 0; i < p->n_uncertain; i++) {
+        const dp_uncertain *u = &p->uncertain[i];
+        double central;
+        memcpy(&central, (const char *)p + u->offset[0], sizeof central);
+        format_dist(&u->dist, dist, sizeof dist);
+        printf("#   %2zu  %-46s %-38s %12.6g %12.6g\n", i, u->name, dist, central,
+               dp_dist_sd(&u->dist));
+    }
 }
 
 static const char *const take_up_source[] = {"scenario", "calibrated to base-year recipients",
@@ -86,6 +140,7 @@ cmd_check(int argc, char **argv)
     }
     printf("# scenario %s: valid\n# resolved scenario:\n%s", dp_scenario_name(s),
            dp_scenario_text(s));
+    print_uncertain(dp_scenario_params(s));
     printf("\n# inputs (SHA-256):\n");
     for (size_t i = 0; i < dp_scenario_n_input(s); i++) {
         printf("#   %s  %s\n", dp_scenario_input_sha256(s, i), dp_scenario_input_path(s, i));

@@ -5,6 +5,9 @@
  * rename it into place, and print each scenario's headline table read back from the file.
  */
 #include <errno.h>
+#include <math.h>
+#include <time.h>
+#include <unistd.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +23,8 @@
 static void
 help(void)
 {
-    printf("usage: dpsim run SCENARIO.yaml... [-o FILE] [--engine cohort] [--runs N] [--seed S]\n"
-           "                 [--threads N] [--data DIR] [--quiet]\n\n"
+    printf("usage: dpsim run SCENARIO.yaml... [-o FILE] [--engine cohort|micro] [--runs N]\n"
+           "                 [--seed S] [--threads N] [--data DIR] [--quiet]\n\n"
            "Projects each scenario from its base year to its end year and writes every result\n"
            "to one HDF5 file (one group per scenario; docs/output-schema.md). All scenarios\n"
            "are validated before the output file is touched; the file is written under a\n"
@@ -29,16 +32,24 @@ help(void)
            "existing file.\n\n"
            "options:\n"
            "  -o, --output FILE   results file (default results/<first scenario name>.h5)\n"
-           "  --engine E          cohort (deterministic expected values; the default). The\n"
-           "                      micro engine (Monte Carlo) is not available in this version.\n"
-           "  --runs N            replicates (1 for the cohort engine without parameter\n"
-           "                      distributions; default 1)\n"
-           "  --seed S            random seed, stored in the output (default 1)\n"
+           "  --engine E          cohort: deterministic expected values (the default);\n"
+           "                      micro: Monte Carlo microsimulation of individual persons\n"
+           "  --runs N            replicates (default 1). With N > 1 every parameter given as\n"
+           "                      a distribution is drawn once per replicate (both engines);\n"
+           "                      the micro engine adds each replicate's own process noise.\n"
+           "                      summary/ then holds mean, sd and percentiles over replicates\n"
+           "  --seed S            random seed, 0 to 4294967295 (default 1); the same seed gives\n"
+           "                      the same numbers, and scenarios run with the same seed share\n"
+           "                      their random numbers person by person\n"
            "  --threads N         worker threads (default: all cores); results do not depend\n"
            "                      on it\n"
            "  --data DIR          data folder with regions/ and reference/ (default: $DPSIM_DATA,\n"
            "                      else ../data next to the scenario, else ./data)\n"
-           "  --quiet             print nothing but errors\n"
+           "  --quiet             print nothing but errors (no progress bar either; the bar is\n"
+           "                      shown on standard error only when it is a terminal)\n\n"
+           "Before projecting, the run's memory is estimated; a run that would not fit in the\n"
+           "available memory (MemAvailable, or $DPSIM_MEMORY_LIMIT bytes) is refused with exit\n"
+           "status 2.\n"
            "  -h, --help          this text\n");
 }
 
@@ -54,6 +65,74 @@ parse_size(const char *cmd, const char *opt, const char *arg, unsigned long max,
     }
     *out = v;
     return 0;
+}
+
+/* Progress bar state for one scenario. */
+typedef struct {
+    const char *name;
+    size_t n_region;
+    double t0;
+    int on;
+} progress;
+
+static double
+now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* "name [#########-----------]  12/400 replicates  3.1 s, about 9.2 s left" on one line. */
+static void
+show_progress(void *user, size_t done, size_t total)
+{
+    const progress *pb = user;
+    enum { WIDTH = 24 };
+    double el = now_seconds() - pb->t0;
+    double frac = total ? (double)done / (double)total : 1.0;
+    size_t fill = (size_t)(frac * WIDTH);
+    char bar[WIDTH + 1];
+    for (size_t i = 0; i < WIDTH; i++) {
+        bar[i] = i < fill ? '#' : '-';
+    }
+    bar[WIDTH] = '\0';
+    size_t reps = total / (pb->n_region ? pb->n_region : 1);
+    size_t reps_done = done / (pb->n_region ? pb->n_region : 1);
+    fprintf(stderr, "\r%s [%s] %zu/%zu replicates  %.1f s", pb->name, bar, reps_done, reps, el);
+    if (done > 0 && done < total) {
+        fprintf(stderr, ", about %.1f s left ", el / frac - el);
+    } else {
+        fputs("                  ", stderr);
+    }
+    fflush(stderr);
+}
+
+/* Bytes of memory available to the run: $DPSIM_MEMORY_LIMIT if set, else MemAvailable from
+ * /proc/meminfo, else unlimited. */
+static double
+cli_memory_available(void)
+{
+    const char *env = getenv("DPSIM_MEMORY_LIMIT");
+    if (env && *env) {
+        char *end = NULL;
+        double v = strtod(env, &end);
+        if (end && *end == '\0' && v > 0.0) {
+            return v;
+        }
+    }
+    FILE *f = fopen("/proc/meminfo", "r");
+    double kib = -1.0;
+    char line[256];
+    while (f && fgets(line, sizeof line, f)) {
+        if (sscanf(line, "MemAvailable: %lf kB", &kib) == 1) {
+            break;
+        }
+    }
+    if (f) {
+        fclose(f);
+    }
+    return kib > 0.0 ? kib * 1024.0 : HUGE_VAL;
 }
 
 static char *
@@ -110,13 +189,10 @@ cmd_run(int argc, char **argv)
     if (optind >= argc) {
         return cli_usage_error("run", "no scenario file given");
     }
-    if (strcmp(engine, "cohort") != 0) {
-        if (strcmp(engine, "micro") == 0) {
-            return cli_usage_error("run", "the micro engine is not available in this version; "
-                                          "use --engine cohort");
-        }
+    if (strcmp(engine, "cohort") != 0 && strcmp(engine, "micro") != 0) {
         return cli_usage_error("run", "--engine expects cohort or micro, got '%s'", engine);
     }
+    int micro = strcmp(engine, "micro") == 0;
     if (runs < 1) {
         return cli_usage_error("run", "--runs expects at least 1 replicate");
     }
@@ -167,9 +243,32 @@ cmd_run(int argc, char **argv)
         for (size_t r = 0; r < n_reg; r++) {
             regions[r] = *dp_scenario_region(scen[i], r);
         }
+        dp_engine_opts eo = {runs, seed};
         if ((rc = dp_model_alloc(ctx, dp_scenario_params(scen[i]), ref, regions, n_reg,
-                                 &model)) != DP_OK ||
-            (rc = dp_cohort_run(ctx, model, &(dp_engine_opts){runs, seed}, &res[i])) != DP_OK) {
+                                 &model)) != DP_OK) {
+            goto fail;
+        }
+        double need = dp_run_memory_estimate(model, &eo, micro);
+        double avail = cli_memory_available();
+        if (need > avail) {
+            rc = dp_error(ctx, DP_EINPUT,
+                          "%s: this run needs about %.1f GiB of memory but %.1f GiB is "
+                          "available; use fewer --runs or regions",
+                          argv[optind + i], need / 1073741824.0, avail / 1073741824.0);
+            goto fail;
+        }
+        progress pb = {dp_scenario_name(scen[i]), n_reg, 0.0, !quiet && isatty(STDERR_FILENO)};
+        if (pb.on) {
+            pb.t0 = now_seconds();
+            dp_ctx_set_progress(ctx, show_progress, &pb);
+        }
+        rc = micro ? dp_micro_run(ctx, model, &eo, &res[i])
+                   : dp_cohort_run(ctx, model, &eo, &res[i]);
+        dp_ctx_set_progress(ctx, NULL, NULL);
+        if (pb.on) {
+            fputc('\n', stderr);
+        }
+        if (rc != DP_OK) {
             goto fail;
         }
         dp_model_free(model);
@@ -185,7 +284,7 @@ cmd_run(int argc, char **argv)
     }
     for (int i = 0; i < n_scen; i++) {
         dp_run_info info = {engine, runs, seed,
-                            dp_scenario_params(scen[i])->n_uncertain > 0 && runs > 1
+                            micro || (dp_scenario_params(scen[i])->n_uncertain > 0 && runs > 1)
                                 ? dp_rng_name()
                                 : "none"};
         if ((rc = dp_output_write(ctx, out, scen[i], res[i], &info, ref->n_input,

@@ -26,6 +26,7 @@ static const command commands[] = {
     {"run", cmd_run, "project one or more scenarios and write the results to HDF5"},
     {"check", cmd_check, "validate a scenario; print it resolved, its inputs and the base-year fit"},
     {"summary", cmd_summary, "print the headline table (or one table) of a results file"},
+    {"export", cmd_export, "write a results file's tables as CSV files or an Excel workbook"},
 };
 
 static void

@@ -6,7 +6,11 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 
 #include "cli.h"
 
@@ -92,6 +96,91 @@ year_value(const dp_results *res, const dp_table *t, size_t yi, size_t k)
     return s / (double)res->n_run;
 }
 
+/* Run `run`'s table[year, sum over region, k] (k = (size_t)-2: the sum over k too). */
+static double
+run_value(const dp_results *res, const dp_table *t, size_t run, size_t yi, size_t k)
+{
+    size_t n_reg = res->axis[t->axis[1]].n, n_k = res->axis[t->axis[2]].n;
+    const double *d = dp_table_run(t, run);
+    double s = 0.0;
+    for (size_t r = 0; r < n_reg; r++) {
+        for (size_t j = 0; j < n_k; j++) {
+            if (j == k || k == (size_t)-2) {
+                s += d[(yi * n_reg + r) * n_k + j];
+            }
+        }
+    }
+    return s;
+}
+
+/* 5th and 95th percentiles over runs of run_value (GSL's quantile of the sorted values). */
+static void
+interval(const dp_results *res, const dp_table *t, size_t yi, size_t k, double *work, double *lo,
+         double *hi)
+{
+    for (size_t run = 0; run < res->n_run; run++) {
+        work[run] = run_value(res, t, run, yi, k);
+    }
+    gsl_sort(work, 1, res->n_run);
+    *lo = gsl_stats_quantile_from_sorted_data(work, 1, res->n_run, 0.05);
+    *hi = gsl_stats_quantile_from_sorted_data(work, 1, res->n_run, 0.95);
+}
+
+/* "lo-hi" with thousands separators, or with one decimal for 10,000 yuan. */
+static const char *
+fmt_range(double lo, double hi, int wan, char *buf, size_t n)
+{
+    char a[32], b[32];
+    if (wan) {
+        snprintf(buf, n, "%.1f-%.1f", lo / 1e4, hi / 1e4);
+    } else {
+        snprintf(buf, n, "%s-%s", fmt_int(lo, a, sizeof a), fmt_int(hi, b, sizeof b));
+    }
+    return buf;
+}
+
+/* The 90% intervals over runs of the headline series, when there are several runs. */
+static void
+print_intervals(FILE *f, const dp_results *res, const dp_table *ind, const dp_table *rec,
+                const dp_table *sp, size_t i_dis, size_t i_cert, size_t p_liv, size_t p_care)
+{
+    (void)rec;
+    const dp_axis *years = &res->axis[dp_results_find_axis(res, "year")];
+    double *work = malloc(res->n_run * sizeof *work);
+    if (!work) {
+        return;
+    }
+    fprintf(f, "90%% intervals over the %zu runs (5th to 95th percentile; 90%%区间):\n",
+            res->n_run);
+    fprintf(f, "%5s %19s %19s %17s %17s %17s\n", "year", "disabled", "certified",
+            "living 10k yuan", "care 10k yuan", "total 10k yuan");
+    static const char *const zh[] = {"年份", "残疾人", "持证", "生活补贴 万元", "护理补贴 万元",
+                                     "合计 万元"};
+    static const size_t width[] = {5, 20, 20, 18, 18, 18};
+    for (size_t i = 0; i < sizeof zh / sizeof zh[0]; i++) {
+        put_right(f, zh[i], width[i]);
+    }
+    fputc('\n', f);
+    for (size_t yi = 0; yi < years->n; yi++) {
+        char b[5][64];
+        double lo, hi;
+        fprintf(f, "%5s", years->label[yi]);
+        interval(res, ind, yi, i_dis, work, &lo, &hi);
+        fprintf(f, " %19s", fmt_range(lo, hi, 0, b[0], 64));
+        interval(res, ind, yi, i_cert, work, &lo, &hi);
+        fprintf(f, " %19s", fmt_range(lo, hi, 0, b[1], 64));
+        interval(res, sp, yi, p_liv, work, &lo, &hi);
+        fprintf(f, " %17s", fmt_range(lo, hi, 1, b[2], 64));
+        interval(res, sp, yi, p_care, work, &lo, &hi);
+        fprintf(f, " %17s", fmt_range(lo, hi, 1, b[3], 64));
+        interval(res, sp, yi, (size_t)-2, work, &lo, &hi);
+        fprintf(f, " %17s\n", fmt_range(lo, hi, 1, b[4], 64));
+    }
+    fprintf(f, "A budget range: in 90%% of the runs the year's spending fell within it (the runs "
+               "vary by the\nparameter draws and, with the micro engine, by chance events).\n");
+    free(work);
+}
+
 void
 cli_print_headline(FILE *f, const char *scenario, const dp_results *res)
 {
@@ -152,6 +241,10 @@ cli_print_headline(FILE *f, const char *scenario, const dp_results *res)
     }
     fprintf(f, "severe = grades 1-2 (重度, 一、二级); persons at the end of each year; spending in "
                "10,000 yuan (万元), nominal.\n");
+    if (res->n_run > 1 && i_dis != (size_t)-1 && i_cert != (size_t)-1 && p_liv != (size_t)-1 &&
+        p_care != (size_t)-1) {
+        print_intervals(f, res, ind, rec, sp, i_dis, i_cert, p_liv, p_care);
+    }
 }
 
 int

@@ -11,9 +11,9 @@
  * cblas_dgemm, where the 24 x 24 matrix A is built by applying those three steps to unit
  * vectors. Flows come from the same steps applied to column sums (the steps are linear).
  * Replicates share A when their transition parameters are identical (dp_cohort_group); each
- * batch holds replicates of one group only, so one product serves the whole batch. Programmes,
- * stocks, births, migration and ageing go through dp_tables_* and the same equations as before
- * the batching. Tasks are (batch, region) pairs run in parallel with OpenMP, each writing only
+ * batch holds replicates of one group only, so one product serves the whole batch. Programmes
+ * and stocks go through dp_tables_* (tables.c), the non-disabled's births, migration and ageing
+ * through dp_general_step (general.c), as in the micro engine. Tasks are (batch, region) pairs run in parallel with OpenMP, each writing only
  * its own (replicate, region) slices; OpenBLAS is kept to one thread, so results do not depend
  * on the thread count. Workload: DP_N_CELL (33,936) cells x replicates x years x regions; no
  * allocation inside the year loop.
@@ -271,22 +271,11 @@ age_population(size_t nb, cohort_work *w)
 {
     for (size_t j = 0; j < nb; j++) {
         const dp_year_rates *r = &w->rates[j];
-        double *nd = w->nd + j * N_SA, *fl = w->fl[j];
-        /* Births over the year, net of deaths before the year's end (half a year's exposure
-         * to q(0) of each sex): they enter age 0 non-disabled. */
-        double births = r->birth_rate * w->pop_start[j];
-        double born[DP_N_SEX] = {births * r->sex_male_birth,
-                                 births * (1.0 - r->sex_male_birth)};
-        for (size_t sex = 0; sex < DP_N_SEX; sex++) {
-            born[sex] *= 1.0 - 0.5 * r->q_nd[sex * DP_N_AGE];
-            fl[DP_FL_BIRTHS] += born[sex];
-        }
-        /* Net migration, proportional to the residents of each group. */
-        for (size_t sa = 0; sa < N_SA; sa++) {
-            double mig = nd[sa] * r->migration_nd;
-            nd[sa] += mig;
-            fl[DP_FL_MIGRATION_ND] += mig;
-        }
+        double *fl = w->fl[j];
+        /* The non-disabled: births, migration, ageing (general.c, shared with the micro
+         * engine). */
+        dp_general_step(r, w->pop_start[j], w->nd + j * N_SA, fl);
+        /* Net migration of the disabled, proportional to their cells. */
         if (r->migration_d != 0.0) {
             double f = 1.0 + r->migration_d, before = 0.0;
             for (size_t sa = 0; sa < N_SA; sa++) {
@@ -297,12 +286,6 @@ age_population(size_t nb, cohort_work *w)
                 }
             }
             fl[DP_FL_MIGRATION_D] += before * r->migration_d;
-        }
-        for (size_t sex = 0; sex < DP_N_SEX; sex++) {
-            double *n = nd + sex * DP_N_AGE;
-            n[DP_MAX_AGE] += n[DP_MAX_AGE - 1];
-            memmove(n + 1, n, (DP_MAX_AGE - 1) * sizeof *n);
-            n[0] = born[sex];
         }
     }
     /* The disabled: whole (sex, age) slabs of the batch move up one age. */

@@ -159,6 +159,11 @@ void dp_tables_eligible(const double *cells, const unsigned char *mask, double *
 void dp_tables_programmes(const dp_tables *tb, size_t run, size_t yi, size_t reg,
                           const double *r0, const double *r1, const double *amount);
 
+/* Step 9 for the non-disabled residents nd [DP_N_SEX * DP_N_AGE] (general.c): births from
+ * pop_start (all residents at the start of the year), net migration, ageing; adds the births
+ * and migration flows to fl. */
+void dp_general_step(const dp_year_rates *r, double pop_start, double *nd, double *fl);
+
 /* ------------------------------------------------------------------------------------------ */
 /* Base-year synthesis and fit of one region (base.c). */
 dp_status dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in,

@@ -2,8 +2,9 @@
  *
  * The HDF5 results file, schema v1 (docs/output-schema.md): the writer (dp_output_open,
  * dp_output_write_group, dp_output_close, dp_output_abort) and the reader (dp_output_scenarios,
- * dp_output_read). dp_output_write, which takes a dp_scenario, lives in output_scenario.c so
- * that this file does not depend on the scenario loader.
+ * dp_output_read for runs/ and base/, dp_output_read_summary for summary/, dp_output_read_info
+ * for the provenance). dp_output_write, which takes a dp_scenario, lives in output_scenario.c
+ * so that this file does not depend on the scenario loader.
  *
  * Invariants. The file is only ever written under a temporary name in the target's folder,
  * ".<basename>.tmp.<pid>", created exclusively; dp_output_close renames it over the target
@@ -1075,9 +1076,10 @@ split_dims(char *s, char **name, size_t max)
     return n;
 }
 
-/* Reads the tables of group tables_grp (runs/ when per_run, else base/) into res. */
+/* Reads the tables of group `group` into res: runs/ or summary/ with the leading dimension
+ * `lead` ("run" or "stat", of length res->n_run), or base/ with lead NULL. */
 static dp_status
-read_tables(dp_ctx *ctx, hid_t scen, const char *group, int per_run, dp_results *res)
+read_tables(dp_ctx *ctx, hid_t scen, const char *group, const char *lead_name, dp_results *res)
 {
     dp_status rc = DP_OK;
     hid_t grp = H5I_INVALID_HID;
@@ -1104,7 +1106,8 @@ read_tables(dp_ctx *ctx, hid_t scen, const char *group, int per_run, dp_results 
     for (size_t i = 0; i < n_names; i++) {
         const char *name = names[i];
         dp_table *t = NULL;
-        size_t lead = (size_t)(per_run != 0);
+        int per_run = lead_name != NULL;
+        size_t lead = (size_t)per_run;
 
         if (strlen(name) >= sizeof t->name) {
             rc = dp_error(ctx, DP_EINPUT, "%s/%s: table name longer than %zu bytes", group, name,
@@ -1132,9 +1135,9 @@ read_tables(dp_ctx *ctx, hid_t scen, const char *group, int per_run, dp_results 
                           group, name);
             goto out;
         }
-        if (per_run && (strcmp(dim_name[0], "run") != 0 || dims[0] != res->n_run)) {
-            rc = dp_error(ctx, DP_EINPUT, "%s/%s: the first dimension is not run[%zu]", group, name,
-                          res->n_run);
+        if (per_run && (strcmp(dim_name[0], lead_name) != 0 || dims[0] != res->n_run)) {
+            rc = dp_error(ctx, DP_EINPUT, "%s/%s: the first dimension is not %s[%zu]", group,
+                          name, lead_name, res->n_run);
             goto out;
         }
         for (size_t k = lead; k < n_dim; k++) {
@@ -1167,8 +1170,10 @@ out:
     return rc;
 }
 
-dp_status
-dp_output_read(dp_ctx *ctx, const char *path, const char *scenario, dp_results **out)
+/* Reads one scenario group: its axes and either the runs/ and base/ tables (summary 0) or the
+ * summary/ tables with the stat axis as their leading dimension (summary 1). */
+static dp_status
+read_group(dp_ctx *ctx, const char *path, const char *scenario, int summary, dp_results **out)
 {
     dp_status rc = DP_OK;
     hid_t file = H5I_INVALID_HID;
@@ -1180,6 +1185,7 @@ dp_output_read(dp_ctx *ctx, const char *path, const char *scenario, dp_results *
     size_t n_names = 0;
     hssize_t n_run = 0;
     htri_t exists = 0;
+    const char *lead = summary ? "stat" : "run";
 
     *out = NULL;
     if (!valid_name(scenario)) {
@@ -1202,20 +1208,20 @@ dp_output_read(dp_ctx *ctx, const char *path, const char *scenario, dp_results *
         rc = dp_h5_error(ctx, file, "opening scenario '%s'", scenario);
         goto out;
     }
-    exists = H5Lexists(scen, "run", H5P_DEFAULT);
+    exists = H5Lexists(scen, lead, H5P_DEFAULT);
     if (exists < 0) {
-        rc = dp_h5_error(ctx, scen, "looking for the run axis of scenario '%s'", scenario);
+        rc = dp_h5_error(ctx, scen, "looking for the %s axis of scenario '%s'", lead, scenario);
         goto out;
     }
     if (!exists) {
-        rc = dp_error(ctx, DP_EINPUT, "%s: group '%s' is not a dpsim scenario (no run axis)", path,
-                      scenario);
+        rc = dp_error(ctx, DP_EINPUT, "%s: group '%s' is not a dpsim scenario (no %s axis)", path,
+                      scenario, lead);
         goto out;
     }
-    ds = H5Dopen2(scen, "run", H5P_DEFAULT);
+    ds = H5Dopen2(scen, lead, H5P_DEFAULT);
     space = ds < 0 ? H5I_INVALID_HID : H5Dget_space(ds);
     if (space < 0 || (n_run = H5Sget_simple_extent_npoints(space)) < 0) {
-        rc = dp_h5_error(ctx, scen, "reading the run axis of scenario '%s'", scenario);
+        rc = dp_h5_error(ctx, scen, "reading the %s axis of scenario '%s'", lead, scenario);
         goto out;
     }
     space = dp_h5_close(space);
@@ -1228,9 +1234,10 @@ dp_output_read(dp_ctx *ctx, const char *path, const char *scenario, dp_results *
     if ((rc = list_links(ctx, scen, scenario, &names, &n_names)) != DP_OK) {
         goto out;
     }
-    /* Axes: the dimension-scale datasets of the group, except run and stat. */
+    /* Axes: the dimension-scale datasets of the group, except run and stat (stat is an axis
+     * of the summary: it labels the leading dimension). */
     for (size_t i = 0; i < n_names; i++) {
-        if (strcmp(names[i], "run") == 0 || strcmp(names[i], "stat") == 0) {
+        if (strcmp(names[i], "run") == 0 || (!summary && strcmp(names[i], "stat") == 0)) {
             continue;
         }
         H5I_type_t type = object_type(scen, names[i]);
@@ -1252,8 +1259,12 @@ dp_output_read(dp_ctx *ctx, const char *path, const char *scenario, dp_results *
         }
         ds = dp_h5_close(ds);
     }
-    if ((rc = read_tables(ctx, scen, "runs", 1, res)) != DP_OK ||
-        (rc = read_tables(ctx, scen, "base", 0, res)) != DP_OK) {
+    if (summary) {
+        if ((rc = read_tables(ctx, scen, "summary", "stat", res)) != DP_OK) {
+            goto out;
+        }
+    } else if ((rc = read_tables(ctx, scen, "runs", "run", res)) != DP_OK ||
+               (rc = read_tables(ctx, scen, "base", NULL, res)) != DP_OK) {
         goto out;
     }
     *out = res;
@@ -1269,6 +1280,218 @@ out:
     dp_h5_strs_free(names, n_names);
     dp_h5_close(space);
     dp_h5_close(ds);
+    dp_h5_close(scen);
+    dp_h5_close(file);
+    return rc;
+}
+
+dp_status
+dp_output_read(dp_ctx *ctx, const char *path, const char *scenario, dp_results **out)
+{
+    return read_group(ctx, path, scenario, 0, out);
+}
+
+dp_status
+dp_output_read_summary(dp_ctx *ctx, const char *path, const char *scenario, dp_results **out)
+{
+    return read_group(ctx, path, scenario, 1, out);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Reader: provenance */
+
+void
+dp_output_info_free(dp_output_info *info)
+{
+    if (!info) {
+        return;
+    }
+    free(info->version);
+    free(info->schema_version);
+    free(info->created_utc);
+    free(info->command_line);
+    free(info->title);
+    free(info->engine);
+    free(info->rng);
+    free(info->regions);
+    free(info->scenario_yaml);
+    free(info->scenario_sha256);
+    dp_h5_strs_free(info->input_path, info->n_input);
+    dp_h5_strs_free(info->input_sha256, info->n_input);
+    free(info);
+}
+
+/* Reads one string: the scalar string attribute `name` of obj (is_attr nonzero) or the scalar
+ * string dataset obj (is_attr zero), of any length, into a new *out. A missing attribute is
+ * DP_EINPUT, named with `what`. */
+static dp_status
+read_one_str(dp_ctx *ctx, hid_t obj, const char *name, int is_attr, const char *what, char **out)
+{
+    dp_status rc = DP_OK;
+    char **s = NULL;
+    size_t n = 0;
+
+    *out = NULL;
+    if (is_attr) {
+        int has = dp_h5_has_attr(ctx, obj, name);
+        if (has < 0) {
+            return DP_EHDF5;
+        }
+        if (!has) {
+            return dp_error(ctx, DP_EINPUT, "%s: attribute '%s' is missing", what, name);
+        }
+    }
+    if ((rc = dp_h5_read_strs(ctx, obj, name, is_attr, &s, &n)) != DP_OK) {
+        return rc;
+    }
+    if (n != 1) {
+        rc = dp_error(ctx, DP_EINPUT, "%s: '%s' holds %zu strings, expected one", what, name, n);
+    } else {
+        *out = s[0];
+        s[0] = NULL;
+    }
+    dp_h5_strs_free(s, n);
+    return rc;
+}
+
+/* Reads the scalar integer attribute `name` of obj as an unsigned 64-bit number. */
+static dp_status
+read_attr_u64(dp_ctx *ctx, hid_t obj, const char *name, const char *what, uint64_t *out)
+{
+    dp_status rc = DP_OK;
+    hid_t attr = H5I_INVALID_HID;
+    hid_t type = H5I_INVALID_HID;
+    int has = dp_h5_has_attr(ctx, obj, name);
+    unsigned long long v = 0;
+
+    *out = 0;
+    if (has < 0) {
+        return DP_EHDF5;
+    }
+    if (!has) {
+        return dp_error(ctx, DP_EINPUT, "%s: attribute '%s' is missing", what, name);
+    }
+    attr = H5Aopen(obj, name, H5P_DEFAULT);
+    type = attr < 0 ? H5I_INVALID_HID : H5Aget_type(attr);
+    if (type < 0) {
+        rc = dp_h5_error(ctx, obj, "opening attribute '%s'", name);
+        goto out;
+    }
+    if (H5Tget_class(type) != H5T_INTEGER) {
+        rc = dp_error(ctx, DP_EINPUT, "%s: attribute '%s' is not an integer", what, name);
+        goto out;
+    }
+    if (H5Aread(attr, H5T_NATIVE_ULLONG, &v) < 0) {
+        rc = dp_h5_error(ctx, obj, "reading attribute '%s'", name);
+        goto out;
+    }
+    *out = (uint64_t)v;
+out:
+    dp_h5_close(type);
+    dp_h5_close(attr);
+    return rc;
+}
+
+dp_status
+dp_output_read_info(dp_ctx *ctx, const char *path, const char *scenario, dp_output_info **out)
+{
+    dp_status rc = DP_OK;
+    hid_t file = H5I_INVALID_HID;
+    hid_t scen = H5I_INVALID_HID;
+    hid_t yaml = H5I_INVALID_HID;
+    hid_t ds = H5I_INVALID_HID;
+    dp_output_info *info = NULL;
+    char **sha = NULL;
+    size_t n_sha = 0;
+    uint64_t runs = 0;
+    htri_t exists = 0;
+
+    *out = NULL;
+    if (!valid_name(scenario)) {
+        return dp_error(ctx, DP_EINPUT, "%s: '%s' is not a scenario name", path, scenario);
+    }
+    if ((rc = open_results(ctx, path, &file)) != DP_OK) {
+        goto out;
+    }
+    exists = H5Lexists(file, scenario, H5P_DEFAULT);
+    if (exists <= 0) {
+        rc = exists < 0 ? dp_h5_error(ctx, file, "looking for scenario '%s'", scenario)
+                        : dp_error(ctx, DP_EINPUT, "%s: no scenario '%s'", path, scenario);
+        goto out;
+    }
+    info = calloc(1, sizeof *info);
+    scen = H5Gopen2(file, scenario, H5P_DEFAULT);
+    if (!info) {
+        rc = dp_error(ctx, DP_ENOMEM, "out of memory reading the provenance of '%s'", scenario);
+        goto out;
+    }
+    if (scen < 0) {
+        rc = dp_h5_error(ctx, file, "opening scenario '%s'", scenario);
+        goto out;
+    }
+    if ((rc = read_one_str(ctx, file, "version", 1, path, &info->version)) != DP_OK ||
+        (rc = read_one_str(ctx, file, "schema_version", 1, path, &info->schema_version)) !=
+            DP_OK ||
+        (rc = read_one_str(ctx, file, "created_utc", 1, path, &info->created_utc)) != DP_OK ||
+        (rc = read_one_str(ctx, file, "command_line", 1, path, &info->command_line)) != DP_OK ||
+        (rc = read_one_str(ctx, scen, "title", 1, scenario, &info->title)) != DP_OK ||
+        (rc = read_one_str(ctx, scen, "engine", 1, scenario, &info->engine)) != DP_OK ||
+        (rc = read_one_str(ctx, scen, "rng", 1, scenario, &info->rng)) != DP_OK ||
+        (rc = read_one_str(ctx, scen, "regions", 1, scenario, &info->regions)) != DP_OK ||
+        (rc = read_attr_u64(ctx, scen, "runs", scenario, &runs)) != DP_OK ||
+        (rc = read_attr_u64(ctx, scen, "seed", scenario, &info->seed)) != DP_OK) {
+        goto out;
+    }
+    info->runs = (size_t)runs;
+    yaml = H5Dopen2(scen, "scenario_yaml", H5P_DEFAULT);
+    if (yaml < 0) {
+        rc = dp_error(ctx, DP_EINPUT, "%s: scenario_yaml is missing", scenario);
+        goto out;
+    }
+    if ((rc = read_one_str(ctx, yaml, "scenario_yaml", 0, scenario, &info->scenario_yaml)) !=
+            DP_OK ||
+        (rc = read_one_str(ctx, yaml, "sha256", 1, "scenario_yaml", &info->scenario_sha256)) !=
+            DP_OK) {
+        goto out;
+    }
+    ds = H5Dopen2(scen, "inputs/path", H5P_DEFAULT);
+    if (ds < 0) {
+        rc = dp_error(ctx, DP_EINPUT, "%s: inputs/path is missing", scenario);
+        goto out;
+    }
+    if ((rc = dp_h5_read_strs(ctx, ds, "inputs/path", 0, &info->input_path, &info->n_input)) !=
+        DP_OK) {
+        goto out;
+    }
+    ds = dp_h5_close(ds);
+    ds = H5Dopen2(scen, "inputs/sha256", H5P_DEFAULT);
+    if (ds < 0) {
+        rc = dp_error(ctx, DP_EINPUT, "%s: inputs/sha256 is missing", scenario);
+        goto out;
+    }
+    if ((rc = dp_h5_read_strs(ctx, ds, "inputs/sha256", 0, &sha, &n_sha)) != DP_OK) {
+        goto out;
+    }
+    if (n_sha != info->n_input) {
+        rc = dp_error(ctx, DP_EINPUT, "%s: %zu input paths but %zu digests", scenario,
+                      info->n_input, n_sha);
+        goto out;
+    }
+    info->input_sha256 = sha;
+    sha = NULL;
+    *out = info;
+    info = NULL;
+out:
+    if (rc != DP_OK && !strstr(dp_ctx_errmsg(ctx), path)) {
+        /* Name the file in messages of helpers that did not know it. */
+        char msg[768];
+        snprintf(msg, sizeof msg, "%s", dp_ctx_errmsg(ctx));
+        dp_error(ctx, rc, "%s: %s", path, msg);
+    }
+    dp_h5_strs_free(sha, n_sha);
+    dp_output_info_free(info);
+    dp_h5_close(ds);
+    dp_h5_close(yaml);
     dp_h5_close(scen);
     dp_h5_close(file);
     return rc;

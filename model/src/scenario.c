@@ -5,8 +5,12 @@
  * dp_params that starts from dp_params_default. Every key the table does not know is an error,
  * reported at the key with a "did you mean" hint; every value error names the key path and
  * what was expected, at the file, line and column where the value was written (which may be a
- * base file of the chain). Then the regions listed are loaded from DATA_DIR/regions/<id>.yaml
- * and their base years checked, and the merged tree is written back as YAML text.
+ * base file of the chain). Every numeric leaf (a number, a probability, each dated value, each
+ * amount) may instead be a distribution {dist: KIND, ...}: it is checked against the key's range,
+ * its mean goes into dp_params as the central value, and it is listed in dp_params.uncertain[],
+ * sorted into the key table's order so that parameter ids do not depend on how the file is
+ * written. Then the regions listed are loaded from DATA_DIR/regions/<id>.yaml and their base
+ * years checked, and the merged tree is written back as YAML text.
  * The reference for every key is docs/scenarios.md; keep the two in step.
  * A dp_scenario is immutable after dp_scenario_load and owns everything it points to.
  */
@@ -127,6 +131,27 @@ static const key_def keys[] = {
 #undef CARE
 
 enum { N_KEYS = sizeof keys / sizeof keys[0] };
+
+/* Distribution kinds as a scenario writes them, with the fields each takes (dist.h). */
+static const struct {
+    const char *name;
+    dp_dist_kind kind;
+    size_t n_field;
+    const char *field[3]; /**< YAML names of dp_dist a, b, c */
+} dist_kinds[] = {
+    {"fixed", DP_DIST_FIXED, 1, {"value"}},
+    {"normal", DP_DIST_NORMAL, 2, {"mean", "sd"}},
+    {"lognormal", DP_DIST_LOGNORMAL, 2, {"median", "sd_log"}},
+    {"beta", DP_DIST_BETA, 2, {"mean", "sd"}},
+    {"uniform", DP_DIST_UNIFORM, 2, {"min", "max"}},
+    {"triangular", DP_DIST_TRIANGULAR, 3, {"min", "mode", "max"}},
+};
+
+enum { N_DIST_KINDS = sizeof dist_kinds / sizeof dist_kinds[0] };
+
+/* Normal and lognormal distributions must keep this many sd (of the value, or of its log)
+ * inside the key's range, so that clamping the draws to the range hardly ever acts. */
+#define DIST_SPAN_SD 4.0
 
 static const key_def *
 find_key(const char *path)
@@ -279,6 +304,121 @@ add_input(dp_ctx *ctx, dp_scenario *s, const char *path, size_t *idx)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* Distributions */
+
+/* Reads `{dist: KIND, FIELD: number, ...}` at node into *out: the kind, exactly its fields,
+ * dp_dist_check, and the range rule: bounded supports inside [min, max]; normal and lognormal
+ * within DIST_SPAN_SD sd of the centre (of the log for lognormal) inside [min, max]. */
+static dp_status
+read_dist(dp_ctx *ctx, const dp_ynode *node, const char *path, double min, double max, dp_dist *out)
+{
+    char sub[256];
+    char got[160];
+    char where[1200];
+    char range[96];
+    const dp_ynode *kind_node = dp_ymap_get(node, "dist");
+    size_t k = N_DIST_KINDS;
+    dp_status rc;
+
+    dp_ypath(sub, sizeof sub, path, "dist");
+    if (kind_node->kind == DP_YSCALAR) { /* a word: plain or quoted alike */
+        for (k = 0; k < N_DIST_KINDS && strcmp(kind_node->text, dist_kinds[k].name) != 0; k++) {
+        }
+    }
+    if (k == N_DIST_KINDS) {
+        static const char kinds[] = "one of fixed, normal, lognormal, beta, uniform, triangular";
+        const char *best = NULL;
+        size_t best_d = 3;
+        if (kind_node->kind == DP_YSCALAR) {
+            size_t len = strlen(kind_node->text);
+            for (size_t j = 0; j < N_DIST_KINDS; j++) {
+                size_t dist = dp_edit_distance(kind_node->text, dist_kinds[j].name);
+                if (dist < best_d && dist < len) {
+                    best = dist_kinds[j].name;
+                    best_d = dist;
+                }
+            }
+        }
+        if (!best) {
+            return dp_yexpected(ctx, kind_node, sub, kinds);
+        }
+        dp_ydescribe(kind_node, got, sizeof got);
+        return dp_yerror(ctx, kind_node, "%s: expected %s, got %s (did you mean '%s'?)", sub, kinds,
+                         got, best);
+    }
+
+    const char *allowed[4] = {"dist"};
+    for (size_t f = 0; f < dist_kinds[k].n_field; f++) {
+        allowed[f + 1] = dist_kinds[k].field[f];
+    }
+    if ((rc = dp_ycheck_keys(ctx, node, path, allowed, dist_kinds[k].n_field + 1)) != DP_OK) {
+        return rc;
+    }
+    double v[3] = {0.0, 0.0, 0.0};
+    for (size_t f = 0; f < dist_kinds[k].n_field; f++) {
+        dp_ynode *field;
+        if ((rc = dp_yrequire(ctx, node, path, dist_kinds[k].field[f], &field)) != DP_OK) {
+            return rc;
+        }
+        dp_ypath(sub, sizeof sub, path, dist_kinds[k].field[f]);
+        if ((rc = dp_yget_number(ctx, field, sub, "a number", -HUGE_VAL, HUGE_VAL, &v[f])) !=
+            DP_OK) {
+            return rc;
+        }
+    }
+    dp_dist d = {dist_kinds[k].kind, v[0], v[1], v[2]};
+    snprintf(where, sizeof where, "%s:%d:%d: %s", node->file, node->line, node->col, path);
+    if ((rc = dp_dist_check(ctx, &d, where)) != DP_OK) {
+        return rc;
+    }
+
+    /* The values the distribution takes (bounded kinds) or nearly always takes. */
+    double lo = 0.0, hi = 0.0;
+    switch (d.kind) {
+    case DP_DIST_FIXED:
+        lo = hi = d.a;
+        snprintf(got, sizeof got, "fixed %g", d.a);
+        break;
+    case DP_DIST_NORMAL:
+        lo = d.a - DIST_SPAN_SD * d.b;
+        hi = d.a + DIST_SPAN_SD * d.b;
+        snprintf(got, sizeof got, "normal with mean +/- 4 sd = [%g, %g]", lo, hi);
+        break;
+    case DP_DIST_LOGNORMAL:
+        lo = d.a * exp(-DIST_SPAN_SD * d.b);
+        hi = d.a * exp(DIST_SPAN_SD * d.b);
+        snprintf(got, sizeof got, "lognormal with exp(log(median) +/- 4 sd_log) = [%g, %g]", lo,
+                 hi);
+        break;
+    case DP_DIST_BETA:
+        lo = 0.0;
+        hi = 1.0;
+        snprintf(got, sizeof got, "beta, which lies in [0, 1]");
+        break;
+    case DP_DIST_UNIFORM:
+        lo = d.a;
+        hi = d.b;
+        snprintf(got, sizeof got, "uniform on [%g, %g]", lo, hi);
+        break;
+    case DP_DIST_TRIANGULAR:
+        lo = d.a;
+        hi = d.c;
+        snprintf(got, sizeof got, "triangular on [%g, %g]", lo, hi);
+        break;
+    }
+    if (!(lo >= min && hi <= max)) {
+        if (isinf(max)) {
+            snprintf(range, sizeof range, "a distribution of values >= %g", min);
+        } else {
+            snprintf(range, sizeof range, "a distribution inside [%g, %g]", min, max);
+        }
+        return dp_yerror(ctx, node, "%s: expected %s, got %s", path, range, got);
+    }
+    *out = d;
+    return DP_OK;
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* Values */
 
 static void
@@ -287,19 +427,104 @@ range_phrase(char *buf, size_t size, const char *kind, double min, double max)
     snprintf(buf, size, "%s in [%g, %g]", kind, min, max);
 }
 
-/* A number in [min, max] or a date-ranged value of such numbers into *out. what describes the
- * number ("a number in [0, 0.1]"). */
+/* Where a numeric leaf sits among the uncertain parameters, should it be a distribution: its
+ * sort key (key table index, grade, year) and the doubles of dp_params its draws go to. */
+typedef struct {
+    size_t key;                          /**< index of the key in keys[] */
+    size_t grade;                        /**< 0, or 1 + grade for one grade's amount */
+    int year;                            /**< key year inside a dated value, else 0 */
+    size_t n_target;                     /**< doubles set (4 for one amount of all grades) */
+    size_t offset[DP_UNCERTAIN_TARGETS]; /**< their byte offsets in dp_params */
+} leaf_place;
+
+/* An uncertain parameter found by the walk, with its sort key. */
+typedef struct {
+    size_t key;
+    size_t grade;
+    int year;
+    dp_uncertain u;
+} found_param;
+
+typedef struct {
+    dp_ctx *ctx;
+    dp_scenario *s;
+    dp_params *p;
+    const dp_ynode *regions; /**< the `regions:` list, loaded after the walk */
+    size_t n_found;          /**< distributions met so far, in file order */
+    found_param found[DP_MAX_UNCERTAIN];
+} walker;
+
+/* Records the distribution d read at node (named path) as an uncertain parameter. */
 static dp_status
-read_sched(dp_ctx *ctx, const dp_ynode *node, const char *path, const char *what, double min,
-           double max, dp_sched *out)
+add_param(walker *w, const dp_ynode *node, const char *path, const dp_dist *d, double min,
+          double max, const leaf_place *pl)
+{
+    if (w->n_found == DP_MAX_UNCERTAIN) {
+        return dp_yerror(w->ctx, node, "%s: at most %d parameters may be distributions", path,
+                         DP_MAX_UNCERTAIN);
+    }
+    found_param *f = &w->found[w->n_found];
+    memset(f, 0, sizeof *f);
+    f->key = pl->key;
+    f->grade = pl->grade;
+    f->year = pl->year;
+    if ((size_t)snprintf(f->u.name, sizeof f->u.name, "%s", path) >= sizeof f->u.name) {
+        return dp_error(w->ctx, DP_EINTERNAL, "parameter name %s is too long", path);
+    }
+    f->u.dist = *d;
+    f->u.min = min;
+    f->u.max = max;
+    f->u.n_target = pl->n_target;
+    memcpy(f->u.offset, pl->offset, sizeof f->u.offset);
+    w->n_found++;
+    return DP_OK;
+}
+
+/* One numeric leaf: a number in [min, max] or a distribution inside it (recorded at pl; its
+ * mean, clamped to [min, max], goes to *out as the central value). what describes the number
+ * ("a number in [0, 0.1]"). */
+static dp_status
+read_leaf(walker *w, const dp_ynode *node, const char *path, const char *what, double min,
+          double max, const leaf_place *pl, double *out)
+{
+    char what_dist[200];
+    if (dp_ynode_is_dist(node)) {
+        dp_dist d;
+        dp_status rc = read_dist(w->ctx, node, path, min, max, &d);
+        if (rc != DP_OK) {
+            return rc;
+        }
+        double mean = dp_dist_mean(&d);
+        *out = mean < min ? min : (mean > max ? max : mean);
+        return add_param(w, node, path, &d, min, max, pl);
+    }
+    if (node->kind == DP_YMAP) {
+        snprintf(what_dist, sizeof what_dist, "%s or a distribution {dist: KIND, ...}", what);
+        return dp_yexpected(w->ctx, node, path, what_dist);
+    }
+    return dp_yget_number(w->ctx, node, path, what, min, max, out);
+}
+
+/* A number in [min, max], a distribution, or a date-ranged value of such into *out. what
+ * describes the number ("a number in [0, 0.1]"). The dp_sched written lives at the n_sched
+ * byte offsets sched_off[] of dp_params (several when one value sets every grade); key and
+ * grade place any distribution in the sort order. */
+static dp_status
+read_sched(walker *w, const dp_ynode *node, const char *path, const char *what, double min,
+           double max, size_t key, size_t grade, const size_t *sched_off, size_t n_sched,
+           dp_sched *out)
 {
     char what_dated[160];
     char year_path[256];
     double v;
     long year;
+    leaf_place pl = {.key = key, .grade = grade, .n_target = n_sched};
 
-    if (node->kind == DP_YSCALAR) {
-        if (dp_yget_number(ctx, node, path, what, min, max, &v) != DP_OK) {
+    for (size_t j = 0; j < n_sched; j++) {
+        pl.offset[j] = sched_off[j] + offsetof(dp_sched, value);
+    }
+    if (node->kind == DP_YSCALAR || dp_ynode_is_dist(node)) {
+        if (read_leaf(w, node, path, what, min, max, &pl, &v) != DP_OK) {
             return DP_EINPUT;
         }
         dp_sched_const(out, v);
@@ -307,25 +532,29 @@ read_sched(dp_ctx *ctx, const dp_ynode *node, const char *path, const char *what
     }
     if (node->kind != DP_YMAP || node->n == 0) {
         snprintf(what_dated, sizeof what_dated, "%s or dated values {year: value}", what);
-        return dp_yexpected(ctx, node, path, what_dated);
+        return dp_yexpected(w->ctx, node, path, what_dated);
     }
     if (node->n > DP_SCHED_MAX) {
-        return dp_yerror(ctx, node, "%s: at most %d dated values, got %zu", path, DP_SCHED_MAX,
+        return dp_yerror(w->ctx, node, "%s: at most %d dated values, got %zu", path, DP_SCHED_MAX,
                          node->n);
     }
     dp_sched sched = {0};
     for (size_t i = 0; i < node->n; i++) {
-        const dp_ynode *key = node->key[i];
-        if (!dp_yparse_int(key, &year) || year < 1990 || year > 2100) {
-            return dp_yexpected(ctx, key, path,
+        const dp_ynode *ykey = node->key[i];
+        if (!dp_yparse_int(ykey, &year) || year < 1990 || year > 2100) {
+            return dp_yexpected(w->ctx, ykey, path,
                                 "a year in [1990, 2100] (dated values are {year: value})");
         }
         if (i > 0 && year <= sched.year[i - 1]) {
-            return dp_yerror(ctx, key, "%s: years must increase, got %ld after %d", path, year,
+            return dp_yerror(w->ctx, ykey, "%s: years must increase, got %ld after %d", path, year,
                              sched.year[i - 1]);
         }
         snprintf(year_path, sizeof year_path, "%s.%ld", path, year);
-        if (dp_yget_number(ctx, node->val[i], year_path, what, min, max, &v) != DP_OK) {
+        pl.year = (int)year;
+        for (size_t j = 0; j < n_sched; j++) {
+            pl.offset[j] = sched_off[j] + offsetof(dp_sched, value) + i * sizeof(double);
+        }
+        if (read_leaf(w, node->val[i], year_path, what, min, max, &pl, &v) != DP_OK) {
             return DP_EINPUT;
         }
         sched.year[i] = (int)year;
@@ -336,16 +565,23 @@ read_sched(dp_ctx *ctx, const dp_ynode *node, const char *path, const char *what
     return DP_OK;
 }
 
-/* Programme amounts: one value (number or date-ranged) for all grades, or a map by grade. */
+/* Programme amounts at byte offset off of dp_params (DP_N_GRADE dp_sched): one value (number,
+ * distribution or date-ranged) for all grades, or a map by grade. */
 static dp_status
-read_grades(dp_ctx *ctx, const dp_ynode *node, const char *path, dp_sched *monthly)
+read_grades(walker *w, const dp_ynode *node, const char *path, size_t key, size_t off)
 {
     static const char what[] = "a non-negative amount in yuan";
     char grade_path[256];
+    dp_sched *monthly = (dp_sched *)(void *)((char *)w->p + off);
+    size_t sched_off[DP_N_GRADE];
     dp_sched one;
 
-    if (node->kind == DP_YMAP && node->n > 0 && !dp_ynode_is_dated(node)) {
-        dp_status rc = dp_ycheck_keys(ctx, node, path, dp_grade_label, DP_N_GRADE);
+    for (size_t g = 0; g < DP_N_GRADE; g++) {
+        sched_off[g] = off + g * sizeof(dp_sched);
+    }
+    if (node->kind == DP_YMAP && node->n > 0 && !dp_ynode_is_dated(node) &&
+        !dp_ynode_is_dist(node)) {
+        dp_status rc = dp_ycheck_keys(w->ctx, node, path, dp_grade_label, DP_N_GRADE);
         if (rc != DP_OK) {
             return rc;
         }
@@ -355,24 +591,51 @@ read_grades(dp_ctx *ctx, const dp_ynode *node, const char *path, dp_sched *month
                 continue;
             }
             dp_ypath(grade_path, sizeof grade_path, path, dp_grade_label[g]);
-            if (read_sched(ctx, val, grade_path, what, 0, HUGE_VAL, &monthly[g]) != DP_OK) {
+            if (read_sched(w, val, grade_path, what, 0, HUGE_VAL, key, 1 + g, &sched_off[g], 1,
+                           &monthly[g]) != DP_OK) {
                 return DP_EINPUT;
             }
         }
         return DP_OK;
     }
-    if (node->kind != DP_YSCALAR && !dp_ynode_is_dated(node)) {
-        return dp_yexpected(ctx, node, path,
+    if (node->kind != DP_YSCALAR && !dp_ynode_is_dated(node) && !dp_ynode_is_dist(node)) {
+        return dp_yexpected(w->ctx, node, path,
                             "a non-negative amount in yuan, dated values {year: amount} or a "
                             "map {grade1: amount, ...}");
     }
-    if (read_sched(ctx, node, path, what, 0, HUGE_VAL, &one) != DP_OK) {
+    if (read_sched(w, node, path, what, 0, HUGE_VAL, key, 0, sched_off, DP_N_GRADE, &one) !=
+        DP_OK) {
         return DP_EINPUT;
     }
     for (size_t g = 0; g < DP_N_GRADE; g++) {
         monthly[g] = one;
     }
     return DP_OK;
+}
+
+/* Order of the uncertain parameters: key table, then grade, then year. */
+static int
+found_cmp(const void *a, const void *b)
+{
+    const found_param *x = a, *y = b;
+    if (x->key != y->key) {
+        return x->key < y->key ? -1 : 1;
+    }
+    if (x->grade != y->grade) {
+        return x->grade < y->grade ? -1 : 1;
+    }
+    return (x->year > y->year) - (x->year < y->year);
+}
+
+/* Moves the walk's distributions into p->uncertain[], sorted by found_cmp. */
+static void
+store_params(walker *w)
+{
+    qsort(w->found, w->n_found, sizeof w->found[0], found_cmp);
+    for (size_t i = 0; i < w->n_found; i++) {
+        w->p->uncertain[i] = w->found[i].u;
+    }
+    w->p->n_uncertain = w->n_found;
 }
 
 static int
@@ -394,13 +657,6 @@ name_ok(const char *text, size_t max)
 
 /* ------------------------------------------------------------------------------------------ */
 /* The walk over the merged tree */
-
-typedef struct {
-    dp_ctx *ctx;
-    dp_scenario *s;
-    dp_params *p;
-    const dp_ynode *regions; /**< the `regions:` list, loaded after the walk */
-} walker;
 
 static dp_status
 read_regions(walker *w, const dp_ynode *node, const char *path)
@@ -435,7 +691,23 @@ apply_key(walker *w, const key_def *d, const dp_ynode *val, const char *path)
     char *base = (char *)w->p;
     char what[160];
     double v;
+    size_t key = (size_t)(d - keys);
+    leaf_place pl = {.key = key, .n_target = 1, .offset = {d->offset}};
 
+    if (dp_ynode_is_dist(val) &&
+        (d->type == K_YEAR || d->type == K_YEAR_NEVER || d->type == K_BOOL)) {
+        if (d->type == K_BOOL) {
+            snprintf(what, sizeof what, "true or false");
+        } else if (d->type == K_YEAR) {
+            range_phrase(what, sizeof what, "a year", d->min, d->max);
+        } else {
+            snprintf(what, sizeof what, "a year in [%g, %g] or '%s'", d->min, d->max, d->word);
+        }
+        return dp_yerror(w->ctx, val,
+                         "%s: expected %s, got a distribution (only numbers, probabilities and "
+                         "amounts may be distributions)",
+                         path, what);
+    }
     switch (d->type) {
     case K_VERSION:
     case K_EXTENDS:
@@ -476,7 +748,7 @@ apply_key(walker *w, const key_def *d, const dp_ynode *val, const char *path)
                            (int *)(void *)(base + d->offset));
     case K_NUMBER:
         range_phrase(what, sizeof what, "a number", d->min, d->max);
-        if (dp_yget_number(w->ctx, val, path, what, d->min, d->max, &v) != DP_OK) {
+        if (read_leaf(w, val, path, what, d->min, d->max, &pl, &v) != DP_OK) {
             return DP_EINPUT;
         }
         *(double *)(void *)(base + d->offset) = v;
@@ -491,17 +763,17 @@ apply_key(walker *w, const key_def *d, const dp_ynode *val, const char *path)
         } else {
             snprintf(what, sizeof what, "a probability in [0, 1]");
         }
-        if (dp_yget_number(w->ctx, val, path, what, 0, 1, &v) != DP_OK) {
+        if (read_leaf(w, val, path, what, 0, 1, &pl, &v) != DP_OK) {
             return DP_EINPUT;
         }
         *(double *)(void *)(base + d->offset) = v;
         return DP_OK;
     case K_SCHED:
         range_phrase(what, sizeof what, "a number", d->min, d->max);
-        return read_sched(w->ctx, val, path, what, d->min, d->max,
+        return read_sched(w, val, path, what, d->min, d->max, key, 0, &d->offset, 1,
                           (dp_sched *)(void *)(base + d->offset));
     case K_GRADES:
-        return read_grades(w->ctx, val, path, (dp_sched *)(void *)(base + d->offset));
+        return read_grades(w, val, path, key, d->offset);
     case K_BOOL:
         return dp_yget_bool(w->ctx, val, path, (int *)(void *)(base + d->offset));
     }
@@ -568,7 +840,8 @@ expand_monthly(dp_ctx *ctx, dp_ynode *base, const dp_ynode *overlay)
         const dp_ynode *bm = dp_ymap_get(bp, "monthly");
         const dp_ynode *om = dp_ymap_get(op, "monthly");
         if (!bm || !om || om->kind != DP_YMAP || om->n == 0 || dp_ynode_is_dated(om) ||
-            !(bm->kind == DP_YSCALAR || dp_ynode_is_dated(bm))) {
+            dp_ynode_is_dist(om) ||
+            !(bm->kind == DP_YSCALAR || dp_ynode_is_dated(bm) || dp_ynode_is_dist(bm))) {
             continue;
         }
         dp_ynode *by_grade = calloc(1, sizeof *by_grade);
@@ -826,6 +1099,7 @@ dp_scenario_load(dp_ctx *ctx, const char *path, const char *data_dir, dp_scenari
     if ((rc = walk_map(&w, root, "")) != DP_OK) {
         goto out;
     }
+    store_params(&w);
     if ((rc = dp_yrequire(ctx, root, "", "name", &node)) != DP_OK ||
         (rc = dp_yrequire(ctx, root, "", "regions", &node)) != DP_OK) {
         goto out;

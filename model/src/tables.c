@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <omp.h>
+
 #include "model_impl.h"
 
 static const char *const flow_label[DP_N_FLOW] = {
@@ -28,6 +30,71 @@ static const char *const ind_label_zh[DP_N_IND] = {"残疾人",       "重度残
 
 static const char *const fitstat_label[3] = {"target", "fitted", "residual"};
 static const char *const fitstat_label_zh[3] = {"目标", "拟合", "残差"};
+
+/* Chinese name of each segment of a scenario key path (docs/scenarios.md); segments that only
+ * group keys (rates, programmes, population) are left out of the label. */
+static const char *const seg_zh[][2] = {
+    {"birth_rate", "出生率"},
+    {"sex_ratio_at_birth", "出生性别比"},
+    {"migration_rate", "净迁移率"},
+    {"disabled_migration_factor", "残疾人迁移系数"},
+    {"mortality_improvement", "死亡率额外下降"},
+    {"mortality_rr", "死亡相对风险"},
+    {"mortality_rr_type", "按类别死亡相对风险"},
+    {"onset_multiplier", "新发残疾乘数"},
+    {"worsening", "等级加重率"},
+    {"under60", "60岁以下"},
+    {"over60", "60岁及以上"},
+    {"improvement", "等级减轻率"},
+    {"certification", "办证率"},
+    {"severe", "重度"},
+    {"other", "其他"},
+    {"dibao_exit", "退出低保率"},
+    {"marginal_exit", "退出低保边缘率"},
+    {"dibao_entry", "进入低保率"},
+    {"marginal_entry", "进入低保边缘率"},
+    {"monthly", "月标准"},
+    {"indexation", "调整"},
+    {"rate", "年增长率"},
+    {"take_up", "领取率"},
+};
+
+/* "programmes.care_subsidy.monthly.grade1.2023" -> "重度残疾人护理补贴·月标准·一级·2023年".
+ * Unknown segments are kept in English. */
+static void
+param_label_zh(const char *path, char *out, size_t size)
+{
+    char buf[96], *save = NULL;
+    size_t o = 0;
+    snprintf(buf, sizeof buf, "%s", path);
+    out[0] = '\0';
+    for (char *seg = strtok_r(buf, ".", &save); seg; seg = strtok_r(NULL, ".", &save)) {
+        const char *zh = NULL;
+        char year[16];
+        if (strcmp(seg, "rates") == 0 || strcmp(seg, "programmes") == 0 ||
+            strcmp(seg, "population") == 0) {
+            continue;
+        }
+        for (size_t i = 0; i < sizeof seg_zh / sizeof seg_zh[0] && !zh; i++) {
+            zh = strcmp(seg, seg_zh[i][0]) == 0 ? seg_zh[i][1] : NULL;
+        }
+        for (size_t k = 0; k < DP_N_PROG && !zh; k++) {
+            zh = strcmp(seg, dp_prog_key[k]) == 0 ? dp_prog_label_zh[k] : NULL;
+        }
+        for (size_t g = 0; g < DP_N_GRADE && !zh; g++) {
+            zh = strcmp(seg, dp_grade_label[g]) == 0 ? dp_grade_label_zh[g] : NULL;
+        }
+        for (size_t t = 0; t < DP_N_TYPE && !zh; t++) {
+            zh = strcmp(seg, dp_type_label[t]) == 0 ? dp_type_label_zh[t] : NULL;
+        }
+        if (!zh && seg[0] >= '0' && seg[0] <= '9') {
+            snprintf(year, sizeof year, "%.8s年", seg);
+            zh = year;
+        }
+        int w = snprintf(out + o, size - o, "%s%s", o ? "·" : "", zh ? zh : seg);
+        o += w > 0 && (size_t)w < size - o ? (size_t)w : 0;
+    }
+}
 
 static dp_status
 add_axes(dp_ctx *ctx, const dp_model *m, dp_results *res)
@@ -95,11 +162,14 @@ add_axes(dp_ctx *ctx, const dp_model *m, dp_results *res)
         goto out;
     }
     if (p->n_uncertain > 0) {
-        const char *un[DP_MAX_UNCERTAIN];
+        const char *un[DP_MAX_UNCERTAIN], *uz[DP_MAX_UNCERTAIN];
+        char zh[DP_MAX_UNCERTAIN][192];
         for (size_t i = 0; i < p->n_uncertain; i++) {
             un[i] = p->uncertain[i].name;
+            param_label_zh(p->uncertain[i].name, zh[i], sizeof zh[i]);
+            uz[i] = zh[i];
         }
-        if ((rc = dp_results_add_axis(ctx, res, "parameter", p->n_uncertain, un, NULL, NULL,
+        if ((rc = dp_results_add_axis(ctx, res, "parameter", p->n_uncertain, un, uz, NULL,
                                       NULL))) {
             goto out;
         }
@@ -341,4 +411,42 @@ fail:
     dp_tables_free(tb);
     dp_results_free(res);
     return rc;
+}
+
+double
+dp_run_memory_estimate(const dp_model *m, const dp_engine_opts *opts, int micro)
+{
+    const dp_params *p = &m->p;
+    double runs = (double)(opts->runs ? opts->runs : 1);
+    double n_year = (double)(p->year_end - p->year_start + 1);
+    double n_region = (double)m->n_region;
+    int n_thread = omp_get_max_threads();
+    /* Elements of one run's tables (tables.c: add_tables). */
+    double per_run = n_year * n_region *
+                         (2.0 * DP_N_SEX * DP_N_AGE + DP_N_BLOCK + DP_N_IND + DP_N_FLOW +
+                          2.0 * DP_N_PROG + (double)DP_N_PROG * DP_N_GRADE) +
+                     n_year * DP_N_PROG * DP_N_GRADE + (double)p->n_uncertain;
+    /* The tables, the writer's summary (7 statistics and one column of runs at a time) and
+     * the copy the command reads back for its headline: about three times the per-run
+     * tables. */
+    double bytes = 8.0 * per_run * (3.0 * runs + 7.0);
+    bytes += runs * (double)sizeof(dp_params);
+    bytes += (double)(m->p.year_end - m->p.year_start + 2) * DP_N_PROG * DP_N_CELL;
+    if (!micro) {
+        return bytes + (double)n_thread * 2.0 * sizeof(dp_year_rates) + 1e6 * n_thread;
+    }
+    /* Micro: the persons of the tasks in flight (10 bytes each, with the margin the arrays
+     * grow by) and each thread's tallies. */
+    double largest = 0.0;
+    for (size_t r = 0; r < m->n_region; r++) {
+        double s = 0.0;
+        for (size_t i = 0; i < DP_N_CELL; i++) {
+            s += m->base[r].cells[i];
+        }
+        largest = s > largest ? s : largest;
+    }
+    double in_flight = runs * n_region >= 2.0 * n_thread ? (double)n_thread : 1.0;
+    bytes += in_flight * (largest * 1.6 + DP_N_CELL + 4096.0) * 10.0;
+    bytes += (double)n_thread * (DP_N_CELL * 12.0 + sizeof(dp_year_rates));
+    return bytes;
 }

@@ -315,6 +315,12 @@ dp_ynode_is_dated(const dp_ynode *node)
     return 1;
 }
 
+int
+dp_ynode_is_dist(const dp_ynode *node)
+{
+    return node && node->kind == DP_YMAP && map_index(node, "dist") >= 0;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Errors */
 
@@ -769,11 +775,13 @@ dp_ytree_load(dp_ctx *ctx, const char *path, dp_ynode **out, char *sha256)
 /* ------------------------------------------------------------------------------------------ */
 /* Merge */
 
+/* Two maps merge key by key unless either is one value written as a map: a date-ranged value
+ * or a distribution. */
 static int
 mergeable(const dp_ynode *a, const dp_ynode *b)
 {
     return a->kind == DP_YMAP && b->kind == DP_YMAP && !dp_ynode_is_dated(a) &&
-           !dp_ynode_is_dated(b);
+           !dp_ynode_is_dated(b) && !dp_ynode_is_dist(a) && !dp_ynode_is_dist(b);
 }
 
 /* Moves overlay's pairs into base (both mergeable maps). Returns 0 when out of memory; both

@@ -66,10 +66,14 @@ dp_status dp_ymap_append(dp_ynode *map, dp_ynode *key, dp_ynode *val);
 /* True if node is a non-empty map whose keys are all plain integers: a date-ranged value. */
 int dp_ynode_is_dated(const dp_ynode *node);
 
+/* True if node is a map with a `dist` key: a parameter distribution ({dist: normal, ...}). */
+int dp_ynode_is_dist(const dp_ynode *node);
+
 /* Deep merge for `extends:`. Consumes base and overlay and returns the merged tree. Two maps
  * merge key by key (recursively; the base's key order, then the overlay's new keys; the merged
- * map takes the overlay's position); anything else, and any date-ranged value on either side,
- * is replaced by the overlay. NULL when out of memory. */
+ * map takes the overlay's position); anything else, and any date-ranged value or distribution
+ * on either side, is replaced by the overlay (a normal over a lognormal must not keep the
+ * lognormal's `median`). NULL when out of memory. */
 dp_ynode *dp_ytree_merge(dp_ynode *base, dp_ynode *overlay);
 
 /* Writes the tree as YAML text (UTF-8, block style; short maps and lists of simple scalars in

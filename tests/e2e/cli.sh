@@ -91,7 +91,9 @@ for c in run check summary; do
 done
 "$DPSIM" --help >/dev/null 2>&1; check help_main $?
 "$DPSIM" frobnicate >/dev/null 2>&1; [ $? = 2 ]; check unknown_command_exit_2 $?
-"$DPSIM" run scenarios/daan-baseline.yaml --engine micro -o "$tmp/m.h5" >/dev/null 2>&1; [ $? = 2 ]; check engine_micro_refused $?
+"$DPSIM" run scenarios/daan-baseline.yaml --engine nope -o "$tmp/m.h5" >/dev/null 2>&1; [ $? = 2 ]; check engine_unknown_exit_2 $?
+"$DPSIM" run scenarios/daan-baseline.yaml --runs 0 -o "$tmp/m.h5" >/dev/null 2>&1; [ $? = 2 ]; check runs_zero_exit_2 $?
+[ ! -e "$tmp/m.h5" ]; check bad_options_write_nothing $?
 "$DPSIM" run scenarios/daan-baseline.yaml --threads x >/dev/null 2>&1; [ $? = 2 ]; check bad_threads_exit_2 $?
 "$DPSIM" run scenarios/daan-baseline.yaml --bogus >/dev/null 2>&1; [ $? = 2 ]; check unknown_option_exit_2 $?
 
@@ -99,6 +101,29 @@ done
 "$DPSIM" run scenarios/daan-baseline.yaml scenarios/huzhong-baseline.yaml -o "$tmp/t1.h5" --threads 1 --quiet
 "$DPSIM" run scenarios/daan-baseline.yaml scenarios/huzhong-baseline.yaml -o "$tmp/t2.h5" --threads 2 --quiet
 h5diff "$tmp/t1.h5" "$tmp/t2.h5" /daan-baseline/runs /daan-baseline/runs >/dev/null 2>&1; check threads_identical_runs $?
+
+# 6b. The micro engine: the same seed gives identical datasets for 1 and 2 threads; a run
+# that would not fit in memory is refused with exit 2 before anything is written; no progress
+# bar when standard error is not a terminal.
+"$DPSIM" run scenarios/daan-baseline.yaml --engine micro --runs 8 --seed 9 --threads 1 -o "$tmp/m1.h5" --quiet
+"$DPSIM" run scenarios/daan-baseline.yaml --engine micro --runs 8 --seed 9 --threads 2 -o "$tmp/m2.h5" 2>"$tmp/m2.err" >/dev/null
+h5diff "$tmp/m1.h5" "$tmp/m2.h5" /daan-baseline/runs /daan-baseline/runs >/dev/null 2>&1; check micro_threads_identical_runs $?
+h5diff "$tmp/m1.h5" "$tmp/m2.h5" /daan-baseline/summary /daan-baseline/summary >/dev/null 2>&1; check micro_threads_identical_summary $?
+[ ! -s "$tmp/m2.err" ]; check micro_no_progress_bar_when_not_a_terminal $?
+"$DPSIM" run scenarios/daan-baseline.yaml --engine micro --runs 8 --seed 10 -o "$tmp/m3.h5" --quiet
+h5diff -q "$tmp/m1.h5" "$tmp/m3.h5" /daan-baseline/runs/indicators /daan-baseline/runs/indicators >/dev/null 2>&1; [ $? = 1 ]; check micro_seed_changes_draws $?
+h5dump -a /daan-baseline/engine "$tmp/m1.h5" | grep -q '"micro"'; check micro_engine_attribute $?
+"$DPSIM" summary "$tmp/m1.h5" >"$tmp/m1.txt" 2>&1; check summary_micro_exit_0 $?
+"$PYTHON" tests/e2e/summary_interval.py "$tmp/m1.h5" daan-baseline "$tmp/m1.txt" >/dev/null; check summary_interval_matches_numpy $?
+# The progress bar on a terminal (script(1) gives the command one), and --quiet silences it.
+script -qec "$DPSIM run scenarios/daan-baseline.yaml --engine micro --runs 6 -o $tmp/pb.h5 >/dev/null" /dev/null >"$tmp/pb.log" 2>&1
+grep -q "6/6 replicates" "$tmp/pb.log"; check progress_bar_on_terminal $?
+script -qec "$DPSIM run scenarios/daan-baseline.yaml --engine micro --runs 6 -o $tmp/pb.h5 --quiet" /dev/null >"$tmp/pbq.log" 2>&1
+! grep -q "replicates" "$tmp/pbq.log"; check progress_bar_quiet $?
+cp "$tmp/m1.h5" "$tmp/keep.h5"
+DPSIM_MEMORY_LIMIT=1000000 "$DPSIM" run scenarios/daan-baseline.yaml --engine micro --runs 8 -o "$tmp/keep.h5" >/dev/null 2>"$tmp/mem.err"; [ $? = 2 ]; check memory_refused_exit_2 $?
+grep -q "GiB of memory" "$tmp/mem.err"; check memory_refused_message $?
+cmp -s "$tmp/m1.h5" "$tmp/keep.h5"; check memory_refused_keeps_existing_file $?
 
 # 7. GSL's CBLAS calls bind to OpenBLAS, not to libgslcblas (DESIGN §8; see the Makefile).
 LD_BIND_NOW=1 LD_DEBUG=bindings "$DPSIM" --version 2>&1 | grep "libgsl.so[^ ]* .*cblas_dgemm'" | grep -q libopenblas

@@ -14,12 +14,18 @@
 
 #include <cmocka.h>
 
+#include "dpsim/params.h"
+
 /* |actual - expected| <= atol + rtol * |expected|, else fail with both values. */
 #define assert_close(actual, expected, rtol, atol)                                                 \
     dp_test_assert_close((actual), (expected), (rtol), (atol), #actual, __FILE__, __LINE__)
 
 void dp_test_assert_close(double actual, double expected, double rtol, double atol,
                           const char *expr, const char *file, int line);
+
+/* Fails unless a and b hold equal parameters, member by member (NAN equal to NAN), including
+ * the uncertain parameters (names, distributions, ranges, targets). */
+void dp_test_assert_params_equal(const dp_params *a, const dp_params *b);
 
 /* Folder of the project's data/ (DPSIM_DATA or "data"). */
 const char *dp_test_data_dir(void);

@@ -278,11 +278,69 @@ test_rng_name_layout_and_free(void **state)
     (void)state;
     /* The names DESIGN.md §7 and the output schema use. */
     assert_string_equal(dp_rng_name(), "philox4x32-10");
-    assert_int_equal(DP_RNG_COUNTER_LAYOUT, 1);
+    assert_int_equal(DP_RNG_COUNTER_LAYOUT, 2);
     /* Events fit the low byte of counter word 2. */
     assert_true(DP_N_EVENT <= 256);
     assert_int_equal(DP_EV_PARAM, 9);
     dp_rng_free(NULL);
+}
+
+/* Layout 2: a region's stream is region 0's stream of replicate (region << 20) | rep, and a raw
+ * block is the first four numbers of the gsl_rng stream with the same counter (the wrapper
+ * returns a block's words last to first: see the known-answer test above). */
+static void
+test_rng_region_and_block_layout(void **state)
+{
+    (void)state;
+    gsl_rng *a = dp_rng_alloc(), *b = dp_rng_alloc();
+    assert_non_null(a);
+    assert_non_null(b);
+    const uint64_t seed = 0x00000000deadbeefULL;
+    dp_rng_stream_at(a, seed, 3, 5, 77, 4, DP_EV_ONSET);
+    dp_rng_stream(b, seed, (3u << 20) | 5u, 77, 4, DP_EV_ONSET);
+    for (int i = 0; i < 10; i++) {
+        assert_int_equal(gsl_rng_get(a), gsl_rng_get(b));
+    }
+    uint32_t w[4];
+    dp_rng_block(seed, 3, 5, 77, 4, DP_EV_PERSON, w);
+    dp_rng_stream_at(a, seed, 3, 5, 77, 4, DP_EV_PERSON);
+    for (int i = 3; i >= 0; i--) {
+        assert_int_equal(gsl_rng_get(a), w[i]);
+    }
+    /* The id's high word is counter word 3: a different high word, a different block. */
+    uint32_t v[4];
+    dp_rng_block(seed, 3, 5, 77ULL | (1ULL << 32), 4, DP_EV_PERSON, v);
+    assert_true(memcmp(v, w, sizeof v) != 0);
+    /* dp_rng_u01 maps words into the open interval (0, 1). */
+    assert_true(dp_rng_u01(0) > 0.0 && dp_rng_u01(0xffffffffu) < 1.0);
+    dp_rng_free(a);
+    dp_rng_free(b);
+}
+
+/* The vectorised batch gives Random123's blocks bit for bit, for batch sizes around the lane
+ * count (64) and ids with both words set. */
+static void
+test_rng_blocks_equal_single_blocks(void **state)
+{
+    (void)state;
+    enum { N = 131 };
+    uint64_t id[N];
+    uint32_t out[N][4], one[4];
+    for (size_t i = 0; i < N; i++) {
+        id[i] = (0x9e3779b97f4a7c15ULL * (i + 1)) ^ (i << 40);
+    }
+    const size_t sizes[] = {1, 63, 64, 65, 128, N};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        memset(out, 0, sizeof out);
+        dp_rng_blocks(0x1234567890abcdefULL, 7, 11, id, sizes[k], 15, DP_EV_PERSON, out);
+        for (size_t i = 0; i < sizes[k]; i++) {
+            dp_rng_block(0x1234567890abcdefULL, 7, 11, id[i], 15, DP_EV_PERSON, one);
+            assert_memory_equal(out[i], one, sizeof one);
+        }
+        if (sizes[k] < N) {
+            assert_int_equal(out[sizes[k]][0], 0); /* nothing written past n */
+        }
+    }
 }
 
 int
@@ -297,6 +355,8 @@ main(void)
         cmocka_unit_test(test_rng_common_random_numbers),
         cmocka_unit_test(test_rng_uniform_chi_square),
         cmocka_unit_test(test_rng_name_layout_and_free),
+        cmocka_unit_test(test_rng_region_and_block_layout),
+        cmocka_unit_test(test_rng_blocks_equal_single_blocks),
     };
     return cmocka_run_group_tests_name("rng", tests, setup, teardown);
 }

@@ -69,61 +69,6 @@ assert_dated2(const dp_sched *s, int y0, double v0, int y1, double v1)
     assert_close(s->value[1], v1, 0, 0);
 }
 
-static int
-same(double a, double b)
-{
-    return (isnan(a) && isnan(b)) || a == b;
-}
-
-static void
-assert_sched_equal(const dp_sched *a, const dp_sched *b)
-{
-    assert_int_equal(a->n, b->n);
-    for (size_t i = 0; i < a->n; i++) {
-        assert_int_equal(a->year[i], b->year[i]);
-        assert_true(same(a->value[i], b->value[i]));
-    }
-}
-
-/* Member-wise equality, NAN equal to NAN. */
-static void
-assert_params_equal(const dp_params *a, const dp_params *b)
-{
-    assert_int_equal(a->year_start, b->year_start);
-    assert_int_equal(a->year_end, b->year_end);
-    assert_sched_equal(&a->birth_rate, &b->birth_rate);
-    assert_true(same(a->sex_ratio_birth, b->sex_ratio_birth));
-    assert_sched_equal(&a->migration_rate, &b->migration_rate);
-    assert_true(same(a->disabled_migration_factor, b->disabled_migration_factor));
-    assert_true(same(a->mortality_improvement, b->mortality_improvement));
-    for (size_t g = 0; g < DP_N_GRADE; g++) {
-        assert_true(same(a->mort_rr_grade[g], b->mort_rr_grade[g]));
-    }
-    for (size_t t = 0; t < DP_N_TYPE; t++) {
-        assert_true(same(a->mort_rr_type[t], b->mort_rr_type[t]));
-    }
-    assert_true(same(a->onset_multiplier, b->onset_multiplier));
-    assert_true(same(a->worsen_rate[0], b->worsen_rate[0]));
-    assert_true(same(a->worsen_rate[1], b->worsen_rate[1]));
-    assert_true(same(a->improve_rate, b->improve_rate));
-    assert_true(same(a->certify_rate[0], b->certify_rate[0]));
-    assert_true(same(a->certify_rate[1], b->certify_rate[1]));
-    assert_true(same(a->dibao_exit, b->dibao_exit));
-    assert_true(same(a->marginal_exit, b->marginal_exit));
-    assert_true(same(a->dibao_entry, b->dibao_entry));
-    assert_true(same(a->marginal_entry, b->marginal_entry));
-    for (size_t k = 0; k < DP_N_PROG; k++) {
-        const dp_prog_params *pa = &a->prog[k], *pb = &b->prog[k];
-        assert_int_equal(pa->enabled, pb->enabled);
-        for (size_t g = 0; g < DP_N_GRADE; g++) {
-            assert_sched_equal(&pa->monthly[g], &pb->monthly[g]);
-        }
-        assert_true(same(pa->index_rate, pb->index_rate));
-        assert_true(same(pa->take_up, pb->take_up));
-        assert_int_equal(pa->marginal_from, pb->marginal_from);
-    }
-}
-
 /* Every expected value in this test is written in tests/data/scenarios/good/base.yaml, or is
  * the default of dp_params_default (params.c) for keys the file leaves out. */
 static void
@@ -204,7 +149,7 @@ test_scenario_defaults(void **state)
     dp_params def;
     dp_params_default(&def);
     /* minimal.yaml sets no parameter: all are dp_params_default's. */
-    assert_params_equal(dp_scenario_params(s), &def);
+    dp_test_assert_params_equal(dp_scenario_params(s), &def);
     assert_string_equal(dp_scenario_name(s), "test-minimal");
     assert_string_equal(dp_scenario_title(s), ""); /* no title: "" by contract */
     assert_int_equal(dp_scenario_n_region(s), 1);
@@ -249,7 +194,7 @@ test_scenario_extends_overlay(void **state)
     memcpy(expect.prog[DP_PROG_CARE].monthly, p->prog[DP_PROG_CARE].monthly,
            sizeof expect.prog[0].monthly);
     expect.prog[DP_PROG_CARE].enabled = 1;
-    assert_params_equal(p, &expect);
+    dp_test_assert_params_equal(p, &expect);
     assert_int_equal(dp_scenario_n_region(s), 2);
     dp_scenario_free(s);
     dp_scenario_free(base);
@@ -304,7 +249,7 @@ roundtrip(dp_ctx *ctx, const char *path)
         fail_msg("re-loading the resolved text failed: %s", dp_ctx_errmsg(ctx));
     }
     unlink(tmp);
-    assert_params_equal(dp_scenario_params(a), dp_scenario_params(b));
+    dp_test_assert_params_equal(dp_scenario_params(a), dp_scenario_params(b));
     assert_string_equal(dp_scenario_name(a), dp_scenario_name(b));
     assert_string_equal(dp_scenario_title(a), dp_scenario_title(b));
     assert_int_equal(dp_scenario_n_region(a), dp_scenario_n_region(b));
@@ -436,7 +381,7 @@ test_scenario_tree_merge(void **state)
 {
     dp_ctx *ctx = *state;
     /* By the rules in yaml_tree.h: maps merge key by key in the base's order with new keys
-     * appended; lists, scalars and dated maps are replaced whole. */
+     * appended; lists, scalars, dated maps and distributions are replaced whole. */
     char *text = merged_text(ctx, "a: {x: 1, y: 2}\nb: [1, 2]\nd: {2021: 5, 2023: 6}\n",
                              "d: {2022: 7}\na: {y: 3, z: 4}\nb: [9]\nc: x\n");
     assert_string_equal(text, "a: {x: 1, y: 3, z: 4}\nb: [9]\nd: {2022: 7}\nc: x\n");
@@ -444,6 +389,18 @@ test_scenario_tree_merge(void **state)
     /* A map over a scalar replaces it; nested maps merge at every level. */
     text = merged_text(ctx, "p:\n  q: 1\n  r: {s: 2, t: 3}\n", "p: {r: {t: 4}}\nq: {k: v}\n");
     assert_string_equal(text, "p:\n  q: 1\n  r: {s: 2, t: 4}\nq: {k: v}\n");
+    free(text);
+    /* A distribution is one value, replaced whole: a normal over a lognormal keeps no `median`;
+     * a number over a distribution, a distribution over a plain map and a plain map over a
+     * distribution each leave the overlay's value alone. */
+    text = merged_text(ctx,
+                       "a: {dist: lognormal, median: 1, sd_log: 0.1}\n"
+                       "b: {dist: beta, mean: 0.5, sd: 0.1}\nc: {x: 1}\n"
+                       "d: {dist: fixed, value: 1}\n",
+                       "a: {dist: normal, mean: 1, sd: 0.2}\nb: 0.4\nc: {dist: fixed, value: 2}\n"
+                       "d: {value: 3}\n");
+    assert_string_equal(text, "a: {dist: normal, mean: 1, sd: 0.2}\nb: 0.4\n"
+                              "c: {dist: fixed, value: 2}\nd: {value: 3}\n");
     free(text);
 }
 

@@ -10,6 +10,7 @@
 #define DPSIM_OUTPUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dpsim/ctx.h"
 #include "dpsim/results.h"
@@ -49,5 +50,43 @@ dp_status dp_output_scenarios(dp_ctx *ctx, const char *path, char ***names, size
 void dp_output_names_free(char **names, size_t n);
 /* Reads the runs/ and base/ tables and axes of one scenario group back into *out. */
 dp_status dp_output_read(dp_ctx *ctx, const char *path, const char *scenario, dp_results **out);
+
+/* Reads the summary/ tables of one scenario group into *out. The result has the shape of
+ * dp_output_read's, with one difference: the leading dimension of every table is the
+ * statistic, not the run. (*out)->n_run is the number of statistics (7 in schema 1), the axis
+ * named "stat" holds their labels (mean, sd, p05, p25, p50, p75, p95, with label_zh), and
+ * dp_table_run(t, k) gives statistic k of table t. There are no base tables. The caller frees
+ * *out with dp_results_free. Errors as dp_output_read. */
+dp_status dp_output_read_summary(dp_ctx *ctx, const char *path, const char *scenario,
+                                 dp_results **out);
+
+/* How a results file and one of its scenario groups were made: the root attributes, the
+ * group's attributes, the resolved scenario text with its digest and the input files. Every
+ * string is owned by the struct; free it with dp_output_info_free. */
+typedef struct {
+    char *version;         /**< root `version`: dpsim version that wrote the file */
+    char *schema_version;  /**< root `schema_version` */
+    char *created_utc;     /**< root `created_utc`, ISO 8601 UTC */
+    char *command_line;    /**< root `command_line` */
+    char *title;           /**< group `title` ("" when none) */
+    char *engine;          /**< group `engine` */
+    char *rng;             /**< group `rng` */
+    char *regions;         /**< group `regions`, comma-separated */
+    size_t runs;           /**< group `runs` */
+    uint64_t seed;         /**< group `seed` */
+    char *scenario_yaml;   /**< the resolved scenario text */
+    char *scenario_sha256; /**< its SHA-256 as stored (64 hex digits) */
+    size_t n_input;        /**< input files */
+    char **input_path;     /**< [n_input] paths as stored */
+    char **input_sha256;   /**< [n_input] their SHA-256 */
+} dp_output_info;
+
+/* Reads the provenance of scenario group `scenario` of the results file at path into a new
+ * *out. DP_EINPUT when the file is missing, not a dpsim file of this schema, has no such
+ * scenario or lacks a provenance item; DP_EHDF5 or DP_ENOMEM otherwise. */
+dp_status dp_output_read_info(dp_ctx *ctx, const char *path, const char *scenario,
+                              dp_output_info **out);
+/* Frees info; NULL is a no-op. */
+void dp_output_info_free(dp_output_info *info);
 
 #endif

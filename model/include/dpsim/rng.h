@@ -8,11 +8,16 @@
  * threads or the order of work, adding draws to one event leaves every other event's numbers
  * unchanged, and equal seeds give common random numbers across scenarios.
  *
- * Layout (version DP_RNG_COUNTER_LAYOUT = 1, stored in the output with dp_rng_name()):
+ * Layout (version DP_RNG_COUNTER_LAYOUT = 2, stored in the output with dp_rng_name()):
  *   key     = {seed & 0xffffffff, seed >> 32}
- *   counter = {rep, entity, (year_offset << 8) | event, 0}
- * counter word 3 belongs to the gsl_rng wrapper (it numbers the 4-word blocks drawn since the
- * last reset) and is always 0 at a reset. Up to 4 * 2^32 numbers may be drawn per reset.
+ *   counter = {(region << 20) | rep, entity, (year_offset << 8) | event, word3}
+ * with rep < 2^20 and region < 2^12 (region 0 for streams that belong to no region: the layout
+ * of region 0 is that of version 1). For a gsl_rng stream (dp_rng_stream, dp_rng_stream_at)
+ * word3 belongs to the wrapper: it numbers the 4-word blocks drawn since the last reset and is 0
+ * at a reset; up to 4 * 2^32 numbers may be drawn per reset. For a single raw block
+ * (dp_rng_block), the entity is a 64-bit person id: its low word goes to counter word 1 and its
+ * high word to word 3. The events used with dp_rng_block (DP_EV_PERSON and later, and
+ * DP_EV_PROGRAMME) are never used for gsl_rng streams, so the two kinds never share a counter.
  *
  * Thread-safety: a gsl_rng from dp_rng_alloc() has no shared state; give each worker its own.
  */
@@ -26,7 +31,7 @@
 /* Version of the key/counter layout above; bump it whenever the mapping from (seed, rep, entity,
  * year_offset, event) to Philox key and counter changes, because old seeds then give new
  * numbers. */
-#define DP_RNG_COUNTER_LAYOUT 1
+#define DP_RNG_COUNTER_LAYOUT 2
 
 /* Largest year_offset that fits the 24 bits above the event byte. */
 #define DP_RNG_MAX_YEAR_OFFSET ((1 << 24) - 1)
@@ -46,6 +51,13 @@ typedef enum {
     DP_EV_SERVICE,    /**< service need and delivery */
     DP_EV_TIMING,     /**< timing within the year (person-months) */
     DP_EV_PARAM,      /**< parameter draws, once per replicate; entity is the parameter id */
+    DP_EV_PERSON,     /**< raw block: a person's year (word 0 death, 1 grade change,
+                           2 certification, 3 household status) */
+    DP_EV_MIGRATION,  /**< raw block: a person's net migration (word 0) */
+    DP_EV_BASE,       /**< raw block: rounding of a base-year cell to whole persons (word 0);
+                           entity = cell */
+    DP_EV_ATTRIBUTES, /**< raw block: a new person's attributes (word 0 type and grade,
+                           word 1 household) */
     DP_N_EVENT        /**< number of events defined (not an event) */
 } dp_event;
 
@@ -70,6 +82,30 @@ void dp_rng_free(gsl_rng *r);
  * next reset. Costs one small struct copy; no allocation. */
 void dp_rng_stream(gsl_rng *r, uint64_t seed, uint32_t rep, uint32_t entity, int year_offset,
                    dp_event event);
+
+/* As dp_rng_stream, for the streams of one region (region < 2^12; rep < 2^20). */
+void dp_rng_stream_at(gsl_rng *r, uint64_t seed, uint32_t region, uint32_t rep, uint32_t entity,
+                      int year_offset, dp_event event);
+
+/* One raw Philox4x32-10 block: the four 32-bit words of counter
+ * {(region << 20) | rep, id & 0xffffffff, (year_offset << 8) | event, id >> 32} under the seed's
+ * key. For the per-person events, where one call gives every number a person needs in a year;
+ * dp_rng_u01 turns a word into a uniform number. No allocation; thread-safe. */
+void dp_rng_block(uint64_t seed, uint32_t region, uint32_t rep, uint64_t id, int year_offset,
+                  dp_event event, uint32_t out[4]);
+
+/* n raw blocks at once: out[i] = dp_rng_block(seed, region, rep, id[i], year_offset, event)
+ * for i < n, bit for bit, computed in vector lanes (AVX2 where the processor has it, chosen at
+ * load time). For the micro engine's person loop. */
+void dp_rng_blocks(uint64_t seed, uint32_t region, uint32_t rep, const uint64_t *id, size_t n,
+                   int year_offset, dp_event event, uint32_t (*out)[4]);
+
+/* A 32-bit word as a uniform number in (0, 1): (w + 0.5) / 2^32. */
+static inline double
+dp_rng_u01(uint32_t w)
+{
+    return ((double)w + 0.5) * (1.0 / 4294967296.0);
+}
 
 /* The generator's name as stored in the output: "philox4x32-10" (static string). */
 const char *dp_rng_name(void);
