@@ -13,10 +13,10 @@
  * Replicates share A when their transition parameters are identical (dp_cohort_group); each
  * batch holds replicates of one group only, so one product serves the whole batch. Programmes
  * and stocks go through dp_tables_* (tables.c), the non-disabled's births, migration and ageing
- * through dp_general_step (general.c), as in the micro engine. Tasks are (batch, region) pairs run in parallel with OpenMP, each writing only
- * its own (replicate, region) slices; OpenBLAS is kept to one thread, so results do not depend
- * on the thread count. Workload: DP_N_CELL (33,936) cells x replicates x years x regions; no
- * allocation inside the year loop.
+ * through dp_general_step (general.c), as in the micro engine. Tasks are (batch, region) pairs run
+ * in parallel with OpenMP, each writing only its own (replicate, region) slices; OpenBLAS is kept
+ * to one thread, so results do not depend on the thread count. Workload: DP_N_CELL (33,936) cells x
+ * replicates x years x regions; no allocation inside the year loop.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -111,8 +111,7 @@ static void
 step24(const dp_year_rates *r, double w, const double *x, double *y, double *fl)
 {
     double a[N_SUB];
-    double u = r->improve, worsened = 0.0, improved = 0.0, certified = 0.0, d_in = 0.0,
-           d_out = 0.0;
+    double u = r->improve, worsened = 0.0, improved = 0.0, certified = 0.0, d_in = 0.0, d_out = 0.0;
     /* 4. Grade change: one grade more severe with prob. w, less severe with prob. u. */
     for (size_t ch = 0; ch < DP_N_CERT * DP_N_HH; ch++) {
         for (size_t g = 0; g < DP_N_GRADE; g++) {
@@ -205,8 +204,7 @@ gather(const double *x, size_t nb, size_t j, double *cells)
         return x;
     }
     for (size_t sa = 0; sa < N_SA; sa++) {
-        memcpy(cells + sa * DP_N_BLOCK, x + (sa * nb + j) * DP_N_BLOCK,
-               DP_N_BLOCK * sizeof *cells);
+        memcpy(cells + sa * DP_N_BLOCK, x + (sa * nb + j) * DP_N_BLOCK, DP_N_BLOCK * sizeof *cells);
     }
     return cells;
 }
@@ -366,8 +364,8 @@ project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t 
             for (size_t sex = 0; sex < DP_N_SEX; sex++) {
                 size_t off = (sex * DP_N_AGE + band_lo[band]) * nb * DP_N_BLOCK;
                 cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, N_SUB,
-                            (int)(n_age * nb * DP_N_TYPE), N_SUB, 1.0, a, N_SUB, w->x + off,
-                            N_SUB, 0.0, w->y + off, N_SUB);
+                            (int)(n_age * nb * DP_N_TYPE), N_SUB, 1.0, a, N_SUB, w->x + off, N_SUB,
+                            0.0, w->y + off, N_SUB);
             }
             for (size_t j = 0; j < nb; j++) {
                 step24(&w->rates[j], wr, w->sums + (j * n_band + band) * N_SUB, col, w->fl[j]);
@@ -440,9 +438,9 @@ dp_cohort_group(dp_ctx *ctx, const dp_params *rp, size_t runs, size_t *order, si
     }
     for (size_t k = 0; k < runs; k++) {
         const dp_params *p = &rp[k];
-        const double v[9] = {p->worsen_rate[0], p->worsen_rate[1], p->improve_rate,
+        const double v[9] = {p->worsen_rate[0],  p->worsen_rate[1],  p->improve_rate,
                              p->certify_rate[0], p->certify_rate[1], p->dibao_exit,
-                             p->marginal_exit, p->dibao_entry,  p->marginal_entry};
+                             p->marginal_exit,   p->dibao_entry,     p->marginal_entry};
         memcpy(key[k].v, v, sizeof v);
         key[k].rep = k;
     }

@@ -83,8 +83,8 @@ programme_draws(dp_params *p)
     const size_t tu[] = {offsetof(dp_params, prog[DP_PROG_LIVING].take_up)};
     add_uncertain(p, "programmes.care_subsidy.monthly", (dp_dist){DP_DIST_NORMAL, 93.0, 9.3, 0},
                   0.0, 1e6, 2, care);
-    add_uncertain(p, "programmes.living_subsidy.take_up",
-                  (dp_dist){DP_DIST_BETA, 0.94, 0.03, 0}, 0.0, 1.0, 1, tu);
+    add_uncertain(p, "programmes.living_subsidy.take_up", (dp_dist){DP_DIST_BETA, 0.94, 0.03, 0},
+                  0.0, 1.0, 1, tu);
 }
 
 /* Draws of transition rates: onset multiplier and worsening under and over 60. */
@@ -94,12 +94,12 @@ transition_draws(dp_params *p)
     const size_t on[] = {offsetof(dp_params, onset_multiplier)};
     const size_t u60[] = {offsetof(dp_params, worsen_rate)};
     const size_t o60[] = {offsetof(dp_params, worsen_rate) + sizeof(double)};
-    add_uncertain(p, "rates.onset_multiplier", (dp_dist){DP_DIST_LOGNORMAL, 1.0, 0.1, 0}, 0.0,
-                  10.0, 1, on);
-    add_uncertain(p, "rates.worsening.under60", (dp_dist){DP_DIST_UNIFORM, 0.005, 0.015, 0},
-                  0.0, 1.0, 1, u60);
-    add_uncertain(p, "rates.worsening.over60", (dp_dist){DP_DIST_UNIFORM, 0.02, 0.04, 0}, 0.0,
-                  1.0, 1, o60);
+    add_uncertain(p, "rates.onset_multiplier", (dp_dist){DP_DIST_LOGNORMAL, 1.0, 0.1, 0}, 0.0, 10.0,
+                  1, on);
+    add_uncertain(p, "rates.worsening.under60", (dp_dist){DP_DIST_UNIFORM, 0.005, 0.015, 0}, 0.0,
+                  1.0, 1, u60);
+    add_uncertain(p, "rates.worsening.over60", (dp_dist){DP_DIST_UNIFORM, 0.02, 0.04, 0}, 0.0, 1.0,
+                  1, o60);
 }
 
 /* Fits Da'an's model with parameters p and projects `runs` replicates; returns the seconds of

@@ -19,8 +19,6 @@
  * bit for bit whatever the number of threads. The grouping itself is checked on hand-made
  * parameters.
  */
-#include "dp_test.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +28,7 @@
 
 #include "../../model/src/cohort_impl.h"
 #include "../../model/src/model_impl.h"
+#include "dp_test.h"
 #include "dpsim/rng.h"
 #include "dpsim/scenario.h"
 
@@ -287,17 +286,17 @@ test_cohort_three_years_match_scalar_recurrence(void **state)
             assert_close(cell(f, yi, g, DP_CERT), s[g][1], 1e-12, 1e-12);
         }
         double amount = 100.0 * (yi == 0 ? 1.0 : (yi == 1 ? 1.1 : 1.21));
-        assert_close(val(f, "spending", yi, DP_PROG_CARE, 2), 6.0 * (care0 + care1) * amount,
+        assert_close(val(f, "spending", yi, DP_PROG_CARE, 2), 6.0 * (care0 + care1) * amount, 1e-12,
+                     0.0);
+        assert_close(val(f, "spending", yi, DP_PROG_LIVING, 2), 6.0 * (living0 + living1) * 50.0,
                      1e-12, 0.0);
-        assert_close(val(f, "spending", yi, DP_PROG_LIVING, 2),
-                     6.0 * (living0 + living1) * 50.0, 1e-12, 0.0);
         const dp_table *pop = dp_results_find(f->res, "population");
         double tot = nd;
         for (size_t g = 0; g < DP_N_GRADE; g++) {
             tot += s[g][0] + s[g][1];
         }
-        assert_close(pop->data[yi * DP_N_SEX * DP_N_AGE + DP_MALE * DP_N_AGE + 31 + yi], tot,
-                     1e-12, 0.0);
+        assert_close(pop->data[yi * DP_N_SEX * DP_N_AGE + DP_MALE * DP_N_AGE + 31 + yi], tot, 1e-12,
+                     0.0);
         care0 = care1;
         living0 = living1;
     }
@@ -314,8 +313,7 @@ test_cohort_indexation_and_amounts(void **state)
     for (size_t yi = 0; yi < 3; yi++) {
         assert_close(a->data[(yi * DP_N_PROG + DP_PROG_CARE) * DP_N_GRADE + 0], care[yi], 1e-12,
                      0.0);
-        assert_close(a->data[(yi * DP_N_PROG + DP_PROG_LIVING) * DP_N_GRADE + 2], 50.0, 0.0,
-                     0.0);
+        assert_close(a->data[(yi * DP_N_PROG + DP_PROG_LIVING) * DP_N_GRADE + 2], 50.0, 0.0, 0.0);
     }
 }
 
@@ -461,8 +459,8 @@ with_draws(const batch_fixture *f, int which)
     p.n_uncertain = 0;
     if (which & DRAW_ONSET) {
         const size_t off[] = {offsetof(dp_params, onset_multiplier)};
-        add_uncertain(&p, "rates.onset_multiplier", (dp_dist){DP_DIST_LOGNORMAL, 1.0, 0.15, 0},
-                      0.0, 10.0, 1, off);
+        add_uncertain(&p, "rates.onset_multiplier", (dp_dist){DP_DIST_LOGNORMAL, 1.0, 0.15, 0}, 0.0,
+                      10.0, 1, off);
     }
     if (which & DRAW_WORSEN) {
         const size_t u60[] = {offsetof(dp_params, worsen_rate)};
@@ -474,8 +472,8 @@ with_draws(const batch_fixture *f, int which)
     }
     if (which & DRAW_WORSEN_CLAMPED) {
         const size_t o60[] = {offsetof(dp_params, worsen_rate) + sizeof(double)};
-        add_uncertain(&p, "rates.worsening.over60", (dp_dist){DP_DIST_UNIFORM, 0.02, 0.06, 0},
-                      0.0, 0.04, 1, o60);
+        add_uncertain(&p, "rates.worsening.over60", (dp_dist){DP_DIST_UNIFORM, 0.02, 0.06, 0}, 0.0,
+                      0.04, 1, o60);
     }
     if (which & DRAW_PROGRAMMES) {
         const size_t care[] = {offsetof(dp_params, prog[DP_PROG_CARE].monthly[0].value[0]),
@@ -736,8 +734,8 @@ main(void)
             batch_teardown),
         cmocka_unit_test_setup_teardown(test_cohort_batch_split_group_equals_single_runs,
                                         batch_setup, batch_teardown),
-        cmocka_unit_test_setup_teardown(test_cohort_batch_same_for_one_and_two_threads,
-                                        batch_setup, batch_teardown),
+        cmocka_unit_test_setup_teardown(test_cohort_batch_same_for_one_and_two_threads, batch_setup,
+                                        batch_teardown),
     };
     return cmocka_run_group_tests_name("cohort", tests, setup, teardown);
 }
