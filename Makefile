@@ -5,6 +5,7 @@
 #   make check   the tests again, built with AddressSanitizer and UBSan (build/asan)
 #   make bench   benchmarks: prints timings and peak memory
 #   make deps    install missing Debian packages only
+#   make report  run the notebooks and render them into one HTML file, results/report.html
 #
 # Sources are found by wildcard: a new model/src/*.c, model/cli/*.c or tests/unit/test_*.c is
 # picked up without editing this file.
@@ -19,7 +20,9 @@ PYTHON  ?= /usr/bin/python3
 
 DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev hdf5-tools libopenblas-dev \
             libcmocka-dev libyaml-dev librandom123-dev nettle-dev python3-h5py python3-numpy \
-            python3-xarray python3-h5netcdf libxlsxwriter-dev python3-openpyxl
+            python3-xarray python3-h5netcdf libxlsxwriter-dev python3-openpyxl \
+            jupyter-nbconvert python3-nbconvert python3-ipykernel python3-nbformat \
+            python3-pandas python3-matplotlib python3-yaml fonts-noto-cjk chromium
 
 CSTD  := -std=c11 -D_POSIX_C_SOURCE=200809L
 WARN  := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wconversion -Wno-sign-conversion \
@@ -58,7 +61,7 @@ LIB      := $(BUILD)/lib/libdpsim.a
 BIN      := $(BUILD)/bin/dpsim
 
 .PHONY: all run test check bench deps clean install uninstall format format-check lint \
-        check-symbols plans
+        check-symbols plans report notebooks-test
 .DEFAULT_GOAL := all
 # Keep intermediate objects (the test helpers) between builds.
 .SECONDARY:
@@ -122,6 +125,29 @@ check:
 
 bench: $(BIN) $(BENCH_BIN)
 	@BUILD=$(BUILD) sh tests/bench/run.sh
+
+# ---------------------------------------------------------------------------------------------
+# Notebooks (notebooks/README.md). `make report` executes the four notebooks headlessly with
+# Debian's Python on one results file, $DPSIM_RESULTS, or when it is unset a small run made
+# here next to the report (the Da'an baseline and a care-subsidy overlay, 20 runs), then
+# renders them into one offline HTML file with the figures embedded.
+REPORT    ?= results/report.html
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
+
+report: $(BIN)
+	@rm -rf $(BUILD)/report && mkdir -p $(BUILD)/report $(dir $(REPORT))
+	@if [ -z "$$DPSIM_RESULTS" ]; then \
+	  DPSIM_BIN=$(abspath $(BIN)) $(PYTHON) notebooks/dpsim_nb.py default-run \
+	    $(basename $(REPORT))-results.h5 >/dev/null || exit 1; fi
+	@DPSIM_RESULTS=$$(realpath "$${DPSIM_RESULTS:-$(basename $(REPORT))-results.h5}") && \
+	  [ -f "$$DPSIM_RESULTS" ] || { echo "make report: DPSIM_RESULTS: no such file" >&2; exit 2; }; \
+	  export DPSIM_RESULTS && \
+	  BUILD=$(BUILD) PYTHON=$(PYTHON) sh notebooks/execute.sh $(BUILD)/report $(NOTEBOOKS) && \
+	  $(PYTHON) notebooks/report.py $(REPORT) $(addprefix $(BUILD)/report/,$(notdir $(NOTEBOOKS)))
+
+# The notebook tests alone (make test runs them too, through tests/run.sh).
+notebooks-test: $(BIN)
+	@BUILD=$(BUILD) PYTHON=$(PYTHON) sh tests/e2e/notebooks.sh
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/dpsim $(DESTDIR)$(PREFIX)/lib

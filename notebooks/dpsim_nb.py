@@ -1,0 +1,696 @@
+"""notebooks/dpsim_nb.py
+
+Helpers shared by the notebooks in this folder: find or make the results file, read a dpsim
+HDF5 results file (schema v1, docs/output-schema.md) into labelled xarray arrays with h5py, the
+replicate statistics the figures need (percentiles as GSL computes them, paired scenario
+differences), the scenario-text diff, the plan-target reader, and the plot style (a CJK font
+when one is installed, so that figures can carry Chinese labels).
+
+Run it with Debian's interpreter, /usr/bin/python3 (h5py, xarray, pandas, matplotlib and PyYAML
+are Debian packages; another `python3` first on PATH may not see them).
+
+Environment read here (never by the library):
+  DPSIM_RESULTS   results file to read; when unset, default_run() makes a small run itself
+  DPSIM_BIN       the dpsim binary (default: build/bin/dpsim under the project root)
+  DPSIM_RUNS      replicates of that small run (default 20)
+  DPSIM_ENGINE    engine of that small run (default: micro when the binary offers it, else cohort)
+  DPSIM_SCENARIO  scenario group shown by 01, 03 and 04 (default: the first in the file)
+  DPSIM_BASE, DPSIM_ALT   the two groups compared by 02 (default: the first two in the file)
+
+Also a command: `/usr/bin/python3 notebooks/dpsim_nb.py default-run OUT.h5` writes the default
+run to OUT.h5 (make report uses it, so all four notebooks read one file).
+"""
+
+import atexit
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pandas as pd
+import xarray as xr
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+STATS = ("mean", "sd", "p05", "p25", "p50", "p75", "p95")
+QUANTILES = {"p05": 0.05, "p25": 0.25, "p50": 0.50, "p75": 0.75, "p95": 0.95}
+WAN = 1e4  # yuan per 万元: spending is shown in 10,000 yuan, as dpsim's own tables do
+
+# The reform the default run compares with the baseline (notebook 02): Da'an's care subsidy
+# (重度残疾人护理补贴) raised from 93 to 120 yuan a month from 2023 and indexed by 3 % a year.
+# An illustration of an overlay, not a plan commitment.
+DEFAULT_BASELINE = "daan-baseline.yaml"
+DEFAULT_VARIANT_NAME = "daan-care-raise"
+DEFAULT_VARIANT = """\
+dpsim: 1
+name: daan-care-raise
+title: "Da'an: care subsidy 120 yuan/month from 2023, indexed 3% a year (illustration)"
+extends: {baseline}
+programmes:
+  care_subsidy:
+    monthly: {{grade1: {{2021: 93, 2023: 120}}, grade2: {{2021: 93, 2023: 120}}}}
+    indexation: {{rate: 0.03}}
+"""
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding or making the results file
+
+
+def dpsim_binary():
+    """Path of the dpsim binary: $DPSIM_BIN, else build/bin/dpsim under the project root."""
+    path = Path(os.environ.get("DPSIM_BIN") or ROOT / "build" / "bin" / "dpsim")
+    if not path.is_file():
+        raise FileNotFoundError(f"dpsim binary not found at {path}: run `make` in {ROOT} first")
+    return path
+
+
+def engine_help(text):
+    """The description of the --engine option in `dpsim run --help` output, as one line: from
+    the line that starts with --engine to the next option line."""
+    out = []
+    for line in text.splitlines():
+        s = line.strip()
+        if out and (s.startswith("-") or not s):
+            break
+        if out or s.startswith("--engine"):
+            out.append(s)
+    return " ".join(out)
+
+
+def micro_available(binary):
+    """True when `dpsim run --help` describes a micro engine under --engine, not saying that
+    it is not available."""
+    text = subprocess.run([str(binary), "run", "--help"], capture_output=True, text=True).stdout
+    desc = engine_help(text).lower()
+    return "micro" in desc and "not available" not in desc
+
+
+def default_run(out=None, runs=None, seed=1):
+    """Runs the Da'an baseline and the care-subsidy overlay into one small results file.
+
+    out: the file to write (default: a temporary folder removed when the kernel exits).
+    runs: replicates (default $DPSIM_RUNS or 20). Engine: $DPSIM_ENGINE, else micro when the
+    binary offers it, else cohort. Returns the path. Raises RuntimeError with dpsim's message
+    when the run fails.
+    """
+    binary = dpsim_binary()
+    runs = int(runs or os.environ.get("DPSIM_RUNS") or 20)
+    engine = os.environ.get("DPSIM_ENGINE") or ("micro" if micro_available(binary) else "cohort")
+    work = Path(tempfile.mkdtemp(prefix="dpsim-nb-"))
+    if out is None:
+        atexit.register(shutil.rmtree, work, True)
+        out = work / "results.h5"
+    out = Path(out)
+    baseline = ROOT / "scenarios" / DEFAULT_BASELINE
+    variant = work / f"{DEFAULT_VARIANT_NAME}.yaml"
+    variant.write_text(DEFAULT_VARIANT.format(baseline=baseline), encoding="utf-8")
+    cmd = [str(binary), "run", str(baseline), str(variant), "--engine", engine,
+           "--runs", str(runs), "--seed", str(seed), "--data", str(ROOT / "data"),
+           "-o", str(out), "--quiet"]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if out != work / "results.h5":
+        shutil.rmtree(work, True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"dpsim run failed (exit {proc.returncode}): {proc.stderr.strip()}")
+    return out
+
+
+def results_path():
+    """The results file: $DPSIM_RESULTS when set (it must exist), else a fresh default_run()."""
+    env = os.environ.get("DPSIM_RESULTS")
+    if env:
+        path = Path(env)
+        if not path.is_file():
+            raise FileNotFoundError(f"DPSIM_RESULTS={env}: no such file")
+        return path
+    return default_run()
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the file
+
+
+def _text(x):
+    if isinstance(x, bytes):
+        return x.decode("utf-8")
+    if isinstance(x, np.ndarray) and x.shape == ():
+        return _text(x[()])
+    return str(x)
+
+
+def _texts(xs):
+    return [_text(x) for x in np.asarray(xs).ravel()]
+
+
+class Axis:
+    """One axis of a scenario group: English labels, Chinese labels, numeric values or None."""
+
+    def __init__(self, name, labels, label_zh, values):
+        self.name = name
+        self.labels = labels
+        self.label_zh = label_zh
+        self.values = values
+
+    def coord(self):
+        """Coordinate for xarray: the numbers of a numeric axis, else the English labels."""
+        return self.values if self.values is not None else np.array(self.labels, dtype=object)
+
+    def zh(self, label):
+        """Chinese label of an English label (the English one when there is none)."""
+        return self.label_zh[self.labels.index(label)] if label in self.labels else label
+
+
+class Results:
+    """A dpsim results file opened read-only with h5py."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.f = h5py.File(self.path, "r")
+        self._axes = {}
+
+    def close(self):
+        self.f.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @property
+    def attrs(self):
+        return {k: _text(v) for k, v in self.f.attrs.items()}
+
+    @property
+    def scenarios(self):
+        """Scenario groups in the order they were written (alphabetical if not tracked)."""
+        names = []
+        try:
+            self.f.id.links.iterate(lambda n: names.append(n.decode("utf-8")),
+                                    idx_type=h5py.h5.INDEX_CRT_ORDER)
+        except (KeyError, ValueError, RuntimeError):
+            names = list(self.f.keys())
+        return [n for n in names if isinstance(self.f.get(n), h5py.Group)]
+
+    def scenario(self, env="DPSIM_SCENARIO", index=0):
+        """The group named by $env, else the index-th of the file."""
+        name = os.environ.get(env)
+        if name:
+            if name not in self.scenarios:
+                raise KeyError(f"{env}={name}: no such scenario in {self.path} "
+                               f"(it has {', '.join(self.scenarios)})")
+            return name
+        return self.scenarios[index]
+
+    def info(self, scen):
+        """Scenario group attributes as a dict of plain Python values."""
+        out = {}
+        for k, v in self.f[scen].attrs.items():
+            out[k] = v.item() if isinstance(v, np.generic) else _text(v)
+        return out
+
+    def scenario_yaml(self, scen):
+        return _text(self.f[scen]["scenario_yaml"][()])
+
+    def axis(self, scen, name):
+        key = (scen, name)
+        if key not in self._axes:
+            d = self.f[scen][name]
+            raw = d[()]
+            if d.dtype.kind in "iuf":
+                values = np.asarray(raw)
+                labels = (_texts(d.attrs["labels"]) if "labels" in d.attrs
+                          else [str(v) for v in values.tolist()])
+            else:
+                values = None
+                labels = _texts(raw)
+            label_zh = _texts(d.attrs["label_zh"]) if "label_zh" in d.attrs else list(labels)
+            self._axes[key] = Axis(name, labels, label_zh, values)
+        return self._axes[key]
+
+    def has(self, scen, group, name):
+        g = self.f[scen].get(group)
+        return isinstance(g, h5py.Group) and isinstance(g.get(name), h5py.Dataset)
+
+    def tables(self, scen, group):
+        g = self.f[scen].get(group)
+        if not isinstance(g, h5py.Group):
+            return []
+        return [k for k, v in g.items() if isinstance(v, h5py.Dataset)]
+
+    def dims(self, scen, group, name):
+        return _text(self.f[scen][group][name].attrs["dims"]).split(",")
+
+    def table(self, scen, group, name):
+        """A table as an xarray.DataArray with its axes as coordinates and its attributes
+        (unit, title, title_zh, dims)."""
+        d = self.f[scen][group][name]
+        dims = self.dims(scen, group, name)
+        coords = {dim: self.axis(scen, dim).coord() for dim in dims}
+        attrs = {k: _text(d.attrs[k]) for k in ("unit", "title", "title_zh", "dims")
+                 if k in d.attrs}
+        return xr.DataArray(d[()], dims=dims, coords=coords, attrs=attrs, name=name)
+
+
+def provenance(res, scen):
+    """Where the numbers come from, as a two-column table for the top of a notebook."""
+    info = res.info(scen)
+    root = res.attrs
+    rows = [
+        ("results file 结果文件", str(res.path)),
+        ("scenario 方案", scen),
+        ("title 标题", info.get("title", "")),
+        ("engine 引擎", info.get("engine", "")),
+        ("runs 重复次数", info.get("runs", "")),
+        ("seed 随机种子", info.get("seed", "")),
+        ("regions 地区", info.get("regions", "")),
+        ("years 年份", f"{info.get('year_start', '')}–{info.get('year_end', '')}"),
+        ("written by 生成", f"{root.get('tool', '')} {root.get('version', '')}, "
+                            f"schema {root.get('schema_version', '')}, {root.get('created_utc', '')}"),
+        ("command 命令", root.get("command_line", "")),
+    ]
+    return pd.DataFrame(rows, columns=["", "value 值"]).set_index("")
+
+
+def both(axis, label):
+    """'English 中文' label of an axis entry, for table headers."""
+    chinese = axis.zh(label)
+    return label if chinese == label else f"{label} {chinese}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Statistics over replicates
+
+
+def quantiles(a, dim="run"):
+    """p05, p25, p50, p75, p95 over `dim`, by linear interpolation between the sorted runs:
+    quantile f sits at position f*(runs - 1), as GSL's gsl_stats_quantile_from_sorted_data
+    and the file's summary/ tables (docs/output-schema.md). Returns a DataArray with a `stat`
+    dimension labelled p05..p95."""
+    q = a.quantile(list(QUANTILES.values()), dim=dim, method="linear")
+    return q.assign_coords(quantile=list(QUANTILES)).rename(quantile="stat")
+
+
+def describe(a, dim="run"):
+    """mean, sd (divisor runs - 1; 0 for one run) and the percentiles over `dim`."""
+    a = a.reset_coords(drop=True)
+    n = a.sizes[dim]
+    mean = a.mean(dim).expand_dims(stat=["mean"])
+    sd = (a.std(dim, ddof=1) if n > 1 else xr.zeros_like(a.isel({dim: 0}), dtype=float))
+    sd = sd.drop_vars(dim, errors="ignore").expand_dims(stat=["sd"])
+    return xr.concat([mean, sd, quantiles(a, dim)], dim="stat", coords="minimal")
+
+
+def paired_difference(base, alt, dim="run", common=("year",)):
+    """alt - base run by run (same replicate index: with the same seed both scenarios drew the
+    same random numbers, DESIGN §7). Only the first min(runs) replicates are paired; the
+    `common` dimensions keep only the labels both sides have (years of both horizons); other
+    coordinates are aligned on their labels, a label missing on one side counting as 0 (e.g. a
+    programme only the alternative has)."""
+    n = min(base.sizes[dim], alt.sizes[dim])
+    b = base.isel({dim: slice(0, n)})
+    a = alt.isel({dim: slice(0, n)})
+    for c in common:
+        if c in b.dims and c in a.dims:
+            keep = [v for v in b[c].values if v in set(a[c].values)]
+            b, a = b.sel({c: keep}), a.sel({c: keep})
+    b, a = xr.align(b, a, join="outer", fill_value=0.0, exclude=[dim, *common])
+    return a - b
+
+
+def mean_interval(a, dim="run", z=1.959963984540054):
+    """Mean over `dim` and the half-width of its normal 95 % confidence interval
+    (z * sd / sqrt(n)); the half-width is NaN for fewer than 2 runs."""
+    n = a.sizes[dim]
+    mean = a.mean(dim)
+    half = (z * a.std(dim, ddof=1) / math.sqrt(n)) if n > 1 else xr.full_like(mean, np.nan)
+    return mean, half
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenario text diff
+
+
+def _is_dated(v):
+    return isinstance(v, dict) and len(v) > 0 and all(
+        isinstance(k, int) and not isinstance(k, bool) for k in v)
+
+
+def _leaf_text(v):
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}: {_leaf_text(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, list):
+        return "[" + ", ".join(_leaf_text(x) for x in v) + "]"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+def flatten(tree, prefix=""):
+    """Key paths of a parsed scenario: {'programmes.care_subsidy.monthly.grade1': value, ...}.
+    A date-ranged value (a map whose keys are all years) and a distribution (a map with `dist`)
+    stay one leaf; lists are leaves."""
+    out = {}
+    if isinstance(tree, dict) and not _is_dated(tree) and "dist" not in tree:
+        for k, v in tree.items():
+            out.update(flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+    else:
+        out[prefix] = tree
+    return out
+
+
+def value_in_year(v, year):
+    """The value a (possibly date-ranged) leaf has in `year`: the entry of the latest key not
+    after the year; before the first key, the first entry (docs/scenarios.md)."""
+    if not _is_dated(v):
+        return v
+    keys = sorted(v)
+    chosen = keys[0]
+    for k in keys:
+        if k <= year:
+            chosen = k
+    return v[chosen]
+
+
+def _year_ranges(years):
+    """[2023, 2024, 2025, 2030] -> '2023–2025, 2030'."""
+    parts = []
+    start = prev = None
+    for y in years:
+        if start is None:
+            start = prev = y
+        elif y == prev + 1:
+            prev = y
+        else:
+            parts.append(f"{start}" if start == prev else f"{start}–{prev}")
+            start = prev = y
+    if start is not None:
+        parts.append(f"{start}" if start == prev else f"{start}–{prev}")
+    return ", ".join(parts)
+
+
+def scenario_diff(base_text, alt_text, skip=("name", "title", "extends")):
+    """What differs between two resolved scenario texts, as a DataFrame with columns
+    key, years, base, alternative. Keys are flattened to paths; where either side is
+    date-ranged, both are expanded year by year over the union of the two horizons
+    (years.start..years.end, default 2021..2035) and consecutive years with the same pair of
+    values are merged into one row. A key present on one side only shows '—' on the other."""
+    base = yaml.safe_load(base_text) or {}
+    alt = yaml.safe_load(alt_text) or {}
+
+    def horizon(t):
+        y = t.get("years") or {}
+        return int(y.get("start", 2021)), int(y.get("end", 2035))
+
+    (s0, e0), (s1, e1) = horizon(base), horizon(alt)
+    years = range(min(s0, s1), max(e0, e1) + 1)
+    fb, fa = flatten(base), flatten(alt)
+    rows = []
+    missing = "—"
+    for key in sorted(set(fb) | set(fa)):
+        if key.split(".")[0] in skip:
+            continue
+        vb, va = fb.get(key, missing), fa.get(key, missing)
+        if vb == va:
+            continue
+        if _is_dated(vb) or _is_dated(va):
+            by_pair = {}
+            for y in years:
+                pair = (_leaf_text(value_in_year(vb, y)), _leaf_text(value_in_year(va, y)))
+                if pair[0] != pair[1]:
+                    by_pair.setdefault(pair, []).append(y)
+            for (tb, ta), ys in sorted(by_pair.items(), key=lambda kv: kv[1][0]):
+                rows.append({"key": key, "years": _year_ranges(ys), "base": tb, "alternative": ta})
+        else:
+            rows.append({"key": key, "years": "all", "base": _leaf_text(vb),
+                         "alternative": _leaf_text(va)})
+    return pd.DataFrame(rows, columns=["key", "years", "base", "alternative"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Plan targets
+
+TARGET_COLUMNS = ("indicator", "year", "op", "value", "kind", "mean", "probability")
+_ALIASES = {
+    "probability": ("probability", "prob", "p_met", "probability_met", "met_probability",
+                    "share_met", "met"),
+    "mean": ("mean", "expected", "mean_value"),
+    "value": ("value", "threshold", "target_value"),
+    "kind": ("kind", "type", "binding"),
+    "op": ("op", "operator", "comparison"),
+    "indicator": ("indicator", "name"),
+    "year": ("year",),
+}
+_OPS = {-1: "<=", 0: "==", 1: ">="}
+
+
+def _canonical(col):
+    c = str(col).strip().lower()
+    for name, aliases in _ALIASES.items():
+        if c in aliases:
+            return name
+    return None
+
+
+def _frame_from_columns(cols):
+    df = pd.DataFrame(cols)
+    rename = {}
+    for c in df.columns:
+        name = _canonical(c)
+        if name and name not in rename.values():
+            rename[c] = name
+    return df.rename(columns=rename)
+
+
+def _target_datasets(res, scen):
+    """Every dataset under the scenario group whose name starts with 'target'."""
+    found = []
+
+    def visit(name, obj):
+        if isinstance(obj, h5py.Dataset) and name.split("/")[-1].lower().startswith("target"):
+            found.append(name)
+
+    res.f[scen].visititems(visit)
+    return sorted(found)
+
+
+def _targets_from(res, scen, name):
+    """One target dataset as a DataFrame (None when its layout is not one read here)."""
+    d = res.f[scen][name]
+    if d.dtype.names:                                       # layout 1: compound records
+        rec = d[()]
+        return _frame_from_columns({f: (_texts(rec[f]) if rec[f].dtype.kind in "OS" else rec[f])
+                                    for f in d.dtype.names})
+    if "dims" not in d.attrs or "/" not in name:
+        return None
+    group, table = name.rsplit("/", 1)
+    a = res.table(scen, group, table)
+    if "target" not in a.dims:
+        return None
+    labels = [str(t) for t in a["target"].values]
+    if "stat" in a.dims:
+        a = a.sel(stat="mean", drop=True)
+    if "run" in a.dims:                                     # layout 4: 0/1 per run
+        if "met" not in table.lower():
+            return None
+        return pd.DataFrame({"target": labels, "probability": a.mean("run").values.astype(float)})
+    other = [x for x in a.dims if x != "target"]
+    if len(other) == 1:                                     # layout 2: [target, field]
+        wide = a.transpose("target", other[0]).values
+        cols = {"target": labels}
+        cols.update({str(c): wide[:, i] for i, c in enumerate(a[other[0]].values)})
+        return _frame_from_columns(cols)
+    if not other:                                           # one value per target
+        col = "probability" if re.search(r"met|prob", table.lower()) else "mean"
+        return pd.DataFrame({"target": labels, col: a.values.astype(float)})
+    return None
+
+
+def read_targets(res, scen):
+    """The scenario's plan targets as a DataFrame (columns among target, indicator, year, op,
+    value, kind, mean, probability), with a note saying where they were read, or (None, note)
+    when the file has none. Layouts read (see notebooks/README.md):
+      1. a compound dataset `summary/targets` (or any `target*` dataset): one record per target;
+      2. a table `summary/targets` [target, field] (or [stat, target, field]): columns from the
+         field axis labels, rows from the target axis;
+      3. a group `targets/` of equal-length 1-D datasets (indicator, year, ..., probability);
+      4. a runs/ table named target*met* [run, target] of 0/1: probability = mean over runs;
+      5. a table [target] or [stat, target]: `probability` if its name says met or prob, else
+         `mean`.
+    Every source found is merged on the target label (the first one read wins a column both
+    have); then the `target` axis attributes (indicator, year, op, value, kind, label_zh) fill
+    in, and failing those the year is parsed from the label (e.g. 'rehab_2025')."""
+    names = _target_datasets(res, scen)
+    if not names:
+        return None, (f"no targets in this file: /{scen} has no targets dataset "
+                      "(expected /<scenario>/summary/targets; see notebooks/README.md)")
+    g = res.f[scen]
+    frames, used = [], []
+    for gname in ("targets", "summary/targets"):            # layout 3: a group of columns
+        grp = g.get(gname)
+        if isinstance(grp, h5py.Group):
+            cols = {}
+            for k, d in grp.items():
+                if isinstance(d, h5py.Dataset) and d.ndim == 1:
+                    v = d[()]
+                    cols[k] = _texts(v) if v.dtype.kind in "OSU" else v
+            if cols and len({len(v) for v in cols.values()}) == 1:
+                frames.append(_frame_from_columns(cols))
+                used.append(f"/{scen}/{gname}/")
+    for name in names:
+        if name.startswith(("targets/", "summary/targets/")) or name == "target":
+            continue
+        df = _targets_from(res, scen, name)
+        if df is not None:
+            frames.append(df)
+            used.append(f"/{scen}/{name}")
+    if not frames:
+        return None, (f"no targets in this file that can be read: found {', '.join(names)} "
+                      "but none in a known layout (see notebooks/README.md)")
+    for i, df in enumerate(frames):
+        if "target" not in df.columns:
+            df.insert(0, "target", [f"target {k + 1}" for k in range(len(df))])
+        df["target"] = df["target"].map(_text)
+        frames[i] = df.drop_duplicates("target").set_index("target")
+    df = frames[0]
+    for other in frames[1:]:
+        df = df.combine_first(other) if set(other.index) & set(df.index) or df.empty \
+            else pd.concat([df, other])
+    df = df.reset_index()
+    # Metadata from the target axis attributes.
+    if isinstance(g.get("target"), h5py.Dataset):
+        ax = g["target"]
+        labels = _texts(ax[()])
+        for k, v in ax.attrs.items():
+            name = "target_zh" if k == "label_zh" else _canonical(k)
+            v = np.asarray(v)
+            if name and name not in df.columns and v.size == len(labels):
+                vals = _texts(v) if v.dtype.kind in "OSU" else v.ravel()
+                df[name] = df["target"].map(dict(zip(labels, vals)))
+    if "year" not in df.columns:
+        df["year"] = [int(m.group(0)) if (m := re.search(r"(19|20)\d\d", t)) else np.nan
+                      for t in df["target"]]
+    if "indicator" not in df.columns:
+        df["indicator"] = [re.sub(r"[@_. -]*(19|20)\d\d$", "", t) for t in df["target"]]
+    if "op" in df.columns:
+        df["op"] = [(_OPS.get(int(o), str(o)) if isinstance(o, (int, float, np.number))
+                     and not isinstance(o, bool) and not pd.isna(o) else _text(o))
+                    for o in df["op"]]
+    if "kind" in df.columns:
+        df["kind"] = [("binding" if k in (1, True, "1", "binding") else
+                       "expected" if k in (0, False, "0", "expected") else _text(k))
+                      for k in df["kind"]]
+    if "probability" not in df.columns:
+        return None, (f"targets found in {', '.join(used)} but no probability of meeting them "
+                      "(see notebooks/README.md)")
+    df["probability"] = df["probability"].astype(float)
+    return df, "read from " + ", ".join(used)
+
+
+def order_targets(df):
+    """Binding targets first, then by year, then the least likely first."""
+    kind = df["kind"] if "kind" in df.columns else pd.Series("", index=df.index)
+    rank = (kind != "binding").astype(int)
+    return (df.assign(_rank=rank)
+              .sort_values(["_rank", "year", "probability"], kind="stable")
+              .drop(columns="_rank").reset_index(drop=True))
+
+
+# ---------------------------------------------------------------------------------------------
+# Plotting
+
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Source Han Sans SC",
+             "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "AR PL UMing CN")
+CJK_FILES = ("opentype/noto/NotoSansCJK-Regular.ttc", "truetype/wqy/wqy-microhei.ttc",
+             "truetype/wqy/wqy-zenhei.ttc")
+CJK = None
+
+
+def setup_plots():
+    """Plot style for the notebooks and the report. Picks the first installed CJK font so that
+    Chinese labels draw (Debian fonts-noto-cjk); without one, figures keep English labels only.
+    Returns the font name or None."""
+    global CJK
+    import matplotlib
+    import matplotlib.pyplot as plt
+    from matplotlib import font_manager
+
+    have = {f.name for f in font_manager.fontManager.ttflist}
+    CJK = next((f for f in CJK_FONTS if f in have), None)
+    if CJK is None:
+        # matplotlib keeps a font list cached from its first use: a font installed after that
+        # is not in it. Add the Debian CJK fonts by path.
+        for pattern in CJK_FILES:
+            for path in sorted(Path("/usr/share/fonts").glob(pattern)):
+                font_manager.fontManager.addfont(str(path))
+        have = {f.name for f in font_manager.fontManager.ttflist}
+        CJK = next((f for f in CJK_FONTS if f in have), None)
+    if CJK is None:
+        print("No CJK font found (Debian: fonts-noto-cjk): figure labels are in English only.")
+    plt.rcParams.update({
+        "figure.figsize": (9.0, 4.6),
+        "figure.dpi": 96,
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "legend.frameon": False,
+        "font.family": "sans-serif",
+        "font.sans-serif": ([CJK] if CJK else []) + ["DejaVu Sans"],
+        "axes.unicode_minus": False,
+    })
+    matplotlib.rcParams["axes.formatter.use_locale"] = False
+    return CJK
+
+
+def zh(en, chinese):
+    """A figure label: 'English 中文' when a CJK font is installed, else English only."""
+    return f"{en} {chinese}" if CJK else en
+
+
+def fan(ax, years, runs, color, label, scale=1.0):
+    """A fan chart on ax: the 90 % band (p05–p95), the 50 % band (p25–p75), the median and the
+    mean of `runs` (DataArray [run, year]) divided by scale. Bands of zero width (identical
+    replicates) draw as lines."""
+    q = quantiles(runs) / scale
+    mean = runs.mean("run") / scale
+    ax.fill_between(years, q.sel(stat="p05"), q.sel(stat="p95"), color=color, alpha=0.18,
+                    linewidth=0, label=f"{label}: 90%")
+    ax.fill_between(years, q.sel(stat="p25"), q.sel(stat="p75"), color=color, alpha=0.38,
+                    linewidth=0, label=f"{label}: 50%")
+    ax.plot(years, q.sel(stat="p50"), color=color, linewidth=2, label=f"{label}: median")
+    ax.plot(years, mean, color=color, linewidth=1, linestyle="--", label=f"{label}: mean")
+
+
+def age_groups(ages, width=5, top=100):
+    """Labels of `width`-year age groups for single ages (the last one open: '100+')."""
+    out = []
+    for a in ages:
+        a = int(a)
+        if a >= top:
+            out.append(f"{top}+")
+        else:
+            lo = a // width * width
+            out.append(f"{lo}–{min(lo + width - 1, top - 1)}")
+    return out
+
+
+def main(argv):
+    if len(argv) >= 3 and argv[1] == "default-run":
+        runs = int(argv[3]) if len(argv) > 3 else None
+        out = default_run(argv[2], runs=runs)
+        print(out)
+        return 0
+    print("usage: dpsim_nb.py default-run OUT.h5 [RUNS]", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
