@@ -38,9 +38,10 @@ PKG_LIBS   = $(shell pkg-config --libs hdf5 yaml-0.1 nettle 2>/dev/null)
 
 CFLAGS  += $(CSTD) $(WARN) $(OPT) -ffp-contract=off -fopenmp -MMD -MP -Imodel/include $(PKG_CFLAGS)
 LDFLAGS += -fopenmp
-# GSL is linked against OpenBLAS's CBLAS (not libgslcblas): OpenBLAS is linked before GSL and
-# kept even though dpsim itself may call no CBLAS function (Debian's linker defaults to
-# --as-needed, which would drop it and let GSL bind to libgslcblas). tests/e2e checks the binding.
+# GSL is linked against OpenBLAS's CBLAS (not libgslcblas): OpenBLAS is linked before GSL with
+# --no-as-needed, so that GSL's own CBLAS calls bind to it too, not only the cohort engine's
+# cblas_dgemm (Debian's linker defaults to --as-needed, which could otherwise let GSL bind to
+# libgslcblas). tests/e2e checks the binding.
 LDLIBS  += -lhdf5_hl $(PKG_LIBS) -Wl,--no-as-needed $(shell pkg-config --libs openblas) \
            -Wl,--as-needed -lgsl -lm
 # libxlsxwriter (Excel export, model/cli/cmd_export.c) is linked by the command only.

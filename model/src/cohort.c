@@ -1,158 +1,188 @@
 /* model/src/cohort.c
  *
- * The cohort engine: deterministic expected values. Each region's state is its non-disabled
- * residents by sex and age and its disabled persons by cell; one year applies the steps of
- * DESIGN §1 in order with the probabilities of dp_rates_year (rates.c), block by block: the 168
- * cells of one (sex, age) stay in cache while deaths, onset, grade change, certification and
- * household transitions act on them. Regions are independent and run in parallel; each writes
- * only its own slice of the result tables, so results do not depend on the thread count.
- * Workload: DP_N_CELL (33,936) cells x years x regions; no allocation inside the year loop.
+ * The cohort engine: deterministic expected values, for a batch of parameter draws at once.
+ * A region's state for the n replicates of a batch is laid out [sex][age][replicate][168]:
+ * within a (sex, age) block the 168 cells are DP_N_TYPE columns of DP_COHORT_SUB (24)
+ * contiguous (grade, certified, household) cells, so the ages of one sex that share a
+ * worsening rate (an "age band": under 60 and 60+ today) form one contiguous 24 x (ages x n x 7)
+ * column-major matrix. One year applies the steps of DESIGN §1 in order with the probabilities
+ * of dp_rates_year (rates.c): deaths and onset elementwise (each replicate its own rates), then
+ * grade change, certification and household moves as one product Y = A X per (sex, band) with
+ * cblas_dgemm, where the 24 x 24 matrix A is built by applying those three steps to unit
+ * vectors. Flows come from the same steps applied to column sums (the steps are linear).
+ * Replicates share A when their transition parameters are identical (dp_cohort_group); each
+ * batch holds replicates of one group only, so one product serves the whole batch. Programmes
+ * and stocks go through dp_tables_* (tables.c), the non-disabled's births, migration and ageing
+ * through dp_general_step (general.c), as in the micro engine. Tasks are (batch, region) pairs run
+ * in parallel with OpenMP, each writing only its own (replicate, region) slices; OpenBLAS is kept
+ * to one thread, so results do not depend on the thread count. Workload: DP_N_CELL (33,936) cells x
+ * replicates x years x regions; no allocation inside the year loop.
  */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <cblas.h>
 #include <omp.h>
 
+#include "cohort_impl.h"
 #include "dpsim/rng.h"
 #include "model_impl.h"
 
-/* Workspace of one thread: one region's state and one year's rates. */
+enum { N_SUB = DP_COHORT_SUB, N_SA = DP_N_SEX * DP_N_AGE };
+
+/* Position of (grade, cert, hh) in a 24-row column. */
+static inline size_t
+sub(size_t g, size_t c, size_t h)
+{
+    return (g * DP_N_CERT + c) * DP_N_HH + h;
+}
+
+/* Workspace of one thread: the state of one batch of up to cap replicates of one region. */
 typedef struct {
-    double cells[DP_N_CELL]; /**< disabled persons by cell */
-    double nd[DP_N_SEX * DP_N_AGE]; /**< non-disabled residents */
-    dp_year_rates rates;
+    size_t cap;           /**< replicates the buffers hold */
+    double *x, *y;        /**< disabled persons [sex][age][rep][168]; y is the product target */
+    double *nd;           /**< non-disabled residents [rep][sex][age] */
+    double *cur;          /**< one replicate's cells in region order [DP_N_CELL] */
+    double *sums;         /**< column sums before grade change [rep][band][24] */
+    double *r0;           /**< recipients at the start of the year [rep][prog][grade] */
+    double *pop_start;    /**< residents at the start of the year [rep] */
+    double **fl;          /**< the year's flows of each replicate (table slices) [rep] */
+    dp_year_rates *rates; /**< the year's rates of each replicate [rep] */
 } cohort_work;
 
-/* Steps 2-6 of one year on one region's state (deaths, onset, grade change, certification,
- * household status). Adds the flows to fl. */
 static void
-transitions(const dp_region_base *b, const dp_year_rates *r, double *cells, double *nd,
-            double *fl)
+work_free(cohort_work *w)
 {
-    for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
-        double *blk = cells + sa * DP_N_BLOCK;
-        size_t age = sa % DP_N_AGE;
-        /* 2. Deaths. */
-        const double *qd = r->q_d + sa * DP_N_TYPE * DP_N_GRADE;
-        for (size_t tg = 0; tg < DP_N_TYPE * DP_N_GRADE; tg++) {
-            double *x = blk + tg * DP_N_CERT * DP_N_HH;
-            for (size_t j = 0; j < DP_N_CERT * DP_N_HH; j++) {
-                double dead = x[j] * qd[tg];
-                fl[DP_FL_DEATHS_D] += dead;
-                x[j] -= dead;
+    if (!w) {
+        return;
+    }
+    free(w->x);
+    free(w->y);
+    free(w->nd);
+    free(w->cur);
+    free(w->sums);
+    free(w->r0);
+    free(w->pop_start);
+    free(w->fl);
+    free(w->rates);
+    free(w);
+}
+
+/* 64-byte aligned doubles, so that a batch's products see the same alignment in every run. */
+static double *
+alloc_doubles(size_t n)
+{
+    size_t bytes = (n * sizeof(double) + 63) / 64 * 64;
+    return aligned_alloc(64, bytes ? bytes : 64);
+}
+
+static cohort_work *
+work_alloc(size_t cap)
+{
+    cohort_work *w = calloc(1, sizeof *w);
+    if (!w) {
+        return NULL;
+    }
+    w->cap = cap;
+    w->x = alloc_doubles(cap * DP_N_CELL);
+    w->y = alloc_doubles(cap * DP_N_CELL);
+    w->nd = malloc(cap * N_SA * sizeof *w->nd);
+    w->cur = malloc(DP_N_CELL * sizeof *w->cur);
+    w->sums = malloc(cap * DP_N_AGE * N_SUB * sizeof *w->sums);
+    w->r0 = malloc(cap * DP_N_PROG * DP_N_GRADE * sizeof *w->r0);
+    w->pop_start = malloc(cap * sizeof *w->pop_start);
+    w->fl = malloc(cap * sizeof *w->fl);
+    w->rates = malloc(cap * sizeof *w->rates);
+    if (!w->x || !w->y || !w->nd || !w->cur || !w->sums || !w->r0 || !w->pop_start || !w->fl ||
+        !w->rates) {
+        work_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+/* Steps 4-6 of one year on one 24-row column x (one type's grade x certified x household
+ * states) with worsening probability w: grade change, then certification of the uncertified,
+ * then household moves; the result goes to y. When fl is not NULL, adds the flows to it
+ * (grade worsening and improvement, certifications, dibao entries and exits). The steps are
+ * linear in x, so applied to a sum of columns they give the sum of the columns' flows. */
+static void
+step24(const dp_year_rates *r, double w, const double *x, double *y, double *fl)
+{
+    double a[N_SUB];
+    double u = r->improve, worsened = 0.0, improved = 0.0, certified = 0.0, d_in = 0.0, d_out = 0.0;
+    /* 4. Grade change: one grade more severe with prob. w, less severe with prob. u. */
+    for (size_t ch = 0; ch < DP_N_CERT * DP_N_HH; ch++) {
+        for (size_t g = 0; g < DP_N_GRADE; g++) {
+            double old = x[g * DP_N_CERT * DP_N_HH + ch];
+            double stay = 1.0 - (g > 0 ? w : 0.0) - (g + 1 < DP_N_GRADE ? u : 0.0);
+            double v = old * stay;
+            if (g + 1 < DP_N_GRADE) {
+                v += x[(g + 1) * DP_N_CERT * DP_N_HH + ch] * w;
+                improved += old * u;
             }
-        }
-        double dead_nd = nd[sa] * r->q_nd[sa];
-        fl[DP_FL_DEATHS_ND] += dead_nd;
-        nd[sa] -= dead_nd;
-        /* 3. Onset among the surviving non-disabled: uncertified, with the region's type x
-         * grade mix and the household distribution of the uncertified. */
-        double on = nd[sa] * r->onset[sa];
-        nd[sa] -= on;
-        fl[DP_FL_ONSETS] += on;
-        for (size_t tg = 0; tg < DP_N_TYPE * DP_N_GRADE; tg++) {
-            double *x = blk + tg * DP_N_CERT * DP_N_HH + DP_UNCERT * DP_N_HH;
-            double add = on * b->mix[tg];
-            for (size_t h = 0; h < DP_N_HH; h++) {
-                x[h] += add * b->onset_hh[h];
+            if (g > 0) {
+                v += x[(g - 1) * DP_N_CERT * DP_N_HH + ch] * u;
+                worsened += old * w;
             }
+            a[g * DP_N_CERT * DP_N_HH + ch] = v;
         }
-        /* 4. Grade change: one grade more severe with prob. w, less severe with prob. u. */
-        double w = r->worsen[age], u = r->improve;
-        for (size_t t = 0; t < DP_N_TYPE; t++) {
-            for (size_t ch = 0; ch < DP_N_CERT * DP_N_HH; ch++) {
-                double old[DP_N_GRADE];
-                for (size_t g = 0; g < DP_N_GRADE; g++) {
-                    old[g] = blk[(t * DP_N_GRADE + g) * DP_N_CERT * DP_N_HH + ch];
+    }
+    /* 5. Certification of the uncertified, by the grade after step 4. */
+    for (size_t g = 0; g < DP_N_GRADE; g++) {
+        for (size_t h = 0; h < DP_N_HH; h++) {
+            double moved = a[sub(g, DP_UNCERT, h)] * r->certify[g * DP_N_HH + h];
+            a[sub(g, DP_UNCERT, h)] -= moved;
+            a[sub(g, DP_CERT, h)] += moved;
+            certified += moved;
+        }
+    }
+    /* 6. Household status: hh[cert][from][to]. */
+    for (size_t g = 0; g < DP_N_GRADE; g++) {
+        for (size_t c = 0; c < DP_N_CERT; c++) {
+            const double *hh = r->hh + c * DP_N_HH * DP_N_HH;
+            const double *old = a + sub(g, c, 0);
+            for (size_t to = 0; to < DP_N_HH; to++) {
+                double v = 0.0;
+                for (size_t from = 0; from < DP_N_HH; from++) {
+                    v += old[from] * hh[from * DP_N_HH + to];
                 }
-                for (size_t g = 0; g < DP_N_GRADE; g++) {
-                    double stay = 1.0 - (g > 0 ? w : 0.0) - (g + 1 < DP_N_GRADE ? u : 0.0);
-                    double v = old[g] * stay;
-                    if (g + 1 < DP_N_GRADE) {
-                        v += old[g + 1] * w;
-                    }
-                    if (g > 0) {
-                        v += old[g - 1] * u;
-                        fl[DP_FL_WORSENED] += old[g] * w;
-                    }
-                    if (g + 1 < DP_N_GRADE) {
-                        fl[DP_FL_IMPROVED] += old[g] * u;
-                    }
-                    blk[(t * DP_N_GRADE + g) * DP_N_CERT * DP_N_HH + ch] = v;
-                }
+                y[sub(g, c, to)] = v;
             }
+            d_in += old[DP_OTHER] * hh[DP_OTHER * DP_N_HH + DP_DIBAO] +
+                    old[DP_MARGINAL] * hh[DP_MARGINAL * DP_N_HH + DP_DIBAO];
+            d_out += old[DP_DIBAO] * (1.0 - hh[DP_DIBAO * DP_N_HH + DP_DIBAO]);
         }
-        /* 5. Certification of the uncertified. 6. Household status. */
-        for (size_t tg = 0; tg < DP_N_TYPE * DP_N_GRADE; tg++) {
-            double *x = blk + tg * DP_N_CERT * DP_N_HH;
-            const double *cr = r->certify + (tg % DP_N_GRADE) * DP_N_HH;
-            for (size_t h = 0; h < DP_N_HH; h++) {
-                double moved = x[DP_UNCERT * DP_N_HH + h] * cr[h];
-                x[DP_UNCERT * DP_N_HH + h] -= moved;
-                x[DP_CERT * DP_N_HH + h] += moved;
-                fl[DP_FL_CERTIFIED] += moved;
-            }
-            for (size_t c = 0; c < DP_N_CERT; c++) {
-                double *y = x + c * DP_N_HH;
-                const double *hh = r->hh + c * DP_N_HH * DP_N_HH;
-                double old[DP_N_HH] = {y[0], y[1], y[2]};
-                for (size_t to = 0; to < DP_N_HH; to++) {
-                    double v = 0.0;
-                    for (size_t from = 0; from < DP_N_HH; from++) {
-                        v += old[from] * hh[from * DP_N_HH + to];
-                    }
-                    y[to] = v;
-                }
-                fl[DP_FL_DIBAO_IN] += old[DP_OTHER] * hh[DP_OTHER * DP_N_HH + DP_DIBAO] +
-                                   old[DP_MARGINAL] * hh[DP_MARGINAL * DP_N_HH + DP_DIBAO];
-                fl[DP_FL_DIBAO_OUT] += old[DP_DIBAO] * (1.0 - hh[DP_DIBAO * DP_N_HH + DP_DIBAO]);
-            }
-        }
+    }
+    if (fl) {
+        fl[DP_FL_WORSENED] += worsened;
+        fl[DP_FL_IMPROVED] += improved;
+        fl[DP_FL_CERTIFIED] += certified;
+        fl[DP_FL_DIBAO_IN] += d_in;
+        fl[DP_FL_DIBAO_OUT] += d_out;
     }
 }
 
-/* Step 9: births, migration and ageing by one year (100+ accumulates). */
+/* The 24 x 24 matrix of step24 (column-major: column j is step24 of the unit vector e_j). */
 static void
-age_population(const dp_year_rates *r, double pop_start, double *cells, double *nd, double *fl)
+transition_matrix(const dp_year_rates *r, double w, double *a)
 {
-    /* Births over the year, net of deaths before the year's end (half a year's exposure to
-     * q(0) of each sex): they enter age 0 non-disabled. */
-    double births = r->birth_rate * pop_start;
-    double born[DP_N_SEX] = {births * r->sex_male_birth, births * (1.0 - r->sex_male_birth)};
-    for (size_t sex = 0; sex < DP_N_SEX; sex++) {
-        born[sex] *= 1.0 - 0.5 * r->q_nd[sex * DP_N_AGE];
-        fl[DP_FL_BIRTHS] += born[sex];
+    for (size_t j = 0; j < N_SUB; j++) {
+        double e[N_SUB] = {0.0};
+        e[j] = 1.0;
+        step24(r, w, e, a + j * N_SUB, NULL);
     }
-    /* Net migration, proportional to the residents of each group. */
-    for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
-        double mig = nd[sa] * r->migration_nd;
-        nd[sa] += mig;
-        fl[DP_FL_MIGRATION_ND] += mig;
-    }
-    if (r->migration_d != 0.0) {
-        double f = 1.0 + r->migration_d, before = 0.0;
-        for (size_t i = 0; i < DP_N_CELL; i++) {
-            before += cells[i];
-            cells[i] *= f;
-        }
-        fl[DP_FL_MIGRATION_D] += before * r->migration_d;
-    }
-    for (size_t sex = 0; sex < DP_N_SEX; sex++) {
-        double *n = nd + sex * DP_N_AGE;
-        n[DP_MAX_AGE] += n[DP_MAX_AGE - 1];
-        memmove(n + 1, n, (DP_MAX_AGE - 1) * sizeof *n);
-        n[0] = born[sex];
-        double *c = cells + sex * DP_N_AGE * DP_N_BLOCK;
-        double *last = c + (size_t)DP_MAX_AGE * DP_N_BLOCK;
-        double *prev = c + (size_t)(DP_MAX_AGE - 1) * DP_N_BLOCK;
-        for (size_t k = 0; k < DP_N_BLOCK; k++) {
-            last[k] += prev[k];
-        }
-        memmove(c + DP_N_BLOCK, c, (size_t)(DP_MAX_AGE - 1) * DP_N_BLOCK * sizeof *c);
-        memset(c, 0, DP_N_BLOCK * sizeof *c);
-    }
+}
+
+/* 1 if two replicates' rates of a year have the same transitions (what A is built from). */
+static int
+same_year_transitions(const dp_year_rates *a, const dp_year_rates *b)
+{
+    return memcmp(a->worsen, b->worsen, sizeof a->worsen) == 0 &&
+           memcmp(&a->improve, &b->improve, sizeof a->improve) == 0 &&
+           memcmp(a->certify, b->certify, sizeof a->certify) == 0 &&
+           memcmp(a->hh, b->hh, sizeof a->hh) == 0;
 }
 
 static double
@@ -165,44 +195,275 @@ sum(const double *x, size_t n)
     return s;
 }
 
-/* Projects one region over the horizon under parameters p, writing its slices of run `run`. */
+/* Replicate j's cells in region order: the batch state itself when it holds one replicate,
+ * else a copy in cells. */
+static const double *
+gather(const double *x, size_t nb, size_t j, double *cells)
+{
+    if (nb == 1) {
+        return x;
+    }
+    for (size_t sa = 0; sa < N_SA; sa++) {
+        memcpy(cells + sa * DP_N_BLOCK, x + (sa * nb + j) * DP_N_BLOCK, DP_N_BLOCK * sizeof *cells);
+    }
+    return cells;
+}
+
+/* Steps 2-3 on every (sex, age, replicate) block: deaths, then onset among the surviving
+ * non-disabled; adds each replicate's column sums after onset to its band's row of w->sums. */
 static void
-project_region(const dp_model *m, const dp_params *p, size_t reg, const dp_tables *tb, size_t run,
-               cohort_work *w)
+deaths_onset(const dp_region_base *b, size_t nb, const unsigned char *band_of, size_t n_band,
+             cohort_work *w)
+{
+    memset(w->sums, 0, nb * n_band * N_SUB * sizeof *w->sums);
+    for (size_t sa = 0; sa < N_SA; sa++) {
+        size_t band = band_of[sa % DP_N_AGE];
+        for (size_t j = 0; j < nb; j++) {
+            const dp_year_rates *r = &w->rates[j];
+            double *blk = w->x + (sa * nb + j) * DP_N_BLOCK;
+            double *nd = w->nd + j * N_SA;
+            double *fl = w->fl[j];
+            /* 2. Deaths. The flow is q times the sum of each (type, grade)'s six cells,
+             * accumulated in a register (a sum kept in the table would make every cell wait
+             * for the previous one's store). */
+            const double *qd = r->q_d + sa * DP_N_TYPE * DP_N_GRADE;
+            double dead_d = 0.0;
+            for (size_t tg = 0; tg < DP_N_TYPE * DP_N_GRADE; tg++) {
+                double *x = blk + tg * DP_N_CERT * DP_N_HH, alive = 0.0;
+                for (size_t k = 0; k < DP_N_CERT * DP_N_HH; k++) {
+                    alive += x[k];
+                    x[k] -= x[k] * qd[tg];
+                }
+                dead_d += alive * qd[tg];
+            }
+            fl[DP_FL_DEATHS_D] += dead_d;
+            double dead_nd = nd[sa] * r->q_nd[sa];
+            fl[DP_FL_DEATHS_ND] += dead_nd;
+            nd[sa] -= dead_nd;
+            /* 3. Onset: uncertified, with the region's type x grade mix and the household
+             * distribution of the uncertified. */
+            double on = nd[sa] * r->onset[sa];
+            nd[sa] -= on;
+            fl[DP_FL_ONSETS] += on;
+            for (size_t tg = 0; tg < DP_N_TYPE * DP_N_GRADE; tg++) {
+                double *x = blk + tg * DP_N_CERT * DP_N_HH + DP_UNCERT * DP_N_HH;
+                double add = on * b->mix[tg];
+                for (size_t h = 0; h < DP_N_HH; h++) {
+                    x[h] += add * b->onset_hh[h];
+                }
+            }
+            double *s = w->sums + (j * n_band + band) * N_SUB;
+            for (size_t t = 0; t < DP_N_TYPE; t++) {
+                for (size_t i = 0; i < N_SUB; i++) {
+                    s[i] += blk[t * N_SUB + i];
+                }
+            }
+        }
+    }
+}
+
+/* Step 9 for every replicate of the batch: births, migration and ageing by one year (100+
+ * accumulates). */
+static void
+age_population(size_t nb, cohort_work *w)
+{
+    for (size_t j = 0; j < nb; j++) {
+        const dp_year_rates *r = &w->rates[j];
+        double *fl = w->fl[j];
+        /* The non-disabled: births, migration, ageing (general.c, shared with the micro
+         * engine). */
+        dp_general_step(r, w->pop_start[j], w->nd + j * N_SA, fl);
+        /* Net migration of the disabled, proportional to their cells. */
+        if (r->migration_d != 0.0) {
+            double f = 1.0 + r->migration_d, before = 0.0;
+            for (size_t sa = 0; sa < N_SA; sa++) {
+                double *blk = w->x + (sa * nb + j) * DP_N_BLOCK;
+                for (size_t k = 0; k < DP_N_BLOCK; k++) {
+                    before += blk[k];
+                    blk[k] *= f;
+                }
+            }
+            fl[DP_FL_MIGRATION_D] += before * r->migration_d;
+        }
+    }
+    /* The disabled: whole (sex, age) slabs of the batch move up one age. */
+    size_t slab = nb * DP_N_BLOCK;
+    for (size_t sex = 0; sex < DP_N_SEX; sex++) {
+        double *c = w->x + sex * DP_N_AGE * slab;
+        double *last = c + (size_t)DP_MAX_AGE * slab;
+        const double *prev = c + (size_t)(DP_MAX_AGE - 1) * slab;
+        for (size_t k = 0; k < slab; k++) {
+            last[k] += prev[k];
+        }
+        memmove(c + slab, c, (size_t)(DP_MAX_AGE - 1) * slab * sizeof *c);
+        memset(c, 0, slab * sizeof *c);
+    }
+}
+
+/* Projects one region over the horizon for the nb replicates rep[0..nb) (one group: identical
+ * transition parameters), writing their slices. Sets *mixed if their transitions turn out to
+ * differ in some year (a parameter dp_cohort_group does not compare). */
+static void
+project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t nb, size_t reg,
+              const dp_tables *tb, cohort_work *w, int *mixed)
 {
     const dp_region_base *b = &m->base[reg];
-    memcpy(w->cells, b->cells, sizeof w->cells);
-    for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+    const dp_params *p0 = &rp[rep[0]];
+    double elig0[DP_N_PROG * DP_N_GRADE], r1[DP_N_PROG * DP_N_GRADE];
+    /* Base-year state, the same for every replicate. */
+    double nd0[N_SA], pop0 = 0.0;
+    for (size_t sa = 0; sa < N_SA; sa++) {
         double d = sum(b->cells + sa * DP_N_BLOCK, DP_N_BLOCK);
-        w->nd[sa] = b->pop[sa] - d > 0.0 ? b->pop[sa] - d : 0.0;
+        nd0[sa] = b->pop[sa] - d > 0.0 ? b->pop[sa] - d : 0.0;
+        for (size_t j = 0; j < nb; j++) {
+            memcpy(w->x + (sa * nb + j) * DP_N_BLOCK, b->cells + sa * DP_N_BLOCK,
+                   DP_N_BLOCK * sizeof *w->x);
+        }
     }
+    pop0 = sum(nd0, N_SA) + sum(b->cells, DP_N_CELL);
     /* Recipients at the end of the base year under the base year's rules. */
-    double r0[DP_N_PROG * DP_N_GRADE], r1[DP_N_PROG * DP_N_GRADE];
-    dp_rates_year(m, p, reg, p->year_start - 1, &w->rates);
-    dp_tables_eligible(w->cells, tb->masks, r0);
-    for (size_t i = 0; i < DP_N_PROG * DP_N_GRADE; i++) {
-        r0[i] *= w->rates.take_up[i / DP_N_GRADE];
+    dp_tables_eligible(b->cells, tb->masks, elig0);
+    for (size_t j = 0; j < nb; j++) {
+        memcpy(w->nd + j * N_SA, nd0, sizeof nd0);
+        w->pop_start[j] = pop0;
+        dp_rates_year(m, &rp[rep[j]], reg, p0->year_start - 1, &w->rates[j]);
+        for (size_t i = 0; i < DP_N_PROG * DP_N_GRADE; i++) {
+            w->r0[j * DP_N_PROG * DP_N_GRADE + i] = elig0[i] * w->rates[j].take_up[i / DP_N_GRADE];
+        }
     }
     for (size_t yi = 0; yi < tb->n_year; yi++) {
-        int year = p->year_start + (int)yi;
+        int year = p0->year_start + (int)yi;
         const unsigned char *mask = tb->masks + (yi + 1) * DP_N_PROG * DP_N_CELL;
-        double *fl = dp_tables_flows(tb, run, yi, reg);
-        /* 1. The year's parameters. */
-        dp_rates_year(m, p, reg, year, &w->rates);
-        double pop_start = sum(w->nd, DP_N_SEX * DP_N_AGE) + sum(w->cells, DP_N_CELL);
-        /* 2-6. */
-        transitions(b, &w->rates, w->cells, w->nd, fl);
-        /* 7. Services: none in this slice. 8. Programmes: recipients at the year's end. */
-        dp_tables_eligible(w->cells, mask, r1);
-        for (size_t i = 0; i < DP_N_PROG * DP_N_GRADE; i++) {
-            r1[i] *= w->rates.take_up[i / DP_N_GRADE];
+        /* 1. The year's parameters of each replicate. */
+        for (size_t j = 0; j < nb; j++) {
+            dp_rates_year(m, &rp[rep[j]], reg, year, &w->rates[j]);
+            w->fl[j] = dp_tables_flows(tb, rep[j], yi, reg);
+            if (!same_year_transitions(&w->rates[j], &w->rates[0])) {
+                *mixed = 1;
+            }
         }
-        dp_tables_programmes(tb, run, yi, reg, r0, r1, w->rates.amount);
-        memcpy(r0, r1, sizeof r0);
-        /* 9. Births, migration, ageing. */
-        age_population(&w->rates, pop_start, w->cells, w->nd, fl);
-        dp_tables_stocks(tb, run, yi, reg, w->cells, w->nd);
+        /* Age bands: maximal runs of ages with the same worsening probability. */
+        const dp_year_rates *r = &w->rates[0];
+        unsigned char band_of[DP_N_AGE];
+        size_t band_lo[DP_N_AGE + 1], n_band = 0;
+        for (size_t age = 0; age < DP_N_AGE; age++) {
+            if (age == 0 || memcmp(&r->worsen[age], &r->worsen[age - 1], sizeof(double)) != 0) {
+                band_lo[n_band++] = age;
+            }
+            band_of[age] = (unsigned char)(n_band - 1);
+        }
+        band_lo[n_band] = DP_N_AGE;
+        /* 2-3. */
+        deaths_onset(b, nb, band_of, n_band, w);
+        /* 4-6: Y = A X for each (sex, band); the flows from the column sums. */
+        for (size_t band = 0; band < n_band; band++) {
+            double a[N_SUB * N_SUB], col[N_SUB];
+            double wr = r->worsen[band_lo[band]];
+            size_t n_age = band_lo[band + 1] - band_lo[band];
+            transition_matrix(r, wr, a);
+            for (size_t sex = 0; sex < DP_N_SEX; sex++) {
+                size_t off = (sex * DP_N_AGE + band_lo[band]) * nb * DP_N_BLOCK;
+                cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, N_SUB,
+                            (int)(n_age * nb * DP_N_TYPE), N_SUB, 1.0, a, N_SUB, w->x + off, N_SUB,
+                            0.0, w->y + off, N_SUB);
+            }
+            for (size_t j = 0; j < nb; j++) {
+                step24(&w->rates[j], wr, w->sums + (j * n_band + band) * N_SUB, col, w->fl[j]);
+            }
+        }
+        double *t = w->x;
+        w->x = w->y;
+        w->y = t;
+        /* 7. Services: none in this slice. 8. Programmes: recipients at the year's end. */
+        for (size_t j = 0; j < nb; j++) {
+            double *r0 = w->r0 + j * DP_N_PROG * DP_N_GRADE;
+            dp_tables_eligible(gather(w->x, nb, j, w->cur), mask, r1);
+            for (size_t i = 0; i < DP_N_PROG * DP_N_GRADE; i++) {
+                r1[i] *= w->rates[j].take_up[i / DP_N_GRADE];
+            }
+            dp_tables_programmes(tb, rep[j], yi, reg, r0, r1, w->rates[j].amount);
+            memcpy(r0, r1, sizeof r1);
+        }
+        /* 9. Births, migration, ageing; the year-end stocks. */
+        age_population(nb, w);
+        for (size_t j = 0; j < nb; j++) {
+            const double *nd = w->nd + j * N_SA;
+            const double *cells = gather(w->x, nb, j, w->cur);
+            dp_tables_stocks(tb, rep[j], yi, reg, cells, nd);
+            w->pop_start[j] = sum(nd, N_SA) + sum(cells, DP_N_CELL);
+        }
     }
+}
+
+/* Key of a replicate's transition parameters, compared bit for bit. */
+typedef struct {
+    double v[9];
+    size_t rep;
+} trans_key;
+
+static int
+cmp_key(const void *pa, const void *pb)
+{
+    const trans_key *a = pa, *b = pb;
+    int c = memcmp(a->v, b->v, sizeof a->v);
+    if (c != 0) {
+        return c;
+    }
+    return (a->rep > b->rep) - (a->rep < b->rep);
+}
+
+/* Groups: first replicate, position among the sorted keys, size. */
+typedef struct {
+    size_t first, pos, n;
+} group_span;
+
+static int
+cmp_span(const void *pa, const void *pb)
+{
+    const group_span *a = pa, *b = pb;
+    return (a->first > b->first) - (a->first < b->first);
+}
+
+dp_status
+dp_cohort_group(dp_ctx *ctx, const dp_params *rp, size_t runs, size_t *order, size_t *start,
+                size_t *n_group)
+{
+    dp_status rc = DP_OK;
+    trans_key *key = malloc((runs ? runs : 1) * sizeof *key);
+    group_span *span = malloc((runs ? runs : 1) * sizeof *span);
+    size_t ng = 0, pos = 0;
+    if (!key || !span) {
+        rc = dp_error(ctx, DP_ENOMEM, "out of memory for grouping %zu replicates", runs);
+        goto out;
+    }
+    for (size_t k = 0; k < runs; k++) {
+        const dp_params *p = &rp[k];
+        const double v[9] = {p->worsen_rate[0],  p->worsen_rate[1],  p->improve_rate,
+                             p->certify_rate[0], p->certify_rate[1], p->dibao_exit,
+                             p->marginal_exit,   p->dibao_entry,     p->marginal_entry};
+        memcpy(key[k].v, v, sizeof v);
+        key[k].rep = k;
+    }
+    qsort(key, runs, sizeof *key, cmp_key);
+    for (size_t i = 0; i < runs; i++) {
+        if (i == 0 || memcmp(key[i].v, key[i - 1].v, sizeof key[i].v) != 0) {
+            span[ng++] = (group_span){key[i].rep, i, 0};
+        }
+        span[ng - 1].n++;
+    }
+    qsort(span, ng, sizeof *span, cmp_span);
+    for (size_t g = 0; g < ng; g++) {
+        start[g] = pos;
+        for (size_t i = 0; i < span[g].n; i++) {
+            order[pos++] = key[span[g].pos + i].rep;
+        }
+    }
+    start[ng] = runs;
+    *n_group = ng;
+out:
+    free(key);
+    free(span);
+    return rc;
 }
 
 dp_status
@@ -213,49 +474,89 @@ dp_cohort_run(dp_ctx *ctx, const dp_model *m, const dp_engine_opts *opts, dp_res
     dp_results *res = NULL;
     dp_params *rp = NULL;
     gsl_rng *rng = NULL;
-    size_t runs = opts->runs ? opts->runs : 1;
-    /* One task per (replicate, region); each writes only its own slices. */
-    size_t n_task = runs * m->n_region, done = 0;
-    int oom = 0;
+    size_t *order = NULL, *gstart = NULL, *bfirst = NULL, *bcount = NULL;
+    size_t runs = opts->runs ? opts->runs : 1, n_group = 0, n_batch = 0, cap = 1;
+    size_t n_task = 0, total = runs * m->n_region, done = 0;
+    int oom = 0, mixed = 0;
+    /* One level of parallelism: OpenMP over tasks, OpenBLAS on the calling thread. */
+    int blas_threads = openblas_get_num_threads();
+    openblas_set_num_threads(1);
     *out = NULL;
     if ((rc = dp_tables_init(ctx, m, runs, &res, &tb)) != DP_OK) {
-        return rc;
+        goto out;
     }
     rp = malloc(runs * sizeof *rp);
     rng = dp_rng_alloc();
-    if (!rp || !rng) {
+    order = malloc(runs * sizeof *order);
+    gstart = malloc((runs + 1) * sizeof *gstart);
+    bfirst = malloc(runs * sizeof *bfirst);
+    bcount = malloc(runs * sizeof *bcount);
+    if (!rp || !rng || !order || !gstart || !bfirst || !bcount) {
         rc = dp_error(ctx, DP_ENOMEM, "out of memory for %zu replicates' parameters", runs);
         goto out;
     }
     for (size_t k = 0; k < runs; k++) {
         dp_tables_replicate(&tb, m, opts, k, rng, &rp[k]);
     }
+    if ((rc = dp_cohort_group(ctx, rp, runs, order, gstart, &n_group)) != DP_OK) {
+        goto out;
+    }
+    /* Batches: each group split into nearly equal parts of at most DP_COHORT_BATCH_MAX. */
+    for (size_t g = 0; g < n_group; g++) {
+        size_t n = gstart[g + 1] - gstart[g];
+        size_t parts = (n + DP_COHORT_BATCH_MAX - 1) / DP_COHORT_BATCH_MAX, pos = gstart[g];
+        for (size_t i = 0; i < parts; i++) {
+            size_t nb = n / parts + (i < n % parts ? 1 : 0);
+            bfirst[n_batch] = pos;
+            bcount[n_batch++] = nb;
+            pos += nb;
+            cap = nb > cap ? nb : cap;
+        }
+    }
+    /* One task per (batch, region); each writes only its own slices. */
+    n_task = n_batch * m->n_region;
 #pragma omp parallel
     {
-        cohort_work *w = malloc(sizeof *w);
+        cohort_work *w = work_alloc(cap);
+        int bad = 0;
         if (!w) {
 #pragma omp atomic write
             oom = 1;
         }
 #pragma omp for schedule(dynamic)
         for (size_t t = 0; t < n_task; t++) {
-            size_t k = t / m->n_region, r = t % m->n_region;
+            size_t bi = t / m->n_region, r = t % m->n_region;
             if (w) {
-                project_region(m, &rp[k], r, &tb, k, w);
+                project_batch(m, rp, order + bfirst[bi], bcount[bi], r, &tb, w, &bad);
             }
             size_t d;
 #pragma omp atomic capture
-            d = ++done;
+            d = done += bcount[bi];
             if (omp_get_thread_num() == 0) { /* the calling thread: ctx is its own */
-                dp_ctx_progress(ctx, d, n_task);
+                dp_ctx_progress(ctx, d, total);
             }
         }
-        free(w);
+        if (bad) {
+#pragma omp atomic write
+            mixed = 1;
+        }
+        work_free(w);
     }
     if (oom) {
-        rc = dp_error(ctx, DP_ENOMEM, "out of memory for engine workspaces");
+        rc = dp_error(ctx, DP_ENOMEM, "out of memory for engine workspaces (%zu replicates each)",
+                      cap);
+    } else if (mixed) {
+        rc = dp_error(ctx, DP_EINTERNAL,
+                      "cohort engine: replicates grouped as sharing their transition rates have "
+                      "different ones (dp_cohort_group does not compare a parameter rates.c "
+                      "reads)");
     }
 out:
+    openblas_set_num_threads(blas_threads);
+    free(order);
+    free(gstart);
+    free(bfirst);
+    free(bcount);
     dp_rng_free(rng);
     free(rp);
     dp_tables_free(&tb);
@@ -263,7 +564,7 @@ out:
         dp_results_free(res);
         return rc;
     }
-    dp_ctx_progress(ctx, n_task, n_task);
+    dp_ctx_progress(ctx, total, total);
     *out = res;
     return DP_OK;
 }

@@ -257,39 +257,48 @@ dp_tables_stocks(const dp_tables *tb, size_t run, size_t yi, size_t reg, const d
     double *dage = dp_table_run(tb->disabled_age, run) + slot * DP_N_SEX * DP_N_AGE;
     double *dis = dp_table_run(tb->disabled, run) + slot * DP_N_BLOCK;
     double *ind = dp_table_run(tb->indicators, run) + slot * DP_N_IND;
+    /* Cells of one (sex, age) block come in 28 runs of 6 (type x grade, then certified x
+     * household: dims.h); the sums are kept in locals and stored once. */
+    enum { CH = DP_N_CERT * DP_N_HH };
+    double sev = 0.0, sev_cert = 0.0, cert = 0.0, dibao = 0.0, marg = 0.0, all = 0.0;
+    double aged60 = 0.0, children = 0.0;
     for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
         const double *blk = cells + sa * DP_N_BLOCK;
         size_t age = sa % DP_N_AGE;
         double s = 0.0;
         for (size_t k = 0; k < DP_N_BLOCK; k++) {
-            double v = blk[k];
-            size_t h = dp_block_hh(k), c = dp_block_cert(k), g = dp_block_grade(k);
-            s += v;
-            dis[k] += v;
-            if (g <= 1) {
-                ind[DP_IN_SEVERE] += v;
-                if (c == DP_CERT) {
-                    ind[DP_IN_SEVERE_CERTIFIED] += v;
-                }
-            }
-            if (c == DP_CERT) {
-                ind[DP_IN_CERTIFIED] += v;
-            }
-            if (h == DP_DIBAO) {
-                ind[DP_IN_DIBAO] += v;
-            } else if (h == DP_MARGINAL) {
-                ind[DP_IN_MARGINAL] += v;
+            dis[k] += blk[k];
+        }
+        for (size_t tg = 0; tg < DP_N_TYPE * DP_N_GRADE; tg++) {
+            const double *x = blk + tg * CH;
+            double un = x[DP_DIBAO] + x[DP_MARGINAL] + x[DP_OTHER];
+            double ce = x[DP_N_HH + DP_DIBAO] + x[DP_N_HH + DP_MARGINAL] + x[DP_N_HH + DP_OTHER];
+            s += un + ce;
+            cert += ce;
+            dibao += x[DP_DIBAO] + x[DP_N_HH + DP_DIBAO];
+            marg += x[DP_MARGINAL] + x[DP_N_HH + DP_MARGINAL];
+            if (tg % DP_N_GRADE <= 1) { /* grades 1-2 */
+                sev += un + ce;
+                sev_cert += ce;
             }
         }
         dage[sa] = s;
         pop[sa] = nd[sa] + s;
-        ind[DP_IN_DISABLED] += s;
+        all += s;
         if (age >= 60) {
-            ind[DP_IN_AGED60] += s;
+            aged60 += s;
         } else if (age <= 14) {
-            ind[DP_IN_CHILDREN] += s;
+            children += s;
         }
     }
+    ind[DP_IN_DISABLED] += all;
+    ind[DP_IN_SEVERE] += sev;
+    ind[DP_IN_AGED60] += aged60;
+    ind[DP_IN_CHILDREN] += children;
+    ind[DP_IN_CERTIFIED] += cert;
+    ind[DP_IN_SEVERE_CERTIFIED] += sev_cert;
+    ind[DP_IN_DIBAO] += dibao;
+    ind[DP_IN_MARGINAL] += marg;
 }
 
 /* Persons eligible for each programme by grade: out[prog][grade]. */
@@ -299,11 +308,20 @@ dp_tables_eligible(const double *cells, const unsigned char *mask, double *out)
     for (size_t i = 0; i < DP_N_PROG * DP_N_GRADE; i++) {
         out[i] = 0.0;
     }
+    /* Cells come in runs of 6 (certified x household) of one grade, the grades cycling. */
+    enum { CH = DP_N_CERT * DP_N_HH };
     for (size_t prog = 0; prog < DP_N_PROG; prog++) {
         const unsigned char *mk = mask + prog * DP_N_CELL;
-        double *o = out + prog * DP_N_GRADE;
-        for (size_t i = 0; i < DP_N_CELL; i++) {
-            o[dp_block_grade(i % DP_N_BLOCK)] += mk[i] ? cells[i] : 0.0;
+        double acc[DP_N_GRADE] = {0.0};
+        for (size_t i = 0; i < DP_N_CELL; i += DP_N_GRADE * CH) {
+            for (size_t g = 0; g < DP_N_GRADE; g++) {
+                for (size_t j = i + g * CH; j < i + (g + 1) * CH; j++) {
+                    acc[g] += mk[j] ? cells[j] : 0.0;
+                }
+            }
+        }
+        for (size_t g = 0; g < DP_N_GRADE; g++) {
+            out[prog * DP_N_GRADE + g] = acc[g];
         }
     }
 }

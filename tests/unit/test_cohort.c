@@ -9,14 +9,28 @@
  * Years 2021 and 2022 are checked against numbers computed by hand (the arithmetic is in the
  * comments); 2023 against an eight-state scalar recurrence of the documented equations
  * (docs/model.md), written here without the engine's cells, blocks or masks.
+ *
+ * Second group: the batched form on Da'an's baseline (real data, every cell populated). A batch
+ * of replicates with their own parameter draws (set by hand in dp_params.uncertain) must give,
+ * table by table, the values of separate single-run projections with each replicate's
+ * parameters copied into the model, to 1e-12 relative: whether the replicates share the
+ * transition matrix (draws of onset, amounts and take-up only), do not share it (distinct
+ * worsening draws), or share it in part; whether a group is split into several batches; and
+ * bit for bit whatever the number of threads. The grouping itself is checked on hand-made
+ * parameters.
  */
-#include "dp_test.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+#include <omp.h>
+
+#include "../../model/src/cohort_impl.h"
 #include "../../model/src/model_impl.h"
+#include "dp_test.h"
+#include "dpsim/rng.h"
+#include "dpsim/scenario.h"
 
 typedef struct {
     dp_ctx *ctx;
@@ -272,17 +286,17 @@ test_cohort_three_years_match_scalar_recurrence(void **state)
             assert_close(cell(f, yi, g, DP_CERT), s[g][1], 1e-12, 1e-12);
         }
         double amount = 100.0 * (yi == 0 ? 1.0 : (yi == 1 ? 1.1 : 1.21));
-        assert_close(val(f, "spending", yi, DP_PROG_CARE, 2), 6.0 * (care0 + care1) * amount,
+        assert_close(val(f, "spending", yi, DP_PROG_CARE, 2), 6.0 * (care0 + care1) * amount, 1e-12,
+                     0.0);
+        assert_close(val(f, "spending", yi, DP_PROG_LIVING, 2), 6.0 * (living0 + living1) * 50.0,
                      1e-12, 0.0);
-        assert_close(val(f, "spending", yi, DP_PROG_LIVING, 2),
-                     6.0 * (living0 + living1) * 50.0, 1e-12, 0.0);
         const dp_table *pop = dp_results_find(f->res, "population");
         double tot = nd;
         for (size_t g = 0; g < DP_N_GRADE; g++) {
             tot += s[g][0] + s[g][1];
         }
-        assert_close(pop->data[yi * DP_N_SEX * DP_N_AGE + DP_MALE * DP_N_AGE + 31 + yi], tot,
-                     1e-12, 0.0);
+        assert_close(pop->data[yi * DP_N_SEX * DP_N_AGE + DP_MALE * DP_N_AGE + 31 + yi], tot, 1e-12,
+                     0.0);
         care0 = care1;
         living0 = living1;
     }
@@ -299,8 +313,7 @@ test_cohort_indexation_and_amounts(void **state)
     for (size_t yi = 0; yi < 3; yi++) {
         assert_close(a->data[(yi * DP_N_PROG + DP_PROG_CARE) * DP_N_GRADE + 0], care[yi], 1e-12,
                      0.0);
-        assert_close(a->data[(yi * DP_N_PROG + DP_PROG_LIVING) * DP_N_GRADE + 2], 50.0, 0.0,
-                     0.0);
+        assert_close(a->data[(yi * DP_N_PROG + DP_PROG_LIVING) * DP_N_GRADE + 2], 50.0, 0.0, 0.0);
     }
 }
 
@@ -327,15 +340,402 @@ test_cohort_accounting_identities(void **state)
     }
 }
 
+static void
+test_cohort_worsening_by_age_band(void **state)
+{
+    fixture *f = *state;
+    /* Two cohorts either side of the worsening bands' boundary: 100 men aged 59 and 100 aged
+     * 60, all disabled (physical, grade 2, uncertified, dibao), worsening 0.1 under 60 and 0.25
+     * from 60, q = 0.01, no onset, one year. By hand: 99 survive in each; worsening moves
+     * 9.9 (aged 59) and 24.75 (aged 60) to grade 1; certification (severe 0.5) halves every
+     * cell. Grade 1 certified 4.95 + 12.375 = 17.325, grade 2 certified 44.55 + 37.125 =
+     * 81.675; worsened 34.65; certified 99; after ageing 99 at 60 and 99 at 61. */
+    dp_region_input in;
+    tiny_region(&in);
+    dp_params p;
+    tiny_params(&p);
+    p.year_end = 2021;
+    p.worsen_rate[0] = 0.1;
+    p.worsen_rate[1] = 0.25;
+    dp_model *m = NULL;
+    dp_results *res = NULL;
+    assert_int_equal(dp_model_alloc(f->ctx, &p, &f->ref, &in, 1, &m), DP_OK);
+    dp_region_base *b = &m->base[0];
+    memset(b->cells, 0, sizeof b->cells);
+    memset(b->pop, 0, sizeof b->pop);
+    memset(m->onset, 0, sizeof m->onset);
+    for (size_t age = 59; age <= 60; age++) {
+        b->cells[dp_cell_index(DP_MALE, age, DP_PHYSICAL, 1, DP_UNCERT, DP_DIBAO)] = 100.0;
+        b->pop[DP_MALE * DP_N_AGE + age] = 100.0;
+    }
+    for (size_t age = 0; age < DP_N_AGE; age++) {
+        m->q_scale[age] = 1.0;
+    }
+    b->take_up[0] = b->take_up[1] = 1.0;
+    assert_int_equal(dp_cohort_run(f->ctx, m, &(dp_engine_opts){1, 1}, &res), DP_OK);
+    const dp_table *dis = dp_results_find(res, "disabled");
+    const dp_table *dage = dp_results_find(res, "disabled_age");
+    const dp_table *fl = dp_results_find(res, "flows");
+    assert_close(dis->data[dp_block_index(DP_PHYSICAL, 0, DP_CERT, DP_DIBAO)], 17.325, 1e-12, 0.0);
+    assert_close(dis->data[dp_block_index(DP_PHYSICAL, 0, DP_UNCERT, DP_DIBAO)], 17.325, 1e-12,
+                 0.0);
+    assert_close(dis->data[dp_block_index(DP_PHYSICAL, 1, DP_CERT, DP_DIBAO)], 81.675, 1e-12, 0.0);
+    assert_close(fl->data[DP_FL_WORSENED], 34.65, 1e-12, 0.0);
+    assert_close(fl->data[DP_FL_CERTIFIED], 99.0, 1e-12, 0.0);
+    assert_close(dage->data[DP_MALE * DP_N_AGE + 60], 99.0, 1e-12, 0.0);
+    assert_close(dage->data[DP_MALE * DP_N_AGE + 61], 99.0, 1e-12, 0.0);
+    dp_results_free(res);
+    dp_model_free(m);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Batches of replicates on Da'an's baseline. */
+
+typedef struct {
+    dp_ctx *ctx;
+    dp_reference *ref;
+    dp_scenario *s;
+    dp_model *m;
+    dp_params central; /**< the model's own parameters, restored after each change */
+} batch_fixture;
+
+static int
+batch_setup(void **state)
+{
+    gsl_set_error_handler_off();
+    batch_fixture *f = calloc(1, sizeof *f);
+    f->ctx = dp_ctx_alloc();
+    const char *data = dp_test_data_dir();
+    if (dp_reference_load(f->ctx, data, &f->ref) != DP_OK ||
+        dp_scenario_load(f->ctx, "scenarios/daan-baseline.yaml", data, &f->s) != DP_OK ||
+        dp_model_alloc(f->ctx, dp_scenario_params(f->s), f->ref, dp_scenario_region(f->s, 0), 1,
+                       &f->m) != DP_OK) {
+        fprintf(stderr, "batch setup: %s\n", dp_ctx_errmsg(f->ctx));
+        return -1;
+    }
+    f->central = f->m->p;
+    *state = f;
+    return 0;
+}
+
+static int
+batch_teardown(void **state)
+{
+    batch_fixture *f = *state;
+    dp_model_free(f->m);
+    dp_scenario_free(f->s);
+    dp_reference_free(f->ref);
+    dp_ctx_free(f->ctx);
+    free(f);
+    return 0;
+}
+
+/* Adds an uncertain parameter written to the n members at byte offsets off[]. */
+static void
+add_uncertain(dp_params *p, const char *name, dp_dist d, double min, double max, size_t n,
+              const size_t *off)
+{
+    dp_uncertain *u = &p->uncertain[p->n_uncertain++];
+    memset(u, 0, sizeof *u);
+    snprintf(u->name, sizeof u->name, "%s", name);
+    u->dist = d;
+    u->min = min;
+    u->max = max;
+    u->n_target = n;
+    for (size_t i = 0; i < n; i++) {
+        u->offset[i] = off[i];
+    }
+}
+
+enum { DRAW_ONSET = 1, DRAW_WORSEN = 2, DRAW_WORSEN_CLAMPED = 4, DRAW_PROGRAMMES = 8 };
+
+/* The scenario's parameters with the chosen draws added. High-entropy ranges; the clamped
+ * worsening draw (60+) is uniform on [0.02, 0.06] with the admissible maximum 0.04, so about
+ * half the replicates get exactly 0.04 and share their transitions. */
+static dp_params
+with_draws(const batch_fixture *f, int which)
+{
+    dp_params p = f->central;
+    p.n_uncertain = 0;
+    if (which & DRAW_ONSET) {
+        const size_t off[] = {offsetof(dp_params, onset_multiplier)};
+        add_uncertain(&p, "rates.onset_multiplier", (dp_dist){DP_DIST_LOGNORMAL, 1.0, 0.15, 0}, 0.0,
+                      10.0, 1, off);
+    }
+    if (which & DRAW_WORSEN) {
+        const size_t u60[] = {offsetof(dp_params, worsen_rate)};
+        const size_t o60[] = {offsetof(dp_params, worsen_rate) + sizeof(double)};
+        add_uncertain(&p, "rates.worsening.under60", (dp_dist){DP_DIST_UNIFORM, 0.0043, 0.0187, 0},
+                      0.0, 1.0, 1, u60);
+        add_uncertain(&p, "rates.worsening.over60", (dp_dist){DP_DIST_UNIFORM, 0.0177, 0.0461, 0},
+                      0.0, 1.0, 1, o60);
+    }
+    if (which & DRAW_WORSEN_CLAMPED) {
+        const size_t o60[] = {offsetof(dp_params, worsen_rate) + sizeof(double)};
+        add_uncertain(&p, "rates.worsening.over60", (dp_dist){DP_DIST_UNIFORM, 0.02, 0.06, 0}, 0.0,
+                      0.04, 1, o60);
+    }
+    if (which & DRAW_PROGRAMMES) {
+        const size_t care[] = {offsetof(dp_params, prog[DP_PROG_CARE].monthly[0].value[0]),
+                               offsetof(dp_params, prog[DP_PROG_CARE].monthly[1].value[0])};
+        const size_t tu[] = {offsetof(dp_params, prog[DP_PROG_LIVING].take_up)};
+        add_uncertain(&p, "programmes.care_subsidy.monthly",
+                      (dp_dist){DP_DIST_NORMAL, 93.0, 11.37, 0}, 0.0, 1e6, 2, care);
+        add_uncertain(&p, "programmes.living_subsidy.take_up",
+                      (dp_dist){DP_DIST_BETA, 0.917, 0.0383, 0}, 0.0, 1.0, 1, tu);
+    }
+    return p;
+}
+
+/* Runs the engine with the model's parameters temporarily set to p. */
+static dp_results *
+run_with(batch_fixture *f, const dp_params *p, size_t runs, uint64_t seed)
+{
+    dp_results *res = NULL;
+    f->m->p = *p;
+    dp_status rc = dp_cohort_run(f->ctx, f->m, &(dp_engine_opts){runs, seed}, &res);
+    f->m->p = f->central;
+    if (rc != DP_OK) {
+        fail_msg("dp_cohort_run: %s", dp_ctx_errmsg(f->ctx));
+    }
+    return res;
+}
+
+/* Every per-run table of run k of `batch` equals run 0 of `single`, to rtol. */
+static void
+assert_run_matches(const dp_results *batch, size_t k, const dp_results *single, double rtol)
+{
+    size_t n_checked = 0;
+    for (size_t i = 0; i < batch->n_table; i++) {
+        const dp_table *t = &batch->table[i];
+        if (!t->per_run) {
+            continue;
+        }
+        const dp_table *u = dp_results_find(single, t->name);
+        assert_non_null(u);
+        assert_int_equal(t->size, u->size);
+        const double *a = dp_table_run(t, k), *e = dp_table_run(u, 0);
+        for (size_t j = 0; j < t->size; j++) {
+            if (!(fabs(a[j] - e[j]) <= rtol * fabs(e[j]))) {
+                fail_msg("table %s, run %zu, element %zu: %.17g, single run %.17g", t->name, k, j,
+                         a[j], e[j]);
+            }
+        }
+        n_checked++;
+    }
+    assert_true(n_checked >= 9); /* population ... spending, and parameters */
+}
+
+/* Projects `runs` replicates of p as one batch and each replicate alone with its parameters
+ * copied into the model (dp_params_draw gives the same draws the engine makes: they depend
+ * only on (seed, rep, parameter)); compares the replicates listed in check[0..n_check). */
+static void
+assert_batch_equals_singles(batch_fixture *f, const dp_params *p, size_t runs, uint64_t seed,
+                            const size_t *check, size_t n_check)
+{
+    dp_results *batch = run_with(f, p, runs, seed);
+    gsl_rng *r = dp_rng_alloc();
+    const dp_table *par = dp_results_find(batch, "parameters");
+    assert_non_null(par);
+    for (size_t i = 0; i < n_check; i++) {
+        size_t k = check[i];
+        dp_params pk;
+        double drawn[DP_MAX_UNCERTAIN];
+        dp_params_draw(p, seed, (uint32_t)k, r, &pk, drawn);
+        /* The draws the batch recorded are the ones copied into the single run. */
+        for (size_t u = 0; u < p->n_uncertain; u++) {
+            assert_close(dp_table_run(par, k)[u], drawn[u], 0.0, 0.0);
+        }
+        dp_results *single = run_with(f, &pk, 1, 1);
+        assert_run_matches(batch, k, single, 1e-12);
+        dp_results_free(single);
+    }
+    dp_rng_free(r);
+    dp_results_free(batch);
+}
+
+/* Groups of a set of replicate parameters (dp_cohort_group). */
+static size_t
+count_groups(const dp_params *p, size_t runs, uint64_t seed)
+{
+    dp_params *rp = malloc(runs * sizeof *rp);
+    size_t *order = malloc(runs * sizeof *order), *start = malloc((runs + 1) * sizeof *start);
+    gsl_rng *r = dp_rng_alloc();
+    dp_ctx *ctx = dp_ctx_alloc();
+    size_t ng = 0;
+    for (size_t k = 0; k < runs; k++) {
+        dp_params_draw(p, seed, (uint32_t)k, r, &rp[k], NULL);
+    }
+    assert_int_equal(dp_cohort_group(ctx, rp, runs, order, start, &ng), DP_OK);
+    dp_ctx_free(ctx);
+    dp_rng_free(r);
+    free(order);
+    free(start);
+    free(rp);
+    return ng;
+}
+
+static const size_t all8[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+
+static void
+test_cohort_batch_distinct_transitions_equal_single_runs(void **state)
+{
+    batch_fixture *f = *state;
+    /* (b) Onset, worsening under and over 60, care amounts and living take-up drawn: every
+     * replicate has its own transition matrix (8 groups, as the continuous draws differ). */
+    dp_params p = with_draws(f, DRAW_ONSET | DRAW_WORSEN | DRAW_PROGRAMMES);
+    assert_int_equal(count_groups(&p, 8, 20211), 8);
+    assert_batch_equals_singles(f, &p, 8, 20211, all8, 8);
+}
+
+static void
+test_cohort_batch_shared_transitions_equal_single_runs(void **state)
+{
+    batch_fixture *f = *state;
+    /* (c) Onset, amounts and take-up only: the transitions are the scenario's for all eight, so
+     * one matrix per (sex, band, year) serves the whole batch. */
+    dp_params p = with_draws(f, DRAW_ONSET | DRAW_PROGRAMMES);
+    assert_int_equal(count_groups(&p, 8, 777), 1);
+    assert_batch_equals_singles(f, &p, 8, 777, all8, 8);
+}
+
+/* The replicates among 0..runs whose clamped over-60 worsening draw hit the maximum 0.04. */
+static size_t
+clamped_reps(const dp_params *p, size_t runs, uint64_t seed)
+{
+    gsl_rng *r = dp_rng_alloc();
+    size_t n = 0;
+    for (size_t k = 0; k < runs; k++) {
+        dp_params pk;
+        dp_params_draw(p, seed, (uint32_t)k, r, &pk, NULL);
+        n += pk.worsen_rate[1] == 0.04;
+    }
+    dp_rng_free(r);
+    return n;
+}
+
+static void
+test_cohort_batch_partly_shared_transitions_equal_single_runs(void **state)
+{
+    batch_fixture *f = *state;
+    /* (c) Some replicates share their transitions, the others do not: the replicates whose
+     * draw was clamped to 0.04 form one group, each other replicate its own. */
+    dp_params p = with_draws(f, DRAW_ONSET | DRAW_WORSEN_CLAMPED | DRAW_PROGRAMMES);
+    size_t n_clamped = clamped_reps(&p, 8, 4242);
+    assert_true(n_clamped >= 2 && n_clamped <= 6); /* the seed gives a real mix */
+    assert_int_equal(count_groups(&p, 8, 4242), 8 - n_clamped + 1);
+    assert_batch_equals_singles(f, &p, 8, 4242, all8, 8);
+}
+
+static void
+test_cohort_batch_split_group_equals_single_runs(void **state)
+{
+    batch_fixture *f = *state;
+    /* A group larger than DP_COHORT_BATCH_MAX is projected in several batches of nearly
+     * equal size (2 x max + 3 replicates make three batches); every replicate, wherever it
+     * sits in its batch, matches its single run. */
+    enum { RUNS = 2 * DP_COHORT_BATCH_MAX + 3 };
+    dp_params p = with_draws(f, DRAW_ONSET | DRAW_PROGRAMMES);
+    assert_int_equal(count_groups(&p, RUNS, 99), 1);
+    size_t check[RUNS];
+    for (size_t k = 0; k < RUNS; k++) {
+        check[k] = k;
+    }
+    assert_batch_equals_singles(f, &p, RUNS, 99, check, RUNS);
+}
+
+/* Every per-run table of a and b is bit for bit the same. */
+static void
+assert_results_identical(const dp_results *a, const dp_results *b)
+{
+    assert_int_equal(a->n_table, b->n_table);
+    for (size_t i = 0; i < a->n_table; i++) {
+        const dp_table *t = &a->table[i], *u = &b->table[i];
+        assert_string_equal(t->name, u->name);
+        size_t n = t->size * (t->per_run ? a->n_run : 1);
+        if (memcmp(t->data, u->data, n * sizeof *t->data) != 0) {
+            fail_msg("table %s differs between 1 and 2 threads", t->name);
+        }
+    }
+}
+
+static void
+test_cohort_batch_same_for_one_and_two_threads(void **state)
+{
+    batch_fixture *f = *state;
+    /* (d) The same batches with one thread and with two: identical bits. Partly shared
+     * transitions (several batches of different sizes) and a split group (three batches). */
+    int threads = omp_get_max_threads();
+    const int which[2] = {DRAW_ONSET | DRAW_WORSEN_CLAMPED | DRAW_PROGRAMMES,
+                          DRAW_ONSET | DRAW_PROGRAMMES};
+    const size_t runs[2] = {8, 2 * DP_COHORT_BATCH_MAX + 3};
+    for (size_t c = 0; c < 2; c++) {
+        dp_params p = with_draws(f, which[c]);
+        dp_set_threads(1);
+        dp_results *one = run_with(f, &p, runs[c], 4242);
+        dp_set_threads(2);
+        dp_results *two = run_with(f, &p, runs[c], 4242);
+        assert_results_identical(one, two);
+        dp_results_free(one);
+        dp_results_free(two);
+    }
+    dp_set_threads(threads);
+}
+
+static void
+test_cohort_group_by_hand(void **state)
+{
+    (void)state;
+    /* Six replicates: 0, 2, 5 have the defaults; 1 and 4 a worsening rate of 0.0213; 3 a
+     * dibao exit of 0.071. Replicate 5 also differs in onset and care amount, which are not
+     * transitions. Balanced (NaN) certification compares equal. Expected by hand: groups
+     * {0, 2, 5}, {1, 4}, {3}, ordered by their first replicate. */
+    dp_params rp[6];
+    for (size_t k = 0; k < 6; k++) {
+        dp_params_default(&rp[k]);
+    }
+    rp[1].worsen_rate[1] = rp[4].worsen_rate[1] = 0.0213;
+    rp[3].dibao_exit = 0.071;
+    rp[5].onset_multiplier = 1.37;
+    dp_sched_const(&rp[5].prog[DP_PROG_CARE].monthly[0], 151.0);
+    size_t order[6], start[7], ng = 0;
+    dp_ctx *ctx = dp_ctx_alloc();
+    assert_int_equal(dp_cohort_group(ctx, rp, 6, order, start, &ng), DP_OK);
+    dp_ctx_free(ctx);
+    assert_int_equal(ng, 3);
+    const size_t eo[6] = {0, 2, 5, 1, 4, 3}, es[4] = {0, 3, 5, 6};
+    for (size_t i = 0; i < 6; i++) {
+        assert_int_equal(order[i], eo[i]);
+    }
+    for (size_t g = 0; g <= 3; g++) {
+        assert_int_equal(start[g], es[g]);
+    }
+}
+
 int
 main(void)
 {
+    /* One group (tests/run.sh counts one summary line per executable): the hand-built fixture
+     * is the group's state; the Da'an tests build their own in a per-test setup. */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cohort_first_year_by_hand),
         cmocka_unit_test(test_cohort_second_year_by_hand),
         cmocka_unit_test(test_cohort_three_years_match_scalar_recurrence),
         cmocka_unit_test(test_cohort_indexation_and_amounts),
         cmocka_unit_test(test_cohort_accounting_identities),
+        cmocka_unit_test(test_cohort_worsening_by_age_band),
+        cmocka_unit_test(test_cohort_group_by_hand),
+        cmocka_unit_test_setup_teardown(test_cohort_batch_distinct_transitions_equal_single_runs,
+                                        batch_setup, batch_teardown),
+        cmocka_unit_test_setup_teardown(test_cohort_batch_shared_transitions_equal_single_runs,
+                                        batch_setup, batch_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_cohort_batch_partly_shared_transitions_equal_single_runs, batch_setup,
+            batch_teardown),
+        cmocka_unit_test_setup_teardown(test_cohort_batch_split_group_equals_single_runs,
+                                        batch_setup, batch_teardown),
+        cmocka_unit_test_setup_teardown(test_cohort_batch_same_for_one_and_two_threads, batch_setup,
+                                        batch_teardown),
     };
     return cmocka_run_group_tests_name("cohort", tests, setup, teardown);
 }
