@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "dpsim/analysis.h"
 #include "dpsim/model.h"
 #include "dpsim/output.h"
 #include "dpsim/reference.h"
@@ -268,7 +269,9 @@ cmd_run(int argc, char **argv)
         if (pb.on) {
             fputc('\n', stderr);
         }
-        if (rc != DP_OK) {
+        /* Which uncertain parameters drive the budget (base/sensitivity; stored when the
+         * scenario has distributions and there are enough runs). */
+        if (rc != DP_OK || (rc = dp_sensitivity_add(ctx, res[i])) != DP_OK) {
             goto fail;
         }
         dp_model_free(model);

@@ -21,6 +21,7 @@
 
 #include "dpsim/analysis.h"
 #include "dpsim/scenario.h"
+#include "model_impl.h"
 
 #define NO_AXIS ((size_t)-1)
 
@@ -357,7 +358,8 @@ dp_settings_add(dp_ctx *ctx, dp_results *res, const dp_params *p)
     static const char *const ax[] = {"setting", "year", NULL};
     dp_status rc = DP_OK;
     dp_setting *set = NULL;
-    const char **lab = NULL;
+    const char **lab = NULL, **zlab = NULL;
+    char(*zh)[192] = NULL;
     dp_table *t = NULL;
     size_t n_set = 0, got = 0;
     size_t ya = dp_results_find_axis(res, "year");
@@ -377,10 +379,18 @@ dp_settings_add(dp_ctx *ctx, dp_results *res, const dp_params *p)
     if ((rc = dp_params_describe(ctx, p, p->year_start, set, n_set, &got)) != DP_OK) {
         goto out;
     }
+    zh = malloc((n_set ? n_set : 1) * sizeof *zh);
+    zlab = malloc((n_set ? n_set : 1) * sizeof *zlab);
+    if (!zh || !zlab) {
+        rc = dp_error(ctx, DP_ENOMEM, "out of memory for the settings table");
+        goto out;
+    }
     for (size_t s = 0; s < n_set; s++) {
         lab[s] = set[s].path;
+        dp_key_label_zh(set[s].path, zh[s], sizeof zh[s]);
+        zlab[s] = zh[s];
     }
-    if ((rc = dp_results_add_axis(ctx, res, "setting", n_set, lab, NULL, NULL, NULL)) != DP_OK ||
+    if ((rc = dp_results_add_axis(ctx, res, "setting", n_set, lab, zlab, NULL, NULL)) != DP_OK ||
         (rc = dp_results_add_table(ctx, res, "settings", "value",
                                    "resolved scenario settings in force each year (NaN: the "
                                    "key's word, e.g. calibrated)",
@@ -398,6 +408,8 @@ dp_settings_add(dp_ctx *ctx, dp_results *res, const dp_params *p)
 out:
     free(set);
     free(lab);
+    free(zlab);
+    free(zh);
     return rc;
 }
 

@@ -159,6 +159,10 @@ void dp_tables_eligible(const double *cells, const unsigned char *mask, double *
 void dp_tables_programmes(const dp_tables *tb, size_t run, size_t yi, size_t reg,
                           const double *r0, const double *r1, const double *amount);
 
+/* Chinese label of a scenario key path, segment by segment (tables.c):
+ * "programmes.care_subsidy.monthly.grade1.2023" -> "重度残疾人护理补贴·月标准·一级·2023年". */
+void dp_key_label_zh(const char *path, char *out, size_t size);
+
 /* Step 9 for the non-disabled residents nd [DP_N_SEX * DP_N_AGE] (general.c): births from
  * pop_start (all residents at the start of the year), net migration, ageing; adds the births
  * and migration flows to fl. */

@@ -58,12 +58,18 @@ static const char *const seg_zh[][2] = {
     {"indexation", "调整"},
     {"rate", "年增长率"},
     {"take_up", "领取率"},
+    {"monthly_indexed", "调整后月标准"},
+    {"enabled", "启用"},
+    {"marginal_from", "扩至低保边缘起始年"},
+    {"years", "年份"},
+    {"start", "起始"},
+    {"end", "结束"},
 };
 
 /* "programmes.care_subsidy.monthly.grade1.2023" -> "重度残疾人护理补贴·月标准·一级·2023年".
  * Unknown segments are kept in English. */
-static void
-param_label_zh(const char *path, char *out, size_t size)
+void
+dp_key_label_zh(const char *path, char *out, size_t size)
 {
     char buf[96], *save = NULL;
     size_t o = 0;
@@ -167,7 +173,7 @@ add_axes(dp_ctx *ctx, const dp_model *m, dp_results *res)
         char zh[DP_MAX_UNCERTAIN][192];
         for (size_t i = 0; i < p->n_uncertain; i++) {
             un[i] = p->uncertain[i].name;
-            param_label_zh(p->uncertain[i].name, zh[i], sizeof zh[i]);
+            dp_key_label_zh(p->uncertain[i].name, zh[i], sizeof zh[i]);
             uz[i] = zh[i];
         }
         if ((rc = dp_results_add_axis(ctx, res, "parameter", p->n_uncertain, un, uz, NULL,
