@@ -125,8 +125,9 @@ enum {
 /* The tables of a run, inside its dp_results. */
 typedef struct {
     size_t n_region, n_year;
-    dp_table *population, *disabled_age, *disabled, *indicators, *flows, *recipients,
-        *person_months, *amount, *spending, *fit, *take_up, *parameters;
+    dp_table *population, *disabled_age, *disabled_age_grade, *disabled, *indicators, *flows,
+        *recipients, *person_months, *amount, *spending, *fit, *take_up, *parameters,
+        *disabled_base;
     unsigned char *masks; /**< eligibility [n_year + 1][DP_N_PROG][DP_N_CELL]: base year first */
 } dp_tables;
 

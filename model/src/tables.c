@@ -204,6 +204,8 @@ add_tables(dp_ctx *ctx, dp_results *res, int uncertain, dp_tables *tb)
     static const char *const ax_fit[] = {"region", "marginal", "fitstat", NULL};
     static const char *const ax_tu[] = {"region", "programme", NULL};
     static const char *const ax_par[] = {"parameter", NULL};
+    static const char *const ax_ag[] = {"year", "region", "sex", "age", "grade", NULL};
+    static const char *const ax_bag[] = {"region", "sex", "age", "grade", NULL};
     dp_status rc;
     if ((rc = dp_results_add_table(ctx, res, "population", "persons",
                                    "residents at the end of the year by sex and age",
@@ -211,6 +213,15 @@ add_tables(dp_ctx *ctx, dp_results *res, int uncertain, dp_tables *tb)
         (rc = dp_results_add_table(ctx, res, "disabled_age", "persons",
                                    "disabled persons at the end of the year by sex and age",
                                    "年末残疾人数（按性别、年龄）", 1, ax_pop, &tb->disabled_age)) ||
+        (rc = dp_results_add_table(ctx, res, "disabled_age_grade", "persons",
+                                   "disabled persons at the end of the year by sex, age and grade",
+                                   "年末残疾人数（按性别、年龄、等级）", 1, ax_ag,
+                                   &tb->disabled_age_grade)) ||
+        (rc = dp_results_add_table(ctx, res, "disabled_base", "persons",
+                                   "disabled persons at the end of the base year (the fitted "
+                                   "base population) by sex, age and grade",
+                                   "基年末残疾人数（拟合值，按性别、年龄、等级）", 0, ax_bag,
+                                   &tb->disabled_base)) ||
         (rc = dp_results_add_table(ctx, res, "disabled", "persons",
                                    "disabled persons at the end of the year by type, grade, "
                                    "certification and household status",
@@ -261,6 +272,7 @@ dp_tables_stocks(const dp_tables *tb, size_t run, size_t yi, size_t reg, const d
     size_t slot = yi * tb->n_region + reg;
     double *pop = dp_table_run(tb->population, run) + slot * DP_N_SEX * DP_N_AGE;
     double *dage = dp_table_run(tb->disabled_age, run) + slot * DP_N_SEX * DP_N_AGE;
+    double *dag = dp_table_run(tb->disabled_age_grade, run) + slot * DP_N_SEX * DP_N_AGE * DP_N_GRADE;
     double *dis = dp_table_run(tb->disabled, run) + slot * DP_N_BLOCK;
     double *ind = dp_table_run(tb->indicators, run) + slot * DP_N_IND;
     /* Cells of one (sex, age) block come in 28 runs of 6 (type x grade, then certified x
@@ -283,6 +295,7 @@ dp_tables_stocks(const dp_tables *tb, size_t run, size_t yi, size_t reg, const d
             cert += ce;
             dibao += x[DP_DIBAO] + x[DP_N_HH + DP_DIBAO];
             marg += x[DP_MARGINAL] + x[DP_N_HH + DP_MARGINAL];
+            dag[sa * DP_N_GRADE + tg % DP_N_GRADE] += un + ce;
             if (tg % DP_N_GRADE <= 1) { /* grades 1-2 */
                 sev += un + ce;
                 sev_cert += ce;
@@ -430,6 +443,11 @@ dp_tables_init(dp_ctx *ctx, const dp_model *m, size_t runs, dp_results **out, dp
         for (size_t prog = 0; prog < DP_N_PROG; prog++) {
             tb->take_up->data[r * DP_N_PROG + prog] = m->base[r].take_up[prog];
         }
+        double *bag = tb->disabled_base->data + r * DP_N_SEX * DP_N_AGE * DP_N_GRADE;
+        for (size_t i = 0; i < DP_N_CELL; i++) {
+            size_t sa = i / DP_N_BLOCK;
+            bag[sa * DP_N_GRADE + dp_block_grade(i % DP_N_BLOCK)] += m->base[r].cells[i];
+        }
     }
     *out = res;
     return DP_OK;
@@ -449,7 +467,8 @@ dp_run_memory_estimate(const dp_model *m, const dp_engine_opts *opts, int micro)
     int n_thread = omp_get_max_threads();
     /* Elements of one run's tables (tables.c: add_tables). */
     double per_run = n_year * n_region *
-                         (2.0 * DP_N_SEX * DP_N_AGE + DP_N_BLOCK + DP_N_IND + DP_N_FLOW +
+                         ((2.0 + DP_N_GRADE) * DP_N_SEX * DP_N_AGE + DP_N_BLOCK + DP_N_IND +
+                          DP_N_FLOW +
                           2.0 * DP_N_PROG + (double)DP_N_PROG * DP_N_GRADE) +
                      n_year * DP_N_PROG * DP_N_GRADE + (double)p->n_uncertain;
     /* The tables, the writer's summary (7 statistics and one column of runs at a time) and

@@ -90,14 +90,17 @@ def main(src, out, base, alt):
         table(b, "runs/parameters", (1 + 0.1 * z)[:, None], ["run", "parameter"], "ratio",
               "parameter draws", "参数抽样")
 
-        da = b["runs/disabled_age"][()]                       # [run, year, region, sex, age]
-        dis = b["runs/disabled"][()]                          # [run, year, region, type, grade, cert, hh]
-        by_grade = dis.sum(axis=(3, 5, 6))                    # [run, year, region, grade]
-        share = by_grade / by_grade.sum(axis=-1, keepdims=True)
-        dag = da[..., None] * share[:, :, :, None, None, :]
-        table(b, "runs/disabled_age_grade", dag,
-              ["run", "year", "region", "sex", "age", "grade"], "persons",
-              "disabled persons by sex, age and grade (synthetic)", "残疾人数（按性别、年龄、等级）")
+        # dpsim writes runs/disabled_age_grade itself; older files lack it, so make one then.
+        if "runs/disabled_age_grade" not in b:
+            da = b["runs/disabled_age"][()]                   # [run, year, region, sex, age]
+            dis = b["runs/disabled"][()]                      # [run, year, region, type, grade, cert, hh]
+            by_grade = dis.sum(axis=(3, 5, 6))                # [run, year, region, grade]
+            share = by_grade / by_grade.sum(axis=-1, keepdims=True)
+            dag = da[..., None] * share[:, :, :, None, None, :]
+            table(b, "runs/disabled_age_grade", dag,
+                  ["run", "year", "region", "sex", "age", "grade"], "persons",
+                  "disabled persons by sex, age and grade (synthetic)",
+                  "残疾人数（按性别、年龄、等级）")
 
         labels = [t[0] for t in TARGETS]
         ax = scale(b, "target", np.array(labels, dtype=str_t), [f"目标{i + 1}" for i in

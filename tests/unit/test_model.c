@@ -213,6 +213,55 @@ test_model_prevalence_profile_meets_published_groups(void **state)
     }
 }
 
+/* The table by sex, age and grade adds up to the tables by sex and age and by grade, every
+ * year; the base-year table adds up to the base cells of the model. */
+static void
+test_model_age_grade_tables_add_up(void **state)
+{
+    fixture *f = *state;
+    const dp_table *ag = dp_results_find(f->res, "disabled_age_grade");
+    const dp_table *da = dp_results_find(f->res, "disabled_age");
+    const dp_table *dis = dp_results_find(f->res, "disabled");
+    const dp_table *base = dp_results_find(f->res, "disabled_base");
+    assert_non_null(ag);
+    assert_non_null(base);
+    assert_false(base->per_run);
+    size_t n_year = f->res->axis[dp_results_find_axis(f->res, "year")].n;
+    for (size_t yi = 0; yi < n_year; yi++) {
+        const double *a = ag->data + yi * DP_N_SEX * DP_N_AGE * DP_N_GRADE;
+        double by_grade[DP_N_GRADE] = {0};
+        for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+            double s = 0.0;
+            for (size_t g = 0; g < DP_N_GRADE; g++) {
+                s += a[sa * DP_N_GRADE + g];
+                by_grade[g] += a[sa * DP_N_GRADE + g];
+            }
+            assert_close(s, da->data[yi * DP_N_SEX * DP_N_AGE + sa], 1e-12, 1e-9);
+        }
+        double want[DP_N_GRADE] = {0};
+        for (size_t k = 0; k < DP_N_BLOCK; k++) {
+            want[dp_block_grade(k)] += dis->data[yi * DP_N_BLOCK + k];
+        }
+        for (size_t g = 0; g < DP_N_GRADE; g++) {
+            assert_close(by_grade[g], want[g], 1e-12, 1e-9);
+        }
+    }
+    const double *cells = dp_model_base_cells(f->m, 0);
+    double s = 0.0;
+    for (size_t i = 0; i < DP_N_SEX * DP_N_AGE * DP_N_GRADE; i++) {
+        s += base->data[i];
+    }
+    assert_close(s, sum(cells, DP_N_CELL), 1e-12, 0);
+    /* Grade 1 at age 40, men: the sum of its 42 cells. */
+    double g1 = 0.0;
+    for (size_t k = 0; k < DP_N_BLOCK; k++) {
+        if (dp_block_grade(k) == 0) {
+            g1 += cells[dp_cell_index(DP_MALE, 40, 0, 0, 0, 0) - dp_block_index(0, 0, 0, 0) + k];
+        }
+    }
+    assert_close(base->data[(DP_MALE * DP_N_AGE + 40) * DP_N_GRADE + 0], g1, 1e-12, 0);
+}
+
 int
 main(void)
 {
@@ -222,6 +271,7 @@ main(void)
         cmocka_unit_test(test_model_accounting_identities_every_year),
         cmocka_unit_test(test_model_life_table_decomposition),
         cmocka_unit_test(test_model_prevalence_profile_meets_published_groups),
+        cmocka_unit_test(test_model_age_grade_tables_add_up),
     };
     return cmocka_run_group_tests_name("model", tests, setup, teardown);
 }
