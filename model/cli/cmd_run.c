@@ -20,6 +20,7 @@
 #include "dpsim/reference.h"
 #include "dpsim/rng.h"
 #include "dpsim/scenario.h"
+#include "dpsim/targets.h"
 
 static void
 help(void)
@@ -270,8 +271,10 @@ cmd_run(int argc, char **argv)
             fputc('\n', stderr);
         }
         /* Which uncertain parameters drive the budget (base/sensitivity; stored when the
-         * scenario has distributions and there are enough runs). */
-        if (rc != DP_OK || (rc = dp_sensitivity_add(ctx, res[i])) != DP_OK) {
+         * scenario has distributions and there are enough runs), and the plan targets, per
+         * replicate (runs/target_*, base/targets; when the scenario lists targets). */
+        if (rc != DP_OK || (rc = dp_sensitivity_add(ctx, res[i])) != DP_OK ||
+            (rc = dp_targets_add(ctx, scen[i], res[i])) != DP_OK) {
             goto fail;
         }
         dp_model_free(model);

@@ -27,6 +27,7 @@ static const command commands[] = {
     {"check", cmd_check, "validate a scenario; print it resolved, its inputs and the base-year fit"},
     {"summary", cmd_summary, "print the headline table (or one table) of a results file"},
     {"compare", cmd_compare, "differences between two scenarios with paired intervals; what changed"},
+    {"targets", cmd_targets, "plan targets: each target's mean, probability met and gap"},
     {"export", cmd_export, "write a results file's tables as CSV files or an Excel workbook"},
 };
 

@@ -51,7 +51,8 @@ typedef enum {
     K_SCHED,     /* dp_sched: number in [min, max] or date-ranged */
     K_GRADES,    /* dp_sched[DP_N_GRADE] of amounts: one value for all grades, or by grade */
     K_BOOL,      /* int 0/1 */
-    K_YEAR_NEVER /* int year in [min, max], or the word -> 0 */
+    K_YEAR_NEVER, /* int year in [min, max], or the word -> 0 */
+    K_TARGETS     /* list of plan targets, read after the walk (read_targets) */
 } key_type;
 
 typedef struct {
@@ -125,6 +126,7 @@ static const key_def keys[] = {
     {"programmes.care_subsidy.indexation", K_MAP, 0, 0, NULL, 0},
     {"programmes.care_subsidy.indexation.rate", K_NUMBER, -0.5, 0.5, NULL, CARE(index_rate)},
     {"programmes.care_subsidy.take_up", K_PROB, 0, 1, "calibrated", CARE(take_up)},
+    {"targets", K_TARGETS, 0, 0, NULL, 0},
 };
 
 #undef P
@@ -202,6 +204,8 @@ struct dp_scenario {
     size_t cap_input;        /**< allocated input slots */
     char **input_path;       /**< their paths (as given or as resolved) */
     char (*input_sha)[65];   /**< their SHA-256 digests */
+    size_t n_target;         /**< plan targets (`targets:`) */
+    dp_target *target;       /**< [n_target], in file order; NULL when none */
 };
 
 void
@@ -220,6 +224,7 @@ dp_scenario_free(dp_scenario *s)
     free(s->data_dir);
     free(s->region);
     free(s->text);
+    free(s->target);
     free(s);
 }
 
@@ -257,6 +262,13 @@ const char *
 dp_scenario_text(const dp_scenario *s)
 {
     return s->text;
+}
+
+const dp_target *
+dp_scenario_targets(const dp_scenario *s, size_t *n)
+{
+    *n = s->n_target;
+    return s->target;
 }
 
 size_t
@@ -451,6 +463,7 @@ typedef struct {
     dp_scenario *s;
     dp_params *p;
     const dp_ynode *regions; /**< the `regions:` list, loaded after the walk */
+    const dp_ynode *targets; /**< the `targets:` list, read after the walk */
     size_t n_found;          /**< distributions met so far, in file order */
     found_param found[DP_MAX_UNCERTAIN];
 } walker;
@@ -735,6 +748,9 @@ apply_key(walker *w, const key_def *d, const dp_ynode *val, const char *path)
         return DP_OK;
     case K_REGIONS:
         return read_regions(w, val, path);
+    case K_TARGETS:
+        w->targets = val; /* needs the regions and years: read_targets, after the walk */
+        return DP_OK;
     case K_YEAR:
         range_phrase(what, sizeof what, "a year", d->min, d->max);
         return dp_yget_int(w->ctx, val, path, what, (long)d->min, (long)d->max,
@@ -1011,6 +1027,227 @@ check_years(dp_ctx *ctx, const dp_ynode *root, const dp_params *p)
                      p->year_start, p->year_end);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Plan targets */
+
+/* "did you mean" among n names for text (within two edits and fewer edits than text has
+ * characters, as for keys), or NULL. */
+static const char *
+closest(const char *text, const char *const *names, size_t n)
+{
+    const char *best = NULL;
+    size_t best_d = 3, len = strlen(text);
+    for (size_t i = 0; i < n; i++) {
+        size_t d = dp_edit_distance(text, names[i]);
+        if (d < best_d && d < len) {
+            best = names[i];
+            best_d = d;
+        }
+    }
+    return best;
+}
+
+/* targets[N].indicator: a key of the indicator table (targets.h). */
+static dp_status
+target_indicator(dp_ctx *ctx, const dp_ynode *node, const char *path, dp_indicator *ind)
+{
+    char got[160];
+    char list[1024];
+    const char *names[256];
+    dp_indicator all[256];
+    size_t n = dp_indicator_count(), len = 0;
+    n = n < 256 ? n : 256;
+    if (node->kind == DP_YSCALAR && dp_indicator_find(node->text, ind)) {
+        return DP_OK;
+    }
+    list[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        dp_indicator_get(i, &all[i]);
+        names[i] = all[i].key;
+        int w = snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", names[i]);
+        len += w > 0 && (size_t)w < sizeof list - len ? (size_t)w : 0;
+    }
+    const char *best = node->kind == DP_YSCALAR ? closest(node->text, names, n) : NULL;
+    if (best) {
+        dp_ydescribe(node, got, sizeof got);
+        return dp_yerror(ctx, node, "%s: expected an indicator, got %s (did you mean '%s'?)",
+                         path, got, best);
+    }
+    char what[1100];
+    snprintf(what, sizeof what, "one of %s", list);
+    return dp_yexpected(ctx, node, path, what);
+}
+
+/* targets[N].region: one of the scenario's regions. */
+static dp_status
+target_region(walker *w, const dp_ynode *node, const char *path, char *out, size_t size)
+{
+    const dp_ynode *list = w->regions;
+    const char *names[MAX_REGIONS];
+    char got[160];
+    char what[400];
+    size_t n = list ? list->n : 0, len = 0;
+    what[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        names[i] = list->val[i]->text;
+        if (node->kind == DP_YSCALAR && strcmp(node->text, names[i]) == 0) {
+            snprintf(out, size, "%s", names[i]);
+            return DP_OK;
+        }
+    }
+    len = (size_t)snprintf(what, sizeof what, "one of the scenario's regions (");
+    for (size_t i = 0; i < n && len < sizeof what; i++) {
+        int k = snprintf(what + len, sizeof what - len, "%s%s", i ? ", " : "", names[i]);
+        len += k > 0 ? (size_t)k : 0;
+    }
+    if (len < sizeof what) {
+        snprintf(what + len, sizeof what - len, ")");
+    }
+    const char *best = node->kind == DP_YSCALAR ? closest(node->text, names, n) : NULL;
+    if (best) {
+        dp_ydescribe(node, got, sizeof got);
+        return dp_yerror(w->ctx, node, "%s: expected %s, got %s (did you mean '%s'?)", path,
+                         what, got, best);
+    }
+    return dp_yexpected(w->ctx, node, path, what);
+}
+
+/* One item of `targets:` into *t. */
+static dp_status
+read_target(walker *w, const dp_ynode *item, const char *path, dp_target *t)
+{
+    static const char *const allowed[] = {"indicator", "year",   "op",        "value",
+                                          "kind",      "region", "tolerance", "name_zh"};
+    static const char *const required[] = {"indicator", "year", "op", "value", "kind"};
+    static const char *const op_what =
+        "one of \">=\", \"<=\", \"==\", \">\", \"<\" (write it in quotes)";
+    dp_ctx *ctx = w->ctx;
+    const dp_params *p = w->p;
+    dp_ynode *node;
+    dp_indicator ind;
+    char sub[64];
+    char what[160];
+    dp_status rc;
+
+    memset(t, 0, sizeof *t);
+    if (item->kind != DP_YMAP) {
+        return dp_yexpected(ctx, item, path, "a map {indicator, year, op, value, kind}");
+    }
+    if ((rc = dp_ycheck_keys(ctx, item, path, allowed, sizeof allowed / sizeof allowed[0])) !=
+        DP_OK) {
+        return rc;
+    }
+    for (size_t k = 0; k < sizeof required / sizeof required[0]; k++) {
+        if ((rc = dp_yrequire(ctx, item, path, required[k], &node)) != DP_OK) {
+            return rc;
+        }
+    }
+    dp_ypath(sub, sizeof sub, path, "indicator");
+    if ((rc = target_indicator(ctx, dp_ymap_get(item, "indicator"), sub, &ind)) != DP_OK) {
+        return rc;
+    }
+    snprintf(t->indicator, sizeof t->indicator, "%s", ind.key);
+    if ((node = dp_ymap_get(item, "region"))) {
+        dp_ypath(sub, sizeof sub, path, "region");
+        if ((rc = target_region(w, node, sub, t->region, sizeof t->region)) != DP_OK) {
+            return rc;
+        }
+    }
+    dp_ypath(sub, sizeof sub, path, "year");
+    snprintf(what, sizeof what, "a year in [%d, %d] (the scenario's years)", p->year_start,
+             p->year_end);
+    if ((rc = dp_yget_int(ctx, dp_ymap_get(item, "year"), sub, what, p->year_start, p->year_end,
+                          &t->year)) != DP_OK) {
+        return rc;
+    }
+    dp_ypath(sub, sizeof sub, path, "op");
+    node = dp_ymap_get(item, "op");
+    t->op = DP_N_OP;
+    for (size_t k = 0; node->kind == DP_YSCALAR && k < DP_N_OP; k++) {
+        if (strcmp(node->text, dp_target_op_text[k]) == 0) {
+            t->op = (dp_target_op)k;
+        }
+    }
+    if (t->op == DP_N_OP) {
+        return dp_yexpected(ctx, node, sub, op_what);
+    }
+    dp_ypath(sub, sizeof sub, path, "value");
+    if (ind.kind == DP_IND_SHARE) {
+        rc = dp_yget_number(ctx, dp_ymap_get(item, "value"), sub, "a share in [0, 1]", 0.0, 1.0,
+                            &t->value);
+    } else {
+        snprintf(what, sizeof what, "a non-negative number of %s",
+                 ind.kind == DP_IND_SPENDING ? "yuan" : "persons");
+        rc = dp_yget_number(ctx, dp_ymap_get(item, "value"), sub, what, 0.0, HUGE_VAL, &t->value);
+    }
+    if (rc != DP_OK) {
+        return rc;
+    }
+    dp_ypath(sub, sizeof sub, path, "kind");
+    node = dp_ymap_get(item, "kind");
+    if (node->kind == DP_YSCALAR &&
+        (strcmp(node->text, "binding") == 0 || strcmp(node->text, "约束性") == 0)) {
+        t->binding = 1;
+    } else if (node->kind == DP_YSCALAR &&
+               (strcmp(node->text, "expected") == 0 || strcmp(node->text, "预期性") == 0)) {
+        t->binding = 0;
+    } else {
+        return dp_yexpected(ctx, node, sub, "binding or expected (约束性 or 预期性)");
+    }
+    t->tolerance = t->op == DP_OP_EQ ? dp_target_default_tolerance(ind.kind) : (double)NAN;
+    if ((node = dp_ymap_get(item, "tolerance"))) {
+        dp_ypath(sub, sizeof sub, path, "tolerance");
+        if (t->op != DP_OP_EQ) {
+            return dp_yerror(ctx, dp_ymap_key(item, "tolerance"),
+                             "%s: only a target with op \"==\" has a tolerance", sub);
+        }
+        snprintf(what, sizeof what, "a non-negative number (the indicator's unit: %s)", ind.unit);
+        if ((rc = dp_yget_number(ctx, node, sub, what, 0.0, HUGE_VAL, &t->tolerance)) != DP_OK) {
+            return rc;
+        }
+    }
+    if ((node = dp_ymap_get(item, "name_zh"))) {
+        dp_ypath(sub, sizeof sub, path, "name_zh");
+        if ((rc = dp_yget_text(ctx, node, sub, t->name_zh, sizeof t->name_zh, 1)) != DP_OK) {
+            return rc;
+        }
+    }
+    return DP_OK;
+}
+
+/* `targets:` (a list of at most DP_MAX_TARGETS maps; [] for none) into s->target. After the
+ * walk, so that the regions and years are known whatever the order of the keys. */
+static dp_status
+read_targets(walker *w, const dp_ynode *list)
+{
+    char what[96];
+    char path[32];
+    dp_scenario *s = w->s;
+    snprintf(what, sizeof what, "a list of at most %d targets {indicator, year, op, value, kind}",
+             DP_MAX_TARGETS);
+    if (list->kind != DP_YSEQ) {
+        return dp_yexpected(w->ctx, list, "targets", what);
+    }
+    if (list->n > DP_MAX_TARGETS) {
+        return dp_yerror(w->ctx, list, "targets: expected %s, got %zu", what, list->n);
+    }
+    if (list->n == 0) {
+        return DP_OK;
+    }
+    if (!(s->target = calloc(list->n, sizeof *s->target))) {
+        return dp_error(w->ctx, DP_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < list->n; i++) {
+        snprintf(path, sizeof path, "targets[%zu]", i + 1);
+        dp_status rc = read_target(w, list->val[i], path, &s->target[i]);
+        if (rc != DP_OK) {
+            return rc;
+        }
+        s->n_target = i + 1;
+    }
+    return DP_OK;
+}
+
 static dp_status
 load_regions(dp_ctx *ctx, dp_scenario *s, const dp_ynode *root, const dp_ynode *list)
 {
@@ -1106,6 +1343,9 @@ dp_scenario_load(dp_ctx *ctx, const char *path, const char *data_dir, dp_scenari
         goto out;
     }
     if ((rc = check_years(ctx, root, &s->params)) != DP_OK) {
+        goto out;
+    }
+    if (w.targets && (rc = read_targets(&w, w.targets)) != DP_OK) {
         goto out;
     }
     if ((rc = load_regions(ctx, s, root, w.regions)) != DP_OK) {

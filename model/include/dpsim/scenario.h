@@ -16,6 +16,7 @@
 #include "dpsim/ctx.h"
 #include "dpsim/params.h"
 #include "dpsim/region.h"
+#include "dpsim/targets.h"
 
 typedef struct dp_scenario dp_scenario;
 
@@ -30,6 +31,10 @@ const dp_params *dp_scenario_params(const dp_scenario *s);
 size_t dp_scenario_n_region(const dp_scenario *s);
 const dp_region_input *dp_scenario_region(const dp_scenario *s, size_t i);
 const char *dp_scenario_text(const dp_scenario *s);      /**< resolved tree, YAML text */
+/* The scenario's plan targets (`targets:`, docs/scenarios.md#targets), in file order, each
+ * checked against the indicator list, the scenario's years and regions; *n of them (0 and
+ * NULL when none). Borrowed: valid while s lives. */
+const dp_target *dp_scenario_targets(const dp_scenario *s, size_t *n);
 size_t dp_scenario_n_input(const dp_scenario *s);        /**< files read: chain, then regions */
 const char *dp_scenario_input_path(const dp_scenario *s, size_t i);
 const char *dp_scenario_input_sha256(const dp_scenario *s, size_t i); /**< 64 hex digits */
