@@ -257,6 +257,15 @@ roundtrip(dp_ctx *ctx, const char *path)
         assert_memory_equal(dp_scenario_region(a, r), dp_scenario_region(b, r),
                             sizeof(dp_region_input));
     }
+    /* The same targets (every member, byte for byte: each target is zeroed before it is
+     * filled, so padding compares equal too). */
+    size_t n_a = 0, n_b = 0;
+    const dp_target *ta = dp_scenario_targets(a, &n_a);
+    const dp_target *tb = dp_scenario_targets(b, &n_b);
+    assert_int_equal(n_a, n_b);
+    if (n_a > 0) {
+        assert_memory_equal(ta, tb, n_a * sizeof *ta);
+    }
     /* Resolving a resolved tree changes nothing. */
     assert_string_equal(dp_scenario_text(a), dp_scenario_text(b));
     dp_scenario_free(a);
@@ -271,6 +280,8 @@ test_scenario_text_roundtrip(void **state)
     roundtrip(ctx, GOOD "overlay.yaml");
     roundtrip(ctx, GOOD "minimal.yaml");
     roundtrip(ctx, GOOD "text.yaml");
+    roundtrip(ctx, GOOD "targets.yaml");
+    roundtrip(ctx, GOOD "targets_overlay.yaml");
 
     /* text.yaml: values written in the file. */
     dp_scenario *s = load_ok(ctx, GOOD "text.yaml");
@@ -284,6 +295,60 @@ test_scenario_text_roundtrip(void **state)
     assert_const(&liv->monthly[0], 50);                         /* default floor */
     assert_true(isnan(dp_scenario_params(s)->certify_rate[0])); /* `balanced` */
     assert_close(dp_scenario_params(s)->certify_rate[1], 0.031, 0, 0);
+    dp_scenario_free(s);
+}
+
+static void
+assert_target(const dp_target *t, const char *indicator, const char *region, int year,
+              dp_target_op op, double value, int binding)
+{
+    assert_string_equal(t->indicator, indicator);
+    assert_string_equal(t->region, region);
+    assert_int_equal(t->year, year);
+    assert_int_equal(t->op, op);
+    assert_close(t->value, value, 0, 0);
+    assert_int_equal(t->binding, binding);
+}
+
+/* Every expected value is written in tests/data/scenarios/good/targets.yaml, or is the
+ * documented default: tolerance 0.5 persons / 1e-9 otherwise for "==", NAN for other ops. */
+static void
+test_scenario_targets(void **state)
+{
+    dp_ctx *ctx = *state;
+    size_t n = 0;
+    dp_scenario *s = load_ok(ctx, GOOD "targets.yaml");
+    const dp_target *t = dp_scenario_targets(s, &n);
+    assert_int_equal(n, 7);
+    assert_target(&t[0], "certified_share", "daan", 2025, DP_OP_GE, 0.9, 1);
+    assert_string_equal(t[0].name_zh, "持证率达到90%");
+    assert_true(isnan(t[0].tolerance));
+    assert_target(&t[1], "care_subsidy_recipients", "", 2030, DP_OP_GT, 7000, 0);
+    assert_string_equal(t[1].name_zh, "");
+    assert_target(&t[2], "total_spending", "", 2021, DP_OP_LE, 1.6e7, 1);  /* 约束性 */
+    assert_target(&t[3], "dibao", "huzhong", 2024, DP_OP_LT, 6818.5, 0); /* 预期性 */
+    assert_target(&t[4], "disabled", "", 2030, DP_OP_EQ, 14036, 0);
+    assert_close(t[4].tolerance, 0.5, 0, 0);
+    assert_target(&t[5], "severe_certified_share", "", 2025, DP_OP_EQ, 0.875, 1);
+    assert_close(t[5].tolerance, 0.0125, 0, 0);
+    assert_target(&t[6], "living_subsidy_spending", "", 2022, DP_OP_LE, 5e6, 0); /* plain <= */
+    dp_scenario_free(s);
+
+    /* An overlay's list replaces the base's whole list; [] removes them all. */
+    s = load_ok(ctx, GOOD "targets_overlay.yaml");
+    t = dp_scenario_targets(s, &n);
+    assert_int_equal(n, 1);
+    assert_target(&t[0], "children", "", 2026, DP_OP_GE, 120, 0);
+    dp_scenario_free(s);
+    s = load_ok(ctx, GOOD "targets_none.yaml");
+    t = dp_scenario_targets(s, &n);
+    assert_int_equal(n, 0);
+    assert_null(t);
+    dp_scenario_free(s);
+    /* A scenario without the key has none. */
+    s = load_ok(ctx, GOOD "minimal.yaml");
+    assert_null(dp_scenario_targets(s, &n));
+    assert_int_equal(n, 0);
     dp_scenario_free(s);
 }
 
@@ -487,6 +552,7 @@ main(void)
         cmocka_unit_test(test_scenario_extends_overlay),
         cmocka_unit_test(test_scenario_dated_lookup),
         cmocka_unit_test(test_scenario_text_roundtrip),
+        cmocka_unit_test(test_scenario_targets),
         cmocka_unit_test(test_scenario_inputs),
         cmocka_unit_test(test_scenario_sha256_file),
         cmocka_unit_test(test_scenario_missing_file),
