@@ -99,7 +99,9 @@ dp_compare_axes(dp_ctx *ctx, const dp_results *base, const dp_results *alt, cons
     for (size_t i = 0; i < base->n_axis; i++) {
         const dp_axis *a = &base->axis[i];
         size_t j = dp_results_find_axis(alt, a->name);
-        if (strcmp(a->name, "parameter") == 0 || j == NO_AXIS) {
+        /* Uncertain parameters and plan targets belong to each scenario (docs/compare.md). */
+        if (strcmp(a->name, "parameter") == 0 || strcmp(a->name, "target") == 0 ||
+            j == NO_AXIS) {
             continue;
         }
         if (!axes_equal(a, &alt->axis[j])) {

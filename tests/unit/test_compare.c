@@ -350,6 +350,12 @@ test_compare_mismatched_axes(void **state)
     assert_int_equal(dp_results_add_axis(f->ctx, b2, "parameter", 1, p1, NULL, NULL, NULL), DP_OK);
     assert_int_equal(dp_results_add_axis(f->ctx, a2, "parameter", 2, p2, NULL, NULL, NULL), DP_OK);
     assert_int_equal(dp_compare_axes(f->ctx, b2, a2, "b", "a"), DP_OK);
+    /* So may the target axis (each scenario lists its own plan targets). */
+    static const char *const t1[] = {"certified_share_2025"};
+    static const char *const t2[] = {"children_2030", "disabled_2035"};
+    assert_int_equal(dp_results_add_axis(f->ctx, b2, "target", 1, t1, NULL, NULL, NULL), DP_OK);
+    assert_int_equal(dp_results_add_axis(f->ctx, a2, "target", 2, t2, NULL, NULL, NULL), DP_OK);
+    assert_int_equal(dp_compare_axes(f->ctx, b2, a2, "b", "a"), DP_OK);
 
     /* A results without a region axis against one with. */
     dp_results *bare = dp_results_alloc(N_RUN);

@@ -56,8 +56,9 @@ typedef struct {
                               neither scenario varies over its runs */
 } dp_diff;
 
-/* Checks that BASE and ALT have the same axes: every axis present in both (except `parameter`,
- * whose uncertain parameters may legitimately differ) must have the same length and labels,
+/* Checks that BASE and ALT have the same axes: every axis present in both (except `parameter`
+ * and `target`, whose uncertain parameters and plan targets may legitimately differ) must have
+ * the same length and labels,
  * and the axes year and region must be present in both or in neither. base_name and alt_name
  * name the scenarios in the message. Errors: DP_EINPUT "scenarios 'B' and 'A' have different
  * AXIS axes: ..." naming the first difference. */
