@@ -513,10 +513,66 @@ def _targets_from(res, scen, name):
     return None
 
 
+def dpsim_targets(res, scen):
+    """The plan targets as `dpsim run` writes them (docs/output-schema.md#plan-targets), or None
+    when the group lacks that layout: the axis `target`, the base table `targets [target,
+    target_field]` (year, value, op, strict, binding, tolerance, region, gap_in_yuan) and the
+    per-run tables target_values, target_met, target_gap, target_gap_yuan with their summary/.
+    One row per target, in the file's order: target, target_zh, indicator, region, year, op,
+    value, tolerance, kind, runs, mean, p05, p95 (of the indicator), probability (the mean of
+    target_met), mean_gap, gap_unit (persons or yuan), mean_gap_yuan (NaN: no unit cost)."""
+    g = res.f[scen]
+    need = ["base/targets"] + [f"summary/target_{t}" for t in ("values", "met", "gap", "gap_yuan")]
+    if not all(isinstance(g.get(n), h5py.Dataset) for n in need) or \
+            not isinstance(g.get("target_field"), h5py.Dataset):
+        return None
+    if res.dims(scen, "base", "targets") != ["target", "target_field"]:
+        return None
+    labels = _texts(g["target"][()])
+    label_zh = _texts(g["target"].attrs["label_zh"]) if "label_zh" in g["target"].attrs \
+        else list(labels)
+    field = _texts(g["target_field"][()])
+    d = g["base/targets"][()]
+    col = {f: d[:, field.index(f)] for f in field}
+    stat = _texts(g["stat"][()])
+
+    def summary(name, which="mean"):
+        return g["summary"][name][stat.index(which)]
+
+    regions = _texts(g["region"][()]) if "region" in g else []
+    year = col["year"].astype(int)
+    op = [("==" if o == 0 else (">" if o > 0 else "<") + ("" if st else "="))
+          for o, st in zip(col["op"], col["strict"])]
+    df = pd.DataFrame({
+        "target": labels,
+        "target_zh": label_zh,
+        # The indicator is the label up to "_<year>" (indicator names hold no year).
+        "indicator": [t.split(f"_{y}")[0] for t, y in zip(labels, year)],
+        "region": [regions[int(r)] if r >= 0 and int(r) < len(regions) else "all"
+                   for r in col["region"]],
+        "year": year,
+        "op": op,
+        "value": col["value"],
+        "tolerance": col["tolerance"],
+        "kind": ["binding" if b else "expected" for b in col["binding"]],
+        "runs": int(g.attrs.get("runs", len(g["run"]) if "run" in g else 0)),
+        "mean": summary("target_values"),
+        "p05": summary("target_values", "p05"),
+        "p95": summary("target_values", "p95"),
+        "probability": summary("target_met"),
+        "mean_gap": summary("target_gap"),
+        "gap_unit": ["yuan" if y else "persons" for y in col["gap_in_yuan"]],
+        "mean_gap_yuan": summary("target_gap_yuan"),
+    })
+    return df
+
+
 def read_targets(res, scen):
     """The scenario's plan targets as a DataFrame (columns among target, indicator, year, op,
     value, kind, mean, probability), with a note saying where they were read, or (None, note)
-    when the file has none. Layouts read (see notebooks/README.md):
+    when the file has none. The layout `dpsim run` writes is read first (dpsim_targets(); it
+    adds target_zh, region, tolerance, runs, p05, p95, mean_gap, gap_unit, mean_gap_yuan);
+    files written otherwise are read in these layouts (see notebooks/README.md):
       1. a compound dataset `summary/targets` (or any `target*` dataset): one record per target;
       2. a table `summary/targets` [target, field] (or [stat, target, field]): columns from the
          field axis labels, rows from the target axis;
@@ -527,10 +583,14 @@ def read_targets(res, scen):
     Every source found is merged on the target label (the first one read wins a column both
     have); then the `target` axis attributes (indicator, year, op, value, kind, label_zh) fill
     in, and failing those the year is parsed from the label (e.g. 'rehab_2025')."""
+    df = dpsim_targets(res, scen)
+    if df is not None:
+        return df, (f"read from /{scen}/base/targets and summary/target_values, target_met, "
+                    "target_gap, target_gap_yuan")
     names = _target_datasets(res, scen)
     if not names:
-        return None, (f"no targets in this file: /{scen} has no targets dataset "
-                      "(expected /<scenario>/summary/targets; see notebooks/README.md)")
+        return None, (f"no targets in this file: /{scen} has no target tables (a scenario "
+                      "lists its plan targets under `targets:`; docs/scenarios.md#targets)")
     g = res.f[scen]
     frames, used = [], []
     for gname in ("targets", "summary/targets"):            # layout 3: a group of columns
@@ -601,6 +661,83 @@ def order_targets(df):
     return (df.assign(_rank=rank)
               .sort_values(["_rank", "year", "probability"], kind="stable")
               .drop(columns="_rank").reset_index(drop=True))
+
+
+def target_unit(row):
+    """The unit of a target's indicator: share (names ending in _share), yuan (spending: the
+    gap is in yuan), else persons."""
+    if str(row.get("indicator", "")).endswith("_share"):
+        return "share"
+    if row.get("gap_unit") == "yuan" or str(row.get("indicator", "")).endswith("_spending"):
+        return "yuan"
+    return "persons"
+
+
+def format_target_value(v, unit):
+    """A value in its unit, as `dpsim targets` prints it: shares in %, yuan in 万元, persons
+    whole; '-' when missing."""
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        return "-" if v is None else str(v)
+    if not math.isfinite(v):
+        return "-"
+    if unit == "share":
+        return f"{100 * v:.1f}%"
+    if unit == "yuan":
+        return f"{v / WAN:,.1f} 万元"
+    return f"{v:,.0f}"
+
+
+def format_probability(p):
+    """A probability in whole percent; '<1%' and '>99%' rather than rounding to 0 or 100."""
+    if p is None or not math.isfinite(float(p)):
+        return "-"
+    p = float(p)
+    if 0 < p < 0.01:
+        return "<1%"
+    if 0.99 < p < 1:
+        return ">99%"
+    return f"{100 * p:.0f}%"
+
+
+def target_table(df):
+    """The targets as a table of text for display, in df's order: target (with its Chinese
+    name), region, year, the target itself (op value), kind (with 约束性/预期性), mean and 90%
+    range of the indicator, P(met), the mean gap and the 万元 to close it. Columns the file does
+    not give are left out."""
+    rows = []
+    for _, r in df.iterrows():
+        r = r.to_dict()
+        unit = target_unit(r)
+        row = {}
+        if "scenario" in r:
+            row["scenario 方案"] = r["scenario"]
+        row["target 目标"] = r.get("target", "")
+        if isinstance(r.get("target_zh"), str):
+            row["目标名称"] = r["target_zh"]
+        if "region" in r:
+            row["region 地区"] = r["region"]
+        row["year 年份"] = "" if pd.isna(r.get("year")) else f"{int(r['year'])}"
+        if "op" in r and "value" in r:
+            row["target value 目标值"] = f"{r['op']} {format_target_value(r['value'], unit)}"
+        if "kind" in r:
+            row["kind 类型"] = {"binding": "binding 约束性", "expected": "expected 预期性"}.get(
+                r["kind"], r["kind"])
+        if "mean" in r:
+            row["mean 均值"] = format_target_value(r["mean"], unit)
+        if "p05" in r and "p95" in r:
+            row["90% range 90%区间"] = (f"{format_target_value(r['p05'], unit)} – "
+                                      f"{format_target_value(r['p95'], unit)}")
+        row["P(met) 达标概率"] = format_probability(r.get("probability"))
+        if "mean_gap" in r:
+            row["mean gap 平均差距"] = format_target_value(
+                r["mean_gap"], "yuan" if r.get("gap_unit") == "yuan" else "persons")
+        if "mean_gap_yuan" in r:
+            row["to close 弥补所需 (万元)"] = format_target_value(r["mean_gap_yuan"], "yuan") \
+                .replace(" 万元", "")
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 # ---------------------------------------------------------------------------------------------
