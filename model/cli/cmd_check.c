@@ -15,6 +15,7 @@
 #include "dpsim/model.h"
 #include "dpsim/reference.h"
 #include "dpsim/scenario.h"
+#include "dpsim/targets.h"
 
 static void
 help(void)
@@ -84,6 +85,35 @@ print_uncertain(const dp_params *p)
     }
 }
 
+/* The scenario's plan targets, in file order (docs/scenarios.md#targets). */
+static void
+print_targets(const dp_scenario *s)
+{
+    size_t n = 0;
+    const dp_target *t = dp_scenario_targets(s, &n);
+    if (n == 0) {
+        printf("\n# plan targets: none\n");
+        return;
+    }
+    printf("\n# plan targets: %zu, evaluated in every replicate by dpsim run (dpsim targets "
+           "prints them)\n",
+           n);
+    printf("#   %3s  %-26s %-10s %4s  %-2s %14s  %-8s  %s\n", "#", "indicator", "region", "year",
+           "op", "value", "kind", "name_zh");
+    for (size_t i = 0; i < n; i++) {
+        char value[64];
+        if (t[i].op == DP_OP_EQ) {
+            snprintf(value, sizeof value, "%.10g +- %.3g", t[i].value, t[i].tolerance);
+        } else {
+            snprintf(value, sizeof value, "%.10g", t[i].value);
+        }
+        printf("#   %3zu  %-26s %-10s %4d  %-2s %14s  %-*s%s%s\n", i + 1, t[i].indicator,
+               t[i].region[0] ? t[i].region : "all", t[i].year, dp_target_op_text[t[i].op], value,
+               t[i].name_zh[0] ? 8 : 0, t[i].binding ? "binding" : "expected",
+               t[i].name_zh[0] ? "  " : "", t[i].name_zh);
+    }
+}
+
 static const char *const take_up_source[] = {"scenario", "calibrated to base-year recipients",
                                              "default assumption"};
 
@@ -141,6 +171,7 @@ cmd_check(int argc, char **argv)
     printf("# scenario %s: valid\n# resolved scenario:\n%s", dp_scenario_name(s),
            dp_scenario_text(s));
     print_uncertain(dp_scenario_params(s));
+    print_targets(s);
     printf("\n# inputs (SHA-256):\n");
     for (size_t i = 0; i < dp_scenario_n_input(s); i++) {
         printf("#   %s  %s\n", dp_scenario_input_sha256(s, i), dp_scenario_input_path(s, i));

@@ -15,6 +15,13 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 check() { if [ "$2" = 0 ]; then echo "PASS: $1"; else echo "FAIL: $1"; fi; }
 
+# check lists the targets as the file writes them.
+"$DPSIM" check "$SCEN" >"$tmp/check.out" 2>&1
+[ $? = 0 ] && grep -q '^# plan targets: 4,' "$tmp/check.out" &&
+    grep -Eq '^#  +1  certified_share +all +2025  >= +0.9  binding  +持证率达到90%$' "$tmp/check.out" &&
+    grep -Eq '^#  +4  total_spending +all +2025  <= +15700000  expected$' "$tmp/check.out"
+check targets_check_lists_them $?
+
 "$DPSIM" run --quiet "$SCEN" --engine micro --runs 50 --seed 11 -o "$tmp/t.h5" 2>"$tmp/err"
 check targets_run_micro_exit_0 $?
 "$DPSIM" targets "$tmp/t.h5" --csv >"$tmp/t.csv" 2>"$tmp/err"
