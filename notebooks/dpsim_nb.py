@@ -3,8 +3,9 @@
 Helpers shared by the notebooks in this folder: find or make the results file, read a dpsim
 HDF5 results file (schema v1, docs/output-schema.md) into labelled xarray arrays with h5py, the
 replicate statistics the figures need (percentiles as GSL computes them, paired scenario
-differences), the scenario-text diff, the plan-target reader, and the plot style (a CJK font
-when one is installed, so that figures can carry Chinese labels).
+differences), the scenario-text diff, the plan-target reader, the age pyramid's panels
+(notebook 04: the base year from base/disabled_base beside 2035), and the plot style (a CJK
+font when one is installed, so that figures can carry Chinese labels).
 
 Run it with Debian's interpreter, /usr/bin/python3 (h5py, xarray, pandas, matplotlib and PyYAML
 are Debian packages; another `python3` first on PATH may not see them).
@@ -738,6 +739,145 @@ def target_table(df):
                 .replace(" 万元", "")
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# The population pyramid (notebook 04)
+
+PYRAMID_TABLE = "disabled_age_grade"    # [run|stat, year, region, sex, age, grade]
+PYRAMID_BASE = "disabled_base"          # base/ [region, sex, age, grade]: end of the base year
+PYRAMID_OLD = "disabled_age"            # [run|stat, year, region, sex, age]: schema 1's first files
+
+
+class Panel:
+    """One side of the pyramid comparison: persons at the end of `year`, summed over regions and
+    (for projected years) averaged over replicates, as a DataArray [sex, age] or
+    [sex, age, grade]. `source` names the table it comes from; `base` is True for the base
+    year (read from base/, no replicates)."""
+
+    def __init__(self, year, data, source, base):
+        self.year = year
+        self.data = data
+        self.source = source
+        self.base = base
+
+    def title(self):
+        """Panel title: 'end of 2020 (base year)' or 'end of 2035'."""
+        return f"end of {self.year}" + (" (base year)" if self.base else "")
+
+    def title_zh(self):
+        return f"{self.year}年末" + ("（基年）" if self.base else "")
+
+
+def mean_over_runs(res, scen, group, name):
+    """A runs/ table's mean over the replicates (a summary/ table's `mean` statistic; a base/
+    table as it is)."""
+    a = res.table(scen, group, name)
+    if "run" in a.dims:
+        return a.mean("run")
+    if "stat" in a.dims:
+        return a.sel(stat="mean", drop=True)
+    return a
+
+
+def keep_dims(a, dims):
+    """`a` summed over every dimension not in `dims`, the rest in the order of `dims`."""
+    a = a.sum([d for d in a.dims if d not in dims])
+    return a.transpose(*[d for d in dims if d in a.dims])
+
+
+def _projected_table(res, scen):
+    """(group, table, by_grade) of the projected persons by sex and age: runs/ (else summary/)
+    disabled_age_grade, else any table whose dims include year, sex, age and grade, else
+    disabled_age (by sex and age only); None when the file has none of them."""
+    found = [(g, t) for g in ("runs", "summary") for t in res.tables(scen, g)]
+    by_grade = [(g, t) for g, t in found
+                if {"year", "sex", "age", "grade"} <= set(res.dims(scen, g, t))]
+    by_grade.sort(key=lambda gt: gt[1] != PYRAMID_TABLE)     # dpsim's own table first (stable)
+    if by_grade:
+        return by_grade[0] + (True,)
+    old = [(g, t) for g, t in found if t == PYRAMID_OLD]
+    return old[0] + (False,) if old else None
+
+
+def _base_table(res, scen, by_grade):
+    """Name of the base/ table holding the disabled persons of the base year by sex and age (and
+    grade when the projection has it): base/disabled_base, else any base/ table named disabled*
+    with those dims; None when there is none (files written before dpsim stored it)."""
+    want = {"sex", "age"} | ({"grade"} if by_grade else set())
+    names = sorted(res.tables(scen, "base"), key=lambda t: t != PYRAMID_BASE)
+    return next((t for t in names if t.startswith("disabled") and "year" not in
+                 res.dims(scen, "base", t) and want <= set(res.dims(scen, "base", t))), None)
+
+
+def base_year(res, scen):
+    """The base year: the scenario group's `year_start` - 1 (the first projected year - 1;
+    docs/output-schema.md), else the first value of the year axis - 1."""
+    info = res.info(scen)
+    if "year_start" in info:
+        return int(info["year_start"]) - 1
+    return int(res.axis(scen, "year").values[0]) - 1
+
+
+def pyramid(res, scen, last=2035):
+    """The two panels of notebook 04's pyramid and a line saying where they come from.
+
+    Returns (panels, by_grade, note): panels = [first, last], each a Panel with data
+    [sex, age, grade] when by_grade, else [sex, age]; all summed over regions, projected years
+    averaged over the replicates.
+      first: the base year from base/disabled_base (the fitted base population at the end of
+             year_start - 1); in a file without that table (an older dpsim), the first
+             projected year from the projection table, and the note says so;
+      last:  `last` (2035) from runs/disabled_age_grade (mean over runs; summary/'s mean when
+             the file has no runs/ table), or the last projected year when the horizon ends
+             earlier; in a file without a table by age and grade, runs/disabled_age, by sex and
+             age only, and the note says so.
+    Raises KeyError naming the tables looked for when the file has no projection by sex and age.
+    """
+    found = _projected_table(res, scen)
+    if found is None:
+        raise KeyError(f"/{scen} has neither runs/{PYRAMID_TABLE} nor runs/{PYRAMID_OLD}: "
+                       "no age pyramid can be drawn from this file")
+    group, name, by_grade = found
+    dims = ("sex", "age", "grade") if by_grade else ("sex", "age")
+    proj = keep_dims(mean_over_runs(res, scen, group, name), ("year",) + dims)
+    years = [int(y) for y in proj["year"].values]
+    y1 = last if last in years else years[-1]
+    avg = "mean over runs" if group == "runs" else "summary mean"
+    last_panel = Panel(y1, proj.sel(year=y1, drop=True), f"{group}/{name}", False)
+    base = _base_table(res, scen, by_grade)
+    if base:
+        y0 = base_year(res, scen)
+        first = Panel(y0, keep_dims(res.table(scen, "base", base), dims), f"base/{base}", True)
+        note = (f"pyramid from {group}/{name} ({avg}) for {y1} and base/{base} for the base "
+                f"year {y0}, summed over regions")
+    else:
+        y0 = years[0]
+        first = Panel(y0, proj.sel(year=y0, drop=True), f"{group}/{name}", False)
+        note = (f"pyramid from {group}/{name} ({avg}) for {y0} and {y1}, summed over regions; "
+                f"this file has no base/{PYRAMID_BASE} (written by an older dpsim), so the "
+                f"first projected year {y0} stands in for the base year")
+    if not by_grade:
+        note += (f"; no table by age and grade ({PYRAMID_TABLE}) either, so the pyramid is by "
+                 "sex and age only and the grades are shown apart, from runs/disabled")
+    if y1 != last:
+        note += f"; the projection ends in {y1}, before {last}"
+    return [first, last_panel], by_grade, note
+
+
+def grade_totals(res, scen, panels, by_grade):
+    """Persons by grade in each panel's year, as a DataFrame [grade, year]: the pyramid's own
+    totals when it is by grade; else runs/disabled summed over everything but grade (mean over
+    runs) for the projected years, the base year left out (no base table by grade)."""
+    grade = res.axis(scen, "grade")
+    cols = {}
+    for p in panels:
+        if by_grade:
+            cols[p.year] = keep_dims(p.data, ("grade",)).sel(grade=grade.labels).values
+        elif not p.base and res.has(scen, "runs", "disabled"):
+            g = keep_dims(mean_over_runs(res, scen, "runs", "disabled"), ("year", "grade"))
+            cols[p.year] = g.sel(year=p.year, grade=grade.labels).values
+    return pd.DataFrame(cols, index=pd.Index(grade.labels, name="grade"))
 
 
 # ---------------------------------------------------------------------------------------------

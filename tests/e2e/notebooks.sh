@@ -8,7 +8,11 @@
 #      error, nothing on stderr, the figures each must draw, "no targets in this file" in 03;
 #   4. all four on a file with spread, parameter draws, an age x grade table and plan targets
 #      (notebooks_fixture.py), through DPSIM_RESULTS: the richer paths draw their figures;
-#   5. a DPSIM_RESULTS that does not exist stops the notebook with a message naming it.
+#   5. a DPSIM_RESULTS that does not exist stops the notebook with a message naming it;
+#   6. 04 on a real dpsim run: the pyramid's totals by grade (the bars it drew, from its output
+#      metadata) equal base/disabled_base summed for the base year and summary/disabled_age_grade's
+#      mean for 2035, read with h5py alone (notebooks_pyramid.py); and 04 on the same file without
+#      those tables (an older dpsim's) falls back to sex x age, says so, and still draws.
 # Prints PASS:/FAIL: lines. Run from the project root. Environment: BUILD, PYTHON.
 BUILD=${BUILD:-build}
 PYTHON=${PYTHON:-/usr/bin/python3}
@@ -51,6 +55,8 @@ if "$PYTHON" notebooks/dpsim_nb.py default-run "$tmp/real.h5" 6 >/dev/null 2>"$t
     ok notebooks_fixture
     "$PYTHON" tests/e2e/notebooks_check.py "$tmp/real.h5" "$tmp/fixture.h5" \
         daan-baseline daan-care-raise 2>&1
+    "$PYTHON" tests/e2e/notebooks_pyramid.py old "$tmp/real.h5" "$tmp/old.h5" 2>&1 ||
+        bad notebooks_old_file
 else
     cat "$tmp/run.err" "$tmp/fix.err"
     bad notebooks_fixture
@@ -126,6 +132,13 @@ run_all default "$tmp/default" >"$tmp/default.out" 2>&1 &
  if DPSIM_RESULTS="$tmp/one.h5" sh notebooks/execute.sh "$tmp/one" \
         notebooks/02-scenario-comparison.ipynb >"$tmp/one.log" 2>&1
  then inspect "$tmp/one/02-scenario-comparison.ipynb" >"$tmp/one.facts" 2>&1; fi) &
+# 6. 04 on the real run and on the same file as an older dpsim wrote it.
+for kind in real old; do
+    (if DPSIM_RESULTS="$tmp/$kind.h5" sh notebooks/execute.sh "$tmp/$kind" \
+            notebooks/04-population.ipynb >"$tmp/$kind.log" 2>&1
+     then inspect "$tmp/$kind/04-population.ipynb" >"$tmp/$kind.facts" 2>"$tmp/$kind.stderr"
+     fi) &
+done
 wait
 cat "$tmp/default.out" "$tmp/fixture.out"
 
@@ -200,6 +213,28 @@ then ok notebook_parameter_draws_shown; else bad notebook_parameter_draws_shown;
 if grep -q "programmes.care_subsidy.monthly.grade1" \
         "$tmp/fixture/02-scenario-comparison.ipynb.txt" 2>/dev/null
 then ok notebook_parameter_diff_shown; else bad notebook_parameter_diff_shown; fi
+
+# 6. The pyramid's own numbers against the file; the fallback for older files.
+for kind in real old; do
+    facts=$(cat "$tmp/$kind.facts" 2>/dev/null)
+    if [ "${facts#* }" = "0 0" ] && [ "${facts%% *}" -ge 2 ]; then
+        ok "notebook_04_${kind}_runs (figures, errors, stderr: $facts)"
+    else
+        tail -n 20 "$tmp/$kind.log"
+        cat "$tmp/$kind.stderr" 2>/dev/null
+        bad "notebook_04_${kind}_runs (figures, errors, stderr: ${facts:-none})"
+    fi
+done
+"$PYTHON" tests/e2e/notebooks_pyramid.py check new "$tmp/real/04-population.ipynb" \
+    "$tmp/real.h5" daan-baseline 2>&1
+"$PYTHON" tests/e2e/notebooks_pyramid.py check old "$tmp/old/04-population.ipynb" \
+    "$tmp/old.h5" daan-baseline 2>&1
+if grep -q "base/disabled_base for the base year 2020" "$tmp/real/04-population.ipynb.txt" \
+        2>/dev/null
+then ok notebook_04_says_base_year; else bad notebook_04_says_base_year; fi
+if grep -q "this file has no base/disabled_base" "$tmp/old/04-population.ipynb.txt" 2>/dev/null &&
+   grep -q "by sex and age only" "$tmp/old/04-population.ipynb.txt"
+then ok notebook_04_old_file_says_fallback; else bad notebook_04_old_file_says_fallback; fi
 
 # 5. A results file that does not exist: the notebook stops and names it.
 DPSIM_RESULTS="$tmp/missing.h5"

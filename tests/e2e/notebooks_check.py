@@ -9,6 +9,7 @@ Usage: notebooks_check.py REAL.h5 FIXTURE.h5 BASE ALT
 """
 
 import math
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -192,6 +193,34 @@ def main(real, fixture, base, alt):
           and "--runs" not in nb.engine_help(today))
     check("nb_engine_help_later", nb.engine_help(later) ==
           "--engine E          micro (Monte Carlo) or cohort (the default)")
+
+    # 8. The pyramid of notebook 04 (tests/e2e/notebooks_pyramid.py checks its drawn totals).
+    #    Base year: year_start - 1 = 2020, Da'an's base year (docs/output-schema.md). The 2035
+    #    panel summed over sex, age and grade is the disabled count of summary/indicators (the
+    #    same persons counted by another table); the base panel is base/disabled_base itself.
+    with nb.Results(real) as res:
+        (p0, p1), by_grade, note = nb.pyramid(res, base)
+        check("nb_pyramid_base_year", p0.year == 2020 and p0.base and p1.year == 2035
+              and by_grade and p0.data.dims == ("sex", "age", "grade"), note)
+        ind = res.table(base, "summary", "indicators").sel(stat="mean", year=2035,
+                                                          indicator="disabled").sum()
+        check("nb_pyramid_2035_equals_indicator",
+              abs(float(p1.data.sum()) - float(ind)) <= 1e-9 * float(ind),
+              f"{float(p1.data.sum())} vs {float(ind)}")
+        gt = nb.grade_totals(res, base, [p0, p1], by_grade)
+        check("nb_pyramid_grade_totals_columns", list(gt.columns) == [2020, 2035]
+              and np.allclose(gt[2020].sum(), float(p0.data.sum()), rtol=1e-12))
+    # A file with the age x grade table but not base/disabled_base: the first projected year
+    # stands in for the base year, and the note says so.
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "nobase.h5"
+        shutil.copyfile(real, path)
+        with h5py.File(path, "r+") as f:
+            del f[base]["base/disabled_base"]
+        with nb.Results(path) as res:
+            (p0, p1), by_grade, note = nb.pyramid(res, base)
+            check("nb_pyramid_without_base_table", p0.year == 2021 and not p0.base and by_grade
+                  and "no base/disabled_base" in note, note)
     return 1 if failed else 0
 
 
