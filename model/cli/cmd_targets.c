@@ -167,13 +167,16 @@ print_table(const char *scenario, const dp_output_info *info, dp_target_result *
             snprintf(cell[i][4], CELL, "all 全部");
         }
         fmt_value(r->value, unit, v, sizeof v);
-        if (r->op == DP_OP_EQ) {
-            char tol[64];
-            snprintf(cell[i][5], CELL, "== %s ± %s", v,
-                     fmt_value(r->tolerance, unit, tol, sizeof tol));
-            if (strcmp(unit, "share") == 0 && r->tolerance < 0.0005) {
-                snprintf(cell[i][5], CELL, "== %s", v);
+        if (r->op == DP_OP_EQ && isfinite(r->tolerance) && r->tolerance >= 1e-6) {
+            char tol[32];
+            if (strcmp(unit, "share") == 0) {
+                snprintf(tol, sizeof tol, "%g%%", 100.0 * r->tolerance);
+            } else if (strcmp(unit, "yuan") == 0) {
+                snprintf(tol, sizeof tol, "%g万元", r->tolerance / 1e4);
+            } else {
+                snprintf(tol, sizeof tol, "%g", r->tolerance);
             }
+            snprintf(cell[i][5], CELL, "== %s ± %s", v, tol);
         } else {
             snprintf(cell[i][5], CELL, "%s %s", dp_target_op_text[r->op], v);
         }

@@ -584,8 +584,8 @@ dp_targets_read(dp_ctx *ctx, const dp_results *res, dp_target_result **out, size
             /* A label_zh other than the one made from the indicator's name is the scenario's
              * own name_zh (then "·<year>年" follows it). */
             if (r->region[0]) {
-                snprintf(auto_zh, sizeof auto_zh, "%s·%.60s·%d年", ind.name_zh, r->region_zh,
-                         r->year);
+                snprintf(auto_zh, sizeof auto_zh, "%s·%.60s·%d年", ind.name_zh,
+                         res->axis[ra].label_zh[(size_t)reg], r->year);
             } else {
                 snprintf(auto_zh, sizeof auto_zh, "%s·%d年", ind.name_zh, r->year);
             }

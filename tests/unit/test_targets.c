@@ -90,9 +90,8 @@ build(dp_ctx *ctx)
     static const double year_value[] = {2024, 2025};
     static const char *const reg_label[] = {"a", "b"};
     static const char *const reg_zh[] = {"甲", "乙"};
-    static const char *const ind_label[] = {"disabled",  "severe",           "aged60",
-                                            "children",  "certified",        "severe_certified",
-                                            "dibao",     "marginal"};
+    static const char *const ind_label[] = {"disabled",  "severe",           "aged60", "children",
+                                            "certified", "severe_certified", "dibao",  "marginal"};
     static const char *const prog_label[] = {"living_subsidy", "care_subsidy"};
     static const char *const ax_ind[] = {"year", "region", "indicator", NULL};
     static const char *const ax_prog[] = {"year", "region", "programme", NULL};
@@ -484,8 +483,9 @@ test_targets_errors(void **state)
     assert_string_equal(dp_ctx_errmsg(f->ctx),
                         "target 1 (certified_shares 2025): unknown indicator 'certified_shares'");
     assert_int_equal(eval_one(f, target("certified", "", 2030, DP_OP_GE, 1, 1), 0), DP_EINPUT);
-    assert_string_equal(dp_ctx_errmsg(f->ctx),
-                        "target 1 (certified 2030): year 2030 is not in the results (2024 to 2025)");
+    assert_string_equal(
+        dp_ctx_errmsg(f->ctx),
+        "target 1 (certified 2030): year 2030 is not in the results (2024 to 2025)");
     assert_int_equal(eval_one(f, target("certified", "c", 2025, DP_OP_GE, 1, 1), 0), DP_EINPUT);
     assert_string_equal(dp_ctx_errmsg(f->ctx),
                         "target 1 (certified 2025 c): region 'c' is not in the results");
@@ -495,8 +495,7 @@ test_targets_errors(void **state)
                         "target 1 (care_subsidy_recipients 2025): the results have no per-run "
                         "table recipients [year, region, programme]");
     /* A second evaluation on the same results. */
-    assert_int_equal(eval_one(f, target("certified", "", 2025, DP_OP_GE, 1, 1), 0),
-                     DP_EINTERNAL);
+    assert_int_equal(eval_one(f, target("certified", "", 2025, DP_OP_GE, 1, 1), 0), DP_EINTERNAL);
     /* Too many targets. */
     dp_target *many = calloc(DP_MAX_TARGETS + 1, sizeof *many);
     dp_results *res = build(f->ctx);
