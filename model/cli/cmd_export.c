@@ -227,6 +227,7 @@ static const name_zh axis_zh[] = {
     {"programme", "项目"},     {"marginal", "拟合边际"},
     {"fitstat", "拟合统计量"}, {"parameter", "参数"},
     {"run", "模拟"},           {"stat", "统计量"},
+    {"target", "规划目标"},    {"target_field", "目标字段"},
 };
 
 static const char *
