@@ -18,7 +18,8 @@ ALT (same runs), it rewrites, with h5py:
                          and labels matter to the notebooks)
   targets in BASE: axis `target` (attributes indicator, year, op, value, kind) and
                          summary/targets [target, field] with fields mean and probability (the
-                         layout notebooks/README.md documents), values in TARGETS below
+                         first of the other layouts notebooks/README.md lists; dpsim's own
+                         layout is tested by notebook_targets.sh), values in TARGETS below
 
 Usage: notebooks_fixture.py SRC.h5 OUT.h5 BASE ALT
 """
