@@ -1095,14 +1095,17 @@ target_region(walker *w, const dp_ynode *node, const char *path, char *out, size
             return DP_OK;
         }
     }
+    /* The list of regions, cut short with ", ..." when it would not fit. */
     len = (size_t)snprintf(what, sizeof what, "one of the scenario's regions (");
-    for (size_t i = 0; i < n && len < sizeof what; i++) {
-        int k = snprintf(what + len, sizeof what - len, "%s%s", i ? ", " : "", names[i]);
-        len += k > 0 ? (size_t)k : 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t need = strlen(names[i]) + (i ? 2 : 0);
+        if (len + need + 6 >= sizeof what) {
+            len += (size_t)snprintf(what + len, sizeof what - len, ", ...");
+            break;
+        }
+        len += (size_t)snprintf(what + len, sizeof what - len, "%s%s", i ? ", " : "", names[i]);
     }
-    if (len < sizeof what) {
-        snprintf(what + len, sizeof what - len, ")");
-    }
+    snprintf(what + len, sizeof what - len, ")");
     const char *best = node->kind == DP_YSCALAR ? closest(node->text, names, n) : NULL;
     if (best) {
         dp_ydescribe(node, got, sizeof got);
