@@ -130,8 +130,9 @@ bench: $(BIN) $(BENCH_BIN)
 # ---------------------------------------------------------------------------------------------
 # Notebooks (notebooks/README.md). `make report` executes the four notebooks headlessly with
 # Debian's Python on one results file, $DPSIM_RESULTS, or when it is unset a small run made
-# here next to the report (the Da'an baseline and a care-subsidy overlay, 20 runs), then
-# renders them into one offline HTML file with the figures embedded.
+# here next to the report (the Da'an baseline with plan targets, scenarios/daan-targets.yaml,
+# and a care-subsidy overlay, 20 runs), then renders them into one offline HTML file with the
+# figures embedded.
 REPORT    ?= results/report.html
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 

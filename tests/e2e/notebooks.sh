@@ -4,8 +4,12 @@
 #   1. the committed notebooks carry no outputs and no execution counts;
 #   2. the helper module's reader and statistics against hand calculations and against dpsim's
 #      own summary/ tables (notebooks_check.py);
-#   3. all four notebooks on their default input (each makes a small run itself): no cell
-#      error, nothing on stderr, the figures each must draw, "no targets in this file" in 03;
+#   3. all four notebooks on their default input (each makes a small run itself of
+#      scenarios/daan-targets.yaml and the care-subsidy overlay that inherits its targets): no
+#      cell error, nothing on stderr, the figures each must draw; 03 lists the targets binding
+#      first, with the probabilities of runs/target_met in the same run made here (same seed,
+#      runs and engine), and draws its chart; 03 on a file without targets (a cohort run of
+#      daan-baseline.yaml) says "no targets in this file";
 #   4. all four on a file with spread, parameter draws, an age x grade table and plan targets
 #      (notebooks_fixture.py), through DPSIM_RESULTS: the richer paths draw their figures;
 #   5. a DPSIM_RESULTS that does not exist stops the notebook with a message naming it;
@@ -48,13 +52,19 @@ sys.exit(1 if dirty else 0)
 PY
 then ok notebooks_committed_without_outputs; else bad notebooks_committed_without_outputs; fi
 
-# 2. The helper module, on a real two-scenario file and the fixture made from it.
-if "$PYTHON" notebooks/dpsim_nb.py default-run "$tmp/real.h5" 6 >/dev/null 2>"$tmp/run.err" &&
+# The default run's two scenarios (notebooks/dpsim_nb.py: DEFAULT_BASELINE, the overlay).
+BASE=daan-targets
+ALT=daan-care-raise
+# The notebooks' default run is made with these unset; the same run is made here.
+unset DPSIM_RESULTS DPSIM_SCENARIO DPSIM_BASE DPSIM_ALT DPSIM_RUNS DPSIM_ENGINE
+
+# 2. The helper module, on a real two-scenario file and the fixture made from it. real.h5 is
+#    the notebooks' default run itself: 20 runs, seed 1, the engine the helper picks.
+if "$PYTHON" notebooks/dpsim_nb.py default-run "$tmp/real.h5" 20 >/dev/null 2>"$tmp/run.err" &&
    "$PYTHON" tests/e2e/notebooks_fixture.py "$tmp/real.h5" "$tmp/fixture.h5" \
-        daan-baseline daan-care-raise 2>"$tmp/fix.err"; then
+        $BASE $ALT 2>"$tmp/fix.err"; then
     ok notebooks_fixture
-    "$PYTHON" tests/e2e/notebooks_check.py "$tmp/real.h5" "$tmp/fixture.h5" \
-        daan-baseline daan-care-raise 2>&1
+    "$PYTHON" tests/e2e/notebooks_check.py "$tmp/real.h5" "$tmp/fixture.h5" $BASE $ALT 2>&1
     "$PYTHON" tests/e2e/notebooks_pyramid.py old "$tmp/real.h5" "$tmp/old.h5" 2>&1 ||
         bad notebooks_old_file
 else
@@ -118,20 +128,23 @@ at_least() {
 # 3 and 4 run side by side (each notebook waits mostly on its kernel's start-up).
 # 3. Default input: each notebook makes its own small run (20 runs, the micro engine when the
 #    binary has it).
-unset DPSIM_RESULTS DPSIM_SCENARIO DPSIM_BASE DPSIM_ALT
 run_all default "$tmp/default" >"$tmp/default.out" 2>&1 &
 # 4. The fixture through DPSIM_RESULTS.
 (DPSIM_RESULTS="$tmp/fixture.h5"; export DPSIM_RESULTS; run_all fixture "$tmp/fixture") \
     >"$tmp/fixture.out" 2>&1 &
 # 01 once more with the cohort engine and no distribution: identical replicates, zero bands.
-# 02 on a file with one scenario: nothing to compare, said plainly, no error.
+# 02 and 03 on a file with one scenario and no targets (a cohort run of daan-baseline.yaml):
+# nothing to compare and no targets, said plainly, no error.
 (DPSIM_ENGINE=cohort; export DPSIM_ENGINE
  if sh notebooks/execute.sh "$tmp/cohort" notebooks/01-budget-outlook.ipynb >"$tmp/cohort.log" 2>&1
  then inspect "$tmp/cohort/01-budget-outlook.ipynb" >/dev/null 2>&1; fi
  "$DPSIM" run scenarios/daan-baseline.yaml -o "$tmp/one.h5" --quiet >>"$tmp/cohort.log" 2>&1
  if DPSIM_RESULTS="$tmp/one.h5" sh notebooks/execute.sh "$tmp/one" \
         notebooks/02-scenario-comparison.ipynb >"$tmp/one.log" 2>&1
- then inspect "$tmp/one/02-scenario-comparison.ipynb" >"$tmp/one.facts" 2>&1; fi) &
+ then inspect "$tmp/one/02-scenario-comparison.ipynb" >"$tmp/one.facts" 2>&1; fi
+ if DPSIM_RESULTS="$tmp/one.h5" sh notebooks/execute.sh "$tmp/one" \
+        notebooks/03-plan-targets.ipynb >"$tmp/one03.log" 2>&1
+ then inspect "$tmp/one/03-plan-targets.ipynb" >"$tmp/one03.facts" 2>&1; fi) &
 # 6. 04 on the real run and on the same file as an older dpsim wrote it.
 for kind in real old; do
     (if DPSIM_RESULTS="$tmp/$kind.h5" sh notebooks/execute.sh "$tmp/$kind" \
@@ -155,10 +168,51 @@ else cat "$tmp/kernel.err"; bad "notebooks_kernel_is_debian_python ($k)"; fi
 at_least notebook_figures_default_01 "$tmp/default/01.images" 2
 at_least notebook_figures_default_02 "$tmp/default/02.images" 2
 at_least notebook_figures_default_04 "$tmp/default/04.images" 2
+# 03 by default: the targets chart, and the table's rows (its output metadata: scenario, target,
+# kind, unrounded probability, in the order shown) binding first, each probability the mean over
+# runs of runs/target_met in real.h5, read with h5py alone.
+at_least notebook_figures_default_03 "$tmp/default/03.images" 1
 if grep -q "no targets in this file" "$tmp/default/03-plan-targets.ipynb.txt" 2>/dev/null; then
+    bad "notebook_targets_default_shown (the default 03 says no targets)"
+else
+    ok notebook_targets_default_shown
+fi
+"$PYTHON" - "$tmp/default/03-plan-targets.ipynb" "$tmp/real.h5" <<'PY' 2>&1
+import sys
+import h5py
+import nbformat
+import numpy as np
+def check(name, cond, why=""):
+    print(("PASS: " if cond else "FAIL: ") + name + ("" if cond else f" ({why})"))
+try:
+    b = nbformat.read(sys.argv[1], 4)
+except OSError as e:
+    check("notebook_targets_default_metadata", False, str(e))
+    sys.exit(0)
+rows = [t for c in b.cells for o in c.get("outputs", [])
+        for t in o.get("metadata", {}).get("dpsim", {}).get("targets", [])]
+check("notebook_targets_default_metadata", len(rows) == 8, f"{len(rows)} rows, want 2 x 4")
+kinds = [r["kind"] for r in rows]
+check("notebook_targets_default_binding_first",
+      "binding" in kinds and kinds == sorted(kinds, key=lambda k: k != "binding"), str(kinds))
+with h5py.File(sys.argv[2], "r") as f:
+    want = {}
+    for s in f:
+        labels = [x.decode() if isinstance(x, bytes) else str(x) for x in f[s]["target"][()]]
+        p = f[s]["runs/target_met"][()].mean(axis=0)
+        want.update({(s, t): float(v) for t, v in zip(labels, p)})
+got = {(r["scenario"], r["target"]): r["probability"] for r in rows}
+check("notebook_targets_default_probability_is_mean_of_runs",
+      len(want) == 8 and got.keys() == want.keys()
+      and all(abs(got[k] - want[k]) <= 1e-15 for k in want),
+      f"notebook {got} file {want}")
+PY
+if [ "$(cat "$tmp/one03.facts" 2>/dev/null)" = "0 0 0" ] &&
+   grep -q "no targets in this file" "$tmp/one/03-plan-targets.ipynb.txt" 2>/dev/null; then
     ok notebook_targets_absent_says_so
 else
-    bad notebook_targets_absent_says_so
+    tail -n 20 "$tmp/one03.log"
+    bad "notebook_targets_absent_says_so ($(cat "$tmp/one03.facts" 2>/dev/null))"
 fi
 if grep -q "bands have zero width" "$tmp/cohort/01-budget-outlook.ipynb.txt" 2>/dev/null; then
     ok notebook_identical_runs_noted
@@ -226,9 +280,9 @@ for kind in real old; do
     fi
 done
 "$PYTHON" tests/e2e/notebooks_pyramid.py check new "$tmp/real/04-population.ipynb" \
-    "$tmp/real.h5" daan-baseline 2>&1
+    "$tmp/real.h5" $BASE 2>&1
 "$PYTHON" tests/e2e/notebooks_pyramid.py check old "$tmp/old/04-population.ipynb" \
-    "$tmp/old.h5" daan-baseline 2>&1
+    "$tmp/old.h5" $BASE 2>&1
 if grep -q "base/disabled_base for the base year 2020" "$tmp/real/04-population.ipynb.txt" \
         2>/dev/null
 then ok notebook_04_says_base_year; else bad notebook_04_says_base_year; fi

@@ -16,7 +16,9 @@ ALT (same runs), it rewrites, with h5py:
   runs/disabled_age_grade [run, year, region, sex, age, grade] in BASE: disabled_age split by
                          the year's grade shares from runs/disabled (synthetic; only its shape
                          and labels matter to the notebooks)
-  targets in BASE: axis `target` (attributes indicator, year, op, value, kind) and
+  targets in BASE: dpsim's own target tables (the default run's baseline lists targets)
+                         removed first (strip_dpsim_targets), then axis `target` (attributes
+                         indicator, year, op, value, kind) and
                          summary/targets [target, field] with fields mean and probability (the
                          first of the other layouts notebooks/README.md lists; dpsim's own
                          layout is tested by notebook_targets.sh), values in TARGETS below
@@ -67,6 +69,24 @@ def table(g, path, data, dims, unit, title, title_zh):
     return d
 
 
+def strip_dpsim_targets(g):
+    """Removes from scenario group g the plan-target tables `dpsim run` writes
+    (docs/output-schema.md#plan-targets): base/targets, runs/target_*, summary/target_*, then
+    the axes target and target_field. Returns the names removed."""
+    gone = []
+    for sub in ("base", "runs", "summary"):
+        grp = g.get(sub)
+        if isinstance(grp, h5py.Group):
+            for k in [k for k in grp if k == "targets" or k.startswith("target_")]:
+                del grp[k]
+                gone.append(f"{sub}/{k}")
+    for k in ("target", "target_field"):        # the axes last: no table refers to them now
+        if k in g:
+            del g[k]
+            gone.append(k)
+    return gone
+
+
 def main(src, out, base, alt):
     shutil.copyfile(src, out)
     with h5py.File(out, "r+") as f:
@@ -103,6 +123,8 @@ def main(src, out, base, alt):
                   "disabled persons by sex, age and grade (synthetic)",
                   "残疾人数（按性别、年龄、等级）")
 
+        # The fixture's targets are in another layout than dpsim's, which must not be there too.
+        strip_dpsim_targets(b)
         labels = [t[0] for t in TARGETS]
         ax = scale(b, "target", np.array(labels, dtype=str_t), [f"目标{i + 1}" for i in
                                                                  range(len(labels))])

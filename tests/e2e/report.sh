@@ -3,7 +3,9 @@
 # file, opened offline in headless Chromium (Debian `chromium`):
 #   1. make report succeeds and writes the file (to a temporary REPORT, not results/);
 #   2. the HTML embeds at least 4 figures as data: URIs and fetches nothing from the network
-#      (no src/href to http(s)), and shows no code cells;
+#      (no src/href to http(s)), and shows no code cells; section 3 (plan targets: the default
+#      run's baseline, scenarios/daan-targets.yaml, lists targets) has its targets chart and
+#      not "no targets in this file";
 #   3. Chromium, with every host name unresolvable, loads the page: all its images decode
 #      (the page records the count in <body data-images-loaded>, read back with --dump-dom);
 #   4. a screenshot of the top of the page is not blank: its pixels vary, and some are coloured
@@ -50,6 +52,17 @@ if grep -q -e 'class="jp-CodeMirrorEditor' -e 'nb.setup_plots()' "$tmp/report.ht
     bad report_code_hidden
 else
     ok report_code_hidden
+fi
+# Section 3: from its anchor to section 4's, at least one embedded figure (the probability
+# chart), the binding targets' Chinese name, and no "no targets" line.
+sed -n '/id="section-3"/,/id="section-4"/p' "$tmp/report.html" >"$tmp/section3.html"
+n3=$(grep -o '<img src="data:image/png;base64,' "$tmp/section3.html" | wc -l)
+if [ "$n3" -ge 1 ] && grep -q "Plan targets" "$tmp/section3.html" &&
+   grep -q "持证率达到90%" "$tmp/section3.html" &&
+   ! grep -q "no targets in this file" "$tmp/section3.html"; then
+    ok "report_section3_targets_figure ($n3)"
+else
+    bad "report_section3_targets_figure ($n3 figures)"
 fi
 for s in "Budget outlook" "Scenario comparison" "Plan targets" "disabled population" "预算展望"; do
     grep -q "$s" "$tmp/report.html" || { bad "report_has_section ($s)"; continue; }
