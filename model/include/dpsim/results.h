@@ -5,9 +5,10 @@
  * dimension (e.g. the base-year fit). The HDF5 writer (output.h) writes any dp_results without
  * knowing the model; the reader gives the same structure back.
  *
- * Tables of the cohort engine (docs/output-schema.md lists them with units):
+ * Tables of both engines (tables.c; docs/output-schema.md lists them with units):
  *   population     [year, region, sex, age]                       persons
  *   disabled_age   [year, region, sex, age]                       persons
+ *   disabled_age_grade [year, region, sex, age, grade]            persons
  *   disabled       [year, region, type, grade, certified, household] persons
  *   indicators     [year, region, indicator]                      persons
  *   flows          [year, region, flow]                           persons
@@ -17,6 +18,10 @@
  *   spending       [year, region, programme]                      yuan
  *   fit            [region, marginal, fitstat]      (base table)  persons
  *   take_up        [region, programme]              (base table)  share
+ *   disabled_base  [region, sex, age, grade]        (base table)  persons
+ *   parameters     [parameter]       (only with distributions)    the keys' own units
+ * and, added by the command after the run: settings (compare.c), sensitivity (sensitivity.c),
+ * targets and target_* (targets.c).
  */
 #ifndef DPSIM_RESULTS_H
 #define DPSIM_RESULTS_H
