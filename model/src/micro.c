@@ -108,12 +108,16 @@ persons_reserve(persons *P, size_t need)
 /* Take-up: a person's fixed numbers, one per programme (words of the DP_EV_PROGRAMME block at
  * year offset 0, so the same persons keep taking up a programme from year to year); paid when
  * the number is below the year's take-up. tu: that block. */
+/* One Philox block holds the take-up numbers of four programmes; more programmes need a
+ * second block (another event or year offset), not a reuse of these words. */
+_Static_assert(DP_N_PROG <= 4, "take-up numbers: one 4-word block serves at most 4 programmes");
+
 static inline void
 count_recipients(const year_ctx *y, const uint32_t tu[4], size_t cell, tally *t)
 {
     size_t g = (cell / (DP_N_CERT * DP_N_HH)) % DP_N_GRADE;
     for (size_t prog = 0; prog < DP_N_PROG; prog++) {
-        if (y->mask[prog * DP_N_CELL + cell] && dp_rng_u01(tu[prog & 3u]) < y->r->take_up[prog]) {
+        if (y->mask[prog * DP_N_CELL + cell] && dp_rng_u01(tu[prog]) < y->r->take_up[prog]) {
             t->rec[prog * DP_N_GRADE + g] += 1.0;
         }
     }
