@@ -478,7 +478,8 @@ dp_run_memory_estimate(const dp_model *m, const dp_engine_opts *opts, int micro)
     bytes += runs * (double)sizeof(dp_params);
     bytes += (double)(m->p.year_end - m->p.year_start + 2) * DP_N_PROG * DP_N_CELL;
     if (!micro) {
-        return bytes + (double)n_thread * 2.0 * sizeof(dp_year_rates) + 1e6 * n_thread;
+        /* Each thread: a batch of up to 4 replicates' state and rates (cohort.c), about 3 MB. */
+        return bytes + (double)n_thread * 2.0 * sizeof(dp_year_rates) + 3e6 * n_thread;
     }
     /* Micro: the persons of the tasks in flight (10 bytes each, with the margin the arrays
      * grow by) and each thread's tallies. */
