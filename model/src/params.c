@@ -134,7 +134,6 @@ prog_defaults(dp_params *p)
     g->need_card = 0;
     g->rule[0].age_max = 6;
     amount_const(g, 12000.0);
-    g->take_up = 1.0;
     /* Adult rehabilitation: card holders 18+; need and unit cost are assumptions
      * (data/reference/programme_defaults.csv). */
     g = &p->prog[DP_PROG_ADULT_REHAB];
@@ -144,7 +143,6 @@ prog_defaults(dp_params *p)
     }
     dp_sched_const(&g->coverage, 0.85);
     amount_const(g, 1000.0);
-    g->take_up = 1.0;
     /* Assistive devices: assumptions for need, fitting rate, cost and cycle. */
     g = &p->prog[DP_PROG_DEVICES];
     for (size_t t = 0; t < DP_N_TYPE; t++) {
@@ -152,7 +150,6 @@ prog_defaults(dp_params *p)
     }
     dp_sched_const(&g->coverage, 0.85);
     amount_const(g, 800.0);
-    g->take_up = 1.0;
     p->device_cycle = 5.0;
     /* Home renovation: severe card holders, and card holders in poor households; 6,000 yuan a
      * household (Shaoxing, Zhejiang, 2019: QUOTED); no renovations unless a scenario sets a
@@ -164,7 +161,6 @@ prog_defaults(dp_params *p)
     g->n_rule = 2;
     dp_sched_const(&g->coverage, 0.0);
     amount_const(g, 6000.0);
-    g->take_up = 1.0;
     /* Pension premium: severe or poor card holders aged 16-59; assumption 100 yuan a year (the
      * lowest contribution tier of the resident pension in most provinces). */
     g = &p->prog[DP_PROG_PENSION];
@@ -199,7 +195,6 @@ prog_defaults(dp_params *p)
     }
     dp_sched_const(&g->coverage, 0.5);
     amount_const(g, 3000.0);
-    g->take_up = 1.0;
     /* Employment support: working-age persons (with or without the card); 2,000 yuan per
      * subsidised new job (assumption). */
     g = &p->prog[DP_PROG_EMPLOYMENT];
@@ -207,7 +202,6 @@ prog_defaults(dp_params *p)
     g->rule[0].age_min = 16;
     g->rule[0].age_max = 59;
     amount_const(g, 2000.0);
-    g->take_up = 1.0;
 
     /* Economy: no inflation unless set; dibao standard assumption 600 yuan a month (none of
      * the seed regions' standards outside Shanghai was found), indexed at 0. */
