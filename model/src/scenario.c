@@ -1055,17 +1055,14 @@ target_indicator(dp_ctx *ctx, const dp_ynode *node, const char *path, dp_indicat
     char list[1024];
     const char *names[256];
     dp_indicator all[256];
-    size_t n = dp_indicator_count(), len = 0;
+    size_t n = dp_indicator_count();
     n = n < 256 ? n : 256;
     if (node->kind == DP_YSCALAR && dp_indicator_find(node->text, ind)) {
         return DP_OK;
     }
-    list[0] = '\0';
     for (size_t i = 0; i < n; i++) {
         dp_indicator_get(i, &all[i]);
         names[i] = all[i].key;
-        int w = snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", names[i]);
-        len += w > 0 && (size_t)w < sizeof list - len ? (size_t)w : 0;
     }
     const char *best = node->kind == DP_YSCALAR ? closest(node->text, names, n) : NULL;
     if (best) {
@@ -1073,8 +1070,9 @@ target_indicator(dp_ctx *ctx, const dp_ynode *node, const char *path, dp_indicat
         return dp_yerror(ctx, node, "%s: expected an indicator, got %s (did you mean '%s'?)",
                          path, got, best);
     }
+    /* The names in short: the per-programme ones as patterns (targets.h). */
     char what[1100];
-    snprintf(what, sizeof what, "one of %s", list);
+    snprintf(what, sizeof what, "one of %s", dp_indicator_names(list, sizeof list));
     return dp_yexpected(ctx, node, path, what);
 }
 
@@ -1179,8 +1177,7 @@ read_target(walker *w, const dp_ynode *item, const char *path, dp_target *t)
         rc = dp_yget_number(ctx, dp_ymap_get(item, "value"), sub, "a share in [0, 1]", 0.0, 1.0,
                             &t->value);
     } else {
-        snprintf(what, sizeof what, "a non-negative number of %s",
-                 ind.kind == DP_IND_SPENDING ? "yuan" : "persons");
+        snprintf(what, sizeof what, "a non-negative number of %s", ind.unit);
         rc = dp_yget_number(ctx, dp_ymap_get(item, "value"), sub, what, 0.0, HUGE_VAL, &t->value);
     }
     if (rc != DP_OK) {
