@@ -256,7 +256,7 @@ run_block(dp_ctx *ctx, const printer *pr, const dp_results *alt, const block *bl
             print_csv_rows(pr, d, g, label);
             continue;
         }
-        char en[160], zh[160];
+        char en[160], zh[320];
         if (bl->what) {
             int add = by && !bl->only;
             snprintf(en, sizeof en, "%s%s", bl->what, add ? by->label[g] : "");

@@ -555,32 +555,35 @@ evaluate(const dp_target *t, const resolved *r, size_t run, double *x, double *m
         *met = *gap = *gap_yuan = NAN;
         return;
     }
+    /* Values within a relative 1e-9 of the target count as equal to it, so that a coverage
+     * the engine computes as 0.85 x need / need = 0.8499999999999999 meets ">= 0.85". */
+    double eps = 1e-9 * (fabs(t->value) > 1.0 ? fabs(t->value) : 1.0);
     double short_by = 0.0; /* in the indicator's unit */
     int ok = 0;
     switch (t->op) {
     case DP_OP_GE:
-        ok = v >= t->value;
+        ok = v >= t->value - eps;
         short_by = t->value - v;
         break;
     case DP_OP_GT:
-        ok = v > t->value;
+        ok = v > t->value + eps;
         short_by = t->value - v;
         break;
     case DP_OP_LE:
-        ok = v <= t->value;
+        ok = v <= t->value + eps;
         short_by = v - t->value;
         break;
     case DP_OP_LT:
-        ok = v < t->value;
+        ok = v < t->value - eps;
         short_by = v - t->value;
         break;
     case DP_OP_EQ:
     case DP_N_OP:
-        ok = fabs(v - t->value) <= t->tolerance;
-        short_by = ok ? 0.0 : fabs(v - t->value);
+        ok = fabs(v - t->value) <= t->tolerance + eps;
+        short_by = fabs(v - t->value);
         break;
     }
-    short_by = short_by > 0.0 ? short_by : 0.0;
+    short_by = ok || short_by < 0.0 ? 0.0 : short_by;
     *met = ok ? 1.0 : 0.0;
     *gap = short_by * den; /* shares and ratios: in the numerator's unit */
     switch (r->ind.cost) {

@@ -951,6 +951,41 @@ test_targets_programme_indicators(void **state)
     dp_results_free(res);
 }
 
+/* A value one rounding error below the target meets ">=" (the cohort engine's served =
+ * coverage x need comes out as 0.8499999999999999 x need); a millionth below does not, and
+ * one rounding error above does not meet ">". */
+static void
+test_targets_rounding_tie(void **state)
+{
+    fixture *f = *state;
+    dp_results *res = build_b(f->ctx);
+    assert_non_null(res);
+    dp_table *sv = dp_results_find(res, "services");
+    /* Region a: need 600; served 510 less one ulp in run 0, 510 - 0.0006 (share 0.849999) in
+     * run 1, 510 in run 2, 510 plus one ulp in run 3. */
+    const double served[NB_RUN] = {nextafter(510.0, 0.0), 510.0 - 0.0006, 510.0,
+                                   nextafter(510.0, 1e9)};
+    for (size_t run = 0; run < NB_RUN; run++) {
+        *at_b(sv, run, 0, B_ADULT, NB_PROG, B_SERVED, NB_SVC) = served[run];
+    }
+    dp_target t[2] = {target("adult_rehab_coverage", "a", 2025, DP_OP_GE, 0.85, 1),
+                      target("adult_rehab_coverage", "a", 2025, DP_OP_GT, 0.85, 1)};
+    assert_int_equal(dp_targets_eval(f->ctx, t, 2, res), DP_OK);
+    assert_true(cell(res, "target_values", 0, 0) < 0.85);
+    assert_close(cell(res, "target_met", 0, 0), 1, 0, 0);
+    assert_close(cell(res, "target_gap", 0, 0), 0, 0, 0);
+    assert_close(cell(res, "target_gap_yuan", 0, 0), 0, 0, 0);
+    /* 0.0006 persons short of 510: not met, short 0.0006 persons. */
+    assert_close(cell(res, "target_met", 1, 0), 0, 0, 0);
+    assert_close(cell(res, "target_gap", 1, 0), 0.0006, 1e-6, 0);
+    assert_close(cell(res, "target_met", 2, 0), 1, 0, 0);
+    assert_close(cell(res, "target_met", 3, 0), 1, 0, 0);
+    /* ">": equal within rounding is not more. */
+    assert_close(cell(res, "target_met", 3, 1), 0, 0, 0);
+    assert_close(cell(res, "target_met", 2, 1), 0, 0, 0);
+    dp_results_free(res);
+}
+
 /* A target whose cells are missing: the message names the table or label. */
 static void
 test_targets_programme_errors(void **state)
@@ -1098,6 +1133,7 @@ main(void)
         cmocka_unit_test_setup(test_targets_errors, per_test_setup),
         cmocka_unit_test_setup(test_targets_programme_indicators, per_test_setup),
         cmocka_unit_test_setup(test_targets_programme_errors, per_test_setup),
+        cmocka_unit_test_setup(test_targets_rounding_tie, per_test_setup),
         cmocka_unit_test_setup(test_budget_exceedance, per_test_setup),
     };
     return cmocka_run_group_tests_name("targets", tests, setup, teardown);
