@@ -114,7 +114,7 @@ static const key_def keys[] = {
     {"programmes", K_MAP, 0, 0, NULL, 0},
     {"programmes.living_subsidy", K_MAP, 0, 0, NULL, 0},
     {"programmes.living_subsidy.enabled", K_BOOL, 0, 0, NULL, LIV(enabled)},
-    {"programmes.living_subsidy.monthly", K_GRADES, 0, HUGE_VAL, NULL, LIV(monthly)},
+    {"programmes.living_subsidy.monthly", K_GRADES, 0, HUGE_VAL, NULL, LIV(amount)},
     {"programmes.living_subsidy.indexation", K_MAP, 0, 0, NULL, 0},
     {"programmes.living_subsidy.indexation.rate", K_NUMBER, -0.5, 0.5, NULL, LIV(index_rate)},
     {"programmes.living_subsidy.take_up", K_PROB, 0, 1, "calibrated", LIV(take_up)},
@@ -122,7 +122,7 @@ static const key_def keys[] = {
      LIV(marginal_from)},
     {"programmes.care_subsidy", K_MAP, 0, 0, NULL, 0},
     {"programmes.care_subsidy.enabled", K_BOOL, 0, 0, NULL, CARE(enabled)},
-    {"programmes.care_subsidy.monthly", K_GRADES, 0, HUGE_VAL, NULL, CARE(monthly)},
+    {"programmes.care_subsidy.monthly", K_GRADES, 0, HUGE_VAL, NULL, CARE(amount)},
     {"programmes.care_subsidy.indexation", K_MAP, 0, 0, NULL, 0},
     {"programmes.care_subsidy.indexation.rate", K_NUMBER, -0.5, 0.5, NULL, CARE(index_rate)},
     {"programmes.care_subsidy.take_up", K_PROB, 0, 1, "calibrated", CARE(take_up)},
@@ -1429,7 +1429,7 @@ dp_params_describe(dp_ctx *ctx, const dp_params *p, int year, dp_setting *out, s
                 snprintf(grade_path, sizeof grade_path, "%s_indexed.%s", d->path,
                          dp_grade_label[g]);
                 put_setting(out, cap, &count, grade_path,
-                            isfinite(v) ? dp_rates_amount(p, prog, g, year) : (double)NAN, "unset");
+                            isfinite(v) ? dp_prog_amount(p, prog, g, year) : (double)NAN, "unset");
             }
             break;
         }
