@@ -244,6 +244,11 @@ prog_defaults(dp_params *p)
         p->emp.grade_factor[gr] = 1.0;
     }
     p->emp.exit_rate = 0.01;
+    /* Placeholders (not found): 1,000 yuan a trainee, 12,000 a public-welfare post a year,
+     * 2,000 an over-quota award; the counts are regional (0 unless a scenario gives them). */
+    dp_sched_const(&p->emp.training_cost, 1000.0);
+    dp_sched_const(&p->emp.post_yearly, 12000.0);
+    dp_sched_const(&p->emp.award_amount, 2000.0);
     p->emp.entry_multiplier = 1.0;
     p->emp.phase_fraction = 0.5;
     p->emp.phase_benefit_share = 0.5;
