@@ -132,13 +132,15 @@ interval(const dp_results *res, const dp_table *t, size_t yi, size_t k, double *
     *hi = gsl_stats_quantile_from_sorted_data(work, 1, res->n_run, 0.95);
 }
 
-/* "lo-hi" with thousands separators, or with one decimal for 10,000 yuan. */
+static const char *fmt_wan(double yuan, char *buf, size_t n);
+
+/* "lo-hi" with thousands separators, with one decimal for 10,000 yuan. */
 static const char *
 fmt_range(double lo, double hi, int wan, char *buf, size_t n)
 {
     char a[32], b[32];
     if (wan) {
-        snprintf(buf, n, "%.1f-%.1f", lo / 1e4, hi / 1e4);
+        snprintf(buf, n, "%s-%s", fmt_wan(lo, a, sizeof a), fmt_wan(hi, b, sizeof b));
     } else {
         snprintf(buf, n, "%s-%s", fmt_int(lo, a, sizeof a), fmt_int(hi, b, sizeof b));
     }
