@@ -1,7 +1,7 @@
 """notebooks/dpsim_nb.py
 
 Helpers shared by the notebooks in this folder: find or make the results file, read a dpsim
-HDF5 results file (schema v1, docs/output-schema.md) into labelled xarray arrays with h5py, the
+HDF5 results file (schema v2, or v1, docs/output-schema.md) into labelled xarray arrays with h5py, the
 replicate statistics the figures need (percentiles as GSL computes them, paired scenario
 differences), the scenario-text diff, the plan-target reader, the age pyramid's panels
 (notebook 04: the base year from base/disabled_base beside 2035), and the plot style (a CJK

@@ -1,14 +1,16 @@
 /* model/src/targets.c
  *
  * Plan targets (targets.h, docs/scenarios.md#targets, docs/output-schema.md): the table of
- * indicators a target may name, the evaluation of targets on every run of a dp_results, and
- * their statistics read back. Indicators are found in the results by axis labels (the
- * `indicator` and `programme` axes) rather than by the engines' enums, so the same code
- * evaluates results fresh from an engine and results read from a file.
+ * indicators a target may name, the evaluation of targets on every run of a dp_results, their
+ * statistics read back, and the budget ceiling's table read back. Each indicator names the
+ * cells it reads by table name and axis labels (the `indicator`, `programme`, `stage`,
+ * `service`, `level`, `component` and `grade` axes) rather than by the engines' enums, so the
+ * same code evaluates results fresh from an engine and results read from a file.
  * Invariants: every target gives one value per run in each of the four per-run tables; a run
- * whose indicator cannot be computed (a share of zero persons) holds NAN in all four.
- * Workload: a few sums over regions per target and run; microseconds for hundreds of targets
- * over a thousand runs.
+ * whose indicator cannot be computed (a share of zero persons) holds NAN in all four; a run
+ * that meets its target has a gap and a yuan gap of 0.
+ * Workload: a few sums over regions (and, for a programme's amount, over grades) per target and
+ * run; microseconds for hundreds of targets over a thousand runs.
  */
 #include "dpsim/targets.h"
 
