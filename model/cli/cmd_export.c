@@ -332,8 +332,8 @@ build_columns(dp_ctx *ctx, const table_src *src, target tg, column **out, size_t
     }
     /* Amounts are per person and month, year or unit: yuan, not 万元. */
     if (strcmp(t->name, "amount") == 0 && strcmp(t->unit, "yuan") == 0) {
-        static const unit_info per_unit = {"yuan", "yuan (a month, year or unit) / 元",
-                                           "#,##0.00", 0};
+        static const unit_info per_unit = {"yuan", "yuan (a month, year or unit) / 元", "#,##0.00",
+                                           0};
         u = per_unit;
     }
     int wan = u.wan && tg == TARGET_XLSX;

@@ -453,8 +453,8 @@ cell_run(const dp_results *res, const dp_table *t, size_t run, size_t yi, size_t
 
 /* Mean, 5th and 95th percentiles over runs of cell_run (work: n_run doubles). */
 static double
-cell_stats(const dp_results *res, const dp_table *t, size_t yi, size_t k, size_t k2,
-           double *work, double *lo, double *hi)
+cell_stats(const dp_results *res, const dp_table *t, size_t yi, size_t k, size_t k2, double *work,
+           double *lo, double *hi)
 {
     double s = 0.0;
     for (size_t run = 0; run < res->n_run; run++) {
@@ -517,10 +517,10 @@ print_prog_spending(FILE *f, const dp_results *res, size_t yi, double *work)
     int many = res->n_run > 1;
     grid g;
     memset(&g, 0, sizeof g);
-    static const char *const head[] = {"programme", "项目", "recipients", "nominal",
+    static const char *const head[] = {"programme",    "项目", "recipients",  "nominal",
                                        "90% interval", "real", "90% interval"};
-    static const char *const head2[] = {"", "", "受益人数", "名义 万元", "90%区间",
-                                        "基年价格 万元", "90%区间"};
+    static const char *const head2[] = {
+        "", "", "受益人数", "名义 万元", "90%区间", "基年价格 万元", "90%区间"};
     size_t cols[] = {0, 1, 2, 3, 4, 5, 6}, n_col = 0;
     for (size_t c = 0; c < 7; c++) {
         if ((c == 4 || c == 6) && !many) {
@@ -547,8 +547,12 @@ print_prog_spending(FILE *f, const dp_results *res, size_t yi, double *work)
             double lo = NAN, hi = NAN, m;
             buf[0] = '\0';
             switch (cols[c]) {
-            case 0: snprintf(buf, sizeof buf, "%s", k < pa->n ? pa->label[k] : "total"); break;
-            case 1: snprintf(buf, sizeof buf, "%s", k < pa->n ? pa->label_zh[k] : "合计"); break;
+            case 0:
+                snprintf(buf, sizeof buf, "%s", k < pa->n ? pa->label[k] : "total");
+                break;
+            case 1:
+                snprintf(buf, sizeof buf, "%s", k < pa->n ? pa->label_zh[k] : "合计");
+                break;
             case 2:
                 if (k < pa->n) {
                     fmt_int(cell_stats(res, rec, yi, pos, ALL_POS, work, NULL, NULL), buf,
@@ -566,13 +570,16 @@ print_prog_spending(FILE *f, const dp_results *res, size_t yi, double *work)
                 snprintf(buf, sizeof buf, "%s-%s", fmt_wan(lo, a, sizeof a),
                          fmt_wan(hi, b, sizeof b));
                 break;
-            default: break;
+            default:
+                break;
             }
             grid_set(&g, row, c, buf);
         }
     }
-    fprintf(f, "\nProgramme spending in %s 年度项目支出 (万元 = 10,000 yuan; summed over regions; "
-               "%s)\n", year, many ? "means and 90% intervals over the runs" : "one run");
+    fprintf(f,
+            "\nProgramme spending in %s 年度项目支出 (万元 = 10,000 yuan; summed over regions; "
+            "%s)\n",
+            year, many ? "means and 90% intervals over the runs" : "one run");
     grid_print(f, &g);
     fprintf(f, "recipients: at the end of the year (households for multi_disabled_household; "
                "homes renovated during the year for\nhome_renovation; new jobs subsidised for "
@@ -610,8 +617,10 @@ print_pipeline(FILE *f, const dp_results *res, size_t yi, double *work)
             grid_set(&g, k + 2, 2 + s,
                      fmt_int(cell_stats(res, pl, yi, k, s, work, NULL, NULL), buf, sizeof buf));
         }
-        double e = s_elig != NO_POS ? cell_stats(res, pl, yi, k, s_elig, work, NULL, NULL) : (double)NAN;
-        double p = s_paid != NO_POS ? cell_stats(res, pl, yi, k, s_paid, work, NULL, NULL) : (double)NAN;
+        double e =
+            s_elig != NO_POS ? cell_stats(res, pl, yi, k, s_elig, work, NULL, NULL) : (double)NAN;
+        double p =
+            s_paid != NO_POS ? cell_stats(res, pl, yi, k, s_paid, work, NULL, NULL) : (double)NAN;
         if (e > 0.0 && isfinite(p)) {
             snprintf(buf, sizeof buf, "%.1f%%", 100.0 * p / e);
         } else {
@@ -619,8 +628,10 @@ print_pipeline(FILE *f, const dp_results *res, size_t yi, double *work)
         }
         grid_set(&g, k + 2, 2 + sa->n, buf);
     }
-    fprintf(f, "\nBenefit pipeline at the end of %s 受益流程 (persons; households for "
-               "multi_disabled_household; means)\n", res->axis[pl->axis[0]].label[yi]);
+    fprintf(f,
+            "\nBenefit pipeline at the end of %s 受益流程 (persons; households for "
+            "multi_disabled_household; means)\n",
+            res->axis[pl->axis[0]].label[yi]);
     grid_print(f, &g);
     fprintf(f, "eligible: meet the rules, the card aside; certified: of which hold the card; "
                "applied: of which take it up (services:\nthe coverage target's demand); paid: "
@@ -796,8 +807,10 @@ cli_print_budget(FILE *f, const dp_results *res)
         grid_set(&g, row, 4, buf);
         row++;
     }
-    fprintf(f, "\nBudget ceiling 预算上限: total spending of all programmes and regions against "
-               "the scenario's ceiling (%zu run%s)\n", b[0].n_run, b[0].n_run == 1 ? "" : "s");
+    fprintf(f,
+            "\nBudget ceiling 预算上限: total spending of all programmes and regions against "
+            "the scenario's ceiling (%zu run%s)\n",
+            b[0].n_run, b[0].n_run == 1 ? "" : "s");
     grid_print(f, &g);
     fprintf(f, "P(total > ceiling): the share of runs whose total spending exceeds the ceiling "
                "that year ('-': no ceiling that year).\n");

@@ -45,10 +45,12 @@ typedef struct {
     cell_row num, den;      /**< the value (numerator) and the denominator */
     dp_indicator_cost cost; /**< how the gap is priced */
     cell_row cost_num, cost_den;
-    const char *programme;  /**< DP_COST_AMOUNT: the programme */
-    int per_programme;      /**< 1: one indicator per programme */
+    const char *programme; /**< DP_COST_AMOUNT: the programme */
+    int per_programme;     /**< 1: one indicator per programme */
 } ind_row;
 
+/* The rows are laid out by hand, one indicator at a time. */
+/* clang-format off */
 #define IND(label) {"indicators", label, ""}
 #define NONE_CELL {"", "", ""}
 #define NO_COST DP_COST_NONE, NONE_CELL, NONE_CELL, ""
@@ -162,6 +164,7 @@ static const ind_row ind_rows[] = {
 #undef SERVED
 #undef PAID
 #undef LEVEL
+/* clang-format on */
 
 enum { N_IND_ROWS = sizeof ind_rows / sizeof ind_rows[0] };
 
@@ -234,7 +237,8 @@ dp_indicator_get(size_t i, dp_indicator *out)
         /* multi_disabled_household counts households; home_renovation's recipients are the
          * homes renovated during the year (tables.c). */
         if (row->per_programme && strcmp(row->unit, "persons") == 0 &&
-            (i == DP_PROG_MULTI_HH || (i == DP_PROG_RENOVATION && row->kind == DP_IND_RECIPIENTS))) {
+            (i == DP_PROG_MULTI_HH ||
+             (i == DP_PROG_RENOVATION && row->kind == DP_IND_RECIPIENTS))) {
             out->unit = "households";
         }
         /* The gap: a count's own unit; a share's or ratio's numerator's (cash per person: yuan;
@@ -372,10 +376,14 @@ static const char *
 table_axes(const char *table)
 {
     static const char *const axes[][2] = {
-        {"indicators", "indicator"},          {"recipients", "programme"},
-        {"spending", "programme"},            {"spending_real", "programme"},
-        {"pipeline", "programme, stage"},     {"services", "programme, service"},
-        {"spending_level", "programme, level"}, {"employment_spending", "component"},
+        {"indicators", "indicator"},
+        {"recipients", "programme"},
+        {"spending", "programme"},
+        {"spending_real", "programme"},
+        {"pipeline", "programme, stage"},
+        {"services", "programme, service"},
+        {"spending_level", "programme, level"},
+        {"employment_spending", "component"},
         {"person_months", "programme, grade"},
     };
     for (size_t i = 0; i < sizeof axes / sizeof axes[0]; i++) {
@@ -530,8 +538,8 @@ sum_at(const cellref *c, size_t run)
 static double
 amount_cost(const resolved *r, size_t run)
 {
-    const double *a = dp_table_run(r->amount, run) +
-                      (r->amount_yi * r->n_amount_k + r->amount_k) * r->n_grade;
+    const double *a =
+        dp_table_run(r->amount, run) + (r->amount_yi * r->n_amount_k + r->amount_k) * r->n_grade;
     double w = 0.0, wa = 0.0;
     for (size_t g = 0; g < r->n_grade; g++) {
         double x = sum_at(&r->weight[g], run);

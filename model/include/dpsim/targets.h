@@ -83,7 +83,7 @@ typedef struct {
     dp_indicator_cell den;  /**< shares and ratios: the denominator; else table "" */
     dp_indicator_cost cost; /**< how the gap is priced */
     dp_indicator_cell cost_num, cost_den; /**< DP_COST_PER_UNIT: the unit cost's cells */
-    char programme[32];     /**< DP_COST_AMOUNT: the programme whose amount prices the gap */
+    char programme[32]; /**< DP_COST_AMOUNT: the programme whose amount prices the gap */
 } dp_indicator;
 
 /* Number of indicators (the fixed ones and three per programme of params.h). */
@@ -214,11 +214,11 @@ dp_status dp_targets_read(dp_ctx *ctx, const dp_results *res, dp_target_result *
 typedef struct {
     int year;
     size_t n_run;
-    double total;      /**< mean over runs of total spending, all programmes and regions [yuan] */
-    double p05, p95;   /**< its 5th and 95th percentiles over runs [yuan] */
-    double ceiling;    /**< mean over runs of the ceiling [yuan]; NAN when there is none */
-    double p_exceeds;  /**< mean over runs of `exceeds` (1 when total > ceiling): the
-                            probability that spending exceeds the ceiling; NAN without one */
+    double total;     /**< mean over runs of total spending, all programmes and regions [yuan] */
+    double p05, p95;  /**< its 5th and 95th percentiles over runs [yuan] */
+    double ceiling;   /**< mean over runs of the ceiling [yuan]; NAN when there is none */
+    double p_exceeds; /**< mean over runs of `exceeds` (1 when total > ceiling): the
+                           probability that spending exceeds the ceiling; NAN without one */
 } dp_budget_year;
 
 /* The budget table of res per year (statistics as summary/: a NAN in any run makes that
