@@ -491,19 +491,28 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
 
     /* Take-up: the scenario's value; else reported recipients / eligible persons of the fitted
      * base population under the base year's rules; else the default assumption. */
-    int mf = p->prog[DP_PROG_LIVING].marginal_from;
-    int marg_ok = mf > 0 && base_year >= mf;
     for (size_t prog = 0; prog < DP_N_PROG; prog++) {
         double elig = 0.0;
         for (size_t sex = 0; sex < DP_N_SEX; sex++) {
             for (size_t age = 0; age < DP_N_AGE; age++) {
                 for (size_t k = 0; k < DP_N_BLOCK; k++) {
-                    if (dp_rates_eligible(prog, sex, age, dp_block_type(k), dp_block_grade(k),
-                                          dp_block_cert(k), dp_block_hh(k), marg_ok)) {
+                    if (dp_prog_eligible(p, prog, base_year, age, dp_block_type(k),
+                                         dp_block_grade(k), dp_block_cert(k), dp_block_hh(k))) {
                         elig += b->cells[(sex * DP_N_AGE + age) * DP_N_BLOCK + k];
                     }
                 }
             }
+        }
+        if (prog == DP_PROG_MULTI_HH) { /* recipients are households */
+            elig *= p->multi_share / p->multi_members;
+        }
+        int cash = dp_prog_pay[prog] != DP_PAY_SERVICE;
+        if (!cash && isfinite(in->recipients[prog]) && !isfinite(p->prog[prog].take_up)) {
+            return dp_error(ctx, DP_EINPUT,
+                            "region '%s': recipients of %s cannot calibrate its take-up (a "
+                            "service follows its coverage target); give the scenario's "
+                            "programmes.%s.coverage instead",
+                            in->id, dp_prog_key[prog], dp_prog_key[prog]);
         }
         if (isfinite(p->prog[prog].take_up)) {
             b->take_up[prog] = p->prog[prog].take_up;
@@ -521,7 +530,8 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
             b->take_up[prog] = tu > 1.0 ? 1.0 : tu;
             b->take_up_source[prog] = DP_TAKE_UP_CALIBRATED;
         } else {
-            b->take_up[prog] = default_take_up;
+            /* Services: everyone the coverage target reaches takes the service up. */
+            b->take_up[prog] = cash ? default_take_up : 1.0;
             b->take_up_source[prog] = DP_TAKE_UP_DEFAULT;
         }
     }

@@ -45,7 +45,7 @@ typedef struct {
     double *nd;           /**< non-disabled residents [rep][sex][age] */
     double *cur;          /**< one replicate's cells in region order [DP_N_CELL] */
     double *sums;         /**< column sums before grade change [rep][band][24] */
-    double *r0;           /**< recipients at the start of the year [rep][prog][grade] */
+    dp_prog_state *st;    /**< programme state of each replicate [rep] */
     double *pop_start;    /**< residents at the start of the year [rep] */
     double **fl;          /**< the year's flows of each replicate (table slices) [rep] */
     dp_year_rates *rates; /**< the year's rates of each replicate [rep] */
@@ -62,7 +62,7 @@ work_free(cohort_work *w)
     free(w->nd);
     free(w->cur);
     free(w->sums);
-    free(w->r0);
+    free(w->st);
     free(w->pop_start);
     free(w->fl);
     free(w->rates);
@@ -90,11 +90,11 @@ work_alloc(size_t cap)
     w->nd = malloc(cap * N_SA * sizeof *w->nd);
     w->cur = malloc(DP_N_CELL * sizeof *w->cur);
     w->sums = malloc(cap * DP_N_AGE * N_SUB * sizeof *w->sums);
-    w->r0 = malloc(cap * DP_N_PROG * DP_N_GRADE * sizeof *w->r0);
+    w->st = malloc(cap * sizeof *w->st);
     w->pop_start = malloc(cap * sizeof *w->pop_start);
     w->fl = malloc(cap * sizeof *w->fl);
     w->rates = malloc(cap * sizeof *w->rates);
-    if (!w->x || !w->y || !w->nd || !w->cur || !w->sums || !w->r0 || !w->pop_start || !w->fl ||
+    if (!w->x || !w->y || !w->nd || !w->cur || !w->sums || !w->st || !w->pop_start || !w->fl ||
         !w->rates) {
         work_free(w);
         return NULL;
@@ -141,7 +141,7 @@ step24(const dp_year_rates *r, double w, const double *x, double *y, double *fl)
     /* 6. Household status: hh[cert][from][to]. */
     for (size_t g = 0; g < DP_N_GRADE; g++) {
         for (size_t c = 0; c < DP_N_CERT; c++) {
-            const double *hh = r->hh + c * DP_N_HH * DP_N_HH;
+            const double *hh = r->hh + (g * DP_N_CERT + c) * DP_N_HH * DP_N_HH;
             const double *old = a + sub(g, c, 0);
             for (size_t to = 0; to < DP_N_HH; to++) {
                 double v = 0.0;
@@ -309,7 +309,7 @@ project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t 
 {
     const dp_region_base *b = &m->base[reg];
     const dp_params *p0 = &rp[rep[0]];
-    double elig0[DP_N_PROG * DP_N_GRADE], r1[DP_N_PROG * DP_N_GRADE];
+    dp_prog_result pr;
     /* Base-year state, the same for every replicate. */
     double nd0[N_SA], pop0 = 0.0;
     for (size_t sa = 0; sa < N_SA; sa++) {
@@ -321,19 +321,17 @@ project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t 
         }
     }
     pop0 = sum(nd0, N_SA) + sum(b->cells, DP_N_CELL);
-    /* Recipients at the end of the base year under the base year's rules. */
-    dp_tables_eligible(b->cells, tb->masks, elig0);
+    /* Programme state at the end of the base year under the base year's rules. */
     for (size_t j = 0; j < nb; j++) {
         memcpy(w->nd + j * N_SA, nd0, sizeof nd0);
         w->pop_start[j] = pop0;
         dp_rates_year(m, &rp[rep[j]], reg, p0->year_start - 1, &w->rates[j]);
-        for (size_t i = 0; i < DP_N_PROG * DP_N_GRADE; i++) {
-            w->r0[j * DP_N_PROG * DP_N_GRADE + i] = elig0[i] * w->rates[j].take_up[i / DP_N_GRADE];
-        }
+        dp_prog_state_init(&rp[rep[j]], &w->rates[j], &tb->groups[0], b->cells, NULL,
+                           &w->st[j]);
     }
     for (size_t yi = 0; yi < tb->n_year; yi++) {
         int year = p0->year_start + (int)yi;
-        const unsigned char *mask = tb->masks + (yi + 1) * DP_N_PROG * DP_N_CELL;
+        const dp_prog_groups *gm = &tb->groups[yi + 1];
         /* 1. The year's parameters of each replicate. */
         for (size_t j = 0; j < nb; j++) {
             dp_rates_year(m, &rp[rep[j]], reg, year, &w->rates[j]);
@@ -374,15 +372,11 @@ project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t 
         double *t = w->x;
         w->x = w->y;
         w->y = t;
-        /* 7. Services: none in this slice. 8. Programmes: recipients at the year's end. */
+        /* 8. Programmes on the year-end counts (programmes.c). */
         for (size_t j = 0; j < nb; j++) {
-            double *r0 = w->r0 + j * DP_N_PROG * DP_N_GRADE;
-            dp_tables_eligible(gather(w->x, nb, j, w->cur), mask, r1);
-            for (size_t i = 0; i < DP_N_PROG * DP_N_GRADE; i++) {
-                r1[i] *= w->rates[j].take_up[i / DP_N_GRADE];
-            }
-            dp_tables_programmes(tb, rep[j], yi, reg, r0, r1, w->rates[j].amount);
-            memcpy(r0, r1, sizeof r1);
+            dp_prog_year(&rp[rep[j]], &w->rates[j], gm, gather(w->x, nb, j, w->cur), NULL,
+                         w->fl[j], &w->st[j], &pr);
+            dp_tables_prog(tb, rep[j], yi, reg, &pr);
         }
         /* 9. Births, migration, ageing; the year-end stocks. */
         age_population(nb, w);
@@ -397,7 +391,7 @@ project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t 
 
 /* Key of a replicate's transition parameters, compared bit for bit. */
 typedef struct {
-    double v[9];
+    double v[11];
     size_t rep;
 } trans_key;
 
@@ -438,9 +432,10 @@ dp_cohort_group(dp_ctx *ctx, const dp_params *rp, size_t runs, size_t *order, si
     }
     for (size_t k = 0; k < runs; k++) {
         const dp_params *p = &rp[k];
-        const double v[9] = {p->worsen_rate[0],  p->worsen_rate[1],  p->improve_rate,
-                             p->certify_rate[0], p->certify_rate[1], p->dibao_exit,
-                             p->marginal_exit,   p->dibao_entry,     p->marginal_entry};
+        const double v[11] = {p->worsen_rate[0],  p->worsen_rate[1],  p->improve_rate,
+                              p->certify_rate[0], p->certify_rate[1], p->dibao_exit,
+                              p->marginal_exit,   p->dibao_entry,     p->marginal_entry,
+                              (double)p->single_person_from, p->single_person_rate};
         memcpy(key[k].v, v, sizeof v);
         key[k].rep = k;
     }
@@ -550,6 +545,9 @@ dp_cohort_run(dp_ctx *ctx, const dp_model *m, const dp_engine_opts *opts, dp_res
                       "cohort engine: replicates grouped as sharing their transition rates have "
                       "different ones (dp_cohort_group does not compare a parameter rates.c "
                       "reads)");
+    }
+    if (rc == DP_OK) {
+        dp_tables_budget(&tb, rp, runs);
     }
 out:
     openblas_set_num_threads(blas_threads);

@@ -53,15 +53,15 @@ typedef struct {
 
 /* Whole-number tallies of one thread for one year. */
 typedef struct {
-    uint32_t cells[DP_N_CELL];          /**< persons by cell at the end of the year */
-    double fl[DP_N_FLOW];               /**< flows of persons */
-    double rec[DP_N_PROG * DP_N_GRADE]; /**< recipients at the end of the year */
+    uint32_t cells[DP_N_CELL]; /**< persons by cell at the end of the year (after ageing) */
+    uint32_t pre[DP_N_CELL];   /**< persons by cell at the end of the year before ageing: what
+                                    the programmes count (step 8 precedes step 9) */
+    double fl[DP_N_FLOW];      /**< flows of persons */
 } tally;
 
 /* What person_year() reads: one year of one (replicate, region). */
 typedef struct {
     const dp_year_rates *r;
-    const unsigned char *mask; /**< programme eligibility by cell this year */
     uint64_t seed;
     uint32_t region, rep;
     int yoff;                  /**< year - base year */
@@ -105,31 +105,12 @@ persons_reserve(persons *P, size_t need)
     return 0;
 }
 
-/* Take-up: a person's fixed numbers, one per programme (words of the DP_EV_PROGRAMME block at
- * year offset 0, so the same persons keep taking up a programme from year to year); paid when
- * the number is below the year's take-up. tu: that block. */
-/* One Philox block holds the take-up numbers of four programmes; more programmes need a
- * second block (another event or year offset), not a reuse of these words. */
-_Static_assert(DP_N_PROG <= 4, "take-up numbers: one 4-word block serves at most 4 programmes");
-
-static inline void
-count_recipients(const year_ctx *y, const uint32_t tu[4], size_t cell, tally *t)
-{
-    size_t g = (cell / (DP_N_CERT * DP_N_HH)) % DP_N_GRADE;
-    for (size_t prog = 0; prog < DP_N_PROG; prog++) {
-        if (y->mask[prog * DP_N_CELL + cell] && dp_rng_u01(tu[prog]) < y->r->take_up[prog]) {
-            t->rec[prog * DP_N_GRADE + g] += 1.0;
-        }
-    }
-}
-
-/* Steps 2 and 4-6 and 8 of one year for one person (and 9, ageing, when y->age_now): death
- * (when `death`), grade change, certification, household status, programme recipients.
- * u: the person's DP_EV_PERSON block of the year; tu: its DP_EV_PROGRAMME block. Updates *cell;
- * returns 0 when the person died. */
+/* Steps 2 and 4-6 of one year for one person, the tally of step 8's counts, and 9 (ageing)
+ * when y->age_now: death (when `death`), grade change, certification, household status.
+ * u: the person's DP_EV_PERSON block of the year. Updates *cell; returns 0 when the person
+ * died. */
 static inline int
-person_year(const year_ctx *y, const uint32_t u[4], const uint32_t tu[4], uint16_t *cellp,
-            int death, tally *t)
+person_year(const year_ctx *y, const uint32_t u[4], uint16_t *cellp, int death, tally *t)
 {
     enum { CH = DP_N_CERT * DP_N_HH };
     const dp_year_rates *r = y->r;
@@ -164,7 +145,7 @@ person_year(const year_ctx *y, const uint32_t u[4], const uint32_t tu[4], uint16
         t->fl[DP_FL_CERTIFIED] += 1.0;
     }
     /* 6. Household status: row h of the certification group's matrix. */
-    const double *row = r->hh + (c * DP_N_HH + h) * DP_N_HH;
+    const double *row = r->hh + ((g * DP_N_CERT + c) * DP_N_HH + h) * DP_N_HH;
     x = dp_rng_u01(u[3]);
     size_t to = x < row[0] ? 0 : (x < row[0] + row[1] ? 1 : 2);
     if (to == DP_DIBAO && h != DP_DIBAO) {
@@ -173,8 +154,8 @@ person_year(const year_ctx *y, const uint32_t u[4], const uint32_t tu[4], uint16
         t->fl[DP_FL_DIBAO_OUT] += 1.0;
     }
     cell = sag * CH + c * DP_N_HH + to;
-    /* 8. Programmes: recipients at the end of the year. */
-    count_recipients(y, tu, cell, t);
+    /* 8. Programmes count the persons by cell at the end of the year. */
+    t->pre[cell]++;
     /* 9. Ageing (100+ stays), and the end-of-year stock. */
     if (y->age_now) {
         if (age < DP_MAX_AGE) {
@@ -190,10 +171,9 @@ person_year(const year_ctx *y, const uint32_t u[4], const uint32_t tu[4], uint16
 static void
 person_year_one(const year_ctx *y, uint64_t id, uint16_t *cellp, int death, tally *t)
 {
-    uint32_t u[4], tu[4];
+    uint32_t u[4];
     dp_rng_block(y->seed, y->region, y->rep, id, y->yoff, DP_EV_PERSON, u);
-    dp_rng_block(y->seed, y->region, y->rep, id, 0, DP_EV_PROGRAMME, tu);
-    person_year(y, u, tu, cellp, death, t);
+    person_year(y, u, cellp, death, t);
 }
 
 /* splitmix64's finaliser: the id of an in-migrant clone of `parent` in year offset yoff. */
@@ -219,15 +199,14 @@ persons_year(const year_ctx *y, micro_work *w, int parallel)
     for (size_t ch = 0; ch < n_chunk; ch++) {
         tally *t = &w->t[parallel ? (size_t)omp_get_thread_num() : 0];
         size_t lo = ch * CHUNK, hi = lo + CHUNK < n ? lo + CHUNK : n, out = lo;
-        uint32_t u[BATCH][4], tu[BATCH][4];
+        uint32_t u[BATCH][4];
         for (size_t b0 = lo; b0 < hi; b0 += BATCH) {
             size_t nb = hi - b0 < BATCH ? hi - b0 : BATCH;
             /* The batch's random numbers first, in vector lanes; then the persons. */
             dp_rng_blocks(y->seed, y->region, y->rep, P->id + b0, nb, y->yoff, DP_EV_PERSON, u);
-            dp_rng_blocks(y->seed, y->region, y->rep, P->id + b0, nb, 0, DP_EV_PROGRAMME, tu);
             for (size_t j = 0; j < nb; j++) {
                 uint16_t cell = P->cell[b0 + j];
-                if (person_year(y, u[j], tu[j], &cell, 1, t)) {
+                if (person_year(y, u[j], &cell, 1, t)) {
                     P->id[out] = P->id[b0 + j];
                     P->cell[out] = cell;
                     out++;
@@ -369,8 +348,8 @@ tally_reduce(tally *t, size_t n)
         for (size_t i = 0; i < DP_N_FLOW; i++) {
             t[0].fl[i] += t[k].fl[i];
         }
-        for (size_t i = 0; i < DP_N_PROG * DP_N_GRADE; i++) {
-            t[0].rec[i] += t[k].rec[i];
+        for (size_t i = 0; i < DP_N_CELL; i++) {
+            t[0].pre[i] += t[k].pre[i];
         }
     }
 }
@@ -434,7 +413,8 @@ run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t se
 {
     const dp_region_base *b = &m->base[reg];
     year_ctx y = {.r = &w->rates, .seed = seed, .region = (uint32_t)reg, .rep = (uint32_t)rep};
-    double r0[DP_N_PROG * DP_N_GRADE];
+    dp_prog_state st;
+    dp_prog_result pr;
 
     /* The base year: persons, the non-disabled, and the recipients at its end. */
     if (base_persons(b, &y, &w->P) != 0) {
@@ -447,21 +427,18 @@ run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t se
         }
         w->nd[sa] = b->pop[sa] - d > 0.0 ? b->pop[sa] - d : 0.0;
     }
+    /* The programmes' state at the end of the base year, from its persons. */
     dp_rates_year(m, p, reg, p->year_start - 1, &w->rates);
-    y.mask = tb->masks;
-    tally_clear(w->t, 1);
+    memset(w->cells, 0, sizeof w->cells);
     for (size_t i = 0; i < w->P.n; i++) {
-        uint32_t tu[4];
-        dp_rng_block(seed, y.region, y.rep, w->P.id[i], 0, DP_EV_PROGRAMME, tu);
-        count_recipients(&y, tu, w->P.cell[i], &w->t[0]);
+        w->cells[w->P.cell[i]] += 1.0;
     }
-    memcpy(r0, w->t[0].rec, sizeof r0);
+    dp_prog_state_init(p, &w->rates, &tb->groups[0], w->cells, NULL, &st);
 
     for (size_t yi = 0; yi < tb->n_year; yi++) {
         int year = p->year_start + (int)yi;
         /* 1. The year's parameters. */
         dp_rates_year(m, p, reg, year, &w->rates);
-        y.mask = tb->masks + (yi + 1) * DP_N_PROG * DP_N_CELL;
         y.yoff = (int)yi + 1;
         y.age_now = w->rates.migration_d == 0.0;
         double pop_start = (double)w->P.n;
@@ -497,8 +474,12 @@ run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t se
         for (size_t i = 0; i < DP_N_FLOW; i++) {
             fl[i] += t->fl[i];
         }
-        dp_tables_programmes(tb, rep, yi, reg, r0, t->rec, w->rates.amount);
-        memcpy(r0, t->rec, sizeof r0);
+        /* 8. Programmes on the year-end counts before ageing (programmes.c). */
+        for (size_t i = 0; i < DP_N_CELL; i++) {
+            w->cells[i] = t->pre[i];
+        }
+        dp_prog_year(p, &w->rates, &tb->groups[yi + 1], w->cells, NULL, fl, &st, &pr);
+        dp_tables_prog(tb, rep, yi, reg, &pr);
         for (size_t i = 0; i < DP_N_CELL; i++) {
             w->cells[i] = t->cells[i];
         }
@@ -604,6 +585,9 @@ dp_micro_run(dp_ctx *ctx, const dp_model *m, const dp_engine_opts *opts, dp_resu
     }
     if (failed) {
         rc = dp_error(ctx, DP_ENOMEM, "out of memory for the micro engine's persons");
+    }
+    if (!failed) {
+        dp_tables_budget(&tb, rp, runs);
     }
 out:
     dp_rng_free(rng);

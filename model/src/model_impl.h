@@ -13,6 +13,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "dpsim/model.h"
+#include "programmes.h"
 
 typedef struct {
     double pop[DP_N_SEX * DP_N_AGE];   /**< base-year residents (disabled included) [persons] */
@@ -54,7 +55,7 @@ int dp_marg_member(dp_marg_kind k, size_t sex, size_t age, size_t type, size_t g
                    size_t cert, size_t hh);
 
 /* One year's transition probabilities for one region, filled by dp_rates_year. */
-typedef struct {
+struct dp_year_rates {
     int year;
     double q_nd[DP_N_SEX * DP_N_AGE];              /**< death prob., non-disabled */
     double q_d[DP_N_SEX * DP_N_AGE * DP_N_TYPE * DP_N_GRADE]; /**< death prob., disabled */
@@ -62,15 +63,15 @@ typedef struct {
     double worsen[DP_N_AGE];                       /**< one grade more severe */
     double improve;                                /**< one grade less severe */
     double certify[DP_N_GRADE * DP_N_HH];          /**< uncertified -> certified [grade][hh] */
-    double hh[DP_N_CERT * DP_N_HH * DP_N_HH];      /**< [cert][from][to] household moves */
+    double hh[DP_N_GRADE * DP_N_CERT * DP_N_HH * DP_N_HH]; /**< [grade][cert][from][to]
+                                                      household moves (grades differ only by
+                                                      dibao_supplement's single-person entry) */
     double birth_rate;                             /**< births per resident */
     double sex_male_birth;                         /**< share of births that are boys */
     double migration_nd;                           /**< net migration, non-disabled */
     double migration_d;                            /**< net migration, disabled */
-    double amount[DP_N_PROG * DP_N_GRADE];         /**< monthly amounts in force [yuan] */
-    double take_up[DP_N_PROG];                     /**< share of eligible persons paid */
-    int marginal_eligible;                         /**< living subsidy open to marginal hh */
-} dp_year_rates;
+    dp_prog_rules prog;                            /**< programme rules of the year */
+};
 
 /* Fills r with the transition probabilities of `year` in region `reg` under parameters p (the
  * model's own m->p, or one replicate's draw of them; the base year is always m's). Pure
@@ -78,17 +79,9 @@ typedef struct {
 void dp_rates_year(const dp_model *m, const dp_params *p, size_t reg, int year,
                    dp_year_rates *r);
 
-/* Programme eligibility of every cell in a year: mask[prog * DP_N_CELL + cell] = 0/1. */
-void dp_rates_mask(int marginal_eligible, unsigned char *mask);
-
-/* Monthly amount of programme prog for grade index g in year (date-ranged value, indexed at
- * the yearly rate since the key year in force). */
-double dp_rates_amount(const dp_params *p, size_t prog, size_t g, int year);
-
-/* Eligibility of a cell for programme prog (cells of the same block differ in type, grade,
- * cert, hh). marginal_eligible says whether marginal households qualify this year. */
-int dp_rates_eligible(size_t prog, size_t sex, size_t age, size_t type, size_t grade, size_t cert,
-                      size_t hh, int marginal_eligible);
+/* Programme eligibility of every cell in year, card included (dp_prog_eligible):
+ * mask[prog * DP_N_CELL + cell] = 0/1. */
+void dp_rates_mask(const dp_params *p, int year, unsigned char *mask);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Result tables shared by both engines (tables.c) */
@@ -106,6 +99,10 @@ enum {
     DP_FL_IMPROVED,
     DP_FL_DIBAO_IN,
     DP_FL_DIBAO_OUT,
+    DP_FL_JOBS_IN,          /**< entries into work (step 7) */
+    DP_FL_JOBS_OUT,         /**< exits from work, retirement at 60 included */
+    DP_FL_JOBS_FROM_DIBAO,  /**< entries into work of persons in dibao households */
+    DP_FL_RENOVATIONS,      /**< persons whose homes were renovated (step 7) */
     DP_N_FLOW
 };
 
@@ -121,14 +118,20 @@ enum {
     DP_IN_MARGINAL,
     DP_N_IND
 };
+/* The indicators table holds the stock indicators, then the programme indicators
+ * (programmes.h, DP_PI_*). */
+enum { DP_N_IND_ALL = DP_N_IND + DP_N_PI };
 
 /* The tables of a run, inside its dp_results. */
 typedef struct {
     size_t n_region, n_year;
     dp_table *population, *disabled_age, *disabled_age_grade, *disabled, *indicators, *flows,
         *recipients, *person_months, *amount, *spending, *fit, *take_up, *parameters,
-        *disabled_base;
-    unsigned char *masks; /**< eligibility [n_year + 1][DP_N_PROG][DP_N_CELL]: base year first */
+        *disabled_base, *pipeline, *spending_real, *spending_level, *services, *overlap,
+        *employment_spending, *budget;
+    unsigned char *masks; /**< eligibility, card included [n_year + 1][DP_N_PROG][DP_N_CELL]:
+                               base year first */
+    dp_prog_groups *groups; /**< programme groups of each year [n_year + 1]: base year first */
 } dp_tables;
 
 /* Creates the results of a run of opts->runs replicates: axes, the zeroed per-run tables, the
@@ -151,14 +154,18 @@ double *dp_tables_flows(const dp_tables *tb, size_t run, size_t yi, size_t reg);
 void dp_tables_stocks(const dp_tables *tb, size_t run, size_t yi, size_t reg, const double *cells,
                       const double *nd);
 
-/* Persons eligible for each programme by grade, out[prog][grade], under mask (one year's). */
-void dp_tables_eligible(const double *cells, const unsigned char *mask, double *out);
+/* Masks and groups of year index yi of the projection (0 = first projected year; the base
+ * year is yi = -1): tb->masks + (yi + 1) * DP_N_PROG * DP_N_CELL, tb->groups + (yi + 1). */
 
-/* Records programme results: recipients at the start (r0) and end (r1) of the year by
- * programme and grade [persons]; person-months = 6 (r0 + r1) (entries and exits uniform over
- * the year), spending = person-months x the monthly amount in force. */
-void dp_tables_programmes(const dp_tables *tb, size_t run, size_t yi, size_t reg,
-                          const double *r0, const double *r1, const double *amount);
+/* Records one (run, year index, region)'s programme results (programmes.h) into the tables:
+ * recipients, person_months, spending, spending_real, spending_level, pipeline, services,
+ * overlap, employment_spending and the programme rows of indicators. */
+void dp_tables_prog(const dp_tables *tb, size_t run, size_t yi, size_t reg,
+                    const dp_prog_result *pr);
+
+/* After every task of a run: the budget table (total spending of all regions, the ceiling and
+ * whether the total exceeds it) of each replicate, rp[run] its parameters. */
+void dp_tables_budget(const dp_tables *tb, const dp_params *rp, size_t runs);
 
 /* Chinese label of a scenario key path, segment by segment (tables.c):
  * "programmes.care_subsidy.monthly.grade1.2023" -> "重度残疾人护理补贴·月标准·一级·2023年". */

@@ -10,8 +10,19 @@
 #include "dpsim/params.h"
 #include "dpsim/rng.h"
 
-const char *const dp_prog_key[DP_N_PROG] = {"living_subsidy", "care_subsidy"};
-const char *const dp_prog_label_zh[DP_N_PROG] = {"困难残疾人生活补贴", "重度残疾人护理补贴"};
+const char *const dp_prog_key[DP_N_PROG] = {
+    "living_subsidy", "care_subsidy",    "dibao_supplement", "multi_disabled_household",
+    "child_rehab",    "adult_rehab",     "assistive_devices", "home_renovation",
+    "pension_premium", "medical_premium", "care_services",   "employment_support"};
+const char *const dp_prog_label_zh[DP_N_PROG] = {
+    "困难残疾人生活补贴", "重度残疾人护理补贴", "重度残疾人低保加发", "一户多残补助",
+    "残疾儿童康复救助",   "基本康复服务",       "辅助器具适配",       "家庭无障碍改造",
+    "代缴养老保险",       "医疗保险参保资助",   "托养服务",           "就业扶持"};
+const dp_pay_kind dp_prog_pay[DP_N_PROG] = {
+    DP_PAY_MONTHLY, DP_PAY_MONTHLY, DP_PAY_MONTHLY, DP_PAY_YEARLY,  DP_PAY_SERVICE, DP_PAY_SERVICE,
+    DP_PAY_SERVICE, DP_PAY_SERVICE, DP_PAY_YEARLY,  DP_PAY_YEARLY,  DP_PAY_SERVICE, DP_PAY_SERVICE};
+const char *const dp_level_key[DP_N_LEVEL] = {"central", "provincial", "municipal", "county"};
+const char *const dp_level_label_zh[DP_N_LEVEL] = {"中央", "省级", "市级", "县级"};
 
 double
 dp_sched_at(const dp_sched *s, int year)
@@ -47,6 +58,180 @@ dp_sched_const(dp_sched *s, double v)
     s->value[0] = v;
 }
 
+/* A rule admitting every cell; callers narrow it. */
+static dp_rule
+rule_all(void)
+{
+    return (dp_rule){.from = 0, .types = DP_ALL_TYPES, .grades = DP_ALL_GRADES, .hh = DP_ALL_HH,
+                     .age_min = 0, .age_max = DP_MAX_AGE};
+}
+
+static void
+amount_const(dp_prog_params *g, double v)
+{
+    for (size_t k = 0; k < DP_N_GRADE; k++) {
+        dp_sched_const(&g->amount[k], v);
+    }
+}
+
+/* Programme defaults. Sources: data/reference/programme_defaults.csv and docs/scenarios.md;
+ * every figure without a published source is marked assumption there and here. */
+static void
+prog_defaults(dp_params *p)
+{
+    const unsigned severe = 0x3; /* grades 1-2 */
+    const unsigned poor = (1u << DP_DIBAO) | (1u << DP_MARGINAL);
+    for (size_t k = 0; k < DP_N_PROG; k++) {
+        dp_prog_params *g = &p->prog[k];
+        g->enabled = 1;
+        g->need_card = 1;
+        g->n_rule = 1;
+        g->rule[0] = rule_all();
+        g->index_kind = DP_INDEX_RATE;
+        g->take_up = NAN;
+        dp_sched_const(&g->coverage, 1.0);
+        for (size_t t = 0; t < DP_N_TYPE; t++) {
+            g->need_type[t] = 1.0;
+        }
+        for (size_t gr = 0; gr < DP_N_GRADE; gr++) {
+            g->need_grade[gr] = 1.0;
+        }
+        /* Assumption (no source gives funding shares): half provincial, a quarter each
+         * municipal and county. */
+        dp_sched_const(&g->funding[DP_LEVEL_CENTRAL], 0.0);
+        dp_sched_const(&g->funding[DP_LEVEL_PROVINCIAL], 0.5);
+        dp_sched_const(&g->funding[DP_LEVEL_MUNICIPAL], 0.25);
+        dp_sched_const(&g->funding[DP_LEVEL_COUNTY], 0.25);
+    }
+    dp_prog_params *g;
+    /* Living subsidy: card holders in dibao households; national guideline floor 50 yuan a
+     * month (2015). */
+    g = &p->prog[DP_PROG_LIVING];
+    g->rule[0].hh = 1u << DP_DIBAO;
+    amount_const(g, 50.0);
+    /* Care subsidy: grades 1-2; national guideline 100 yuan a month (2015). */
+    g = &p->prog[DP_PROG_CARE];
+    g->rule[0].grades = severe;
+    for (size_t k = 0; k < DP_N_GRADE; k++) {
+        dp_sched_const(&g->amount[k], k < 2 ? 100.0 : 0.0);
+    }
+    /* Dibao supplement: severe card holders in dibao households; assumption: 20% of the dibao
+     * standard a month (plans say "supplement" without an amount). */
+    g = &p->prog[DP_PROG_DIBAO_SUPP];
+    g->rule[0].grades = severe;
+    g->rule[0].hh = 1u << DP_DIBAO;
+    g->index_kind = DP_INDEX_DIBAO;
+    g->dibao_share = 0.2;
+    amount_const(g, 0.0);
+    /* Multi-disabled households: 1,200 yuan a household a year (Huzhong, plan 001, before its
+     * raise to 1,800; assumption that it stands for other regions). */
+    g = &p->prog[DP_PROG_MULTI_HH];
+    amount_const(g, 1200.0);
+    /* Child rehabilitation: children 0-6 with or without the card (the national assistance
+     * system of 2018 covers 0-6); 12,000 yuan a child-year (central figure, secondary and
+     * unverified: assumption); everyone in need served. */
+    g = &p->prog[DP_PROG_CHILD_REHAB];
+    g->need_card = 0;
+    g->rule[0].age_max = 6;
+    amount_const(g, 12000.0);
+    /* Adult rehabilitation: card holders 18+; need and unit cost are assumptions
+     * (data/reference/programme_defaults.csv). */
+    g = &p->prog[DP_PROG_ADULT_REHAB];
+    g->rule[0].age_min = 18;
+    for (size_t t = 0; t < DP_N_TYPE; t++) {
+        g->need_type[t] = 0.32;
+    }
+    dp_sched_const(&g->coverage, 0.85);
+    amount_const(g, 1000.0);
+    /* Assistive devices: assumptions for need, fitting rate, cost and cycle. */
+    g = &p->prog[DP_PROG_DEVICES];
+    for (size_t t = 0; t < DP_N_TYPE; t++) {
+        g->need_type[t] = 0.08;
+    }
+    dp_sched_const(&g->coverage, 0.85);
+    amount_const(g, 800.0);
+    p->device_cycle = 5.0;
+    /* Home renovation: severe card holders, and card holders in poor households; 6,000 yuan a
+     * household (Shaoxing, Zhejiang, 2019: QUOTED); no renovations unless a scenario sets a
+     * path or a coverage target. */
+    g = &p->prog[DP_PROG_RENOVATION];
+    g->rule[0].grades = severe;
+    g->rule[1] = rule_all();
+    g->rule[1].hh = poor;
+    g->n_rule = 2;
+    dp_sched_const(&g->coverage, 0.0);
+    amount_const(g, 6000.0);
+    /* Pension premium: severe or poor card holders aged 16-59; assumption 100 yuan a year (the
+     * lowest contribution tier of the resident pension in most provinces). */
+    g = &p->prog[DP_PROG_PENSION];
+    g->rule[0].grades = severe;
+    g->rule[0].age_min = 16;
+    g->rule[0].age_max = 59;
+    g->rule[1] = g->rule[0];
+    g->rule[1].grades = DP_ALL_GRADES;
+    g->rule[1].hh = poor;
+    g->n_rule = 2;
+    amount_const(g, 100.0);
+    /* Medical premium: severe or poor card holders; assumption 350 yuan a year (the resident
+     * individual contribution of 2022). */
+    g = &p->prog[DP_PROG_MEDICAL];
+    g->rule[0].grades = severe;
+    g->rule[1] = rule_all();
+    g->rule[1].hh = poor;
+    g->n_rule = 2;
+    amount_const(g, 350.0);
+    /* Care services: working-age intellectual and mental, and severe physical, card holders;
+     * need, coverage and cost are assumptions. */
+    g = &p->prog[DP_PROG_CARE_SERVICES];
+    g->rule[0].types = (1u << DP_INTELLECTUAL) | (1u << DP_MENTAL);
+    g->rule[0].age_min = 16;
+    g->rule[0].age_max = 59;
+    g->rule[1] = g->rule[0];
+    g->rule[1].types = 1u << DP_PHYSICAL;
+    g->rule[1].grades = severe;
+    g->n_rule = 2;
+    for (size_t t = 0; t < DP_N_TYPE; t++) {
+        g->need_type[t] = 0.2;
+    }
+    dp_sched_const(&g->coverage, 0.5);
+    amount_const(g, 3000.0);
+    /* Employment support: working-age persons (with or without the card); 2,000 yuan per
+     * subsidised new job (assumption). */
+    g = &p->prog[DP_PROG_EMPLOYMENT];
+    g->need_card = 0;
+    g->rule[0].age_min = 16;
+    g->rule[0].age_max = 59;
+    amount_const(g, 2000.0);
+
+    /* Economy: no inflation unless set; dibao standard assumption 600 yuan a month (none of
+     * the seed regions' standards outside Shanghai was found), indexed at 0. */
+    dp_sched_const(&p->dibao.standard, 600.0);
+    p->dibao.kind = DP_DIBAO_RATE;
+    p->dibao.consumption_share = 0.3;
+    p->dibao.consumption_growth = 0.0;
+    /* Multi-disabled households: assumption pending the 2006 survey's household figures. */
+    p->multi_share = 0.25;
+    p->multi_members = 2.4;
+    p->away_share = 0.0;
+    dp_sched_const(&p->away_yearly, 3000.0); /* Huzhong before its raise (plan 001) */
+    p->renovated_base = 0.0;
+    /* Employment: assumptions (docs/scenarios.md). */
+    p->emp.base_rate = 0.45;
+    for (size_t t = 0; t < DP_N_TYPE; t++) {
+        p->emp.type_factor[t] = 1.0;
+    }
+    p->emp.type_factor[DP_INTELLECTUAL] = 0.6;
+    p->emp.type_factor[DP_MENTAL] = 0.5;
+    p->emp.grade_factor[0] = 0.3;
+    p->emp.grade_factor[1] = 0.6;
+    p->emp.grade_factor[2] = 1.2;
+    p->emp.grade_factor[3] = 1.4;
+    p->emp.exit_rate = 0.10;
+    p->emp.entry_multiplier = 1.0;
+    p->emp.phase_fraction = 0.5;
+    p->emp.phase_benefit_share = 0.5;
+}
+
 void
 dp_params_default(dp_params *p)
 {
@@ -75,18 +260,7 @@ dp_params_default(dp_params *p)
     p->marginal_exit = 0.10;   /* assumption */
     p->dibao_entry = NAN;
     p->marginal_entry = NAN;
-    for (size_t k = 0; k < DP_N_PROG; k++) {
-        dp_prog_params *g = &p->prog[k];
-        g->enabled = 1;
-        g->index_rate = 0.0;
-        g->take_up = NAN;
-        g->marginal_from = 0;
-    }
-    /* National guideline floors (2015): living >= 50, care >= 100 yuan/month. */
-    for (size_t g = 0; g < DP_N_GRADE; g++) {
-        dp_sched_const(&p->prog[DP_PROG_LIVING].monthly[g], 50.0);
-        dp_sched_const(&p->prog[DP_PROG_CARE].monthly[g], g < 2 ? 100.0 : 0.0);
-    }
+    prog_defaults(p);
 }
 
 void

@@ -94,7 +94,8 @@ enum {
 /* What carries from one year to the next for one (replicate, region). */
 typedef struct {
     double r0[DP_N_PROG][DP_N_GRADE]; /**< paid at the start of the year (last year's end) */
-    double fitted;                    /**< assistive devices in use at the start of the year */
+    double fitted;                    /**< assistive devices in use at the start of the year
+                                           (NAN: not yet known; the target is taken) */
     double renovations_cum;           /**< homes renovated since the projection started */
     double phase_carry[2];            /**< phase-out benefit-months owed in the next two years
                                            [months x benefit share] */
@@ -139,6 +140,8 @@ typedef struct {
                                                this year (0 before single_person_from) */
     double ren_p;                         /**< prob. a non-renovated person of the target group
                                                is renovated this year (dp_flag_rates) */
+    double ren_demand;                    /**< renovations the year's path or coverage target
+                                               asks for (dp_flag_rates) [households] */
 } dp_prog_rules;
 
 /* Monthly dibao standard in year (dp_dibao_params; the consumption rule uses year - 1). */
@@ -187,20 +190,43 @@ double dp_flag_base_share(const dp_params *p, int flag, size_t age, size_t type,
 void dp_phase_out_months(int full_months, int partial_months, double fraction, int entry_month,
                          double out[3]);
 
+/* Cells with the same programme status in a year form a group: same type, grade, working
+ * age or not, and per programme the same three bits (rule admits the cell, card aside; eligible
+ * with the card; also eligible under the rules of year - take_up_lag). Step 8 sums the engine's
+ * counts by group (one pass over the cells) and applies the rules to the groups, so its cost
+ * hardly depends on the number of cells. Built once per year of a run (tables.c), shared by
+ * every replicate and region: eligibility rules are never drawn. */
+enum { DP_MAX_GROUPS = 4096 };
+typedef struct {
+    unsigned char type, grade, work_age;
+    unsigned short admit;   /**< bit k: the rules of programme k admit the group (card aside) */
+    unsigned short elig;    /**< bit k: eligible, card included */
+    unsigned short lagged;  /**< bit k: eligible and also under the rules of year - lag */
+} dp_prog_group;
+typedef struct {
+    size_t n_group;
+    unsigned short gid[DP_N_CELL];     /**< group of each cell */
+    dp_prog_group g[DP_MAX_GROUPS];
+} dp_prog_groups;
+
+/* Builds the groups of a year from its masks (dp_rates_mask) and each programme's lagged
+ * masks (lag[k]: the masks of year - take_up_lag of programme k; NULL = masks). */
+void dp_prog_groups_build(const unsigned char *masks, const unsigned char *const lag[DP_N_PROG],
+                          dp_prog_groups *gm);
+
 /* Step 8: every programme's results for one (replicate, region, year) from the end-of-year
- * counts: cells (persons by cell), flag[f] (flagged persons by cell, DP_N_FLAG arrays of
- * DP_N_CELL), fl (the year's flows, DP_N_FLOW), masks (this year's eligibility by programme and
- * cell, card included) and lag_masks[prog] (the masks of year - take_up_lag of each programme;
- * NULL = the same as masks). Updates st for the next year. */
-void dp_prog_year(const dp_params *p, const dp_year_rates *r, const double *cells,
-                  const double *const flag[DP_N_FLAG], const double *fl,
-                  const unsigned char *masks, const unsigned char *const *lag_masks,
+ * counts (before ageing): cells (persons by cell), flag[f] (flagged persons by cell, DP_N_FLAG
+ * arrays of DP_N_CELL) and fl (the year's flows, DP_N_FLOW); gm: the year's groups. Updates st
+ * for the next year. */
+void dp_prog_year(const dp_params *p, const dp_year_rates *r, const dp_prog_groups *gm,
+                  const double *cells, const double *const flag[DP_N_FLAG], const double *fl,
                   dp_prog_state *st, dp_prog_result *out);
 
-/* The base year's state (paid recipients at its end, devices in use) from the base cells, so
- * that the first projected year's person-months start from it. */
-void dp_prog_state_init(const dp_params *p, const dp_year_rates *r_base, const double *cells,
-                        const double *const flag[DP_N_FLAG], const unsigned char *masks,
-                        dp_prog_state *st);
+/* The base year's state: recipients paid at its end (so that the first projected year's
+ * person-months start from them) and devices in use, from the base cells under the base
+ * year's rules r_base and groups gm_base. */
+void dp_prog_state_init(const dp_params *p, const dp_year_rates *r_base,
+                        const dp_prog_groups *gm_base, const double *cells,
+                        const double *const flag[DP_N_FLAG], dp_prog_state *st);
 
 #endif

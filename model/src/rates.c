@@ -2,7 +2,7 @@
  *
  * The model's rate functions: for one region and year, every transition probability of the
  * year's steps (DESIGN §1) — deaths, onset, grade change, certification, household status,
- * births, migration — and the programme rules (eligibility, amounts). Both engines read these
+ * births, migration — and, through programmes.c, the programme rules. Both engines read these
  * and nothing else, so the equations in docs/model.md are stated here once.
  */
 #include <math.h>
@@ -15,52 +15,15 @@ clamp01(double x)
     return x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x);
 }
 
-double
-dp_rates_amount(const dp_params *p, size_t prog, size_t g, int year)
-{
-    const dp_prog_params *pp = &p->prog[prog];
-    const dp_sched *s = &pp->monthly[g];
-    double v = dp_sched_at(s, year);
-    if (!isfinite(v)) {
-        return 0.0;
-    }
-    int key = dp_sched_key(s, year);
-    /* Indexation runs from the year after the dated value took effect; a constant (key 0)
-     * is indexed from the first projected year. */
-    int from = key > 0 ? key : p->year_start;
-    int k = year - from;
-    return k > 0 ? v * pow(1.0 + pp->index_rate, (double)k) : v;
-}
-
-int
-dp_rates_eligible(size_t prog, size_t sex, size_t age, size_t type, size_t grade, size_t cert,
-                  size_t hh, int marginal_eligible)
-{
-    (void)sex;
-    (void)age;
-    (void)type;
-    if (cert != DP_CERT) {
-        return 0;
-    }
-    switch (prog) {
-    case DP_PROG_LIVING:
-        return hh == DP_DIBAO || (marginal_eligible && hh == DP_MARGINAL);
-    case DP_PROG_CARE:
-        return grade <= 1; /* grades 1-2 */
-    default:
-        return 0;
-    }
-}
-
 void
-dp_rates_mask(int marginal_eligible, unsigned char *mask)
+dp_rates_mask(const dp_params *p, int year, unsigned char *mask)
 {
     for (size_t prog = 0; prog < DP_N_PROG; prog++) {
         for (size_t i = 0; i < DP_N_CELL; i++) {
             size_t sa = i / DP_N_BLOCK, k = i % DP_N_BLOCK;
-            mask[prog * DP_N_CELL + i] = (unsigned char)dp_rates_eligible(
-                prog, sa / DP_N_AGE, sa % DP_N_AGE, dp_block_type(k), dp_block_grade(k),
-                dp_block_cert(k), dp_block_hh(k), marginal_eligible);
+            mask[prog * DP_N_CELL + i] = (unsigned char)dp_prog_eligible(
+                p, prog, year, sa % DP_N_AGE, dp_block_type(k), dp_block_grade(k),
+                dp_block_cert(k), dp_block_hh(k));
         }
     }
 }
@@ -107,6 +70,11 @@ dp_rates_year(const dp_model *m, const dp_params *p, size_t reg, int year, dp_ye
     /* Household status: exits to "other"; entries from "other" as the scenario says, or
      * balanced (base.c) so that each status group of card holders and of the others keeps its
      * base-year size over the base year's flows. */
+    /* Severe card holders in marginal households may also enter dibao as single-person
+     * households (dibao_supplement's rule), from single_person_from on. */
+    double single = p->single_person_from > 0 && year >= p->single_person_from
+                        ? clamp01(p->single_person_rate)
+                        : 0.0;
     for (size_t c = 0; c < DP_N_CERT; c++) {
         double d_in = clamp01(isnan(p->dibao_entry) ? b->hh_entry[c][0] : p->dibao_entry);
         double m_in = clamp01(isnan(p->marginal_entry) ? b->hh_entry[c][1] : p->marginal_entry);
@@ -115,17 +83,23 @@ dp_rates_year(const dp_model *m, const dp_params *p, size_t reg, int year, dp_ye
             d_in /= s;
             m_in /= s;
         }
-        double *hh = r->hh + c * DP_N_HH * DP_N_HH;
-        for (size_t i = 0; i < DP_N_HH * DP_N_HH; i++) {
-            hh[i] = 0.0;
+        for (size_t g = 0; g < DP_N_GRADE; g++) {
+            double *hh = r->hh + (g * DP_N_CERT + c) * DP_N_HH * DP_N_HH;
+            double sp = c == DP_CERT && g <= 1 ? single : 0.0;
+            for (size_t i = 0; i < DP_N_HH * DP_N_HH; i++) {
+                hh[i] = 0.0;
+            }
+            hh[DP_DIBAO * DP_N_HH + DP_OTHER] = p->dibao_exit;
+            hh[DP_DIBAO * DP_N_HH + DP_DIBAO] = 1.0 - p->dibao_exit;
+            /* A marginal household's severe member enters dibao with prob. sp, else the usual
+             * exit to "other". */
+            hh[DP_MARGINAL * DP_N_HH + DP_DIBAO] = sp;
+            hh[DP_MARGINAL * DP_N_HH + DP_OTHER] = (1.0 - sp) * p->marginal_exit;
+            hh[DP_MARGINAL * DP_N_HH + DP_MARGINAL] = (1.0 - sp) * (1.0 - p->marginal_exit);
+            hh[DP_OTHER * DP_N_HH + DP_DIBAO] = d_in;
+            hh[DP_OTHER * DP_N_HH + DP_MARGINAL] = m_in;
+            hh[DP_OTHER * DP_N_HH + DP_OTHER] = 1.0 - d_in - m_in;
         }
-        hh[DP_DIBAO * DP_N_HH + DP_OTHER] = p->dibao_exit;
-        hh[DP_DIBAO * DP_N_HH + DP_DIBAO] = 1.0 - p->dibao_exit;
-        hh[DP_MARGINAL * DP_N_HH + DP_OTHER] = p->marginal_exit;
-        hh[DP_MARGINAL * DP_N_HH + DP_MARGINAL] = 1.0 - p->marginal_exit;
-        hh[DP_OTHER * DP_N_HH + DP_DIBAO] = d_in;
-        hh[DP_OTHER * DP_N_HH + DP_MARGINAL] = m_in;
-        hh[DP_OTHER * DP_N_HH + DP_OTHER] = 1.0 - d_in - m_in;
     }
 
     /* Births and migration: the scenario's value if set, else the region file's. */
@@ -136,17 +110,6 @@ dp_rates_year(const dp_model *m, const dp_params *p, size_t reg, int year, dp_ye
     r->migration_d = r->migration_nd * p->disabled_migration_factor;
     r->sex_male_birth = p->sex_ratio_birth / (100.0 + p->sex_ratio_birth);
 
-    for (size_t prog = 0; prog < DP_N_PROG; prog++) {
-        for (size_t g = 0; g < DP_N_GRADE; g++) {
-            r->amount[prog * DP_N_GRADE + g] =
-                p->prog[prog].enabled ? dp_rates_amount(p, prog, g, year) : 0.0;
-        }
-    }
-    /* Take-up: the scenario's value (or this replicate's draw of it), else the calibrated. */
-    for (size_t prog = 0; prog < DP_N_PROG; prog++) {
-        double tu = p->prog[prog].take_up;
-        r->take_up[prog] = isfinite(tu) ? tu : b->take_up[prog];
-    }
-    int mf = p->prog[DP_PROG_LIVING].marginal_from;
-    r->marginal_eligible = mf > 0 && year >= mf;
+    /* Programmes: amounts, take-up, coverage, capacities, funding, prices (programmes.c). */
+    dp_prog_rules_year(m, p, reg, year, &r->prog);
 }

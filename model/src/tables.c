@@ -18,16 +18,35 @@
 static const char *const flow_label[DP_N_FLOW] = {
     "births",      "deaths_nondisabled", "deaths_disabled", "onsets",
     "migration_nondisabled", "migration_disabled", "certifications", "grade_worsening",
-    "grade_improvement", "dibao_entries", "dibao_exits"};
+    "grade_improvement", "dibao_entries", "dibao_exits", "job_entries", "job_exits",
+    "job_entries_from_dibao", "renovations"};
 static const char *const flow_label_zh[DP_N_FLOW] = {
     "出生", "非残疾人死亡", "残疾人死亡", "新增残疾", "非残疾人净迁移", "残疾人净迁移",
-    "新办证", "等级加重", "等级减轻", "进入低保", "退出低保"};
+    "新办证", "等级加重", "等级减轻", "进入低保", "退出低保", "新就业", "退出就业",
+    "低保对象新就业", "无障碍改造"};
 
-static const char *const ind_label[DP_N_IND] = {"disabled", "severe",    "aged60", "children",
-                                             "certified", "severe_certified", "dibao", "marginal"};
-static const char *const ind_label_zh[DP_N_IND] = {"残疾人",       "重度残疾人", "60岁及以上",
-                                                "0-14岁儿童",   "持证残疾人", "持证重度残疾人",
-                                                "低保残疾人",   "低保边缘残疾人"};
+static const char *const ind_label[DP_N_IND_ALL] = {
+    "disabled", "severe", "aged60", "children", "certified", "severe_certified", "dibao",
+    "marginal", "working_age", "employed", "new_jobs", "trainees", "renovation_group",
+    "renovated", "renovations_cumulative", "multi_disabled_households", "cash_transfers"};
+static const char *const ind_label_zh[DP_N_IND_ALL] = {
+    "残疾人", "重度残疾人", "60岁及以上", "0-14岁儿童", "持证残疾人", "持证重度残疾人",
+    "低保残疾人", "低保边缘残疾人", "16-59岁残疾人", "就业残疾人", "新增就业", "培训人数",
+    "无障碍改造对象", "已改造家庭残疾人", "累计无障碍改造户数", "一户多残户数",
+    "现金补贴（元）"};
+
+static const char *const stage_label[DP_N_STAGE] = {"eligible", "certified", "applied", "paid"};
+static const char *const stage_label_zh[DP_N_STAGE] = {"符合条件", "持证", "申请", "发放"};
+static const char *const svc_label[DP_N_SVC] = {"need", "demand", "served", "unmet", "capacity"};
+static const char *const svc_label_zh[DP_N_SVC] = {"需求", "目标需求", "已服务", "未满足",
+                                                   "服务能力"};
+static const char *const emps_label[DP_N_EMPS] = {"job_subsidies", "training", "posts", "awards",
+                                                  "dibao_phase_out"};
+static const char *const emps_label_zh[DP_N_EMPS] = {"就业补贴", "职业培训", "公益性岗位",
+                                                     "超比例奖励", "低保渐退"};
+enum { BUDGET_TOTAL, BUDGET_CEILING, BUDGET_EXCEEDS, N_BUDGET };
+static const char *const budget_label[N_BUDGET] = {"total", "ceiling", "exceeds"};
+static const char *const budget_label_zh[N_BUDGET] = {"支出合计", "预算上限", "超出上限"};
 
 static const char *const fitstat_label[3] = {"target", "fitted", "residual"};
 static const char *const fitstat_label_zh[3] = {"目标", "拟合", "残差"};
@@ -161,8 +180,19 @@ add_axes(dp_ctx *ctx, const dp_model *m, dp_results *res)
         (rc = dp_results_add_axis(ctx, res, "programme", DP_N_PROG, plab, pzh, NULL, NULL)) ||
         (rc = dp_results_add_axis(ctx, res, "flow", DP_N_FLOW, flow_label, flow_label_zh, NULL,
                                   NULL)) ||
-        (rc = dp_results_add_axis(ctx, res, "indicator", DP_N_IND, ind_label, ind_label_zh, NULL,
+        (rc = dp_results_add_axis(ctx, res, "indicator", DP_N_IND_ALL, ind_label, ind_label_zh,
+                                  NULL, NULL)) ||
+        (rc = dp_results_add_axis(ctx, res, "programme2", DP_N_PROG, plab, pzh, NULL, NULL)) ||
+        (rc = dp_results_add_axis(ctx, res, "stage", DP_N_STAGE, stage_label, stage_label_zh,
+                                  NULL, NULL)) ||
+        (rc = dp_results_add_axis(ctx, res, "level", DP_N_LEVEL, dp_level_key,
+                                  dp_level_label_zh, NULL, NULL)) ||
+        (rc = dp_results_add_axis(ctx, res, "service", DP_N_SVC, svc_label, svc_label_zh, NULL,
                                   NULL)) ||
+        (rc = dp_results_add_axis(ctx, res, "component", DP_N_EMPS, emps_label, emps_label_zh,
+                                  NULL, NULL)) ||
+        (rc = dp_results_add_axis(ctx, res, "budget", N_BUDGET, budget_label, budget_label_zh,
+                                  NULL, NULL)) ||
         (rc = dp_results_add_axis(ctx, res, "marginal", DP_N_MARG, mlab, NULL, NULL, NULL)) ||
         (rc = dp_results_add_axis(ctx, res, "fitstat", 3, fitstat_label, fitstat_label_zh, NULL,
                                   NULL))) {
@@ -206,6 +236,12 @@ add_tables(dp_ctx *ctx, dp_results *res, int uncertain, dp_tables *tb)
     static const char *const ax_par[] = {"parameter", NULL};
     static const char *const ax_ag[] = {"year", "region", "sex", "age", "grade", NULL};
     static const char *const ax_bag[] = {"region", "sex", "age", "grade", NULL};
+    static const char *const ax_stage[] = {"year", "region", "programme", "stage", NULL};
+    static const char *const ax_level[] = {"year", "region", "programme", "level", NULL};
+    static const char *const ax_svc[] = {"year", "region", "programme", "service", NULL};
+    static const char *const ax_ovl[] = {"year", "region", "programme", "programme2", NULL};
+    static const char *const ax_emps[] = {"year", "region", "component", NULL};
+    static const char *const ax_budget[] = {"year", "budget", NULL};
     dp_status rc;
     if ((rc = dp_results_add_table(ctx, res, "population", "persons",
                                    "residents at the end of the year by sex and age",
@@ -228,23 +264,59 @@ add_tables(dp_ctx *ctx, dp_results *res, int uncertain, dp_tables *tb)
                                    "年末残疾人数（按类别、等级、持证、家庭经济状况）", 1, ax_dis,
                                    &tb->disabled)) ||
         (rc = dp_results_add_table(ctx, res, "indicators", "persons",
-                                   "headline counts at the end of the year", "年末主要人数指标",
-                                   1, ax_ind, &tb->indicators)) ||
+                                   "headline counts at the end of the year (new_jobs, trainees: "
+                                   "during the year; renovations_cumulative and "
+                                   "multi_disabled_households: households; cash_transfers: yuan)",
+                                   "年末主要人数指标", 1, ax_ind, &tb->indicators)) ||
         (rc = dp_results_add_table(ctx, res, "flows", "persons",
                                    "flows during the year", "年内人口流量", 1, ax_flow,
                                    &tb->flows)) ||
         (rc = dp_results_add_table(ctx, res, "recipients", "persons",
-                                   "programme recipients at the end of the year",
+                                   "programme recipients at the end of the year (households for "
+                                   "multi_disabled_household; homes renovated and new jobs "
+                                   "subsidised during the year for home_renovation and "
+                                   "employment_support)",
                                    "年末受益人数", 1, ax_prog, &tb->recipients)) ||
         (rc = dp_results_add_table(ctx, res, "person_months", "person-months",
                                    "person-months paid during the year by grade",
                                    "年内受益人月数（按等级）", 1, ax_pm, &tb->person_months)) ||
-        (rc = dp_results_add_table(ctx, res, "amount", "yuan/person/month",
-                                   "monthly amount in force by grade", "月发放标准（按等级）",
-                                   1, ax_amt, &tb->amount)) ||
+        (rc = dp_results_add_table(ctx, res, "amount", "yuan",
+                                   "amount in force by grade: per month (monthly programmes), "
+                                   "per year (yearly) or per unit served (services)",
+                                   "发放标准（按等级）", 1, ax_amt, &tb->amount)) ||
         (rc = dp_results_add_table(ctx, res, "spending", "yuan",
                                    "programme spending during the year (nominal)",
                                    "年度项目支出（名义）", 1, ax_prog, &tb->spending)) ||
+        (rc = dp_results_add_table(ctx, res, "spending_real", "yuan",
+                                   "programme spending during the year in base-year prices",
+                                   "年度项目支出（基年价格）", 1, ax_prog, &tb->spending_real)) ||
+        (rc = dp_results_add_table(ctx, res, "spending_level", "yuan",
+                                   "programme spending during the year (nominal) by level of "
+                                   "government", "年度项目支出（按财政层级）", 1, ax_level,
+                                   &tb->spending_level)) ||
+        (rc = dp_results_add_table(ctx, res, "pipeline", "persons",
+                                   "benefit pipeline at the end of the year: eligible, certified, "
+                                   "applied, paid (households for multi_disabled_household)",
+                                   "受益流程：符合条件、持证、申请、发放", 1, ax_stage,
+                                   &tb->pipeline)) ||
+        (rc = dp_results_add_table(ctx, res, "services", "persons",
+                                   "services: persons in need, the coverage target's demand, "
+                                   "served, unmet need and capacity (places)",
+                                   "服务：需求、目标需求、已服务、未满足、服务能力", 1, ax_svc,
+                                   &tb->services)) ||
+        (rc = dp_results_add_table(ctx, res, "overlap", "persons",
+                                   "persons paid both programmes at the end of the year "
+                                   "(diagonal: paid)", "同时享受两项的人数", 1, ax_ovl,
+                                   &tb->overlap)) ||
+        (rc = dp_results_add_table(ctx, res, "employment_spending", "yuan",
+                                   "employment_support spending by component",
+                                   "就业扶持支出（按项目）", 1, ax_emps,
+                                   &tb->employment_spending)) ||
+        (rc = dp_results_add_table(ctx, res, "budget", "yuan",
+                                   "total spending of all programmes and regions, the ceiling and "
+                                   "whether the total exceeds it (1/0; its mean over replicates is "
+                                   "the probability)", "支出合计与预算上限", 1, ax_budget,
+                                   &tb->budget)) ||
         (rc = dp_results_add_table(ctx, res, "fit", "persons",
                                    "base-year fit: the region file's marginals, the fitted "
                                    "values and their difference",
@@ -274,7 +346,7 @@ dp_tables_stocks(const dp_tables *tb, size_t run, size_t yi, size_t reg, const d
     double *dage = dp_table_run(tb->disabled_age, run) + slot * DP_N_SEX * DP_N_AGE;
     double *dag = dp_table_run(tb->disabled_age_grade, run) + slot * DP_N_SEX * DP_N_AGE * DP_N_GRADE;
     double *dis = dp_table_run(tb->disabled, run) + slot * DP_N_BLOCK;
-    double *ind = dp_table_run(tb->indicators, run) + slot * DP_N_IND;
+    double *ind = dp_table_run(tb->indicators, run) + slot * DP_N_IND_ALL;
     /* Cells of one (sex, age) block come in 28 runs of 6 (type x grade, then certified x
      * household: dims.h); the sums are kept in locals and stored once. */
     enum { CH = DP_N_CERT * DP_N_HH };
@@ -320,31 +392,6 @@ dp_tables_stocks(const dp_tables *tb, size_t run, size_t yi, size_t reg, const d
     ind[DP_IN_MARGINAL] += marg;
 }
 
-/* Persons eligible for each programme by grade: out[prog][grade]. */
-void
-dp_tables_eligible(const double *cells, const unsigned char *mask, double *out)
-{
-    for (size_t i = 0; i < DP_N_PROG * DP_N_GRADE; i++) {
-        out[i] = 0.0;
-    }
-    /* Cells come in runs of 6 (certified x household) of one grade, the grades cycling. */
-    enum { CH = DP_N_CERT * DP_N_HH };
-    for (size_t prog = 0; prog < DP_N_PROG; prog++) {
-        const unsigned char *mk = mask + prog * DP_N_CELL;
-        double acc[DP_N_GRADE] = {0.0};
-        for (size_t i = 0; i < DP_N_CELL; i += DP_N_GRADE * CH) {
-            for (size_t g = 0; g < DP_N_GRADE; g++) {
-                for (size_t j = i + g * CH; j < i + (g + 1) * CH; j++) {
-                    acc[g] += mk[j] ? cells[j] : 0.0;
-                }
-            }
-        }
-        for (size_t g = 0; g < DP_N_GRADE; g++) {
-            out[prog * DP_N_GRADE + g] = acc[g];
-        }
-    }
-}
-
 double *
 dp_tables_flows(const dp_tables *tb, size_t run, size_t yi, size_t reg)
 {
@@ -352,19 +399,49 @@ dp_tables_flows(const dp_tables *tb, size_t run, size_t yi, size_t reg)
 }
 
 void
-dp_tables_programmes(const dp_tables *tb, size_t run, size_t yi, size_t reg, const double *r0,
-                     const double *r1, const double *amount)
+dp_tables_prog(const dp_tables *tb, size_t run, size_t yi, size_t reg, const dp_prog_result *pr)
 {
     size_t slot = yi * tb->n_region + reg;
     double *rec = dp_table_run(tb->recipients, run) + slot * DP_N_PROG;
     double *pm = dp_table_run(tb->person_months, run) + slot * DP_N_PROG * DP_N_GRADE;
     double *sp = dp_table_run(tb->spending, run) + slot * DP_N_PROG;
-    for (size_t prog = 0; prog < DP_N_PROG; prog++) {
-        for (size_t g = 0; g < DP_N_GRADE; g++) {
-            size_t i = prog * DP_N_GRADE + g;
-            rec[prog] += r1[i];
-            pm[i] = 6.0 * (r0[i] + r1[i]);
-            sp[prog] += pm[i] * amount[i];
+    double *sr = dp_table_run(tb->spending_real, run) + slot * DP_N_PROG;
+    double *sl = dp_table_run(tb->spending_level, run) + slot * DP_N_PROG * DP_N_LEVEL;
+    double *pl = dp_table_run(tb->pipeline, run) + slot * DP_N_PROG * DP_N_STAGE;
+    double *sv = dp_table_run(tb->services, run) + slot * DP_N_PROG * DP_N_SVC;
+    double *ov = dp_table_run(tb->overlap, run) + slot * DP_N_PROG * DP_N_PROG;
+    double *es = dp_table_run(tb->employment_spending, run) + slot * DP_N_EMPS;
+    double *ind = dp_table_run(tb->indicators, run) + slot * DP_N_IND_ALL + DP_N_IND;
+    for (size_t k = 0; k < DP_N_PROG; k++) {
+        rec[k] = pr->pipeline[k][DP_STAGE_PAID];
+        sp[k] = pr->spending[k];
+        sr[k] = pr->spending_real[k];
+    }
+    memcpy(pm, pr->person_months, sizeof pr->person_months);
+    memcpy(sl, pr->spending_level, sizeof pr->spending_level);
+    memcpy(pl, pr->pipeline, sizeof pr->pipeline);
+    memcpy(sv, pr->service, sizeof pr->service);
+    memcpy(ov, pr->overlap, sizeof pr->overlap);
+    memcpy(es, pr->emp_spending, sizeof pr->emp_spending);
+    memcpy(ind, pr->ind, sizeof pr->ind);
+}
+
+void
+dp_tables_budget(const dp_tables *tb, const dp_params *rp, size_t runs)
+{
+    for (size_t run = 0; run < runs; run++) {
+        const double *sp = dp_table_run(tb->spending, run);
+        double *b = dp_table_run(tb->budget, run);
+        for (size_t yi = 0; yi < tb->n_year; yi++) {
+            int year = rp[run].year_start + (int)yi;
+            double total = 0.0;
+            for (size_t i = 0; i < tb->n_region * DP_N_PROG; i++) {
+                total += sp[yi * tb->n_region * DP_N_PROG + i];
+            }
+            double ceiling = dp_sched_at(&rp[run].budget_ceiling, year);
+            b[yi * N_BUDGET + BUDGET_TOTAL] = total;
+            b[yi * N_BUDGET + BUDGET_CEILING] = ceiling;
+            b[yi * N_BUDGET + BUDGET_EXCEEDS] = isfinite(ceiling) ? (total > ceiling) : NAN;
         }
     }
 }
@@ -390,8 +467,7 @@ dp_tables_replicate(const dp_tables *tb, const dp_model *m, const dp_engine_opts
         int year = p->year_start + (int)yi;
         for (size_t prog = 0; prog < DP_N_PROG; prog++) {
             for (size_t g = 0; g < DP_N_GRADE; g++) {
-                amt[(yi * DP_N_PROG + prog) * DP_N_GRADE + g] =
-                    out->prog[prog].enabled ? dp_rates_amount(out, prog, g, year) : 0.0;
+                amt[(yi * DP_N_PROG + prog) * DP_N_GRADE + g] = dp_prog_amount(out, prog, g, year);
             }
         }
     }
@@ -402,6 +478,8 @@ dp_tables_free(dp_tables *tb)
 {
     free(tb->masks);
     tb->masks = NULL;
+    free(tb->groups);
+    tb->groups = NULL;
 }
 
 dp_status
@@ -409,7 +487,6 @@ dp_tables_init(dp_ctx *ctx, const dp_model *m, size_t runs, dp_results **out, dp
 {
     const dp_params *p = &m->p;
     size_t n_year = (size_t)(p->year_end - p->year_start + 1);
-    int mf = p->prog[DP_PROG_LIVING].marginal_from;
     dp_status rc = DP_OK;
     *out = NULL;
     memset(tb, 0, sizeof *tb);
@@ -424,14 +501,26 @@ dp_tables_init(dp_ctx *ctx, const dp_model *m, size_t runs, dp_results **out, dp
         (rc = dp_settings_add(ctx, res, p))) { /* base/settings: compare's parameter diff */
         goto fail;
     }
+    /* Masks and groups of every year, the base year first (rules are never drawn, so they
+     * serve every replicate). The lagged masks of year y are those of max(y - lag, base). */
     tb->masks = malloc((n_year + 1) * DP_N_PROG * DP_N_CELL);
-    if (!tb->masks) {
+    tb->groups = malloc((n_year + 1) * sizeof *tb->groups);
+    if (!tb->masks || !tb->groups) {
         rc = dp_error(ctx, DP_ENOMEM, "out of memory for eligibility masks");
         goto fail;
     }
     for (size_t yi = 0; yi <= n_year; yi++) {
         int year = p->year_start - 1 + (int)yi;
-        dp_rates_mask(mf > 0 && year >= mf, tb->masks + yi * DP_N_PROG * DP_N_CELL);
+        dp_rates_mask(p, year, tb->masks + yi * DP_N_PROG * DP_N_CELL);
+    }
+    for (size_t yi = 0; yi <= n_year; yi++) {
+        const unsigned char *lag[DP_N_PROG];
+        for (size_t k = 0; k < DP_N_PROG; k++) {
+            int l = p->prog[k].take_up_lag;
+            size_t ly = (size_t)l < yi ? yi - (size_t)l : 0;
+            lag[k] = tb->masks + ly * DP_N_PROG * DP_N_CELL;
+        }
+        dp_prog_groups_build(tb->masks + yi * DP_N_PROG * DP_N_CELL, lag, &tb->groups[yi]);
     }
     for (size_t r = 0; r < m->n_region; r++) {
         for (size_t k = 0; k < DP_N_MARG; k++) {
@@ -467,16 +556,18 @@ dp_run_memory_estimate(const dp_model *m, const dp_engine_opts *opts, int micro)
     int n_thread = omp_get_max_threads();
     /* Elements of one run's tables (tables.c: add_tables). */
     double per_run = n_year * n_region *
-                         ((2.0 + DP_N_GRADE) * DP_N_SEX * DP_N_AGE + DP_N_BLOCK + DP_N_IND +
-                          DP_N_FLOW +
-                          2.0 * DP_N_PROG + (double)DP_N_PROG * DP_N_GRADE) +
-                     n_year * DP_N_PROG * DP_N_GRADE + (double)p->n_uncertain;
+                         ((2.0 + DP_N_GRADE) * DP_N_SEX * DP_N_AGE + DP_N_BLOCK + DP_N_IND_ALL +
+                          DP_N_FLOW + 3.0 * DP_N_PROG + (double)DP_N_PROG * DP_N_GRADE +
+                          (double)DP_N_PROG * (DP_N_LEVEL + DP_N_STAGE + DP_N_SVC + DP_N_PROG) +
+                          DP_N_EMPS) +
+                     n_year * (DP_N_PROG * DP_N_GRADE + N_BUDGET) + (double)p->n_uncertain;
     /* The tables, the writer's summary (7 statistics and one column of runs at a time) and
      * the copy the command reads back for its headline: about three times the per-run
      * tables. */
     double bytes = 8.0 * per_run * (3.0 * runs + 7.0);
     bytes += runs * (double)sizeof(dp_params);
-    bytes += (double)(m->p.year_end - m->p.year_start + 2) * DP_N_PROG * DP_N_CELL;
+    bytes += (double)(m->p.year_end - m->p.year_start + 2) *
+             ((double)DP_N_PROG * DP_N_CELL + (double)sizeof(dp_prog_groups));
     if (!micro) {
         /* Each thread: a batch of up to 4 replicates' state and rates (cohort.c), about 3 MB. */
         return bytes + (double)n_thread * 2.0 * sizeof(dp_year_rates) + 3e6 * n_thread;

@@ -71,7 +71,7 @@ dp_test_assert_params_equal(const dp_params *a, const dp_params *b)
         const dp_prog_params *pa = &a->prog[k], *pb = &b->prog[k];
         assert_int_equal(pa->enabled, pb->enabled);
         for (size_t g = 0; g < DP_N_GRADE; g++) {
-            assert_sched_equal(&pa->monthly[g], &pb->monthly[g]);
+            assert_sched_equal(&pa->amount[g], &pb->amount[g]);
         }
         assert_true(same(pa->index_rate, pb->index_rate));
         assert_true(same(pa->take_up, pb->take_up));

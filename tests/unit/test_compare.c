@@ -456,7 +456,7 @@ test_params_describe(void **state)
      * indexation 0.05: in 2023 the dated value is 80, paid 80 * 1.05^2 = 88.2 (indexed from
      * the key year 2021); in 2026, 96 from 2024, paid 96 * 1.05^2 = 105.84. Marginal
      * households from 2025: the year itself. */
-    dp_sched *m = &p.prog[DP_PROG_LIVING].monthly[1];
+    dp_sched *m = &p.prog[DP_PROG_LIVING].amount[1];
     m->n = 2;
     m->year[0] = 2021;
     m->value[0] = 80.0;
@@ -509,7 +509,7 @@ test_settings_diff_one_dated_amount(void **state)
     pb.year_end = 2030;
     pa = pb;
     /* ALT raises the grade-1 care subsidy from 100 to 150 yuan in 2027. */
-    dp_sched *m = &pa.prog[DP_PROG_CARE].monthly[0];
+    dp_sched *m = &pa.prog[DP_PROG_CARE].amount[0];
     m->n = 2;
     m->year[0] = 2021;
     m->value[0] = 100.0;

@@ -90,38 +90,41 @@ test_amount_indexation_restarts_at_each_dated_value(void **state)
     dp_params p;
     dp_params_default(&p);
     p.year_start = 2021;
-    dp_sched *s = &p.prog[DP_PROG_CARE].monthly[0];
+    dp_sched *s = &p.prog[DP_PROG_CARE].amount[0];
     s->n = 2;
     s->year[0] = 2021, s->value[0] = 93.0;
     s->year[1] = 2024, s->value[1] = 120.0;
     p.prog[DP_PROG_CARE].index_rate = 0.03;
     /* 93 in 2021, x1.03 per year; 120 from 2024, then x1.03 again (hand: 93*1.03^2 =
      * 98.6637; 120*1.03 = 123.6). */
-    assert_close(dp_rates_amount(&p, DP_PROG_CARE, 0, 2021), 93.0, 1e-15, 0);
-    assert_close(dp_rates_amount(&p, DP_PROG_CARE, 0, 2023), 98.6637, 1e-12, 0);
-    assert_close(dp_rates_amount(&p, DP_PROG_CARE, 0, 2024), 120.0, 1e-15, 0);
-    assert_close(dp_rates_amount(&p, DP_PROG_CARE, 0, 2025), 123.6, 1e-12, 0);
+    assert_close(dp_prog_amount(&p, DP_PROG_CARE, 0, 2021), 93.0, 1e-15, 0);
+    assert_close(dp_prog_amount(&p, DP_PROG_CARE, 0, 2023), 98.6637, 1e-12, 0);
+    assert_close(dp_prog_amount(&p, DP_PROG_CARE, 0, 2024), 120.0, 1e-15, 0);
+    assert_close(dp_prog_amount(&p, DP_PROG_CARE, 0, 2025), 123.6, 1e-12, 0);
     /* A plain number is indexed from the first projected year: 50 * 1.1^2 = 60.5. */
-    dp_sched_const(&p.prog[DP_PROG_LIVING].monthly[2], 50.0);
+    dp_sched_const(&p.prog[DP_PROG_LIVING].amount[2], 50.0);
     p.prog[DP_PROG_LIVING].index_rate = 0.1;
-    assert_close(dp_rates_amount(&p, DP_PROG_LIVING, 2, 2023), 60.5, 1e-12, 0);
+    assert_close(dp_prog_amount(&p, DP_PROG_LIVING, 2, 2023), 60.5, 1e-12, 0);
 }
 
 static void
 test_eligibility_rules(void **state)
 {
     (void)state;
-    /* Living subsidy: certified and dibao; marginal households only when opened. */
-    assert_true(dp_rates_eligible(DP_PROG_LIVING, 0, 40, DP_PHYSICAL, 3, DP_CERT, DP_DIBAO, 0));
-    assert_false(dp_rates_eligible(DP_PROG_LIVING, 0, 40, DP_PHYSICAL, 3, DP_UNCERT, DP_DIBAO, 0));
-    assert_false(dp_rates_eligible(DP_PROG_LIVING, 0, 40, DP_PHYSICAL, 3, DP_CERT, DP_MARGINAL, 0));
-    assert_true(dp_rates_eligible(DP_PROG_LIVING, 0, 40, DP_PHYSICAL, 3, DP_CERT, DP_MARGINAL, 1));
-    assert_false(dp_rates_eligible(DP_PROG_LIVING, 0, 40, DP_PHYSICAL, 3, DP_CERT, DP_OTHER, 1));
+    dp_params p;
+    dp_params_default(&p);
+    p.prog[DP_PROG_LIVING].marginal_from = 2023;
+    /* Living subsidy: certified and dibao; marginal households only from 2023. */
+    assert_true(dp_prog_eligible(&p, DP_PROG_LIVING, 2022, 40, DP_PHYSICAL, 3, DP_CERT, DP_DIBAO));
+    assert_false(dp_prog_eligible(&p, DP_PROG_LIVING, 2022, 40, DP_PHYSICAL, 3, DP_UNCERT, DP_DIBAO));
+    assert_false(dp_prog_eligible(&p, DP_PROG_LIVING, 2022, 40, DP_PHYSICAL, 3, DP_CERT, DP_MARGINAL));
+    assert_true(dp_prog_eligible(&p, DP_PROG_LIVING, 2023, 40, DP_PHYSICAL, 3, DP_CERT, DP_MARGINAL));
+    assert_false(dp_prog_eligible(&p, DP_PROG_LIVING, 2023, 40, DP_PHYSICAL, 3, DP_CERT, DP_OTHER));
     /* Care subsidy: certified, grade 1 or 2 (indices 0, 1), any household. */
-    assert_true(dp_rates_eligible(DP_PROG_CARE, 1, 80, DP_MENTAL, 0, DP_CERT, DP_OTHER, 0));
-    assert_true(dp_rates_eligible(DP_PROG_CARE, 1, 80, DP_MENTAL, 1, DP_CERT, DP_OTHER, 0));
-    assert_false(dp_rates_eligible(DP_PROG_CARE, 1, 80, DP_MENTAL, 2, DP_CERT, DP_OTHER, 0));
-    assert_false(dp_rates_eligible(DP_PROG_CARE, 1, 80, DP_MENTAL, 0, DP_UNCERT, DP_OTHER, 0));
+    assert_true(dp_prog_eligible(&p, DP_PROG_CARE, 2022, 80, DP_MENTAL, 0, DP_CERT, DP_OTHER));
+    assert_true(dp_prog_eligible(&p, DP_PROG_CARE, 2022, 80, DP_MENTAL, 1, DP_CERT, DP_OTHER));
+    assert_false(dp_prog_eligible(&p, DP_PROG_CARE, 2022, 80, DP_MENTAL, 2, DP_CERT, DP_OTHER));
+    assert_false(dp_prog_eligible(&p, DP_PROG_CARE, 2022, 80, DP_MENTAL, 0, DP_UNCERT, DP_OTHER));
 }
 
 static void

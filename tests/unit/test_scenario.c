@@ -123,7 +123,7 @@ test_scenario_good_params(void **state)
     assert_int_equal(liv->enabled, 1);
     for (size_t g = 0; g < DP_N_GRADE; g++) {
         /* One dated amount sets all four grades. */
-        assert_dated2(&liv->monthly[g], 2021, 99, 2023, 120);
+        assert_dated2(&liv->amount[g], 2021, 99, 2023, 120);
     }
     assert_close(liv->index_rate, 0.025, 0, 0);
     assert_close(liv->take_up, 0.915, 0, 0);
@@ -131,10 +131,10 @@ test_scenario_good_params(void **state)
 
     const dp_prog_params *care = &p->prog[DP_PROG_CARE];
     assert_int_equal(care->enabled, 0);
-    assert_dated2(&care->monthly[0], 2021, 100, 2024, 150);
-    assert_const(&care->monthly[1], 80);
-    assert_const(&care->monthly[2], 37.5);
-    assert_const(&care->monthly[3], 0); /* default: no care subsidy for grade 4 */
+    assert_dated2(&care->amount[0], 2021, 100, 2024, 150);
+    assert_const(&care->amount[1], 80);
+    assert_const(&care->amount[2], 37.5);
+    assert_const(&care->amount[3], 0); /* default: no care subsidy for grade 4 */
     assert_close(care->index_rate, 0.031, 0, 0);
     assert_true(isnan(care->take_up)); /* `calibrated` */
     assert_int_equal(care->marginal_from, 0);
@@ -174,25 +174,25 @@ test_scenario_extends_overlay(void **state)
     assert_close(p->birth_rate.value[0], 0.0058, 0, 0);
     /* Living subsidy: base gives one dated amount for all grades, the overlay sets grade 1;
      * grades 2-4 keep the base's amount (not the default 50). */
-    assert_const(&p->prog[DP_PROG_LIVING].monthly[0], 150);
+    assert_const(&p->prog[DP_PROG_LIVING].amount[0], 150);
     for (size_t g = 1; g < DP_N_GRADE; g++) {
-        assert_dated2(&p->prog[DP_PROG_LIVING].monthly[g], 2021, 99, 2023, 120);
+        assert_dated2(&p->prog[DP_PROG_LIVING].amount[g], 2021, 99, 2023, 120);
     }
     /* Care subsidy: the overlay sets grade 2 and enabled; the rest is the base's. */
-    assert_dated2(&p->prog[DP_PROG_CARE].monthly[0], 2021, 100, 2024, 150);
-    assert_const(&p->prog[DP_PROG_CARE].monthly[1], 95);
-    assert_const(&p->prog[DP_PROG_CARE].monthly[2], 37.5);
-    assert_const(&p->prog[DP_PROG_CARE].monthly[3], 0);
+    assert_dated2(&p->prog[DP_PROG_CARE].amount[0], 2021, 100, 2024, 150);
+    assert_const(&p->prog[DP_PROG_CARE].amount[1], 95);
+    assert_const(&p->prog[DP_PROG_CARE].amount[2], 37.5);
+    assert_const(&p->prog[DP_PROG_CARE].amount[3], 0);
     assert_int_equal(p->prog[DP_PROG_CARE].enabled, 1);
 
     /* Everything else is inherited: equal to base.yaml's parameters once the overlay's
      * changes are copied over them. */
     dp_params expect = *b;
     expect.birth_rate = p->birth_rate;
-    memcpy(expect.prog[DP_PROG_LIVING].monthly, p->prog[DP_PROG_LIVING].monthly,
-           sizeof expect.prog[0].monthly);
-    memcpy(expect.prog[DP_PROG_CARE].monthly, p->prog[DP_PROG_CARE].monthly,
-           sizeof expect.prog[0].monthly);
+    memcpy(expect.prog[DP_PROG_LIVING].amount, p->prog[DP_PROG_LIVING].amount,
+           sizeof expect.prog[0].amount);
+    memcpy(expect.prog[DP_PROG_CARE].amount, p->prog[DP_PROG_CARE].amount,
+           sizeof expect.prog[0].amount);
     expect.prog[DP_PROG_CARE].enabled = 1;
     dp_test_assert_params_equal(p, &expect);
     assert_int_equal(dp_scenario_n_region(s), 2);
@@ -219,7 +219,7 @@ test_scenario_dated_lookup(void **state)
     assert_int_equal(dp_sched_key(br, 2019), 2021);
     assert_int_equal(dp_sched_key(br, 2027), 2025);
     assert_int_equal(dp_sched_key(br, 2033), 2030);
-    const dp_sched *g1 = &p->prog[DP_PROG_CARE].monthly[0]; /* {2021: 100, 2024: 150} */
+    const dp_sched *g1 = &p->prog[DP_PROG_CARE].amount[0]; /* {2021: 100, 2024: 150} */
     assert_close(dp_sched_at(g1, 2023), 100, 0, 0);
     assert_close(dp_sched_at(g1, 2024), 150, 0, 0);
     dp_scenario_free(s);
@@ -290,9 +290,9 @@ test_scenario_text_roundtrip(void **state)
     const dp_prog_params *liv = &dp_scenario_params(s)->prog[DP_PROG_LIVING];
     assert_int_equal(liv->marginal_from, 0); /* `never` */
     assert_true(isnan(liv->take_up));        /* `calibrated` */
-    assert_const(&liv->monthly[1], 100);     /* 1e2 */
-    assert_const(&liv->monthly[3], 0);
-    assert_const(&liv->monthly[0], 50);                         /* default floor */
+    assert_const(&liv->amount[1], 100);     /* 1e2 */
+    assert_const(&liv->amount[3], 0);
+    assert_const(&liv->amount[0], 50);                         /* default floor */
     assert_true(isnan(dp_scenario_params(s)->certify_rate[0])); /* `balanced` */
     assert_close(dp_scenario_params(s)->certify_rate[1], 0.031, 0, 0);
     dp_scenario_free(s);

@@ -204,9 +204,9 @@ test_targets_indicator_table(void **state)
 {
     (void)state;
     dp_indicator ind;
-    /* 8 persons + 2 shares + recipients and spending of each of the 2 programmes + total
+    /* 8 persons + 2 shares + recipients and spending of each programme + total
      * spending (targets.h). */
-    assert_int_equal(dp_indicator_count(), 8 + 2 + 2 * 2 + 1);
+    assert_int_equal(dp_indicator_count(), 8 + 2 + 2 * DP_N_PROG + 1);
     for (size_t i = 0; i < dp_indicator_count(); i++) {
         dp_indicator a, b;
         dp_indicator_get(i, &a);

@@ -209,9 +209,9 @@ test_uncertain_every_kind_every_place(void **state)
          0,
          HUGE_VAL,
          4,
-         {OFF(prog[DP_PROG_CARE].monthly[0].value[0]), OFF(prog[DP_PROG_CARE].monthly[1].value[0]),
-          OFF(prog[DP_PROG_CARE].monthly[2].value[0]),
-          OFF(prog[DP_PROG_CARE].monthly[3].value[0])}},
+         {OFF(prog[DP_PROG_CARE].amount[0].value[0]), OFF(prog[DP_PROG_CARE].amount[1].value[0]),
+          OFF(prog[DP_PROG_CARE].amount[2].value[0]),
+          OFF(prog[DP_PROG_CARE].amount[3].value[0])}},
         {"programmes:\n  living_subsidy:\n    monthly: {grade3: ",
          "}\n",
          "programmes.living_subsidy.monthly.grade3",
@@ -219,7 +219,7 @@ test_uncertain_every_kind_every_place(void **state)
          0,
          HUGE_VAL,
          1,
-         {OFF(prog[DP_PROG_LIVING].monthly[2].value[0])}},
+         {OFF(prog[DP_PROG_LIVING].amount[2].value[0])}},
         {"programmes:\n  care_subsidy:\n    monthly:\n      grade2: {2021: 93, 2025: ",
          "}\n",
          "programmes.care_subsidy.monthly.grade2.2025",
@@ -227,7 +227,7 @@ test_uncertain_every_kind_every_place(void **state)
          0,
          HUGE_VAL,
          1,
-         {OFF(prog[DP_PROG_CARE].monthly[1].value[1])}},
+         {OFF(prog[DP_PROG_CARE].amount[1].value[1])}},
     };
     char dist[256], text[1024], plain[1024];
     size_t n_checked = 0;
@@ -363,8 +363,8 @@ test_uncertain_ids_follow_key_table(void **state)
     /* Same list (and same parameters) whatever the order in the file. */
     dp_test_assert_params_equal(pa, pb);
     /* Targets by hand: the grade-1 amount dated 2024 is value[1] of living monthly[0]. */
-    assert_int_equal(pa->uncertain[5].offset[0], OFF(prog[DP_PROG_LIVING].monthly[0].value[1]));
-    assert_int_equal(pa->uncertain[6].offset[0], OFF(prog[DP_PROG_LIVING].monthly[3].value[0]));
+    assert_int_equal(pa->uncertain[5].offset[0], OFF(prog[DP_PROG_LIVING].amount[0].value[1]));
+    assert_int_equal(pa->uncertain[6].offset[0], OFF(prog[DP_PROG_LIVING].amount[3].value[0]));
     assert_int_equal(pa->uncertain[7].offset[0], OFF(prog[DP_PROG_CARE].take_up));
     dp_scenario_free(a);
     dp_scenario_free(b);
@@ -410,7 +410,7 @@ test_uncertain_extends_replaces_whole(void **state)
     assert_close(p->dibao_exit, 0.06, 1e-15, 0);
     /* Grade 1 by the overlay; grades 2-4 keep the base's distribution, copied to each grade as
      * for a number (docs/scenarios.md), so each is its own parameter with mean (90 + 110) / 2. */
-    assert_close(dp_sched_at(&p->prog[DP_PROG_CARE].monthly[0], 2030), 120, 0, 0);
+    assert_close(dp_sched_at(&p->prog[DP_PROG_CARE].amount[0], 2030), 120, 0, 0);
     for (size_t g = 1; g < DP_N_GRADE; g++) {
         char name[96];
         snprintf(name, sizeof name, "programmes.care_subsidy.monthly.grade%zu", g + 1);
@@ -418,8 +418,8 @@ test_uncertain_extends_replaces_whole(void **state)
         assert_string_equal(u->name, name);
         assert_int_equal(u->dist.kind, DP_DIST_UNIFORM);
         assert_int_equal(u->n_target, 1);
-        assert_int_equal(u->offset[0], OFF(prog[DP_PROG_CARE].monthly[g].value[0]));
-        assert_close(p->prog[DP_PROG_CARE].monthly[g].value[0], 100, 0, 0);
+        assert_int_equal(u->offset[0], OFF(prog[DP_PROG_CARE].amount[g].value[0]));
+        assert_close(p->prog[DP_PROG_CARE].amount[g].value[0], 100, 0, 0);
     }
 
     /* The resolved text holds the distributions as written and reloads to the same list. */
@@ -553,7 +553,7 @@ test_uncertain_draw_writes_every_target(void **state)
     /* The triangular amount is one parameter for the four grades: all four hold the draw. */
     assert_string_equal(p->uncertain[5].name, "programmes.care_subsidy.monthly");
     for (size_t g = 0; g < DP_N_GRADE; g++) {
-        assert_true(f->out->prog[DP_PROG_CARE].monthly[g].value[0] == values[5]);
+        assert_true(f->out->prog[DP_PROG_CARE].amount[g].value[0] == values[5]);
     }
     /* Nothing else changed: put the central values back and compare. */
     dp_params back = *f->out;

@@ -189,7 +189,7 @@ typedef struct {
  * several members, e.g. `monthly: {dist: ...}` sets the amount of every grade). The parsed
  * dp_params holds the distribution's mean (clamped to [min, max]) in those members: that is
  * the central value a single run projects. */
-enum { DP_MAX_UNCERTAIN = 128, DP_UNCERTAIN_TARGETS = DP_N_GRADE };
+enum { DP_MAX_UNCERTAIN = 64, DP_UNCERTAIN_TARGETS = DP_N_GRADE };
 typedef struct {
     char name[96];                        /**< the key path, e.g. "rates.onset_multiplier" or
                                                "programmes.care_subsidy.monthly.grade1.2023" */
