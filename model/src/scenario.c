@@ -1052,8 +1052,8 @@ seen_prog(const walker *w, size_t k, const char *suffix, char *path, size_t size
 }
 
 /* Every programme's `extensions:` (a list of at most DP_MAX_RULES - 1 maps; [] for none) into
- * rule[1..]: fields an item leaves out are rule[0]'s, read in the walk. Also completes rule[0]:
- * `eligibility.ages` written without `eligibility.age_max` unsets the default age_max. */
+ * rule[1..], replacing the default extensions: fields an item leaves out are rule[0]'s (as the
+ * walk left it). */
 static dp_status
 read_extensions(walker *w)
 {
@@ -1063,12 +1063,6 @@ read_extensions(walker *w)
              DP_MAX_RULES - 1);
     for (size_t k = 0; k < DP_N_PROG; k++) {
         dp_prog_params *pp = &w->p->prog[k];
-        /* Ages written without age_max: the ages hold in every year (the default's age_max
-         * by year would otherwise override the upper age). */
-        if (seen_prog(w, k, "eligibility.ages", path, sizeof path) &&
-            !seen_prog(w, k, "eligibility.age_max", path, sizeof path)) {
-            pp->age_max.n = 0;
-        }
         const dp_ynode *list = seen_prog(w, k, "extensions", path, sizeof path);
         const key_def *d = dp_scenario_find_key(path);
         if (!list) {
