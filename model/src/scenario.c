@@ -1,16 +1,20 @@
 /* model/src/scenario.c
  *
  * Scenario files: the `extends:` chain is read (each file's SHA-256 recorded) and deep-merged
- * into one tree, which is validated against the key table below (STYLE §5) and copied into a
- * dp_params that starts from dp_params_default. Every key the table does not know is an error,
+ * into one tree, which is validated against the key table (scenario_keys.c, STYLE §5) and
+ * copied into a dp_params that starts from dp_params_default. Every key the table does not know is an error,
  * reported at the key with a "did you mean" hint; every value error names the key path and
  * what was expected, at the file, line and column where the value was written (which may be a
  * base file of the chain). Every numeric leaf (a number, a probability, each dated value, each
  * amount) may instead be a distribution {dist: KIND, ...}: it is checked against the key's range,
  * its mean goes into dp_params as the central value, and it is listed in dp_params.uncertain[],
  * sorted into the key table's order so that parameter ids do not depend on how the file is
- * written. Then the regions listed are loaded from DATA_DIR/regions/<id>.yaml and their base
- * years checked, and the merged tree is written back as YAML text.
+ * written. The walk records the value written for each key (walker.seen); after it, the lists
+ * that need keys written anywhere in the file are read (programme extensions, which copy the
+ * programme's first rule; overlaps; targets, which need the years and regions), and the checks
+ * across keys are made (funding shares summing to 1 in every projected year). Then the regions
+ * listed are loaded from DATA_DIR/regions/<id>.yaml and their base years checked, and the
+ * merged tree is written back as YAML text.
  * The reference for every key is docs/scenarios.md; keep the two in step.
  * A dp_scenario is immutable after dp_scenario_load and owns everything it points to.
  */
