@@ -78,7 +78,8 @@ dp_dibao_standard(const dp_params *p, int year)
     int from = index_from(p, s, year);
     switch (p->dibao.kind) {
     case DP_DIBAO_CPI:
-        v *= dp_price_index(p, year) / dp_price_index(p, from);
+        /* Before its dated year a value applies as it is (dp_sched). */
+        v = year > from ? v * dp_price_index(p, year) / dp_price_index(p, from) : v;
         break;
     case DP_DIBAO_CONSUMPTION: {
         /* Huzhong: at least share x last year's per-capita consumption spending, per month.
