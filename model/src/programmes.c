@@ -451,11 +451,10 @@ sum_groups(const dp_params *p, const dp_year_rates *r, const dp_prog_groups *gm,
     }
 }
 
-/* Scales programme k's probabilities so that its paid units stay within its capacity and
- * budget cap; returns the factor. units: the paid units before the caps. */
+/* The factor (<= 1) that keeps programme k's units within its capacity and budget cap.
+ * units: the units before the caps. */
 static double
-apply_caps(const dp_year_rates *r, size_t k, double units, double unit_cost, size_t ng,
-           group_sums *w)
+cap_factor(const dp_year_rates *r, size_t k, double units, double unit_cost)
 {
     double f = 1.0;
     if (units > 0.0) {
@@ -466,11 +465,6 @@ apply_caps(const dp_year_rates *r, size_t k, double units, double unit_cost, siz
         double b = r->prog.budget_cap[k];
         if (unit_cost > 0.0 && units * f * unit_cost > b) {
             f = b / (units * unit_cost);
-        }
-    }
-    if (f < 1.0) {
-        for (size_t g = 0; g < ng; g++) {
-            w->pi[k][g] *= f;
         }
     }
     return f;
@@ -534,16 +528,16 @@ dp_prog_year(const dp_params *p, const dp_year_rates *r, const dp_prog_groups *g
         if (k == DP_PROG_CHILD_REHAB) {
             c += clamp01(p->away_share) * pr->away_yearly;
         }
-        f_cap[k] = apply_caps(r, k, u, c, ng, &w);
+        f_cap[k] = cap_factor(r, k, u, c);
+        /* Devices: the caps limit purchases; the fitted stock follows from them below. */
+        if (k != DP_PROG_DEVICES && f_cap[k] < 1.0) {
+            for (size_t g = 0; g < ng; g++) {
+                w.pi[k][g] *= f_cap[k];
+            }
+        }
         out->pipeline[k][DP_STAGE_APPLIED] = k == DP_PROG_DEVICES ? dev_want : units[k];
     }
     double bought = dev_want * f_cap[DP_PROG_DEVICES];
-    if (f_cap[DP_PROG_DEVICES] < 1.0) {
-        /* pi was scaled with purchases; the fitted stock follows the formula below. */
-        for (size_t g = 0; g < ng; g++) {
-            w.pi[DP_PROG_DEVICES][g] /= f_cap[DP_PROG_DEVICES];
-        }
-    }
     /* The stock: devices kept (carry - repl wear out) plus those bought. */
     double fitted = carry - repl + bought;
     fitted = fitted > 0.0 ? fitted : 0.0;
