@@ -1219,6 +1219,63 @@ test_overlap_reduce(void **state)
     check_overlap_matrix(f);
 }
 
+static void
+test_overlap_reduce_household(void **state)
+{
+    fixture *f = *state;
+    /* Living (everyone) reduces the multi-disabled household assistance by half. 100 card
+     * holders in dibao; share 0.25, 2.5 members: 10 households paid, 10 last year:
+     * 6 x 20 / 12 x 1,200 = 12,000 before the rule. Every paid household's members get the
+     * living subsidy, so each of the 10 households loses half of its 1,200 a year:
+     * 12,000 - 0.5 x 10 x 1,200 = 6,000 (25 persons in them, 10 households). */
+    f->p.multi_share = 0.25;
+    f->p.multi_members = 2.5;
+    put(f, M, 40, DP_PHYSICAL, 2, C, DIB, 100.0);
+    f->st.r0[DP_PROG_MULTI_HH][2] = 10.0;
+    f->p.overlap[0] = (dp_overlap){.first = DP_PROG_LIVING, .second = DP_PROG_MULTI_HH,
+                                   .kind = DP_OVERLAP_REDUCE, .fraction = 0.5};
+    f->p.n_overlap = 1;
+    prepare(f, 2022);
+    run(f);
+    CLOSE(f->out.pipeline[DP_PROG_MULTI_HH][DP_STAGE_PAID], 10.0);
+    CLOSE(f->out.overlap[DP_PROG_LIVING][DP_PROG_MULTI_HH], 25.0); /* persons: 100 x 1 x 0.25 */
+    CLOSE(f->out.spending[DP_PROG_MULTI_HH], 6000.0);
+    check_overlap_matrix(f);
+}
+
+static void
+test_disabled_programmes(void **state)
+{
+    fixture *f = *state;
+    /* Every programme switched off: nothing eligible, paid or spent, whatever the flows; the
+     * population indicators stay. */
+    employment_params(&f->p);
+    for (size_t k = 0; k < DP_N_PROG; k++) {
+        f->p.prog[k].enabled = 0;
+    }
+    put(f, M, 30, DP_PHYSICAL, 0, C, DIB, 200.0);
+    put_flag(f, DP_FLAG_EMPLOYED, M, 30, DP_PHYSICAL, 0, C, DIB, 80.0);
+    put(f, M, 5, DP_PHYSICAL, 0, U, DIB, 10.0);
+    f->fl[DP_FL_JOBS_IN] = 20.0;
+    f->fl[DP_FL_JOBS_FROM_DIBAO] = 12.0;
+    prepare(f, 2022);
+    run(f);
+    for (size_t k = 0; k < DP_N_PROG; k++) {
+        for (size_t s = 0; s < DP_N_STAGE; s++) {
+            CLOSE(f->out.pipeline[k][s], 0.0);
+        }
+        CLOSE(f->out.spending[k], 0.0);
+        for (size_t g = 0; g < DP_N_GRADE; g++) {
+            CLOSE(f->out.paid_grade[k][g], 0.0);
+            CLOSE(f->out.amount[k][g], 0.0);
+        }
+    }
+    CLOSE(f->out.ind[DP_PI_WORKING_AGE], 200.0);
+    CLOSE(f->out.ind[DP_PI_EMPLOYED], 80.0);
+    CLOSE(f->out.ind[DP_PI_NEW_JOBS], 20.0);
+    CLOSE(f->out.ind[DP_PI_TRAINEES], 0.0); /* no training without the programme */
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* State */
 
@@ -1279,6 +1336,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_take_up_lag, setup, teardown),
         cmocka_unit_test_setup_teardown(test_overlap_exclude, setup, teardown),
         cmocka_unit_test_setup_teardown(test_overlap_reduce, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_overlap_reduce_household, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_disabled_programmes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_state_carry, setup, teardown),
     };
     return cmocka_run_group_tests_name("programmes", tests, NULL, NULL);
