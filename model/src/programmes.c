@@ -639,8 +639,10 @@ dp_prog_year(const dp_params *p, const dp_year_rates *r, const dp_prog_groups *g
         const dp_overlap *ov = &p->overlap[o];
         size_t i = (size_t)ov->first, j = (size_t)ov->second;
         if (ov->kind == DP_OVERLAP_REDUCE && person_level(j)) {
-            double cut = ov->fraction * out->overlap[i][j] *
-                         unit_yearly(r, j, out->paid_grade[j]);
+            /* The overlap counts persons; multi_disabled_household pays per household. */
+            double units_both =
+                out->overlap[i][j] / (j == DP_PROG_MULTI_HH ? p->multi_members : 1.0);
+            double cut = ov->fraction * units_both * unit_yearly(r, j, out->paid_grade[j]);
             out->spending[j] = out->spending[j] > cut ? out->spending[j] - cut : 0.0;
         }
     }
