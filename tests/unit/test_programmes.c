@@ -1269,6 +1269,9 @@ test_disabled_programmes(void **state)
             CLOSE(f->out.paid_grade[k][g], 0.0);
             CLOSE(f->out.amount[k][g], 0.0);
         }
+        for (size_t j = 0; j < DP_N_PROG; j++) {
+            CLOSE(f->out.overlap[k][j], 0.0);
+        }
     }
     CLOSE(f->out.ind[DP_PI_WORKING_AGE], 200.0);
     CLOSE(f->out.ind[DP_PI_EMPLOYED], 80.0);
