@@ -446,7 +446,7 @@ sum_groups(const dp_params *p, const dp_year_rates *r, const dp_prog_groups *gm,
             } else if (k == DP_PROG_EMPLOYMENT) {
                 pi = w->n[g] > 0.0 && gr->work_age ? w->nf[DP_FLAG_EMPLOYED][g] / w->n[g] : 0.0;
             }
-            w->pi[k][g] = clamp01(pi);
+            w->pi[k][g] = p->prog[k].enabled ? clamp01(pi) : 0.0;
         }
     }
 }
@@ -685,8 +685,10 @@ dp_prog_year(const dp_params *p, const dp_year_rates *r, const dp_prog_groups *g
                 emp += w.nf[DP_FLAG_EMPLOYED][g];
             }
         }
-        double jobs = fl[DP_FL_JOBS_IN] * pr->take_up[k];
-        out->pipeline[k][DP_STAGE_APPLIED] = emp;
+        /* Work goes on without the programme (the indicators below); its pipeline does not. */
+        int on = p->prog[k].enabled;
+        double jobs = on ? fl[DP_FL_JOBS_IN] * pr->take_up[k] : 0.0;
+        out->pipeline[k][DP_STAGE_APPLIED] = on ? emp : 0.0;
         out->pipeline[k][DP_STAGE_PAID] = jobs;
         out->paid_grade[k][0] = jobs; /* new jobs are not kept by grade */
         /* Dibao phase-out: entries from dibao households, uniform over the months of the year. */
