@@ -122,9 +122,8 @@ dp_prog_amount(const dp_params *p, size_t prog, size_t g, int year)
          * the constant itself); before its dated year a value applies as it is (dp_sched), by
          * prices as by a rate. */
         if (year > from) {
-            a *= pp->index_kind == DP_INDEX_CPI
-                     ? dp_price_index(p, year) / dp_price_index(p, from)
-                     : pow(1.0 + pp->index_rate, (double)(year - from));
+            a *= pp->index_kind == DP_INDEX_CPI ? dp_price_index(p, year) / dp_price_index(p, from)
+                                                : pow(1.0 + pp->index_rate, (double)(year - from));
         }
     }
     return a > pp->floor[g] ? a : pp->floor[g];

@@ -20,12 +20,11 @@
  * otherwise, the parameters are dp_params_default's (years 2021-2035, base year 2020) with every
  * programme's take-up 1, no CPI, dibao standard 600 yuan a month indexed at 0.
  */
-#include "dp_test.h"
-
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../model/src/model_impl.h"
+#include "dp_test.h"
 
 enum { M = DP_MALE, F = DP_FEMALE, C = DP_CERT, U = DP_UNCERT };
 enum { DIB = DP_DIBAO, MAR = DP_MARGINAL, OTH = DP_OTHER };
@@ -71,8 +70,7 @@ teardown(void **state)
 
 /* Adds n persons to a cell. */
 static void
-put(fixture *f, size_t sex, size_t age, size_t type, size_t grade, size_t cert, size_t hh,
-    double n)
+put(fixture *f, size_t sex, size_t age, size_t type, size_t grade, size_t cert, size_t hh, double n)
 {
     f->cells[dp_cell_index(sex, age, type, grade, cert, hh)] += n;
 }
@@ -146,12 +144,12 @@ test_price_index(void **state)
     fixture *f = *state;
     /* cpi 2% from 2021 (and before: the first value), 5% from 2023; base year 2020. */
     sched2(&f->p.cpi, 2021, 0.02, 2023, 0.05);
-    CLOSE(dp_price_index(&f->p, 2020), 1.0);            /* base year */
-    CLOSE(dp_price_index(&f->p, 2021), 1.02);           /* 1.02 */
-    CLOSE(dp_price_index(&f->p, 2022), 1.0404);         /* 1.02^2 */
-    CLOSE(dp_price_index(&f->p, 2023), 1.092420);       /* 1.0404 x 1.05 */
-    CLOSE(dp_price_index(&f->p, 2024), 1.147041);       /* 1.09242 x 1.05 */
-    CLOSE(dp_price_index(&f->p, 2019), 1.0 / 1.02);     /* PI(2019) = PI(2020) / (1 + cpi 2020) */
+    CLOSE(dp_price_index(&f->p, 2020), 1.0);        /* base year */
+    CLOSE(dp_price_index(&f->p, 2021), 1.02);       /* 1.02 */
+    CLOSE(dp_price_index(&f->p, 2022), 1.0404);     /* 1.02^2 */
+    CLOSE(dp_price_index(&f->p, 2023), 1.092420);   /* 1.0404 x 1.05 */
+    CLOSE(dp_price_index(&f->p, 2024), 1.147041);   /* 1.09242 x 1.05 */
+    CLOSE(dp_price_index(&f->p, 2019), 1.0 / 1.02); /* PI(2019) = PI(2020) / (1 + cpi 2020) */
     /* No CPI: prices stay at 1. */
     f->p.cpi.n = 0;
     CLOSE(dp_price_index(&f->p, 2030), 1.0);
@@ -181,14 +179,14 @@ test_amount_indexation(void **state)
     /* CPI 2% a year: the same rules with prices. */
     g->index_kind = DP_INDEX_CPI;
     dp_sched_const(&f->p.cpi, 0.02);
-    CLOSE(dp_prog_amount(&f->p, DP_PROG_LIVING, 1, 2020), 100.0); /* base year: the constant */
-    CLOSE(dp_prog_amount(&f->p, DP_PROG_LIVING, 1, 2021), 100.0); /* PI(2021) / PI(2021) */
-    CLOSE(dp_prog_amount(&f->p, DP_PROG_LIVING, 1, 2022), 102.0); /* 100 x 1.02 */
+    CLOSE(dp_prog_amount(&f->p, DP_PROG_LIVING, 1, 2020), 100.0);  /* base year: the constant */
+    CLOSE(dp_prog_amount(&f->p, DP_PROG_LIVING, 1, 2021), 100.0);  /* PI(2021) / PI(2021) */
+    CLOSE(dp_prog_amount(&f->p, DP_PROG_LIVING, 1, 2022), 102.0);  /* 100 x 1.02 */
     CLOSE(dp_prog_amount(&f->p, DP_PROG_LIVING, 1, 2023), 104.04); /* 100 x 1.02^2 */
     sched1(&g->amount[2], 2023, 100.0);
     CLOSE(dp_prog_amount(&f->p, DP_PROG_LIVING, 2, 2022), 100.0); /* before the first key */
     CLOSE(dp_prog_amount(&f->p, DP_PROG_LIVING, 2, 2023), 100.0);
-    CLOSE(dp_prog_amount(&f->p, DP_PROG_LIVING, 2, 2024), 102.0); /* 100 x 1.02 */
+    CLOSE(dp_prog_amount(&f->p, DP_PROG_LIVING, 2, 2024), 102.0);  /* 100 x 1.02 */
     CLOSE(dp_prog_amount(&f->p, DP_PROG_LIVING, 0, 2026), 208.08); /* 200 x 1.02^2 */
 
     /* A disabled programme pays nothing, floors included. */
@@ -333,9 +331,9 @@ test_living_subsidy(void **state)
     prepare(f, 2022);
     run(f);
     const double *pl = f->out.pipeline[DP_PROG_LIVING];
-    CLOSE(pl[DP_STAGE_ELIGIBLE], 150.0);  /* 100 + 50 */
+    CLOSE(pl[DP_STAGE_ELIGIBLE], 150.0); /* 100 + 50 */
     CLOSE(pl[DP_STAGE_CERTIFIED], 100.0);
-    CLOSE(pl[DP_STAGE_APPLIED], 80.0);    /* 0.8 x 100 */
+    CLOSE(pl[DP_STAGE_APPLIED], 80.0); /* 0.8 x 100 */
     CLOSE(pl[DP_STAGE_PAID], 80.0);
     CLOSE(f->out.paid_grade[DP_PROG_LIVING][2], 80.0);
     CLOSE(f->out.paid_grade[DP_PROG_LIVING][0], 0.0);
@@ -347,9 +345,9 @@ test_living_subsidy(void **state)
     f->st.r0[DP_PROG_LIVING][2] = 60.0;
     prepare(f, 2023);
     run(f);
-    CLOSE(pl[DP_STAGE_ELIGIBLE], 180.0);  /* 100 + 50 + 30 */
+    CLOSE(pl[DP_STAGE_ELIGIBLE], 180.0); /* 100 + 50 + 30 */
     CLOSE(pl[DP_STAGE_CERTIFIED], 130.0);
-    CLOSE(pl[DP_STAGE_PAID], 104.0);      /* 0.8 x 130 */
+    CLOSE(pl[DP_STAGE_PAID], 104.0);                 /* 0.8 x 130 */
     CLOSE(f->out.spending[DP_PROG_LIVING], 49200.0); /* 6 x (60 + 104) x 50 */
 }
 
@@ -394,9 +392,9 @@ test_dibao_supplement(void **state)
     CLOSE(pl[DP_STAGE_ELIGIBLE], 13.0);
     CLOSE(pl[DP_STAGE_CERTIFIED], 10.0);
     CLOSE(pl[DP_STAGE_PAID], 10.0);
-    CLOSE(f->out.amount[DP_PROG_DIBAO_SUPP][0], 120.0);   /* 0.2 x 600 */
+    CLOSE(f->out.amount[DP_PROG_DIBAO_SUPP][0], 120.0);       /* 0.2 x 600 */
     CLOSE(f->out.person_months[DP_PROG_DIBAO_SUPP][0], 60.0); /* 6 x (0 + 10) */
-    CLOSE(f->out.spending[DP_PROG_DIBAO_SUPP], 7200.0);   /* 60 x 120 */
+    CLOSE(f->out.spending[DP_PROG_DIBAO_SUPP], 7200.0);       /* 60 x 120 */
     /* Single-person entry: its probability is in the rules from single_person_from on. */
     f->p.single_person_from = 2024;
     f->p.single_person_rate = 0.1;
@@ -420,9 +418,9 @@ test_multi_household(void **state)
     run(f);
     const double *pl = f->out.pipeline[DP_PROG_MULTI_HH];
     /* Households = persons x share / members. */
-    CLOSE(pl[DP_STAGE_ELIGIBLE], 14.4);   /* 144 x 0.25 / 2.5 */
-    CLOSE(pl[DP_STAGE_CERTIFIED], 12.0);  /* 120 x 0.25 / 2.5 */
-    CLOSE(pl[DP_STAGE_APPLIED], 6.0);     /* 120 x 0.5 x 0.25 / 2.5 */
+    CLOSE(pl[DP_STAGE_ELIGIBLE], 14.4);  /* 144 x 0.25 / 2.5 */
+    CLOSE(pl[DP_STAGE_CERTIFIED], 12.0); /* 120 x 0.25 / 2.5 */
+    CLOSE(pl[DP_STAGE_APPLIED], 6.0);    /* 120 x 0.5 x 0.25 / 2.5 */
     CLOSE(pl[DP_STAGE_PAID], 6.0);
     CLOSE(f->out.paid_grade[DP_PROG_MULTI_HH][3], 6.0);
     CLOSE(f->out.person_months[DP_PROG_MULTI_HH][3], 60.0); /* 6 x (4 + 6) household-months */
@@ -441,7 +439,7 @@ test_child_rehab(void **state)
     dp_sched_const(&g->coverage, 0.8);
     f->p.away_share = 0.25;
     sched2(&f->p.away_yearly, 2021, 3000.0, 2023, 5000.0); /* Huzhong 3,000 -> 5,000 */
-    put(f, M, 3, DP_SPEECH, 1, U, OTH, 10.0);    /* no card needed */
+    put(f, M, 3, DP_SPEECH, 1, U, OTH, 10.0);              /* no card needed */
     put(f, F, 5, DP_INTELLECTUAL, 2, C, DIB, 20.0);
     put(f, M, 10, DP_PHYSICAL, 3, C, OTH, 30.0); /* age 10: from 2025 */
     put(f, M, 20, DP_PHYSICAL, 3, C, OTH, 40.0); /* adult: never */
@@ -456,7 +454,7 @@ test_child_rehab(void **state)
     CLOSE(sv[DP_SVC_NEED], 30.0);
     CLOSE(sv[DP_SVC_DEMAND], 24.0);
     CLOSE(sv[DP_SVC_SERVED], 24.0);
-    CLOSE(sv[DP_SVC_UNMET], 6.0);        /* 30 - 24 */
+    CLOSE(sv[DP_SVC_UNMET], 6.0); /* 30 - 24 */
     assert_true(isnan(sv[DP_SVC_CAPACITY]));
     /* 24 x 12,000 + 24 x 0.25 x 5,000 = 288,000 + 30,000 */
     CLOSE(f->out.spending[DP_PROG_CHILD_REHAB], 318000.0);
@@ -479,7 +477,7 @@ test_child_rehab(void **state)
     prepare(f, 2023);
     run(f);
     CLOSE(sv[DP_SVC_SERVED], 12.0);
-    CLOSE(sv[DP_SVC_UNMET], 18.0); /* 30 - 12 */
+    CLOSE(sv[DP_SVC_UNMET], 18.0);     /* 30 - 12 */
     CLOSE(pl[DP_STAGE_APPLIED], 24.0); /* demand before the cap */
     CLOSE(f->out.spending[DP_PROG_CHILD_REHAB], 159000.0);
 }
@@ -506,7 +504,7 @@ test_adult_rehab(void **state)
     CLOSE(pl[DP_STAGE_ELIGIBLE], 100.0); /* 10 + 40 + 50 */
     CLOSE(pl[DP_STAGE_CERTIFIED], 50.0);
     CLOSE(sv[DP_SVC_NEED], 20.0);
-    CLOSE(sv[DP_SVC_DEMAND], 16.0);      /* 20 x 0.8 */
+    CLOSE(sv[DP_SVC_DEMAND], 16.0); /* 20 x 0.8 */
     CLOSE(sv[DP_SVC_SERVED], 16.0);
     CLOSE(sv[DP_SVC_UNMET], 4.0);
     CLOSE(f->out.paid_grade[DP_PROG_ADULT_REHAB][0], 8.0); /* 10 x 0.8 */
@@ -613,11 +611,11 @@ test_home_renovation(void **state)
     /* Target group: severe card holders, and card holders in poor households. */
     put(f, M, 50, DP_PHYSICAL, 0, C, OTH, 100.0); /* severe */
     put_flag(f, DP_FLAG_RENOVATED, M, 50, DP_PHYSICAL, 0, C, OTH, 30.0);
-    put(f, M, 50, DP_PHYSICAL, 2, C, DIB, 50.0);  /* poor */
+    put(f, M, 50, DP_PHYSICAL, 2, C, DIB, 50.0); /* poor */
     put_flag(f, DP_FLAG_RENOVATED, M, 50, DP_PHYSICAL, 2, C, DIB, 10.0);
-    put(f, M, 50, DP_PHYSICAL, 2, C, OTH, 40.0);  /* neither */
+    put(f, M, 50, DP_PHYSICAL, 2, C, OTH, 40.0); /* neither */
     put_flag(f, DP_FLAG_RENOVATED, M, 50, DP_PHYSICAL, 2, C, OTH, 5.0);
-    put(f, M, 50, DP_PHYSICAL, 0, U, OTH, 20.0);  /* severe, no card */
+    put(f, M, 50, DP_PHYSICAL, 0, U, OTH, 20.0); /* severe, no card */
     /* G = 150 in the group, R = 40 of them renovated. */
     const unsigned char *mask = f->masks + DP_PROG_RENOVATION * DP_N_CELL;
 
@@ -653,14 +651,14 @@ test_home_renovation(void **state)
     run(f);
     const double *pl = f->out.pipeline[DP_PROG_RENOVATION];
     const double *sv = f->out.service[DP_PROG_RENOVATION];
-    CLOSE(pl[DP_STAGE_ELIGIBLE], 170.0);  /* 100 + 50 + 20 */
+    CLOSE(pl[DP_STAGE_ELIGIBLE], 170.0); /* 100 + 50 + 20 */
     CLOSE(pl[DP_STAGE_CERTIFIED], 150.0);
-    CLOSE(pl[DP_STAGE_APPLIED], 8.0);     /* the year's demand */
+    CLOSE(pl[DP_STAGE_APPLIED], 8.0); /* the year's demand */
     CLOSE(pl[DP_STAGE_PAID], 12.0);
     CLOSE(f->out.spending[DP_PROG_RENOVATION], 72000.0); /* 12 x 6,000 */
     CLOSE(sv[DP_SVC_NEED], 150.0);
-    CLOSE(sv[DP_SVC_SERVED], 40.0);       /* renovated stock in the group */
-    CLOSE(sv[DP_SVC_UNMET], 110.0);       /* 150 - 40 */
+    CLOSE(sv[DP_SVC_SERVED], 40.0); /* renovated stock in the group */
+    CLOSE(sv[DP_SVC_UNMET], 110.0); /* 150 - 40 */
     CLOSE(sv[DP_SVC_CAPACITY], 20.0);
     CLOSE(f->out.ind[DP_PI_RENOVATION_GROUP], 150.0);
     CLOSE(f->out.ind[DP_PI_RENOVATED], 40.0);
@@ -703,9 +701,9 @@ test_medical_premium(void **state)
     prepare(f, 2022);
     run(f);
     const double *pl = f->out.pipeline[DP_PROG_MEDICAL];
-    CLOSE(pl[DP_STAGE_ELIGIBLE], 44.0);  /* 12 + 24 + 8 */
+    CLOSE(pl[DP_STAGE_ELIGIBLE], 44.0); /* 12 + 24 + 8 */
     CLOSE(pl[DP_STAGE_CERTIFIED], 36.0);
-    CLOSE(pl[DP_STAGE_APPLIED], 18.0);   /* 0.5 x 36 */
+    CLOSE(pl[DP_STAGE_APPLIED], 18.0); /* 0.5 x 36 */
     CLOSE(f->out.paid_grade[DP_PROG_MEDICAL][1], 6.0);
     CLOSE(f->out.paid_grade[DP_PROG_MEDICAL][3], 12.0);
     CLOSE(f->out.spending[DP_PROG_MEDICAL], 3150.0); /* 6 x 18 / 12 x 350 */
@@ -727,7 +725,7 @@ test_care_services(void **state)
     run(f);
     CLOSE(f->out.pipeline[DP_PROG_CARE_SERVICES][DP_STAGE_CERTIFIED], 150.0);
     CLOSE(sv[DP_SVC_NEED], 30.0);
-    CLOSE(sv[DP_SVC_DEMAND], 15.0);    /* 30 x 0.5 */
+    CLOSE(sv[DP_SVC_DEMAND], 15.0); /* 30 x 0.5 */
     CLOSE(sv[DP_SVC_SERVED], 15.0);
     CLOSE(sv[DP_SVC_UNMET], 15.0);
     CLOSE(sp[DP_PROG_CARE_SERVICES], 45000.0); /* 15 x 3,000 */
@@ -811,12 +809,12 @@ test_employment_support(void **state)
     CLOSE(es[DP_EMPS_AWARDS], 20000.0);   /* 4 x 5,000 */
     CLOSE(es[DP_EMPS_PHASE_OUT], 23250.0);
     CLOSE(f->out.spending[DP_PROG_EMPLOYMENT], 153250.0); /* the sum */
-    CLOSE(f->st.phase_carry[0], 40.5);    /* 12 x 3.375 */
+    CLOSE(f->st.phase_carry[0], 40.5);                    /* 12 x 3.375 */
     CLOSE(f->st.phase_carry[1], 0.0);
     const double *pl = f->out.pipeline[DP_PROG_EMPLOYMENT];
-    CLOSE(pl[DP_STAGE_ELIGIBLE], 200.0);  /* working age, no card needed */
-    CLOSE(pl[DP_STAGE_APPLIED], 80.0);    /* in work */
-    CLOSE(pl[DP_STAGE_PAID], 10.0);       /* subsidised new jobs */
+    CLOSE(pl[DP_STAGE_ELIGIBLE], 200.0); /* working age, no card needed */
+    CLOSE(pl[DP_STAGE_APPLIED], 80.0);   /* in work */
+    CLOSE(pl[DP_STAGE_PAID], 10.0);      /* subsidised new jobs */
     CLOSE(f->out.ind[DP_PI_WORKING_AGE], 200.0);
     CLOSE(f->out.ind[DP_PI_EMPLOYED], 80.0);
     CLOSE(f->out.ind[DP_PI_NEW_JOBS], 20.0);
@@ -1007,10 +1005,18 @@ care_extensions(dp_params *p)
 {
     dp_prog_params *g = &p->prog[DP_PROG_CARE];
     const unsigned im = (1u << DP_INTELLECTUAL) | (1u << DP_MENTAL);
-    g->rule[1] = (dp_rule){.from = 2023, .types = im, .grades = 0x6, .hh = DP_ALL_HH,
-                           .age_min = 0, .age_max = DP_MAX_AGE};
-    g->rule[2] = (dp_rule){.from = 2025, .types = im, .grades = 0x8, .hh = DP_ALL_HH,
-                           .age_min = 0, .age_max = DP_MAX_AGE};
+    g->rule[1] = (dp_rule){.from = 2023,
+                           .types = im,
+                           .grades = 0x6,
+                           .hh = DP_ALL_HH,
+                           .age_min = 0,
+                           .age_max = DP_MAX_AGE};
+    g->rule[2] = (dp_rule){.from = 2025,
+                           .types = im,
+                           .grades = 0x8,
+                           .hh = DP_ALL_HH,
+                           .age_min = 0,
+                           .age_max = DP_MAX_AGE};
     g->n_rule = 3;
     for (size_t k = 0; k < DP_N_GRADE; k++) {
         dp_sched_const(&g->amount[k], 100.0);
@@ -1031,8 +1037,7 @@ check_mask_change(const unsigned char *a, const unsigned char *b, size_t prog, u
                          dp_block_grade(blk) == grade && dp_block_cert(blk) == DP_CERT;
             int changed = a[k * DP_N_CELL + i] != b[k * DP_N_CELL + i];
             if (changed != expect) {
-                fail_msg("programme %zu cell %zu: changed %d, expected %d", k, i, changed,
-                         expect);
+                fail_msg("programme %zu cell %zu: changed %d, expected %d", k, i, changed, expect);
             }
             if (changed) {
                 assert_int_equal(a[k * DP_N_CELL + i], 0); /* only gains */
@@ -1063,7 +1068,7 @@ test_extension_changes_only_its_cells(void **state)
      * intellectual or mental card holders of every sex, age and household:
      * 2 types x 2 sexes x 101 ages x 3 households = 1,212 cells. */
     assert_int_equal(check_mask_change(m22, m23, DP_PROG_CARE, im, 2), 1212);
-    assert_int_equal(memcmp(m23, m24, DP_N_PROG * DP_N_CELL), 0); /* 2024: no change */
+    assert_int_equal(memcmp(m23, m24, DP_N_PROG * DP_N_CELL), 0);             /* 2024: no change */
     assert_int_equal(check_mask_change(m24, m25, DP_PROG_CARE, im, 3), 1212); /* grade 4 */
 
     /* The results: only the care subsidy moves, by the new cell's persons. */
@@ -1080,7 +1085,7 @@ test_extension_changes_only_its_cells(void **state)
     prepare(f, 2023);
     run(f);
     CLOSE(before.pipeline[DP_PROG_CARE][DP_STAGE_PAID], 10.0);
-    CLOSE(f->out.pipeline[DP_PROG_CARE][DP_STAGE_PAID], 30.0); /* + 20 */
+    CLOSE(f->out.pipeline[DP_PROG_CARE][DP_STAGE_PAID], 30.0);                     /* + 20 */
     CLOSE(f->out.spending[DP_PROG_CARE] - before.spending[DP_PROG_CARE], 12000.0); /* 6x20x100 */
     for (size_t k = 0; k < DP_N_PROG; k++) {
         if (k == DP_PROG_CARE) {
@@ -1183,8 +1188,10 @@ test_overlap_exclude(void **state)
 
     /* Living excludes care: care's paid falls by n pi_i pi_j = 40 (A: 100 x 0.8 x 0.5 = 40,
      * C: 32): 72; no one is paid both; living unchanged. */
-    f->p.overlap[0] = (dp_overlap){.first = DP_PROG_LIVING, .second = DP_PROG_CARE,
-                                   .kind = DP_OVERLAP_EXCLUDE, .fraction = 0.0};
+    f->p.overlap[0] = (dp_overlap){.first = DP_PROG_LIVING,
+                                   .second = DP_PROG_CARE,
+                                   .kind = DP_OVERLAP_EXCLUDE,
+                                   .fraction = 0.0};
     f->p.n_overlap = 1;
     memset(f->st.r0, 0, sizeof f->st.r0); /* no one paid last year, as in the first run */
     run(f);
@@ -1193,7 +1200,7 @@ test_overlap_exclude(void **state)
     CLOSE(f->out.paid_grade[DP_PROG_CARE][0], 72.0);
     CLOSE(f->out.overlap[DP_PROG_LIVING][DP_PROG_CARE], 0.0);
     CLOSE(f->out.overlap[DP_PROG_CARE][DP_PROG_LIVING], 0.0);
-    CLOSE(f->out.spending[DP_PROG_CARE], 43200.0); /* 6 x 72 x 100 */
+    CLOSE(f->out.spending[DP_PROG_CARE], 43200.0);              /* 6 x 72 x 100 */
     CLOSE(f->out.overlap[DP_PROG_LIVING][DP_PROG_MEDICAL], lm); /* other pairs unchanged */
     check_overlap_matrix(f);
 }
@@ -1204,8 +1211,10 @@ test_overlap_reduce(void **state)
     fixture *f = *state;
     overlap_population(f);
     /* Living reduces care by 25% for those paid both. */
-    f->p.overlap[0] = (dp_overlap){.first = DP_PROG_LIVING, .second = DP_PROG_CARE,
-                                   .kind = DP_OVERLAP_REDUCE, .fraction = 0.25};
+    f->p.overlap[0] = (dp_overlap){.first = DP_PROG_LIVING,
+                                   .second = DP_PROG_CARE,
+                                   .kind = DP_OVERLAP_REDUCE,
+                                   .fraction = 0.25};
     f->p.n_overlap = 1;
     prepare(f, 2022);
     run(f);
@@ -1232,8 +1241,10 @@ test_overlap_reduce_household(void **state)
     f->p.multi_members = 2.5;
     put(f, M, 40, DP_PHYSICAL, 2, C, DIB, 100.0);
     f->st.r0[DP_PROG_MULTI_HH][2] = 10.0;
-    f->p.overlap[0] = (dp_overlap){.first = DP_PROG_LIVING, .second = DP_PROG_MULTI_HH,
-                                   .kind = DP_OVERLAP_REDUCE, .fraction = 0.5};
+    f->p.overlap[0] = (dp_overlap){.first = DP_PROG_LIVING,
+                                   .second = DP_PROG_MULTI_HH,
+                                   .kind = DP_OVERLAP_REDUCE,
+                                   .fraction = 0.5};
     f->p.n_overlap = 1;
     prepare(f, 2022);
     run(f);
