@@ -16,9 +16,10 @@
  * grade; the take-up lag; capacity and budget caps with unmet need = need - served; exclude and
  * reduce overlap rules and the overlap matrix (symmetric, diagonal = paid).
  *
- * Every expected value is a hand calculation written next to its assertion. Unless a test says
- * otherwise, the parameters are dp_params_default's (years 2021-2035, base year 2020) with every
- * programme's take-up 1, no CPI, dibao standard 600 yuan a month indexed at 0.
+ * Every expected value is a hand calculation written next to its assertion. The parameters are
+ * dp_params_default's (years 2021-2035, base year 2020) with every programme's take-up 1, no
+ * CPI, dibao standard 600 yuan a month indexed at 0; each test sets the rules, needs, coverages
+ * and amounts its calculation uses, so that the tests do not follow changes of the defaults.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -408,11 +409,15 @@ static void
 test_multi_household(void **state)
 {
     fixture *f = *state;
+    dp_prog_params *g = &f->p.prog[DP_PROG_MULTI_HH];
+    g->rule[0].hh = (1u << DP_DIBAO) | (1u << DP_MARGINAL); /* poor households */
+    dp_sched_const(&g->amount[3], 1200.0);
     f->p.multi_share = 0.25;
     f->p.multi_members = 2.5;
-    f->p.prog[DP_PROG_MULTI_HH].take_up = 0.5;
-    put(f, M, 30, DP_HEARING, 3, C, OTH, 120.0);
-    put(f, M, 30, DP_HEARING, 3, U, OTH, 24.0);
+    g->take_up = 0.5;
+    put(f, M, 30, DP_HEARING, 3, C, MAR, 120.0);
+    put(f, M, 30, DP_HEARING, 3, U, MAR, 24.0);
+    put(f, M, 30, DP_HEARING, 3, C, OTH, 500.0); /* not poor */
     f->st.r0[DP_PROG_MULTI_HH][3] = 4.0;
     prepare(f, 2022);
     run(f);
@@ -426,7 +431,8 @@ test_multi_household(void **state)
     CLOSE(f->out.person_months[DP_PROG_MULTI_HH][3], 60.0); /* 6 x (4 + 6) household-months */
     CLOSE(f->out.spending[DP_PROG_MULTI_HH], 6000.0);       /* 60 / 12 x 1,200 */
     CLOSE(f->out.ind[DP_PI_MULTI_HOUSEHOLDS], 14.4);
-    /* Cash transfers: living (0: no dibao) + care (0: grade 4) + supplement (0) + 6,000. */
+    /* Cash transfers: living (0: no dibao) + care (0: grade 4) + supplement (0: no dibao) +
+     * 6,000. */
     CLOSE(f->out.ind[DP_PI_CASH], 6000.0);
 }
 
@@ -436,7 +442,14 @@ test_child_rehab(void **state)
     fixture *f = *state;
     dp_prog_params *g = &f->p.prog[DP_PROG_CHILD_REHAB];
     sched2(&g->age_max, 2021, 6.0, 2025, 17.0); /* 0-6, then 0-17 from 2025 */
+    g->need_card = 0;
+    for (size_t t = 0; t < DP_N_TYPE; t++) {
+        g->need_type[t] = 1.0; /* every eligible child in need */
+    }
     dp_sched_const(&g->coverage, 0.8);
+    dp_sched_const(&g->amount[1], 12000.0);
+    dp_sched_const(&g->amount[2], 12000.0);
+    dp_sched_const(&g->amount[3], 12000.0);
     f->p.away_share = 0.25;
     sched2(&f->p.away_yearly, 2021, 3000.0, 2023, 5000.0); /* Huzhong 3,000 -> 5,000 */
     put(f, M, 3, DP_SPEECH, 1, U, OTH, 10.0);              /* no card needed */
@@ -487,6 +500,7 @@ test_adult_rehab(void **state)
 {
     fixture *f = *state;
     dp_prog_params *g = &f->p.prog[DP_PROG_ADULT_REHAB];
+    g->rule[0].age_min = 18; /* card holders 18+ */
     g->need_type[DP_PHYSICAL] = 0.5;
     g->need_type[DP_MENTAL] = 0.25;
     g->need_grade[0] = 2.0; /* grade 1 physical: 0.5 x 2 = 1 */
@@ -530,6 +544,7 @@ test_assistive_devices(void **state)
         g->need_type[t] = 0.1;
     }
     dp_sched_const(&g->coverage, 0.5);
+    dp_sched_const(&g->amount[2], 800.0);
     f->p.device_cycle = 4.0;
     put(f, M, 40, DP_PHYSICAL, 2, C, OTH, 1000.0); /* need 100, target fitted 50 */
     const double *pl = f->out.pipeline[DP_PROG_DEVICES];
@@ -608,14 +623,18 @@ test_home_renovation(void **state)
 {
     fixture *f = *state;
     dp_prog_params *g = &f->p.prog[DP_PROG_RENOVATION];
-    /* Target group: severe card holders, and card holders in poor households. */
-    put(f, M, 50, DP_PHYSICAL, 0, C, OTH, 100.0); /* severe */
-    put_flag(f, DP_FLAG_RENOVATED, M, 50, DP_PHYSICAL, 0, C, OTH, 30.0);
-    put(f, M, 50, DP_PHYSICAL, 2, C, DIB, 50.0); /* poor */
-    put_flag(f, DP_FLAG_RENOVATED, M, 50, DP_PHYSICAL, 2, C, DIB, 10.0);
-    put(f, M, 50, DP_PHYSICAL, 2, C, OTH, 40.0); /* neither */
-    put_flag(f, DP_FLAG_RENOVATED, M, 50, DP_PHYSICAL, 2, C, OTH, 5.0);
-    put(f, M, 50, DP_PHYSICAL, 0, U, OTH, 20.0); /* severe, no card */
+    /* Target group: severely disabled card holders in poor (dibao, marginal) households. */
+    g->n_rule = 1;
+    g->rule[0].grades = 0x3;
+    g->rule[0].hh = (1u << DP_DIBAO) | (1u << DP_MARGINAL);
+    dp_sched_const(&g->amount[0], 6000.0);
+    put(f, M, 50, DP_PHYSICAL, 0, C, DIB, 100.0); /* grade 1, dibao */
+    put_flag(f, DP_FLAG_RENOVATED, M, 50, DP_PHYSICAL, 0, C, DIB, 30.0);
+    put(f, M, 50, DP_PHYSICAL, 1, C, MAR, 50.0); /* grade 2, marginal */
+    put_flag(f, DP_FLAG_RENOVATED, M, 50, DP_PHYSICAL, 1, C, MAR, 10.0);
+    put(f, M, 50, DP_PHYSICAL, 0, C, OTH, 40.0); /* not poor */
+    put_flag(f, DP_FLAG_RENOVATED, M, 50, DP_PHYSICAL, 0, C, OTH, 5.0);
+    put(f, M, 50, DP_PHYSICAL, 0, U, DIB, 20.0); /* no card */
     /* G = 150 in the group, R = 40 of them renovated. */
     const unsigned char *mask = f->masks + DP_PROG_RENOVATION * DP_N_CELL;
 
@@ -626,7 +645,7 @@ test_home_renovation(void **state)
     CLOSE(f->r.prog.ren_demand, 35.0);
     CLOSE(f->r.prog.ren_p, 35.0 / 110.0);
     CLOSE(dp_flag_in(&f->r, DP_FLAG_RENOVATED, 50, DP_PHYSICAL, 0, 1), 35.0 / 110.0);
-    CLOSE(dp_flag_in(&f->r, DP_FLAG_RENOVATED, 50, DP_PHYSICAL, 2, 0), 0.0);
+    CLOSE(dp_flag_in(&f->r, DP_FLAG_RENOVATED, 50, DP_PHYSICAL, 0, 0), 0.0);
     CLOSE(dp_flag_out(&f->r, DP_FLAG_RENOVATED, 50), 0.0); /* renovations stay */
     /* Capacity 20 a year: p = 20 / 110. */
     sched1(&g->capacity, 2021, 20.0);
@@ -670,6 +689,20 @@ static void
 test_pension_premium(void **state)
 {
     fixture *f = *state;
+    /* Severe or poor card holders aged 16-59, 100 yuan a year. */
+    dp_prog_params *g = &f->p.prog[DP_PROG_PENSION];
+    g->rule[0] = (dp_rule){.from = 0,
+                           .types = DP_ALL_TYPES,
+                           .grades = 0x3,
+                           .hh = DP_ALL_HH,
+                           .age_min = 16,
+                           .age_max = 59};
+    g->rule[1] = g->rule[0];
+    g->rule[1].grades = DP_ALL_GRADES;
+    g->rule[1].hh = (1u << DP_DIBAO) | (1u << DP_MARGINAL);
+    g->n_rule = 2;
+    dp_sched_const(&g->amount[0], 100.0);
+    dp_sched_const(&g->amount[2], 100.0);
     put(f, M, 30, DP_VISUAL, 0, C, OTH, 10.0); /* severe, 16-59 */
     put(f, M, 30, DP_VISUAL, 2, C, MAR, 20.0); /* poor, 16-59 */
     put(f, M, 30, DP_VISUAL, 2, C, OTH, 30.0); /* neither */
@@ -693,7 +726,21 @@ static void
 test_medical_premium(void **state)
 {
     fixture *f = *state;
-    f->p.prog[DP_PROG_MEDICAL].take_up = 0.5;
+    /* Severe or poor card holders of any age, 350 yuan a year. */
+    dp_prog_params *g = &f->p.prog[DP_PROG_MEDICAL];
+    g->rule[0] = (dp_rule){.from = 0,
+                           .types = DP_ALL_TYPES,
+                           .grades = 0x3,
+                           .hh = DP_ALL_HH,
+                           .age_min = 0,
+                           .age_max = DP_MAX_AGE};
+    g->rule[1] = g->rule[0];
+    g->rule[1].grades = DP_ALL_GRADES;
+    g->rule[1].hh = (1u << DP_DIBAO) | (1u << DP_MARGINAL);
+    g->n_rule = 2;
+    dp_sched_const(&g->amount[1], 350.0);
+    dp_sched_const(&g->amount[3], 350.0);
+    g->take_up = 0.5;
     put(f, F, 70, DP_HEARING, 1, C, OTH, 12.0);  /* severe */
     put(f, F, 70, DP_HEARING, 3, C, DIB, 24.0);  /* poor */
     put(f, F, 70, DP_HEARING, 3, C, OTH, 100.0); /* neither */
@@ -714,7 +761,24 @@ test_care_services(void **state)
 {
     fixture *f = *state;
     dp_prog_params *g = &f->p.prog[DP_PROG_CARE_SERVICES];
-    /* Defaults: need 0.2, coverage 0.5, 3,000 a person-year. */
+    /* Working-age intellectual and mental card holders, and severe physical ones; need 0.2,
+     * coverage 0.5, 3,000 a person-year. */
+    g->rule[0] = (dp_rule){.from = 0,
+                           .types = (1u << DP_INTELLECTUAL) | (1u << DP_MENTAL),
+                           .grades = DP_ALL_GRADES,
+                           .hh = DP_ALL_HH,
+                           .age_min = 16,
+                           .age_max = 59};
+    g->rule[1] = g->rule[0];
+    g->rule[1].types = 1u << DP_PHYSICAL;
+    g->rule[1].grades = 0x3;
+    g->n_rule = 2;
+    for (size_t t = 0; t < DP_N_TYPE; t++) {
+        g->need_type[t] = 0.2;
+    }
+    dp_sched_const(&g->coverage, 0.5);
+    dp_sched_const(&g->amount[0], 3000.0);
+    dp_sched_const(&g->amount[2], 3000.0);
     put(f, M, 30, DP_INTELLECTUAL, 2, C, OTH, 100.0); /* need 20 */
     put(f, M, 40, DP_PHYSICAL, 0, C, OTH, 50.0);      /* severe physical: need 10 */
     put(f, M, 40, DP_PHYSICAL, 2, C, OTH, 70.0);      /* physical grade 3: no */
@@ -771,8 +835,17 @@ test_care_services(void **state)
 static void
 employment_params(dp_params *p)
 {
-    p->prog[DP_PROG_EMPLOYMENT].take_up = 0.5;
-    dp_sched_const(&p->prog[DP_PROG_EMPLOYMENT].amount[0], 2000.0);
+    dp_prog_params *g = &p->prog[DP_PROG_EMPLOYMENT];
+    g->rule[0].age_min = 16; /* working age */
+    g->rule[0].age_max = 59;
+    g->take_up = 0.5;
+    dp_sched_const(&g->amount[0], 2000.0);
+    p->emp.base_rate = 0.45;
+    p->emp.type_factor[DP_PHYSICAL] = 1.0;
+    p->emp.grade_factor[0] = 0.3;
+    p->emp.grade_factor[2] = 1.2;
+    p->emp.exit_rate = 0.1;
+    p->emp.entry_multiplier = 1.0;
     dp_sched_const(&p->emp.trainees, 30.0);
     dp_sched_const(&p->emp.training_cost, 1000.0);
     dp_sched_const(&p->emp.posts, 5.0);
@@ -790,9 +863,9 @@ test_employment_support(void **state)
 {
     fixture *f = *state;
     employment_params(&f->p);
-    put(f, M, 30, DP_PHYSICAL, 2, U, OTH, 200.0);
-    put_flag(f, DP_FLAG_EMPLOYED, M, 30, DP_PHYSICAL, 2, U, OTH, 80.0);
-    put(f, M, 70, DP_PHYSICAL, 2, U, OTH, 50.0); /* not working age */
+    put(f, M, 30, DP_PHYSICAL, 2, C, OTH, 200.0);
+    put_flag(f, DP_FLAG_EMPLOYED, M, 30, DP_PHYSICAL, 2, C, OTH, 80.0);
+    put(f, M, 70, DP_PHYSICAL, 2, C, OTH, 50.0); /* not working age */
     f->fl[DP_FL_JOBS_IN] = 20.0;
     f->fl[DP_FL_JOBS_FROM_DIBAO] = 12.0;
     f->st.phase_carry[0] = 10.0; /* owed from last year's entrants */
@@ -812,7 +885,7 @@ test_employment_support(void **state)
     CLOSE(f->st.phase_carry[0], 40.5);                    /* 12 x 3.375 */
     CLOSE(f->st.phase_carry[1], 0.0);
     const double *pl = f->out.pipeline[DP_PROG_EMPLOYMENT];
-    CLOSE(pl[DP_STAGE_ELIGIBLE], 200.0); /* working age, no card needed */
+    CLOSE(pl[DP_STAGE_ELIGIBLE], 200.0); /* working-age card holders */
     CLOSE(pl[DP_STAGE_APPLIED], 80.0);   /* in work */
     CLOSE(pl[DP_STAGE_PAID], 10.0);      /* subsidised new jobs */
     CLOSE(f->out.ind[DP_PI_WORKING_AGE], 200.0);
@@ -888,7 +961,7 @@ test_phase_out_carry(void **state)
      * 78 / 12 = 6.5 months this year (13 - e summed over e = 78) and 5.5 the next. */
     f->p.emp.phase_full_months = 12;
     f->p.emp.phase_partial_months = 0;
-    put(f, M, 30, DP_PHYSICAL, 2, U, OTH, 200.0);
+    put(f, M, 30, DP_PHYSICAL, 2, C, OTH, 200.0);
     f->fl[DP_FL_JOBS_FROM_DIBAO] = 12.0;
     prepare(f, 2022);
     run(f);
@@ -955,7 +1028,7 @@ test_funding_levels(void **state)
     CLOSE(lv[DP_LEVEL_PROVINCIAL], 31500.0); /* 0.5 x 63,000 */
     CLOSE(lv[DP_LEVEL_MUNICIPAL], 15750.0);  /* 0.25 x 63,000 */
     CLOSE(lv[DP_LEVEL_COUNTY], 15750.0);
-    /* Every programme (defaults 0 / 0.5 / 0.25 / 0.25 elsewhere): the levels add up. */
+    /* Every programme (the default shares elsewhere, which sum to 1): the levels add up. */
     size_t paying = 0;
     for (size_t k = 0; k < DP_N_PROG; k++) {
         double s = 0.0;
@@ -1298,8 +1371,13 @@ test_state_carry(void **state)
 {
     fixture *f = *state;
     put(f, M, 40, DP_PHYSICAL, 2, C, DIB, 100.0);
-    /* Base year 2020: 100 paid at its end, devices at their target (0.08 x 0.85 x 100 = 6.8),
+    /* Base year 2020: 100 paid at its end, devices at their target (0.1 x 0.5 x 100 = 5),
      * nothing owed; whatever the state held before. */
+    dp_prog_params *d = &f->p.prog[DP_PROG_DEVICES];
+    for (size_t t = 0; t < DP_N_TYPE; t++) {
+        d->need_type[t] = 0.1;
+    }
+    dp_sched_const(&d->coverage, 0.5);
     f->st.phase_carry[0] = 99.0;
     f->st.renovations_cum = 99.0;
     f->st.r0[DP_PROG_LIVING][2] = 99.0;
@@ -1307,7 +1385,7 @@ test_state_carry(void **state)
     const double *flag[DP_N_FLAG] = {f->flag[0], f->flag[1]};
     dp_prog_state_init(&f->p, &f->r, &f->gm, f->cells, flag, &f->st);
     CLOSE(f->st.r0[DP_PROG_LIVING][2], 100.0);
-    CLOSE(f->st.fitted, 6.8);
+    CLOSE(f->st.fitted, 5.0);
     CLOSE(f->st.phase_carry[0], 0.0);
     CLOSE(f->st.renovations_cum, 0.0);
     /* 2021 with 120 persons: 6 x (100 + 120) x 50 = 66,000; then 2022 with 120 again:
