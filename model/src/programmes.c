@@ -332,7 +332,7 @@ dp_phase_out_months(int full_months, int partial_months, double fraction, int en
 
 enum { HASH = 8192 };
 
-void
+int
 dp_prog_groups_build(const unsigned char *masks, const unsigned char *const lag[DP_N_PROG],
                      dp_prog_groups *gm)
 {
@@ -364,6 +364,9 @@ dp_prog_groups_build(const unsigned char *masks, const unsigned char *const lag[
             h = (h + 1) % HASH;
         }
         if (table[h] == empty) {
+            if (gm->n_group == DP_MAX_GROUPS) {
+                return -1;
+            }
             size_t n = gm->n_group++;
             keys[n] = key;
             table[h] = (unsigned short)n;
@@ -376,6 +379,7 @@ dp_prog_groups_build(const unsigned char *masks, const unsigned char *const lag[
         }
         gm->gid[i] = table[h];
     }
+    return 0;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -527,7 +531,23 @@ dp_prog_year(const dp_params *p, const dp_year_rates *r, const dp_prog_groups *g
         if (k == DP_PROG_CHILD_REHAB) {
             c += clamp01(p->away_share) * pr->away_yearly;
         }
-        f_cap[k] = cap_factor(r, k, u, c);
+        if (dp_prog_pay[k] == DP_PAY_SERVICE) {
+            f_cap[k] = cap_factor(r, k, u, c);
+        } else {
+            /* Cash: places cap the recipients at the year's end; the budget cap holds on the
+             * year's spending, 6 (R0 + f R1) x amount per month (/ 12 for yearly amounts), so
+             * f = (cap / 6 - R0 a) / (R1 a), within [0, 1]. */
+            double per = dp_prog_pay[k] == DP_PAY_YEARLY ? 12.0 : 1.0, s0 = 0.0, s1 = 0.0;
+            f_cap[k] = u > pr->capacity[k] ? pr->capacity[k] / u : 1.0;
+            for (size_t gr = 0; gr < DP_N_GRADE; gr++) {
+                s0 += 6.0 * st->r0[k][gr] * pr->amount[k][gr] / per;
+                s1 += 6.0 * by_grade[k][gr] * pr->amount[k][gr] / per;
+            }
+            if (s1 > 0.0 && s0 + f_cap[k] * s1 > pr->budget_cap[k]) {
+                double f = (pr->budget_cap[k] - s0) / s1;
+                f_cap[k] = f > 0.0 ? f : 0.0;
+            }
+        }
         /* Devices: the caps limit purchases; the fitted stock follows from them below. */
         if (k != DP_PROG_DEVICES && f_cap[k] < 1.0) {
             for (size_t g = 0; g < ng; g++) {

@@ -352,6 +352,43 @@ test_living_subsidy(void **state)
     CLOSE(f->out.spending[DP_PROG_LIVING], 49200.0); /* 6 x (60 + 104) x 50 */
 }
 
+/* Cash programmes: the budget cap holds on the year's spending, 6 (R0 + f R1) x amount, and
+ * places cap the recipients at the year's end. */
+static void
+test_cash_caps(void **state)
+{
+    fixture *f = *state;
+    f->p.prog[DP_PROG_LIVING].take_up = 1.0;
+    put(f, M, 40, DP_PHYSICAL, 2, C, DIB, 100.0);
+    f->st.r0[DP_PROG_LIVING][2] = 60.0;
+    /* Uncapped: 6 x (60 + 100) x 50 = 48,000. A cap of 33,000: 6 x 60 x 50 = 18,000 goes to
+     * those paid at the start, so f = (33,000 - 18,000) / (6 x 100 x 50) = 0.5: 50 paid at the
+     * end and spending exactly 33,000. */
+    dp_sched_const(&f->p.prog[DP_PROG_LIVING].budget_cap, 33000.0);
+    prepare(f, 2022);
+    run(f);
+    CLOSE(f->out.pipeline[DP_PROG_LIVING][DP_STAGE_APPLIED], 100.0);
+    CLOSE(f->out.pipeline[DP_PROG_LIVING][DP_STAGE_PAID], 50.0);
+    CLOSE(f->out.spending[DP_PROG_LIVING], 33000.0);
+    /* A cap below what the start-of-year recipients cost: nobody new at the end (f = 0); the
+     * spending is that of the recipients at the start, 18,000, the most a cap on the end can
+     * save. */
+    f->st.r0[DP_PROG_LIVING][2] = 60.0;
+    dp_sched_const(&f->p.prog[DP_PROG_LIVING].budget_cap, 10000.0);
+    prepare(f, 2022);
+    run(f);
+    CLOSE(f->out.pipeline[DP_PROG_LIVING][DP_STAGE_PAID], 0.0);
+    CLOSE(f->out.spending[DP_PROG_LIVING], 18000.0);
+    /* Places: 70 recipients at most at the end: 6 x (60 + 70) x 50 = 39,000. */
+    f->st.r0[DP_PROG_LIVING][2] = 60.0;
+    f->p.prog[DP_PROG_LIVING].budget_cap.n = 0;
+    dp_sched_const(&f->p.prog[DP_PROG_LIVING].capacity, 70.0);
+    prepare(f, 2022);
+    run(f);
+    CLOSE(f->out.pipeline[DP_PROG_LIVING][DP_STAGE_PAID], 70.0);
+    CLOSE(f->out.spending[DP_PROG_LIVING], 39000.0);
+}
+
 static void
 test_care_subsidy(void **state)
 {
@@ -1409,6 +1446,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_floors_per_grade, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dibao_indexation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_living_subsidy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cash_caps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_care_subsidy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dibao_supplement, setup, teardown),
         cmocka_unit_test_setup_teardown(test_multi_household, setup, teardown),
