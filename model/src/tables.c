@@ -75,7 +75,7 @@ static const char *const seg_zh[][2] = {
     {"marginal_entry", "进入低保边缘率"},
     {"monthly", "月标准"},
     {"indexation", "调整"},
-    {"rate", "年增长率"},
+    {"rate", "年率"},
     {"take_up", "领取率"},
     {"monthly_indexed", "调整后月标准"},
     {"enabled", "启用"},
@@ -83,6 +83,68 @@ static const char *const seg_zh[][2] = {
     {"years", "年份"},
     {"start", "起始"},
     {"end", "结束"},
+    {"economy", "经济"},
+    {"cpi", "居民消费价格涨幅"},
+    {"dibao", "低保"},
+    {"marginal", "低保边缘"},
+    {"standard", "标准"},
+    {"consumption", "人均消费支出"},
+    {"consumption_share", "占人均消费支出比例"},
+    {"consumption_growth", "人均消费支出增长率"},
+    {"budget", "预算"},
+    {"ceiling", "总额上限"},
+    {"yearly", "年标准"},
+    {"unit_cost", "单位成本"},
+    {"yearly_indexed", "调整后年标准"},
+    {"unit_cost_indexed", "调整后单位成本"},
+    {"kind", "方式"},
+    {"dibao_share", "占低保标准比例"},
+    {"floor", "保底标准"},
+    {"take_up_lag", "申领滞后年数"},
+    {"eligibility", "资格条件"},
+    {"types", "残疾类别"},
+    {"grades", "残疾等级"},
+    {"households", "家庭户"},
+    {"ages", "年龄"},
+    {"min", "下限"},
+    {"max", "上限"},
+    {"certified", "需持证"},
+    {"age_max", "年龄上限"},
+    {"extensions", "扩面规则数"},
+    {"coverage", "覆盖率目标"},
+    {"need", "需求比例"},
+    {"capacity", "服务能力"},
+    {"budget_cap", "预算上限"},
+    {"funding", "资金分担比例"},
+    {"central", "中央"},
+    {"provincial", "省级"},
+    {"municipal", "市级"},
+    {"county", "县级"},
+    {"single_person", "单人户纳入低保"},
+    {"from", "起始年"},
+    {"share", "比例"},
+    {"members", "户均残疾人数"},
+    {"away", "异地康复"},
+    {"cycle", "更换周期"},
+    {"base_coverage", "基年覆盖率"},
+    {"base_rate", "基年就业率"},
+    {"type_factor", "按类别就业系数"},
+    {"grade_factor", "按等级就业系数"},
+    {"exit_rate", "离职率"},
+    {"entry_multiplier", "就业进入乘数"},
+    {"training", "培训"},
+    {"trainees", "培训人数"},
+    {"cost", "人均成本"},
+    {"posts", "公益性岗位"},
+    {"number", "数量"},
+    {"awards", "超比例就业奖励"},
+    {"amount", "金额"},
+    {"phase_out", "低保渐退"},
+    {"full_months", "全额月数"},
+    {"partial_months", "减发月数"},
+    {"fraction", "比例"},
+    {"benefit_share", "低保金占标准比例"},
+    {"overlaps", "重叠规则数"},
 };
 
 /* "programmes.care_subsidy.monthly.grade1.2023" -> "重度残疾人护理补贴·月标准·一级·2023年".
@@ -520,7 +582,14 @@ dp_tables_init(dp_ctx *ctx, const dp_model *m, size_t runs, dp_results **out, dp
             size_t ly = (size_t)l < yi ? yi - (size_t)l : 0;
             lag[k] = tb->masks + ly * DP_N_PROG * DP_N_CELL;
         }
-        dp_prog_groups_build(tb->masks + yi * DP_N_PROG * DP_N_CELL, lag, &tb->groups[yi]);
+        if (dp_prog_groups_build(tb->masks + yi * DP_N_PROG * DP_N_CELL, lag, &tb->groups[yi]) !=
+            0) {
+            rc = dp_error(ctx, DP_EINPUT,
+                          "the programmes' eligibility rules of %d split the cells into more "
+                          "than %d groups; use fewer distinct age limits",
+                          p->year_start - 1 + (int)yi, (int)DP_MAX_GROUPS);
+            goto fail;
+        }
     }
     for (size_t r = 0; r < m->n_region; r++) {
         for (size_t k = 0; k < DP_N_MARG; k++) {
