@@ -9,7 +9,8 @@
 #      table has rows year/programme;
 #   3. the budget ceiling: runs/budget of a copy of the file is given a ceiling (its
 #      exceedance computed here with numpy); summary and targets print P(total > ceiling) per
-#      year as numpy's share of runs;
+#      year as numpy's share of runs; then a scenario with its own budget.ceiling: the file's
+#      budget table and the printed probabilities against numpy;
 #   4. targets on the new indicators (a scenario written here): P(met), mean, mean gap and
 #      the yuan to close each, as h5py computes them from runs/services, runs/pipeline,
 #      runs/indicators, runs/amount, runs/person_months, runs/spending_level, runs/spending_real.
@@ -215,6 +216,53 @@ for name, path in (("summary", sys.argv[2]), ("targets", sys.argv[3])):
             ok, why = False, f"{y}: {f} vs P {want}"
             break
     check(f"{name}_budget_probability_numpy", ok, why)
+PY
+
+# 3b. The same from a scenario's own budget.ceiling (docs/scenarios.md): 31 million yuan from
+#     2021, 33 million from 2026, on the uncertain Da'an scenario (40 runs). The file's
+#     runs/budget, summary/budget (mean of exceeds) and the printed probability all equal
+#     numpy's share of runs whose total spending is above the ceiling written here.
+cat >"$tmp/ceiling.yaml" <<EOF
+extends: $(pwd)/scenarios/daan-uncertain.yaml
+name: daan-ceiling
+budget:
+  ceiling: {2021: 31000000, 2026: 33000000}
+EOF
+"$DPSIM" run --quiet "$tmp/ceiling.yaml" --data data --engine micro --runs 40 --seed 4 \
+    -o "$tmp/ceil.h5" 2>"$tmp/err"
+check budget_scenario_run_exit_0 $?
+"$DPSIM" summary "$tmp/ceil.h5" >"$tmp/ceil.txt" 2>&1
+check budget_scenario_summary_exit_0 $?
+"$PYTHON" - "$tmp/ceil.h5" "$tmp/ceil.txt" <<'PY'
+import sys
+import h5py, numpy as np
+
+def check(name, cond, why=""):
+    print(("PASS: " if cond else "FAIL: ") + name + ("" if cond else f" {why}"))
+
+g = h5py.File(sys.argv[1], "r")["daan-ceiling"]
+years = list(g["year"][()])
+lab = [x.decode() if isinstance(x, bytes) else str(x) for x in g["budget"][()]]
+stat = [x.decode() if isinstance(x, bytes) else str(x) for x in g["stat"][()]]
+total = g["runs/spending"][()].sum(axis=(2, 3))                # [run, year]
+ceiling = np.array([31e6 if y < 2026 else 33e6 for y in years])
+p = (total > ceiling).mean(axis=0)
+check("budget_scenario_some_uncertain", any(0 < x < 1 for x in p), str(p))
+b = g["runs/budget"][()]
+check("budget_scenario_runs_table",
+      np.allclose(b[:, :, lab.index("total")], total, rtol=1e-12)
+      and np.all(b[:, :, lab.index("ceiling")] == ceiling)
+      and np.array_equal(b[:, :, lab.index("exceeds")], (total > ceiling) * 1.0))
+check("budget_scenario_summary_is_probability",
+      np.allclose(g["summary/budget"][stat.index("mean"), :, lab.index("exceeds")], p,
+                  rtol=0, atol=1e-12))
+part = open(sys.argv[2], encoding="utf-8").read().split("Budget ceiling", 1)[-1]
+ok = True
+for yi, y in enumerate(years):
+    rows = [l.split() for l in part.splitlines() if l.split()[:1] == [str(y)]]
+    want = "<1%" if 0 < p[yi] < 0.01 else ">99%" if 0.99 < p[yi] < 1 else f"{100 * p[yi]:.0f}%"
+    ok &= bool(rows) and rows[0][-1] == want
+check("budget_scenario_printed_probability", ok)
 PY
 
 # 4. Targets on the programme indicators, checked with h5py.
