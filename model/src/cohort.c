@@ -324,17 +324,25 @@ deaths_onset(const dp_region_base *b, size_t nb, const unsigned char *band_of, s
     }
 }
 
+/* Flagged persons may exceed a cell's persons by this much (relative) through rounding. */
+#define FLAG_ROUNDING 1e-9
+
 /* One cell's flag transition: n persons of whom *v carry the flag; a person without it gets
  * it with prob. in, one with it loses it with prob. out: *v' = *v (1 - out) + (n - *v) in.
  * Returns the entries and adds the exits to *exits. The bounds only absorb the rounding of
- * the matrix products (in exact arithmetic 0 <= *v <= n holds before and after). */
+ * the matrix products (in exact arithmetic 0 <= *v <= n holds before and after); an excess
+ * beyond rounding sets *over (an engine error). */
 static inline double
-move_flag(double n, double *v, double in, double out, double *exits)
+move_flag(double n, double *v, double in, double out, double *exits, int *over)
 {
     double without = n - *v > 0.0 ? n - *v : 0.0;
     double enter = without * in, leave = *v * out;
     double next = *v * (1.0 - out) + enter;
-    *v = next < n ? next : n;
+    if (next > n) {
+        *over |= next - n > FLAG_ROUNDING * n + 1e-12;
+        next = n;
+    }
+    *v = next;
     *exits += leave;
     return enter;
 }
@@ -342,10 +350,12 @@ move_flag(double n, double *v, double in, double out, double *exits)
 /* Step 7 for replicate j of the batch, after grade change, certification and household moves:
  * each cell's flags move with the replicate's dp_flag_in / dp_flag_out (ren: this year's
  * home_renovation mask [DP_N_CELL]); adds DP_FL_JOBS_IN, DP_FL_JOBS_OUT, DP_FL_JOBS_FROM_DIBAO
- * (the entries of cells in dibao households) and DP_FL_RENOVATIONS to its flows. */
-static void
+ * (the entries of cells in dibao households) and DP_FL_RENOVATIONS to its flows. Returns 1 if
+ * some cell had more flagged persons than persons beyond rounding (an engine error). */
+static int
 flag_step(size_t nb, size_t j, const unsigned char *ren, cohort_work *w)
 {
+    int over = 0;
     const dp_year_rates *r = &w->rates[j];
     size_t ns = nb * N_SLOT;
     double jobs_in = 0.0, jobs_out = 0.0, jobs_dibao = 0.0, renovated = 0.0;
@@ -365,12 +375,13 @@ flag_step(size_t nb, size_t j, const unsigned char *ren, cohort_work *w)
                                     dp_flag_in(r, DP_FLAG_RENOVATED, age, t, g, 1)};
             for (size_t ch = 0; ch < DP_N_CERT * DP_N_HH; ch++) {
                 size_t k = tg * DP_N_CERT * DP_N_HH + ch;
-                double in = move_flag(blk[k], &emp[k], in_e, out_e, &jobs_out);
+                double in = move_flag(blk[k], &emp[k], in_e, out_e, &jobs_out, &over);
                 jobs_in += in;
                 if (ch % DP_N_HH == DP_DIBAO) {
                     jobs_dibao += in;
                 }
-                renovated += move_flag(blk[k], &rn[k], in_r[mk[k] != 0], out_r, &ren_out);
+                renovated +=
+                    move_flag(blk[k], &rn[k], in_r[mk[k] != 0], out_r, &ren_out, &over);
             }
         }
     }
@@ -379,6 +390,7 @@ flag_step(size_t nb, size_t j, const unsigned char *ren, cohort_work *w)
     fl[DP_FL_JOBS_OUT] += jobs_out;
     fl[DP_FL_JOBS_FROM_DIBAO] += jobs_dibao;
     fl[DP_FL_RENOVATIONS] += renovated;
+    return over;
 }
 
 /* Step 9 for every replicate of the batch: births, migration and ageing by one year (100+
@@ -423,12 +435,18 @@ age_population(size_t nb, cohort_work *w)
     }
 }
 
+/* Engine errors a task reports (bits). */
+enum {
+    BAD_MIXED = 1, /**< replicates of a batch have different transitions in some year (a
+                        parameter dp_cohort_group does not compare) */
+    BAD_FLAGS = 2  /**< flagged persons exceeded a cell's persons beyond rounding */
+};
+
 /* Projects one region over the horizon for the nb replicates rep[0..nb) (one group: identical
- * transition parameters), writing their slices. Sets *mixed if their transitions turn out to
- * differ in some year (a parameter dp_cohort_group does not compare). */
+ * transition parameters), writing their slices. Sets BAD_* bits in *bad. */
 static void
 project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t nb, size_t reg,
-              const dp_tables *tb, cohort_work *w, int *mixed)
+              const dp_tables *tb, cohort_work *w, int *bad)
 {
     const dp_region_base *b = &m->base[reg];
     const dp_params *p0 = &rp[rep[0]];
@@ -470,7 +488,7 @@ project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t 
             dp_rates_year(m, &rp[rep[j]], reg, year, &w->rates[j]);
             w->fl[j] = dp_tables_flows(tb, rep[j], yi, reg);
             if (!same_year_transitions(&w->rates[j], &w->rates[0])) {
-                *mixed = 1;
+                *bad |= BAD_MIXED;
             }
             double *ren_cells = w->flag + DP_FLAG_RENOVATED * DP_N_CELL;
             gather(w->x, ns, j * N_SLOT, w->cur);
@@ -512,7 +530,9 @@ project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t 
         w->y = t;
         /* 7. Flags: entries and exits (employment, renovation). */
         for (size_t j = 0; j < nb; j++) {
-            flag_step(nb, j, ren, w);
+            if (flag_step(nb, j, ren, w)) {
+                *bad |= BAD_FLAGS;
+            }
         }
         /* 8. Programmes on the year-end counts (programmes.c). */
         for (size_t j = 0; j < nb; j++) {
@@ -617,7 +637,7 @@ dp_cohort_run(dp_ctx *ctx, const dp_model *m, const dp_engine_opts *opts, dp_res
     size_t *order = NULL, *gstart = NULL, *bfirst = NULL, *bcount = NULL;
     size_t runs = opts->runs ? opts->runs : 1, n_group = 0, n_batch = 0, cap = 1;
     size_t n_task = 0, total = runs * m->n_region, done = 0;
-    int oom = 0, mixed = 0;
+    int oom = 0, bad_all = 0;
     /* One level of parallelism: OpenMP over tasks, OpenBLAS on the calling thread. */
     int blas_threads = openblas_get_num_threads();
     openblas_set_num_threads(1);
@@ -677,19 +697,23 @@ dp_cohort_run(dp_ctx *ctx, const dp_model *m, const dp_engine_opts *opts, dp_res
             }
         }
         if (bad) {
-#pragma omp atomic write
-            mixed = 1;
+#pragma omp atomic
+            bad_all |= bad;
         }
         work_free(w);
     }
     if (oom) {
         rc = dp_error(ctx, DP_ENOMEM, "out of memory for engine workspaces (%zu replicates each)",
                       cap);
-    } else if (mixed) {
+    } else if (bad_all & BAD_MIXED) {
         rc = dp_error(ctx, DP_EINTERNAL,
                       "cohort engine: replicates grouped as sharing their transition rates have "
                       "different ones (dp_cohort_group does not compare a parameter rates.c "
                       "reads)");
+    } else if (bad_all & BAD_FLAGS) {
+        rc = dp_error(ctx, DP_EINTERNAL,
+                      "cohort engine: flagged persons exceed the persons of a cell (a step moves "
+                      "the flag slots differently from the persons)");
     }
     if (rc == DP_OK) {
         dp_tables_budget(&tb, rp, runs);
