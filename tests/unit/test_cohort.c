@@ -593,10 +593,18 @@ test_cohort_renovation_by_hand(void **state)
     tiny_params(&p);
     p.year_end = 2022;
     p.worsen_rate[0] = p.worsen_rate[1] = 0.0;
-    p.prog[DP_PROG_RENOVATION].rule[1].from = 2021;
+    dp_prog_params *rv = &p.prog[DP_PROG_RENOVATION];
+    rv->rule[0] = (dp_rule){.from = 0, .types = DP_ALL_TYPES, .grades = 0x3u, .hh = DP_ALL_HH,
+                            .age_min = 0, .age_max = DP_MAX_AGE};
+    rv->rule[1] = rv->rule[0];
+    rv->rule[1].from = 2021;
+    rv->rule[1].grades = DP_ALL_GRADES;
+    rv->rule[1].hh = (1u << DP_DIBAO) | (1u << DP_MARGINAL);
+    rv->n_rule = 2;
+    rv->need_card = 1;
     p.renovated_base = 0.2;
-    dp_sched_const(&p.prog[DP_PROG_RENOVATION].coverage, 0.5);
-    p.prog[DP_PROG_RENOVATION].take_up = 1.0;
+    dp_sched_const(&rv->coverage, 0.5);
+    rv->take_up = 1.0;
     const cohort_spec c[3] = {{40, 0, DP_CERT, DP_DIBAO, 50.0},
                               {40, 2, DP_CERT, DP_DIBAO, 50.0},
                               {40, 3, DP_CERT, DP_OTHER, 50.0}};
