@@ -10,14 +10,24 @@
  * comments); 2023 against an eight-state scalar recurrence of the documented equations
  * (docs/model.md), written here without the engine's cells, blocks or masks.
  *
+ * Person flags (employed, renovated), by hand on tiny populations through the engine's test
+ * probe (dp_cohort_set_probe: the counts by cell the programme layer receives): employment over
+ * two years (base share, balanced entry, exits, household moves, onsets without the flag,
+ * retirement at 60, the jobs flows and indicators); renovation towards a coverage target
+ * (probability from the start-of-year counts, the stock after deaths, the cumulative count, a
+ * cell that joins the target group later). On Da'an with draws: flagged persons within
+ * [0, persons] in every cell and year, nobody employed outside 16-59, and the flag totals equal
+ * the programme layer's indicators.
+ *
  * Second group: the batched form on Da'an's baseline (real data, every cell populated). A batch
  * of replicates with their own parameter draws (set by hand in dp_params.uncertain) must give,
  * table by table, the values of separate single-run projections with each replicate's
  * parameters copied into the model, to 1e-12 relative: whether the replicates share the
- * transition matrix (draws of onset, amounts and take-up only), do not share it (distinct
- * worsening draws), or share it in part; whether a group is split into several batches; and
- * bit for bit whatever the number of threads. The grouping itself is checked on hand-made
- * parameters.
+ * transition matrix (draws of onset, amounts, take-up and employment only), do not share it
+ * (distinct worsening draws), or share it in part; whether a group is split into several
+ * batches; and bit for bit whatever the number of threads. Every table includes the
+ * programmes that read the flags (a renovation coverage target is set, so the renovated flag
+ * moves). The grouping itself is checked on hand-made parameters.
  */
 #include <stdio.h>
 #include <stdlib.h>
