@@ -213,8 +213,8 @@ prog_defaults(dp_params *p)
     }
     dp_sched_const(&g->coverage, 0.5);
     amount_const(g, 3000.0);
-    /* Employment support: working-age persons (with or without the card); 2,000 yuan per
-     * subsidised new job (assumption). */
+    /* Employment support: working-age card holders; 2,000 yuan per subsidised new job
+     * (placeholder, not found). */
     g = &p->prog[DP_PROG_EMPLOYMENT];
     g->rule[0].age_min = 16;
     g->rule[0].age_max = 59;
