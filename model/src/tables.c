@@ -638,8 +638,10 @@ dp_run_memory_estimate(const dp_model *m, const dp_engine_opts *opts, int micro)
     bytes += (double)(m->p.year_end - m->p.year_start + 2) *
              ((double)DP_N_PROG * DP_N_CELL + (double)sizeof(dp_prog_groups));
     if (!micro) {
-        /* Each thread: a batch of up to 4 replicates' state and rates (cohort.c), about 3 MB. */
-        return bytes + (double)n_thread * 2.0 * sizeof(dp_year_rates) + 3e6 * n_thread;
+        /* Each thread: a batch of up to 4 replicates' state (3 slots each: persons and the two
+         * flags, twice: 6.5 MB), its gathered cells, rates and step 8's sums (cohort.c,
+         * programmes.c), about 8 MB. */
+        return bytes + (double)n_thread * 2.0 * sizeof(dp_year_rates) + 8e6 * n_thread;
     }
     /* Micro: the persons of the tasks in flight (10 bytes each, with the margin the arrays
      * grow by) and each thread's tallies. */
