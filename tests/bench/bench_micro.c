@@ -73,12 +73,12 @@ person_years(const dp_results *res, double *py, double *largest)
 {
     const dp_table *ind = dp_results_find(res, "indicators");
     const dp_table *fl = dp_results_find(res, "flows");
-    size_t n_slot = ind->size / DP_N_IND;
+    size_t n_slot = ind->size / DP_N_IND_ALL;
     *py = 0.0;
     *largest = 0.0;
     for (size_t run = 0; run < res->n_run; run++) {
         for (size_t s = 0; s < n_slot; s++) {
-            double alive = dp_table_run(ind, run)[s * DP_N_IND + DP_IN_DISABLED];
+            double alive = dp_table_run(ind, run)[s * DP_N_IND_ALL + DP_IN_DISABLED];
             *py += alive + dp_table_run(fl, run)[s * DP_N_FLOW + DP_FL_DEATHS_D];
             *largest = alive > *largest ? alive : *largest;
         }
