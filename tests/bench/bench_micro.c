@@ -109,8 +109,8 @@ main(int argc, char **argv)
     if (dp_reference_load(ctx, data, &ref) != DP_OK) {
         return fail(ctx);
     }
-    printf("micro engine benchmark: %d threads, %zu-byte persons (id + cell)\n", threads,
-           sizeof(uint64_t) + sizeof(uint16_t));
+    printf("micro engine benchmark: %d threads, %zu-byte persons (id + cell + flags)\n",
+           threads, sizeof(uint64_t) + sizeof(uint16_t) + sizeof(uint8_t));
 
     /* (a) Da'an x reps replicates. */
     char path[512];
