@@ -112,8 +112,13 @@ typedef struct {
     double spending_real[DP_N_PROG];           /**< in base-year prices [yuan] */
     double spending_level[DP_N_PROG][DP_N_LEVEL]; /**< nominal by level of government */
     double service[DP_N_PROG][DP_N_SVC];
-    double overlap[DP_N_PROG][DP_N_PROG];      /**< persons paid both (symmetric; diagonal =
-                                                    paid) */
+    double overlap[DP_N_PROG][DP_N_PROG];      /**< persons receiving both at the year's end
+                                                    (symmetric). The diagonal is the persons
+                                                    receiving: = paid, except for persons in
+                                                    the households paid
+                                                    (multi_disabled_household), persons in
+                                                    renovated homes (home_renovation) and
+                                                    persons in work (employment_support) */
     double emp_spending[DP_N_EMPS];
     double ind[DP_N_PI];
 } dp_prog_result;
@@ -210,8 +215,9 @@ typedef struct {
 } dp_prog_groups;
 
 /* Builds the groups of a year from its masks (dp_rates_mask) and each programme's lagged
- * masks (lag[k]: the masks of year - take_up_lag of programme k; NULL = masks). */
-void dp_prog_groups_build(const unsigned char *masks, const unsigned char *const lag[DP_N_PROG],
+ * masks (lag[k]: the masks of year - take_up_lag of programme k; NULL = masks). Returns 0, or
+ * -1 when the rules make more than DP_MAX_GROUPS groups. */
+int dp_prog_groups_build(const unsigned char *masks, const unsigned char *const lag[DP_N_PROG],
                           dp_prog_groups *gm);
 
 /* Step 8: every programme's results for one (replicate, region, year) from the end-of-year

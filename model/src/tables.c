@@ -520,7 +520,14 @@ dp_tables_init(dp_ctx *ctx, const dp_model *m, size_t runs, dp_results **out, dp
             size_t ly = (size_t)l < yi ? yi - (size_t)l : 0;
             lag[k] = tb->masks + ly * DP_N_PROG * DP_N_CELL;
         }
-        dp_prog_groups_build(tb->masks + yi * DP_N_PROG * DP_N_CELL, lag, &tb->groups[yi]);
+        if (dp_prog_groups_build(tb->masks + yi * DP_N_PROG * DP_N_CELL, lag, &tb->groups[yi]) !=
+            0) {
+            rc = dp_error(ctx, DP_EINPUT,
+                          "the programmes' eligibility rules of %d split the cells into more "
+                          "than %d groups; use fewer distinct age limits",
+                          p->year_start - 1 + (int)yi, (int)DP_MAX_GROUPS);
+            goto fail;
+        }
     }
     for (size_t r = 0; r < m->n_region; r++) {
         for (size_t k = 0; k < DP_N_MARG; k++) {
