@@ -35,9 +35,9 @@
  * held exactly in doubles or integers, so their sums do not depend on the order of addition:
  * results are bit-identical whatever the number of threads.
  *
- * Workload: persons x years x replicates calls of person_move() and person_end(), one Philox
- * block each and one more for those whose flags may change (computed in vector lanes), no allocation inside the year loop except
- * growth of the person arrays.
+ * Workload: persons x years x replicates calls of person_move() and person_end(): one Philox
+ * block each, and one more for those whose flags may change, computed 256 persons at a time in
+ * vector lanes; no allocation inside the year loop except growth of the person arrays.
  */
 #include <math.h>
 #include <stdint.h>
@@ -51,8 +51,10 @@
 #include "model_impl.h"
 
 enum { CHUNK = 1 << 15 }; /* persons per chunk of a task's person loop */
-enum { BATCH = 256 };     /* persons whose random numbers are computed together (the flag
-                              blocks of those who need them: whole 64-lane runs, mostly) */
+enum {
+    BATCH = 256
+}; /* persons whose random numbers are computed together (the flag
+       blocks of those who need them: whole 64-lane runs, mostly) */
 enum { DEAD = 0xffff, NO_DRAW = 0xfffe }; /* slot of a dead person / one without flag numbers */
 
 _Static_assert(DP_N_FLAG <= 4, "one DP_EV_FLAGS block (4 words) serves at most 4 flags");
@@ -76,7 +78,7 @@ typedef struct {
     uint32_t pre[DP_N_CELL];   /**< persons by cell at the end of the year before ageing: what
                                     the programmes count (step 8 precedes step 9) */
     uint32_t flag[DP_N_FLAG][DP_N_CELL]; /**< of which with flag f, before ageing */
-    double fl[DP_N_FLOW];      /**< flows of persons */
+    double fl[DP_N_FLOW];                /**< flows of persons */
 } tally;
 
 /* What the person steps read: one year of one (replicate, region). */
@@ -84,26 +86,26 @@ typedef struct {
     const dp_year_rates *r;
     uint64_t seed;
     uint32_t region, rep;
-    int yoff;                  /**< year - base year */
-    int age_now;               /**< 1: age the person and tally the stock in this pass */
+    int yoff;                      /**< year - base year */
+    int age_now;                   /**< 1: age the person and tally the stock in this pass */
     const unsigned char *ren_mask; /**< home_renovation eligibility by cell this year */
-    const double *f_in;        /**< dp_flag_in [N_ATG][DP_N_FLAG][renovation eligible 0/1] */
-    const double *f_out;       /**< dp_flag_out [DP_N_AGE][DP_N_FLAG] */
+    const double *f_in;            /**< dp_flag_in [N_ATG][DP_N_FLAG][renovation eligible 0/1] */
+    const double *f_out;           /**< dp_flag_out [DP_N_AGE][DP_N_FLAG] */
 } year_ctx;
 
 /* Flows of a person gaining / losing flag f (-1: none; renovated homes are never lost,
  * dp_flag_out being 0). */
-static const int flow_in[DP_N_FLAG] = {[DP_FLAG_EMPLOYED] = DP_FL_JOBS_IN,
-                                       [DP_FLAG_RENOVATED] = DP_FL_RENOVATIONS};
-static const int flow_out[DP_N_FLAG] = {[DP_FLAG_EMPLOYED] = DP_FL_JOBS_OUT,
-                                        [DP_FLAG_RENOVATED] = -1};
+static const int flow_in[DP_N_FLAG] = {
+    [DP_FLAG_EMPLOYED] = DP_FL_JOBS_IN, [DP_FLAG_RENOVATED] = DP_FL_RENOVATIONS};
+static const int flow_out[DP_N_FLAG] = {
+    [DP_FLAG_EMPLOYED] = DP_FL_JOBS_OUT, [DP_FLAG_RENOVATED] = -1};
 
 /* Work space of one worker. */
 typedef struct {
     persons P;
-    size_t *kept;       /**< survivors per chunk */
-    size_t n_kept;      /**< capacity of kept */
-    tally *t;           /**< [n_tally] */
+    size_t *kept;  /**< survivors per chunk */
+    size_t n_kept; /**< capacity of kept */
+    tally *t;      /**< [n_tally] */
     size_t n_tally;
     double cells[DP_N_CELL];
     double ren[DP_N_CELL];             /**< renovated persons by cell at the start of the year */
@@ -199,10 +201,10 @@ person_move(const year_ctx *y, const uint32_t u[4], size_t *cellp, size_t *atgp,
 }
 
 /* Step 7's probabilities that the flags of a person of `cell` (after step 6; atg its (age,
- * type, grade) index) with flags fl change: for flag f, dp_flag_out of the age if the person has it, else dp_flag_in of the age,
- * type, grade and the cell's renovation eligibility. Returns 1 if any is above 0: only then is
- * the person's DP_EV_FLAGS block needed (a number compared with 0 never changes a flag, so
- * skipping it changes nothing). */
+ * type, grade) index) with flags fl change: for flag f, dp_flag_out of the age if the person has
+ * it, else dp_flag_in of the age, type, grade and the cell's renovation eligibility. Returns 1 if
+ * any is above 0: only then is the person's DP_EV_FLAGS block needed (a number compared with 0
+ * never changes a flag, so skipping it changes nothing). */
 static inline __attribute__((always_inline)) int
 flag_probs(const year_ctx *y, unsigned fl, size_t cell, size_t atg, double p[DP_N_FLAG])
 {
@@ -404,9 +406,9 @@ onsets(const dp_region_base *b, const year_ctx *y, micro_work *w, tally *t)
             while (h + 1 < DP_N_HH && x >= cum_hh[h]) {
                 h++;
             }
-            uint16_t cell = (uint16_t)(sa * DP_N_BLOCK + dp_block_index(tg / DP_N_GRADE,
-                                                                        tg % DP_N_GRADE,
-                                                                        DP_UNCERT, h));
+            uint16_t cell =
+                (uint16_t)(sa * DP_N_BLOCK +
+                           dp_block_index(tg / DP_N_GRADE, tg % DP_N_GRADE, DP_UNCERT, h));
             uint8_t flags = 0;
             (void)person_year_one(y, id, &cell, &flags, 0, t);
             w->P.id[w->P.n] = id;
@@ -545,8 +547,8 @@ base_persons(const dp_region_base *b, const dp_params *p, const unsigned char *r
         double share[DP_N_FLAG];
         int any = 0;
         for (size_t f = 0; f < DP_N_FLAG; f++) {
-            share[f] = dp_flag_base_share(p, (int)f, age, dp_block_type(blk),
-                                          dp_block_grade(blk), ren_mask[i]);
+            share[f] = dp_flag_base_share(p, (int)f, age, dp_block_type(blk), dp_block_grade(blk),
+                                          ren_mask[i]);
             any |= share[f] > 0.0;
         }
         for (size_t b0 = first; any && b0 < P->n; b0 += BATCH) {
@@ -608,8 +610,12 @@ run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t se
          size_t rep, micro_work *w, int parallel)
 {
     const dp_region_base *b = &m->base[reg];
-    year_ctx y = {.r = &w->rates, .seed = seed, .region = (uint32_t)reg, .rep = (uint32_t)rep,
-                  .f_in = w->f_in, .f_out = w->f_out};
+    year_ctx y = {.r = &w->rates,
+                  .seed = seed,
+                  .region = (uint32_t)reg,
+                  .rep = (uint32_t)rep,
+                  .f_in = w->f_in,
+                  .f_out = w->f_out};
     const double *flag[DP_N_FLAG];
     for (size_t f = 0; f < DP_N_FLAG; f++) {
         flag[f] = w->flag[f];
