@@ -51,10 +51,9 @@
 #include "model_impl.h"
 
 enum { CHUNK = 1 << 15 }; /* persons per chunk of a task's person loop */
-enum {
-    BATCH = 256
-}; /* persons whose random numbers are computed together (the flag
-       blocks of those who need them: whole 64-lane runs, mostly) */
+/* Persons whose random numbers are computed together (the flag blocks of those who need them
+ * in whole 64-lane runs, but for the last). */
+enum { BATCH = 256 };
 enum { DEAD = 0xffff, NO_DRAW = 0xfffe }; /* slot of a dead person / one without flag numbers */
 
 _Static_assert(DP_N_FLAG <= 4, "one DP_EV_FLAGS block (4 words) serves at most 4 flags");
@@ -534,34 +533,50 @@ base_persons(const dp_region_base *b, const dp_params *p, const unsigned char *r
         if (persons_reserve(P, P->n + n) != 0) {
             return -1;
         }
-        size_t first = P->n;
         for (size_t k = 0; k < n; k++) {
             P->id[P->n] = ((uint64_t)i << 32) | k;
             P->cell[P->n] = (uint16_t)i;
-            P->flags[P->n] = 0;
             P->n++;
         }
-        /* Flags: the cell's shares, then each person's words (none drawn when every share is
-         * 0: the flags would be 0 whatever the words). */
-        size_t blk = i % DP_N_BLOCK, age = (i / DP_N_BLOCK) % DP_N_AGE;
-        double share[DP_N_FLAG];
-        int any = 0;
-        for (size_t f = 0; f < DP_N_FLAG; f++) {
-            share[f] = dp_flag_base_share(p, (int)f, age, dp_block_type(blk), dp_block_grade(blk),
-                                          ren_mask[i]);
-            any |= share[f] > 0.0;
-        }
-        for (size_t b0 = first; any && b0 < P->n; b0 += BATCH) {
-            uint32_t v[BATCH][4];
-            size_t nb = P->n - b0 < BATCH ? P->n - b0 : BATCH;
-            dp_rng_blocks(y->seed, y->region, y->rep, P->id + b0, nb, 0, DP_EV_FLAGS, v);
-            for (size_t j = 0; j < nb; j++) {
-                unsigned bits = 0;
+    }
+    /* Flags: each person's words compared with their cell's shares, in vector lanes for the
+     * persons of cells with a share above 0 (gathered: the others' flags are 0 whatever their
+     * words). Persons come cell by cell, so the shares are computed once per cell. */
+    size_t last = DP_N_CELL;
+    double share[DP_N_FLAG] = {0.0};
+    int any = 0;
+    for (size_t b0 = 0; b0 < P->n; b0 += BATCH) {
+        uint32_t v[BATCH][4];
+        uint64_t need[BATCH];
+        size_t at[BATCH];
+        double sh[BATCH][DP_N_FLAG];
+        size_t nb = P->n - b0 < BATCH ? P->n - b0 : BATCH, n_need = 0;
+        for (size_t j = 0; j < nb; j++) {
+            size_t cell = P->cell[b0 + j];
+            P->flags[b0 + j] = 0;
+            if (cell != last) {
+                size_t blk = cell % DP_N_BLOCK, age = (cell / DP_N_BLOCK) % DP_N_AGE;
+                any = 0;
                 for (size_t f = 0; f < DP_N_FLAG; f++) {
-                    bits |= (unsigned)(dp_rng_u01(v[j][f]) < share[f]) << f;
+                    share[f] = dp_flag_base_share(p, (int)f, age, dp_block_type(blk),
+                                                  dp_block_grade(blk), ren_mask[cell]);
+                    any |= share[f] > 0.0;
                 }
-                P->flags[b0 + j] = (uint8_t)bits;
+                last = cell;
             }
+            if (any) {
+                memcpy(sh[n_need], share, sizeof share);
+                at[n_need] = b0 + j;
+                need[n_need++] = P->id[b0 + j];
+            }
+        }
+        dp_rng_blocks(y->seed, y->region, y->rep, need, n_need, 0, DP_EV_FLAGS, v);
+        for (size_t k = 0; k < n_need; k++) {
+            unsigned bits = 0;
+            for (size_t f = 0; f < DP_N_FLAG; f++) {
+                bits |= (unsigned)(dp_rng_u01(v[k][f]) < sh[k][f]) << f;
+            }
+            P->flags[at[k]] = (uint8_t)bits;
         }
     }
     return 0;
