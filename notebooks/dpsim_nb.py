@@ -1,7 +1,7 @@
 """notebooks/dpsim_nb.py
 
 Helpers shared by the notebooks in this folder: find or make the results file, read a dpsim
-HDF5 results file (schema v1, docs/output-schema.md) into labelled xarray arrays with h5py, the
+HDF5 results file (schema v2, or v1, docs/output-schema.md) into labelled xarray arrays with h5py, the
 replicate statistics the figures need (percentiles as GSL computes them, paired scenario
 differences), the scenario-text diff, the plan-target reader, the age pyramid's panels
 (notebook 04: the base year from base/disabled_base beside 2035), and the plot style (a CJK
@@ -667,19 +667,39 @@ def order_targets(df):
               .drop(columns="_rank").reset_index(drop=True))
 
 
+_HOUSEHOLDS = ("renovations_cumulative", "multi_disabled_households",
+               "home_renovation_recipients")
+
+
 def target_unit(row):
-    """The unit of a target's indicator: share (names ending in _share), yuan (spending: the
-    gap is in yuan), else persons."""
-    if str(row.get("indicator", "")).endswith("_share"):
+    """The unit of a target's indicator (model/src/targets.c, docs/scenarios.md#indicators):
+    share (names ending in _share, _coverage or _rate), yuan per person (cash_per_disabled),
+    yuan (spending: the gap is in yuan), households (renovations, multi-disabled households),
+    else persons."""
+    ind = str(row.get("indicator", ""))
+    if ind.endswith(("_share", "_coverage", "_rate")):
         return "share"
-    if row.get("gap_unit") == "yuan" or str(row.get("indicator", "")).endswith("_spending"):
+    if ind == "cash_per_disabled":
+        return "yuan per person"
+    if row.get("gap_unit") == "yuan" or ind.endswith(("_spending", "_spending_real")):
         return "yuan"
+    if ind in _HOUSEHOLDS or ind.startswith("multi_disabled_household_"):
+        return "households"
     return "persons"
 
 
+def gap_unit(row):
+    """The unit of a target's gap: yuan (spending, cash per person), households, or persons
+    (counts, and the persons short of a share)."""
+    unit = target_unit(row)
+    if row.get("gap_unit") == "yuan" or unit in ("yuan", "yuan per person"):
+        return "yuan"
+    return "households" if unit == "households" else "persons"
+
+
 def format_target_value(v, unit):
-    """A value in its unit, as `dpsim targets` prints it: shares in %, yuan in 万元, persons
-    whole; '-' when missing."""
+    """A value in its unit, as `dpsim targets` prints it: shares in %, yuan in 万元, yuan per
+    person in 元/人, households whole with 户, persons whole; '-' when missing."""
     try:
         v = float(v)
     except (TypeError, ValueError):
@@ -690,6 +710,10 @@ def format_target_value(v, unit):
         return f"{100 * v:.1f}%"
     if unit == "yuan":
         return f"{v / WAN:,.1f} 万元"
+    if unit == "yuan per person":
+        return f"{v:,.1f} 元/人"
+    if unit == "households":
+        return f"{v:,.0f} 户"
     return f"{v:,.0f}"
 
 
@@ -735,8 +759,7 @@ def target_table(df):
                                       f"{format_target_value(r['p95'], unit)}")
         row["P(met) 达标概率"] = format_probability(r.get("probability"))
         if "mean_gap" in r:
-            row["mean gap 平均差距"] = format_target_value(
-                r["mean_gap"], "yuan" if r.get("gap_unit") == "yuan" else "persons")
+            row["mean gap 平均差距"] = format_target_value(r["mean_gap"], gap_unit(r))
         if "mean_gap_yuan" in r:
             row["to close 弥补所需 (万元)"] = format_target_value(r["mean_gap_yuan"], "yuan") \
                 .replace(" 万元", "")

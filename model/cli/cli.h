@@ -28,8 +28,20 @@ const char *cli_data_dir(const char *opt, const char *scenario_path);
  * with several runs, the 90% interval). */
 void cli_print_headline(FILE *f, const char *scenario, const dp_results *res);
 
-/* Prints one table by year against its last axis, summed over the other axes (mean over runs). */
+/* Prints one table: rows by year and every other axis but region and the last, columns its
+ * last axis, summed over regions (mean over runs). Returns -1 when res has no such table. */
 int cli_print_table(FILE *f, const dp_results *res, const char *table);
+
+/* Prints the programmes of year (its label; NULL: the first year; "all": every year): spending
+ * nominal and real with 90% intervals, the benefit pipeline, services and spending by level of
+ * government, summed over regions. Returns 1 when printed, 0 when res has no programme tables,
+ * -1 when year is not on the year axis (or out of memory). */
+int cli_print_programmes(FILE *f, const dp_results *res, const char *year);
+
+/* Prints, per year, total spending against the budget ceiling and P(total > ceiling) from the
+ * `budget` table. Returns 1 when printed, 0 when the scenario has no ceiling (or the file no
+ * budget table), -1 on a malformed table. */
+int cli_print_budget(FILE *f, const dp_results *res);
 
 /* v rounded to an integer with thousands separators ("-" when not finite), into buf. */
 const char *cli_fmt_int(double v, char *buf, size_t n);

@@ -200,7 +200,7 @@ cmd_check(int argc, char **argv)
         printf("#   take-up:\n");
         for (size_t k = 0; k < DP_N_PROG; k++) {
             double tu = dp_model_take_up(m, r, k);
-            printf("#     %-16s %.4f  (%s)\n", dp_prog_key[k], tu,
+            printf("#     %-24s %.4f  (%s)\n", dp_prog_key[k], tu,
                    take_up_source[dp_model_take_up_source(m, r, k)]);
         }
     }

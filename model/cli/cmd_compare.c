@@ -37,7 +37,8 @@ help(void)
            "  - for scenarios with parameters given as distributions, which of them explain\n"
            "    the spread of total spending in 2025, 2030 and 2035.\n"
            "By default: spending (10,000 yuan, 万元) in total and by programme, recipients by\n"
-           "programme, disabled and certified persons, each summed over regions.\n"
+           "programme, disabled and certified persons, each summed over regions; the\n"
+           "programmes that are the same in both in every year and run are named on one line.\n"
            "The two scenarios must have the same years, regions and categories.\n\n"
            "options:\n"
            "  --table T   compare table T instead, summed over every axis but year\n"
@@ -237,6 +238,22 @@ print_csv_rows(const printer *pr, const dp_diff *d, size_t g, const char *label)
     }
 }
 
+/* 1 when group g is the same in both scenarios in every year and run: no difference and no
+ * spread of differences. */
+static int
+identical(const dp_diff *d, size_t g)
+{
+    for (size_t yi = 0; yi < d->n_year; yi++) {
+        size_t c = yi * d->n_group + g;
+        if (d->mean[c] != 0.0 || d->base_mean[c] != d->alt_mean[c] ||
+            (isfinite(d->p05[c]) && d->p05[c] != 0.0) ||
+            (isfinite(d->p95[c]) && d->p95[c] != 0.0)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* Compares one block and prints it. Returns the library status. */
 static dp_status
 run_block(dp_ctx *ctx, const printer *pr, const dp_results *alt, const block *bl)
@@ -247,6 +264,7 @@ run_block(dp_ctx *ctx, const printer *pr, const dp_results *alt, const block *bl
         return rc;
     }
     const dp_axis *by = d->by_axis != NO_INDEX ? &pr->base->axis[d->by_axis] : NULL;
+    size_t n_same = 0;
     for (size_t g = 0; g < d->n_group; g++) {
         const char *label = by ? by->label[g] : "total";
         if (bl->only && strcmp(bl->only, label) != 0) {
@@ -256,7 +274,19 @@ run_block(dp_ctx *ctx, const printer *pr, const dp_results *alt, const block *bl
             print_csv_rows(pr, d, g, label);
             continue;
         }
-        char en[160], zh[160];
+        if (bl->what && by && !bl->only && identical(d, g)) {
+            /* The headline's blocks by programme: one line for those that do not change. */
+            if (n_same == 0) {
+                printf("\n%sthe same in both scenarios in every year and run (%s两方案相同):\n  ",
+                       bl->what, bl->what_zh);
+            } else {
+                printf(n_same % 3 == 0 ? ",\n  " : ", ");
+            }
+            printf("%s %s", by->label[g], by->label_zh[g]);
+            n_same++;
+            continue;
+        }
+        char en[160], zh[320];
         if (bl->what) {
             int add = by && !bl->only;
             snprintf(en, sizeof en, "%s%s", bl->what, add ? by->label[g] : "");
@@ -268,7 +298,14 @@ run_block(dp_ctx *ctx, const printer *pr, const dp_results *alt, const block *bl
             snprintf(en, sizeof en, "%s, all summed but year", d->table);
             snprintf(zh, sizeof zh, "%s（合计）", d->title_zh);
         }
+        if (n_same) {
+            printf("\n");
+            n_same = 0;
+        }
         print_text_block(pr, d, g, en, zh);
+    }
+    if (n_same) {
+        printf("\n");
     }
     dp_diff_free(d);
     return DP_OK;

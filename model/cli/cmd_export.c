@@ -228,6 +228,10 @@ static const name_zh axis_zh[] = {
     {"fitstat", "拟合统计量"}, {"parameter", "参数"},
     {"run", "模拟"},           {"stat", "统计量"},
     {"target", "规划目标"},    {"target_field", "目标字段"},
+    {"programme2", "项目二"},  {"stage", "受益流程阶段"},
+    {"level", "财政层级"},     {"service", "服务指标"},
+    {"component", "支出构成"}, {"budget", "预算"},
+    {"measure", "敏感性指标"}, {"setting", "参数设置"},
 };
 
 static const char *
@@ -317,6 +321,21 @@ build_columns(dp_ctx *ctx, const table_src *src, target tg, column **out, size_t
     const dp_table *t = src->t;
     const dp_axis *stat_axis = NULL;
     unit_info u = unit_lookup(t->unit);
+    /* The budget table holds yuan (total, ceiling) and 1/0 (exceeds) on one axis: shown as
+     * stored, not in 万元, so that the mean of exceeds reads as the probability. */
+    for (size_t k = 0; k < t->rank; k++) {
+        if (strcmp(src->res->axis[t->axis[k]].name, "budget") == 0) {
+            static const unit_info mixed = {"yuan", "yuan; exceeds 1 or 0 / 元；超出上限为1或0",
+                                            "#,##0.00", 0};
+            u = mixed;
+        }
+    }
+    /* Amounts are per person and month, year or unit: yuan, not 万元. */
+    if (strcmp(t->name, "amount") == 0 && strcmp(t->unit, "yuan") == 0) {
+        static const unit_info per_unit = {"yuan", "yuan (a month, year or unit) / 元", "#,##0.00",
+                                           0};
+        u = per_unit;
+    }
     int wan = u.wan && tg == TARGET_XLSX;
     int wan_extra = u.wan && tg == TARGET_CSV;
     size_t n_val = t->per_run

@@ -1,7 +1,9 @@
 /* model/cli/cmd_summary.c
  *
  * dpsim summary: read a results file and print, for each scenario (or the one named), the
- * headline table, or with --table T that table by year against its last axis.
+ * headline table (as `dpsim run` prints it), then the programmes of one year (spending nominal
+ * and real with 90% intervals, the benefit pipeline, services, spending by level) and the
+ * budget ceiling; or with --table T that table by year against its last axis.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -13,15 +15,26 @@
 static void
 help(void)
 {
-    printf("usage: dpsim summary RESULTS.h5 [--table T | --sensitivity] [--scenario NAME]\n\n"
-           "Prints, for each scenario in the file (or only NAME), the headline table: disabled\n"
-           "persons (total, severe = grades 1-2, aged 60+), certified persons, and recipients\n"
-           "and spending (10,000 yuan, 万元) of the living and care subsidies, by year.\n"
-           "Several regions are summed; several runs show the mean, then a table of 90%%\n"
-           "intervals (5th to 95th percentile over runs) of the main series.\n\n"
+    printf("usage: dpsim summary RESULTS.h5 [--year Y|all] [--table T | --sensitivity]\n"
+           "                    [--scenario NAME]\n\n"
+           "Prints, for each scenario in the file (or only NAME):\n"
+           "  - the headline table: disabled persons (total, severe = grades 1-2, aged 60+),\n"
+           "    certified persons, and recipients and spending (10,000 yuan, 万元) of the living\n"
+           "    and care subsidies, by year; with several runs the means, then the 90%%\n"
+           "    intervals (5th to 95th percentile over runs) of the main series;\n"
+           "  - the programmes of one year (the first; --year): every programme's recipients\n"
+           "    and spending, nominal and in base-year prices, with 90%% intervals (项目支出);\n"
+           "    the benefit pipeline eligible -> certified -> applied -> paid (受益流程);\n"
+           "    services' need, demand, served, unmet need and capacity (服务); spending by\n"
+           "    level of government, central / provincial / municipal / county (按财政层级);\n"
+           "  - when the scenario sets a budget ceiling, per year the total spending, the\n"
+           "    ceiling and the probability over runs that spending exceeds it (预算上限).\n"
+           "Several regions are summed.\n\n"
            "options:\n"
-           "  --table T        print table T instead: rows are years, columns its last axis,\n"
-           "                   other axes summed (tables: docs/output-schema.md)\n"
+           "  --year Y         the year of the programme tables, or 'all' for every year\n"
+           "  --table T        print table T instead: rows are years (and the table's other\n"
+           "                   axes but region), columns its last axis, regions summed, means\n"
+           "                   over runs (tables: docs/output-schema.md)\n"
            "  --sensitivity    print instead which uncertain parameters explain the spread of\n"
            "                   total spending in 2025, 2030 and 2035 (docs/compare.md)\n"
            "  --scenario NAME  only this scenario\n"
@@ -32,17 +45,19 @@ int
 cmd_summary(int argc, char **argv)
 {
     static const struct option opts[] = {{"table", required_argument, NULL, 't'},
+                                         {"year", required_argument, NULL, 'y'},
                                          {"scenario", required_argument, NULL, 's'},
                                          {"sensitivity", no_argument, NULL, 'v'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    const char *table = NULL, *only = NULL;
+    const char *table = NULL, *only = NULL, *year = NULL;
     int c, sensitivity = 0;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 't': table = optarg; break;
+        case 'y': year = optarg; break;
         case 's': only = optarg; break;
         case 'v': sensitivity = 1; break;
         case 'h': help(); return EXIT_OK;
@@ -56,6 +71,10 @@ cmd_summary(int argc, char **argv)
     }
     if (table && sensitivity) {
         return cli_usage_error("summary", "--table and --sensitivity exclude each other");
+    }
+    if (year && (table || sensitivity)) {
+        return cli_usage_error("summary", "--year goes with the default tables, not with "
+                                          "--table or --sensitivity");
     }
     const char *path = argv[optind];
     dp_ctx *ctx = dp_ctx_alloc();
@@ -92,6 +111,17 @@ cmd_summary(int argc, char **argv)
             }
         } else {
             cli_print_headline(stdout, names[i], res);
+            if (cli_print_programmes(stdout, res, year) < 0) {
+                const dp_axis *ya = &res->axis[dp_results_find_axis(res, "year")];
+                fprintf(stderr, "dpsim: summary: --year %s: expected 'all' or a year of the "
+                                "results (%s to %s)\n", year, ya->n ? ya->label[0] : "-",
+                        ya->n ? ya->label[ya->n - 1] : "-");
+                code = EXIT_INPUT;
+            } else if (cli_print_budget(stdout, res) < 0) {
+                fprintf(stderr, "dpsim: %s: the budget table of scenario '%s' is malformed\n",
+                        path, names[i]);
+                code = EXIT_INPUT;
+            }
         }
         dp_results_free(res);
         if (code != EXIT_OK) {

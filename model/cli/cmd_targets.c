@@ -25,15 +25,20 @@ help(void)
            "lists (`targets:`, docs/scenarios.md), binding (约束性) first, then by year:\n"
            "  indicator and 指标   the indicator, in English and Chinese\n"
            "  region              the region, or 'all' (all regions summed)\n"
-           "  target              the comparison and value (shares in %%, spending in 万元)\n"
+           "  target              the comparison and value (shares in %%, spending in 万元,\n"
+           "                      households with 户, cash per person in 元/人)\n"
            "  mean                the indicator's mean over the runs\n"
            "  P(met)              the share of runs in which the target is met\n"
-           "  mean gap            persons short (for a share: the shortfall times the persons\n"
-           "                      it is a share of), or 万元 for spending; 0 in runs that meet\n"
-           "                      it, so this is the expected shortfall\n"
+           "  mean gap            persons (or households) short (for a share: the shortfall\n"
+           "                      times the persons it is a share of), or 万元 for spending and\n"
+           "                      cash per person; 0 in runs that meet it, so this is the\n"
+           "                      expected shortfall\n"
            "  to close            万元 to close the gap: persons short times the programme's\n"
-           "                      spending per recipient that year (recipients targets), the\n"
-           "                      gap itself (spending targets); '-' where no unit cost applies\n"
+           "                      yearly amount (coverage rates, employment, renovations), or\n"
+           "                      its spending per recipient or per trainee that year; the gap\n"
+           "                      itself for spending; '-' where no unit cost applies\n"
+           "Then, when the scenario sets a budget ceiling, per year total spending and the\n"
+           "probability over runs that it exceeds the ceiling (预算上限).\n"
            "A scenario without targets is reported as such (exit status 0). With one run the\n"
            "probability is 0 or 100%%; run with --runs N for a probability over replicates.\n\n"
            "options:\n"
@@ -70,7 +75,8 @@ fmt_1dec(double v, char *buf, size_t n)
     return buf;
 }
 
-/* A value in the indicator's unit: shares in %, persons whole, yuan in 万元. */
+/* A value in the indicator's unit: shares in %, persons whole, households whole with 户, yuan
+ * in 万元, yuan per person with one decimal and 元/人. */
 static const char *
 fmt_value(double v, const char *unit, char *buf, size_t n)
 {
@@ -81,6 +87,10 @@ fmt_value(double v, const char *unit, char *buf, size_t n)
         snprintf(buf, n, "%.1f%%", 100.0 * v);
     } else if (strcmp(unit, "yuan") == 0) {
         snprintf(buf, n, "%s万元", fmt_1dec(v / 1e4, tmp, sizeof tmp));
+    } else if (strcmp(unit, "yuan per person") == 0) {
+        snprintf(buf, n, "%s元/人", fmt_1dec(v, tmp, sizeof tmp));
+    } else if (strcmp(unit, "households") == 0) {
+        snprintf(buf, n, "%s户", cli_fmt_int(v, tmp, sizeof tmp));
     } else {
         cli_fmt_int(v, buf, n);
     }
@@ -157,6 +167,7 @@ print_table(const char *scenario, const dp_output_info *info, dp_target_result *
         const dp_target_result *r = t[i];
         char v[64];
         const char *unit = r->unit[0] ? r->unit : (r->gap_in_yuan ? "yuan" : "persons");
+        const char *gap_unit = r->gap_unit && r->gap_unit[0] ? r->gap_unit : "persons";
         snprintf(cell[i][0], CELL, "%s", r->binding ? "binding 约束性" : "expected 预期性");
         snprintf(cell[i][1], CELL, "%d", r->year);
         snprintf(cell[i][2], CELL, "%s", r->indicator);
@@ -173,6 +184,8 @@ print_table(const char *scenario, const dp_output_info *info, dp_target_result *
                 snprintf(tol, sizeof tol, "%g%%", 100.0 * r->tolerance);
             } else if (strcmp(unit, "yuan") == 0) {
                 snprintf(tol, sizeof tol, "%g万元", r->tolerance / 1e4);
+            } else if (strcmp(unit, "yuan per person") == 0) {
+                snprintf(tol, sizeof tol, "%g元/人", r->tolerance);
             } else {
                 snprintf(tol, sizeof tol, "%g", r->tolerance);
             }
@@ -182,7 +195,7 @@ print_table(const char *scenario, const dp_output_info *info, dp_target_result *
         }
         fmt_value(r->mean, unit, cell[i][6], CELL);
         fmt_prob(r->p_met, cell[i][7], CELL);
-        fmt_value(r->mean_gap, r->gap_in_yuan ? "yuan" : "persons", cell[i][8], CELL);
+        fmt_value(r->mean_gap, gap_unit, cell[i][8], CELL);
         fmt_1dec(r->mean_gap_yuan / 1e4, cell[i][9], CELL);
         snprintf(cell[i][10], CELL, "%s", r->name_zh);
         any_name |= r->name_zh[0] != '\0';
@@ -284,7 +297,8 @@ print_csv(const char *scenario, dp_target_result **t, size_t n)
         csv_number(r->value);
         csv_number(r->op == DP_OP_EQ ? r->tolerance : (double)NAN);
         printf(",%s,%s,%s,%zu", r->binding ? "binding" : "expected", r->unit,
-               r->gap_in_yuan ? "yuan" : "persons", r->n_run);
+               r->gap_unit && r->gap_unit[0] ? r->gap_unit : (r->gap_in_yuan ? "yuan" : "persons"),
+               r->n_run);
         csv_number(r->mean);
         csv_number(r->p05);
         csv_number(r->p95);
@@ -391,6 +405,11 @@ cmd_targets(int argc, char **argv)
             }
             shown += n;
         }
+        if (!csv && cli_print_budget(stdout, res) < 0) {
+            rc = dp_error(ctx, DP_EINPUT, "%s: the budget table of scenario '%s' is malformed",
+                          path, names[i]);
+            goto fail;
+        }
         free(order);
         order = NULL;
         free(tr);
@@ -401,10 +420,14 @@ cmd_targets(int argc, char **argv)
         res = NULL;
     }
     if (!csv && shown > 0) {
-        printf("\nP(met): share of runs meeting the target. mean gap: persons short (0 in runs "
-               "that meet it; a share's\nshortfall times the persons it is a share of), 万元 for "
-               "spending. to close: 万元 at the programme's\nspending per recipient that year; "
-               "'-' where no unit cost applies (persons and shares).\n");
+        printf("\nP(met): share of runs meeting the target (values within 1e-9 of it count as "
+               "equal). mean gap: persons (户:\nhouseholds) short, 0 in runs that meet it; a "
+               "share's shortfall times the persons it is a share of; 万元\nfor spending and "
+               "cash per person. to close: 万元 to close the gap: coverage rates, employment "
+               "and\nrenovations at the programme's yearly amount per person or home "
+               "(scenario amounts); recipients at the\nprogramme's spending per recipient, "
+               "training at the spending per trainee that year; spending: the gap\nitself; "
+               "'-' where no unit cost applies (docs/scenarios.md#targets).\n");
     }
     goto done;
 fail:

@@ -1,8 +1,10 @@
 /* model/cli/print.c
  *
  * Text tables for the terminal: the headline table of a scenario (summed over regions, mean
- * over runs) and a generic table printer. Spending is shown in 10,000 yuan (万元), the unit of
- * Chinese budget documents.
+ * over runs), the programmes of a year (spending nominal and real with 90% intervals, the
+ * benefit pipeline, services, spending by level of government), the budget ceiling, and a
+ * generic table printer. Spending is shown in 10,000 yuan (万元), the unit of Chinese budget
+ * documents; labels carry the Chinese term beside the English.
  */
 #include <math.h>
 #include <stdio.h>
@@ -13,6 +15,10 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "cli.h"
+#include "dpsim/targets.h"
+
+#define NO_POS ((size_t)-1)  /* a label not found */
+#define ALL_POS ((size_t)-2) /* summed over the axis */
 
 /* Formats v rounded to an integer with thousands separators into buf. */
 static const char *
@@ -126,13 +132,15 @@ interval(const dp_results *res, const dp_table *t, size_t yi, size_t k, double *
     *hi = gsl_stats_quantile_from_sorted_data(work, 1, res->n_run, 0.95);
 }
 
-/* "lo-hi" with thousands separators, or with one decimal for 10,000 yuan. */
+static const char *fmt_wan(double yuan, char *buf, size_t n);
+
+/* "lo-hi" with thousands separators, with one decimal for 10,000 yuan. */
 static const char *
 fmt_range(double lo, double hi, int wan, char *buf, size_t n)
 {
     char a[32], b[32];
     if (wan) {
-        snprintf(buf, n, "%.1f-%.1f", lo / 1e4, hi / 1e4);
+        snprintf(buf, n, "%s-%s", fmt_wan(lo, a, sizeof a), fmt_wan(hi, b, sizeof b));
     } else {
         snprintf(buf, n, "%s-%s", fmt_int(lo, a, sizeof a), fmt_int(hi, b, sizeof b));
     }
@@ -254,49 +262,91 @@ cli_print_table(FILE *f, const dp_results *res, const char *name)
     if (!t) {
         return -1;
     }
-    const dp_axis *first = &res->axis[t->axis[0]], *last = &res->axis[t->axis[t->rank - 1]];
-    int by_year = strcmp(first->name, "year") == 0 && t->rank >= 2;
-    size_t n_last = last->n, n_rows = t->size / n_last;
-    size_t n_first = by_year ? first->n : n_rows, per_row = by_year ? n_rows / first->n : 1;
-    fprintf(f, "%s [%s]: %s / %s\n", t->name, t->unit, t->title, t->title_zh);
-    fprintf(f, "%-24s", by_year ? "year" : "");
-    for (size_t k = 0; k < n_last; k++) {
-        fprintf(f, " %14s", last->label[k]);
+    /* Rows: every axis but region (summed) and the last (the columns), in the table's order;
+     * a table of one axis is one row. */
+    size_t n_axis = t->rank, reg_pos = NO_POS;
+    for (size_t a = 0; a + 1 < n_axis; a++) {
+        if (strcmp(res->axis[t->axis[a]].name, "region") == 0) {
+            reg_pos = a;
+        }
     }
-    fprintf(f, "\n");
-    for (size_t i = 0; i < n_first; i++) {
-        char rowname[128];
-        if (by_year) {
-            snprintf(rowname, sizeof rowname, "%s", first->label[i]);
+    const dp_axis *last = &res->axis[t->axis[n_axis - 1]];
+    size_t n_last = last->n, n_rows = 1, n_reg = 1;
+    for (size_t a = 0; a + 1 < n_axis; a++) {
+        if (a == reg_pos) {
+            n_reg = res->axis[t->axis[a]].n;
         } else {
-            /* Row label: the labels of every axis but the last. */
-            size_t rem = i, o = 0;
-            rowname[0] = '\0';
-            size_t idx[DP_MAX_RANK] = {0};
-            for (size_t a = t->rank - 1; a-- > 0;) {
+            n_rows *= res->axis[t->axis[a]].n;
+        }
+    }
+    /* Row labels "2025/living_subsidy" and their width. */
+    size_t label_w = 4;
+    char rowname[256];
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1) {
+            fprintf(f, "%s [%s]: %s / %s%s\n", t->name, t->unit, t->title, t->title_zh,
+                    reg_pos != NO_POS && n_reg > 1 ? " (regions summed)" : "");
+            fprintf(f, "%-*s", (int)label_w, n_axis > 1 ? res->axis[t->axis[0]].name : "");
+            for (size_t k = 0; k < n_last; k++) {
+                fprintf(f, " %14s", last->label[k]);
+            }
+            fputc('\n', f);
+            int zh = 0;
+            for (size_t k = 0; k < n_last; k++) {
+                zh |= strcmp(last->label[k], last->label_zh[k]) != 0;
+            }
+            if (zh) {
+                fprintf(f, "%-*s", (int)label_w, "");
+                for (size_t k = 0; k < n_last; k++) {
+                    fputc(' ', f);
+                    put_right(f, last->label_zh[k], 14);
+                }
+                fputc('\n', f);
+            }
+        }
+        for (size_t i = 0; i < n_rows; i++) {
+            size_t rem = i, o = 0, idx[DP_MAX_RANK] = {0};
+            for (size_t a = n_axis - 1; a-- > 0;) {
+                if (a == reg_pos) {
+                    continue;
+                }
                 size_t n = res->axis[t->axis[a]].n;
                 idx[a] = rem % n;
                 rem /= n;
             }
-            for (size_t a = 0; a + 1 < t->rank && o < sizeof rowname; a++) {
-                int w = snprintf(rowname + o, sizeof rowname - o, "%s%s", a ? "/" : "",
+            rowname[0] = '\0';
+            for (size_t a = 0; a + 1 < n_axis && o < sizeof rowname; a++) {
+                if (a == reg_pos) {
+                    continue;
+                }
+                int w = snprintf(rowname + o, sizeof rowname - o, "%s%s", o ? "/" : "",
                                  res->axis[t->axis[a]].label[idx[a]]);
                 o += w > 0 ? (size_t)w : 0;
             }
-        }
-        fprintf(f, "%-24s", rowname);
-        for (size_t k = 0; k < n_last; k++) {
-            double s = 0.0;
-            for (size_t run = 0; run < (t->per_run ? res->n_run : 1); run++) {
-                const double *d = dp_table_run(t, run);
-                for (size_t j = 0; j < per_row; j++) {
-                    s += d[(i * per_row + j) * n_last + k];
-                }
+            if (pass == 0) {
+                size_t w = strlen(rowname);
+                label_w = w > label_w ? w : label_w;
+                continue;
             }
-            s /= t->per_run ? (double)res->n_run : 1.0;
-            fprintf(f, " %14.6g", s);
+            fprintf(f, "%-*s", (int)label_w, rowname);
+            for (size_t k = 0; k < n_last; k++) {
+                double s = 0.0;
+                for (size_t run = 0; run < (t->per_run ? res->n_run : 1); run++) {
+                    const double *d = dp_table_run(t, run);
+                    for (size_t r = 0; r < n_reg; r++) {
+                        /* The flat index of (idx with region r, k). */
+                        size_t flat = 0;
+                        for (size_t a = 0; a + 1 < n_axis; a++) {
+                            flat = flat * res->axis[t->axis[a]].n + (a == reg_pos ? r : idx[a]);
+                        }
+                        s += d[flat * n_last + k];
+                    }
+                }
+                s /= t->per_run ? (double)res->n_run : 1.0;
+                fprintf(f, " %14.6g", s);
+            }
+            fputc('\n', f);
         }
-        fprintf(f, "\n");
     }
     return 0;
 }
@@ -318,4 +368,485 @@ size_t
 cli_display_width(const char *s)
 {
     return display_width(s);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Programmes of one year: spending (nominal and real), the pipeline, services, levels, and the
+ * budget ceiling. Every number is a sum over regions; means over runs, and with several runs
+ * the 90% interval (5th to 95th percentile over runs, as the headline's). */
+
+enum { G_ROWS = 24, G_COLS = 12, G_CELL = 80 };
+
+/* A text table: cells, right or left alignment per column, printed with widths measured in
+ * terminal columns (CJK characters count two). Row 0 (and 1 when n_head is 2) is the
+ * header. */
+typedef struct {
+    size_t n_row, n_col, n_head;
+    int right[G_COLS];
+    char cell[G_ROWS][G_COLS][G_CELL];
+} grid;
+
+static void
+grid_set(grid *g, size_t row, size_t col, const char *text)
+{
+    if (row < G_ROWS && col < G_COLS) {
+        snprintf(g->cell[row][col], G_CELL, "%s", text);
+        g->n_row = row + 1 > g->n_row ? row + 1 : g->n_row;
+    }
+}
+
+static void
+grid_print(FILE *f, const grid *g)
+{
+    size_t width[G_COLS] = {0};
+    for (size_t r = 0; r < g->n_row; r++) {
+        for (size_t c = 0; c < g->n_col; c++) {
+            size_t w = display_width(g->cell[r][c]);
+            width[c] = w > width[c] ? w : width[c];
+        }
+    }
+    for (size_t r = 0; r < g->n_row; r++) {
+        size_t last = g->n_col;
+        while (last > 0 && !g->cell[r][last - 1][0]) {
+            last--;
+        }
+        for (size_t c = 0; c < last; c++) {
+            fputs("  ", f);
+            if (g->right[c]) {
+                put_right(f, g->cell[r][c], width[c]);
+            } else {
+                fputs(g->cell[r][c], f);
+                if (c + 1 < last) {
+                    for (size_t w = display_width(g->cell[r][c]); w < width[c]; w++) {
+                        fputc(' ', f);
+                    }
+                }
+            }
+        }
+        fputc('\n', f);
+    }
+}
+
+/* Run `run` of t [year, region, K] or [year, region, K, K2] at year yi, summed over regions,
+ * at k (ALL_POS: summed over K) and k2 (ALL_POS: summed over K2; ignored for three axes). */
+static double
+cell_run(const dp_results *res, const dp_table *t, size_t run, size_t yi, size_t k, size_t k2)
+{
+    size_t n_reg = res->axis[t->axis[1]].n, n_k = res->axis[t->axis[2]].n;
+    size_t n_k2 = t->rank >= 4 ? res->axis[t->axis[3]].n : 1;
+    const double *d = dp_table_run(t, run) + yi * n_reg * n_k * n_k2;
+    double s = 0.0;
+    for (size_t r = 0; r < n_reg; r++) {
+        for (size_t j = 0; j < n_k; j++) {
+            if (k != ALL_POS && j != k) {
+                continue;
+            }
+            for (size_t j2 = 0; j2 < n_k2; j2++) {
+                if (k2 == ALL_POS || t->rank < 4 || j2 == k2) {
+                    s += d[(r * n_k + j) * n_k2 + j2];
+                }
+            }
+        }
+    }
+    return s;
+}
+
+/* Mean, 5th and 95th percentiles over runs of cell_run (work: n_run doubles). */
+static double
+cell_stats(const dp_results *res, const dp_table *t, size_t yi, size_t k, size_t k2, double *work,
+           double *lo, double *hi)
+{
+    double s = 0.0;
+    for (size_t run = 0; run < res->n_run; run++) {
+        work[run] = cell_run(res, t, run, yi, k, k2);
+        s += work[run];
+    }
+    if (lo && hi) {
+        gsl_sort(work, 1, res->n_run);
+        *lo = gsl_stats_quantile_from_sorted_data(work, 1, res->n_run, 0.05);
+        *hi = gsl_stats_quantile_from_sorted_data(work, 1, res->n_run, 0.95);
+    }
+    return s / (double)res->n_run;
+}
+
+/* 10,000 yuan with one decimal and thousands separators ("-" when not finite). */
+static const char *
+fmt_wan(double yuan, char *buf, size_t n)
+{
+    if (!isfinite(yuan)) {
+        snprintf(buf, n, "-");
+        return buf;
+    }
+    double v = yuan / 1e4;
+    double whole = floor(fabs(v) + 0.05);
+    int tenth = (int)floor((fabs(v) + 0.05 - whole) * 10.0);
+    char w[48];
+    fmt_int(whole, w, sizeof w);
+    snprintf(buf, n, "%s%s.%d", v < 0 && (whole > 0 || tenth > 0) ? "-" : "", w,
+             tenth > 9 ? 9 : tenth);
+    return buf;
+}
+
+/* The table name of res with axes [year, region, first(, second)], or NULL. */
+static const dp_table *
+prog_table(const dp_results *res, const char *name, const char *third, const char *fourth)
+{
+    const dp_table *t = dp_results_find(res, name);
+    if (!t || !t->per_run || t->rank != (fourth ? 4u : 3u) ||
+        strcmp(res->axis[t->axis[0]].name, "year") != 0 ||
+        strcmp(res->axis[t->axis[1]].name, "region") != 0 ||
+        strcmp(res->axis[t->axis[2]].name, third) != 0 ||
+        (fourth && strcmp(res->axis[t->axis[3]].name, fourth) != 0)) {
+        return NULL;
+    }
+    return t;
+}
+
+/* Spending of every programme in year yi: nominal and real, with intervals when n_run > 1. */
+static void
+print_prog_spending(FILE *f, const dp_results *res, size_t yi, double *work)
+{
+    const dp_table *sp = prog_table(res, "spending", "programme", NULL);
+    const dp_table *sr = prog_table(res, "spending_real", "programme", NULL);
+    const dp_table *rec = prog_table(res, "recipients", "programme", NULL);
+    if (!sp) {
+        return;
+    }
+    const dp_axis *pa = &res->axis[sp->axis[2]];
+    const char *year = res->axis[sp->axis[0]].label[yi];
+    int many = res->n_run > 1;
+    grid g;
+    memset(&g, 0, sizeof g);
+    static const char *const head[] = {"programme",    "项目", "recipients",  "nominal",
+                                       "90% interval", "real", "90% interval"};
+    static const char *const head2[] = {
+        "", "", "受益人数", "名义 万元", "90%区间", "基年价格 万元", "90%区间"};
+    size_t cols[] = {0, 1, 2, 3, 4, 5, 6}, n_col = 0;
+    for (size_t c = 0; c < 7; c++) {
+        if ((c == 4 || c == 6) && !many) {
+            continue;
+        }
+        if ((c == 5 || c == 6) && !sr) {
+            continue;
+        }
+        if (c == 2 && !rec) {
+            continue;
+        }
+        cols[n_col++] = c;
+    }
+    g.n_col = n_col;
+    for (size_t c = 0; c < n_col; c++) {
+        grid_set(&g, 0, c, head[cols[c]]);
+        grid_set(&g, 1, c, head2[cols[c]]);
+        g.right[c] = cols[c] >= 2;
+    }
+    for (size_t k = 0; k <= pa->n && k + 2 < G_ROWS; k++) {
+        size_t row = k + 2, pos = k < pa->n ? k : ALL_POS;
+        for (size_t c = 0; c < n_col; c++) {
+            char buf[G_CELL], a[40], b[40];
+            double lo = NAN, hi = NAN, m;
+            buf[0] = '\0';
+            switch (cols[c]) {
+            case 0:
+                snprintf(buf, sizeof buf, "%s", k < pa->n ? pa->label[k] : "total");
+                break;
+            case 1:
+                snprintf(buf, sizeof buf, "%s", k < pa->n ? pa->label_zh[k] : "合计");
+                break;
+            case 2:
+                if (k < pa->n) {
+                    fmt_int(cell_stats(res, rec, yi, pos, ALL_POS, work, NULL, NULL), buf,
+                            sizeof buf);
+                }
+                break;
+            case 3:
+            case 5:
+                m = cell_stats(res, cols[c] == 3 ? sp : sr, yi, pos, ALL_POS, work, NULL, NULL);
+                fmt_wan(m, buf, sizeof buf);
+                break;
+            case 4:
+            case 6:
+                cell_stats(res, cols[c] == 4 ? sp : sr, yi, pos, ALL_POS, work, &lo, &hi);
+                snprintf(buf, sizeof buf, "%s-%s", fmt_wan(lo, a, sizeof a),
+                         fmt_wan(hi, b, sizeof b));
+                break;
+            default:
+                break;
+            }
+            grid_set(&g, row, c, buf);
+        }
+    }
+    fprintf(f,
+            "\nProgramme spending in %s 年度项目支出 (万元 = 10,000 yuan; summed over regions; "
+            "%s)\n",
+            year, many ? "means and 90% intervals over the runs" : "one run");
+    grid_print(f, &g);
+    fprintf(f, "recipients: at the end of the year (households for multi_disabled_household; "
+               "homes renovated during the year for\nhome_renovation; new jobs subsidised for "
+               "employment_support). real: in base-year prices (the scenario's CPI path).\n");
+}
+
+/* The pipeline of every programme in year yi: eligible -> certified -> applied -> paid. */
+static void
+print_pipeline(FILE *f, const dp_results *res, size_t yi, double *work)
+{
+    const dp_table *pl = prog_table(res, "pipeline", "programme", "stage");
+    if (!pl) {
+        return;
+    }
+    const dp_axis *pa = &res->axis[pl->axis[2]], *sa = &res->axis[pl->axis[3]];
+    size_t s_elig = find_label(sa, "eligible"), s_paid = find_label(sa, "paid");
+    grid g;
+    memset(&g, 0, sizeof g);
+    g.n_col = 3 + sa->n;
+    grid_set(&g, 0, 0, "programme");
+    grid_set(&g, 0, 1, "项目");
+    for (size_t s = 0; s < sa->n && 2 + s < G_COLS; s++) {
+        grid_set(&g, 0, 2 + s, sa->label[s]);
+        grid_set(&g, 1, 2 + s, sa->label_zh[s]);
+        g.right[2 + s] = 1;
+    }
+    grid_set(&g, 0, 2 + sa->n, "paid/eligible");
+    grid_set(&g, 1, 2 + sa->n, "发放/符合条件");
+    g.right[2 + sa->n] = 1;
+    for (size_t k = 0; k < pa->n && k + 2 < G_ROWS; k++) {
+        char buf[G_CELL];
+        grid_set(&g, k + 2, 0, pa->label[k]);
+        grid_set(&g, k + 2, 1, pa->label_zh[k]);
+        for (size_t s = 0; s < sa->n; s++) {
+            grid_set(&g, k + 2, 2 + s,
+                     fmt_int(cell_stats(res, pl, yi, k, s, work, NULL, NULL), buf, sizeof buf));
+        }
+        double e =
+            s_elig != NO_POS ? cell_stats(res, pl, yi, k, s_elig, work, NULL, NULL) : (double)NAN;
+        double p =
+            s_paid != NO_POS ? cell_stats(res, pl, yi, k, s_paid, work, NULL, NULL) : (double)NAN;
+        if (e > 0.0 && isfinite(p)) {
+            snprintf(buf, sizeof buf, "%.1f%%", 100.0 * p / e);
+        } else {
+            snprintf(buf, sizeof buf, "-");
+        }
+        grid_set(&g, k + 2, 2 + sa->n, buf);
+    }
+    fprintf(f,
+            "\nBenefit pipeline at the end of %s 受益流程 (persons; households for "
+            "multi_disabled_household; means)\n",
+            res->axis[pl->axis[0]].label[yi]);
+    grid_print(f, &g);
+    fprintf(f, "eligible: meet the rules, the card aside; certified: of which hold the card; "
+               "applied: of which take it up (services:\nthe coverage target's demand); paid: "
+               "of which are paid or served, after capacity, budget caps and overlaps.\n");
+}
+
+/* Services in year yi: need, demand, served, unmet need and capacity (programmes with any). */
+static void
+print_services(FILE *f, const dp_results *res, size_t yi, double *work)
+{
+    const dp_table *sv = prog_table(res, "services", "programme", "service");
+    if (!sv) {
+        return;
+    }
+    const dp_axis *pa = &res->axis[sv->axis[2]], *va = &res->axis[sv->axis[3]];
+    size_t v_cap = find_label(va, "capacity"), v_need = find_label(va, "need");
+    grid g;
+    memset(&g, 0, sizeof g);
+    g.n_col = 2 + va->n;
+    grid_set(&g, 0, 0, "programme");
+    grid_set(&g, 0, 1, "项目");
+    for (size_t v = 0; v < va->n && 2 + v < G_COLS; v++) {
+        grid_set(&g, 0, 2 + v, va->label[v]);
+        grid_set(&g, 1, 2 + v, va->label_zh[v]);
+        g.right[2 + v] = 1;
+    }
+    size_t row = 2;
+    for (size_t k = 0; k < pa->n && row < G_ROWS; k++) {
+        /* A service programme has a demand, persons served or unmet need, or a capacity (NaN:
+         * unlimited); the others only count their need (their certified eligible). */
+        int service = 0;
+        for (size_t v = 0; v < va->n; v++) {
+            double m = cell_stats(res, sv, yi, k, v, work, NULL, NULL);
+            service |= v == v_cap ? m != 0.0 : (v != v_need && m != 0.0);
+        }
+        if (!service) {
+            continue;
+        }
+        grid_set(&g, row, 0, pa->label[k]);
+        grid_set(&g, row, 1, pa->label_zh[k]);
+        for (size_t v = 0; v < va->n; v++) {
+            char buf[G_CELL];
+            double m = cell_stats(res, sv, yi, k, v, work, NULL, NULL);
+            if (v == v_cap && !isfinite(m)) {
+                snprintf(buf, sizeof buf, "none 不限");
+            } else {
+                fmt_int(m, buf, sizeof buf);
+            }
+            grid_set(&g, row, 2 + v, buf);
+        }
+        row++;
+    }
+    if (row == 2) {
+        return;
+    }
+    fprintf(f, "\nServices in %s 服务 (persons; devices: persons with a device in use; means)\n",
+            res->axis[sv->axis[0]].label[yi]);
+    grid_print(f, &g);
+    fprintf(f, "need: certified eligible persons in need; demand: the coverage target's share "
+               "of the need; served: after capacity\nand budget caps; unmet = need - served; "
+               "capacity: places ('none' = not capped). Home renovation: persons in the\ntarget "
+               "group and in renovated homes.\n");
+}
+
+/* Spending by level of government in year yi: programme x level means, and the totals. */
+static void
+print_levels(FILE *f, const dp_results *res, size_t yi, double *work)
+{
+    const dp_table *sl = prog_table(res, "spending_level", "programme", "level");
+    if (!sl) {
+        return;
+    }
+    const dp_axis *pa = &res->axis[sl->axis[2]], *la = &res->axis[sl->axis[3]];
+    int many = res->n_run > 1;
+    grid g;
+    memset(&g, 0, sizeof g);
+    g.n_col = 3 + la->n;
+    grid_set(&g, 0, 0, "programme");
+    grid_set(&g, 0, 1, "项目");
+    for (size_t l = 0; l < la->n && 2 + l < G_COLS; l++) {
+        grid_set(&g, 0, 2 + l, la->label[l]);
+        grid_set(&g, 1, 2 + l, la->label_zh[l]);
+        g.right[2 + l] = 1;
+    }
+    grid_set(&g, 0, 2 + la->n, "all levels");
+    grid_set(&g, 1, 2 + la->n, "合计");
+    g.right[2 + la->n] = 1;
+    size_t row = 2;
+    for (size_t k = 0; k <= pa->n && row + 1 < G_ROWS; k++) {
+        size_t pos = k < pa->n ? k : ALL_POS;
+        char buf[G_CELL];
+        grid_set(&g, row, 0, k < pa->n ? pa->label[k] : "total");
+        grid_set(&g, row, 1, k < pa->n ? pa->label_zh[k] : "合计");
+        for (size_t l = 0; l <= la->n; l++) {
+            double m = cell_stats(res, sl, yi, pos, l < la->n ? l : ALL_POS, work, NULL, NULL);
+            grid_set(&g, row, 2 + l, fmt_wan(m, buf, sizeof buf));
+        }
+        row++;
+        if (k == pa->n && many) {
+            /* The intervals of each level's total. */
+            grid_set(&g, row, 0, "90% interval");
+            grid_set(&g, row, 1, "90%区间");
+            for (size_t l = 0; l <= la->n; l++) {
+                double lo, hi;
+                char a[40], b[40];
+                cell_stats(res, sl, yi, ALL_POS, l < la->n ? l : ALL_POS, work, &lo, &hi);
+                snprintf(buf, sizeof buf, "%s-%s", fmt_wan(lo, a, sizeof a),
+                         fmt_wan(hi, b, sizeof b));
+                grid_set(&g, row, 2 + l, buf);
+            }
+        }
+    }
+    fprintf(f, "\nSpending by level of government in %s 按财政层级支出 (万元, nominal; means)\n",
+            res->axis[sl->axis[0]].label[yi]);
+    grid_print(f, &g);
+}
+
+int
+cli_print_budget(FILE *f, const dp_results *res)
+{
+    dp_ctx *ctx = dp_ctx_alloc();
+    dp_budget_year *b = NULL;
+    size_t n = 0, any = 0;
+    if (!ctx || dp_budget_read(ctx, res, &b, &n) != DP_OK) {
+        dp_ctx_free(ctx);
+        return -1;
+    }
+    dp_ctx_free(ctx);
+    for (size_t i = 0; i < n; i++) {
+        any += isfinite(b[i].ceiling);
+    }
+    if (n == 0 || any == 0) {
+        free(b);
+        return 0;
+    }
+    grid g;
+    memset(&g, 0, sizeof g);
+    static const char *const head[] = {"year", "total spending", "90% interval", "ceiling",
+                                       "P(total > ceiling)"};
+    static const char *const head2[] = {"年份", "支出合计 万元", "90%区间", "预算上限 万元",
+                                        "超出上限概率"};
+    g.n_col = 5;
+    for (size_t c = 0; c < 5; c++) {
+        grid_set(&g, 0, c, head[c]);
+        grid_set(&g, 1, c, head2[c]);
+        g.right[c] = 1;
+    }
+    size_t row = 2;
+    for (size_t i = 0; i < n; i++) {
+        char buf[G_CELL], a[40], c[40];
+        if (row >= G_ROWS) {
+            /* More years than one grid holds: print and start another. */
+            grid_print(f, &g);
+            g.n_row = 0;
+            row = 0;
+        }
+        snprintf(buf, sizeof buf, "%d", b[i].year);
+        grid_set(&g, row, 0, buf);
+        grid_set(&g, row, 1, fmt_wan(b[i].total, buf, sizeof buf));
+        snprintf(buf, sizeof buf, "%s-%s", fmt_wan(b[i].p05, a, sizeof a),
+                 fmt_wan(b[i].p95, c, sizeof c));
+        grid_set(&g, row, 2, buf);
+        grid_set(&g, row, 3, fmt_wan(b[i].ceiling, buf, sizeof buf));
+        if (!isfinite(b[i].p_exceeds)) {
+            snprintf(buf, sizeof buf, "-");
+        } else if (b[i].p_exceeds > 0.0 && b[i].p_exceeds < 0.01) {
+            snprintf(buf, sizeof buf, "<1%%");
+        } else if (b[i].p_exceeds > 0.99 && b[i].p_exceeds < 1.0) {
+            snprintf(buf, sizeof buf, ">99%%");
+        } else {
+            snprintf(buf, sizeof buf, "%.0f%%", 100.0 * b[i].p_exceeds);
+        }
+        grid_set(&g, row, 4, buf);
+        row++;
+    }
+    fprintf(f,
+            "\nBudget ceiling 预算上限: total spending of all programmes and regions against "
+            "the scenario's ceiling (%zu run%s)\n",
+            b[0].n_run, b[0].n_run == 1 ? "" : "s");
+    grid_print(f, &g);
+    fprintf(f, "P(total > ceiling): the share of runs whose total spending exceeds the ceiling "
+               "that year ('-': no ceiling that year).\n");
+    free(b);
+    return 1;
+}
+
+int
+cli_print_programmes(FILE *f, const dp_results *res, const char *year)
+{
+    size_t ya = dp_results_find_axis(res, "year");
+    if (ya == NO_POS || !dp_results_find(res, "spending") || res->n_run == 0) {
+        return 0;
+    }
+    const dp_axis *years = &res->axis[ya];
+    int all = year && strcmp(year, "all") == 0;
+    size_t from = 0, to = years->n ? 1 : 0;
+    if (year && !all) {
+        from = find_label(years, year);
+        if (from == NO_POS) {
+            return -1;
+        }
+        to = from + 1;
+    } else if (all) {
+        to = years->n;
+    }
+    double *work = malloc(res->n_run * sizeof *work);
+    if (!work) {
+        return -1;
+    }
+    for (size_t yi = from; yi < to; yi++) {
+        print_prog_spending(f, res, yi, work);
+        print_pipeline(f, res, yi, work);
+        print_services(f, res, yi, work);
+        print_levels(f, res, yi, work);
+    }
+    free(work);
+    return 1;
 }

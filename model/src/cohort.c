@@ -1,15 +1,23 @@
 /* model/src/cohort.c
  *
  * The cohort engine: deterministic expected values, for a batch of parameter draws at once.
- * A region's state for the n replicates of a batch is laid out [sex][age][replicate][168]:
- * within a (sex, age) block the 168 cells are DP_N_TYPE columns of DP_COHORT_SUB (24)
- * contiguous (grade, certified, household) cells, so the ages of one sex that share a
- * worsening rate (an "age band": under 60 and 60+ today) form one contiguous 24 x (ages x n x 7)
- * column-major matrix. One year applies the steps of DESIGN §1 in order with the probabilities
- * of dp_rates_year (rates.c): deaths and onset elementwise (each replicate its own rates), then
- * grade change, certification and household moves as one product Y = A X per (sex, band) with
- * cblas_dgemm, where the 24 x 24 matrix A is built by applying those three steps to unit
- * vectors. Flows come from the same steps applied to column sums (the steps are linear).
+ * Besides the disabled persons by cell, it keeps the flagged persons by cell for each person
+ * flag (programmes.h, DP_FLAG_*: employed, renovated), as expected counts. A region's state for
+ * the n replicates of a batch is laid out [sex][age][slot][168] with slot = replicate x
+ * (1 + DP_N_FLAG) + s: s = 0 holds all persons, s = 1 + f those with flag f. Within a (sex, age)
+ * block the 168 cells are DP_N_TYPE columns of DP_COHORT_SUB (24) contiguous (grade, certified,
+ * household) cells, so the ages of one sex that share a worsening rate (an "age band": under 60
+ * and 60+ today) form one contiguous 24 x (ages x 3n x 7) column-major matrix. One year applies
+ * the steps of DESIGN §1 in order with the probabilities of dp_rates_year (rates.c): deaths and
+ * onset elementwise (each replicate its own rates), then grade change, certification and
+ * household moves as one product Y = A X per (sex, band) with cblas_dgemm, where the 24 x 24
+ * matrix A is built by applying those three steps to unit vectors. Flagged persons go through
+ * the same deaths (same probabilities), the same product and the same migration and ageing as
+ * everyone; onset adds persons without any flag. Step 7 then moves persons in and out of each
+ * flag with the per-cell probabilities of dp_flag_in / dp_flag_out (programmes.c), each
+ * replicate its own (they depend on its parameters and, for renovation, its counts).
+ * Invariant: 0 <= flagged <= persons in every cell and slot. Flows come from the same steps
+ * applied to the all-persons slot's column sums (the steps are linear).
  * Replicates share A when their transition parameters are identical (dp_cohort_group); each
  * batch holds replicates of one group only, so one product serves the whole batch. Programmes
  * and stocks go through dp_tables_* (tables.c), the non-disabled's births, migration and ageing
@@ -29,7 +37,18 @@
 #include "dpsim/rng.h"
 #include "model_impl.h"
 
-enum { N_SUB = DP_COHORT_SUB, N_SA = DP_N_SEX * DP_N_AGE };
+enum { N_SUB = DP_COHORT_SUB, N_SA = DP_N_SEX * DP_N_AGE, N_SLOT = DP_COHORT_SLOTS };
+
+/* The probe of the tests (dp_cohort_set_probe); NULL in normal runs. */
+static dp_cohort_probe *probe_fn;
+static void *probe_arg;
+
+void
+dp_cohort_set_probe(dp_cohort_probe *fn, void *arg)
+{
+    probe_fn = fn;
+    probe_arg = arg;
+}
 
 /* Position of (grade, cert, hh) in a 24-row column. */
 static inline size_t
@@ -41,9 +60,13 @@ sub(size_t g, size_t c, size_t h)
 /* Workspace of one thread: the state of one batch of up to cap replicates of one region. */
 typedef struct {
     size_t cap;           /**< replicates the buffers hold */
-    double *x, *y;        /**< disabled persons [sex][age][rep][168]; y is the product target */
+    double *x, *y;        /**< disabled persons, all and flagged [sex][age][rep][slot][168]; y is
+                               the product target */
     double *nd;           /**< non-disabled residents [rep][sex][age] */
     double *cur;          /**< one replicate's cells in region order [DP_N_CELL] */
+    double *flag;         /**< one replicate's flagged persons in region order
+                               [DP_N_FLAG][DP_N_CELL] */
+    const double *fp[DP_N_FLAG]; /**< flag + f * DP_N_CELL */
     double *sums;         /**< column sums before grade change [rep][band][24] */
     dp_prog_state *st;    /**< programme state of each replicate [rep] */
     double *pop_start;    /**< residents at the start of the year [rep] */
@@ -61,6 +84,7 @@ work_free(cohort_work *w)
     free(w->y);
     free(w->nd);
     free(w->cur);
+    free(w->flag);
     free(w->sums);
     free(w->st);
     free(w->pop_start);
@@ -85,19 +109,23 @@ work_alloc(size_t cap)
         return NULL;
     }
     w->cap = cap;
-    w->x = alloc_doubles(cap * DP_N_CELL);
-    w->y = alloc_doubles(cap * DP_N_CELL);
+    w->x = alloc_doubles(cap * N_SLOT * DP_N_CELL);
+    w->y = alloc_doubles(cap * N_SLOT * DP_N_CELL);
     w->nd = malloc(cap * N_SA * sizeof *w->nd);
     w->cur = malloc(DP_N_CELL * sizeof *w->cur);
+    w->flag = malloc(DP_N_FLAG * DP_N_CELL * sizeof *w->flag);
     w->sums = malloc(cap * DP_N_AGE * N_SUB * sizeof *w->sums);
     w->st = malloc(cap * sizeof *w->st);
     w->pop_start = malloc(cap * sizeof *w->pop_start);
     w->fl = malloc(cap * sizeof *w->fl);
     w->rates = malloc(cap * sizeof *w->rates);
-    if (!w->x || !w->y || !w->nd || !w->cur || !w->sums || !w->st || !w->pop_start || !w->fl ||
-        !w->rates) {
+    if (!w->x || !w->y || !w->nd || !w->cur || !w->flag || !w->sums || !w->st || !w->pop_start ||
+        !w->fl || !w->rates) {
         work_free(w);
         return NULL;
+    }
+    for (size_t f = 0; f < DP_N_FLAG; f++) {
+        w->fp[f] = w->flag + f * DP_N_CELL;
     }
     return w;
 }
@@ -195,32 +223,57 @@ sum(const double *x, size_t n)
     return s;
 }
 
-/* Replicate j's cells in region order: the batch state itself when it holds one replicate,
- * else a copy in cells. */
-static const double *
-gather(const double *x, size_t nb, size_t j, double *cells)
+/* One slot of the batch state (ns slots per (sex, age)) copied to cells in region order. */
+static void
+gather(const double *x, size_t ns, size_t slot, double *cells)
 {
-    if (nb == 1) {
-        return x;
-    }
     for (size_t sa = 0; sa < N_SA; sa++) {
-        memcpy(cells + sa * DP_N_BLOCK, x + (sa * nb + j) * DP_N_BLOCK, DP_N_BLOCK * sizeof *cells);
+        memcpy(cells + sa * DP_N_BLOCK, x + (sa * ns + slot) * DP_N_BLOCK,
+               DP_N_BLOCK * sizeof *cells);
     }
-    return cells;
+}
+
+/* Replicate j's persons (w->cur) and flagged persons (w->flag) in region order. */
+static void
+gather_rep(cohort_work *w, size_t nb, size_t j)
+{
+    size_t ns = nb * N_SLOT;
+    gather(w->x, ns, j * N_SLOT, w->cur);
+    for (size_t f = 0; f < DP_N_FLAG; f++) {
+        gather(w->x, ns, j * N_SLOT + 1 + f, w->flag + f * DP_N_CELL);
+    }
+}
+
+/* The base year's flagged persons of one (sex, age) block: blk holds the block's persons
+ * (slot 0) and receives in the DP_N_FLAG slots that follow it flag f of each cell =
+ * dp_flag_base_share (parameters p; ren: the base year's home_renovation mask of the block,
+ * card included) x the cell. */
+static void
+base_flags(const dp_params *p, size_t age, const unsigned char *ren, double *blk)
+{
+    for (size_t k = 0; k < DP_N_BLOCK; k++) {
+        size_t t = dp_block_type(k), g = dp_block_grade(k);
+        for (int f = 0; f < DP_N_FLAG; f++) {
+            blk[(size_t)(1 + f) * DP_N_BLOCK + k] =
+                dp_flag_base_share(p, f, age, t, g, ren[k] != 0) * blk[k];
+        }
+    }
 }
 
 /* Steps 2-3 on every (sex, age, replicate) block: deaths, then onset among the surviving
- * non-disabled; adds each replicate's column sums after onset to its band's row of w->sums. */
+ * non-disabled; adds each replicate's column sums after onset to its band's row of w->sums.
+ * Flagged persons die with the same probabilities; the new persons carry no flag. */
 static void
 deaths_onset(const dp_region_base *b, size_t nb, const unsigned char *band_of, size_t n_band,
              cohort_work *w)
 {
+    size_t ns = nb * N_SLOT;
     memset(w->sums, 0, nb * n_band * N_SUB * sizeof *w->sums);
     for (size_t sa = 0; sa < N_SA; sa++) {
         size_t band = band_of[sa % DP_N_AGE];
         for (size_t j = 0; j < nb; j++) {
             const dp_year_rates *r = &w->rates[j];
-            double *blk = w->x + (sa * nb + j) * DP_N_BLOCK;
+            double *blk = w->x + (sa * ns + j * N_SLOT) * DP_N_BLOCK;
             double *nd = w->nd + j * N_SA;
             double *fl = w->fl[j];
             /* 2. Deaths. The flow is q times the sum of each (type, grade)'s six cells,
@@ -237,6 +290,15 @@ deaths_onset(const dp_region_base *b, size_t nb, const unsigned char *band_of, s
                 dead_d += alive * qd[tg];
             }
             fl[DP_FL_DEATHS_D] += dead_d;
+            /* The flagged persons (no flow: they are among the deaths above). */
+            for (size_t f = 1; f < N_SLOT; f++) {
+                for (size_t tg = 0; tg < DP_N_TYPE * DP_N_GRADE; tg++) {
+                    double *x = blk + f * DP_N_BLOCK + tg * DP_N_CERT * DP_N_HH;
+                    for (size_t k = 0; k < DP_N_CERT * DP_N_HH; k++) {
+                        x[k] -= x[k] * qd[tg];
+                    }
+                }
+            }
             double dead_nd = nd[sa] * r->q_nd[sa];
             fl[DP_FL_DEATHS_ND] += dead_nd;
             nd[sa] -= dead_nd;
@@ -262,11 +324,81 @@ deaths_onset(const dp_region_base *b, size_t nb, const unsigned char *band_of, s
     }
 }
 
+/* Flagged persons may exceed a cell's persons by this much (relative) through rounding. */
+#define FLAG_ROUNDING 1e-9
+
+/* One cell's flag transition: n persons of whom *v carry the flag; a person without it gets
+ * it with prob. in, one with it loses it with prob. out: *v' = *v (1 - out) + (n - *v) in.
+ * Returns the entries and adds the exits to *exits. The bounds only absorb the rounding of
+ * the matrix products (in exact arithmetic 0 <= *v <= n holds before and after); an excess
+ * beyond rounding sets *over (an engine error). */
+static inline double
+move_flag(double n, double *v, double in, double out, double *exits, int *over)
+{
+    double without = n - *v > 0.0 ? n - *v : 0.0;
+    double enter = without * in, leave = *v * out;
+    double next = *v * (1.0 - out) + enter;
+    if (next > n) {
+        *over |= next - n > FLAG_ROUNDING * n + 1e-12;
+        next = n;
+    }
+    *v = next;
+    *exits += leave;
+    return enter;
+}
+
+/* Step 7 for replicate j of the batch, after grade change, certification and household moves:
+ * each cell's flags move with the replicate's dp_flag_in / dp_flag_out (ren: this year's
+ * home_renovation mask [DP_N_CELL]); adds DP_FL_JOBS_IN, DP_FL_JOBS_OUT, DP_FL_JOBS_FROM_DIBAO
+ * (the entries of cells in dibao households) and DP_FL_RENOVATIONS to its flows. Returns 1 if
+ * some cell had more flagged persons than persons beyond rounding (an engine error). */
+static int
+flag_step(size_t nb, size_t j, const unsigned char *ren, cohort_work *w)
+{
+    int over = 0;
+    const dp_year_rates *r = &w->rates[j];
+    size_t ns = nb * N_SLOT;
+    double jobs_in = 0.0, jobs_out = 0.0, jobs_dibao = 0.0, renovated = 0.0;
+    double ren_out = 0.0; /* homes do not lose their renovation (out = 0): no flow */
+    for (size_t sa = 0; sa < N_SA; sa++) {
+        size_t age = sa % DP_N_AGE;
+        double *blk = w->x + (sa * ns + j * N_SLOT) * DP_N_BLOCK;
+        double *emp = blk + (1 + DP_FLAG_EMPLOYED) * DP_N_BLOCK;
+        double *rn = blk + (1 + DP_FLAG_RENOVATED) * DP_N_BLOCK;
+        const unsigned char *mk = ren + sa * DP_N_BLOCK;
+        double out_e = dp_flag_out(r, DP_FLAG_EMPLOYED, age);
+        double out_r = dp_flag_out(r, DP_FLAG_RENOVATED, age);
+        for (size_t tg = 0; tg < DP_N_TYPE * DP_N_GRADE; tg++) {
+            size_t t = tg / DP_N_GRADE, g = tg % DP_N_GRADE;
+            double in_e = dp_flag_in(r, DP_FLAG_EMPLOYED, age, t, g, 0);
+            const double in_r[2] = {dp_flag_in(r, DP_FLAG_RENOVATED, age, t, g, 0),
+                                    dp_flag_in(r, DP_FLAG_RENOVATED, age, t, g, 1)};
+            for (size_t ch = 0; ch < DP_N_CERT * DP_N_HH; ch++) {
+                size_t k = tg * DP_N_CERT * DP_N_HH + ch;
+                double in = move_flag(blk[k], &emp[k], in_e, out_e, &jobs_out, &over);
+                jobs_in += in;
+                if (ch % DP_N_HH == DP_DIBAO) {
+                    jobs_dibao += in;
+                }
+                renovated +=
+                    move_flag(blk[k], &rn[k], in_r[mk[k] != 0], out_r, &ren_out, &over);
+            }
+        }
+    }
+    double *fl = w->fl[j];
+    fl[DP_FL_JOBS_IN] += jobs_in;
+    fl[DP_FL_JOBS_OUT] += jobs_out;
+    fl[DP_FL_JOBS_FROM_DIBAO] += jobs_dibao;
+    fl[DP_FL_RENOVATIONS] += renovated;
+    return over;
+}
+
 /* Step 9 for every replicate of the batch: births, migration and ageing by one year (100+
- * accumulates). */
+ * accumulates); flagged persons migrate and age with everyone. */
 static void
 age_population(size_t nb, cohort_work *w)
 {
+    size_t ns = nb * N_SLOT;
     for (size_t j = 0; j < nb; j++) {
         const dp_year_rates *r = &w->rates[j];
         double *fl = w->fl[j];
@@ -277,9 +409,12 @@ age_population(size_t nb, cohort_work *w)
         if (r->migration_d != 0.0) {
             double f = 1.0 + r->migration_d, before = 0.0;
             for (size_t sa = 0; sa < N_SA; sa++) {
-                double *blk = w->x + (sa * nb + j) * DP_N_BLOCK;
+                double *blk = w->x + (sa * ns + j * N_SLOT) * DP_N_BLOCK;
                 for (size_t k = 0; k < DP_N_BLOCK; k++) {
                     before += blk[k];
+                    blk[k] *= f;
+                }
+                for (size_t k = DP_N_BLOCK; k < N_SLOT * DP_N_BLOCK; k++) {
                     blk[k] *= f;
                 }
             }
@@ -287,7 +422,7 @@ age_population(size_t nb, cohort_work *w)
         }
     }
     /* The disabled: whole (sex, age) slabs of the batch move up one age. */
-    size_t slab = nb * DP_N_BLOCK;
+    size_t slab = ns * DP_N_BLOCK;
     for (size_t sex = 0; sex < DP_N_SEX; sex++) {
         double *c = w->x + sex * DP_N_AGE * slab;
         double *last = c + (size_t)DP_MAX_AGE * slab;
@@ -300,24 +435,34 @@ age_population(size_t nb, cohort_work *w)
     }
 }
 
+/* Engine errors a task reports (bits). */
+enum {
+    BAD_MIXED = 1, /**< replicates of a batch have different transitions in some year (a
+                        parameter dp_cohort_group does not compare) */
+    BAD_FLAGS = 2  /**< flagged persons exceeded a cell's persons beyond rounding */
+};
+
 /* Projects one region over the horizon for the nb replicates rep[0..nb) (one group: identical
- * transition parameters), writing their slices. Sets *mixed if their transitions turn out to
- * differ in some year (a parameter dp_cohort_group does not compare). */
+ * transition parameters), writing their slices. Sets BAD_* bits in *bad. */
 static void
 project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t nb, size_t reg,
-              const dp_tables *tb, cohort_work *w, int *mixed)
+              const dp_tables *tb, cohort_work *w, int *bad)
 {
     const dp_region_base *b = &m->base[reg];
     const dp_params *p0 = &rp[rep[0]];
+    size_t ns = nb * N_SLOT;
     dp_prog_result pr;
-    /* Base-year state, the same for every replicate. */
+    /* Base-year state: the cells, the same for every replicate, and the flagged persons by
+     * each replicate's base shares under the base year's home_renovation mask. */
+    const unsigned char *ren0 = tb->masks + DP_PROG_RENOVATION * DP_N_CELL;
     double nd0[N_SA], pop0 = 0.0;
     for (size_t sa = 0; sa < N_SA; sa++) {
         double d = sum(b->cells + sa * DP_N_BLOCK, DP_N_BLOCK);
         nd0[sa] = b->pop[sa] - d > 0.0 ? b->pop[sa] - d : 0.0;
         for (size_t j = 0; j < nb; j++) {
-            memcpy(w->x + (sa * nb + j) * DP_N_BLOCK, b->cells + sa * DP_N_BLOCK,
-                   DP_N_BLOCK * sizeof *w->x);
+            double *blk = w->x + (sa * ns + j * N_SLOT) * DP_N_BLOCK;
+            memcpy(blk, b->cells + sa * DP_N_BLOCK, DP_N_BLOCK * sizeof *w->x);
+            base_flags(&rp[rep[j]], sa % DP_N_AGE, ren0 + sa * DP_N_BLOCK, blk);
         }
     }
     pop0 = sum(nd0, N_SA) + sum(b->cells, DP_N_CELL);
@@ -326,19 +471,29 @@ project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t 
         memcpy(w->nd + j * N_SA, nd0, sizeof nd0);
         w->pop_start[j] = pop0;
         dp_rates_year(m, &rp[rep[j]], reg, p0->year_start - 1, &w->rates[j]);
-        dp_prog_state_init(&rp[rep[j]], &w->rates[j], &tb->groups[0], b->cells, NULL,
-                           &w->st[j]);
+        gather_rep(w, nb, j);
+        dp_prog_state_init(&rp[rep[j]], &w->rates[j], &tb->groups[0], w->cur, w->fp, &w->st[j]);
+        if (probe_fn) {
+            probe_fn(probe_arg, rep[j], reg, -1, w->cur, w->fp);
+        }
     }
     for (size_t yi = 0; yi < tb->n_year; yi++) {
         int year = p0->year_start + (int)yi;
         const dp_prog_groups *gm = &tb->groups[yi + 1];
-        /* 1. The year's parameters of each replicate. */
+        const unsigned char *ren =
+            tb->masks + ((yi + 1) * DP_N_PROG + DP_PROG_RENOVATION) * DP_N_CELL;
+        /* 1. The year's parameters of each replicate; its renovation probability from its
+         * start-of-year counts. */
         for (size_t j = 0; j < nb; j++) {
             dp_rates_year(m, &rp[rep[j]], reg, year, &w->rates[j]);
             w->fl[j] = dp_tables_flows(tb, rep[j], yi, reg);
             if (!same_year_transitions(&w->rates[j], &w->rates[0])) {
-                *mixed = 1;
+                *bad |= BAD_MIXED;
             }
+            double *ren_cells = w->flag + DP_FLAG_RENOVATED * DP_N_CELL;
+            gather(w->x, ns, j * N_SLOT, w->cur);
+            gather(w->x, ns, j * N_SLOT + 1 + DP_FLAG_RENOVATED, ren_cells);
+            dp_flag_rates(w->cur, ren_cells, ren, &w->rates[j]);
         }
         /* Age bands: maximal runs of ages with the same worsening probability. */
         const dp_year_rates *r = &w->rates[0];
@@ -353,16 +508,17 @@ project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t 
         band_lo[n_band] = DP_N_AGE;
         /* 2-3. */
         deaths_onset(b, nb, band_of, n_band, w);
-        /* 4-6: Y = A X for each (sex, band); the flows from the column sums. */
+        /* 4-6: Y = A X for each (sex, band), all slots at once; the flows from the column
+         * sums of the all-persons slots. */
         for (size_t band = 0; band < n_band; band++) {
             double a[N_SUB * N_SUB], col[N_SUB];
             double wr = r->worsen[band_lo[band]];
             size_t n_age = band_lo[band + 1] - band_lo[band];
             transition_matrix(r, wr, a);
             for (size_t sex = 0; sex < DP_N_SEX; sex++) {
-                size_t off = (sex * DP_N_AGE + band_lo[band]) * nb * DP_N_BLOCK;
+                size_t off = (sex * DP_N_AGE + band_lo[band]) * ns * DP_N_BLOCK;
                 cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, N_SUB,
-                            (int)(n_age * nb * DP_N_TYPE), N_SUB, 1.0, a, N_SUB, w->x + off, N_SUB,
+                            (int)(n_age * ns * DP_N_TYPE), N_SUB, 1.0, a, N_SUB, w->x + off, N_SUB,
                             0.0, w->y + off, N_SUB);
             }
             for (size_t j = 0; j < nb; j++) {
@@ -372,19 +528,28 @@ project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t 
         double *t = w->x;
         w->x = w->y;
         w->y = t;
+        /* 7. Flags: entries and exits (employment, renovation). */
+        for (size_t j = 0; j < nb; j++) {
+            if (flag_step(nb, j, ren, w)) {
+                *bad |= BAD_FLAGS;
+            }
+        }
         /* 8. Programmes on the year-end counts (programmes.c). */
         for (size_t j = 0; j < nb; j++) {
-            dp_prog_year(&rp[rep[j]], &w->rates[j], gm, gather(w->x, nb, j, w->cur), NULL,
-                         w->fl[j], &w->st[j], &pr);
+            gather_rep(w, nb, j);
+            dp_prog_year(&rp[rep[j]], &w->rates[j], gm, w->cur, w->fp, w->fl[j], &w->st[j], &pr);
             dp_tables_prog(tb, rep[j], yi, reg, &pr);
+            if (probe_fn) {
+                probe_fn(probe_arg, rep[j], reg, (int)yi, w->cur, w->fp);
+            }
         }
         /* 9. Births, migration, ageing; the year-end stocks. */
         age_population(nb, w);
         for (size_t j = 0; j < nb; j++) {
             const double *nd = w->nd + j * N_SA;
-            const double *cells = gather(w->x, nb, j, w->cur);
-            dp_tables_stocks(tb, rep[j], yi, reg, cells, nd);
-            w->pop_start[j] = sum(nd, N_SA) + sum(cells, DP_N_CELL);
+            gather(w->x, ns, j * N_SLOT, w->cur);
+            dp_tables_stocks(tb, rep[j], yi, reg, w->cur, nd);
+            w->pop_start[j] = sum(nd, N_SA) + sum(w->cur, DP_N_CELL);
         }
     }
 }
@@ -472,7 +637,7 @@ dp_cohort_run(dp_ctx *ctx, const dp_model *m, const dp_engine_opts *opts, dp_res
     size_t *order = NULL, *gstart = NULL, *bfirst = NULL, *bcount = NULL;
     size_t runs = opts->runs ? opts->runs : 1, n_group = 0, n_batch = 0, cap = 1;
     size_t n_task = 0, total = runs * m->n_region, done = 0;
-    int oom = 0, mixed = 0;
+    int oom = 0, bad_all = 0;
     /* One level of parallelism: OpenMP over tasks, OpenBLAS on the calling thread. */
     int blas_threads = openblas_get_num_threads();
     openblas_set_num_threads(1);
@@ -532,19 +697,23 @@ dp_cohort_run(dp_ctx *ctx, const dp_model *m, const dp_engine_opts *opts, dp_res
             }
         }
         if (bad) {
-#pragma omp atomic write
-            mixed = 1;
+#pragma omp atomic
+            bad_all |= bad;
         }
         work_free(w);
     }
     if (oom) {
         rc = dp_error(ctx, DP_ENOMEM, "out of memory for engine workspaces (%zu replicates each)",
                       cap);
-    } else if (mixed) {
+    } else if (bad_all & BAD_MIXED) {
         rc = dp_error(ctx, DP_EINTERNAL,
                       "cohort engine: replicates grouped as sharing their transition rates have "
                       "different ones (dp_cohort_group does not compare a parameter rates.c "
                       "reads)");
+    } else if (bad_all & BAD_FLAGS) {
+        rc = dp_error(ctx, DP_EINTERNAL,
+                      "cohort engine: flagged persons exceed the persons of a cell (a step moves "
+                      "the flag slots differently from the persons)");
     }
     if (rc == DP_OK) {
         dp_tables_budget(&tb, rp, runs);

@@ -5,6 +5,9 @@
  * grade-change-certification-household matrix, so one matrix product per (sex, age band, year)
  * projects all of them; a group larger than DP_COHORT_BATCH_MAX is split into batches of
  * nearly equal size, which bounds a worker's memory and gives the threads work to share.
+ * Each replicate occupies 1 + DP_N_FLAG slots of the batch state: its persons by cell and, for
+ * each person flag (programmes.h), its flagged persons by cell; the product moves all slots.
+ * Also the tests' probe, which sees the counts the programme layer receives.
  */
 #ifndef DPSIM_COHORT_IMPL_H
 #define DPSIM_COHORT_IMPL_H
@@ -13,13 +16,18 @@
 
 #include "dpsim/ctx.h"
 #include "dpsim/params.h"
+#include "programmes.h"
 
-/* Replicates projected together at most. A batch's state is 272 KB per replicate, twice (the
- * product needs a target), so 4 replicates keep a worker's state near 2 MB, in cache. The
- * products are a small part of a year's work (about a tenth; the rest is deaths, onset,
- * programmes and stocks, which stream through the state), so larger batches are slower:
- * Da'an with 64 draws on one thread took about the same time per replicate-year with batches
- * of 1 and 4, 10-15% more with 16 and 20-25% more with 64 (README "Speed"). */
+/* Slots of the batch state per replicate: all persons, then the persons with each flag. */
+enum { DP_COHORT_SLOTS = 1 + DP_N_FLAG };
+
+/* Replicates projected together at most. A batch's state is 272 KB per slot, 3 slots per
+ * replicate (816 KB), twice (the product needs a target), so 4 replicates make a worker's
+ * state about 6.5 MB. The products are a small part of a year's work (about a tenth; the rest
+ * is deaths, onset, flags, programmes and stocks, which stream through the state), so larger
+ * batches are slower: Da'an with 64 draws on one thread (before the flags) took about the same
+ * time per replicate-year with batches of 1 and 4, 10-15% more with 16 and 20-25% more with 64
+ * (README "Speed"). */
 enum { DP_COHORT_BATCH_MAX = 4 };
 
 /* Rows of the transition matrix: the (grade, certified, household) states of one type,
@@ -36,5 +44,17 @@ enum { DP_COHORT_SUB = DP_N_GRADE * DP_N_CERT * DP_N_HH };
  * start[*n_group] = runs (start has room for runs + 1). Errors: DP_ENOMEM. O(runs log runs). */
 dp_status dp_cohort_group(dp_ctx *ctx, const dp_params *rp, size_t runs, size_t *order,
                           size_t *start, size_t *n_group);
+
+/* Test probe: called for each replicate with the counts the programme layer receives, at the
+ * base year's dp_prog_state_init (yi = -1) and at step 8 of each year (yi = year index, counts
+ * at the end of the year before ageing): cells (persons by cell) and flag[f] (persons with flag
+ * f by cell), DP_N_CELL each in region order, valid during the call only. Called from the
+ * engine's threads, concurrently for different (rep, reg). */
+typedef void dp_cohort_probe(void *arg, size_t rep, size_t reg, int yi, const double *cells,
+                             const double *const flag[DP_N_FLAG]);
+
+/* Sets the probe dp_cohort_run calls (NULL: none, the default). Not thread-safe: set it only
+ * between runs. */
+void dp_cohort_set_probe(dp_cohort_probe *fn, void *arg);
 
 #endif

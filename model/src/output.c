@@ -897,6 +897,8 @@ open_results(dp_ctx *ctx, const char *path, hid_t *file)
     dp_status rc = DP_OK;
     char tool[32];
     char schema[32];
+    char *end = NULL;
+    long version = 0;
 
     FILE *fp = fopen(path, "rb");
     if (!fp) {
@@ -921,9 +923,12 @@ open_results(dp_ctx *ctx, const char *path, hid_t *file)
         rc = dp_error(ctx, DP_EINPUT, "%s: not a dpsim results file (no tool = \"dpsim\")", path);
         goto out;
     }
-    if (strcmp(schema, DP_SCHEMA_VERSION) != 0) {
-        rc = dp_error(ctx, DP_EINPUT, "%s: schema version '%s', this dpsim reads version %s", path,
-                      schema, DP_SCHEMA_VERSION);
+    /* Versions DP_SCHEMA_VERSION_OLDEST to DP_SCHEMA_VERSION: a whole number in that range. */
+    version = strtol(schema, &end, 10);
+    if (end == schema || *end != '\0' || version < DP_SCHEMA_VERSION_OLDEST ||
+        version > strtol(DP_SCHEMA_VERSION, NULL, 10)) {
+        rc = dp_error(ctx, DP_EINPUT, "%s: schema version '%s', this dpsim reads versions %d to %s",
+                      path, schema, DP_SCHEMA_VERSION_OLDEST, DP_SCHEMA_VERSION);
         goto out;
     }
 out:

@@ -1,16 +1,20 @@
 /* model/src/scenario.c
  *
  * Scenario files: the `extends:` chain is read (each file's SHA-256 recorded) and deep-merged
- * into one tree, which is validated against the key table below (STYLE §5) and copied into a
- * dp_params that starts from dp_params_default. Every key the table does not know is an error,
+ * into one tree, which is validated against the key table (scenario_keys.c, STYLE §5) and
+ * copied into a dp_params that starts from dp_params_default. Every key the table does not know is an error,
  * reported at the key with a "did you mean" hint; every value error names the key path and
  * what was expected, at the file, line and column where the value was written (which may be a
  * base file of the chain). Every numeric leaf (a number, a probability, each dated value, each
  * amount) may instead be a distribution {dist: KIND, ...}: it is checked against the key's range,
  * its mean goes into dp_params as the central value, and it is listed in dp_params.uncertain[],
  * sorted into the key table's order so that parameter ids do not depend on how the file is
- * written. Then the regions listed are loaded from DATA_DIR/regions/<id>.yaml and their base
- * years checked, and the merged tree is written back as YAML text.
+ * written. The walk records the value written for each key (walker.seen); after it, the lists
+ * that need keys written anywhere in the file are read (programme extensions, which copy the
+ * programme's first rule; overlaps; targets, which need the years and regions), and the checks
+ * across keys are made (funding shares summing to 1 in every projected year). Then the regions
+ * listed are loaded from DATA_DIR/regions/<id>.yaml and their base years checked, and the
+ * merged tree is written back as YAML text.
  * The reference for every key is docs/scenarios.md; keep the two in step.
  * A dp_scenario is immutable after dp_scenario_load and owns everything it points to.
  */
@@ -27,6 +31,7 @@
 #include <unistd.h>
 
 #include "model_impl.h"
+#include "scenario_impl.h"
 #include "yaml_tree.h"
 
 enum {
@@ -36,104 +41,7 @@ enum {
 };
 
 /* ------------------------------------------------------------------------------------------ */
-/* The key table */
-
-typedef enum {
-    K_MAP,       /* a map of further keys (listed with this path as prefix) */
-    K_VERSION,   /* dpsim: the integer 1 (checked before the walk) */
-    K_NAME,      /* [A-Za-z0-9_.-]{1,63} */
-    K_TEXT,      /* free text */
-    K_EXTENDS,   /* resolved and removed before validation; listed for "did you mean" */
-    K_REGIONS,   /* list of region ids */
-    K_YEAR,      /* int year in [min, max] */
-    K_NUMBER,    /* double in [min, max] */
-    K_PROB,      /* double in [0, 1], or the word (if any) -> NAN */
-    K_SCHED,     /* dp_sched: number in [min, max] or date-ranged */
-    K_GRADES,    /* dp_sched[DP_N_GRADE] of amounts: one value for all grades, or by grade */
-    K_BOOL,      /* int 0/1 */
-    K_YEAR_NEVER, /* int year in [min, max], or the word -> 0 */
-    K_TARGETS     /* list of plan targets, read after the walk (read_targets) */
-} key_type;
-
-typedef struct {
-    const char *path; /**< dotted key path */
-    key_type type;    /**< how the value is read */
-    double min;       /**< lower bound (numbers, years) */
-    double max;       /**< upper bound */
-    const char *word; /**< accepted word instead of a value (K_PROB, K_YEAR_NEVER) */
-    size_t offset;    /**< member of dp_params written */
-} key_def;
-
-#define P(member)    offsetof(dp_params, member)
-#define LIV(member)  offsetof(dp_params, prog[DP_PROG_LIVING].member)
-#define CARE(member) offsetof(dp_params, prog[DP_PROG_CARE].member)
-
-/* Defaults are those of dp_params_default (params.c), with their sources there. */
-static const key_def keys[] = {
-    {"dpsim", K_VERSION, 1, 1, NULL, 0},
-    {"name", K_NAME, 0, 0, NULL, 0},
-    {"title", K_TEXT, 0, 0, NULL, 0},
-    {"extends", K_EXTENDS, 0, 0, NULL, 0},
-    {"regions", K_REGIONS, 0, 0, NULL, 0},
-    {"years", K_MAP, 0, 0, NULL, 0},
-    {"years.start", K_YEAR, 1990, 2100, NULL, P(year_start)},
-    {"years.end", K_YEAR, 1990, 2100, NULL, P(year_end)},
-    {"population", K_MAP, 0, 0, NULL, 0},
-    {"population.birth_rate", K_SCHED, 0, 0.1, NULL, P(birth_rate)},
-    {"population.sex_ratio_at_birth", K_NUMBER, 90, 130, NULL, P(sex_ratio_birth)},
-    {"population.migration_rate", K_SCHED, -0.2, 0.2, NULL, P(migration_rate)},
-    {"population.disabled_migration_factor", K_NUMBER, 0, 1, NULL, P(disabled_migration_factor)},
-    {"population.mortality_improvement", K_NUMBER, 0, 0.1, NULL, P(mortality_improvement)},
-    {"rates", K_MAP, 0, 0, NULL, 0},
-    {"rates.mortality_rr", K_MAP, 0, 0, NULL, 0},
-    {"rates.mortality_rr.grade1", K_NUMBER, 1, 20, NULL, P(mort_rr_grade[0])},
-    {"rates.mortality_rr.grade2", K_NUMBER, 1, 20, NULL, P(mort_rr_grade[1])},
-    {"rates.mortality_rr.grade3", K_NUMBER, 1, 20, NULL, P(mort_rr_grade[2])},
-    {"rates.mortality_rr.grade4", K_NUMBER, 1, 20, NULL, P(mort_rr_grade[3])},
-    {"rates.mortality_rr_type", K_MAP, 0, 0, NULL, 0},
-    {"rates.mortality_rr_type.visual", K_NUMBER, 0.1, 20, NULL, P(mort_rr_type[DP_VISUAL])},
-    {"rates.mortality_rr_type.hearing", K_NUMBER, 0.1, 20, NULL, P(mort_rr_type[DP_HEARING])},
-    {"rates.mortality_rr_type.speech", K_NUMBER, 0.1, 20, NULL, P(mort_rr_type[DP_SPEECH])},
-    {"rates.mortality_rr_type.physical", K_NUMBER, 0.1, 20, NULL, P(mort_rr_type[DP_PHYSICAL])},
-    {"rates.mortality_rr_type.intellectual", K_NUMBER, 0.1, 20, NULL,
-     P(mort_rr_type[DP_INTELLECTUAL])},
-    {"rates.mortality_rr_type.mental", K_NUMBER, 0.1, 20, NULL, P(mort_rr_type[DP_MENTAL])},
-    {"rates.mortality_rr_type.multiple", K_NUMBER, 0.1, 20, NULL, P(mort_rr_type[DP_MULTIPLE])},
-    {"rates.onset_multiplier", K_NUMBER, 0, 10, NULL, P(onset_multiplier)},
-    {"rates.worsening", K_MAP, 0, 0, NULL, 0},
-    {"rates.worsening.under60", K_PROB, 0, 1, NULL, P(worsen_rate[0])},
-    {"rates.worsening.over60", K_PROB, 0, 1, NULL, P(worsen_rate[1])},
-    {"rates.improvement", K_PROB, 0, 1, NULL, P(improve_rate)},
-    {"rates.certification", K_MAP, 0, 0, NULL, 0},
-    {"rates.certification.severe", K_PROB, 0, 1, "balanced", P(certify_rate[0])},
-    {"rates.certification.other", K_PROB, 0, 1, "balanced", P(certify_rate[1])},
-    {"rates.dibao_exit", K_PROB, 0, 1, NULL, P(dibao_exit)},
-    {"rates.marginal_exit", K_PROB, 0, 1, NULL, P(marginal_exit)},
-    {"rates.dibao_entry", K_PROB, 0, 1, "balanced", P(dibao_entry)},
-    {"rates.marginal_entry", K_PROB, 0, 1, "balanced", P(marginal_entry)},
-    {"programmes", K_MAP, 0, 0, NULL, 0},
-    {"programmes.living_subsidy", K_MAP, 0, 0, NULL, 0},
-    {"programmes.living_subsidy.enabled", K_BOOL, 0, 0, NULL, LIV(enabled)},
-    {"programmes.living_subsidy.monthly", K_GRADES, 0, HUGE_VAL, NULL, LIV(amount)},
-    {"programmes.living_subsidy.indexation", K_MAP, 0, 0, NULL, 0},
-    {"programmes.living_subsidy.indexation.rate", K_NUMBER, -0.5, 0.5, NULL, LIV(index_rate)},
-    {"programmes.living_subsidy.take_up", K_PROB, 0, 1, "calibrated", LIV(take_up)},
-    {"programmes.living_subsidy.marginal_from", K_YEAR_NEVER, 1990, 2100, "never",
-     LIV(marginal_from)},
-    {"programmes.care_subsidy", K_MAP, 0, 0, NULL, 0},
-    {"programmes.care_subsidy.enabled", K_BOOL, 0, 0, NULL, CARE(enabled)},
-    {"programmes.care_subsidy.monthly", K_GRADES, 0, HUGE_VAL, NULL, CARE(amount)},
-    {"programmes.care_subsidy.indexation", K_MAP, 0, 0, NULL, 0},
-    {"programmes.care_subsidy.indexation.rate", K_NUMBER, -0.5, 0.5, NULL, CARE(index_rate)},
-    {"programmes.care_subsidy.take_up", K_PROB, 0, 1, "calibrated", CARE(take_up)},
-    {"targets", K_TARGETS, 0, 0, NULL, 0},
-};
-
-#undef P
-#undef LIV
-#undef CARE
-
-enum { N_KEYS = sizeof keys / sizeof keys[0] };
+/* The key table (scenario_keys.c) */
 
 /* Distribution kinds as a scenario writes them, with the fields each takes (dist.h). */
 static const struct {
@@ -156,37 +64,39 @@ enum { N_DIST_KINDS = sizeof dist_kinds / sizeof dist_kinds[0] };
  * inside the key's range, so that clamping the draws to the range hardly ever acts. */
 #define DIST_SPAN_SD 4.0
 
-static const key_def *
-find_key(const char *path)
+/* True if row d is an amount key another programme's payment needs (monthly on a yearly
+ * programme): such rows are refused and left out of "did you mean". */
+static int
+wrong_amount(const key_def *d)
 {
-    for (size_t i = 0; i < N_KEYS; i++) {
-        if (strcmp(keys[i].path, path) == 0) {
-            return &keys[i];
-        }
-    }
-    return NULL;
+    return d->type == K_AMOUNT && dp_prog_pay[dp_scenario_key_prog(d)] != (dp_pay_kind)d->aux;
 }
 
 /* The unknown-key error, suggesting among the table's keys directly under parent. */
 static dp_status
 unknown_key(dp_ctx *ctx, const dp_ynode *key, const char *parent)
 {
-    const char *names[N_KEYS];
+    const char **names = malloc(dp_scenario_n_keys * sizeof *names);
     size_t n = 0;
     size_t plen = strlen(parent);
-    for (size_t i = 0; i < N_KEYS; i++) {
-        const char *p = keys[i].path;
+    if (!names) {
+        return dp_error(ctx, DP_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < dp_scenario_n_keys; i++) {
+        const char *p = dp_scenario_keys[i].path;
         if (plen > 0) {
             if (strncmp(p, parent, plen) != 0 || p[plen] != '.') {
                 continue;
             }
             p += plen + 1;
         }
-        if (!strchr(p, '.')) {
+        if (!strchr(p, '.') && !wrong_amount(&dp_scenario_keys[i])) {
             names[n++] = p;
         }
     }
-    return dp_yunknown(ctx, key, parent, names, n);
+    dp_status rc = dp_yunknown(ctx, key, parent, names, n);
+    free(names);
+    return rc;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -434,17 +344,24 @@ read_dist(dp_ctx *ctx, const dp_ynode *node, const char *path, double min, doubl
 /* ------------------------------------------------------------------------------------------ */
 /* Values */
 
+/* "a number in [MIN, MAX]", or "a number >= MIN" when the range has no upper end. */
 static void
 range_phrase(char *buf, size_t size, const char *kind, double min, double max)
 {
-    snprintf(buf, size, "%s in [%g, %g]", kind, min, max);
+    if (isinf(max)) {
+        snprintf(buf, size, "%s >= %g", kind, min);
+    } else {
+        snprintf(buf, size, "%s in [%g, %g]", kind, min, max);
+    }
 }
 
 /* Where a numeric leaf sits among the uncertain parameters, should it be a distribution: its
- * sort key (key table index, grade, year) and the doubles of dp_params its draws go to. */
+ * sort key (key table index, grade or list item, year) and the doubles of dp_params its draws
+ * go to. */
 typedef struct {
-    size_t key;                          /**< index of the key in keys[] */
-    size_t grade;                        /**< 0, or 1 + grade for one grade's amount */
+    size_t key;                          /**< index of the key in dp_scenario_keys[] */
+    size_t grade;                        /**< 0, or 1 + grade for one grade's amount, or 1 +
+                                              the item of a list (overlaps) */
     int year;                            /**< key year inside a dated value, else 0 */
     size_t n_target;                     /**< doubles set (4 for one amount of all grades) */
     size_t offset[DP_UNCERTAIN_TARGETS]; /**< their byte offsets in dp_params */
@@ -463,10 +380,19 @@ typedef struct {
     dp_scenario *s;
     dp_params *p;
     const dp_ynode *regions; /**< the `regions:` list, loaded after the walk */
-    const dp_ynode *targets; /**< the `targets:` list, read after the walk */
+    const dp_ynode **seen;   /**< [dp_scenario_n_keys]: the value written for each key, or
+                                  NULL (lists read after the walk, and checks, look here) */
     size_t n_found;          /**< distributions met so far, in file order */
     found_param found[DP_MAX_UNCERTAIN];
 } walker;
+
+/* The value written for the key at path, or NULL (also for a path not in the table). */
+static const dp_ynode *
+seen_at(const walker *w, const char *path)
+{
+    const key_def *d = dp_scenario_find_key(path);
+    return d ? w->seen[d - dp_scenario_keys] : NULL;
+}
 
 /* Records the distribution d read at node (named path) as an uncertain parameter. */
 static dp_status
@@ -494,15 +420,30 @@ add_param(walker *w, const dp_ynode *node, const char *path, const dp_dist *d, d
     return DP_OK;
 }
 
+/* The error for a distribution where the key takes none. what is what the key takes. */
+static dp_status
+no_dist(walker *w, const dp_ynode *node, const char *path, const char *what, unsigned flags)
+{
+    return dp_yerror(w->ctx, node, "%s: expected %s, got a distribution (%s)", path, what,
+                     flags & F_SHARE ? "funding shares must sum to 1 in every year, so they "
+                                       "cannot be distributions"
+                                     : "only numbers, probabilities and amounts may be "
+                                       "distributions");
+}
+
 /* One numeric leaf: a number in [min, max] or a distribution inside it (recorded at pl; its
  * mean, clamped to [min, max], goes to *out as the central value). what describes the number
- * ("a number in [0, 0.1]"). */
+ * ("a number in [0, 0.1]"). With F_INTEGER the number must be whole, and with F_INTEGER or
+ * F_SHARE in flags no distribution is taken. */
 static dp_status
 read_leaf(walker *w, const dp_ynode *node, const char *path, const char *what, double min,
-          double max, const leaf_place *pl, double *out)
+          double max, unsigned flags, const leaf_place *pl, double *out)
 {
     char what_dist[200];
     if (dp_ynode_is_dist(node)) {
+        if (flags & (F_INTEGER | F_SHARE)) {
+            return no_dist(w, node, path, what, flags);
+        }
         dp_dist d;
         dp_status rc = read_dist(w->ctx, node, path, min, max, &d);
         if (rc != DP_OK) {
@@ -512,6 +453,14 @@ read_leaf(walker *w, const dp_ynode *node, const char *path, const char *what, d
         *out = mean < min ? min : (mean > max ? max : mean);
         return add_param(w, node, path, &d, min, max, pl);
     }
+    if (flags & F_INTEGER) {
+        int v;
+        dp_status rc = dp_yget_int(w->ctx, node, path, what, (long)min, (long)max, &v);
+        if (rc == DP_OK) {
+            *out = v;
+        }
+        return rc;
+    }
     if (node->kind == DP_YMAP) {
         snprintf(what_dist, sizeof what_dist, "%s or a distribution {dist: KIND, ...}", what);
         return dp_yexpected(w->ctx, node, path, what_dist);
@@ -519,14 +468,14 @@ read_leaf(walker *w, const dp_ynode *node, const char *path, const char *what, d
     return dp_yget_number(w->ctx, node, path, what, min, max, out);
 }
 
-/* A number in [min, max], a distribution, or a date-ranged value of such into *out. what
- * describes the number ("a number in [0, 0.1]"). The dp_sched written lives at the n_sched
- * byte offsets sched_off[] of dp_params (several when one value sets every grade); key and
- * grade place any distribution in the sort order. */
+/* A number in [min, max], a distribution, or a date-ranged value of such into *out (flags as
+ * for read_leaf). what describes the number ("a number in [0, 0.1]"). The dp_sched written
+ * lives at the n_sched byte offsets sched_off[] of dp_params (several when one value sets every
+ * grade); key and grade place any distribution in the sort order. */
 static dp_status
 read_sched(walker *w, const dp_ynode *node, const char *path, const char *what, double min,
-           double max, size_t key, size_t grade, const size_t *sched_off, size_t n_sched,
-           dp_sched *out)
+           double max, unsigned flags, size_t key, size_t grade, const size_t *sched_off,
+           size_t n_sched, dp_sched *out)
 {
     char what_dated[160];
     char year_path[256];
@@ -538,7 +487,7 @@ read_sched(walker *w, const dp_ynode *node, const char *path, const char *what, 
         pl.offset[j] = sched_off[j] + offsetof(dp_sched, value);
     }
     if (node->kind == DP_YSCALAR || dp_ynode_is_dist(node)) {
-        if (read_leaf(w, node, path, what, min, max, &pl, &v) != DP_OK) {
+        if (read_leaf(w, node, path, what, min, max, flags, &pl, &v) != DP_OK) {
             return DP_EINPUT;
         }
         dp_sched_const(out, v);
@@ -568,7 +517,7 @@ read_sched(walker *w, const dp_ynode *node, const char *path, const char *what, 
         for (size_t j = 0; j < n_sched; j++) {
             pl.offset[j] = sched_off[j] + offsetof(dp_sched, value) + i * sizeof(double);
         }
-        if (read_leaf(w, node->val[i], year_path, what, min, max, &pl, &v) != DP_OK) {
+        if (read_leaf(w, node->val[i], year_path, what, min, max, flags, &pl, &v) != DP_OK) {
             return DP_EINPUT;
         }
         sched.year[i] = (int)year;
@@ -579,19 +528,46 @@ read_sched(walker *w, const dp_ynode *node, const char *path, const char *what, 
     return DP_OK;
 }
 
-/* Programme amounts at byte offset off of dp_params (DP_N_GRADE dp_sched): one value (number,
- * distribution or date-ranged) for all grades, or a map by grade. */
+/* One value of a by-grade key at node: a date-ranged amount (dated != 0) or a number, written
+ * to the n members at byte offsets off[] of dp_params (every grade, or one). */
 static dp_status
-read_grades(walker *w, const dp_ynode *node, const char *path, size_t key, size_t off)
+read_grade_value(walker *w, const dp_ynode *node, const char *path, size_t key, size_t grade,
+                 int dated, const size_t *off, size_t n)
 {
     static const char what[] = "a non-negative amount in yuan";
-    char grade_path[256];
-    dp_sched *monthly = (dp_sched *)(void *)((char *)w->p + off);
-    size_t sched_off[DP_N_GRADE];
-    dp_sched one;
+    char *base = (char *)w->p;
+    if (dated) {
+        dp_sched one;
+        if (read_sched(w, node, path, what, 0, HUGE_VAL, 0, key, grade, off, n, &one) != DP_OK) {
+            return DP_EINPUT;
+        }
+        for (size_t j = 0; j < n; j++) {
+            *(dp_sched *)(void *)(base + off[j]) = one;
+        }
+        return DP_OK;
+    }
+    leaf_place pl = {.key = key, .grade = grade, .n_target = n};
+    double v;
+    memcpy(pl.offset, off, n * sizeof *off);
+    if (read_leaf(w, node, path, what, 0, HUGE_VAL, 0, &pl, &v) != DP_OK) {
+        return DP_EINPUT;
+    }
+    for (size_t j = 0; j < n; j++) {
+        *(double *)(void *)(base + off[j]) = v;
+    }
+    return DP_OK;
+}
 
+/* A key by grade at byte offset off of dp_params: programme amounts (dated: DP_N_GRADE dp_sched;
+ * a number, distribution or date-ranged value) or floors (DP_N_GRADE doubles; a number or a
+ * distribution). One value for all grades, or a map by grade (grades left out keep theirs). */
+static dp_status
+read_grades(walker *w, const dp_ynode *node, const char *path, size_t key, size_t off, int dated)
+{
+    char grade_path[256];
+    size_t member[DP_N_GRADE];
     for (size_t g = 0; g < DP_N_GRADE; g++) {
-        sched_off[g] = off + g * sizeof(dp_sched);
+        member[g] = off + g * (dated ? sizeof(dp_sched) : sizeof(double));
     }
     if (node->kind == DP_YMAP && node->n > 0 && !dp_ynode_is_dated(node) &&
         !dp_ynode_is_dist(node)) {
@@ -601,33 +577,194 @@ read_grades(walker *w, const dp_ynode *node, const char *path, size_t key, size_
         }
         for (size_t g = 0; g < DP_N_GRADE; g++) {
             const dp_ynode *val = dp_ymap_get(node, dp_grade_label[g]);
-            if (!val) {
-                continue;
-            }
             dp_ypath(grade_path, sizeof grade_path, path, dp_grade_label[g]);
-            if (read_sched(w, val, grade_path, what, 0, HUGE_VAL, key, 1 + g, &sched_off[g], 1,
-                           &monthly[g]) != DP_OK) {
+            if (val && read_grade_value(w, val, grade_path, key, 1 + g, dated, &member[g], 1) !=
+                           DP_OK) {
                 return DP_EINPUT;
             }
         }
         return DP_OK;
     }
-    if (node->kind != DP_YSCALAR && !dp_ynode_is_dated(node) && !dp_ynode_is_dist(node)) {
+    if (node->kind != DP_YSCALAR && !dp_ynode_is_dist(node) &&
+        !(dated && dp_ynode_is_dated(node))) {
         return dp_yexpected(w->ctx, node, path,
-                            "a non-negative amount in yuan, dated values {year: amount} or a "
-                            "map {grade1: amount, ...}");
+                            dated ? "a non-negative amount in yuan, dated values {year: amount} "
+                                    "or a map {grade1: amount, ...}"
+                                  : "a non-negative amount in yuan or a map {grade1: amount, "
+                                    "...}");
     }
-    if (read_sched(w, node, path, what, 0, HUGE_VAL, key, 0, sched_off, DP_N_GRADE, &one) !=
-        DP_OK) {
-        return DP_EINPUT;
+    return read_grade_value(w, node, path, key, 0, dated, member, DP_N_GRADE);
+}
+
+/* "did you mean" among n names for text (within two edits and fewer edits than text has
+ * characters, as for keys), or NULL. */
+static const char *
+closest(const char *text, const char *const *names, size_t n)
+{
+    const char *best = NULL;
+    size_t best_d = 3, len = strlen(text);
+    for (size_t i = 0; i < n; i++) {
+        size_t d = dp_edit_distance(text, names[i]);
+        if (d < best_d && d < len) {
+            best = names[i];
+            best_d = d;
+        }
     }
-    for (size_t g = 0; g < DP_N_GRADE; g++) {
-        monthly[g] = one;
+    return best;
+}
+
+/* "PATH: expected WHAT, got X", with " (did you mean 'NAME'?)" when node is text close to one
+ * of the n names. */
+static dp_status
+expected_name(dp_ctx *ctx, const dp_ynode *node, const char *path, const char *what,
+              const char *const *names, size_t n)
+{
+    char got[160];
+    const char *best = node->kind == DP_YSCALAR ? closest(node->text, names, n) : NULL;
+    if (!best) {
+        return dp_yexpected(ctx, node, path, what);
     }
+    dp_ydescribe(node, got, sizeof got);
+    return dp_yerror(ctx, node, "%s: expected %s, got %s (did you mean '%s'?)", path, what, got,
+                     best);
+}
+
+/* Index of node's text among n names, or n. */
+static size_t
+name_index(const dp_ynode *node, const char *const *names, size_t n)
+{
+    size_t i = 0;
+    while (node->kind == DP_YSCALAR && i < n && strcmp(node->text, names[i]) != 0) {
+        i++;
+    }
+    return node->kind == DP_YSCALAR ? i : n;
+}
+
+/* "one of a, b, c" for n names into buf. */
+static void
+one_of(char *buf, size_t size, const char *const *names, size_t n)
+{
+    size_t len = (size_t)snprintf(buf, size, "one of ");
+    for (size_t i = 0; i < n && len < size; i++) {
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "", names[i]);
+    }
+}
+
+/* A word among words ("a|b|c") at node into *out (its index). */
+static dp_status
+read_word(walker *w, const dp_ynode *node, const char *path, const char *words, int *out)
+{
+    char buf[128], what[160];
+    const char *names[8];
+    size_t n = 0;
+    snprintf(buf, sizeof buf, "%s", words);
+    for (char *save = NULL, *t = strtok_r(buf, "|", &save); t && n < 8;
+         t = strtok_r(NULL, "|", &save)) {
+        names[n++] = t;
+    }
+    one_of(what, sizeof what, names, n);
+    if (dp_ynode_is_dist(node)) {
+        return no_dist(w, node, path, what, 0);
+    }
+    size_t i = name_index(node, names, n);
+    if (i == n) {
+        return expected_name(w->ctx, node, path, what, names, n);
+    }
+    *out = (int)i;
     return DP_OK;
 }
 
-/* Order of the uncertain parameters: key table, then grade, then year. */
+/* What a list of set KS_* takes, for messages. */
+static const char *
+set_what(int set)
+{
+    switch (set) {
+    case KS_TYPES:
+        return "a list of disability types (visual, hearing, speech, physical, intellectual, "
+               "mental, multiple) or all";
+    case KS_GRADES:
+        return "a list of grades (1, 2, 3, 4) or all";
+    default:
+        return "a list of household statuses (dibao, marginal, other) or all";
+    }
+}
+
+/* A set (K_SET) at node into *out: the word `all`, or a non-empty list of the set's names
+ * (grades: the numbers 1 to 4), each at most once. */
+static dp_status
+read_set(walker *w, const dp_ynode *node, const char *path, int set, unsigned *out)
+{
+    static const char *const item_what[KS_N] = {
+        "a disability type (visual, hearing, speech, physical, intellectual, mental, multiple)",
+        "a grade 1, 2, 3 or 4", "a household status (dibao, marginal or other)"};
+    size_t n;
+    const char *const *names = dp_scenario_set_names(set, &n);
+    unsigned bits = 0;
+    if (dp_ynode_is_dist(node)) {
+        return no_dist(w, node, path, set_what(set), 0);
+    }
+    if (node->kind == DP_YSCALAR && node->plain && strcmp(node->text, "all") == 0) {
+        *out = (1u << n) - 1u;
+        return DP_OK;
+    }
+    if (node->kind != DP_YSEQ || node->n == 0) {
+        return dp_yexpected(w->ctx, node, path, set_what(set));
+    }
+    for (size_t i = 0; i < node->n; i++) {
+        const dp_ynode *item = node->val[i];
+        size_t k = n;
+        long grade;
+        if (set == KS_GRADES) {
+            k = dp_yparse_int(item, &grade) && grade >= 1 && grade <= DP_N_GRADE
+                    ? (size_t)(grade - 1)
+                    : n;
+        } else {
+            k = name_index(item, names, n);
+        }
+        if (k == n) {
+            return set == KS_GRADES ? dp_yexpected(w->ctx, item, path, item_what[set])
+                                    : expected_name(w->ctx, item, path, item_what[set], names, n);
+        }
+        if (bits & (1u << k)) {
+            return dp_yerror(w->ctx, item, "%s: %s is listed twice", path, item->text);
+        }
+        bits |= 1u << k;
+    }
+    *out = bits;
+    return DP_OK;
+}
+
+/* An age range [min, max] at node into rule->age_min, age_max: two whole ages in [lo, hi],
+ * min <= max. */
+static dp_status
+read_ages(walker *w, const dp_ynode *node, const char *path, int lo, int hi, dp_rule *rule)
+{
+    char what[96];
+    int age[2];
+    snprintf(what, sizeof what, "a list [min, max] of two ages in [%d, %d]", lo, hi);
+    if (dp_ynode_is_dist(node)) {
+        return no_dist(w, node, path, what, 0);
+    }
+    if (node->kind != DP_YSEQ || node->n != 2) {
+        return dp_yexpected(w->ctx, node, path, what);
+    }
+    for (size_t i = 0; i < 2; i++) {
+        char item[64];
+        snprintf(item, sizeof item, "an age in [%d, %d]", lo, hi);
+        if (dp_yget_int(w->ctx, node->val[i], path, item, lo, hi, &age[i]) != DP_OK) {
+            return DP_EINPUT;
+        }
+    }
+    if (age[0] > age[1]) {
+        return dp_yerror(w->ctx, node, "%s: expected [min, max] with min <= max, got [%d, %d]",
+                         path, age[0], age[1]);
+    }
+    rule->age_min = age[0];
+    rule->age_max = age[1];
+    return DP_OK;
+}
+
+/* Order of the uncertain parameters: key table, then grade (or list item), then year. */
 static int
 found_cmp(const void *a, const void *b)
 {
@@ -699,34 +836,27 @@ read_regions(walker *w, const dp_ynode *node, const char *path)
     return DP_OK;
 }
 
+/* Reads the value val of key d (named path) into dp_params. Maps are walked by the caller;
+ * lists read after the walk are only recorded (in w->seen, by the caller). */
 static dp_status
 apply_key(walker *w, const key_def *d, const dp_ynode *val, const char *path)
 {
     char *base = (char *)w->p;
+    void *at = base + d->offset;
     char what[160];
     double v;
-    size_t key = (size_t)(d - keys);
+    size_t key = (size_t)(d - dp_scenario_keys);
     leaf_place pl = {.key = key, .n_target = 1, .offset = {d->offset}};
 
-    if (dp_ynode_is_dist(val) &&
-        (d->type == K_YEAR || d->type == K_YEAR_NEVER || d->type == K_BOOL)) {
-        if (d->type == K_BOOL) {
-            snprintf(what, sizeof what, "true or false");
-        } else if (d->type == K_YEAR) {
-            range_phrase(what, sizeof what, "a year", d->min, d->max);
-        } else {
-            snprintf(what, sizeof what, "a year in [%g, %g] or '%s'", d->min, d->max, d->word);
-        }
-        return dp_yerror(w->ctx, val,
-                         "%s: expected %s, got a distribution (only numbers, probabilities and "
-                         "amounts may be distributions)",
-                         path, what);
-    }
     switch (d->type) {
     case K_VERSION:
     case K_EXTENDS:
     case K_MAP:
-        return DP_OK; /* checked before the walk / resolved / walked by the caller */
+    case K_FUNDING:
+    case K_TARGETS:
+    case K_EXTENSIONS:
+    case K_OVERLAPS:
+        return DP_OK; /* checked before / resolved / walked by the caller / read after */
     case K_NAME:
         if (val->kind != DP_YSCALAR || !name_ok(val->text, MAX_NAME)) {
             return dp_yexpected(w->ctx, val, path,
@@ -748,31 +878,39 @@ apply_key(walker *w, const key_def *d, const dp_ynode *val, const char *path)
         return DP_OK;
     case K_REGIONS:
         return read_regions(w, val, path);
-    case K_TARGETS:
-        w->targets = val; /* needs the regions and years: read_targets, after the walk */
-        return DP_OK;
     case K_YEAR:
-        range_phrase(what, sizeof what, "a year", d->min, d->max);
-        return dp_yget_int(w->ctx, val, path, what, (long)d->min, (long)d->max,
-                           (int *)(void *)(base + d->offset));
+    case K_INT:
+        range_phrase(what, sizeof what, d->type == K_YEAR ? "a year" : "an integer", d->min,
+                     d->max);
+        if (dp_ynode_is_dist(val)) {
+            return no_dist(w, val, path, what, 0);
+        }
+        return dp_yget_int(w->ctx, val, path, what, (long)d->min, (long)d->max, at);
     case K_YEAR_NEVER:
+        snprintf(what, sizeof what, "a year in [%g, %g] or '%s'", d->min, d->max, d->word);
+        if (dp_ynode_is_dist(val)) {
+            return no_dist(w, val, path, what, 0);
+        }
         if (val->kind == DP_YSCALAR && val->plain && strcmp(val->text, d->word) == 0) {
-            *(int *)(void *)(base + d->offset) = 0;
+            *(int *)at = 0;
             return DP_OK;
         }
-        snprintf(what, sizeof what, "a year in [%g, %g] or '%s'", d->min, d->max, d->word);
-        return dp_yget_int(w->ctx, val, path, what, (long)d->min, (long)d->max,
-                           (int *)(void *)(base + d->offset));
+        return dp_yget_int(w->ctx, val, path, what, (long)d->min, (long)d->max, at);
+    case K_BOOL:
+        if (dp_ynode_is_dist(val)) {
+            return no_dist(w, val, path, "true or false", 0);
+        }
+        return dp_yget_bool(w->ctx, val, path, at);
     case K_NUMBER:
         range_phrase(what, sizeof what, "a number", d->min, d->max);
-        if (read_leaf(w, val, path, what, d->min, d->max, &pl, &v) != DP_OK) {
+        if (read_leaf(w, val, path, what, d->min, d->max, 0, &pl, &v) != DP_OK) {
             return DP_EINPUT;
         }
-        *(double *)(void *)(base + d->offset) = v;
+        *(double *)at = v;
         return DP_OK;
     case K_PROB:
         if (d->word && val->kind == DP_YSCALAR && val->plain && strcmp(val->text, d->word) == 0) {
-            *(double *)(void *)(base + d->offset) = NAN;
+            *(double *)at = NAN;
             return DP_OK;
         }
         if (d->word) {
@@ -780,21 +918,45 @@ apply_key(walker *w, const key_def *d, const dp_ynode *val, const char *path)
         } else {
             snprintf(what, sizeof what, "a probability in [0, 1]");
         }
-        if (read_leaf(w, val, path, what, 0, 1, &pl, &v) != DP_OK) {
+        if (read_leaf(w, val, path, what, 0, 1, 0, &pl, &v) != DP_OK) {
             return DP_EINPUT;
         }
-        *(double *)(void *)(base + d->offset) = v;
+        *(double *)at = v;
         return DP_OK;
     case K_SCHED:
-        range_phrase(what, sizeof what, "a number", d->min, d->max);
-        return read_sched(w, val, path, what, d->min, d->max, key, 0, &d->offset, 1,
-                          (dp_sched *)(void *)(base + d->offset));
-    case K_GRADES:
-        return read_grades(w, val, path, key, d->offset);
-    case K_BOOL:
-        return dp_yget_bool(w->ctx, val, path, (int *)(void *)(base + d->offset));
+        range_phrase(what, sizeof what,
+                     d->flags & F_INTEGER ? "an integer"
+                                          : (d->flags & F_SHARE ? "a share" : "a number"),
+                     d->min, d->max);
+        return read_sched(w, val, path, what, d->min, d->max, d->flags, key, 0, &d->offset, 1,
+                          at);
+    case K_AMOUNT:
+        return read_grades(w, val, path, key, d->offset, 1);
+    case K_GRADE_NUM:
+        return read_grades(w, val, path, key, d->offset, 0);
+    case K_WORD:
+        return read_word(w, val, path, d->word, at);
+    case K_SET:
+        return read_set(w, val, path, d->aux, at);
+    case K_AGES:
+        return read_ages(w, val, path, (int)d->min, (int)d->max, at);
     }
     return dp_error(w->ctx, DP_EINTERNAL, "key table: unknown type");
+}
+
+/* The amount key of a programme that pays otherwise (monthly on a yearly programme): refused
+ * at the key, naming the key the programme takes. */
+static dp_status
+wrong_amount_key(walker *w, const key_def *d, const dp_ynode *key, const char *path)
+{
+    static const char *const pay_key[] = {"monthly", "yearly", "unit_cost"};
+    static const char *const pay_what[] = {"a monthly amount per recipient",
+                                           "a yearly amount per recipient",
+                                           "a cost per unit served"};
+    size_t prog = dp_scenario_key_prog(d);
+    dp_pay_kind pay = dp_prog_pay[prog];
+    return dp_yerror(w->ctx, key, "%s: %s pays %s: write '%s', not '%s'", path, dp_prog_key[prog],
+                     pay_what[pay], pay_key[pay], key->text);
 }
 
 static dp_status
@@ -805,14 +967,27 @@ walk_map(walker *w, const dp_ynode *map, const char *path)
         const dp_ynode *key = map->key[i];
         const dp_ynode *val = map->val[i];
         dp_ypath(full, sizeof full, path, key->text);
-        const key_def *d = find_key(full);
+        const key_def *d = dp_scenario_find_key(full);
         if (!d) {
             return unknown_key(w->ctx, key, path);
         }
+        if (wrong_amount(d)) {
+            return wrong_amount_key(w, d, key, full);
+        }
+        w->seen[d - dp_scenario_keys] = val;
         dp_status rc;
-        if (d->type == K_MAP) {
+        if (d->type == K_FUNDING && dp_ynode_is_dist(val)) {
+            rc = no_dist(w, val, full, "a map {central: share, provincial: share, ...}", F_SHARE);
+        } else if (d->type == K_MAP || d->type == K_FUNDING) {
             if (val->kind != DP_YMAP) {
                 return dp_yexpected(w->ctx, val, full, "a map");
+            }
+            if (d->type == K_FUNDING) {
+                /* Levels the map leaves out pay nothing. */
+                dp_sched *share = (dp_sched *)(void *)((char *)w->p + d->offset);
+                for (size_t l = 0; l < DP_N_LEVEL; l++) {
+                    dp_sched_const(&share[l], 0.0);
+                }
             }
             rc = walk_map(w, val, full);
         } else {
@@ -820,6 +995,253 @@ walk_map(walker *w, const dp_ynode *map, const char *path)
         }
         if (rc != DP_OK) {
             return rc;
+        }
+    }
+    return DP_OK;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* After the walk: extensions, overlaps and the checks across keys */
+
+/* One item of `extensions:` into *rule (which holds a copy of the programme's rule[0]). */
+static dp_status
+read_extension(walker *w, const dp_ynode *item, const char *path, const key_def *d,
+               dp_rule *rule)
+{
+    static const char *const allowed[] = {"from", "types", "grades", "households", "ages"};
+    static const int set_of[] = {KS_TYPES, KS_GRADES, KS_HH};
+    unsigned *set_at[] = {&rule->types, &rule->grades, &rule->hh};
+    char sub[160], what[64];
+    dp_ynode *node;
+    dp_status rc;
+    if (item->kind != DP_YMAP) {
+        return dp_yexpected(w->ctx, item, path,
+                            "a map {from, types, grades, households, ages}");
+    }
+    if ((rc = dp_ycheck_keys(w->ctx, item, path, allowed, 5)) != DP_OK ||
+        (rc = dp_yrequire(w->ctx, item, path, "from", &node)) != DP_OK) {
+        return rc;
+    }
+    dp_ypath(sub, sizeof sub, path, "from");
+    range_phrase(what, sizeof what, "a year", d->min, d->max);
+    if (dp_ynode_is_dist(node)) {
+        return no_dist(w, node, sub, what, 0);
+    }
+    if ((rc = dp_yget_int(w->ctx, node, sub, what, (long)d->min, (long)d->max, &rule->from)) !=
+        DP_OK) {
+        return rc;
+    }
+    for (size_t k = 0; k < 3; k++) {
+        if ((node = dp_ymap_get(item, allowed[1 + k]))) {
+            dp_ypath(sub, sizeof sub, path, allowed[1 + k]);
+            if ((rc = read_set(w, node, sub, set_of[k], set_at[k])) != DP_OK) {
+                return rc;
+            }
+        }
+    }
+    if ((node = dp_ymap_get(item, "ages"))) {
+        dp_ypath(sub, sizeof sub, path, "ages");
+        return read_ages(w, node, sub, 0, DP_MAX_AGE, rule);
+    }
+    return DP_OK;
+}
+
+/* The value written for programmes.KEY.SUFFIX of programme k, or NULL; that path into
+ * path[size] for messages. */
+static const dp_ynode *
+seen_prog(const walker *w, size_t k, const char *suffix, char *path, size_t size)
+{
+    snprintf(path, size, "programmes.%s.%s", dp_prog_key[k], suffix);
+    return seen_at(w, path);
+}
+
+/* Every programme's `extensions:` (a list of at most DP_MAX_RULES - 1 maps; [] for none) into
+ * rule[1..], replacing the default extensions: fields an item leaves out are rule[0]'s (as the
+ * walk left it). */
+static dp_status
+read_extensions(walker *w)
+{
+    char path[128], item_path[160], what[96];
+    snprintf(what, sizeof what,
+             "a list of at most %d extension rules {from, types, grades, households, ages}",
+             DP_MAX_RULES - 1);
+    for (size_t k = 0; k < DP_N_PROG; k++) {
+        dp_prog_params *pp = &w->p->prog[k];
+        const dp_ynode *list = seen_prog(w, k, "extensions", path, sizeof path);
+        const key_def *d = dp_scenario_find_key(path);
+        if (!list) {
+            continue;
+        }
+        if (dp_ynode_is_dist(list)) {
+            return no_dist(w, list, path, what, 0);
+        }
+        if (list->kind != DP_YSEQ) {
+            return dp_yexpected(w->ctx, list, path, what);
+        }
+        if (list->n > DP_MAX_RULES - 1) {
+            return dp_yerror(w->ctx, list, "%s: expected %s, got %zu", path, what, list->n);
+        }
+        for (size_t i = 0; i < list->n; i++) {
+            snprintf(item_path, sizeof item_path, "%s[%zu]", path, i + 1);
+            pp->rule[1 + i] = pp->rule[0];
+            pp->rule[1 + i].from = 0;
+            if (read_extension(w, list->val[i], item_path, d, &pp->rule[1 + i]) != DP_OK) {
+                return DP_EINPUT;
+            }
+        }
+        pp->n_rule = 1 + list->n;
+    }
+    return DP_OK;
+}
+
+/* A programme name of overlaps[N] at node into *out. */
+static dp_status
+overlap_programme(walker *w, const dp_ynode *node, const char *path, int *out)
+{
+    char what[400];
+    size_t k = name_index(node, dp_prog_key, DP_N_PROG);
+    if (k < DP_N_PROG) {
+        *out = (int)k;
+        return DP_OK;
+    }
+    if (node->kind == DP_YSCALAR && closest(node->text, dp_prog_key, DP_N_PROG)) {
+        return expected_name(w->ctx, node, path, "a programme", dp_prog_key, DP_N_PROG);
+    }
+    one_of(what, sizeof what, dp_prog_key, DP_N_PROG);
+    return dp_yexpected(w->ctx, node, path, what);
+}
+
+/* One item of `overlaps:` (the i-th, from 0) into p->overlap[i]. */
+static dp_status
+read_overlap(walker *w, const dp_ynode *item, size_t i, const char *path, size_t key)
+{
+    static const char *const allowed[] = {"first", "second", "rule", "fraction"};
+    static const char *const rules[] = {"exclude", "reduce"};
+    dp_overlap *o = &w->p->overlap[i];
+    char sub[64], what[96];
+    dp_ynode *node;
+    dp_status rc;
+    memset(o, 0, sizeof *o);
+    if (item->kind != DP_YMAP) {
+        return dp_yexpected(w->ctx, item, path, "a map {first, second, rule, fraction}");
+    }
+    if ((rc = dp_ycheck_keys(w->ctx, item, path, allowed, 4)) != DP_OK) {
+        return rc;
+    }
+    for (size_t k = 0; k < 3; k++) {
+        if ((rc = dp_yrequire(w->ctx, item, path, allowed[k], &node)) != DP_OK) {
+            return rc;
+        }
+    }
+    dp_ypath(sub, sizeof sub, path, "first");
+    if ((rc = overlap_programme(w, dp_ymap_get(item, "first"), sub, &o->first)) != DP_OK) {
+        return rc;
+    }
+    dp_ypath(sub, sizeof sub, path, "second");
+    node = dp_ymap_get(item, "second");
+    if ((rc = overlap_programme(w, node, sub, &o->second)) != DP_OK) {
+        return rc;
+    }
+    if (o->second == o->first) {
+        snprintf(what, sizeof what, "a programme other than first (%s)", dp_prog_key[o->first]);
+        return dp_yexpected(w->ctx, node, sub, what);
+    }
+    for (size_t j = 0; j < i; j++) {
+        const dp_overlap *q = &w->p->overlap[j];
+        if ((q->first == o->first && q->second == o->second) ||
+            (q->first == o->second && q->second == o->first)) {
+            return dp_yerror(w->ctx, item, "%s: %s and %s are already combined by overlaps[%zu]",
+                             path, dp_prog_key[o->first], dp_prog_key[o->second], j + 1);
+        }
+    }
+    dp_ypath(sub, sizeof sub, path, "rule");
+    int kind = 0;
+    if ((rc = read_word(w, dp_ymap_get(item, "rule"), sub, "exclude|reduce", &kind)) != DP_OK) {
+        return rc;
+    }
+    o->kind = (dp_overlap_kind)kind;
+    node = dp_ymap_get(item, "fraction");
+    dp_ypath(sub, sizeof sub, path, "fraction");
+    if (o->kind == DP_OVERLAP_EXCLUDE) {
+        if (node) {
+            return dp_yerror(w->ctx, dp_ymap_key(item, "fraction"),
+                             "%s: only a rule reduce has a fraction (rule %s pays nothing)", sub,
+                             rules[kind]);
+        }
+        return DP_OK;
+    }
+    if ((rc = dp_yrequire(w->ctx, item, path, "fraction", &node)) != DP_OK) {
+        return rc;
+    }
+    leaf_place pl = {.key = key, .grade = 1 + i, .n_target = 1,
+                     .offset = {offsetof(dp_params, overlap) + i * sizeof(dp_overlap) +
+                                offsetof(dp_overlap, fraction)}};
+    return read_leaf(w, node, sub, "a probability in [0, 1]", 0, 1, 0, &pl, &o->fraction);
+}
+
+/* `overlaps:` (a list of at most DP_MAX_OVERLAPS maps; [] for none) into p->overlap[]. */
+static dp_status
+read_overlaps(walker *w)
+{
+    const key_def *d = dp_scenario_find_key("overlaps");
+    const dp_ynode *list = w->seen[d - dp_scenario_keys];
+    char what[96], path[32];
+    if (!list) {
+        return DP_OK;
+    }
+    snprintf(what, sizeof what, "a list of at most %d overlap rules {first, second, rule, ...}",
+             DP_MAX_OVERLAPS);
+    if (list->kind != DP_YSEQ) {
+        return dp_yexpected(w->ctx, list, "overlaps", what);
+    }
+    if (list->n > DP_MAX_OVERLAPS) {
+        return dp_yerror(w->ctx, list, "overlaps: expected %s, got %zu", what, list->n);
+    }
+    w->p->n_overlap = 0;
+    for (size_t i = 0; i < list->n; i++) {
+        snprintf(path, sizeof path, "overlaps[%zu]", i + 1);
+        if (read_overlap(w, list->val[i], i, path, (size_t)(d - dp_scenario_keys)) != DP_OK) {
+            return DP_EINPUT;
+        }
+        w->p->n_overlap = i + 1;
+    }
+    return DP_OK;
+}
+
+/* The checks across keys of every programme, once every key is read and the years are known:
+ * the funding shares sum to 1 in every projected year (within 1e-9); a service programme's
+ * indexation does not follow the dibao standard. */
+static dp_status
+check_programmes(walker *w)
+{
+    const dp_params *p = w->p;
+    char path[128];
+    for (size_t k = 0; k < DP_N_PROG; k++) {
+        const dp_prog_params *pp = &p->prog[k];
+        const dp_ynode *node = seen_prog(w, k, "funding", path, sizeof path);
+        for (int year = p->year_start; year <= p->year_end; year++) {
+            double sum = 0.0;
+            for (size_t l = 0; l < DP_N_LEVEL; l++) {
+                sum += dp_sched_at(&pp->funding[l], year);
+            }
+            if (fabs(sum - 1.0) <= 1e-9) {
+                continue;
+            }
+            if (!node) {
+                return dp_error(w->ctx, DP_EINTERNAL,
+                                "the default funding shares of %s sum to %.10g in %d",
+                                dp_prog_key[k], sum, year);
+            }
+            return dp_yerror(w->ctx, node,
+                             "%s: the shares sum to %.10g in %d, expected 1 (within 1e-9)", path,
+                             sum, year);
+        }
+        node = seen_prog(w, k, "indexation.kind", path, sizeof path);
+        if (node && pp->index_kind == DP_INDEX_DIBAO && dp_prog_pay[k] == DP_PAY_SERVICE) {
+            return dp_yerror(w->ctx, node,
+                             "%s: expected rate or cpi (a cost per unit served does not follow "
+                             "the dibao standard), got 'dibao'",
+                             path);
         }
     }
     return DP_OK;
@@ -843,50 +1265,73 @@ resolve_relative(const char *path, const char *rel)
     return out;
 }
 
-/* In an overlay that gives `monthly` by grade where its base gives one value for all grades,
- * the base's value is first copied to each grade, so the grades the overlay leaves out keep the
- * base's amount rather than falling back to the defaults. */
+/* In a programme of base whose key name is given by grade in the overlay but as one value in
+ * the base, the base's value is first copied to each grade, so the grades the overlay leaves
+ * out keep the base's value rather than falling back to the defaults. */
 static dp_status
-expand_monthly(dp_ctx *ctx, dp_ynode *base, const dp_ynode *overlay)
+expand_by_grade(dp_ctx *ctx, dp_ynode *bp, const dp_ynode *op, const char *name)
 {
+    const dp_ynode *bm = dp_ymap_get(bp, name);
+    const dp_ynode *om = dp_ymap_get(op, name);
+    if (!bm || !om || om->kind != DP_YMAP || om->n == 0 || dp_ynode_is_dated(om) ||
+        dp_ynode_is_dist(om) ||
+        !(bm->kind == DP_YSCALAR || dp_ynode_is_dated(bm) || dp_ynode_is_dist(bm))) {
+        return DP_OK;
+    }
+    dp_ynode *by_grade = calloc(1, sizeof *by_grade);
+    if (!by_grade) {
+        return dp_error(ctx, DP_ENOMEM, "out of memory");
+    }
+    by_grade->kind = DP_YMAP;
+    by_grade->file = bm->file;
+    by_grade->line = bm->line;
+    by_grade->col = bm->col;
+    for (size_t g = 0; g < DP_N_GRADE; g++) {
+        dp_ynode *key = dp_ynode_scalar(bm->file, bm->line, bm->col, dp_grade_label[g]);
+        dp_ynode *val = dp_ynode_copy(bm);
+        if (!key || !val || dp_ymap_append(by_grade, key, val) != DP_OK) {
+            if (!key || !val) {
+                dp_ynode_free(key);
+                dp_ynode_free(val);
+            }
+            dp_ynode_free(by_grade);
+            return dp_error(ctx, DP_ENOMEM, "out of memory");
+        }
+    }
+    for (size_t i = 0; i < bp->n; i++) {
+        if (bp->val[i] == bm) {
+            dp_ynode_free(bp->val[i]);
+            bp->val[i] = by_grade;
+            break;
+        }
+    }
+    return DP_OK;
+}
+
+/* Prepares base for merging overlay over it, programme by programme: keys by grade (amounts,
+ * floors) given as one value in the base and by grade in the overlay are expanded
+ * (expand_by_grade); and an overlay's `funding` replaces the base's whole, since the levels a
+ * `funding` map leaves out pay nothing. */
+static dp_status
+prepare_base(dp_ctx *ctx, dp_ynode *base, const dp_ynode *overlay)
+{
+    static const char *const by_grade[] = {"monthly", "yearly", "unit_cost", "floor"};
     const dp_ynode *bprog = dp_ymap_get(base, "programmes");
     const dp_ynode *oprog = dp_ymap_get(overlay, "programmes");
     for (size_t k = 0; k < DP_N_PROG; k++) {
         dp_ynode *bp = dp_ymap_get(bprog, dp_prog_key[k]);
         const dp_ynode *op = dp_ymap_get(oprog, dp_prog_key[k]);
-        const dp_ynode *bm = dp_ymap_get(bp, "monthly");
-        const dp_ynode *om = dp_ymap_get(op, "monthly");
-        if (!bm || !om || om->kind != DP_YMAP || om->n == 0 || dp_ynode_is_dated(om) ||
-            dp_ynode_is_dist(om) ||
-            !(bm->kind == DP_YSCALAR || dp_ynode_is_dated(bm) || dp_ynode_is_dist(bm))) {
+        if (!bp || !op || bp->kind != DP_YMAP || op->kind != DP_YMAP) {
             continue;
         }
-        dp_ynode *by_grade = calloc(1, sizeof *by_grade);
-        if (!by_grade) {
-            return dp_error(ctx, DP_ENOMEM, "out of memory");
-        }
-        by_grade->kind = DP_YMAP;
-        by_grade->file = bm->file;
-        by_grade->line = bm->line;
-        by_grade->col = bm->col;
-        for (size_t g = 0; g < DP_N_GRADE; g++) {
-            dp_ynode *key = dp_ynode_scalar(bm->file, bm->line, bm->col, dp_grade_label[g]);
-            dp_ynode *val = dp_ynode_copy(bm);
-            if (!key || !val || dp_ymap_append(by_grade, key, val) != DP_OK) {
-                if (!key || !val) {
-                    dp_ynode_free(key);
-                    dp_ynode_free(val);
-                }
-                dp_ynode_free(by_grade);
-                return dp_error(ctx, DP_ENOMEM, "out of memory");
+        for (size_t j = 0; j < sizeof by_grade / sizeof by_grade[0]; j++) {
+            dp_status rc = expand_by_grade(ctx, bp, op, by_grade[j]);
+            if (rc != DP_OK) {
+                return rc;
             }
         }
-        for (size_t i = 0; i < bp->n; i++) {
-            if (bp->val[i] == bm) {
-                dp_ynode_free(bp->val[i]);
-                bp->val[i] = by_grade;
-                break;
-            }
+        if (dp_ymap_get(op, "funding")) {
+            dp_ynode_free(dp_ymap_take(bp, "funding", NULL));
         }
     }
     return DP_OK;
@@ -986,7 +1431,7 @@ load_chain(dp_ctx *ctx, dp_scenario *s, const char *path, dp_ynode **root)
     acc = trees[n - 1];
     trees[n - 1] = NULL;
     for (size_t k = n - 1; k-- > 0;) {
-        if ((rc = expand_monthly(ctx, acc, trees[k])) != DP_OK) {
+        if ((rc = prepare_base(ctx, acc, trees[k])) != DP_OK) {
             goto out;
         }
         acc = dp_ytree_merge(acc, trees[k]);
@@ -1030,23 +1475,6 @@ check_years(dp_ctx *ctx, const dp_ynode *root, const dp_params *p)
 /* ------------------------------------------------------------------------------------------ */
 /* Plan targets */
 
-/* "did you mean" among n names for text (within two edits and fewer edits than text has
- * characters, as for keys), or NULL. */
-static const char *
-closest(const char *text, const char *const *names, size_t n)
-{
-    const char *best = NULL;
-    size_t best_d = 3, len = strlen(text);
-    for (size_t i = 0; i < n; i++) {
-        size_t d = dp_edit_distance(text, names[i]);
-        if (d < best_d && d < len) {
-            best = names[i];
-            best_d = d;
-        }
-    }
-    return best;
-}
-
 /* targets[N].indicator: a key of the indicator table (targets.h). */
 static dp_status
 target_indicator(dp_ctx *ctx, const dp_ynode *node, const char *path, dp_indicator *ind)
@@ -1055,17 +1483,14 @@ target_indicator(dp_ctx *ctx, const dp_ynode *node, const char *path, dp_indicat
     char list[1024];
     const char *names[256];
     dp_indicator all[256];
-    size_t n = dp_indicator_count(), len = 0;
+    size_t n = dp_indicator_count();
     n = n < 256 ? n : 256;
     if (node->kind == DP_YSCALAR && dp_indicator_find(node->text, ind)) {
         return DP_OK;
     }
-    list[0] = '\0';
     for (size_t i = 0; i < n; i++) {
         dp_indicator_get(i, &all[i]);
         names[i] = all[i].key;
-        int w = snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", names[i]);
-        len += w > 0 && (size_t)w < sizeof list - len ? (size_t)w : 0;
     }
     const char *best = node->kind == DP_YSCALAR ? closest(node->text, names, n) : NULL;
     if (best) {
@@ -1073,8 +1498,9 @@ target_indicator(dp_ctx *ctx, const dp_ynode *node, const char *path, dp_indicat
         return dp_yerror(ctx, node, "%s: expected an indicator, got %s (did you mean '%s'?)",
                          path, got, best);
     }
+    /* The names in short: the per-programme ones as patterns (targets.h). */
     char what[1100];
-    snprintf(what, sizeof what, "one of %s", list);
+    snprintf(what, sizeof what, "one of %s", dp_indicator_names(list, sizeof list));
     return dp_yexpected(ctx, node, path, what);
 }
 
@@ -1179,8 +1605,7 @@ read_target(walker *w, const dp_ynode *item, const char *path, dp_target *t)
         rc = dp_yget_number(ctx, dp_ymap_get(item, "value"), sub, "a share in [0, 1]", 0.0, 1.0,
                             &t->value);
     } else {
-        snprintf(what, sizeof what, "a non-negative number of %s",
-                 ind.kind == DP_IND_SPENDING ? "yuan" : "persons");
+        snprintf(what, sizeof what, "a non-negative number of %s", ind.unit);
         rc = dp_yget_number(ctx, dp_ymap_get(item, "value"), sub, what, 0.0, HUGE_VAL, &t->value);
     }
     if (rc != DP_OK) {
@@ -1218,8 +1643,9 @@ read_target(walker *w, const dp_ynode *item, const char *path, dp_target *t)
     return DP_OK;
 }
 
-/* `targets:` (a list of at most DP_MAX_TARGETS maps; [] for none) into s->target. After the
- * walk, so that the regions and years are known whatever the order of the keys. */
+/* `targets:` (a list of at most DP_MAX_TARGETS maps; [] for none; NULL when not written) into
+ * s->target. After the walk, so that the regions and years are known whatever the order of
+ * the keys. */
 static dp_status
 read_targets(walker *w, const dp_ynode *list)
 {
@@ -1228,6 +1654,9 @@ read_targets(walker *w, const dp_ynode *list)
     dp_scenario *s = w->s;
     snprintf(what, sizeof what, "a list of at most %d targets {indicator, year, op, value, kind}",
              DP_MAX_TARGETS);
+    if (!list) {
+        return DP_OK;
+    }
     if (list->kind != DP_YSEQ) {
         return dp_yexpected(w->ctx, list, "targets", what);
     }
@@ -1337,18 +1766,25 @@ dp_scenario_load(dp_ctx *ctx, const char *path, const char *data_dir, dp_scenari
     w.ctx = ctx;
     w.s = s;
     w.p = &s->params;
+    if (!(w.seen = calloc(dp_scenario_n_keys, sizeof *w.seen))) {
+        rc = dp_error(ctx, DP_ENOMEM, "out of memory");
+        goto out;
+    }
     if ((rc = walk_map(&w, root, "")) != DP_OK) {
         goto out;
     }
-    store_params(&w);
     if ((rc = dp_yrequire(ctx, root, "", "name", &node)) != DP_OK ||
         (rc = dp_yrequire(ctx, root, "", "regions", &node)) != DP_OK) {
         goto out;
     }
-    if ((rc = check_years(ctx, root, &s->params)) != DP_OK) {
+    /* The lists and checks that need keys written anywhere in the file (rule[0], the years). */
+    if ((rc = check_years(ctx, root, &s->params)) != DP_OK ||
+        (rc = read_extensions(&w)) != DP_OK || (rc = read_overlaps(&w)) != DP_OK ||
+        (rc = check_programmes(&w)) != DP_OK) {
         goto out;
     }
-    if (w.targets && (rc = read_targets(&w, w.targets)) != DP_OK) {
+    store_params(&w);
+    if ((rc = read_targets(&w, seen_at(&w, "targets"))) != DP_OK) {
         goto out;
     }
     if ((rc = load_regions(ctx, s, root, w.regions)) != DP_OK) {
@@ -1360,87 +1796,8 @@ dp_scenario_load(dp_ctx *ctx, const char *path, const char *data_dir, dp_scenari
     *out = s;
     s = NULL;
 out:
+    free(w.seen);
     dp_ynode_free(root);
     dp_scenario_free(s);
     return rc;
-}
-
-/* ------------------------------------------------------------------------------------------ */
-/* Settings: the resolved value of every leaf key in one year */
-
-/* Appends one setting (counting it always; writing it while there is room). */
-static void
-put_setting(dp_setting *out, size_t cap, size_t *n, const char *path, double value,
-            const char *word)
-{
-    if (out && *n < cap) {
-        dp_setting *s = &out[*n];
-        size_t len = strlen(path);
-        len = len < sizeof s->path - 1 ? len : sizeof s->path - 1;
-        memcpy(s->path, path, len);
-        s->path[len] = '\0';
-        s->value = value;
-        s->word = word;
-    }
-    (*n)++;
-}
-
-dp_status
-dp_params_describe(dp_ctx *ctx, const dp_params *p, int year, dp_setting *out, size_t cap,
-                   size_t *n)
-{
-    const char *base = (const char *)p;
-    char grade_path[sizeof((dp_setting){0}).path];
-    size_t count = 0;
-    for (size_t i = 0; i < N_KEYS; i++) {
-        const key_def *d = &keys[i];
-        const void *at = base + d->offset;
-        switch (d->type) {
-        case K_NUMBER:
-            put_setting(out, cap, &count, d->path, *(const double *)at, NULL);
-            break;
-        case K_PROB:
-            put_setting(out, cap, &count, d->path, *(const double *)at, d->word);
-            break;
-        case K_SCHED:
-            put_setting(out, cap, &count, d->path, dp_sched_at((const dp_sched *)at, year),
-                        "region file");
-            break;
-        case K_YEAR:
-        case K_BOOL:
-            put_setting(out, cap, &count, d->path, (double)*(const int *)at, NULL);
-            break;
-        case K_YEAR_NEVER: {
-            int v = *(const int *)at;
-            put_setting(out, cap, &count, d->path, v == 0 ? (double)NAN : (double)v, d->word);
-            break;
-        }
-        case K_GRADES: {
-            /* The programme whose monthly amounts these are, from the member's offset. */
-            size_t prog = (d->offset - offsetof(dp_params, prog)) / sizeof(dp_prog_params);
-            const dp_sched *monthly = at;
-            for (size_t g = 0; g < DP_N_GRADE; g++) {
-                snprintf(grade_path, sizeof grade_path, "%s.%s", d->path, dp_grade_label[g]);
-                put_setting(out, cap, &count, grade_path, dp_sched_at(&monthly[g], year),
-                            "unset");
-            }
-            for (size_t g = 0; g < DP_N_GRADE; g++) {
-                double v = dp_sched_at(&monthly[g], year);
-                snprintf(grade_path, sizeof grade_path, "%s_indexed.%s", d->path,
-                         dp_grade_label[g]);
-                put_setting(out, cap, &count, grade_path,
-                            isfinite(v) ? dp_prog_amount(p, prog, g, year) : (double)NAN, "unset");
-            }
-            break;
-        }
-        default:
-            /* Maps, names, titles, region lists, extends and the version: not settings. */
-            break;
-        }
-    }
-    *n = count;
-    if (out && count > cap) {
-        return dp_error(ctx, DP_EINTERNAL, "%zu settings do not fit in %zu slots", count, cap);
-    }
-    return DP_OK;
 }

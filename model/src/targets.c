@@ -1,14 +1,16 @@
 /* model/src/targets.c
  *
  * Plan targets (targets.h, docs/scenarios.md#targets, docs/output-schema.md): the table of
- * indicators a target may name, the evaluation of targets on every run of a dp_results, and
- * their statistics read back. Indicators are found in the results by axis labels (the
- * `indicator` and `programme` axes) rather than by the engines' enums, so the same code
- * evaluates results fresh from an engine and results read from a file.
+ * indicators a target may name, the evaluation of targets on every run of a dp_results, their
+ * statistics read back, and the budget ceiling's table read back. Each indicator names the
+ * cells it reads by table name and axis labels (the `indicator`, `programme`, `stage`,
+ * `service`, `level`, `component` and `grade` axes) rather than by the engines' enums, so the
+ * same code evaluates results fresh from an engine and results read from a file.
  * Invariants: every target gives one value per run in each of the four per-run tables; a run
- * whose indicator cannot be computed (a share of zero persons) holds NAN in all four.
- * Workload: a few sums over regions per target and run; microseconds for hundreds of targets
- * over a thousand runs.
+ * whose indicator cannot be computed (a share of zero persons) holds NAN in all four; a run
+ * that meets its target has a gap and a yuan gap of 0.
+ * Workload: a few sums over regions (and, for a programme's amount, over grades) per target and
+ * run; microseconds for hundreds of targets over a thousand runs.
  */
 #include "dpsim/targets.h"
 
@@ -25,50 +27,146 @@ enum { ALL = -1 };
 
 /* ------------------------------------------------------------------------------------------ */
 /* The indicators: one row each. A row marked per_programme stands for one indicator per
- * programme of params.h: '*' in its key, names and source is replaced by the programme's key
+ * programme of params.h: '*' in its key, names and labels is replaced by the programme's key
  * (its Chinese name in name_zh). Adding an indicator computed the same way as an existing one
- * is one line here (and one row in the docs/scenarios.md table). */
+ * is one line here (and one row in the docs/scenarios.md#indicators table). */
+
+/* A cell as {table, label, label2}. */
+typedef struct {
+    const char *table, *label, *label2;
+} cell_row;
 
 typedef struct {
-    const char *key;         /**< name in scenario files */
-    const char *name;        /**< English description */
-    const char *name_zh;     /**< Chinese name */
-    dp_indicator_kind kind;  /**< how it is computed */
-    const char *source;      /**< indicators label / programme key ("" all programmes) */
-    const char *denominator; /**< shares: the denominator's indicators label */
-    int per_programme;       /**< 1: one indicator per programme */
+    const char *key;        /**< name in scenario files */
+    const char *name;       /**< English description */
+    const char *name_zh;    /**< Chinese name */
+    dp_indicator_kind kind; /**< how it is computed */
+    const char *unit;       /**< the value's unit */
+    cell_row num, den;      /**< the value (numerator) and the denominator */
+    dp_indicator_cost cost; /**< how the gap is priced */
+    cell_row cost_num, cost_den;
+    const char *programme; /**< DP_COST_AMOUNT: the programme */
+    int per_programme;     /**< 1: one indicator per programme */
 } ind_row;
 
+/* The rows are laid out by hand, one indicator at a time. */
+/* clang-format off */
+#define IND(label) {"indicators", label, ""}
+#define NONE_CELL {"", "", ""}
+#define NO_COST DP_COST_NONE, NONE_CELL, NONE_CELL, ""
+/* Priced at programme prog's yearly amount (DP_COST_AMOUNT). */
+#define AT_AMOUNT(prog) DP_COST_AMOUNT, NONE_CELL, NONE_CELL, prog
+/* A coverage rate of service programme prog: served / in need (`services`). */
+#define SERVED(prog) {"services", prog, "served"}, {"services", prog, "need"}
+/* A coverage rate of programme prog: paid / eligible (`pipeline`). */
+#define PAID(prog) {"pipeline", prog, "paid"}, {"pipeline", prog, "eligible"}
+#define LEVEL(level, en, zh)                                                                     \
+    {level "_spending", "spending on all programmes during the year (nominal) funded by the "    \
+     en, zh, DP_IND_SPENDING, "yuan", {"spending_level", "", level}, NONE_CELL, DP_COST_GAP,     \
+     NONE_CELL, NONE_CELL, "", 0}
+
 static const ind_row ind_rows[] = {
-    {"disabled", "disabled persons", "残疾人数", DP_IND_PERSONS, "disabled", "", 0},
-    {"severe", "severely disabled persons (grades 1-2)", "重度残疾人数", DP_IND_PERSONS, "severe",
-     "", 0},
-    {"aged60", "disabled persons aged 60 and over", "60岁及以上残疾人数", DP_IND_PERSONS, "aged60",
-     "", 0},
-    {"children", "disabled children aged 0-14", "0-14岁残疾儿童数", DP_IND_PERSONS, "children", "",
-     0},
+    /* Counts at the end of the year (`indicators`). */
+    {"disabled", "disabled persons", "残疾人数", DP_IND_PERSONS, "persons", IND("disabled"),
+     NONE_CELL, NO_COST, 0},
+    {"severe", "severely disabled persons (grades 1-2)", "重度残疾人数", DP_IND_PERSONS, "persons",
+     IND("severe"), NONE_CELL, NO_COST, 0},
+    {"aged60", "disabled persons aged 60 and over", "60岁及以上残疾人数", DP_IND_PERSONS,
+     "persons", IND("aged60"), NONE_CELL, NO_COST, 0},
+    {"children", "disabled children aged 0-14", "0-14岁残疾儿童数", DP_IND_PERSONS, "persons",
+     IND("children"), NONE_CELL, NO_COST, 0},
     {"certified", "certified disabled persons (card holders)", "持证残疾人数", DP_IND_PERSONS,
-     "certified", "", 0},
+     "persons", IND("certified"), NONE_CELL, NO_COST, 0},
     {"severe_certified", "certified severely disabled persons", "持证重度残疾人数", DP_IND_PERSONS,
-     "severe_certified", "", 0},
-    {"dibao", "disabled persons in dibao households", "低保残疾人数", DP_IND_PERSONS, "dibao", "",
-     0},
+     "persons", IND("severe_certified"), NONE_CELL, NO_COST, 0},
+    {"dibao", "disabled persons in dibao households", "低保残疾人数", DP_IND_PERSONS, "persons",
+     IND("dibao"), NONE_CELL, NO_COST, 0},
     {"marginal", "disabled persons in marginal (near-dibao) households", "低保边缘残疾人数",
-     DP_IND_PERSONS, "marginal", "", 0},
-    {"certified_share", "certified share of disabled persons", "持证率", DP_IND_SHARE, "certified",
-     "disabled", 0},
+     DP_IND_PERSONS, "persons", IND("marginal"), NONE_CELL, NO_COST, 0},
+    {"working_age", "disabled persons aged 16-59", "16-59岁残疾人数", DP_IND_PERSONS, "persons",
+     IND("working_age"), NONE_CELL, NO_COST, 0},
+    {"employed", "employed disabled persons aged 16-59", "就业残疾人数", DP_IND_PERSONS,
+     "persons", IND("employed"), NONE_CELL, AT_AMOUNT("employment_support"), 0},
+    {"new_jobs", "disabled persons entering work during the year", "新增就业残疾人数",
+     DP_IND_PERSONS, "persons", IND("new_jobs"), NONE_CELL, AT_AMOUNT("employment_support"), 0},
+    {"trainees", "disabled persons given vocational training during the year", "职业培训人数",
+     DP_IND_PERSONS, "persons", IND("trainees"), NONE_CELL, DP_COST_PER_UNIT,
+     {"employment_spending", "training", ""}, IND("trainees"), "", 0},
+    {"renovations_cumulative", "homes renovated since the start of the projection",
+     "累计无障碍改造户数", DP_IND_PERSONS, "households", IND("renovations_cumulative"), NONE_CELL,
+     AT_AMOUNT("home_renovation"), 0},
+    {"multi_disabled_households", "households with two or more disabled members", "一户多残户数",
+     DP_IND_PERSONS, "households", IND("multi_disabled_households"), NONE_CELL, NO_COST, 0},
+    /* Shares and ratios. */
+    {"certified_share", "certified share of disabled persons", "持证率", DP_IND_SHARE, "share",
+     IND("certified"), IND("disabled"), NO_COST, 0},
     {"severe_certified_share", "certified share of severely disabled persons", "重度残疾人持证率",
-     DP_IND_SHARE, "severe_certified", "severe", 0},
-    {"*_recipients", "recipients of * at the end of the year", "*受益人数", DP_IND_RECIPIENTS, "*",
-     "", 1},
-    {"*_spending", "spending on * during the year (nominal)", "*支出", DP_IND_SPENDING, "*", "", 1},
+     DP_IND_SHARE, "share", IND("severe_certified"), IND("severe"), NO_COST, 0},
+    {"employment_rate", "employed share of disabled persons aged 16-59", "残疾人就业率",
+     DP_IND_SHARE, "share", IND("employed"), IND("working_age"), AT_AMOUNT("employment_support"),
+     0},
+    {"adult_rehab_coverage", "basic rehabilitation: persons served / persons in need",
+     "基本康复服务覆盖率", DP_IND_SHARE, "share", SERVED("adult_rehab"),
+     AT_AMOUNT("adult_rehab"), 0},
+    {"child_rehab_coverage", "children's rehabilitation: children served / children in need",
+     "残疾儿童康复救助覆盖率", DP_IND_SHARE, "share", SERVED("child_rehab"),
+     AT_AMOUNT("child_rehab"), 0},
+    {"device_fitting_rate", "assistive devices: persons with a device in use / persons in need",
+     "辅助器具适配率", DP_IND_SHARE, "share", SERVED("assistive_devices"),
+     AT_AMOUNT("assistive_devices"), 0},
+    {"renovation_coverage",
+     "home renovation: persons in renovated homes / persons in the target group",
+     "家庭无障碍改造覆盖率", DP_IND_SHARE, "share", IND("renovated"), IND("renovation_group"),
+     AT_AMOUNT("home_renovation"), 0},
+    {"care_services_coverage", "care services (托养): persons served / persons in need",
+     "托养服务覆盖率", DP_IND_SHARE, "share", SERVED("care_services"), AT_AMOUNT("care_services"),
+     0},
+    {"pension_coverage", "pension premium paid on behalf: paid / eligible",
+     "城乡居民养老保险代缴覆盖率", DP_IND_SHARE, "share", PAID("pension_premium"),
+     AT_AMOUNT("pension_premium"), 0},
+    {"medical_coverage", "medical insurance premium aid: paid / eligible",
+     "城乡居民医疗保险参保资助覆盖率", DP_IND_SHARE, "share", PAID("medical_premium"),
+     AT_AMOUNT("medical_premium"), 0},
+    {"living_subsidy_coverage", "living subsidy: paid / eligible", "困难残疾人生活补贴覆盖率",
+     DP_IND_SHARE, "share", PAID("living_subsidy"), AT_AMOUNT("living_subsidy"), 0},
+    {"care_subsidy_coverage", "care subsidy: paid / eligible", "重度残疾人护理补贴覆盖率",
+     DP_IND_SHARE, "share", PAID("care_subsidy"), AT_AMOUNT("care_subsidy"), 0},
+    {"cash_per_disabled",
+     "cash transfers (living, care, dibao supplement, multi-household) per disabled person",
+     "残疾人人均现金补贴", DP_IND_RATIO, "yuan per person", IND("cash_transfers"),
+     IND("disabled"), DP_COST_GAP, NONE_CELL, NONE_CELL, "", 0},
+    /* Per programme. */
+    {"*_recipients", "recipients of * at the end of the year", "*受益人数", DP_IND_RECIPIENTS,
+     "persons", {"recipients", "*", ""}, NONE_CELL, DP_COST_PER_UNIT, {"spending", "*", ""},
+     {"recipients", "*", ""}, "", 1},
+    {"*_eligible", "persons meeting the rules of * at the end of the year (the card aside)",
+     "*符合条件人数", DP_IND_PERSONS, "persons", {"pipeline", "*", "eligible"}, NONE_CELL, NO_COST,
+     1},
+    {"*_spending", "spending on * during the year (nominal)", "*支出", DP_IND_SPENDING, "yuan",
+     {"spending", "*", ""}, NONE_CELL, DP_COST_GAP, NONE_CELL, NONE_CELL, "", 1},
+    /* Spending of all programmes. */
     {"total_spending", "spending on all programmes during the year (nominal)", "项目支出合计",
-     DP_IND_SPENDING, "", "", 0},
+     DP_IND_SPENDING, "yuan", {"spending", "", ""}, NONE_CELL, DP_COST_GAP, NONE_CELL, NONE_CELL,
+     "", 0},
+    {"total_spending_real", "spending on all programmes during the year in base-year prices",
+     "项目支出合计（基年价格）", DP_IND_SPENDING, "yuan", {"spending_real", "", ""}, NONE_CELL,
+     DP_COST_GAP, NONE_CELL, NONE_CELL, "", 0},
+    LEVEL("central", "central government", "中央财政支出"),
+    LEVEL("provincial", "province", "省级财政支出"),
+    LEVEL("municipal", "city", "市级财政支出"),
+    LEVEL("county", "county or district", "县级财政支出"),
 };
 
-enum { N_IND_ROWS = sizeof ind_rows / sizeof ind_rows[0] };
+#undef IND
+#undef NONE_CELL
+#undef NO_COST
+#undef AT_AMOUNT
+#undef SERVED
+#undef PAID
+#undef LEVEL
+/* clang-format on */
 
-static const char *const kind_unit[] = {"persons", "share", "persons", "yuan"};
+enum { N_IND_ROWS = sizeof ind_rows / sizeof ind_rows[0] };
 
 const char *const dp_target_op_text[DP_N_OP] = {">=", ">", "<=", "<", "=="};
 
@@ -92,6 +190,14 @@ expand(char *out, size_t size, const char *pattern, const char *sub)
         }
     }
     out[o] = '\0';
+}
+
+static void
+expand_cell(dp_indicator_cell *out, const cell_row *c, const char *sub)
+{
+    expand(out->table, sizeof out->table, c->table, sub);
+    expand(out->label, sizeof out->label, c->label, sub);
+    expand(out->label2, sizeof out->label2, c->label2, sub);
 }
 
 size_t
@@ -120,10 +226,30 @@ dp_indicator_get(size_t i, dp_indicator *out)
         expand(out->key, sizeof out->key, row->key, key);
         expand(out->name, sizeof out->name, row->name, key);
         expand(out->name_zh, sizeof out->name_zh, row->name_zh, zh);
-        expand(out->source, sizeof out->source, row->source, key);
-        expand(out->denominator, sizeof out->denominator, row->denominator, key);
+        expand_cell(&out->num, &row->num, key);
+        expand_cell(&out->den, &row->den, key);
+        expand_cell(&out->cost_num, &row->cost_num, key);
+        expand_cell(&out->cost_den, &row->cost_den, key);
+        snprintf(out->programme, sizeof out->programme, "%s", row->programme);
         out->kind = row->kind;
-        out->unit = kind_unit[row->kind];
+        out->cost = row->cost;
+        out->unit = row->unit;
+        /* multi_disabled_household counts households; home_renovation's recipients are the
+         * homes renovated during the year (tables.c). */
+        if (row->per_programme && strcmp(row->unit, "persons") == 0 &&
+            (i == DP_PROG_MULTI_HH ||
+             (i == DP_PROG_RENOVATION && row->kind == DP_IND_RECIPIENTS))) {
+            out->unit = "households";
+        }
+        /* The gap: a count's own unit; a share's or ratio's numerator's (cash per person: yuan;
+         * the coverage rates: persons). */
+        if (row->kind == DP_IND_SPENDING || row->kind == DP_IND_RATIO) {
+            out->gap_unit = "yuan";
+        } else if (row->kind == DP_IND_SHARE) {
+            out->gap_unit = "persons";
+        } else {
+            out->gap_unit = out->unit;
+        }
         return;
     }
 }
@@ -144,6 +270,44 @@ dp_indicator_find(const char *key, dp_indicator *out)
     return 0;
 }
 
+/* Appends text to buf[size] at *len (truncated at the end of buf). */
+static void
+append(char *buf, size_t size, size_t *len, const char *text)
+{
+    int w = snprintf(buf + *len, size - *len, "%s", text);
+    if (w > 0) {
+        *len += (size_t)w < size - *len ? (size_t)w : size - *len - 1;
+    }
+}
+
+const char *
+dp_indicator_names(char *buf, size_t size)
+{
+    size_t len = 0, n_pattern = 0;
+    if (size == 0) {
+        return buf;
+    }
+    buf[0] = '\0';
+    for (size_t r = 0; r < N_IND_ROWS; r++) {
+        if (!ind_rows[r].per_programme) {
+            append(buf, size, &len, len ? ", " : "");
+            append(buf, size, &len, ind_rows[r].key);
+        }
+    }
+    append(buf, size, &len, ", or ");
+    for (size_t r = 0; r < N_IND_ROWS; r++) {
+        if (ind_rows[r].per_programme) {
+            char pattern[64];
+            expand(pattern, sizeof pattern, ind_rows[r].key, "<programme>");
+            append(buf, size, &len, n_pattern++ ? ", " : "");
+            append(buf, size, &len, pattern);
+        }
+    }
+    /* Not every programme key: the message would outgrow a line (the scenario names them). */
+    append(buf, size, &len, " of a programme (e.g. care_subsidy_recipients)");
+    return buf;
+}
+
 double
 dp_target_default_tolerance(dp_indicator_kind kind)
 {
@@ -153,16 +317,26 @@ dp_target_default_tolerance(dp_indicator_kind kind)
 /* ------------------------------------------------------------------------------------------ */
 /* Evaluation */
 
-/* A target resolved against the results: the tables and positions its indicator reads. */
+/* A cell resolved against the results: its table and the positions it sums over. */
+typedef struct {
+    const dp_table *t;       /**< per-run table [year, region, X] or [year, region, X, Y] */
+    size_t yi;               /**< position of the year */
+    size_t reg;              /**< position of the region (NO_INDEX: all summed) */
+    size_t n_reg, n_k, n_k2; /**< lengths of the region, X and Y axes (n_k2 = 1: no Y) */
+    size_t k, k2;            /**< positions on X and Y (NO_INDEX: all) */
+} cellref;
+
+/* A target resolved against the results: the cells its indicator reads. */
 typedef struct {
     dp_indicator ind;
-    const dp_table *num;   /**< indicators, recipients or spending [year, region, X] */
-    const dp_table *spend; /**< recipients targets: spending, for the unit cost */
-    size_t k_num;          /**< position of the numerator on X (NO_INDEX: all) */
-    size_t k_den;          /**< shares: the denominator's position on X */
-    size_t yi;             /**< position of the year */
-    size_t reg;            /**< position of the region (NO_INDEX: all summed) */
-    size_t n_reg, n_k;     /**< lengths of the region and X axes */
+    cellref num, den;           /**< value (numerator); denominator (shares and ratios) */
+    cellref cost_num, cost_den; /**< DP_COST_PER_UNIT */
+    /* DP_COST_AMOUNT: amount [year, programme, grade] and the weights person_months. */
+    const dp_table *amount;
+    size_t amount_yi, amount_k, n_amount_k, n_grade;
+    cellref weight[DP_N_GRADE]; /**< person_months of the programme, one cell per grade */
+    double months;              /**< 12 for a monthly programme, else 1 */
+    size_t reg;                 /**< position of the region (NO_INDEX: all summed) */
 } resolved;
 
 static size_t
@@ -174,22 +348,6 @@ find_label(const dp_axis *a, const char *label)
         }
     }
     return NO_INDEX;
-}
-
-/* The table name [year, region, third] of res, per run, or NULL with an error naming what. */
-static const dp_table *
-year_region_table(dp_ctx *ctx, const dp_results *res, const char *name, const char *third,
-                  const char *what)
-{
-    const dp_table *t = dp_results_find(res, name);
-    if (!t || !t->per_run || t->rank != 3 || strcmp(res->axis[t->axis[0]].name, "year") != 0 ||
-        strcmp(res->axis[t->axis[1]].name, "region") != 0 ||
-        strcmp(res->axis[t->axis[2]].name, third) != 0) {
-        dp_error(ctx, DP_EINPUT, "%s: the results have no per-run table %s [year, region, %s]",
-                 what, name, third);
-        return NULL;
-    }
-    return t;
 }
 
 /* Position of year on the results' year axis (its values, else its labels), or NO_INDEX. */
@@ -213,46 +371,59 @@ describe(char *buf, size_t size, size_t i, const dp_target *t)
              t->region[0] ? " " : "", t->region);
 }
 
-static dp_status
-resolve(dp_ctx *ctx, const dp_results *res, size_t i, const dp_target *t, resolved *r)
+/* The axes after year and region of the tables indicators read, for messages. */
+static const char *
+table_axes(const char *table)
 {
-    char what[160];
-    describe(what, sizeof what, i, t);
+    static const char *const axes[][2] = {
+        {"indicators", "indicator"},
+        {"recipients", "programme"},
+        {"spending", "programme"},
+        {"spending_real", "programme"},
+        {"pipeline", "programme, stage"},
+        {"services", "programme, service"},
+        {"spending_level", "programme, level"},
+        {"employment_spending", "component"},
+        {"person_months", "programme, grade"},
+    };
+    for (size_t i = 0; i < sizeof axes / sizeof axes[0]; i++) {
+        if (strcmp(axes[i][0], table) == 0) {
+            return axes[i][1];
+        }
+    }
+    return "...";
+}
+
+/* The table of one cell, located on the target's year and region, or an error naming what. */
+static dp_status
+resolve_cell(dp_ctx *ctx, const dp_results *res, const dp_target *t, const dp_indicator_cell *c,
+             const char *what, cellref *r)
+{
     memset(r, 0, sizeof *r);
-    if (!dp_indicator_find(t->indicator, &r->ind)) {
-        return dp_error(ctx, DP_EINPUT, "%s: unknown indicator '%s'", what, t->indicator);
+    const dp_table *tab = dp_results_find(res, c->table);
+    int four = c->label2[0] != '\0' || strchr(table_axes(c->table), ',') != NULL;
+    if (!tab || !tab->per_run || tab->rank != (four ? 4u : 3u) ||
+        strcmp(res->axis[tab->axis[0]].name, "year") != 0 ||
+        strcmp(res->axis[tab->axis[1]].name, "region") != 0) {
+        return dp_error(ctx, DP_EINPUT,
+                        "%s: the results have no per-run table %s [year, region, %s]", what,
+                        c->table, table_axes(c->table));
     }
-    const char *table = r->ind.kind == DP_IND_PERSONS || r->ind.kind == DP_IND_SHARE
-                            ? "indicators"
-                            : (r->ind.kind == DP_IND_RECIPIENTS ? "recipients" : "spending");
-    const char *third =
-        r->ind.kind == DP_IND_PERSONS || r->ind.kind == DP_IND_SHARE ? "indicator" : "programme";
-    if (!(r->num = year_region_table(ctx, res, table, third, what))) {
-        return DP_EINPUT;
-    }
-    if (r->ind.kind == DP_IND_RECIPIENTS &&
-        !(r->spend = year_region_table(ctx, res, "spending", "programme", what))) {
-        return DP_EINPUT;
-    }
-    const dp_axis *xa = &res->axis[r->num->axis[2]];
-    const dp_axis *ya = &res->axis[r->num->axis[0]];
-    const dp_axis *ra = &res->axis[r->num->axis[1]];
+    const dp_axis *ya = &res->axis[tab->axis[0]], *ra = &res->axis[tab->axis[1]];
+    const dp_axis *xa = &res->axis[tab->axis[2]], *za = four ? &res->axis[tab->axis[3]] : NULL;
+    r->t = tab;
     r->n_reg = ra->n;
     r->n_k = xa->n;
-    r->k_num = NO_INDEX;
-    r->k_den = NO_INDEX;
-    if (r->ind.source[0] && (r->k_num = find_label(xa, r->ind.source)) == NO_INDEX) {
-        return dp_error(ctx, DP_EINPUT, "%s: the results' %s axis has no '%s'", what, third,
-                        r->ind.source);
+    r->n_k2 = za ? za->n : 1;
+    r->k = NO_INDEX;
+    r->k2 = NO_INDEX;
+    if (c->label[0] && (r->k = find_label(xa, c->label)) == NO_INDEX) {
+        return dp_error(ctx, DP_EINPUT, "%s: the results' %s axis has no '%s'", what, xa->name,
+                        c->label);
     }
-    if (r->ind.kind == DP_IND_SHARE &&
-        (r->k_den = find_label(xa, r->ind.denominator)) == NO_INDEX) {
-        return dp_error(ctx, DP_EINPUT, "%s: the results' %s axis has no '%s'", what, third,
-                        r->ind.denominator);
-    }
-    if (r->spend &&
-        (res->axis[r->spend->axis[2]].n != r->n_k || res->axis[r->spend->axis[1]].n != r->n_reg)) {
-        return dp_error(ctx, DP_EINPUT, "%s: recipients and spending have different axes", what);
+    if (za && c->label2[0] && (r->k2 = find_label(za, c->label2)) == NO_INDEX) {
+        return dp_error(ctx, DP_EINPUT, "%s: the results' %s axis has no '%s'", what, za->name,
+                        c->label2);
     }
     if ((r->yi = year_index(ya, t->year)) == NO_INDEX) {
         return dp_error(ctx, DP_EINPUT, "%s: year %d is not in the results (%s to %s)", what,
@@ -265,24 +436,117 @@ resolve(dp_ctx *ctx, const dp_results *res, size_t i, const dp_target *t, resolv
     return DP_OK;
 }
 
-/* Run `run` of t [year, region, X] at the resolved year, summed over regions (or the one
- * region) and over X when k is NO_INDEX. */
-static double
-sum_at(const resolved *r, const dp_table *t, size_t run, size_t k)
+/* DP_COST_AMOUNT: the programme's amount and person-months by grade. */
+static dp_status
+resolve_amount(dp_ctx *ctx, const dp_results *res, const dp_target *t, const char *what,
+               resolved *r)
 {
-    const double *d = dp_table_run(t, run) + r->yi * r->n_reg * r->n_k;
+    const char *prog = r->ind.programme;
+    const dp_table *a = dp_results_find(res, "amount");
+    if (!a || !a->per_run || a->rank != 3 || strcmp(res->axis[a->axis[0]].name, "year") != 0 ||
+        strcmp(res->axis[a->axis[1]].name, "programme") != 0 ||
+        strcmp(res->axis[a->axis[2]].name, "grade") != 0) {
+        return dp_error(ctx, DP_EINPUT,
+                        "%s: the results have no per-run table amount [year, programme, grade]",
+                        what);
+    }
+    const dp_axis *ga = &res->axis[a->axis[2]];
+    r->amount = a;
+    r->n_amount_k = res->axis[a->axis[1]].n;
+    r->n_grade = ga->n < DP_N_GRADE ? ga->n : DP_N_GRADE;
+    if ((r->amount_k = find_label(&res->axis[a->axis[1]], prog)) == NO_INDEX) {
+        return dp_error(ctx, DP_EINPUT, "%s: the results' programme axis has no '%s'", what, prog);
+    }
+    if ((r->amount_yi = year_index(&res->axis[a->axis[0]], t->year)) == NO_INDEX) {
+        return dp_error(ctx, DP_EINPUT, "%s: year %d is not in the results", what, t->year);
+    }
+    for (size_t g = 0; g < r->n_grade; g++) {
+        dp_indicator_cell c;
+        dp_status rc;
+        snprintf(c.table, sizeof c.table, "person_months");
+        snprintf(c.label, sizeof c.label, "%s", prog);
+        snprintf(c.label2, sizeof c.label2, "%s", ga->label[g]);
+        if ((rc = resolve_cell(ctx, res, t, &c, what, &r->weight[g])) != DP_OK) {
+            return rc;
+        }
+    }
+    r->months = 1.0;
+    for (size_t k = 0; k < DP_N_PROG; k++) {
+        if (strcmp(dp_prog_key[k], prog) == 0 && dp_prog_pay[k] == DP_PAY_MONTHLY) {
+            r->months = 12.0;
+        }
+    }
+    return DP_OK;
+}
+
+static dp_status
+resolve(dp_ctx *ctx, const dp_results *res, size_t i, const dp_target *t, resolved *r)
+{
+    char what[160];
+    dp_status rc;
+    describe(what, sizeof what, i, t);
+    memset(r, 0, sizeof *r);
+    if (!dp_indicator_find(t->indicator, &r->ind)) {
+        return dp_error(ctx, DP_EINPUT, "%s: unknown indicator '%s'", what, t->indicator);
+    }
+    const dp_indicator *ind = &r->ind;
+    int ratio = ind->kind == DP_IND_SHARE || ind->kind == DP_IND_RATIO;
+    if ((rc = resolve_cell(ctx, res, t, &ind->num, what, &r->num)) != DP_OK ||
+        (ratio && (rc = resolve_cell(ctx, res, t, &ind->den, what, &r->den)) != DP_OK)) {
+        return rc;
+    }
+    if (ind->cost == DP_COST_PER_UNIT &&
+        ((rc = resolve_cell(ctx, res, t, &ind->cost_num, what, &r->cost_num)) != DP_OK ||
+         (rc = resolve_cell(ctx, res, t, &ind->cost_den, what, &r->cost_den)) != DP_OK)) {
+        return rc;
+    }
+    if (ind->cost == DP_COST_AMOUNT && (rc = resolve_amount(ctx, res, t, what, r)) != DP_OK) {
+        return rc;
+    }
+    r->reg = r->num.reg;
+    return DP_OK;
+}
+
+/* Run `run` of a cell: its table at the year, summed over the regions (or the one region)
+ * and over X and Y where the cell names no label. */
+static double
+sum_at(const cellref *c, size_t run)
+{
+    const double *d = dp_table_run(c->t, run) + c->yi * c->n_reg * c->n_k * c->n_k2;
     double s = 0.0;
-    for (size_t reg = 0; reg < r->n_reg; reg++) {
-        if (r->reg != NO_INDEX && reg != r->reg) {
+    for (size_t reg = 0; reg < c->n_reg; reg++) {
+        if (c->reg != NO_INDEX && reg != c->reg) {
             continue;
         }
-        for (size_t j = 0; j < r->n_k; j++) {
-            if (k == NO_INDEX || j == k) {
-                s += d[reg * r->n_k + j];
+        for (size_t j = 0; j < c->n_k; j++) {
+            if (c->k != NO_INDEX && j != c->k) {
+                continue;
+            }
+            for (size_t j2 = 0; j2 < c->n_k2; j2++) {
+                if (c->k2 == NO_INDEX || j2 == c->k2) {
+                    s += d[(reg * c->n_k + j) * c->n_k2 + j2];
+                }
             }
         }
     }
     return s;
+}
+
+/* The yearly amount per unit of the indicator's programme in run `run`: the amounts by grade
+ * weighted by the run's person-months (over the target's regions), grade1's when there are
+ * none, times 12 for a monthly programme. */
+static double
+amount_cost(const resolved *r, size_t run)
+{
+    const double *a =
+        dp_table_run(r->amount, run) + (r->amount_yi * r->n_amount_k + r->amount_k) * r->n_grade;
+    double w = 0.0, wa = 0.0;
+    for (size_t g = 0; g < r->n_grade; g++) {
+        double x = sum_at(&r->weight[g], run);
+        w += x;
+        wa += x * a[g];
+    }
+    return (w > 0.0 ? wa / w : a[0]) * r->months;
 }
 
 /* One target in one run: the value, met, the gap and the yuan to close it. */
@@ -291,9 +555,9 @@ evaluate(const dp_target *t, const resolved *r, size_t run, double *x, double *m
          double *gap_yuan)
 {
     double den = 1.0;
-    double v = sum_at(r, r->num, run, r->k_num);
-    if (r->ind.kind == DP_IND_SHARE) {
-        den = sum_at(r, r->num, run, r->k_den);
+    double v = sum_at(&r->num, run);
+    if (r->ind.kind == DP_IND_SHARE || r->ind.kind == DP_IND_RATIO) {
+        den = sum_at(&r->den, run);
         v = den > 0.0 ? v / den : (double)NAN;
     }
     *x = v;
@@ -301,47 +565,51 @@ evaluate(const dp_target *t, const resolved *r, size_t run, double *x, double *m
         *met = *gap = *gap_yuan = NAN;
         return;
     }
+    /* Values within a relative 1e-9 of the target count as equal to it, so that a coverage
+     * the engine computes as 0.85 x need / need = 0.8499999999999999 meets ">= 0.85". */
+    double eps = 1e-9 * (fabs(t->value) > 1.0 ? fabs(t->value) : 1.0);
     double short_by = 0.0; /* in the indicator's unit */
     int ok = 0;
     switch (t->op) {
     case DP_OP_GE:
-        ok = v >= t->value;
+        ok = v >= t->value - eps;
         short_by = t->value - v;
         break;
     case DP_OP_GT:
-        ok = v > t->value;
+        ok = v > t->value + eps;
         short_by = t->value - v;
         break;
     case DP_OP_LE:
-        ok = v <= t->value;
+        ok = v <= t->value + eps;
         short_by = v - t->value;
         break;
     case DP_OP_LT:
-        ok = v < t->value;
+        ok = v < t->value - eps;
         short_by = v - t->value;
         break;
     case DP_OP_EQ:
     case DP_N_OP:
-        ok = fabs(v - t->value) <= t->tolerance;
-        short_by = ok ? 0.0 : fabs(v - t->value);
+        ok = fabs(v - t->value) <= t->tolerance + eps;
+        short_by = fabs(v - t->value);
         break;
     }
-    short_by = short_by > 0.0 ? short_by : 0.0;
+    short_by = ok || short_by < 0.0 ? 0.0 : short_by;
     *met = ok ? 1.0 : 0.0;
-    *gap = r->ind.kind == DP_IND_SHARE ? short_by * den : short_by;
-    switch (r->ind.kind) {
-    case DP_IND_RECIPIENTS: {
-        /* The programme's yearly amount per recipient in this run and year. */
-        double rec = sum_at(r, r->num, run, r->k_num);
-        double cost = rec > 0.0 ? sum_at(r, r->spend, run, r->k_num) / rec : (double)NAN;
+    *gap = short_by * den; /* shares and ratios: in the numerator's unit */
+    switch (r->ind.cost) {
+    case DP_COST_PER_UNIT: {
+        double units = sum_at(&r->cost_den, run);
+        double cost = units > 0.0 ? sum_at(&r->cost_num, run) / units : (double)NAN;
         *gap_yuan = *gap == 0.0 ? 0.0 : *gap * cost;
         break;
     }
-    case DP_IND_SPENDING:
+    case DP_COST_AMOUNT:
+        *gap_yuan = *gap == 0.0 ? 0.0 : *gap * amount_cost(r, run);
+        break;
+    case DP_COST_GAP:
         *gap_yuan = *gap;
         break;
-    case DP_IND_PERSONS:
-    case DP_IND_SHARE:
+    case DP_COST_NONE:
         *gap_yuan = NAN;
         break;
     }
@@ -370,7 +638,7 @@ make_labels(const dp_results *res, const dp_target *t, const resolved *rs, size_
         }
         if (t[i].name_zh[0]) {
             snprintf(label_zh[i], sizeof label_zh[i], "%s·%d年", t[i].name_zh, t[i].year);
-        } else if (rs[i].reg != NO_INDEX && ra != NO_INDEX) {
+        } else if (rs[i].reg != NO_INDEX && ra != NO_INDEX && rs[i].reg < res->axis[ra].n) {
             snprintf(label_zh[i], sizeof label_zh[i], "%s·%.60s·%d年", rs[i].ind.name_zh,
                      res->axis[ra].label_zh[rs[i].reg], t[i].year);
         } else {
@@ -457,7 +725,7 @@ dp_targets_eval(dp_ctx *ctx, const dp_target *t, size_t n, dp_results *res)
         d[DP_TF_BINDING] = t[i].binding ? 1.0 : 0.0;
         d[DP_TF_TOLERANCE] = t[i].op == DP_OP_EQ ? t[i].tolerance : (double)NAN;
         d[DP_TF_REGION] = rs[i].reg == NO_INDEX ? (double)ALL : (double)rs[i].reg;
-        d[DP_TF_GAP_IN_YUAN] = rs[i].ind.kind == DP_IND_SPENDING;
+        d[DP_TF_GAP_IN_YUAN] = strcmp(rs[i].ind.gap_unit, "yuan") == 0;
         for (size_t run = 0; run < res->n_run; run++) {
             evaluate(&t[i], &rs[i], run, &dp_table_run(val, run)[i], &dp_table_run(met, run)[i],
                      &dp_table_run(gap, run)[i], &dp_table_run(yuan, run)[i]);
@@ -578,9 +846,11 @@ dp_targets_read(dp_ctx *ctx, const dp_results *res, dp_target_result **out, size
         memcpy(r->indicator, r->label, len);
         r->indicator[len] = '\0';
         r->unit = "";
+        r->gap_unit = r->gap_in_yuan ? "yuan" : "persons";
         if (dp_indicator_find(r->indicator, &ind)) {
             snprintf(r->indicator_zh, sizeof r->indicator_zh, "%s", ind.name_zh);
             r->unit = ind.unit;
+            r->gap_unit = ind.gap_unit;
             /* A label_zh other than the one made from the indicator's name is the scenario's
              * own name_zh (then "·<year>年" follows it). */
             if (r->region[0]) {
@@ -614,6 +884,64 @@ dp_targets_read(dp_ctx *ctx, const dp_results *res, dp_target_result **out, size
     tr = NULL;
 out:
     free(tr);
+    free(stat);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Budget ceiling */
+
+dp_status
+dp_budget_read(dp_ctx *ctx, const dp_results *res, dp_budget_year **out, size_t *n_out)
+{
+    static const char *const field[3] = {"total", "ceiling", "exceeds"};
+    size_t pos[3];
+    dp_status rc = DP_OK;
+    *out = NULL;
+    *n_out = 0;
+    const dp_table *t = dp_results_find(res, "budget");
+    if (!t) {
+        return DP_OK;
+    }
+    if (!t->per_run || t->rank != 2 || strcmp(res->axis[t->axis[0]].name, "year") != 0 ||
+        strcmp(res->axis[t->axis[1]].name, "budget") != 0) {
+        return dp_error(ctx, DP_EINPUT, "the table budget is not a per-run table [year, budget]");
+    }
+    const dp_axis *ya = &res->axis[t->axis[0]], *ba = &res->axis[t->axis[1]];
+    for (size_t f = 0; f < 3; f++) {
+        if ((pos[f] = find_label(ba, field[f])) == NO_INDEX) {
+            return dp_error(ctx, DP_EINPUT, "the table budget has no '%s'", field[f]);
+        }
+    }
+    size_t n = ya->n;
+    if (n == 0 || res->n_run == 0) {
+        return DP_OK;
+    }
+    dp_budget_year *b = calloc(n, sizeof *b);
+    double *stat = malloc(DP_N_STAT * t->size * sizeof *stat);
+    if (!b || !stat) {
+        rc = dp_error(ctx, DP_ENOMEM, "out of memory reading the budget table");
+        goto out;
+    }
+    if ((rc = dp_summary_compute(ctx, t->data, res->n_run, t->size, stat)) != DP_OK) {
+        goto out;
+    }
+    for (size_t yi = 0; yi < n; yi++) {
+        size_t nb = ba->n;
+        const double *mean = stat + DP_STAT_MEAN * t->size + yi * nb;
+        b[yi].year = (int)(ya->value ? ya->value[yi] : strtod(ya->label[yi], NULL));
+        b[yi].n_run = res->n_run;
+        b[yi].total = mean[pos[0]];
+        b[yi].p05 = stat[DP_STAT_P05 * t->size + yi * nb + pos[0]];
+        b[yi].p95 = stat[DP_STAT_P95 * t->size + yi * nb + pos[0]];
+        b[yi].ceiling = mean[pos[1]];
+        b[yi].p_exceeds = mean[pos[2]];
+    }
+    *out = b;
+    *n_out = n;
+    b = NULL;
+out:
+    free(b);
     free(stat);
     return rc;
 }

@@ -78,8 +78,8 @@ add_uncertain(dp_params *p, const char *name, dp_dist d, double min, double max,
 static void
 programme_draws(dp_params *p)
 {
-    const size_t care[] = {offsetof(dp_params, prog[DP_PROG_CARE].monthly[0].value[0]),
-                           offsetof(dp_params, prog[DP_PROG_CARE].monthly[1].value[0])};
+    const size_t care[] = {offsetof(dp_params, prog[DP_PROG_CARE].amount[0].value[0]),
+                           offsetof(dp_params, prog[DP_PROG_CARE].amount[1].value[0])};
     const size_t tu[] = {offsetof(dp_params, prog[DP_PROG_LIVING].take_up)};
     add_uncertain(p, "programmes.care_subsidy.monthly", (dp_dist){DP_DIST_NORMAL, 93.0, 9.3, 0},
                   0.0, 1e6, 2, care);

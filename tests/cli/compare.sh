@@ -76,8 +76,10 @@ f = h5py.File(sys.argv[1], "r")
 rows = list(csv.DictReader(open(sys.argv[2], encoding="utf-8")))
 def check(name, cond):
     print(("PASS: " if cond else "FAIL: ") + name)
-# 1 total + 2 programmes of spending, 2 of recipients, disabled, certified: 7 x 15 years.
-check("csv_row_count", len(rows) == 7 * 15)
+# 1 total + the programmes' spending, their recipients, disabled, certified: (3 + 2 x 12) x 15
+# years (12 programmes: params.h).
+n_prog = len(f["daan-baseline/programme"])
+check("csv_row_count", n_prog == 12 and len(rows) == (3 + 2 * n_prog) * 15)
 b = f["daan-baseline/runs/spending"][0].sum(axis=(1, 2)) / 1e4   # [year], 万元
 a = f["daan-raise/runs/spending"][0].sum(axis=(1, 2)) / 1e4
 tot = [r for r in rows if r["table"] == "spending" and r["label"] == "total"]
@@ -187,7 +189,8 @@ import sys, csv
 rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
 def check(name, cond):
     print(("PASS: " if cond else "FAIL: ") + name)
-check("micro_paired", len(rows) == 7 * 15 and all(r["paired"] == "1" for r in rows))
+# (3 + 2 x 12 programmes) x 15 years, as above.
+check("micro_paired", len(rows) == 27 * 15 and all(r["paired"] == "1" for r in rows))
 same = [r for r in rows if r["label"] == "living_subsidy" or r["table"] != "spending"]
 check("micro_crn_untouched_exactly_zero",
       all(float(r[k]) == 0.0 for r in same for k in ("diff_mean", "diff_p05", "diff_p95")))

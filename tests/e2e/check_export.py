@@ -23,7 +23,10 @@ AXIS_ZH = {
     "year": "年份", "region": "地区", "sex": "性别", "age": "年龄", "type": "残疾类别",
     "grade": "残疾等级", "certified": "持证状况", "household": "家庭经济状况",
     "indicator": "指标", "flow": "流量", "programme": "项目", "marginal": "拟合边际",
-    "fitstat": "拟合统计量", "parameter": "参数",
+    "fitstat": "拟合统计量", "parameter": "参数", "programme2": "项目二",
+    "stage": "受益流程阶段", "level": "财政层级", "service": "服务指标", "component": "支出构成",
+    "budget": "预算", "setting": "参数设置", "measure": "敏感性指标", "target": "规划目标",
+    "target_field": "目标字段",
 }
 # Units row text and Excel number format by the table's unit attribute (docs/export.md).
 UNIT_CSV = {"persons": "persons / 人", "yuan": "yuan / 元", "share": "share (0-1) / 比例",
@@ -101,10 +104,20 @@ def read_scenarios(path, only):
     return f, out
 
 
+def table_unit(t):
+    """(units-row text, Excel format, shown in 万元) of a table, as docs/export.md states: yuan
+    tables in 万元 except `amount` (yuan a month, year or unit) and a table with a `budget`
+    axis (its exceeds row is 1 or 0), both as stored."""
+    if t.unit == "yuan" and t.name == "amount":
+        return "yuan (a month, year or unit) / 元", "#,##0.00", False
+    if t.unit == "yuan" and "budget" in t.axes:
+        return "yuan; exceeds 1 or 0 / 元；超出上限为1或0", "#,##0.00", False
+    return UNIT_CSV.get(t.unit, t.unit), XLSX_FMT.get(t.unit, "General"), t.unit == "yuan"
+
+
 def value_columns(t, stats, stat_zh, runs, target):
     """(kind, index, divisor, header, unit) of the value columns, as docs/export.md states."""
-    yuan = t.unit == "yuan"
-    unit = UNIT_CSV.get(t.unit, t.unit)
+    unit, _, yuan = table_unit(t)
     cols = []
     passes = [False, True] if (yuan and target == "csv") else [yuan and target == "xlsx"]
     for wan in passes:
@@ -244,7 +257,7 @@ def check_xlsx(path, f, scen, stats, runs, tables_only):
             n = int(np.prod(t.shape))
             check(f"xlsx_{t.name}_row_count", len(rows) - 2 == n, f"{len(rows) - 2} rows, {n}")
             bad = []
-            fmt_want = XLSX_FMT.get(t.unit, "General")
+            fmt_want = table_unit(t)[1]
             fmts = set()
             for r, idx in enumerate(np.ndindex(*t.shape), start=3):
                 row = rows[r - 1]

@@ -32,7 +32,10 @@ check("h5_root_tool", s(f.attrs["tool"]) == "dpsim")
 g = f["daan-baseline"]
 check("h5_engine_cohort", s(g.attrs["engine"]) == "cohort")
 ind = g["runs/indicators"]
-check("h5_indicators_shape", ind.shape == (1, 15, 1, 8))
+ind_labels = [s(x) for x in g["indicator"][:]]
+check("h5_indicators_shape", ind.shape == (1, 15, 1, len(ind_labels)) and
+      ind_labels[:8] == ["disabled", "severe", "aged60", "children", "certified",
+                         "severe_certified", "dibao", "marginal"])
 check("h5_indicators_unit", s(ind.attrs["unit"]) == "persons")
 check("h5_spending_unit", s(g["runs/spending"].attrs["unit"]) == "yuan")
 years = g["year"][:]
@@ -52,11 +55,21 @@ summ = g["summary/indicators"]
 check("h5_summary_stat_axis", [s(x) for x in g["stat"][:]][:2] == ["mean", "sd"])
 check("h5_summary_mean_equals_run", np.allclose(summ[0], ind[0]))
 check("h5_summary_sd_zero_one_run", np.all(summ[1] == 0))
-# spending = sum over grades of person-months x amount, read from the file
+# spending = sum over grades of person-months x amount for the monthly cash programmes (living
+# and care subsidies, dibao supplement: params.h), read from the file
 pm = g["runs/person_months"][0]  # [year, region, programme, grade]
 amt = g["runs/amount"][0]        # [year, programme, grade]
 sp = g["runs/spending"][0]       # [year, region, programme]
-check("h5_spending_identity", np.allclose(sp[:, 0, :], (pm[:, 0, :, :] * amt).sum(axis=2), rtol=1e-12))
+prog = [s(x) for x in g["programme"][:]]
+monthly = [prog.index(p) for p in ("living_subsidy", "care_subsidy", "dibao_supplement")]
+check("h5_spending_identity",
+      np.allclose(sp[:, 0, monthly], (pm[:, 0, monthly, :] * amt[:, monthly, :]).sum(axis=2),
+                  rtol=1e-12))
+# The programme tables add up: spending by level sums to spending, the pipeline narrows.
+sl = g["runs/spending_level"][0]  # [year, region, programme, level]
+check("h5_levels_add_up", np.allclose(sl.sum(axis=3), sp, rtol=1e-12, atol=1e-6))
+pl = g["runs/pipeline"][0]        # [year, region, programme, stage]
+check("h5_pipeline_certified_within_eligible", np.all(pl[..., 1] <= pl[..., 0] + 1e-9))
 PY
 cat "$tmp/py.out"
 

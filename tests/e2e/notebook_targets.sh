@@ -57,6 +57,19 @@ check("nb_format_target_value",
       and nb.format_target_value(15700000, "yuan") == "1,570.0 万元"
       and nb.format_target_value(6947.6, "persons") == "6,948"
       and nb.format_target_value(float("nan"), "yuan") == "-")
+# The programme indicators' units: coverage rates are shares, cash per person 元/人,
+# renovations households.
+check("nb_target_units",
+      nb.target_unit({"indicator": "adult_rehab_coverage"}) == "share"
+      and nb.target_unit({"indicator": "employment_rate"}) == "share"
+      and nb.target_unit({"indicator": "cash_per_disabled", "gap_unit": "yuan"})
+      == "yuan per person"
+      and nb.target_unit({"indicator": "county_spending", "gap_unit": "yuan"}) == "yuan"
+      and nb.target_unit({"indicator": "renovations_cumulative"}) == "households"
+      and nb.gap_unit({"indicator": "cash_per_disabled", "gap_unit": "yuan"}) == "yuan"
+      and nb.gap_unit({"indicator": "adult_rehab_coverage"}) == "persons"
+      and nb.format_target_value(1093.14, "yuan per person") == "1,093.1 元/人"
+      and nb.format_target_value(96, "households") == "96 户")
 check("nb_format_probability",
       [nb.format_probability(p) for p in (0, 0.004, 0.245, 0.995, 1)]
       == ["0%", "<1%", "24%", ">99%", "100%"])
@@ -67,8 +80,8 @@ DPSIM_RESULTS="$tmp/t.h5" sh notebooks/execute.sh "$tmp/nb" notebooks/03-plan-ta
 rc=$?
 check nb_targets_real_notebook_runs $rc
 [ "$rc" = 0 ] || tail -n 30 "$tmp/nb.log"
-"$PYTHON" - "$tmp/nb/03-plan-targets.ipynb" <<'PY'
-import re, sys
+"$PYTHON" - "$tmp/nb/03-plan-targets.ipynb" "$tmp/t.csv" <<'PY'
+import csv, re, sys
 import nbformat
 def check(name, cond, why=""):
     print(("PASS: " if cond else "FAIL: ") + name + ("" if cond else f" ({why})"))
@@ -95,10 +108,12 @@ check("nb_targets_real_notebook_clean", errors == 0 and stderr == 0, f"{errors} 
 # The probability chart and the cost-to-close chart (the care recipients target is missed in
 # some replicates, and it has a unit cost).
 check("nb_targets_real_notebook_figures", images >= 2, str(images))
-m = [re.search(r"(?<![a-z_])" + x, t) for x in ("certified_share_2025",
-                                                "severe_certified_share_2025_daan",
-                                                "care_subsidy_recipients_2025",
-                                                "total_spending_2025")]
+# The order the notebook promises (binding first, then by year, then the least likely first,
+# ties in file order), computed here from `dpsim targets --csv`.
+rows = list(csv.DictReader(open(sys.argv[2], encoding="utf-8")))
+want = [r["target"] for r in sorted(rows, key=lambda r: (r["kind"] != "binding", int(r["year"]),
+                                                         float(r["p_met"])))]
+m = [re.search(r"(?<![a-z_])" + x + r"(?![a-z_0-9])", t) for x in want]
 i = [x.start() if x else -1 for x in m]
 check("nb_targets_real_notebook_order", min(i) >= 0 and i == sorted(i), str(i))
 check("nb_targets_real_notebook_names", "持证率达到90%" in t and "约束性" in t)

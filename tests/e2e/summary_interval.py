@@ -17,7 +17,7 @@ checked = 0
 for yi, year in enumerate(years):
     row = [l for l in lines if l.strip().startswith(year + " ")]
     assert row, f"no interval row for {year}"
-    lo, hi = (float(x) for x in row[0].split()[-1].split("-"))
+    lo, hi = (float(x.replace(",", "")) for x in row[0].split()[-1].split("-"))
     plo, phi = np.percentile(total[:, yi], [5, 95]) / 1e4
     assert abs(lo - plo) <= 0.051 and abs(hi - phi) <= 0.051, (year, lo, hi, plo, phi)
     assert lo <= total[:, yi].mean() / 1e4 <= hi

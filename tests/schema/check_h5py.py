@@ -35,7 +35,7 @@ def main():
     with h5py.File(path, "r") as f:
         root = f.attrs
         check("h5py_root_attributes",
-              text(root.get("tool", "")) == "dpsim" and text(root.get("schema_version", "")) == "1"
+              text(root.get("tool", "")) == "dpsim" and text(root.get("schema_version", "")) == "2"
               and all(k in root for k in ("version", "created_utc", "command_line")),
               f"root attributes {sorted(root.keys())}")
         g = f[scenario]

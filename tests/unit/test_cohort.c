@@ -10,14 +10,24 @@
  * comments); 2023 against an eight-state scalar recurrence of the documented equations
  * (docs/model.md), written here without the engine's cells, blocks or masks.
  *
+ * Person flags (employed, renovated), by hand on tiny populations through the engine's test
+ * probe (dp_cohort_set_probe: the counts by cell the programme layer receives): employment over
+ * two years (base share, balanced entry, exits, household moves, onsets without the flag,
+ * retirement at 60, the jobs flows and indicators); renovation towards a coverage target
+ * (probability from the start-of-year counts, the stock after deaths, the cumulative count, a
+ * cell that joins the target group later). On Da'an with draws: flagged persons within
+ * [0, persons] in every cell and year, nobody employed outside 16-59, and the flag totals equal
+ * the programme layer's indicators.
+ *
  * Second group: the batched form on Da'an's baseline (real data, every cell populated). A batch
  * of replicates with their own parameter draws (set by hand in dp_params.uncertain) must give,
  * table by table, the values of separate single-run projections with each replicate's
  * parameters copied into the model, to 1e-12 relative: whether the replicates share the
- * transition matrix (draws of onset, amounts and take-up only), do not share it (distinct
- * worsening draws), or share it in part; whether a group is split into several batches; and
- * bit for bit whatever the number of threads. The grouping itself is checked on hand-made
- * parameters.
+ * transition matrix (draws of onset, amounts, take-up and employment only), do not share it
+ * (distinct worsening draws), or share it in part; whether a group is split into several
+ * batches; and bit for bit whatever the number of threads. Every table includes the
+ * programmes that read the flags (a renovation coverage target is set, so the renovated flag
+ * moves). The grouping itself is checked on hand-made parameters.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -389,6 +399,273 @@ test_cohort_worsening_by_age_band(void **state)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* Person flags (employed, renovated), by hand on tiny populations. */
+
+/* What the probe saw for run 0 of a one-region run: persons and flagged persons by cell at the
+ * base year (index 0) and at step 8 of each projected year (index yi + 1). */
+enum { REC_YEARS = 3 };
+typedef struct {
+    double cells[REC_YEARS][DP_N_CELL];
+    double flag[REC_YEARS][DP_N_FLAG][DP_N_CELL];
+    int seen[REC_YEARS];
+} flag_record;
+
+static void
+record_probe(void *arg, size_t rep, size_t reg, int yi, const double *cells,
+             const double *const flag[DP_N_FLAG])
+{
+    flag_record *rec = arg;
+    if (rep != 0 || reg != 0 || yi + 1 >= REC_YEARS) {
+        return;
+    }
+    memcpy(rec->cells[yi + 1], cells, sizeof rec->cells[0]);
+    for (size_t f = 0; f < DP_N_FLAG; f++) {
+        memcpy(rec->flag[yi + 1][f], flag[f], sizeof rec->flag[0][0]);
+    }
+    rec->seen[yi + 1] = 1;
+}
+
+/* Runs the cohort engine once on a model made from tiny_region and p, whose base year is
+ * replaced by n cohorts of men (age, type, grade, cert, hh, persons) and non-disabled men nd
+ * at age nd_age; onset 0.02 at ages 30-33 into (physical, grade 4, uncertified, dibao); q =
+ * 0.01 (times the grade's relative risk). The probe's record goes to rec. */
+typedef struct {
+    size_t age, grade, cert, hh;
+    double n;
+} cohort_spec;
+
+static dp_results *
+run_tiny(fixture *f, const dp_params *p, const cohort_spec *c, size_t n, double nd,
+         size_t nd_age, flag_record *rec)
+{
+    dp_region_input in;
+    tiny_region(&in);
+    dp_model *m = NULL;
+    dp_results *res = NULL;
+    assert_int_equal(dp_model_alloc(f->ctx, p, &f->ref, &in, 1, &m), DP_OK);
+    dp_region_base *b = &m->base[0];
+    memset(b->cells, 0, sizeof b->cells);
+    memset(b->pop, 0, sizeof b->pop);
+    memset(m->onset, 0, sizeof m->onset);
+    for (size_t i = 0; i < n; i++) {
+        b->cells[dp_cell_index(DP_MALE, c[i].age, DP_PHYSICAL, c[i].grade, c[i].cert, c[i].hh)] +=
+            c[i].n;
+        b->pop[DP_MALE * DP_N_AGE + c[i].age] += c[i].n;
+    }
+    b->pop[DP_MALE * DP_N_AGE + nd_age] += nd;
+    for (size_t age = 0; age < DP_N_AGE; age++) {
+        m->q_scale[age] = 1.0;
+    }
+    for (size_t age = 30; age <= 33; age++) {
+        m->onset[DP_MALE * DP_N_AGE + age] = 0.02;
+    }
+    b->onset_scale = 1.0;
+    memset(b->mix, 0, sizeof b->mix);
+    b->mix[DP_PHYSICAL * DP_N_GRADE + 3] = 1.0;
+    b->onset_hh[DP_DIBAO] = 1.0;
+    b->onset_hh[DP_MARGINAL] = b->onset_hh[DP_OTHER] = 0.0;
+    memset(rec, 0, sizeof *rec);
+    dp_cohort_set_probe(record_probe, rec);
+    dp_status rc = dp_cohort_run(f->ctx, m, &(dp_engine_opts){1, 1}, &res);
+    dp_cohort_set_probe(NULL, NULL);
+    dp_model_free(m);
+    assert_int_equal(rc, DP_OK);
+    return res;
+}
+
+/* Persons (flag < 0) or persons with flag f in the physical cell (age, grade, cert, hh) of
+ * men, at record index i (0 = base year, yi + 1 = step 8 of year index yi). */
+static double
+rec_cell(const flag_record *rec, size_t i, int flag, size_t age, size_t grade, size_t cert,
+         size_t hh)
+{
+    size_t k = dp_cell_index(DP_MALE, age, DP_PHYSICAL, grade, cert, hh);
+    return flag < 0 ? rec->cells[i][k] : rec->flag[i][flag][k];
+}
+
+static double
+res_val(const dp_results *res, const char *table, size_t yi, size_t k, size_t width)
+{
+    const dp_table *t = dp_results_find(res, table);
+    return t->data[yi * width + k];
+}
+
+static void
+test_cohort_employment_by_hand(void **state)
+{
+    fixture *f = *state;
+    /* Men, physical, grade 2, uncertified, dibao: 100 aged 30 and 100 aged 59; 1,000
+     * non-disabled men aged 30 (onset 2% into grade 4, dibao). q = 0.01; no grade change or
+     * certification; half of the dibao households leave dibao each year (to "other").
+     * Employment: base share s = 0.3 for every (type, grade) (all factors 1), exit x = 0.1,
+     * balanced entry e = x s / (1 - s) = 0.1 x 0.3 / 0.7 = 3/70. Two years, by hand. */
+    dp_params p;
+    tiny_params(&p);
+    p.year_end = 2022;
+    p.worsen_rate[0] = p.worsen_rate[1] = 0.0;
+    p.certify_rate[0] = p.certify_rate[1] = 0.0;
+    p.dibao_exit = 0.5;
+    p.emp.base_rate = 0.3;
+    for (size_t t = 0; t < DP_N_TYPE; t++) {
+        p.emp.type_factor[t] = 1.0;
+    }
+    for (size_t g = 0; g < DP_N_GRADE; g++) {
+        p.emp.grade_factor[g] = 1.0;
+    }
+    p.emp.exit_rate = 0.1;
+    p.emp.entry_multiplier = 1.0;
+    const cohort_spec c[2] = {{30, 1, DP_UNCERT, DP_DIBAO, 100.0},
+                              {59, 1, DP_UNCERT, DP_DIBAO, 100.0}};
+    static flag_record rec;
+    dp_results *res = run_tiny(f, &p, c, 2, 1000.0, 30, &rec);
+    const int E = DP_FLAG_EMPLOYED;
+    const double e = 0.1 * 0.3 / 0.7, o = 0.1;
+    const size_t U = DP_UNCERT, D = DP_DIBAO, O = DP_OTHER;
+    assert_true(rec.seen[0] && rec.seen[1] && rec.seen[2]);
+
+    /* Base year: s x cell = 0.3 x 100 = 30 employed in each cohort (both of working age). */
+    assert_close(rec_cell(&rec, 0, E, 30, 1, U, D), 30.0, 1e-15, 0.0);
+    assert_close(rec_cell(&rec, 0, E, 59, 1, U, D), 30.0, 1e-15, 0.0);
+
+    /* 2021. Deaths: 99 persons, 29.7 employed in each cohort; onset 990 x 0.02 = 19.8 (not
+     * employed). Household: each cell halves between dibao and other: grade 2 cells 49.5
+     * persons with 14.85 employed; grade 4 cells 9.9 with 0. Step 7: grade 2: 14.85 (1 - x) +
+     * (49.5 - 14.85) e = 13.365 + 1.485 = 14.85 (balanced); grade 4: 9.9 e each. */
+    for (size_t h = 0; h < 2; h++) {
+        size_t hh = h ? O : D;
+        assert_close(rec_cell(&rec, 1, -1, 30, 1, U, hh), 49.5, 1e-12, 0.0);
+        assert_close(rec_cell(&rec, 1, E, 30, 1, U, hh), 14.85, 1e-12, 0.0);
+        assert_close(rec_cell(&rec, 1, E, 59, 1, U, hh), 14.85, 1e-12, 0.0);
+        assert_close(rec_cell(&rec, 1, E, 30, 3, U, hh), 9.9 * e, 1e-12, 0.0);
+    }
+    /* Flows: in = 4 x 34.65 e (grade 2, = 4 x 1.485) + 19.8 e (grade 4); out = 0.1 x 59.4;
+     * from dibao: the dibao cells' entries 2 x 34.65 e + 9.9 e. */
+    double in1 = 4.0 * 34.65 * e + 19.8 * e;
+    assert_close(res_val(res, "flows", 0, DP_FL_JOBS_IN, DP_N_FLOW), in1, 1e-12, 0.0);
+    assert_close(res_val(res, "flows", 0, DP_FL_JOBS_OUT, DP_N_FLOW), 5.94, 1e-12, 0.0);
+    assert_close(res_val(res, "flows", 0, DP_FL_JOBS_FROM_DIBAO, DP_N_FLOW),
+                 2.0 * 34.65 * e + 9.9 * e, 1e-12, 0.0);
+    /* Indicators: working age 99 + 99 + 19.8 = 217.8; employed 59.4 + 19.8 e; new jobs = in. */
+    assert_close(res_val(res, "indicators", 0, DP_N_IND + DP_PI_WORKING_AGE, DP_N_IND_ALL), 217.8,
+                 1e-12, 0.0);
+    assert_close(res_val(res, "indicators", 0, DP_N_IND + DP_PI_EMPLOYED, DP_N_IND_ALL),
+                 59.4 + 19.8 * e, 1e-12, 0.0);
+    assert_close(res_val(res, "indicators", 0, DP_N_IND + DP_PI_NEW_JOBS, DP_N_IND_ALL), in1, 1e-12,
+                 0.0);
+
+    /* 2022 (ages 31 and 60). Deaths x 0.99: grade 2 cells 49.005 persons, 14.7015 employed;
+     * grade 4 cells 9.801, 9.801 e. Non-disabled 970.2 x 0.99 = 960.498, onset 19.20996 into
+     * grade 4 dibao. Household: half of each dibao cell to other. Aged 31, grade 2: dibao
+     * 24.5025 (7.35075 employed), other 73.5075 (22.05225); aged 31, grade 4: dibao 4.9005 +
+     * 9.60498 = 14.50548 (4.9005 e employed), other 9.801 + 4.9005 + 9.60498 = 24.30648
+     * (14.7015 e). */
+    double e4d = 4.9005 * e, e4o = 14.7015 * e;
+    double e4d1 = e4d * (1.0 - o) + (14.50548 - e4d) * e;
+    double e4o1 = e4o * (1.0 - o) + (24.30648 - e4o) * e;
+    assert_close(rec_cell(&rec, 2, E, 31, 1, U, D), 7.35075, 1e-12, 0.0); /* balanced */
+    assert_close(rec_cell(&rec, 2, E, 31, 1, U, O), 22.05225, 1e-12, 0.0);
+    assert_close(rec_cell(&rec, 2, -1, 31, 3, U, D), 14.50548, 1e-12, 0.0);
+    assert_close(rec_cell(&rec, 2, E, 31, 3, U, D), e4d1, 1e-12, 0.0);
+    assert_close(rec_cell(&rec, 2, E, 31, 3, U, O), e4o1, 1e-12, 0.0);
+    /* Aged 60: out of working age, flag_out = 1: nobody employed, 98.01 persons remain. */
+    assert_close(rec_cell(&rec, 2, E, 60, 1, U, D), 0.0, 0.0, 0.0);
+    assert_close(rec_cell(&rec, 2, E, 60, 1, U, O), 0.0, 0.0, 0.0);
+    assert_close(rec_cell(&rec, 2, -1, 60, 1, U, D) + rec_cell(&rec, 2, -1, 60, 1, U, O), 98.01,
+                 1e-12, 0.0);
+    /* Flows: in = (98.01 - 29.403) e (grade 2, aged 31) + (38.81196 - 19.602 e) e (grade 4);
+     * out = 0.1 x 29.403 + 0.1 x 19.602 e + 29.403 (the 60-year-olds retire); from dibao =
+     * (24.5025 - 7.35075) e + (14.50548 - 4.9005 e) e. */
+    double in2 = (98.01 - 29.403) * e + (38.81196 - 19.602 * e) * e;
+    assert_close(res_val(res, "flows", 1, DP_FL_JOBS_IN, DP_N_FLOW), in2, 1e-12, 0.0);
+    assert_close(res_val(res, "flows", 1, DP_FL_JOBS_OUT, DP_N_FLOW),
+                 0.1 * 29.403 + 0.1 * 19.602 * e + 29.403, 1e-12, 0.0);
+    assert_close(res_val(res, "flows", 1, DP_FL_JOBS_FROM_DIBAO, DP_N_FLOW),
+                 (24.5025 - 7.35075) * e + (14.50548 - 4.9005 * e) * e, 1e-12, 0.0);
+    /* Working age 98.01 + 19.602 + 19.20996 = 136.82196; employed 29.403 + both grade-4
+     * cells. */
+    assert_close(res_val(res, "indicators", 1, DP_N_IND + DP_PI_WORKING_AGE, DP_N_IND_ALL),
+                 136.82196, 1e-12, 0.0);
+    assert_close(res_val(res, "indicators", 1, DP_N_IND + DP_PI_EMPLOYED, DP_N_IND_ALL),
+                 29.403 + e4d1 + e4o1, 1e-12, 0.0);
+    dp_results_free(res);
+}
+
+static void
+test_cohort_renovation_by_hand(void **state)
+{
+    fixture *f = *state;
+    /* Men aged 40, physical, certified: 50 grade 1 in dibao (q = 0.02), 50 grade 3 in dibao
+     * (q = 0.01), 50 grade 4 in "other" households (q = 0.01). home_renovation's target group:
+     * severe card holders (grade 1 here) and, from 2021 only, card holders in poor households
+     * (grade 3 here); grade 4 in "other" never. Base coverage 0.2, coverage target 0.5, take-up
+     * 1, no capacity or budget limit. No grade change or household moves. */
+    dp_params p;
+    tiny_params(&p);
+    p.year_end = 2022;
+    p.worsen_rate[0] = p.worsen_rate[1] = 0.0;
+    dp_prog_params *rv = &p.prog[DP_PROG_RENOVATION];
+    rv->rule[0] = (dp_rule){.from = 0, .types = DP_ALL_TYPES, .grades = 0x3u, .hh = DP_ALL_HH,
+                            .age_min = 0, .age_max = DP_MAX_AGE};
+    rv->rule[1] = rv->rule[0];
+    rv->rule[1].from = 2021;
+    rv->rule[1].grades = DP_ALL_GRADES;
+    rv->rule[1].hh = (1u << DP_DIBAO) | (1u << DP_MARGINAL);
+    rv->n_rule = 2;
+    rv->need_card = 1;
+    p.renovated_base = 0.2;
+    dp_sched_const(&rv->coverage, 0.5);
+    rv->take_up = 1.0;
+    const cohort_spec c[3] = {{40, 0, DP_CERT, DP_DIBAO, 50.0},
+                              {40, 2, DP_CERT, DP_DIBAO, 50.0},
+                              {40, 3, DP_CERT, DP_OTHER, 50.0}};
+    static flag_record rec;
+    dp_results *res = run_tiny(f, &p, c, 3, 0.0, 40, &rec);
+    const int R = DP_FLAG_RENOVATED;
+    const size_t C = DP_CERT, D = DP_DIBAO, O = DP_OTHER;
+    assert_true(rec.seen[0] && rec.seen[1] && rec.seen[2]);
+
+    /* Base year: 0.2 x 50 = 10 renovated in the grade-1 cell; none where the base year's
+     * rules do not admit the cell (grade 3: its rule starts in 2021; grade 4). */
+    assert_close(rec_cell(&rec, 0, R, 40, 0, C, D), 10.0, 1e-15, 0.0);
+    assert_close(rec_cell(&rec, 0, R, 40, 2, C, D), 0.0, 0.0, 0.0);
+    assert_close(rec_cell(&rec, 0, R, 40, 3, C, O), 0.0, 0.0, 0.0);
+
+    /* 2021, start of year: group G = 100 (grades 1 and 3), renovated R = 10: ren_p = (0.5 G -
+     * R) / (G - R) = 40 / 90. (From the counts after deaths, 98.5 and 9.8, it would be 39.45 /
+     * 88.7, which the flows below would show.) Deaths: grade 1 49 persons, 9.8 renovated;
+     * grade 3 49.5, 0. Step 7: grade 1 9.8 + 39.2 p1; grade 3 49.5 p1. */
+    double p1 = 40.0 / 90.0;
+    double r1 = 9.8 + 39.2 * p1, r3 = 49.5 * p1, done1 = 39.2 * p1 + 49.5 * p1;
+    assert_close(rec_cell(&rec, 1, R, 40, 0, C, D), r1, 1e-12, 0.0);
+    assert_close(rec_cell(&rec, 1, R, 40, 2, C, D), r3, 1e-12, 0.0);
+    assert_close(rec_cell(&rec, 1, R, 40, 3, C, O), 0.0, 0.0, 0.0);
+    assert_close(res_val(res, "flows", 0, DP_FL_RENOVATIONS, DP_N_FLOW), done1, 1e-12, 0.0);
+    /* Indicators: group 49 + 49.5 = 98.5; renovated 9.8 + done1; cumulative done1. */
+    assert_close(res_val(res, "indicators", 0, DP_N_IND + DP_PI_RENOVATION_GROUP, DP_N_IND_ALL),
+                 98.5, 1e-12, 0.0);
+    assert_close(res_val(res, "indicators", 0, DP_N_IND + DP_PI_RENOVATED, DP_N_IND_ALL),
+                 9.8 + done1, 1e-12, 0.0);
+    assert_close(res_val(res, "indicators", 0, DP_N_IND + DP_PI_RENOVATIONS_CUM, DP_N_IND_ALL),
+                 done1, 1e-12, 0.0);
+
+    /* 2022 (aged 41), start: G = 98.5, R = r1 + r3: p2 = (0.5 G - R) / (G - R). The stock
+     * leaves with its members: deaths take r1 x 0.02 and r3 x 0.01 of it. Step 7 then adds
+     * (persons - renovated) p2 in each cell: grade 1 48.02 persons, grade 3 49.005. */
+    double p2 = (0.5 * 98.5 - (r1 + r3)) / (98.5 - (r1 + r3));
+    double d1 = 0.98 * r1, d3 = 0.99 * r3;
+    double done2 = (48.02 - d1) * p2 + (49.005 - d3) * p2;
+    assert_close(rec_cell(&rec, 2, R, 41, 0, C, D), d1 + (48.02 - d1) * p2, 1e-12, 0.0);
+    assert_close(rec_cell(&rec, 2, R, 41, 2, C, D), d3 + (49.005 - d3) * p2, 1e-12, 0.0);
+    assert_close(rec_cell(&rec, 2, R, 41, 3, C, O), 0.0, 0.0, 0.0);
+    assert_close(res_val(res, "flows", 1, DP_FL_RENOVATIONS, DP_N_FLOW), done2, 1e-12, 0.0);
+    assert_close(res_val(res, "indicators", 1, DP_N_IND + DP_PI_RENOVATED, DP_N_IND_ALL),
+                 d1 + d3 + done2, 1e-12, 0.0);
+    assert_close(res_val(res, "indicators", 1, DP_N_IND + DP_PI_RENOVATIONS_CUM, DP_N_IND_ALL),
+                 done1 + done2, 1e-12, 0.0);
+    dp_results_free(res);
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* Batches of replicates on Da'an's baseline. */
 
 typedef struct {
@@ -457,6 +734,10 @@ with_draws(const batch_fixture *f, int which)
 {
     dp_params p = f->central;
     p.n_uncertain = 0;
+    /* Home renovation by a coverage target, so that the renovated flag moves (its probability
+     * depends on each replicate's counts). */
+    p.renovated_base = 0.2;
+    dp_sched_const(&p.prog[DP_PROG_RENOVATION].coverage, 0.6);
     if (which & DRAW_ONSET) {
         const size_t off[] = {offsetof(dp_params, onset_multiplier)};
         add_uncertain(&p, "rates.onset_multiplier", (dp_dist){DP_DIST_LOGNORMAL, 1.0, 0.15, 0}, 0.0,
@@ -479,10 +760,18 @@ with_draws(const batch_fixture *f, int which)
         const size_t care[] = {offsetof(dp_params, prog[DP_PROG_CARE].amount[0].value[0]),
                                offsetof(dp_params, prog[DP_PROG_CARE].amount[1].value[0])};
         const size_t tu[] = {offsetof(dp_params, prog[DP_PROG_LIVING].take_up)};
+        const size_t eb[] = {offsetof(dp_params, emp.base_rate)};
+        const size_t ex[] = {offsetof(dp_params, emp.exit_rate)};
         add_uncertain(&p, "programmes.care_subsidy.monthly",
                       (dp_dist){DP_DIST_NORMAL, 93.0, 11.37, 0}, 0.0, 1e6, 2, care);
         add_uncertain(&p, "programmes.living_subsidy.take_up",
                       (dp_dist){DP_DIST_BETA, 0.917, 0.0383, 0}, 0.0, 1.0, 1, tu);
+        /* Employment: each replicate its own base shares and entry / exit rates (step 7 is
+         * per replicate even when the batch shares its transition matrix). */
+        add_uncertain(&p, "employment.base_rate", (dp_dist){DP_DIST_UNIFORM, 0.3, 0.6, 0}, 0.0, 1.0,
+                      1, eb);
+        add_uncertain(&p, "employment.exit_rate", (dp_dist){DP_DIST_UNIFORM, 0.05, 0.2, 0}, 0.0,
+                      1.0, 1, ex);
     }
     return p;
 }
@@ -682,6 +971,88 @@ test_cohort_batch_same_for_one_and_two_threads(void **state)
     dp_set_threads(threads);
 }
 
+/* Identity probe: every cell's flagged persons within [0, persons], nobody employed outside
+ * working age, and the employed and renovated totals each (run, year) for the comparison with
+ * the programme layer's indicators. */
+enum { ID_RUNS = 6, ID_YEARS = 15 };
+typedef struct {
+    const dp_params *p; /**< eligibility rules (never drawn) */
+    long bad, bad_work, calls;
+    double emp[ID_RUNS][ID_YEARS + 1], ren[ID_RUNS][ID_YEARS + 1];
+} identity_probe;
+
+static void
+identity_check(void *arg, size_t rep, size_t reg, int yi, const double *cells,
+               const double *const flag[DP_N_FLAG])
+{
+    identity_probe *ip = arg;
+    long bad = 0, bad_work = 0;
+    double emp = 0.0, ren = 0.0;
+    int year = ip->p->year_start + yi;
+    (void)reg;
+    for (size_t i = 0; i < DP_N_CELL; i++) {
+        size_t age = (i / DP_N_BLOCK) % DP_N_AGE, k = i % DP_N_BLOCK;
+        for (size_t f = 0; f < DP_N_FLAG; f++) {
+            bad += !(flag[f][i] >= 0.0 && flag[f][i] <= cells[i]);
+        }
+        if (age < DP_WORK_AGE_MIN || age > DP_WORK_AGE_MAX) {
+            bad_work += flag[DP_FLAG_EMPLOYED][i] != 0.0;
+        } else {
+            emp += flag[DP_FLAG_EMPLOYED][i];
+        }
+        if (dp_prog_eligible(ip->p, DP_PROG_RENOVATION, year, age, dp_block_type(k),
+                             dp_block_grade(k), dp_block_cert(k), dp_block_hh(k))) {
+            ren += flag[DP_FLAG_RENOVATED][i];
+        }
+    }
+    if (rep < ID_RUNS && yi + 1 >= 0 && yi < ID_YEARS) {
+        ip->emp[rep][yi + 1] = emp;
+        ip->ren[rep][yi + 1] = ren;
+    }
+#pragma omp atomic
+    ip->bad += bad;
+#pragma omp atomic
+    ip->bad_work += bad_work;
+#pragma omp atomic
+    ip->calls += 1;
+}
+
+static void
+test_cohort_flags_within_persons(void **state)
+{
+    batch_fixture *f = *state;
+    /* Da'an, 6 replicates with onset, clamped worsening, programme and employment draws (two
+     * batches or more, threads as configured); base coverage 0.2 and a coverage target of 0.6
+     * for home renovation. Identities, every cell, the base year and every projected year:
+     * 0 <= flagged <= persons; employed = 0 outside 16-59 (flag_out = 1 there, flag_in = 0,
+     * base share 0); and the probe's totals are what the programme layer reports (employed
+     * over working age = DP_PI_EMPLOYED, renovated over the target group = DP_PI_RENOVATED). */
+    dp_params p = with_draws(f, DRAW_ONSET | DRAW_WORSEN_CLAMPED | DRAW_PROGRAMMES);
+    assert_int_equal(p.year_end - p.year_start + 1, ID_YEARS);
+    static identity_probe ip;
+    memset(&ip, 0, sizeof ip);
+    ip.p = &p;
+    dp_cohort_set_probe(identity_check, &ip);
+    dp_results *res = run_with(f, &p, ID_RUNS, 4242);
+    dp_cohort_set_probe(NULL, NULL);
+    assert_int_equal(ip.calls, ID_RUNS * (ID_YEARS + 1));
+    assert_int_equal(ip.bad, 0);
+    assert_int_equal(ip.bad_work, 0);
+    const dp_table *ind = dp_results_find(res, "indicators");
+    double ren_total = 0.0;
+    for (size_t k = 0; k < ID_RUNS; k++) {
+        const double *x = dp_table_run(ind, k);
+        for (size_t yi = 0; yi < ID_YEARS; yi++) {
+            const double *row = x + yi * DP_N_IND_ALL + DP_N_IND;
+            assert_close(row[DP_PI_EMPLOYED], ip.emp[k][yi + 1], 1e-12, 0.0);
+            assert_close(row[DP_PI_RENOVATED], ip.ren[k][yi + 1], 1e-12, 0.0);
+            ren_total += row[DP_PI_RENOVATED];
+        }
+    }
+    assert_true(ren_total > 0.0); /* the identity is not checked on empty flags */
+    dp_results_free(res);
+}
+
 static void
 test_cohort_group_by_hand(void **state)
 {
@@ -725,6 +1096,10 @@ main(void)
         cmocka_unit_test(test_cohort_accounting_identities),
         cmocka_unit_test(test_cohort_worsening_by_age_band),
         cmocka_unit_test(test_cohort_group_by_hand),
+        cmocka_unit_test(test_cohort_employment_by_hand),
+        cmocka_unit_test(test_cohort_renovation_by_hand),
+        cmocka_unit_test_setup_teardown(test_cohort_flags_within_persons, batch_setup,
+                                        batch_teardown),
         cmocka_unit_test_setup_teardown(test_cohort_batch_distinct_transitions_equal_single_runs,
                                         batch_setup, batch_teardown),
         cmocka_unit_test_setup_teardown(test_cohort_batch_shared_transitions_equal_single_runs,

@@ -414,11 +414,11 @@ test_params_describe(void **state)
 {
     fixture *f = *state;
     dp_params p;
-    dp_setting s[256];
+    static dp_setting s[1024];
     size_t n = 0, n2 = 0;
     dp_params_default(&p);
     assert_int_equal(dp_params_describe(f->ctx, &p, 2021, NULL, 0, &n), DP_OK);
-    assert_true(n > 40 && n <= 256);
+    assert_true(n > 40 && n <= 1024);
     assert_int_equal(dp_params_describe(f->ctx, &p, 2021, s, n, &n2), DP_OK);
     assert_int_equal(n2, n);
     assert_int_equal(dp_params_describe(f->ctx, &p, 2021, s, n - 1, &n2), DP_EINTERNAL);

@@ -976,6 +976,31 @@ test_output_read_errors(void **state)
     assert_null(back);
     unlink(f->path);
 
+    /* A schema newer than this dpsim, or not a number: refused, naming the versions read. */
+    static const char *const bad_schema[2] = {"3", "2a"};
+    for (size_t b = 0; b < 2; b++) {
+        file = H5Fcreate(f->path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+        assert_true(file >= 0);
+        const char *const value[2] = {"dpsim", bad_schema[b]};
+        for (size_t k = 0; k < 2; k++) {
+            hid_t type = H5Tcopy(H5T_C_S1);
+            H5Tset_size(type, strlen(value[k]));
+            hid_t space = H5Screate(H5S_SCALAR);
+            hid_t attr = H5Acreate2(file, attr_name[k], type, space, H5P_DEFAULT, H5P_DEFAULT);
+            assert_true(H5Awrite(attr, type, value[k]) >= 0);
+            H5Aclose(attr);
+            H5Sclose(space);
+            H5Tclose(type);
+        }
+        H5Fclose(file);
+        assert_int_equal(dp_output_scenarios(f->ctx, f->path, &names, &n), DP_EINPUT);
+        char want[128];
+        snprintf(want, sizeof want, "schema version '%s', this dpsim reads versions 1 to 2",
+                 bad_schema[b]);
+        assert_non_null(strstr(dp_ctx_errmsg(f->ctx), want));
+        unlink(f->path);
+    }
+
     /* A missing scenario in a real results file. */
     write_sample(f, "baseline");
     assert_int_equal(dp_output_read(f->ctx, f->path, "reform", &back), DP_EINPUT);

@@ -282,6 +282,7 @@ test_scenario_text_roundtrip(void **state)
     roundtrip(ctx, GOOD "text.yaml");
     roundtrip(ctx, GOOD "targets.yaml");
     roundtrip(ctx, GOOD "targets_overlay.yaml");
+    roundtrip(ctx, GOOD "programmes.yaml");
 
     /* text.yaml: values written in the file. */
     dp_scenario *s = load_ok(ctx, GOOD "text.yaml");
@@ -498,8 +499,8 @@ test_scenario_bad_files(void **state)
 {
     dp_ctx *ctx = *state;
     FILE *f = fopen(BAD_DIR "/EXPECTED", "r");
-    char line[1024];
-    char names[128][64];
+    char line[4096];
+    char names[256][64];
     size_t n = 0;
     int failures = 0;
     assert_non_null(f);
@@ -513,8 +514,8 @@ test_scenario_bad_files(void **state)
         *tab = '\0';
         const char *expect = tab + 1;
         char path[1100];
-        snprintf(path, sizeof path, "%s/%s", BAD_DIR, line);
-        assert_true(n < 128 && strlen(line) < sizeof names[0]);
+        snprintf(path, sizeof path, "%s/%.63s", BAD_DIR, line);
+        assert_true(n < 256 && strlen(line) < sizeof names[0]); /* names fit in 63 */
         snprintf(names[n++], sizeof names[0], "%.63s", line);
 
         dp_scenario *s = NULL;

@@ -32,8 +32,8 @@
 typedef struct {
     char table[32];      /**< the table compared */
     char unit[24];       /**< its unit (as stored: yuan, persons, ...) */
-    char title[96];      /**< its English title */
-    char title_zh[96];   /**< its Chinese title */
+    char title[256];     /**< its English title */
+    char title_zh[256];  /**< its Chinese title */
     size_t year_axis;    /**< index of the year axis in BASE's results, or (size_t)-1 when
                               the table has none (then n_year = 1) */
     size_t by_axis;      /**< index of the kept axis in BASE's results, or (size_t)-1 when

@@ -16,7 +16,11 @@
 #include "dpsim/results.h"
 #include "dpsim/scenario.h"
 
-#define DP_SCHEMA_VERSION "1"
+/* The schema this dpsim writes (docs/output-schema.md). Version 2 (issue 4): the programme
+ * tables and axes, `amount` in yuan a month, year or unit. The reader also accepts files of
+ * DP_SCHEMA_VERSION_OLDEST and later: their tables are read as they are. */
+#define DP_SCHEMA_VERSION "2"
+#define DP_SCHEMA_VERSION_OLDEST 1
 #define DP_VERSION "0.1.0"
 
 typedef struct dp_output dp_output;

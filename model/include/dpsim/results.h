@@ -30,7 +30,7 @@
 
 #include "dpsim/ctx.h"
 
-enum { DP_MAX_RANK = 8, DP_MAX_AXES = 24, DP_MAX_TABLES = 40 };
+enum { DP_MAX_RANK = 8, DP_MAX_AXES = 32, DP_MAX_TABLES = 48 };
 
 typedef struct {
     char name[32];    /**< "year", "region", "sex", "age", ... */
@@ -43,8 +43,8 @@ typedef struct {
 typedef struct {
     char name[32];          /**< dataset name */
     char unit[24];          /**< "persons", "yuan", "share", "person-months", "yuan/person/month" */
-    char title[96];         /**< English description */
-    char title_zh[96];      /**< Chinese description */
+    char title[256];        /**< English description */
+    char title_zh[256];     /**< Chinese description */
     int per_run;            /**< 1: leading run dimension; 0: base table */
     size_t rank;            /**< number of axes (excluding run) */
     size_t axis[DP_MAX_RANK]; /**< indices into dp_results.axis */
