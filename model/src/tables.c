@@ -643,8 +643,9 @@ dp_run_memory_estimate(const dp_model *m, const dp_engine_opts *opts, int micro)
          * programmes.c), about 8 MB. */
         return bytes + (double)n_thread * 2.0 * sizeof(dp_year_rates) + 8e6 * n_thread;
     }
-    /* Micro: the persons of the tasks in flight (10 bytes each, with the margin the arrays
-     * grow by) and each thread's tallies. */
+    /* Micro: the persons of the tasks in flight (11 bytes each, with the margin the arrays
+     * grow by) and each thread's tallies (micro.c: 5 whole-number counts and 4 doubles per
+     * cell, and step 7's tables). */
     double largest = 0.0;
     for (size_t r = 0; r < m->n_region; r++) {
         double s = 0.0;
@@ -654,7 +655,7 @@ dp_run_memory_estimate(const dp_model *m, const dp_engine_opts *opts, int micro)
         largest = s > largest ? s : largest;
     }
     double in_flight = runs * n_region >= 2.0 * n_thread ? (double)n_thread : 1.0;
-    bytes += in_flight * (largest * 1.6 + DP_N_CELL + 4096.0) * 10.0;
-    bytes += (double)n_thread * (DP_N_CELL * 12.0 + sizeof(dp_year_rates));
+    bytes += in_flight * (largest * 1.6 + DP_N_CELL + 4096.0) * 11.0;
+    bytes += (double)n_thread * (DP_N_CELL * 60.0 + sizeof(dp_year_rates));
     return bytes;
 }

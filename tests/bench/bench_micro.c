@@ -73,12 +73,12 @@ person_years(const dp_results *res, double *py, double *largest)
 {
     const dp_table *ind = dp_results_find(res, "indicators");
     const dp_table *fl = dp_results_find(res, "flows");
-    size_t n_slot = ind->size / DP_N_IND;
+    size_t n_slot = ind->size / DP_N_IND_ALL;
     *py = 0.0;
     *largest = 0.0;
     for (size_t run = 0; run < res->n_run; run++) {
         for (size_t s = 0; s < n_slot; s++) {
-            double alive = dp_table_run(ind, run)[s * DP_N_IND + DP_IN_DISABLED];
+            double alive = dp_table_run(ind, run)[s * DP_N_IND_ALL + DP_IN_DISABLED];
             *py += alive + dp_table_run(fl, run)[s * DP_N_FLOW + DP_FL_DEATHS_D];
             *largest = alive > *largest ? alive : *largest;
         }
@@ -109,8 +109,8 @@ main(int argc, char **argv)
     if (dp_reference_load(ctx, data, &ref) != DP_OK) {
         return fail(ctx);
     }
-    printf("micro engine benchmark: %d threads, %zu-byte persons (id + cell)\n", threads,
-           sizeof(uint64_t) + sizeof(uint16_t));
+    printf("micro engine benchmark: %d threads, %zu-byte persons (id + cell + flags)\n",
+           threads, sizeof(uint64_t) + sizeof(uint16_t) + sizeof(uint8_t));
 
     /* (a) Da'an x reps replicates. */
     char path[512];

@@ -282,6 +282,11 @@ test_rng_name_layout_and_free(void **state)
     /* Events fit the low byte of counter word 2. */
     assert_true(DP_N_EVENT <= 256);
     assert_int_equal(DP_EV_PARAM, 9);
+    /* The raw-block events keep their numbers; DP_EV_FLAGS was appended after them. */
+    assert_int_equal(DP_EV_PERSON, 10);
+    assert_int_equal(DP_EV_ATTRIBUTES, 13);
+    assert_int_equal(DP_EV_FLAGS, 14);
+    assert_int_equal(DP_N_EVENT, 15);
     dp_rng_free(NULL);
 }
 
@@ -307,6 +312,10 @@ test_rng_region_and_block_layout(void **state)
     for (int i = 3; i >= 0; i--) {
         assert_int_equal(gsl_rng_get(a), w[i]);
     }
+    /* Another event, another block: a person's flag numbers are not their year's numbers. */
+    uint32_t fw[4];
+    dp_rng_block(seed, 3, 5, 77, 4, DP_EV_FLAGS, fw);
+    assert_true(memcmp(fw, w, sizeof fw) != 0);
     /* The id's high word is counter word 3: a different high word, a different block. */
     uint32_t v[4];
     dp_rng_block(seed, 3, 5, 77ULL | (1ULL << 32), 4, DP_EV_PERSON, v);

@@ -58,6 +58,9 @@ typedef enum {
                            entity = cell */
     DP_EV_ATTRIBUTES, /**< raw block: a new person's attributes (word 0 type and grade,
                            word 1 household) */
+    DP_EV_FLAGS,      /**< raw block: a person's flags (programmes.h, DP_FLAG_*): word f
+                           moves flag f; at year offset 0 the base-year flags, later the
+                           year's step 7 (words 2-3 unused) */
     DP_N_EVENT        /**< number of events defined (not an event) */
 } dp_event;
 
