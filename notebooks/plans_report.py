@@ -155,7 +155,7 @@ def base_year_table(gb, region, data_dir):
             return sett[settings.index("programmes.assistive_devices.coverage"), 0], "assistive_devices coverage (scenario input)"
         return None
 
-    print(f"  {'figure':<28} {'model':>12} {'actual':>12} {'difference':>12}  model quantity "
+    print(f"  {'figure':<31} {'model':>12} {'actual':>12} {'difference':>12}  model quantity "
           "(模型 / 实际 / 差值)")
     skipped = []
     for rep in reported:
@@ -166,11 +166,11 @@ def base_year_table(gb, region, data_dir):
             continue
         v, how = mv
         if unit == "share":
-            print(f"  {key:<28} {100 * v:11.1f}% {100 * actual:11.1f}% {100 * (v - actual):11.1f}%  {how}")
+            print(f"  {key:<31} {100 * v:11.1f}% {100 * actual:11.1f}% {100 * (v - actual):11.1f}%  {how}")
         else:
-            print(f"  {key:<28} {v:12.1f} {actual:12.0f} {num(v - actual):>12}  {how}")
+            print(f"  {key:<31} {v:12.1f} {actual:12.0f} {num(v - actual):>12}  {how}")
     for key, why in skipped:
-        print(f"  {key:<28} {'-':>12} {'':>12} {'':>12}  not computed: {why}")
+        print(f"  {key:<31} {'-':>12} {'':>12} {'':>12}  not computed: {why}")
 
 
 def spending_tables(gb, gp, years):
