@@ -96,12 +96,20 @@ prog_defaults(dp_params *p)
         for (size_t gr = 0; gr < DP_N_GRADE; gr++) {
             g->need_grade[gr] = 1.0;
         }
-        /* Assumption (no source gives funding shares): half provincial, a quarter each
-         * municipal and county. */
-        dp_sched_const(&g->funding[DP_LEVEL_CENTRAL], 0.0);
-        dp_sched_const(&g->funding[DP_LEVEL_PROVINCIAL], 0.5);
-        dp_sched_const(&g->funding[DP_LEVEL_MUNICIPAL], 0.25);
-        dp_sched_const(&g->funding[DP_LEVEL_COUNTY], 0.25);
+        /* Funding: no source gives the split (assumptions, one per kind of programme, in
+         * data/reference/programme_defaults.csv): dibao supplement and the services half
+         * central, a quarter provincial and county; the cash subsidies and the medical premium
+         * half provincial, half county; the multi-household aid, the pension premium and
+         * employment support all county. */
+        static const double split[3][DP_N_LEVEL] = {
+            {0.5, 0.25, 0.0, 0.25}, {0.0, 0.5, 0.0, 0.5}, {0.0, 0.0, 0.0, 1.0}};
+        size_t kind = k == DP_PROG_LIVING || k == DP_PROG_CARE || k == DP_PROG_MEDICAL ? 1
+                      : k == DP_PROG_MULTI_HH || k == DP_PROG_PENSION || k == DP_PROG_EMPLOYMENT
+                          ? 2
+                          : 0;
+        for (size_t l = 0; l < DP_N_LEVEL; l++) {
+            dp_sched_const(&g->funding[l], split[kind][l]);
+        }
     }
     dp_prog_params *g;
     /* Living subsidy: card holders in dibao households; national guideline floor 50 yuan a
@@ -109,7 +117,9 @@ prog_defaults(dp_params *p)
     g = &p->prog[DP_PROG_LIVING];
     g->rule[0].hh = 1u << DP_DIBAO;
     amount_const(g, 50.0);
-    /* Care subsidy: grades 1-2; national guideline 100 yuan a month (2015). */
+    /* Care subsidy: grades 1-2; national guideline at least 100 yuan a month (2015). No floors
+     * by default: regions pay below the guideline (Jilin 93). Grades 3-4 are not eligible by
+     * default and have no amount: an extension to them must give one. */
     g = &p->prog[DP_PROG_CARE];
     g->rule[0].grades = severe;
     for (size_t k = 0; k < DP_N_GRADE; k++) {
@@ -123,48 +133,52 @@ prog_defaults(dp_params *p)
     g->index_kind = DP_INDEX_DIBAO;
     g->dibao_share = 0.2;
     amount_const(g, 0.0);
-    /* Multi-disabled households: 1,200 yuan a household a year (Huzhong, plan 001, before its
-     * raise to 1,800; assumption that it stands for other regions). */
+    /* Multi-disabled households (poor ones: dibao and marginal): 1,200 yuan a household a year
+     * (Huzhong, plan 001, before its raise to 1,800; assumption that it stands for other
+     * regions). */
     g = &p->prog[DP_PROG_MULTI_HH];
+    g->rule[0].hh = poor;
     amount_const(g, 1200.0);
-    /* Child rehabilitation: children 0-6 with or without the card (the national assistance
-     * system of 2018 covers 0-6); 12,000 yuan a child-year (central figure, secondary and
-     * unverified: assumption); everyone in need served. */
+    /* Child rehabilitation: children 0-6 with or without the card (plan 000); 12,000 yuan a
+     * child-year (central figure, secondary and unverified); need 0.14 of disabled children
+     * (derived: 225,000 children assisted a year / 0.882 / children 0-6) and coverage 0.882
+     * (2019 basic rehabilitation coverage, quoted). */
     g = &p->prog[DP_PROG_CHILD_REHAB];
     g->need_card = 0;
     g->rule[0].age_max = 6;
     amount_const(g, 12000.0);
-    g->take_up = 1.0;
-    /* Adult rehabilitation: card holders 18+; need and unit cost are assumptions
-     * (data/reference/programme_defaults.csv). */
-    g = &p->prog[DP_PROG_ADULT_REHAB];
-    g->rule[0].age_min = 18;
     for (size_t t = 0; t < DP_N_TYPE; t++) {
-        g->need_type[t] = 0.32;
+        g->need_type[t] = 0.14;
     }
-    dp_sched_const(&g->coverage, 0.85);
+    dp_sched_const(&g->coverage, 0.882);
+    /* Adult rehabilitation: card holders 7+ (the complement of child_rehab's 0-6); need by type
+     * derived from the 2019 persons served by type / coverage 0.882 / card holders by type;
+     * unit cost 1,000 yuan a year is a placeholder (not found). */
+    g = &p->prog[DP_PROG_ADULT_REHAB];
+    g->rule[0].age_min = 7;
+    static const double rehab_need[DP_N_TYPE] = {0.23, 0.09, 0.07, 0.58, 0.37, 0.60, 0.09};
+    memcpy(g->need_type, rehab_need, sizeof rehab_need);
+    dp_sched_const(&g->coverage, 0.882);
     amount_const(g, 1000.0);
-    g->take_up = 1.0;
-    /* Assistive devices: assumptions for need, fitting rate, cost and cycle. */
+    /* Assistive devices: need 0.48 of visual, hearing, physical and multiple card holders
+     * (derived: 2.4 million fitted in 2020 x cycle 5 / fitting rate 0.80), none for the others
+     * (assumption); fitting rate 0.80 (Huzhong 2020 ">80%"); 800 yuan a device and a 5-year
+     * cycle are placeholders. */
     g = &p->prog[DP_PROG_DEVICES];
     for (size_t t = 0; t < DP_N_TYPE; t++) {
-        g->need_type[t] = 0.08;
+        g->need_type[t] = t == DP_SPEECH || t == DP_INTELLECTUAL || t == DP_MENTAL ? 0.0 : 0.48;
     }
-    dp_sched_const(&g->coverage, 0.85);
+    dp_sched_const(&g->coverage, 0.80);
     amount_const(g, 800.0);
-    g->take_up = 1.0;
     p->device_cycle = 5.0;
-    /* Home renovation: severe card holders, and card holders in poor households; 6,000 yuan a
-     * household (Shaoxing, Zhejiang, 2019: QUOTED); no renovations unless a scenario sets a
-     * path or a coverage target. */
+    /* Home renovation: poor (dibao, marginal) severely disabled card holders (plan 004);
+     * 6,000 yuan a household (Shaoxing, Zhejiang, 2019: quoted); a fifth of them renovated at
+     * the base (derived, rough) and the status quo keeps that coverage. */
     g = &p->prog[DP_PROG_RENOVATION];
     g->rule[0].grades = severe;
-    g->rule[1] = rule_all();
-    g->rule[1].hh = poor;
-    g->n_rule = 2;
-    dp_sched_const(&g->coverage, 0.0);
+    g->rule[0].hh = poor;
+    dp_sched_const(&g->coverage, 0.2);
     amount_const(g, 6000.0);
-    g->take_up = 1.0;
     /* Pension premium: severe or poor card holders aged 16-59; assumption 100 yuan a year (the
      * lowest contribution tier of the resident pension in most provinces). */
     g = &p->prog[DP_PROG_PENSION];
@@ -199,15 +213,12 @@ prog_defaults(dp_params *p)
     }
     dp_sched_const(&g->coverage, 0.5);
     amount_const(g, 3000.0);
-    g->take_up = 1.0;
     /* Employment support: working-age persons (with or without the card); 2,000 yuan per
      * subsidised new job (assumption). */
     g = &p->prog[DP_PROG_EMPLOYMENT];
-    g->need_card = 0;
     g->rule[0].age_min = 16;
     g->rule[0].age_max = 59;
     amount_const(g, 2000.0);
-    g->take_up = 1.0;
 
     /* Economy: no inflation unless set; dibao standard assumption 600 yuan a month (none of
      * the seed regions' standards outside Shanghai was found), indexed at 0. */
@@ -216,23 +227,28 @@ prog_defaults(dp_params *p)
     p->dibao.consumption_share = 0.3;
     p->dibao.consumption_growth = 0.0;
     /* Multi-disabled households: assumption pending the 2006 survey's household figures. */
-    p->multi_share = 0.25;
-    p->multi_members = 2.4;
+    p->multi_share = 0.287; /* derived from the 2006 survey with 2.1 members (assumption) */
+    p->multi_members = 2.1;
     p->away_share = 0.0;
     dp_sched_const(&p->away_yearly, 3000.0); /* Huzhong before its raise (plan 001) */
-    p->renovated_base = 0.0;
-    /* Employment: assumptions (docs/scenarios.md). */
-    p->emp.base_rate = 0.45;
+    p->renovated_base = 0.2;
+    /* Employment: base rate 0.54 of working-age card holders (derived: 8.6 million employed,
+     * 2020, / 37.8 million card holders x 0.421 of working age); no factors by type or grade
+     * (none in the sources); exit rate 0.01 a year (assumption: 2018's new jobs, 3.9% of the
+     * employed, also replace deaths and those reaching 60, about 1% and 2.5%). */
+    p->emp.base_rate = 0.54;
     for (size_t t = 0; t < DP_N_TYPE; t++) {
         p->emp.type_factor[t] = 1.0;
     }
-    p->emp.type_factor[DP_INTELLECTUAL] = 0.6;
-    p->emp.type_factor[DP_MENTAL] = 0.5;
-    p->emp.grade_factor[0] = 0.3;
-    p->emp.grade_factor[1] = 0.6;
-    p->emp.grade_factor[2] = 1.2;
-    p->emp.grade_factor[3] = 1.4;
-    p->emp.exit_rate = 0.10;
+    for (size_t gr = 0; gr < DP_N_GRADE; gr++) {
+        p->emp.grade_factor[gr] = 1.0;
+    }
+    p->emp.exit_rate = 0.01;
+    /* Placeholders (not found): 1,000 yuan a trainee, 12,000 a public-welfare post a year,
+     * 2,000 an over-quota award; the counts are regional (0 unless a scenario gives them). */
+    dp_sched_const(&p->emp.training_cost, 1000.0);
+    dp_sched_const(&p->emp.post_yearly, 12000.0);
+    dp_sched_const(&p->emp.award_amount, 2000.0);
     p->emp.entry_multiplier = 1.0;
     p->emp.phase_fraction = 0.5;
     p->emp.phase_benefit_share = 0.5;
