@@ -34,10 +34,10 @@ typedef struct {
 } plan_case;
 
 static const plan_case cases[N_REGION] = {
-    /* Da'an (PLANS.md 000): 200 renovations of poor households. Child rehabilitation 0-6 for
-     * all, pension premiums for the severe and the dibao supplement are restated baseline
-     * rules; the subsidies' "raised when appropriate" has no number. */
-    {"daan", 2021, {"home_renovation", NULL}},
+    /* Da'an (PLANS.md 000): 200 renovations of poor households; every child 0-6 in need helped
+     * (coverage 1). Pension premiums for the severe and the dibao supplement are restated
+     * baseline rules; the subsidies' "raised when appropriate" has no number. */
+    {"daan", 2021, {"child_rehab", "home_renovation", NULL}},
     /* Huzhong (001): dibao >= 30% of consumption (economy); living subsidy to marginal
      * households; care subsidy to grade-3/4 intellectual and mental; single-person dibao entry
      * (dibao_supplement); 一户多残 1,200 -> 1,800; child rehab 0-8 -> 0-14 and away subsidy
@@ -48,18 +48,19 @@ static const plan_case cases[N_REGION] = {
      {"economy", "living_subsidy", "care_subsidy", "dibao_supplement", "multi_disabled_household",
       "child_rehab", "adult_rehab", "assistive_devices", "home_renovation", "employment_support",
       NULL}},
-    /* Ningbo (002): children under 18; devices 99%; 4,000 renovations; care services 90%;
-     * training and the one-year phase-out. Precision rehabilitation 85% is the baseline's. */
+    /* Ningbo (002): children under 18, all helped; devices 99%; 4,000 renovations; care
+     * services 90%; training and the one-year phase-out. Precision rehabilitation 85% is below
+     * the baseline's default coverage (0.882): no change. */
     {"ningbo",
      2021,
      {"child_rehab", "assistive_devices", "home_renovation", "care_services", "employment_support",
       NULL}},
-    /* Pudong (003): rehabilitation 98%, devices 95%, renovation coverage 50%, 400 care beds,
-     * training. */
+    /* Pudong (003): rehabilitation of children and adults 98%, devices 95%, renovation
+     * coverage 50%, 400 care beds, training. */
     {"pudong",
      2021,
-     {"adult_rehab", "assistive_devices", "home_renovation", "care_services", "employment_support",
-      NULL}},
+     {"child_rehab", "adult_rehab", "assistive_devices", "home_renovation", "care_services",
+      "employment_support", NULL}},
     /* Hulan (004): partial pension subsidy for other poor disabled; 200 renovations; the
      * 6 + 6-month phase-out. */
     {"hulan", 2018, {"pension_premium", "home_renovation", "employment_support", NULL}},
