@@ -78,7 +78,8 @@ dp_dibao_standard(const dp_params *p, int year)
     int from = index_from(p, s, year);
     switch (p->dibao.kind) {
     case DP_DIBAO_CPI:
-        v *= dp_price_index(p, year) / dp_price_index(p, from);
+        /* Before its dated year a value applies as it is (dp_sched). */
+        v = year > from ? v * dp_price_index(p, year) / dp_price_index(p, from) : v;
         break;
     case DP_DIBAO_CONSUMPTION: {
         /* Huzhong: at least share x last year's per-capita consumption spending, per month.
@@ -118,11 +119,11 @@ dp_prog_amount(const dp_params *p, size_t prog, size_t g, int year)
         }
         int from = index_from(p, s, year);
         /* A constant is indexed from the first projected year on (the base year's value is
-         * the constant itself). */
-        if (pp->index_kind == DP_INDEX_CPI) {
-            a *= dp_price_index(p, year) / dp_price_index(p, from);
-        } else if (year > from) {
-            a *= pow(1.0 + pp->index_rate, (double)(year - from));
+         * the constant itself); before its dated year a value applies as it is (dp_sched), by
+         * prices as by a rate. */
+        if (year > from) {
+            a *= pp->index_kind == DP_INDEX_CPI ? dp_price_index(p, year) / dp_price_index(p, from)
+                                                : pow(1.0 + pp->index_rate, (double)(year - from));
         }
     }
     return a > pp->floor[g] ? a : pp->floor[g];
@@ -444,16 +445,15 @@ sum_groups(const dp_params *p, const dp_year_rates *r, const dp_prog_groups *gm,
             } else if (k == DP_PROG_EMPLOYMENT) {
                 pi = w->n[g] > 0.0 && gr->work_age ? w->nf[DP_FLAG_EMPLOYED][g] / w->n[g] : 0.0;
             }
-            w->pi[k][g] = clamp01(pi);
+            w->pi[k][g] = p->prog[k].enabled ? clamp01(pi) : 0.0;
         }
     }
 }
 
-/* Scales programme k's probabilities so that its paid units stay within its capacity and
- * budget cap; returns the factor. units: the paid units before the caps. */
+/* The factor (<= 1) that keeps programme k's units within its capacity and budget cap.
+ * units: the units before the caps. */
 static double
-apply_caps(const dp_year_rates *r, size_t k, double units, double unit_cost, size_t ng,
-           group_sums *w)
+cap_factor(const dp_year_rates *r, size_t k, double units, double unit_cost)
 {
     double f = 1.0;
     if (units > 0.0) {
@@ -464,11 +464,6 @@ apply_caps(const dp_year_rates *r, size_t k, double units, double unit_cost, siz
         double b = r->prog.budget_cap[k];
         if (unit_cost > 0.0 && units * f * unit_cost > b) {
             f = b / (units * unit_cost);
-        }
-    }
-    if (f < 1.0) {
-        for (size_t g = 0; g < ng; g++) {
-            w->pi[k][g] *= f;
         }
     }
     return f;
@@ -532,16 +527,16 @@ dp_prog_year(const dp_params *p, const dp_year_rates *r, const dp_prog_groups *g
         if (k == DP_PROG_CHILD_REHAB) {
             c += clamp01(p->away_share) * pr->away_yearly;
         }
-        f_cap[k] = apply_caps(r, k, u, c, ng, &w);
+        f_cap[k] = cap_factor(r, k, u, c);
+        /* Devices: the caps limit purchases; the fitted stock follows from them below. */
+        if (k != DP_PROG_DEVICES && f_cap[k] < 1.0) {
+            for (size_t g = 0; g < ng; g++) {
+                w.pi[k][g] *= f_cap[k];
+            }
+        }
         out->pipeline[k][DP_STAGE_APPLIED] = k == DP_PROG_DEVICES ? dev_want : units[k];
     }
     double bought = dev_want * f_cap[DP_PROG_DEVICES];
-    if (f_cap[DP_PROG_DEVICES] < 1.0) {
-        /* pi was scaled with purchases; the fitted stock follows the formula below. */
-        for (size_t g = 0; g < ng; g++) {
-            w.pi[DP_PROG_DEVICES][g] /= f_cap[DP_PROG_DEVICES];
-        }
-    }
     /* The stock: devices kept (carry - repl wear out) plus those bought. */
     double fitted = carry - repl + bought;
     fitted = fitted > 0.0 ? fitted : 0.0;
@@ -643,8 +638,10 @@ dp_prog_year(const dp_params *p, const dp_year_rates *r, const dp_prog_groups *g
         const dp_overlap *ov = &p->overlap[o];
         size_t i = (size_t)ov->first, j = (size_t)ov->second;
         if (ov->kind == DP_OVERLAP_REDUCE && person_level(j)) {
-            double cut = ov->fraction * out->overlap[i][j] *
-                         unit_yearly(r, j, out->paid_grade[j]);
+            /* The overlap counts persons; multi_disabled_household pays per household. */
+            double units_both =
+                out->overlap[i][j] / (j == DP_PROG_MULTI_HH ? p->multi_members : 1.0);
+            double cut = ov->fraction * units_both * unit_yearly(r, j, out->paid_grade[j]);
             out->spending[j] = out->spending[j] > cut ? out->spending[j] - cut : 0.0;
         }
     }
@@ -687,8 +684,10 @@ dp_prog_year(const dp_params *p, const dp_year_rates *r, const dp_prog_groups *g
                 emp += w.nf[DP_FLAG_EMPLOYED][g];
             }
         }
-        double jobs = fl[DP_FL_JOBS_IN] * pr->take_up[k];
-        out->pipeline[k][DP_STAGE_APPLIED] = emp;
+        /* Work goes on without the programme (the indicators below); its pipeline does not. */
+        int on = p->prog[k].enabled;
+        double jobs = on ? fl[DP_FL_JOBS_IN] * pr->take_up[k] : 0.0;
+        out->pipeline[k][DP_STAGE_APPLIED] = on ? emp : 0.0;
         out->pipeline[k][DP_STAGE_PAID] = jobs;
         out->paid_grade[k][0] = jobs; /* new jobs are not kept by grade */
         /* Dibao phase-out: entries from dibao households, uniform over the months of the year. */
