@@ -6,6 +6,7 @@
 #   make bench   benchmarks: prints timings and peak memory
 #   make deps    install missing Debian packages only
 #   make report  run the notebooks and render them into one HTML file, results/report.html
+#   make plans   the five plans: baselines and plans, micro engine, 200 runs (docs/plans.md)
 #
 # Sources are found by wildcard: a new model/src/*.c, model/cli/*.c or tests/unit/test_*.c is
 # picked up without editing this file.
@@ -146,6 +147,30 @@ report: $(BIN)
 	  export DPSIM_RESULTS && \
 	  BUILD=$(BUILD) PYTHON=$(PYTHON) sh notebooks/execute.sh $(BUILD)/report $(NOTEBOOKS) && \
 	  $(PYTHON) notebooks/report.py $(REPORT) $(addprefix $(BUILD)/report/,$(notdir $(NOTEBOOKS)))
+
+# ---------------------------------------------------------------------------------------------
+# The five plans (docs/plans.md). `make plans` runs the ten scenarios (each region's baseline and
+# plan) with the micro engine, PLAN_RUNS replicates (default 200), seed 1 (so each plan is paired
+# with its baseline run by run), into results/plans.h5; then prints per region the base year
+# against the plan's reported figures and spending in 2025 and 2035 (Hulan also 2020) by
+# programme and in total, baseline, plan and plan - baseline, mean and 90% interval in 万元
+# (notebooks/plans_report.py), and each plan target's mean, probability met and gap
+# (dpsim targets). The printout is also kept in results/plans.txt.
+PLAN_REGIONS := daan huzhong ningbo pudong hulan
+PLAN_RUNS    ?= 200
+
+plans: $(BIN)
+	@mkdir -p results
+	$(BIN) run $(foreach r,$(PLAN_REGIONS),scenarios/$(r)-baseline.yaml scenarios/$(r)-plan.yaml) \
+	  --engine micro --runs $(PLAN_RUNS) --seed 1 -o results/plans.h5 --quiet
+	@rm -f results/plans.txt
+	@for r in $(PLAN_REGIONS); do \
+	  $(PYTHON) notebooks/plans_report.py results/plans.h5 $$r --data data >>results/plans.txt && \
+	  echo >>results/plans.txt && \
+	  $(BIN) targets results/plans.h5 --scenario $$r-plan >>results/plans.txt && \
+	  echo >>results/plans.txt || exit 1; \
+	done
+	@cat results/plans.txt
 
 # The notebook tests alone (make test runs them too, through tests/run.sh).
 notebooks-test: $(BIN)
