@@ -496,7 +496,8 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
         for (size_t sex = 0; sex < DP_N_SEX; sex++) {
             for (size_t age = 0; age < DP_N_AGE; age++) {
                 for (size_t k = 0; k < DP_N_BLOCK; k++) {
-                    if (dp_prog_eligible(p, prog, base_year, age, dp_block_type(k),
+                    if (dp_prog_eligible(p, prog, base_year, (size_t)(in - m->in), age,
+                                         dp_block_type(k),
                                          dp_block_grade(k), dp_block_cert(k), dp_block_hh(k))) {
                         elig += b->cells[(sex * DP_N_AGE + age) * DP_N_BLOCK + k];
                     }

@@ -454,7 +454,7 @@ project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t 
     dp_prog_result pr;
     /* Base-year state: the cells, the same for every replicate, and the flagged persons by
      * each replicate's base shares under the base year's home_renovation mask. */
-    const unsigned char *ren0 = tb->masks + DP_PROG_RENOVATION * DP_N_CELL;
+    const unsigned char *ren0 = dp_tables_masks(tb, -1, reg) + DP_PROG_RENOVATION * DP_N_CELL;
     double nd0[N_SA], pop0 = 0.0;
     for (size_t sa = 0; sa < N_SA; sa++) {
         double d = sum(b->cells + sa * DP_N_BLOCK, DP_N_BLOCK);
@@ -472,16 +472,16 @@ project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t 
         w->pop_start[j] = pop0;
         dp_rates_year(m, &rp[rep[j]], reg, p0->year_start - 1, &w->rates[j]);
         gather_rep(w, nb, j);
-        dp_prog_state_init(&rp[rep[j]], &w->rates[j], &tb->groups[0], w->cur, w->fp, &w->st[j]);
+        dp_prog_state_init(&rp[rep[j]], &w->rates[j], dp_tables_groups(tb, -1, reg), w->cur, w->fp, &w->st[j]);
         if (probe_fn) {
             probe_fn(probe_arg, rep[j], reg, -1, w->cur, w->fp);
         }
     }
     for (size_t yi = 0; yi < tb->n_year; yi++) {
         int year = p0->year_start + (int)yi;
-        const dp_prog_groups *gm = &tb->groups[yi + 1];
+        const dp_prog_groups *gm = dp_tables_groups(tb, (long)yi, reg);
         const unsigned char *ren =
-            tb->masks + ((yi + 1) * DP_N_PROG + DP_PROG_RENOVATION) * DP_N_CELL;
+            dp_tables_masks(tb, (long)yi, reg) + DP_PROG_RENOVATION * DP_N_CELL;
         /* 1. The year's parameters of each replicate; its renovation probability from its
          * start-of-year counts. */
         for (size_t j = 0; j < nb; j++) {

@@ -639,7 +639,7 @@ run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t se
     dp_prog_result pr;
 
     /* The base year: persons, the non-disabled, and the recipients at its end. */
-    if (base_persons(b, p, tb->masks + DP_PROG_RENOVATION * DP_N_CELL, &y, &w->P) != 0) {
+    if (base_persons(b, p, dp_tables_masks(tb, -1, reg) + DP_PROG_RENOVATION * DP_N_CELL, &y, &w->P) != 0) {
         return -1;
     }
     for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
@@ -662,14 +662,14 @@ run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t se
         }
     }
     memcpy(w->ren, w->flag[DP_FLAG_RENOVATED], sizeof w->ren);
-    dp_prog_state_init(p, &w->rates, &tb->groups[0], w->cells, flag, &st);
+    dp_prog_state_init(p, &w->rates, dp_tables_groups(tb, -1, reg), w->cells, flag, &st);
 
     for (size_t yi = 0; yi < tb->n_year; yi++) {
         int year = p->year_start + (int)yi;
         /* 1. The year's parameters; the renovation probability from the start-of-year counts
          * and this year's home_renovation eligibility; step 7's tables. */
         dp_rates_year(m, p, reg, year, &w->rates);
-        y.ren_mask = tb->masks + (yi + 1) * DP_N_PROG * DP_N_CELL + DP_PROG_RENOVATION * DP_N_CELL;
+        y.ren_mask = dp_tables_masks(tb, (long)yi, reg) + DP_PROG_RENOVATION * DP_N_CELL;
         dp_flag_rates(w->cells, w->ren, y.ren_mask, &w->rates);
         flag_tables(&w->rates, w->f_in, w->f_out);
         y.yoff = (int)yi + 1;
@@ -716,7 +716,7 @@ run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t se
                 w->flag[f][i] = t->flag[f][i];
             }
         }
-        dp_prog_year(p, &w->rates, &tb->groups[yi + 1], w->cells, flag, fl, &st, &pr);
+        dp_prog_year(p, &w->rates, dp_tables_groups(tb, (long)yi, reg), w->cells, flag, fl, &st, &pr);
         dp_tables_prog(tb, rep, yi, reg, &pr);
         /* The stocks after ageing: the year's end and the next year's start. */
         for (size_t i = 0; i < DP_N_CELL; i++) {

@@ -79,9 +79,9 @@ struct dp_year_rates {
 void dp_rates_year(const dp_model *m, const dp_params *p, size_t reg, int year,
                    dp_year_rates *r);
 
-/* Programme eligibility of every cell in year, card included (dp_prog_eligible):
- * mask[prog * DP_N_CELL + cell] = 0/1. */
-void dp_rates_mask(const dp_params *p, int year, unsigned char *mask);
+/* Programme eligibility of every cell in year and region reg, card included
+ * (dp_prog_eligible): mask[prog * DP_N_CELL + cell] = 0/1. */
+void dp_rates_mask(const dp_params *p, int year, size_t reg, unsigned char *mask);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Result tables shared by both engines (tables.c) */
@@ -129,9 +129,12 @@ typedef struct {
         *recipients, *person_months, *amount, *spending, *fit, *take_up, *parameters,
         *disabled_base, *pipeline, *spending_real, *spending_level, *services, *overlap,
         *employment_spending, *budget;
-    unsigned char *masks; /**< eligibility, card included [n_year + 1][DP_N_PROG][DP_N_CELL]:
-                               base year first */
-    dp_prog_groups *groups; /**< programme groups of each year [n_year + 1]: base year first */
+    unsigned char *masks; /**< eligibility, card included
+                               [n_year + 1][n_class][DP_N_PROG][DP_N_CELL]: base year first */
+    dp_prog_groups *groups; /**< programme groups [n_year + 1][n_class]: base year first */
+    size_t n_class;         /**< region classes (dp_prog_region_classes): 1 unless a rule is
+                                 limited to some regions */
+    size_t *cls;            /**< class of each region [n_region] */
 } dp_tables;
 
 /* Creates the results of a run of opts->runs replicates: axes, the zeroed per-run tables, the
@@ -154,8 +157,10 @@ double *dp_tables_flows(const dp_tables *tb, size_t run, size_t yi, size_t reg);
 void dp_tables_stocks(const dp_tables *tb, size_t run, size_t yi, size_t reg, const double *cells,
                       const double *nd);
 
-/* Masks and groups of year index yi of the projection (0 = first projected year; the base
- * year is yi = -1): tb->masks + (yi + 1) * DP_N_PROG * DP_N_CELL, tb->groups + (yi + 1). */
+/* Eligibility masks ([DP_N_PROG][DP_N_CELL]) and programme groups of region reg in year index
+ * yi of the projection (0 = the first projected year, -1 = the base year). */
+const unsigned char *dp_tables_masks(const dp_tables *tb, long yi, size_t reg);
+const dp_prog_groups *dp_tables_groups(const dp_tables *tb, long yi, size_t reg);
 
 /* Records one (run, year index, region)'s programme results (programmes.h) into the tables:
  * recipients, person_months, spending, spending_real, spending_level, pipeline, services,

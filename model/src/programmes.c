@@ -137,9 +137,50 @@ rule_admits(const dp_rule *r, int age_max, size_t age, size_t type, size_t grade
            (int)age >= r->age_min && (int)age <= age_max;
 }
 
+/* 1 if rule r applies in region reg. */
+static int
+rule_in_region(const dp_rule *r, size_t reg)
+{
+    if (r->n_region == 0) {
+        return 1;
+    }
+    for (size_t i = 0; i < r->n_region; i++) {
+        if (r->region[i] == reg) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+size_t
+dp_prog_region_classes(const dp_params *p, size_t n_region, size_t *cls)
+{
+    size_t n_cls = 0;
+    for (size_t a = 0; a < n_region; a++) {
+        cls[a] = n_cls;
+        for (size_t b = 0; b < a; b++) {
+            int same = 1;
+            for (size_t k = 0; k < DP_N_PROG && same; k++) {
+                for (size_t i = 0; i < p->prog[k].n_rule && same; i++) {
+                    const dp_rule *r = &p->prog[k].rule[i];
+                    same = rule_in_region(r, a) == rule_in_region(r, b);
+                }
+            }
+            if (same) {
+                cls[a] = cls[b];
+                break;
+            }
+        }
+        if (cls[a] == n_cls) {
+            n_cls++;
+        }
+    }
+    return n_cls;
+}
+
 int
-dp_prog_rule_admits(const dp_params *p, size_t prog, int year, size_t age, size_t type,
-                    size_t grade, size_t hh)
+dp_prog_rule_admits(const dp_params *p, size_t prog, int year, size_t reg, size_t age,
+                    size_t type, size_t grade, size_t hh)
 {
     const dp_prog_params *pp = &p->prog[prog];
     if (!pp->enabled) {
@@ -147,7 +188,7 @@ dp_prog_rule_admits(const dp_params *p, size_t prog, int year, size_t age, size_
     }
     for (size_t i = 0; i < pp->n_rule; i++) {
         const dp_rule *r = &pp->rule[i];
-        if (r->from > 0 && year < r->from) {
+        if ((r->from > 0 && year < r->from) || !rule_in_region(r, reg)) {
             continue;
         }
         int amax = r->age_max;
@@ -167,13 +208,13 @@ dp_prog_rule_admits(const dp_params *p, size_t prog, int year, size_t age, size_
 }
 
 int
-dp_prog_eligible(const dp_params *p, size_t prog, int year, size_t age, size_t type,
+dp_prog_eligible(const dp_params *p, size_t prog, int year, size_t reg, size_t age, size_t type,
                  size_t grade, size_t cert, size_t hh)
 {
     if (p->prog[prog].need_card && cert != DP_CERT) {
         return 0;
     }
-    return dp_prog_rule_admits(p, prog, year, age, type, grade, hh);
+    return dp_prog_rule_admits(p, prog, year, reg, age, type, grade, hh);
 }
 
 static int

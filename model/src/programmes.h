@@ -156,12 +156,17 @@ double dp_price_index(const dp_params *p, int year);
 /* Amount of programme prog, grade g, in year: the dated value, indexed (dp_index_kind), with
  * its floor; 0 when the programme is disabled. */
 double dp_prog_amount(const dp_params *p, size_t prog, size_t g, int year);
-/* 1 if a cell is eligible for prog in year, the card aside (rules in force that year). */
-int dp_prog_rule_admits(const dp_params *p, size_t prog, int year, size_t age, size_t type,
-                        size_t grade, size_t hh);
-/* 1 if a cell is eligible in year, the card included. */
-int dp_prog_eligible(const dp_params *p, size_t prog, int year, size_t age, size_t type,
-                     size_t grade, size_t cert, size_t hh);
+/* 1 if a cell is eligible for prog in year and region reg (its index in the scenario), the
+ * card aside (rules in force that year and there). */
+int dp_prog_rule_admits(const dp_params *p, size_t prog, int year, size_t reg, size_t age,
+                        size_t type, size_t grade, size_t hh);
+/* 1 if a cell is eligible in year and region reg, the card included. */
+int dp_prog_eligible(const dp_params *p, size_t prog, int year, size_t reg, size_t age,
+                     size_t type, size_t grade, size_t cert, size_t hh);
+/* The region class of reg: regions in the same class have the same eligibility in every year
+ * (no rule limited to some regions tells them apart); class 0 is that of region 0. Fills
+ * cls[n_region] and returns the number of classes. */
+size_t dp_prog_region_classes(const dp_params *p, size_t n_region, size_t *cls);
 /* Share of a cell's persons in need of service programme prog (1 for the others). */
 double dp_prog_need(const dp_params *p, size_t prog, size_t type, size_t grade);
 /* Employed share of a working-age cell at the end of the base year. */

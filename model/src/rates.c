@@ -16,13 +16,13 @@ clamp01(double x)
 }
 
 void
-dp_rates_mask(const dp_params *p, int year, unsigned char *mask)
+dp_rates_mask(const dp_params *p, int year, size_t reg, unsigned char *mask)
 {
     for (size_t prog = 0; prog < DP_N_PROG; prog++) {
         for (size_t i = 0; i < DP_N_CELL; i++) {
             size_t sa = i / DP_N_BLOCK, k = i % DP_N_BLOCK;
             mask[prog * DP_N_CELL + i] = (unsigned char)dp_prog_eligible(
-                p, prog, year, sa % DP_N_AGE, dp_block_type(k), dp_block_grade(k),
+                p, prog, year, reg, sa % DP_N_AGE, dp_block_type(k), dp_block_grade(k),
                 dp_block_cert(k), dp_block_hh(k));
         }
     }

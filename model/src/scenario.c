@@ -1003,12 +1003,47 @@ walk_map(walker *w, const dp_ynode *map, const char *path)
 /* ------------------------------------------------------------------------------------------ */
 /* After the walk: extensions, overlaps and the checks across keys */
 
+static dp_status target_region(walker *w, const dp_ynode *node, const char *path, char *out,
+                               size_t size);
+
+/* An extension's `regions:` (a list of 1 to DP_RULE_REGIONS of the scenario's regions) into
+ * rule->region[] as indices in the scenario's list. */
+static dp_status
+read_rule_regions(walker *w, const dp_ynode *node, const char *path, dp_rule *rule)
+{
+    char what[96], sub[192], id[64];
+    snprintf(what, sizeof what, "a list of 1 to %d of the scenario's regions",
+             (int)DP_RULE_REGIONS);
+    if (dp_ynode_is_dist(node)) {
+        return no_dist(w, node, path, what, 0);
+    }
+    if (node->kind != DP_YSEQ || node->n == 0 || node->n > DP_RULE_REGIONS) {
+        return dp_yexpected(w->ctx, node, path, what);
+    }
+    rule->n_region = 0;
+    for (size_t i = 0; i < node->n; i++) {
+        snprintf(sub, sizeof sub, "%s[%zu]", path, i + 1);
+        dp_status rc = target_region(w, node->val[i], sub, id, sizeof id);
+        if (rc != DP_OK) {
+            return rc;
+        }
+        for (size_t r = 0; w->regions && r < w->regions->n; r++) {
+            if (strcmp(w->regions->val[r]->text, id) == 0) {
+                rule->region[rule->n_region++] = (unsigned short)r;
+                break;
+            }
+        }
+    }
+    return DP_OK;
+}
+
 /* One item of `extensions:` into *rule (which holds a copy of the programme's rule[0]). */
 static dp_status
 read_extension(walker *w, const dp_ynode *item, const char *path, const key_def *d,
                dp_rule *rule)
 {
-    static const char *const allowed[] = {"from", "types", "grades", "households", "ages"};
+    static const char *const allowed[] = {"from",       "types", "grades",
+                                          "households", "ages",  "regions"};
     static const int set_of[] = {KS_TYPES, KS_GRADES, KS_HH};
     unsigned *set_at[] = {&rule->types, &rule->grades, &rule->hh};
     char sub[160], what[64];
@@ -1018,7 +1053,7 @@ read_extension(walker *w, const dp_ynode *item, const char *path, const key_def 
         return dp_yexpected(w->ctx, item, path,
                             "a map {from, types, grades, households, ages}");
     }
-    if ((rc = dp_ycheck_keys(w->ctx, item, path, allowed, 5)) != DP_OK ||
+    if ((rc = dp_ycheck_keys(w->ctx, item, path, allowed, 6)) != DP_OK ||
         (rc = dp_yrequire(w->ctx, item, path, "from", &node)) != DP_OK) {
         return rc;
     }
@@ -1041,7 +1076,13 @@ read_extension(walker *w, const dp_ynode *item, const char *path, const key_def 
     }
     if ((node = dp_ymap_get(item, "ages"))) {
         dp_ypath(sub, sizeof sub, path, "ages");
-        return read_ages(w, node, sub, 0, DP_MAX_AGE, rule);
+        if ((rc = read_ages(w, node, sub, 0, DP_MAX_AGE, rule)) != DP_OK) {
+            return rc;
+        }
+    }
+    if ((node = dp_ymap_get(item, "regions"))) {
+        dp_ypath(sub, sizeof sub, path, "regions");
+        return read_rule_regions(w, node, sub, rule);
     }
     return DP_OK;
 }
@@ -1085,6 +1126,7 @@ read_extensions(walker *w)
             snprintf(item_path, sizeof item_path, "%s[%zu]", path, i + 1);
             pp->rule[1 + i] = pp->rule[0];
             pp->rule[1 + i].from = 0;
+            pp->rule[1 + i].n_region = 0;
             if (read_extension(w, list->val[i], item_path, d, &pp->rule[1 + i]) != DP_OK) {
                 return DP_EINPUT;
             }

@@ -535,6 +535,26 @@ dp_tables_replicate(const dp_tables *tb, const dp_model *m, const dp_engine_opts
     }
 }
 
+static int
+year_of(const dp_params *p, size_t yi)
+{
+    return p->year_start - 1 + (int)yi;
+}
+
+const unsigned char *
+dp_tables_masks(const dp_tables *tb, long yi, size_t reg)
+{
+    size_t nc = tb->n_class ? tb->n_class : 1;
+    return tb->masks + ((size_t)(yi + 1) * nc + tb->cls[reg]) * DP_N_PROG * DP_N_CELL;
+}
+
+const dp_prog_groups *
+dp_tables_groups(const dp_tables *tb, long yi, size_t reg)
+{
+    size_t nc = tb->n_class ? tb->n_class : 1;
+    return &tb->groups[(size_t)(yi + 1) * nc + tb->cls[reg]];
+}
+
 void
 dp_tables_free(dp_tables *tb)
 {
@@ -542,6 +562,8 @@ dp_tables_free(dp_tables *tb)
     tb->masks = NULL;
     free(tb->groups);
     tb->groups = NULL;
+    free(tb->cls);
+    tb->cls = NULL;
 }
 
 dp_status
@@ -549,6 +571,7 @@ dp_tables_init(dp_ctx *ctx, const dp_model *m, size_t runs, dp_results **out, dp
 {
     const dp_params *p = &m->p;
     size_t n_year = (size_t)(p->year_end - p->year_start + 1);
+    size_t nc = 1;
     dp_status rc = DP_OK;
     *out = NULL;
     memset(tb, 0, sizeof *tb);
@@ -563,32 +586,46 @@ dp_tables_init(dp_ctx *ctx, const dp_model *m, size_t runs, dp_results **out, dp
         (rc = dp_settings_add(ctx, res, p))) { /* base/settings: compare's parameter diff */
         goto fail;
     }
-    /* Masks and groups of every year, the base year first (rules are never drawn, so they
-     * serve every replicate). The lagged masks of year y are those of max(y - lag, base). */
-    tb->masks = malloc((n_year + 1) * DP_N_PROG * DP_N_CELL);
-    tb->groups = malloc((n_year + 1) * sizeof *tb->groups);
+    /* Masks and groups of every year and region class, the base year first (rules are never
+     * drawn, so they serve every replicate). The lagged masks of year y are those of
+     * max(y - lag, base). */
+    tb->cls = malloc((m->n_region ? m->n_region : 1) * sizeof *tb->cls);
+    if (!tb->cls) {
+        rc = dp_error(ctx, DP_ENOMEM, "out of memory for eligibility masks");
+        goto fail;
+    }
+    tb->n_class = dp_prog_region_classes(p, m->n_region, tb->cls);
+    nc = tb->n_class ? tb->n_class : 1;
+    tb->masks = malloc((n_year + 1) * nc * DP_N_PROG * DP_N_CELL);
+    tb->groups = malloc((n_year + 1) * nc * sizeof *tb->groups);
     if (!tb->masks || !tb->groups) {
         rc = dp_error(ctx, DP_ENOMEM, "out of memory for eligibility masks");
         goto fail;
     }
-    for (size_t yi = 0; yi <= n_year; yi++) {
-        int year = p->year_start - 1 + (int)yi;
-        dp_rates_mask(p, year, tb->masks + yi * DP_N_PROG * DP_N_CELL);
-    }
-    for (size_t yi = 0; yi <= n_year; yi++) {
-        const unsigned char *lag[DP_N_PROG];
-        for (size_t k = 0; k < DP_N_PROG; k++) {
-            int l = p->prog[k].take_up_lag;
-            size_t ly = (size_t)l < yi ? yi - (size_t)l : 0;
-            lag[k] = tb->masks + ly * DP_N_PROG * DP_N_CELL;
+    for (size_t c = 0; c < tb->n_class; c++) {
+        size_t reg = 0; /* a region of class c */
+        while (tb->cls[reg] != c) {
+            reg++;
         }
-        if (dp_prog_groups_build(tb->masks + yi * DP_N_PROG * DP_N_CELL, lag, &tb->groups[yi]) !=
-            0) {
-            rc = dp_error(ctx, DP_EINPUT,
-                          "the programmes' eligibility rules of %d split the cells into more "
-                          "than %d groups; use fewer distinct age limits",
-                          p->year_start - 1 + (int)yi, (int)DP_MAX_GROUPS);
-            goto fail;
+        for (size_t yi = 0; yi <= n_year; yi++) {
+            int year = p->year_start - 1 + (int)yi;
+            dp_rates_mask(p, year, reg, tb->masks + (yi * nc + c) * DP_N_PROG * DP_N_CELL);
+        }
+        for (size_t yi = 0; yi <= n_year; yi++) {
+            const unsigned char *lag[DP_N_PROG];
+            for (size_t k = 0; k < DP_N_PROG; k++) {
+                int l = p->prog[k].take_up_lag;
+                size_t ly = (size_t)l < yi ? yi - (size_t)l : 0;
+                lag[k] = tb->masks + (ly * nc + c) * DP_N_PROG * DP_N_CELL;
+            }
+            if (dp_prog_groups_build(tb->masks + (yi * nc + c) * DP_N_PROG * DP_N_CELL, lag,
+                                     &tb->groups[yi * nc + c]) != 0) {
+                rc = dp_error(ctx, DP_EINPUT,
+                              "the programmes' eligibility rules of %d split the cells into "
+                              "more than %d groups; use fewer distinct age limits",
+                              year_of(p, yi), (int)DP_MAX_GROUPS);
+                goto fail;
+            }
         }
     }
     for (size_t r = 0; r < m->n_region; r++) {
@@ -635,7 +672,13 @@ dp_run_memory_estimate(const dp_model *m, const dp_engine_opts *opts, int micro)
      * tables. */
     double bytes = 8.0 * per_run * (3.0 * runs + 7.0);
     bytes += runs * (double)sizeof(dp_params);
-    bytes += (double)(m->p.year_end - m->p.year_start + 2) *
+    size_t n_cls = 1;
+    if (m->n_region > 0) {
+        size_t *cls = malloc(m->n_region * sizeof *cls);
+        n_cls = cls ? dp_prog_region_classes(p, m->n_region, cls) : 1;
+        free(cls);
+    }
+    bytes += (double)(m->p.year_end - m->p.year_start + 2) * (double)n_cls *
              ((double)DP_N_PROG * DP_N_CELL + (double)sizeof(dp_prog_groups));
     if (!micro) {
         /* Each thread: a batch of up to 4 replicates' state (3 slots each: persons and the two

@@ -1000,7 +1000,7 @@ identity_check(void *arg, size_t rep, size_t reg, int yi, const double *cells,
         } else {
             emp += flag[DP_FLAG_EMPLOYED][i];
         }
-        if (dp_prog_eligible(ip->p, DP_PROG_RENOVATION, year, age, dp_block_type(k),
+        if (dp_prog_eligible(ip->p, DP_PROG_RENOVATION, year, 0, age, dp_block_type(k),
                              dp_block_grade(k), dp_block_cert(k), dp_block_hh(k))) {
             ren += flag[DP_FLAG_RENOVATED][i];
         }

@@ -115,16 +115,16 @@ test_eligibility_rules(void **state)
     dp_params_default(&p);
     p.prog[DP_PROG_LIVING].marginal_from = 2023;
     /* Living subsidy: certified and dibao; marginal households only from 2023. */
-    assert_true(dp_prog_eligible(&p, DP_PROG_LIVING, 2022, 40, DP_PHYSICAL, 3, DP_CERT, DP_DIBAO));
-    assert_false(dp_prog_eligible(&p, DP_PROG_LIVING, 2022, 40, DP_PHYSICAL, 3, DP_UNCERT, DP_DIBAO));
-    assert_false(dp_prog_eligible(&p, DP_PROG_LIVING, 2022, 40, DP_PHYSICAL, 3, DP_CERT, DP_MARGINAL));
-    assert_true(dp_prog_eligible(&p, DP_PROG_LIVING, 2023, 40, DP_PHYSICAL, 3, DP_CERT, DP_MARGINAL));
-    assert_false(dp_prog_eligible(&p, DP_PROG_LIVING, 2023, 40, DP_PHYSICAL, 3, DP_CERT, DP_OTHER));
+    assert_true(dp_prog_eligible(&p, DP_PROG_LIVING, 2022, 0, 40, DP_PHYSICAL, 3, DP_CERT, DP_DIBAO));
+    assert_false(dp_prog_eligible(&p, DP_PROG_LIVING, 2022, 0, 40, DP_PHYSICAL, 3, DP_UNCERT, DP_DIBAO));
+    assert_false(dp_prog_eligible(&p, DP_PROG_LIVING, 2022, 0, 40, DP_PHYSICAL, 3, DP_CERT, DP_MARGINAL));
+    assert_true(dp_prog_eligible(&p, DP_PROG_LIVING, 2023, 0, 40, DP_PHYSICAL, 3, DP_CERT, DP_MARGINAL));
+    assert_false(dp_prog_eligible(&p, DP_PROG_LIVING, 2023, 0, 40, DP_PHYSICAL, 3, DP_CERT, DP_OTHER));
     /* Care subsidy: certified, grade 1 or 2 (indices 0, 1), any household. */
-    assert_true(dp_prog_eligible(&p, DP_PROG_CARE, 2022, 80, DP_MENTAL, 0, DP_CERT, DP_OTHER));
-    assert_true(dp_prog_eligible(&p, DP_PROG_CARE, 2022, 80, DP_MENTAL, 1, DP_CERT, DP_OTHER));
-    assert_false(dp_prog_eligible(&p, DP_PROG_CARE, 2022, 80, DP_MENTAL, 2, DP_CERT, DP_OTHER));
-    assert_false(dp_prog_eligible(&p, DP_PROG_CARE, 2022, 80, DP_MENTAL, 0, DP_UNCERT, DP_OTHER));
+    assert_true(dp_prog_eligible(&p, DP_PROG_CARE, 2022, 0, 80, DP_MENTAL, 0, DP_CERT, DP_OTHER));
+    assert_true(dp_prog_eligible(&p, DP_PROG_CARE, 2022, 0, 80, DP_MENTAL, 1, DP_CERT, DP_OTHER));
+    assert_false(dp_prog_eligible(&p, DP_PROG_CARE, 2022, 0, 80, DP_MENTAL, 2, DP_CERT, DP_OTHER));
+    assert_false(dp_prog_eligible(&p, DP_PROG_CARE, 2022, 0, 80, DP_MENTAL, 0, DP_UNCERT, DP_OTHER));
 }
 
 static void

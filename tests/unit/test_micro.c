@@ -418,7 +418,7 @@ flags_params(dp_params *p)
     g->need_card = 1;
     g->n_rule = 1;
     g->rule[0] =
-        (dp_rule){0, DP_ALL_TYPES, 0x3, (1u << DP_DIBAO) | (1u << DP_MARGINAL), 0, DP_MAX_AGE};
+        (dp_rule){.from = 0, .types = DP_ALL_TYPES, .grades = 0x3, .hh = (1u << DP_DIBAO) | (1u << DP_MARGINAL), .age_min = 0, .age_max = DP_MAX_AGE};
     g->take_up = 1.0;
     g->capacity.n = 0;
     g->budget_cap.n = 0;

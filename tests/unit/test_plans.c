@@ -305,7 +305,7 @@ base_recipients(const dp_model *m, const dp_params *p, size_t prog)
     for (size_t sex = 0; sex < DP_N_SEX; sex++) {
         for (size_t age = 0; age < DP_N_AGE; age++) {
             for (size_t k = 0; k < DP_N_BLOCK; k++) {
-                if (dp_prog_eligible(p, prog, year, age, dp_block_type(k), dp_block_grade(k),
+                if (dp_prog_eligible(p, prog, year, 0, age, dp_block_type(k), dp_block_grade(k),
                                      dp_block_cert(k), dp_block_hh(k))) {
                     n += cells[(sex * DP_N_AGE + age) * DP_N_BLOCK + k];
                 }

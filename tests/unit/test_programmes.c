@@ -109,9 +109,9 @@ static void
 prepare_lag(fixture *f, int year, size_t lag_prog, int lag_year)
 {
     const unsigned char *lag[DP_N_PROG] = {NULL};
-    dp_rates_mask(&f->p, year, f->masks);
+    dp_rates_mask(&f->p, year, 0, f->masks);
     if (lag_prog < DP_N_PROG) {
-        dp_rates_mask(&f->p, lag_year, f->lagm);
+        dp_rates_mask(&f->p, lag_year, 0, f->lagm);
         lag[lag_prog] = f->lagm;
     }
     dp_prog_groups_build(f->masks, lag, &f->gm);
@@ -1169,10 +1169,10 @@ test_extension_changes_only_its_cells(void **state)
     assert_non_null(m23);
     assert_non_null(m24);
     assert_non_null(m25);
-    dp_rates_mask(&f->p, 2022, m22);
-    dp_rates_mask(&f->p, 2023, m23);
-    dp_rates_mask(&f->p, 2024, m24);
-    dp_rates_mask(&f->p, 2025, m25);
+    dp_rates_mask(&f->p, 2022, 0, m22);
+    dp_rates_mask(&f->p, 2023, 0, m23);
+    dp_rates_mask(&f->p, 2024, 0, m24);
+    dp_rates_mask(&f->p, 2025, 0, m25);
     const unsigned im = (1u << DP_INTELLECTUAL) | (1u << DP_MENTAL);
     /* 2023: the extension's cells (grades 2-3) minus those already eligible (grade 2): grade 3
      * intellectual or mental card holders of every sex, age and household:

@@ -117,7 +117,7 @@ dated(dp_sched *s, int y0, double v0, int y1, double v1)
 static dp_rule
 rule(int from, unsigned types, unsigned grades, unsigned hh, int age_min, int age_max)
 {
-    return (dp_rule){from, types, grades, hh, age_min, age_max};
+    return (dp_rule){.from = from, .types = types, .grades = grades, .hh = hh, .age_min = age_min, .age_max = age_max};
 }
 
 /* Every expected value below is written in tests/data/scenarios/good/programmes.yaml (the

@@ -71,10 +71,12 @@ enum { DP_LEVEL_CENTRAL = 0, DP_LEVEL_PROVINCIAL, DP_LEVEL_MUNICIPAL, DP_LEVEL_C
 extern const char *const dp_level_key[DP_N_LEVEL];      /* "central", ... */
 extern const char *const dp_level_label_zh[DP_N_LEVEL]; /* 中央, 省级, 市级, 县级 */
 
-/* A set of cells an eligibility rule admits, in force from year `from` (0 = always). A cell is
- * admitted when its type, grade and household status bits are set and its age is in
- * [age_min, age_max]. A programme's eligible cells in a year are the union of its rules in
- * force, intersected with "holds the card" when the programme needs the card. */
+/* A set of cells an eligibility rule admits, in force from year `from` (0 = always), in the
+ * regions listed (none listed = every region). A cell is admitted when its type, grade and
+ * household status bits are set and its age is in [age_min, age_max]. A programme's eligible
+ * cells in a year and region are the union of its rules in force there, intersected with
+ * "holds the card" when the programme needs the card. */
+enum { DP_RULE_REGIONS = 16 };
 typedef struct {
     int from;         /**< first year the rule applies; 0 = from the start */
     unsigned types;   /**< bit t: type t (dims.h) admitted */
@@ -82,6 +84,8 @@ typedef struct {
     unsigned hh;      /**< bit h: household status h (DP_DIBAO, DP_MARGINAL, DP_OTHER) */
     int age_min;      /**< youngest age admitted */
     int age_max;      /**< oldest age admitted (DP_MAX_AGE = no upper limit) */
+    size_t n_region;  /**< regions in region[]; 0 = the rule applies in every region */
+    unsigned short region[DP_RULE_REGIONS]; /**< indices in the scenario's `regions:` list */
 } dp_rule;
 enum { DP_MAX_RULES = 8, DP_ALL_TYPES = (1u << DP_N_TYPE) - 1, DP_ALL_GRADES = 0xf,
        DP_ALL_HH = 0x7 };
