@@ -595,7 +595,9 @@ dp_prog_year(const dp_params *p, const dp_year_rates *r, const dp_prog_groups *g
                 w.pi[k][g] *= f_cap[k];
             }
         }
-        out->pipeline[k][DP_STAGE_APPLIED] = k == DP_PROG_DEVICES ? dev_want : units[k];
+        /* Devices: the persons the fitting rate asks to have a device in use (paid: those who
+         * have one), not the year's purchases. */
+        out->pipeline[k][DP_STAGE_APPLIED] = units[k];
     }
     double bought = dev_want * f_cap[DP_PROG_DEVICES];
     /* The stock: devices kept (carry - repl wear out) plus those bought. */

@@ -594,7 +594,7 @@ test_assistive_devices(void **state)
     run(f);
     CLOSE(sv[DP_SVC_NEED], 100.0);
     CLOSE(sv[DP_SVC_DEMAND], 50.0);
-    CLOSE(pl[DP_STAGE_APPLIED], 12.5);
+    CLOSE(pl[DP_STAGE_APPLIED], 50.0); /* the target asks for 50 with a device in use */
     CLOSE(sp[DP_PROG_DEVICES], 10000.0);
     CLOSE(sv[DP_SVC_SERVED], 50.0);
     CLOSE(pl[DP_STAGE_PAID], 50.0);
@@ -604,7 +604,7 @@ test_assistive_devices(void **state)
     /* b. F = 40: 10 + 50 - 40 = 20 bought, 16,000; fitted 40 - 10 + 20 = 50. */
     f->st.fitted = 40.0;
     run(f);
-    CLOSE(pl[DP_STAGE_APPLIED], 20.0);
+    CLOSE(pl[DP_STAGE_APPLIED], 50.0);
     CLOSE(sp[DP_PROG_DEVICES], 16000.0);
     CLOSE(sv[DP_SVC_SERVED], 50.0);
     CLOSE(f->st.fitted, 50.0);
@@ -649,7 +649,7 @@ test_assistive_devices(void **state)
     prepare(f, 2022);
     f->st.fitted = 150.0;
     run(f);
-    CLOSE(pl[DP_STAGE_APPLIED], 0.0);
+    CLOSE(pl[DP_STAGE_APPLIED], 50.0);
     CLOSE(sp[DP_PROG_DEVICES], 0.0);
     CLOSE(sv[DP_SVC_SERVED], 75.0);
     CLOSE(f->st.fitted, 75.0);
