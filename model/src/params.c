@@ -96,6 +96,9 @@ prog_defaults(dp_params *p)
         for (size_t gr = 0; gr < DP_N_GRADE; gr++) {
             g->need_grade[gr] = 1.0;
         }
+        for (size_t a = 0; a < DP_N_NEED_AGE; a++) {
+            g->need_age[a] = 1.0; /* assumption: no age pattern in the sources */
+        }
         /* Funding: no source gives the split (assumptions, one per kind of programme, in
          * data/reference/programme_defaults.csv): dibao supplement and the services half
          * central, a quarter provincial and county; the cash subsidies and the medical premium

@@ -224,13 +224,20 @@ is_service(size_t prog)
            prog == DP_PROG_DEVICES || prog == DP_PROG_CARE_SERVICES;
 }
 
+size_t
+dp_need_band(size_t age)
+{
+    return age < 18 ? DP_NEED_CHILD : (age < 60 ? DP_NEED_WORKING : DP_NEED_OLDER);
+}
+
 double
-dp_prog_need(const dp_params *p, size_t prog, size_t type, size_t grade)
+dp_prog_need(const dp_params *p, size_t prog, size_t type, size_t grade, size_t band)
 {
     if (!is_service(prog)) {
         return 1.0;
     }
-    return clamp01(p->prog[prog].need_type[type] * p->prog[prog].need_grade[grade]);
+    const dp_prog_params *pp = &p->prog[prog];
+    return clamp01(pp->need_type[type] * pp->need_grade[grade] * pp->need_age[band]);
 }
 
 double
@@ -398,8 +405,10 @@ dp_prog_groups_build(const unsigned char *masks, const unsigned char *const lag[
             lagged |= (unsigned)(mk[i] && lk[i]) << p;
         }
         unsigned wa = (unsigned)working_age(sa % DP_N_AGE);
+        size_t band = dp_need_band(sa % DP_N_AGE);
         uint64_t key = (uint64_t)type | (uint64_t)grade << 3 | (uint64_t)wa << 5 |
-                       (uint64_t)admit << 6 | (uint64_t)elig << 22 | (uint64_t)lagged << 38;
+                       (uint64_t)admit << 6 | (uint64_t)elig << 22 | (uint64_t)lagged << 38 |
+                       (uint64_t)band << 54;
         size_t h = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 51) % HASH;
         while (table[h] != empty && keys[table[h]] != key) {
             h = (h + 1) % HASH;
@@ -414,6 +423,7 @@ dp_prog_groups_build(const unsigned char *masks, const unsigned char *const lag[
             gm->g[n] = (dp_prog_group){.type = (unsigned char)type,
                                        .grade = (unsigned char)grade,
                                        .work_age = (unsigned char)wa,
+                                       .band = (unsigned char)band,
                                        .admit = (unsigned short)admit,
                                        .elig = (unsigned short)elig,
                                        .lagged = (unsigned short)lagged};
@@ -476,7 +486,7 @@ sum_groups(const dp_params *p, const dp_year_rates *r, const dp_prog_groups *gm,
             const dp_prog_group *gr = &gm->g[g];
             double pi = 0.0;
             if (gr->lagged >> k & 1u) {
-                pi = r->prog.take_up[k] * dp_prog_need(p, k, gr->type, gr->grade);
+                pi = r->prog.take_up[k] * dp_prog_need(p, k, gr->type, gr->grade, gr->band);
                 if (is_service(k)) {
                     pi *= r->prog.coverage[k];
                 }
@@ -539,7 +549,7 @@ dp_prog_year(const dp_params *p, const dp_year_rates *r, const dp_prog_groups *g
             }
             if (gr->elig >> k & 1u) {
                 out->pipeline[k][DP_STAGE_CERTIFIED] += n * hh;
-                out->service[k][DP_SVC_NEED] += n * dp_prog_need(p, k, gr->type, gr->grade);
+                out->service[k][DP_SVC_NEED] += n * dp_prog_need(p, k, gr->type, gr->grade, gr->band);
             }
             double a = n * w.pi[k][g] / (k == DP_PROG_MULTI_HH ? p->multi_members : 1.0);
             units[k] += a;

@@ -167,8 +167,11 @@ int dp_prog_eligible(const dp_params *p, size_t prog, int year, size_t reg, size
  * (no rule limited to some regions tells them apart); class 0 is that of region 0. Fills
  * cls[n_region] and returns the number of classes. */
 size_t dp_prog_region_classes(const dp_params *p, size_t n_region, size_t *cls);
-/* Share of a cell's persons in need of service programme prog (1 for the others). */
-double dp_prog_need(const dp_params *p, size_t prog, size_t type, size_t grade);
+/* Share of a cell's persons in need of service programme prog (1 for the others): need_type x
+ * need_grade x need_age of its age band (DP_NEED_*), capped at 1. */
+double dp_prog_need(const dp_params *p, size_t prog, size_t type, size_t grade, size_t band);
+/* The need age band (DP_NEED_*) of an age. */
+size_t dp_need_band(size_t age);
 /* Employed share of a working-age cell at the end of the base year. */
 double dp_emp_base_share(const dp_params *p, size_t type, size_t grade);
 /* Fills rules with the programme rules of year for region reg (take-up: the calibrated value
@@ -208,7 +211,7 @@ void dp_phase_out_months(int full_months, int partial_months, double fraction, i
  * every replicate and region: eligibility rules are never drawn. */
 enum { DP_MAX_GROUPS = 4096 };
 typedef struct {
-    unsigned char type, grade, work_age;
+    unsigned char type, grade, work_age, band; /**< band: need age band (DP_NEED_*) */
     unsigned short admit;   /**< bit k: the rules of programme k admit the group (card aside) */
     unsigned short elig;    /**< bit k: eligible, card included */
     unsigned short lagged;  /**< bit k: eligible and also under the rules of year - lag */

@@ -81,6 +81,9 @@
         MAP("programmes." NAME ".need"),                                                           \
         BY_TYPE("programmes." NAME ".need", K_PROB, 0, 1, PR(K, need_type)),                       \
         BY_GRADE("programmes." NAME ".need", K_NUMBER, 0, 10, PR(K, need_grade)),                  \
+        NUM("programmes." NAME ".need.children", 0, 10, PR(K, need_age[DP_NEED_CHILD])),           \
+        NUM("programmes." NAME ".need.working", 0, 10, PR(K, need_age[DP_NEED_WORKING])),          \
+        NUM("programmes." NAME ".need.older", 0, 10, PR(K, need_age[DP_NEED_OLDER])),              \
         SCHED("programmes." NAME ".capacity", 0, HUGE_VAL, "unlimited", PR(K, capacity)),          \
         SCHED("programmes." NAME ".budget_cap", 0, HUGE_VAL, "unlimited", PR(K, budget_cap)),      \
         ROW("programmes." NAME ".funding", K_FUNDING, 0, 0, NULL, PR(K, funding)),                 \

@@ -94,6 +94,9 @@ dp_test_assert_params_equal(const dp_params *a, const dp_params *b)
             assert_true(same(pa->floor[g], pb->floor[g]));
             assert_true(same(pa->need_grade[g], pb->need_grade[g]));
         }
+        for (size_t band = 0; band < DP_N_NEED_AGE; band++) {
+            assert_true(same(pa->need_age[band], pb->need_age[band]));
+        }
         assert_int_equal(pa->take_up_lag, pb->take_up_lag);
         assert_sched_equal(&pa->coverage, &pb->coverage);
         for (size_t t = 0; t < DP_N_TYPE; t++) {

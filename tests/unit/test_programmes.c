@@ -570,6 +570,21 @@ test_adult_rehab(void **state)
     CLOSE(sv[DP_SVC_UNMET], 10.0);
     CLOSE(sv[DP_SVC_CAPACITY], 10.0);
     CLOSE(f->out.spending[DP_PROG_ADULT_REHAB], 15000.0);
+
+    /* Need by age band: 60+ at half, and 40 mental grade-3 persons aged 70 added: their need
+     * 0.25 x 0.5 x 40 = 5; the others (30 and 50, working age) unchanged at 10 + 10; the
+     * children's factor 3 does not apply to anyone eligible (18+). A factor pushing the product
+     * above 1 is capped: physical grade 1 working age with factor 1.5: 0.5 x 2 x 1.5 -> 1. */
+    g->capacity.n = 0;
+    g->need_age[DP_NEED_OLDER] = 0.5;
+    g->need_age[DP_NEED_CHILD] = 3.0;
+    g->need_age[DP_NEED_WORKING] = 1.5;
+    put(f, F, 70, DP_MENTAL, 2, C, OTH, 40.0);
+    prepare(f, 2022);
+    run(f);
+    /* 10 (capped at 1 x 10) + 0.25 x 1.5 x 40 = 15 + 5 = 30. */
+    CLOSE(sv[DP_SVC_NEED], 30.0);
+    CLOSE(sv[DP_SVC_DEMAND], 24.0); /* 30 x 0.8 */
 }
 
 static void

@@ -197,6 +197,8 @@ test_programmes_fixture(void **state)
     g->need_type[DP_MENTAL] = 0.37;
     g->need_grade[0] = 1.6;
     g->need_grade[3] = 0.55;
+    g->need_age[DP_NEED_OLDER] = 0.7;
+    g->need_age[DP_NEED_CHILD] = 2.0;
     dated(&g->capacity, 2021, 350, 2026, 420);
     dp_sched_const(&g->budget_cap, 1.2e6);
     g->take_up = 0.88;

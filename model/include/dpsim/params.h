@@ -90,6 +90,9 @@ typedef struct {
 enum { DP_MAX_RULES = 8, DP_ALL_TYPES = (1u << DP_N_TYPE) - 1, DP_ALL_GRADES = 0xf,
        DP_ALL_HH = 0x7 };
 
+/* Age bands of the need multipliers: children 0-17, working age 18-59, older 60+. */
+enum { DP_NEED_CHILD = 0, DP_NEED_WORKING, DP_NEED_OLDER, DP_N_NEED_AGE };
+
 /* How an amount follows time after the dated value in force. */
 typedef enum {
     DP_INDEX_RATE = 0, /**< x (1 + rate)^(years since the dated value; the first projected year
@@ -130,7 +133,9 @@ typedef struct {
      * coverage / capacity / budget_cap as their docs say). */
     dp_sched coverage;             /**< target share of persons in need who are served */
     double need_type[DP_N_TYPE];   /**< share of eligible persons in need, by type */
-    double need_grade[DP_N_GRADE]; /**< multiplier of need_type by grade (product capped at 1) */
+    double need_grade[DP_N_GRADE]; /**< multiplier of need_type by grade */
+    double need_age[DP_N_NEED_AGE];/**< multiplier by age band: 0-17, 18-59, 60+ (the product
+                                        of the three factors is capped at 1) */
     dp_sched capacity;             /**< places: most persons (units) served in a year; unset
                                         = unlimited */
     dp_sched budget_cap;           /**< most spending in a year [yuan]; unset = unlimited */
