@@ -493,7 +493,10 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
      * base population under the base year's rules; else the default assumption. */
     for (size_t prog = 0; prog < DP_N_PROG; prog++) {
         double elig = 0.0;
-        for (size_t sex = 0; sex < DP_N_SEX; sex++) {
+        /* The eligible persons are needed only to calibrate (a cell-by-cell rule check of
+         * every programme would dominate the fit of a national set of regions). */
+        int calibrate = !isfinite(p->prog[prog].take_up) && isfinite(in->recipients[prog]);
+        for (size_t sex = 0; sex < DP_N_SEX && calibrate; sex++) {
             for (size_t age = 0; age < DP_N_AGE; age++) {
                 for (size_t k = 0; k < DP_N_BLOCK; k++) {
                     if (dp_prog_eligible(p, prog, base_year, (size_t)(in - m->in), age,

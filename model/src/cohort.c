@@ -368,6 +368,11 @@ flag_step(size_t nb, size_t j, const unsigned char *ren, cohort_work *w)
         const unsigned char *mk = ren + sa * DP_N_BLOCK;
         double out_e = dp_flag_out(r, DP_FLAG_EMPLOYED, age);
         double out_r = dp_flag_out(r, DP_FLAG_RENOVATED, age);
+        /* Nothing moves outside ages 16-60 for work (nobody is in work there: persons leave
+         * at 60) when no home is renovated this year: skip those blocks. */
+        if ((age < DP_WORK_AGE_MIN || age > DP_WORK_AGE_MAX + 1) && r->prog.ren_p == 0.0) {
+            continue;
+        }
         for (size_t tg = 0; tg < DP_N_TYPE * DP_N_GRADE; tg++) {
             size_t t = tg / DP_N_GRADE, g = tg % DP_N_GRADE;
             double in_e = dp_flag_in(r, DP_FLAG_EMPLOYED, age, t, g, 0);
