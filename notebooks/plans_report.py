@@ -148,7 +148,7 @@ def base_year_table(gb, region, data_dir):
         if key in ("living_subsidy_recipients", "care_subsidy_recipients"):
             return base_recipients(prog.index(key[: -len("_recipients")])), "recipients at the end of the base year"
         if key in ("living_subsidy_coverage", "care_subsidy_coverage"):
-            return take_up[ri, prog.index(key[: -len("_coverage")])], "take-up among the eligible"
+            return take_up[ri, prog.index(key[: -len("_coverage")])], "take-up: paid / eligible card holders"
         if key == "rehab_coverage":
             return sett[settings.index("programmes.adult_rehab.coverage"), 0], "adult_rehab coverage (scenario input)"
         if key == "device_fitting_rate":
