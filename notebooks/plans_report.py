@@ -1,7 +1,7 @@
 """notebooks/plans_report.py
 
 The tables `make plans` prints for one region (docs/plans.md), read from a dpsim results file
-that holds the region's `<region>-baseline` and `<region>-plan` groups (schema v1,
+that holds the region's `<region>-baseline` and `<region>-plan` groups (schema v2,
 docs/output-schema.md):
 
 1. the base year against the administrative figures the plan reports (the region file's
