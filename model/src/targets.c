@@ -58,8 +58,9 @@ typedef struct {
 #define AT_AMOUNT(prog) DP_COST_AMOUNT, NONE_CELL, NONE_CELL, prog
 /* A coverage rate of service programme prog: served / in need (`services`). */
 #define SERVED(prog) {"services", prog, "served"}, {"services", prog, "need"}
-/* A coverage rate of programme prog: paid / eligible (`pipeline`). */
-#define PAID(prog) {"pipeline", prog, "paid"}, {"pipeline", prog, "eligible"}
+/* A coverage rate of programme prog: paid / eligible card holders (`pipeline` stages paid and
+ * certified), as the plans count coverage (持证残疾人 meeting the rules). */
+#define PAID(prog) {"pipeline", prog, "paid"}, {"pipeline", prog, "certified"}
 #define LEVEL(level, en, zh)                                                                     \
     {level "_spending", "spending on all programmes during the year (nominal) funded by the "    \
      en, zh, DP_IND_SPENDING, "yuan", {"spending_level", "", level}, NONE_CELL, DP_COST_GAP,     \
@@ -121,15 +122,15 @@ static const ind_row ind_rows[] = {
     {"care_services_coverage", "care services (托养): persons served / persons in need",
      "托养服务覆盖率", DP_IND_SHARE, "share", SERVED("care_services"), AT_AMOUNT("care_services"),
      0},
-    {"pension_coverage", "pension premium paid on behalf: paid / eligible",
+    {"pension_coverage", "pension premium paid on behalf: paid / eligible card holders",
      "城乡居民养老保险代缴覆盖率", DP_IND_SHARE, "share", PAID("pension_premium"),
      AT_AMOUNT("pension_premium"), 0},
-    {"medical_coverage", "medical insurance premium aid: paid / eligible",
+    {"medical_coverage", "medical insurance premium aid: paid / eligible card holders",
      "城乡居民医疗保险参保资助覆盖率", DP_IND_SHARE, "share", PAID("medical_premium"),
      AT_AMOUNT("medical_premium"), 0},
-    {"living_subsidy_coverage", "living subsidy: paid / eligible", "困难残疾人生活补贴覆盖率",
+    {"living_subsidy_coverage", "living subsidy: paid / eligible card holders", "困难残疾人生活补贴覆盖率",
      DP_IND_SHARE, "share", PAID("living_subsidy"), AT_AMOUNT("living_subsidy"), 0},
-    {"care_subsidy_coverage", "care subsidy: paid / eligible", "重度残疾人护理补贴覆盖率",
+    {"care_subsidy_coverage", "care subsidy: paid / eligible card holders", "重度残疾人护理补贴覆盖率",
      DP_IND_SHARE, "share", PAID("care_subsidy"), AT_AMOUNT("care_subsidy"), 0},
     {"cash_per_disabled",
      "cash transfers (living, care, dibao supplement, multi-household) per disabled person",

@@ -278,7 +278,7 @@ test_targets_indicator_table(void **state)
         assert_string_equal(ind.num.table, "pipeline");
         assert_string_equal(ind.num.label, paid[i][1]);
         assert_string_equal(ind.num.label2, "paid");
-        assert_string_equal(ind.den.label2, "eligible");
+        assert_string_equal(ind.den.label2, "certified");
         assert_string_equal(ind.programme, paid[i][1]);
     }
     assert_true(dp_indicator_find("renovation_coverage", &ind));
@@ -734,12 +734,14 @@ build_b(dp_ctx *ctx)
         *at_b(sv, run, 1, B_ADULT, NB_PROG, B_SERVED, NB_SVC) = served_b[run];
         /* Another programme's services in the same table must not count. */
         *at_b(sv, run, 0, B_LIVING, NB_PROG, B_NEED, NB_SVC) = 1e6;
-        *at_b(pl, run, 0, B_PENSION, NB_PROG, B_ELIG, NB_STAGE) = 100;
-        *at_b(pl, run, 1, B_PENSION, NB_PROG, B_ELIG, NB_STAGE) = 100;
+        /* Coverage rates divide by the certified stage (eligible card holders). */
+        *at_b(pl, run, 0, B_PENSION, NB_PROG, B_CERT, NB_STAGE) = 100;
+        *at_b(pl, run, 1, B_PENSION, NB_PROG, B_CERT, NB_STAGE) = 100;
         *at_b(pl, run, 0, B_PENSION, NB_PROG, B_PAID, NB_STAGE) = 100;
         *at_b(pl, run, 1, B_PENSION, NB_PROG, B_PAID, NB_STAGE) = pen_paid_b[run];
-        *at_b(pl, run, 0, B_PENSION, NB_PROG, B_CERT, NB_STAGE) = 1e6; /* not read */
-        *at_b(pl, run, 0, B_LIVING, NB_PROG, B_ELIG, NB_STAGE) = 1000;
+        *at_b(pl, run, 0, B_PENSION, NB_PROG, B_ELIG, NB_STAGE) = 1e6; /* not read */
+        *at_b(pl, run, 0, B_LIVING, NB_PROG, B_CERT, NB_STAGE) = 1000;
+        *at_b(pl, run, 0, B_LIVING, NB_PROG, B_ELIG, NB_STAGE) = 1e6; /* not read */
         *at_b(pl, run, 0, B_LIVING, NB_PROG, B_PAID, NB_STAGE) = liv_paid[run];
         *at_b(pl, run, 0, B_ADULT, NB_PROG, B_ELIG, NB_STAGE) = 700;
         *at_b(pl, run, 1, B_ADULT, NB_PROG, B_ELIG, NB_STAGE) = elig_b[run];
@@ -841,7 +843,7 @@ test_targets_programme_indicators(void **state)
     assert_close(mean_b(res, "target_met", U_ADULT_B), 1.0 / 4.0, 0, 1e-15);
     assert_close(mean_b(res, "target_gap_yuan", U_ADULT_B), 175000, 1e-9, 0);
 
-    /* pension_coverage >= 0.95: paid (100 + 90, 100 + 80, 200, 194) / eligible 200 = 0.95,
+    /* pension_coverage >= 0.95: paid (100 + 90, 100 + 80, 200, 194) / certified 200 = 0.95,
      * 0.90, 1.0, 0.97: met in runs 0, 2, 3, P = 3/4. Run 1: 0.05 x 200 = 10 persons short.
      * No person-months of pension_premium: grade1's 300 yuan a year (yearly, not x 12):
      * 3,000 yuan; means 2.5 persons, 750 yuan. */
