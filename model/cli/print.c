@@ -249,6 +249,18 @@ cli_print_headline(FILE *f, const char *scenario, const dp_results *res)
     }
     fprintf(f, "severe = grades 1-2 (重度, 一、二级); persons at the end of each year; spending in "
                "10,000 yuan (万元), nominal.\n");
+    /* The two subsidies above are two of the twelve programmes: the whole budget too. */
+    if (years->n > 0 && pa->n > 2) {
+        double first = 0.0, last = 0.0;
+        for (size_t run = 0; run < res->n_run; run++) {
+            first += run_value(res, sp, run, 0, (size_t)-2) / (double)res->n_run;
+            last += run_value(res, sp, run, years->n - 1, (size_t)-2) / (double)res->n_run;
+        }
+        fprintf(f,
+                "all %zu programmes 全部项目: %.1f 万元 in %s, %.1f 万元 in %s (dpsim summary FILE "
+                "--year Y: each programme)\n",
+                pa->n, first / 1e4, years->label[0], last / 1e4, years->label[years->n - 1]);
+    }
     if (res->n_run > 1 && i_dis != (size_t)-1 && i_cert != (size_t)-1 && p_liv != (size_t)-1 &&
         p_care != (size_t)-1) {
         print_intervals(f, res, ind, rec, sp, i_dis, i_cert, p_liv, p_care);
