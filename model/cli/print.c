@@ -407,6 +407,28 @@ grid_set(grid *g, size_t row, size_t col, const char *text)
     }
 }
 
+/* Clears g and writes the two header rows of a programme table: "programme 项目", then one
+ * right-aligned column per label of axis a (English over Chinese), then, if en is not NULL,
+ * one more right-aligned column en / zh. */
+static void
+grid_axis_header(grid *g, const dp_axis *a, const char *en, const char *zh)
+{
+    memset(g, 0, sizeof *g);
+    g->n_col = 2 + a->n + (en ? 1 : 0);
+    grid_set(g, 0, 0, "programme");
+    grid_set(g, 0, 1, "项目");
+    for (size_t i = 0; i < a->n && 2 + i < G_COLS; i++) {
+        grid_set(g, 0, 2 + i, a->label[i]);
+        grid_set(g, 1, 2 + i, a->label_zh[i]);
+        g->right[2 + i] = 1;
+    }
+    if (en && 2 + a->n < G_COLS) {
+        grid_set(g, 0, 2 + a->n, en);
+        grid_set(g, 1, 2 + a->n, zh);
+        g->right[2 + a->n] = 1;
+    }
+}
+
 static void
 grid_print(FILE *f, const grid *g)
 {
@@ -609,18 +631,7 @@ print_pipeline(FILE *f, const dp_results *res, size_t yi, double *work)
     const dp_axis *pa = &res->axis[pl->axis[2]], *sa = &res->axis[pl->axis[3]];
     size_t s_elig = find_label(sa, "eligible"), s_paid = find_label(sa, "paid");
     grid g;
-    memset(&g, 0, sizeof g);
-    g.n_col = 3 + sa->n;
-    grid_set(&g, 0, 0, "programme");
-    grid_set(&g, 0, 1, "项目");
-    for (size_t s = 0; s < sa->n && 2 + s < G_COLS; s++) {
-        grid_set(&g, 0, 2 + s, sa->label[s]);
-        grid_set(&g, 1, 2 + s, sa->label_zh[s]);
-        g.right[2 + s] = 1;
-    }
-    grid_set(&g, 0, 2 + sa->n, "paid/eligible");
-    grid_set(&g, 1, 2 + sa->n, "发放/符合条件");
-    g.right[2 + sa->n] = 1;
+    grid_axis_header(&g, sa, "paid/eligible", "发放/符合条件");
     for (size_t k = 0; k < pa->n && k + 2 < G_ROWS; k++) {
         char buf[G_CELL];
         grid_set(&g, k + 2, 0, pa->label[k]);
@@ -661,15 +672,7 @@ print_services(FILE *f, const dp_results *res, size_t yi, double *work)
     const dp_axis *pa = &res->axis[sv->axis[2]], *va = &res->axis[sv->axis[3]];
     size_t v_cap = find_label(va, "capacity"), v_need = find_label(va, "need");
     grid g;
-    memset(&g, 0, sizeof g);
-    g.n_col = 2 + va->n;
-    grid_set(&g, 0, 0, "programme");
-    grid_set(&g, 0, 1, "项目");
-    for (size_t v = 0; v < va->n && 2 + v < G_COLS; v++) {
-        grid_set(&g, 0, 2 + v, va->label[v]);
-        grid_set(&g, 1, 2 + v, va->label_zh[v]);
-        g.right[2 + v] = 1;
-    }
+    grid_axis_header(&g, va, NULL, NULL);
     size_t row = 2;
     for (size_t k = 0; k < pa->n && row < G_ROWS; k++) {
         /* A service programme has a demand, persons served or unmet need, or a capacity (NaN:
@@ -719,18 +722,7 @@ print_levels(FILE *f, const dp_results *res, size_t yi, double *work)
     const dp_axis *pa = &res->axis[sl->axis[2]], *la = &res->axis[sl->axis[3]];
     int many = res->n_run > 1;
     grid g;
-    memset(&g, 0, sizeof g);
-    g.n_col = 3 + la->n;
-    grid_set(&g, 0, 0, "programme");
-    grid_set(&g, 0, 1, "项目");
-    for (size_t l = 0; l < la->n && 2 + l < G_COLS; l++) {
-        grid_set(&g, 0, 2 + l, la->label[l]);
-        grid_set(&g, 1, 2 + l, la->label_zh[l]);
-        g.right[2 + l] = 1;
-    }
-    grid_set(&g, 0, 2 + la->n, "all levels");
-    grid_set(&g, 1, 2 + la->n, "合计");
-    g.right[2 + la->n] = 1;
+    grid_axis_header(&g, la, "all levels", "合计");
     size_t row = 2;
     for (size_t k = 0; k <= pa->n && row + 1 < G_ROWS; k++) {
         size_t pos = k < pa->n ? k : ALL_POS;
