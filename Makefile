@@ -8,8 +8,9 @@
 #   make report  run the notebooks and render them into one HTML file, results/report.html
 #   make plans   the five plans: baselines and plans, micro engine, 200 runs (docs/plans.md)
 #
-# Sources are found by wildcard: a new model/src/*.c, model/cli/*.c or tests/unit/test_*.c is
-# picked up without editing this file.
+# Sources are found by wildcard: a new .c file in one of the library's layer folders
+# (model/core, input, domain, engines, output, analysis: docs/architecture.md), in model/cli or
+# a tests/unit/test_*.c is picked up without editing this file.
 
 CC      ?= gcc
 ifeq ($(origin CC),default)
@@ -37,7 +38,7 @@ SAN   := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit
 PKG_CFLAGS = $(shell pkg-config --cflags hdf5 yaml-0.1 openblas nettle 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs hdf5 yaml-0.1 nettle 2>/dev/null)
 
-CFLAGS  += $(CSTD) $(WARN) $(OPT) -ffp-contract=off -fopenmp -MMD -MP -Imodel/include $(PKG_CFLAGS)
+CFLAGS  += $(CSTD) $(WARN) $(OPT) -ffp-contract=off -fopenmp -MMD -MP -Imodel $(PKG_CFLAGS)
 LDFLAGS += -fopenmp
 # GSL is linked against OpenBLAS's CBLAS (not libgslcblas): OpenBLAS is linked before GSL with
 # --no-as-needed, so that GSL's own CBLAS calls bind to it too, not only the cohort engine's
@@ -48,7 +49,11 @@ LDLIBS  += -lhdf5_hl $(PKG_LIBS) -Wl,--no-as-needed $(shell pkg-config --libs op
 # libxlsxwriter (Excel export, model/cli/cmd_export.c) is linked by the command only.
 CLI_LIBS = $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter -lz)
 
-LIB_SRC  := $(wildcard model/src/*.c model/src/*/*.c)
+# The library's layers, lowest first (docs/architecture.md): a file may include headers of its
+# own layer and of the layers before it; tests/layers.sh checks it.
+LAYERS   := core input domain engines output analysis
+LIB_SRC  := $(foreach l,$(LAYERS),$(wildcard model/$(l)/*.c))
+LIB_HDR  := $(foreach l,$(LAYERS),$(wildcard model/$(l)/*.h))
 CLI_SRC  := $(wildcard model/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 HELP_SRC := $(wildcard tests/helpers/*.c)
@@ -177,9 +182,10 @@ notebooks-test: $(BIN)
 	@BUILD=$(BUILD) PYTHON=$(PYTHON) sh tests/e2e/notebooks.sh
 
 install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/dpsim $(DESTDIR)$(PREFIX)/lib
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
+	  $(addprefix $(DESTDIR)$(PREFIX)/include/dpsim/,$(LAYERS))
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/dpsim
-	install -m 0644 model/include/dpsim/*.h $(DESTDIR)$(PREFIX)/include/dpsim/
+	for l in $(LAYERS); do install -m 0644 model/$$l/*.h $(DESTDIR)$(PREFIX)/include/dpsim/$$l/; done
 	install -m 0644 $(LIB) $(DESTDIR)$(PREFIX)/lib/
 
 uninstall:
@@ -187,14 +193,14 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/include/dpsim
 
 format:
-	clang-format -i $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC) $(HELP_SRC) $(BENCH_SRC) model/include/dpsim/*.h model/src/*.h
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC) $(HELP_SRC) $(BENCH_SRC) $(LIB_HDR) model/cli/*.h
 
 format-check:
-	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) model/include/dpsim/*.h
+	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) $(LIB_HDR)
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	  --suppress=missingIncludeSystem -Imodel/include $(LIB_SRC) $(CLI_SRC)
+	  --suppress=missingIncludeSystem -Imodel $(LIB_SRC) $(CLI_SRC)
 
 # The library may export only dp_* names.
 check-symbols: $(LIB)

@@ -672,7 +672,7 @@ _HOUSEHOLDS = ("renovations_cumulative", "multi_disabled_households",
 
 
 def target_unit(row):
-    """The unit of a target's indicator (model/src/targets.c, docs/scenarios.md#indicators):
+    """The unit of a target's indicator (model/input/indicators.c, docs/scenarios.md#indicators):
     share (names ending in _share, _coverage or _rate), yuan per person (cash_per_disabled),
     yuan (spending: the gap is in yuan), households (renovations, multi-disabled households),
     else persons."""

@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/run.sh — runs every test suite and ends with one summary line "N passed, M failed".
 #   unit:   build/tests/test_* (cmocka; one executable per module)
-#   shell:  tests/cli/*.sh, tests/schema/*.sh, tests/e2e/*.sh — each prints "PASS: name" or
+#   shell:  tests/layers.sh, tests/cli/*.sh, tests/schema/*.sh, tests/e2e/*.sh — each prints "PASS: name" or
 #           "FAIL: name" lines; a script that exits non-zero also counts as one failure.
 # Run from the project root (make test does). Environment: BUILD (default build), PYTHON.
 BUILD=${BUILD:-build}
@@ -27,7 +27,7 @@ for t in "$BUILD"/tests/test_*; do
     fi
 done
 
-for s in tests/cli/*.sh tests/schema/*.sh tests/e2e/*.sh; do
+for s in tests/layers.sh tests/cli/*.sh tests/schema/*.sh tests/e2e/*.sh; do
     [ -f "$s" ] || continue
     echo "== $s"
     sh "$s" >"$log" 2>&1

@@ -8,8 +8,8 @@
 
 #include <stdio.h>
 
-#include "dpsim/ctx.h"
-#include "dpsim/results.h"
+#include "core/ctx.h"
+#include "core/results.h"
 
 enum { EXIT_OK = 0, EXIT_INTERNAL = 1, EXIT_INPUT = 2 };
 

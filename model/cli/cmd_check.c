@@ -12,10 +12,10 @@
 #include <string.h>
 
 #include "cli.h"
-#include "dpsim/model.h"
-#include "dpsim/reference.h"
-#include "dpsim/scenario.h"
-#include "dpsim/targets.h"
+#include "domain/model.h"
+#include "input/reference.h"
+#include "input/scenario.h"
+#include "analysis/targets.h"
 
 static void
 help(void)

@@ -16,8 +16,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "dpsim/analysis.h"
-#include "dpsim/output.h"
+#include "analysis/analysis.h"
+#include "output/output.h"
 
 #define NO_INDEX ((size_t)-1)
 

@@ -35,7 +35,7 @@
 #include <xlsxwriter.h>
 
 #include "cli.h"
-#include "dpsim/output.h"
+#include "output/output.h"
 
 /* 万元: the unit of Chinese budget documents. */
 #define WAN 1.0e4

@@ -14,13 +14,13 @@
 #include <string.h>
 
 #include "cli.h"
-#include "dpsim/analysis.h"
-#include "dpsim/model.h"
-#include "dpsim/output.h"
-#include "dpsim/reference.h"
-#include "dpsim/rng.h"
-#include "dpsim/scenario.h"
-#include "dpsim/targets.h"
+#include "analysis/analysis.h"
+#include "engines/engines.h"
+#include "output/output.h"
+#include "input/reference.h"
+#include "core/rng.h"
+#include "input/scenario.h"
+#include "analysis/targets.h"
 
 static void
 help(void)

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "dpsim/output.h"
+#include "output/output.h"
 
 static void
 help(void)

@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "dpsim/output.h"
-#include "dpsim/targets.h"
+#include "output/output.h"
+#include "analysis/targets.h"
 
 static void
 help(void)

@@ -14,7 +14,7 @@
 #include <hdf5.h>
 
 #include "cli.h"
-#include "dpsim/output.h"
+#include "output/output.h"
 
 typedef struct {
     const char *name;

@@ -15,7 +15,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "cli.h"
-#include "dpsim/targets.h"
+#include "analysis/targets.h"
 
 #define NO_POS ((size_t)-1)  /* a label not found */
 #define ALL_POS ((size_t)-2) /* summed over the axis */

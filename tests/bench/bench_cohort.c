@@ -25,9 +25,9 @@
 #include <hdf5.h>
 #include <omp.h>
 
-#include "dpsim/model.h"
-#include "dpsim/reference.h"
-#include "dpsim/scenario.h"
+#include "engines/engines.h"
+#include "input/reference.h"
+#include "input/scenario.h"
 
 static double
 now(void)

@@ -22,8 +22,8 @@
 #include <hdf5.h>
 #include <omp.h>
 
-#include "../../model/src/model_impl.h"
-#include "dpsim/scenario.h"
+#include "engines/tables.h"
+#include "input/scenario.h"
 
 static double
 now(void)

@@ -15,7 +15,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "dpsim/rng.h"
+#include "core/rng.h"
 
 static double
 now(void)

@@ -1,6 +1,6 @@
 /* tests/bench/bench_targets.c
  *
- * Benchmark of plan-target evaluation (model/src/targets.c): the maximum of 256 targets, over
+ * Benchmark of plan-target evaluation (model/analysis/targets.c): the maximum of 256 targets, over
  * every indicator kind, on results of 1,000 replicates x 15 years x 10 regions (synthetic
  * values: only the work matters), then reading them back with their statistics. Prints the
  * time per call and per target-replicate. Not a test: it checks nothing but that the calls
@@ -11,8 +11,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "dpsim/results.h"
-#include "dpsim/targets.h"
+#include "core/results.h"
+#include "analysis/targets.h"
 
 enum { N_RUN = 1000, N_YEAR = 15, N_REG = 10, N_IND = 8, N_PROG = 2 };
 

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "dpsim/params.h"
+#include "input/params.h"
 
 /* |actual - expected| <= atol + rtol * |expected|, else fail with both values. */
 #define assert_close(actual, expected, rtol, atol)                                                 \

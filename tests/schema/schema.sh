@@ -29,7 +29,7 @@ if nm "$BUILD/lib/libdpsim.a" 2>/dev/null | grep -q '__asan_'; then
     SAN="-fsanitize=address,undefined"
 fi
 # shellcheck disable=SC2046,SC2086
-if ! $CC $SAN -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Imodel/include -Imodel/src \
+if ! $CC $SAN -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Imodel \
         $(pkg-config --cflags hdf5) "$here/write_sample.c" "$BUILD/lib/libdpsim.a" -fopenmp \
         -lhdf5_hl $(pkg-config --libs hdf5 openblas yaml-0.1 nettle) -lgsl -lm \
         -o "$tmp/write_sample" >"$tmp/cc.log" 2>&1; then

@@ -1,7 +1,7 @@
 /* tests/schema/write_sample.c
  *
  * Writes a small, fixed results file through the writer's internal entry point
- * (dp_output_write_group, model/src/output_impl.h), for tests/schema/schema.sh: its structure
+ * (dp_output_write_group, model/output/output_impl.h), for tests/schema/schema.sh: its structure
  * (`h5dump -H`) is compared with tests/schema/expected.ddl and read by check_h5py.py. It uses
  * no scenario file and no model, so the schema test depends on the writer only.
  *
@@ -15,10 +15,10 @@
 
 #include <hdf5.h>
 
-#include "dpsim/dims.h"
-#include "dpsim/output.h"
-#include "dpsim/results.h"
-#include "output_impl.h"
+#include "core/dims.h"
+#include "output/output.h"
+#include "core/results.h"
+#include "output/output_impl.h"
 
 static const char *const input_path[] = {"scenarios/sample.yaml", "data/regions/daan.yaml"};
 static const char *const input_sha[] = {

@@ -19,8 +19,8 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "../../model/src/model_impl.h"
-#include "dpsim/scenario.h"
+#include "engines/tables.h"
+#include "input/scenario.h"
 
 static const char *const regions[] = {"daan", "hulan", "huzhong", "ningbo", "pudong"};
 enum { N_REGIONS = sizeof regions / sizeof regions[0] };

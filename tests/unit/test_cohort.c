@@ -36,11 +36,11 @@
 #include <gsl/gsl_errno.h>
 #include <omp.h>
 
-#include "../../model/src/cohort_impl.h"
-#include "../../model/src/model_impl.h"
+#include "engines/cohort_impl.h"
+#include "engines/tables.h"
 #include "dp_test.h"
-#include "dpsim/rng.h"
-#include "dpsim/scenario.h"
+#include "core/rng.h"
+#include "input/scenario.h"
 
 typedef struct {
     dp_ctx *ctx;

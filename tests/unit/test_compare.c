@@ -1,6 +1,6 @@
 /* tests/unit/test_compare.c
  *
- * Tests of scenario comparison and the settings (model/src/compare.c, dp_params_describe in
+ * Tests of scenario comparison and the settings (model/analysis/compare.c, dp_params_describe in
  * scenario.c). Results are built by hand (years 2021..2023, two regions, two programmes, 5
  * runs with known per-run totals), written with the library's writer (dp_output_write_group)
  * and read back with dp_output_read, then compared. Every expected number is a hand
@@ -16,12 +16,12 @@
 #include <gsl/gsl_errno.h>
 #include <hdf5.h>
 
-#include "../../model/src/output_impl.h"
+#include "output/output_impl.h"
 #include "dp_test.h"
-#include "dpsim/analysis.h"
-#include "dpsim/output.h"
-#include "dpsim/results.h"
-#include "dpsim/scenario.h"
+#include "analysis/analysis.h"
+#include "output/output.h"
+#include "core/results.h"
+#include "input/scenario.h"
 
 typedef struct {
     dp_ctx *ctx;

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../model/src/model_impl.h"
-#include "../../model/src/util.h"
+#include "domain/model_impl.h"
+#include "core/util.h"
 
 static int
 setup(void **state)

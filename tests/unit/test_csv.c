@@ -1,6 +1,6 @@
 /* tests/unit/test_csv.c
  *
- * Unit tests of the private CSV reader (model/src/csv.h): quoting, comments, blank lines, CRLF,
+ * Unit tests of the private CSV reader (model/core/csv.h): quoting, comments, blank lines, CRLF,
  * lookups by column name, numbers, and the file:line:col messages of every input error. Each
  * test writes its table to a temporary file; expected positions are counted by hand from the
  * literal text in the test.
@@ -10,9 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../model/src/csv.h"
+#include "core/csv.h"
 #include "dp_test.h"
-#include "dpsim/ctx.h"
+#include "core/ctx.h"
 
 typedef struct {
     dp_ctx *ctx;

@@ -13,9 +13,9 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "dp_test.h"
-#include "dpsim/ctx.h"
-#include "dpsim/dist.h"
-#include "dpsim/rng.h"
+#include "core/ctx.h"
+#include "core/dist.h"
+#include "core/rng.h"
 
 enum { N_DRAW = 20000 };
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../model/src/model_impl.h"
+#include "domain/model_impl.h"
 
 static int
 setup(void **state)

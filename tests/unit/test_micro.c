@@ -31,9 +31,9 @@
 #include <gsl/gsl_errno.h>
 #include <omp.h>
 
-#include "../../model/src/model_impl.h"
-#include "dpsim/rng.h"
-#include "dpsim/scenario.h"
+#include "engines/tables.h"
+#include "core/rng.h"
+#include "input/scenario.h"
 
 enum { N_REP = 400 };
 

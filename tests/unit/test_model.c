@@ -16,8 +16,8 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "../../model/src/model_impl.h"
-#include "dpsim/scenario.h"
+#include "engines/tables.h"
+#include "input/scenario.h"
 
 typedef struct {
     dp_ctx *ctx;

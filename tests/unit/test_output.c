@@ -1,6 +1,6 @@
 /* tests/unit/test_output.c
  *
- * Tests of the HDF5 writer and reader (model/src/output.c, summary.c): a small dp_results built
+ * Tests of the HDF5 writer and reader (model/output/output.c, summary.c): a small dp_results built
  * by hand (years 2021..2023, two regions with Chinese labels, a per-run table over 3 runs with
  * known values, base tables) is written through the internal dp_output_write_group, read back
  * with dp_output_read and inspected with the HDF5 API directly. Expected numbers are hand
@@ -20,10 +20,10 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 
-#include "../../model/src/output_impl.h"
+#include "output/output_impl.h"
 #include "dp_test.h"
-#include "dpsim/output.h"
-#include "dpsim/results.h"
+#include "output/output.h"
+#include "core/results.h"
 
 typedef struct {
     dp_ctx *ctx;

@@ -1,6 +1,6 @@
 /* tests/unit/test_output_read.c
  *
- * Tests of the readers `dpsim export` uses besides dp_output_read (model/src/output.c):
+ * Tests of the readers `dpsim export` uses besides dp_output_read (model/output/output.c):
  * dp_output_read_summary (the summary/ tables, led by the stat axis) and dp_output_read_info
  * (root attributes, scenario attributes, scenario text and digest, input files). A small file
  * is written through the internal dp_output_write_group with one per-run table over 3 runs
@@ -16,10 +16,10 @@
 #include <gsl/gsl_errno.h>
 #include <hdf5.h>
 
-#include "../../model/src/output_impl.h"
+#include "output/output_impl.h"
 #include "dp_test.h"
-#include "dpsim/output.h"
-#include "dpsim/results.h"
+#include "output/output.h"
+#include "core/results.h"
 
 typedef struct {
     dp_ctx *ctx;

@@ -19,10 +19,10 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "../../model/src/model_impl.h"
-#include "../../model/src/programmes.h"
-#include "dpsim/scenario.h"
-#include "dpsim/targets.h"
+#include "engines/tables.h"
+#include "domain/programmes.h"
+#include "input/scenario.h"
+#include "analysis/targets.h"
 
 enum { N_REGION = 5, MAX_GROUPS = 16 };
 

@@ -1,6 +1,6 @@
 /* tests/unit/test_programmes.c
  *
- * The programme layer (model/src/programmes.c) called directly, without an engine: small
+ * The programme layer (model/domain/programmes.c) called directly, without an engine: small
  * hand-built populations (a cell array of DP_N_CELL persons, almost all zero, filled with
  * dp_cell_index), the year's masks from dp_rates_mask, groups from dp_prog_groups_build and the
  * year's rules from dp_prog_rules_year. Every programme's take_up is set in the parameters, so
@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../model/src/model_impl.h"
+#include "domain/model_impl.h"
 #include "dp_test.h"
 
 enum { M = DP_MALE, F = DP_FEMALE, C = DP_CERT, U = DP_UNCERT };

@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "dp_test.h"
-#include "dpsim/ctx.h"
-#include "dpsim/reference.h"
+#include "core/ctx.h"
+#include "input/reference.h"
 
 typedef struct {
     dp_ctx *ctx;

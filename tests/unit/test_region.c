@@ -1,6 +1,6 @@
 /* tests/unit/test_region.c
  *
- * Region files (model/src/region.c): a complete fixture loads with the values written in it,
+ * Region files (model/input/region.c): a complete fixture loads with the values written in it,
  * optional figures left out come out NAN, and every bad fixture in tests/data/regions/bad/ gives
  * exactly the message listed for it in tests/data/regions/bad/EXPECTED (positions counted by
  * hand), with DP_EINPUT and the output left untouched. Run from the repository root.
@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "dp_test.h"
-#include "dpsim/region.h"
+#include "input/region.h"
 
 #define BAD_DIR "tests/data/regions/bad"
 

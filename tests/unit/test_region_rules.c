@@ -17,8 +17,8 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "../../model/src/model_impl.h"
-#include "dpsim/scenario.h"
+#include "engines/tables.h"
+#include "input/scenario.h"
 
 static const char base_text[] = "dpsim: 1\n"
                                 "name: regional\n"

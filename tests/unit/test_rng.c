@@ -16,8 +16,8 @@
 #include <gsl/gsl_rng.h>
 
 #include "dp_test.h"
-#include "dpsim/ctx.h"
-#include "dpsim/rng.h"
+#include "core/ctx.h"
+#include "core/rng.h"
 
 typedef struct {
     dp_ctx *ctx;

@@ -1,6 +1,6 @@
 /* tests/unit/test_scenario.c
  *
- * Scenario loading (model/src/scenario.c, yaml_tree.c, sha256.c): the fixtures in
+ * Scenario loading (model/input/scenario.c, yaml_tree.c, sha256.c): the fixtures in
  * tests/data/scenarios/good/ give the dp_params their text says; `extends:` overlays merge as
  * documented; date-ranged values are looked up as step functions; the resolved text re-loads to
  * equal parameters; input files are listed with correct SHA-256 digests; and every bad fixture
@@ -13,9 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../model/src/yaml_tree.h"
+#include "input/yaml_tree.h"
 #include "dp_test.h"
-#include "dpsim/scenario.h"
+#include "input/scenario.h"
 
 #define GOOD    "tests/data/scenarios/good/"
 #define BAD_DIR "tests/data/scenarios/bad"

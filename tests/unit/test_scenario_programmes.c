@@ -1,6 +1,6 @@
 /* tests/unit/test_scenario_programmes.c
  *
- * The scenario keys of every programme (issue 4; model/src/scenario.c, scenario_keys.c):
+ * The scenario keys of every programme (issue 4; model/input/scenario.c, scenario_keys.c):
  * tests/data/scenarios/good/programmes.yaml gives exactly the dp_params its text says (every
  * other member keeping dp_params_default's value); each of the twelve dp_prog_key names takes
  * its own amount key (dp_prog_pay) and refuses the other two; distributions on the new numeric
@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "dp_test.h"
-#include "dpsim/scenario.h"
+#include "input/scenario.h"
 
 #define GOOD "tests/data/scenarios/good/"
 #define DATA "tests/data"

@@ -1,7 +1,7 @@
 /* tests/unit/test_sensitivity.c
  *
  * Tests of the sensitivity of total spending to the uncertain parameters
- * (model/src/sensitivity.c). Synthetic draws with a known linear budget: independent standard
+ * (model/analysis/sensitivity.c). Synthetic draws with a known linear budget: independent standard
  * normal x1, x2, x3 (GSL's Mersenne twister, fixed seed) and y = 3 x1 + x2 + 0 x3 + 0.1 e.
  * Every expected value is a closed form with its sampling bound derived in a comment, or an
  * exact identity of the regression.
@@ -19,11 +19,11 @@
 #include <gsl/gsl_statistics_double.h>
 #include <hdf5.h>
 
-#include "../../model/src/output_impl.h"
+#include "output/output_impl.h"
 #include "dp_test.h"
-#include "dpsim/analysis.h"
-#include "dpsim/output.h"
-#include "dpsim/results.h"
+#include "analysis/analysis.h"
+#include "output/output.h"
+#include "core/results.h"
 
 typedef struct {
     dp_ctx *ctx;

@@ -1,6 +1,6 @@
 /* tests/unit/test_targets.c
  *
- * Tests of plan targets (model/src/targets.c): the indicator table, the evaluation of targets
+ * Tests of plan targets (model/analysis/targets.c): the indicator table, the evaluation of targets
  * on a hand-built set of 5 replicates whose values were chosen so that every expected
  * probability, gap and yuan gap is a hand calculation (written next to each check), the
  * labels and the definition table, the round trip through the HDF5 writer (summary/target_met
@@ -19,12 +19,12 @@
 #include <gsl/gsl_errno.h>
 #include <hdf5.h>
 
-#include "../../model/src/model_impl.h"
-#include "../../model/src/output_impl.h"
+#include "engines/tables.h"
+#include "output/output_impl.h"
 #include "dp_test.h"
-#include "dpsim/output.h"
-#include "dpsim/results.h"
-#include "dpsim/targets.h"
+#include "output/output.h"
+#include "core/results.h"
+#include "analysis/targets.h"
 
 enum { N_RUN = 5, N_YEAR = 2, N_REG = 2, N_IND = 8, N_PROG = 2 };
 enum { Y2024 = 0, Y2025 = 1, RA = 0, RB = 1 };

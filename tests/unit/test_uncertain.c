@@ -21,9 +21,9 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "dp_test.h"
-#include "dpsim/params.h"
-#include "dpsim/rng.h"
-#include "dpsim/scenario.h"
+#include "input/params.h"
+#include "core/rng.h"
+#include "input/scenario.h"
 
 #define DATA "tests/data"
 

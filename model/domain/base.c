@@ -1,0 +1,543 @@
+/* model/domain/base.c
+ *
+ * The base year. (1) A smooth national prevalence profile p(age) constrained to the 2006
+ * survey's three published age-group prevalences, and the onset rates that keep that profile
+ * stationary under the life table (dp_base_profiles, once per model). (2) For each region, the
+ * general population by sex and single age, the disabled population by cell synthesised from
+ * the national structure, the fit of that synthesis to the region's known counts by iterative
+ * proportional fitting, and the calibration of programme take-up to reported recipients
+ * (dp_base_build). Every assumption here is listed in docs/model.md.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_roots.h>
+
+#include "domain/model_impl.h"
+
+/* National age structure used when a region file gives none: shares aged 0-14, 15-59, 60+ of
+ * China's 2020 census (NBS 7th census communique No. 5, 2021-05-11). Not in shared/data:
+ * recorded here as an assumption. */
+static const double national_age_share[DP_N_AGEGROUP] = {0.1795, 0.6335, 0.1870};
+/* Sex ratio when a region file gives none: 2020 census, 105.07 (same source; assumption). */
+static const double national_sex_ratio = 105.07;
+/* Seed shares for certification and household status (assumptions, docs/model.md):
+ * P(certified | severe), P(certified | other); roughly 37.8 M card holders of 85 M disabled. */
+static const double seed_cert[2] = {0.60, 0.35};
+/* P(dibao), P(marginal) given certified / uncertified. 0.28 = 10.7 M dibao-covered disabled
+ * (CDPF 2020) / 37.8 M card holders (not verified); the rest are assumptions. */
+static const double seed_hh[DP_N_CERT][DP_N_HH] = {{0.05, 0.05, 0.90}, {0.28, 0.05, 0.67}};
+/* Default take-up where neither the scenario nor base-year recipients give one (assumption). */
+static const double default_take_up = 0.95;
+/* Prevalence cap at the oldest ages (assumption). */
+static const double prevalence_cap = 0.90;
+
+static size_t
+age_group(size_t age)
+{
+    return age <= 14 ? 0 : (age <= 59 ? 1 : 2);
+}
+
+int
+dp_marg_member(dp_marg_kind k, size_t sex, size_t age, size_t type, size_t grade, size_t cert,
+               size_t hh)
+{
+    (void)sex;
+    (void)type;
+    switch (k) {
+    case DP_MARG_CERTIFIED:
+        return cert == DP_CERT;
+    case DP_MARG_SEVERE:
+        return grade <= 1;
+    case DP_MARG_SEVERE_CERTIFIED:
+        return grade <= 1 && cert == DP_CERT;
+    case DP_MARG_DIBAO:
+        return hh == DP_DIBAO;
+    case DP_MARG_DIBAO_CERTIFIED:
+        return hh == DP_DIBAO && cert == DP_CERT;
+    case DP_MARG_MARGINAL:
+        return hh == DP_MARGINAL;
+    case DP_MARG_AGED60:
+        return age >= 60;
+    case DP_MARG_CHILDREN:
+        return age <= 14;
+    default:
+        return 0;
+    }
+}
+
+/* Stationary population weights l(age) (person-years lived at each age by a radix of 1, deaths
+ * at mid-year) of one sex under one year's life table. The open group 100+ lives 1/m years with
+ * m = -ln(1 - q) its constant force of mortality. */
+static void
+survivors(const dp_reference *ref, int year, size_t sex, double *l)
+{
+    double s = 1.0;
+    for (size_t age = 0; age < DP_N_AGE; age++) {
+        double q = dp_reference_q(ref, year, sex, age);
+        if (age == DP_MAX_AGE) {
+            l[age] = q > 0.0 && q < 1.0 ? s / -log1p(-q) : s;
+        } else {
+            l[age] = s * (1.0 - 0.5 * q);
+        }
+        s *= 1.0 - q;
+    }
+}
+
+typedef struct {
+    const double *w;    /**< age weights [DP_N_AGE] */
+    const double *prev; /**< published group prevalences [DP_N_AGEGROUP] */
+    double k;           /**< exponent being tried (outer solve) */
+} profile_fit;
+
+/* Mean of min(cap, c0 + c1 exp(k age)) within age group g, weighted by w (cap <= 0: none). */
+static double
+group_mean_cap(const double *w, double c0, double c1, double k, size_t g, double cap)
+{
+    double num = 0.0, den = 0.0;
+    for (size_t age = 0; age < DP_N_AGE; age++) {
+        if (age_group(age) != g) {
+            continue;
+        }
+        double v = c0 + c1 * exp(k * (double)age);
+        num += w[age] * (cap > 0.0 && v > cap ? cap : v);
+        den += w[age];
+    }
+    return num / den;
+}
+
+static double
+group_mean(const double *w, double c0, double c1, double k, size_t g)
+{
+    return group_mean_cap(w, c0, c1, k, g, prevalence_cap);
+}
+
+/* The youngest group is never capped, so c0 follows from c1: c0 = P0 - c1 E0(k). */
+static double
+profile_c0(const profile_fit *f, double c1, double k)
+{
+    return f->prev[0] - c1 * group_mean_cap(f->w, 0.0, 1.0, k, 0, 0.0);
+}
+
+static double
+oldest_residual(double c1, void *params)
+{
+    const profile_fit *f = params;
+    return group_mean(f->w, profile_c0(f, c1, f->k), c1, f->k, 2) - f->prev[2];
+}
+
+/* Solves f(x) = 0 on [lo, hi] by Brent's method (GSL). */
+static int
+brent(gsl_function *F, double lo, double hi, double *root)
+{
+    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (!s) {
+        return GSL_ENOMEM;
+    }
+    int status = gsl_root_fsolver_set(s, F, lo, hi);
+    for (int it = 0; status == GSL_SUCCESS && it < 200; it++) {
+        status = gsl_root_fsolver_iterate(s);
+        *root = gsl_root_fsolver_root(s);
+        if (gsl_root_test_interval(gsl_root_fsolver_x_lower(s), gsl_root_fsolver_x_upper(s),
+                                   0.0, 1e-13) == GSL_SUCCESS) {
+            break;
+        }
+    }
+    gsl_root_fsolver_free(s);
+    return status;
+}
+
+/* For exponent k: c1 so that the oldest group's capped mean is met. */
+static double
+profile_c1(profile_fit *f, double k, int *status)
+{
+    f->k = k;
+    gsl_function F = {oldest_residual, f};
+    double c1 = 0.0;
+    *status = brent(&F, 0.0, 1.0, &c1);
+    return c1;
+}
+
+static double
+middle_residual(double k, void *params)
+{
+    profile_fit *f = params;
+    int status;
+    double c1 = profile_c1(f, k, &status);
+    return group_mean(f->w, profile_c0(f, c1, k), c1, k, 1) - f->prev[1];
+}
+
+dp_status
+dp_base_profiles(dp_ctx *ctx, dp_model *m)
+{
+    const dp_reference *ref = m->ref;
+    const dp_params *p = &m->p;
+    int base_year = p->year_start - 1;
+    /* Weights: the stationary population of the base year, both sexes (assumption: within each
+     * published age group, the 2006 population was spread like a stationary population). */
+    double l[DP_N_SEX][DP_N_AGE], w[DP_N_AGE];
+    for (size_t sex = 0; sex < DP_N_SEX; sex++) {
+        survivors(ref, base_year, sex, l[sex]);
+    }
+    for (size_t age = 0; age < DP_N_AGE; age++) {
+        w[age] = l[0][age] + l[1][age];
+    }
+    /* p(a) = min(cap, c0 + c1 exp(k a)) with every group's mean met exactly: the outer solve
+     * finds k for the middle group; for each k, the inner solve finds c1 for the oldest group
+     * (c0 follows from the youngest). */
+    profile_fit f = {w, ref->agegroup_prevalence, 0.0};
+    gsl_function F = {middle_residual, &f};
+    double k = 0.0;
+    int status = brent(&F, 0.005, 0.3, &k);
+    double c1 = status == GSL_SUCCESS ? profile_c1(&f, k, &status) : 0.0;
+    if (status != GSL_SUCCESS) {
+        return dp_error(ctx, DP_EGSL, "prevalence profile fit: %s", gsl_strerror(status));
+    }
+    double c0 = profile_c0(&f, c1, k);
+    for (size_t age = 0; age < DP_N_AGE; age++) {
+        double v = c0 + c1 * exp(k * (double)age);
+        m->prevalence[age] = v < 0.0 ? 0.0 : (v > prevalence_cap ? prevalence_cap : v);
+    }
+
+    /* Relative risk of death averaged over the national grade and type structure, and the
+     * decomposition of the all-population life table: q = (1 - p) q_nd + p RR q_nd, so
+     * q_nd = q / (1 + p (RR - 1)). */
+    double rr = 0.0;
+    for (size_t g = 0; g < DP_N_GRADE; g++) {
+        double share = g <= 1 ? ref->severe_share * ref->grade_within[g]
+                              : (1.0 - ref->severe_share) * ref->grade_within[g];
+        rr += share * p->mort_rr_grade[g];
+    }
+    double rr_type = 0.0;
+    for (size_t t = 0; t < DP_N_TYPE; t++) {
+        rr_type += ref->type_share[t] * p->mort_rr_type[t];
+    }
+    rr *= rr_type;
+    for (size_t age = 0; age < DP_N_AGE; age++) {
+        m->q_scale[age] = 1.0 / (1.0 + m->prevalence[age] * (rr - 1.0));
+    }
+    /* Onset: the yearly probability i(sex, age) that keeps p stationary along a cohort under the
+     * base-year life table: survivors S_d = p(a)(1 - q_d), S_n = (1 - p(a))(1 - q_nd); then
+     * p(a+1) (S_d + S_n) = S_d + i S_n. Newborns start non-disabled (p = 0 before age 0). */
+    for (size_t sex = 0; sex < DP_N_SEX; sex++) {
+        for (size_t age = 0; age < DP_N_AGE; age++) {
+            double pa = age == 0 ? 0.0 : m->prevalence[age];
+            double pn = m->prevalence[age < DP_MAX_AGE ? age + 1 : age];
+            double q = dp_reference_q(ref, base_year, sex, age) * m->q_scale[age];
+            double qd = q * rr > 1.0 ? 1.0 : q * rr;
+            double sd = pa * (1.0 - qd), sn = (1.0 - pa) * (1.0 - q);
+            double i = sn > 0.0 ? (pn * (sd + sn) - sd) / sn : 0.0;
+            m->onset[sex * DP_N_AGE + age] = i < 0.0 ? 0.0 : (i > 0.5 ? 0.5 : i);
+        }
+    }
+    return DP_OK;
+}
+
+/* General population of the base year by sex and single age. */
+static void
+base_population(const dp_model *m, const dp_region_input *in, double *pop)
+{
+    int base_year = m->p.year_start - 1;
+    double l[DP_N_SEX][DP_N_AGE];
+    for (size_t sex = 0; sex < DP_N_SEX; sex++) {
+        survivors(m->ref, base_year, sex, l[sex]);
+    }
+    const double *share = isfinite(in->age_share[0]) ? in->age_share : national_age_share;
+    double sr = isfinite(in->sex_ratio) ? in->sex_ratio : national_sex_ratio;
+    double ws[DP_N_SEX] = {sr / (100.0 + sr), 100.0 / (100.0 + sr)};
+    double tot[DP_N_AGEGROUP] = {0};
+    for (size_t sex = 0; sex < DP_N_SEX; sex++) {
+        for (size_t age = 0; age < DP_N_AGE; age++) {
+            tot[age_group(age)] += ws[sex] * l[sex][age];
+        }
+    }
+    for (size_t sex = 0; sex < DP_N_SEX; sex++) {
+        for (size_t age = 0; age < DP_N_AGE; age++) {
+            size_t g = age_group(age);
+            pop[sex * DP_N_AGE + age] = in->population * share[g] * ws[sex] * l[sex][age] / tot[g];
+        }
+    }
+}
+
+/* Severe share by type: published values where known, the rest equal and solved so that the
+ * type-weighted mean is the national severe share. */
+static void
+severe_by_type(const dp_reference *ref, const double *type_share, double *sev)
+{
+    double known = 0.0, known_w = 0.0;
+    for (size_t t = 0; t < DP_N_TYPE; t++) {
+        if (isfinite(ref->severe_share_type[t])) {
+            known += type_share[t] * ref->severe_share_type[t];
+            known_w += type_share[t];
+        }
+    }
+    double rest = known_w < 1.0 ? (ref->severe_share - known) / (1.0 - known_w) : 0.0;
+    for (size_t t = 0; t < DP_N_TYPE; t++) {
+        sev[t] = isfinite(ref->severe_share_type[t]) ? ref->severe_share_type[t] : rest;
+    }
+}
+
+dp_status
+dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_region_base *b)
+{
+    const dp_reference *ref = m->ref;
+    const dp_params *p = &m->p;
+    dp_status rc = DP_OK;
+    memset(b, 0, sizeof *b);
+    b->birth_rate = in->birth_rate;
+    b->migration_rate = in->migration_rate;
+    base_population(m, in, b->pop);
+
+    /* Disabled by sex and age: population x national profile, male share as in 2006, scaled to
+     * the region's total; capped at prevalence_cap of the population. */
+    double d[DP_N_SEX * DP_N_AGE], sex_tot[DP_N_SEX] = {0};
+    for (size_t sex = 0; sex < DP_N_SEX; sex++) {
+        for (size_t age = 0; age < DP_N_AGE; age++) {
+            size_t sa = sex * DP_N_AGE + age;
+            d[sa] = b->pop[sa] * m->prevalence[age];
+            sex_tot[sex] += d[sa];
+        }
+    }
+    double expected = sex_tot[0] + sex_tot[1];
+    if (!(expected > 0.0)) {
+        return dp_error(ctx, DP_EINPUT, "region '%s': population gives no disabled persons",
+                        in->id);
+    }
+    double fs[DP_N_SEX] = {ref->male_share / sex_tot[0], (1.0 - ref->male_share) / sex_tot[1]};
+    for (int pass = 0; pass < 50; pass++) {
+        double free_sum = 0.0, capped = 0.0;
+        for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+            double v = d[sa] * fs[sa / DP_N_AGE] * in->disabled_total;
+            if (v >= prevalence_cap * b->pop[sa]) {
+                capped += prevalence_cap * b->pop[sa];
+            } else {
+                free_sum += v;
+            }
+        }
+        double scale = free_sum > 0.0 ? (in->disabled_total - capped) / free_sum : 1.0;
+        if (fabs(scale - 1.0) < 1e-12) {
+            break;
+        }
+        fs[0] *= scale;
+        fs[1] *= scale;
+    }
+    double sexage[DP_N_SEX * DP_N_AGE];
+    double check = 0.0;
+    for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+        double v = d[sa] * fs[sa / DP_N_AGE] * in->disabled_total;
+        sexage[sa] = v > prevalence_cap * b->pop[sa] ? prevalence_cap * b->pop[sa] : v;
+        check += sexage[sa];
+    }
+    if (fabs(check - in->disabled_total) > 1e-6 * in->disabled_total) {
+        return dp_error(ctx, DP_EINPUT,
+                        "region '%s': %.0f disabled persons do not fit in a population of %.0f "
+                        "(at most %.0f%% prevalence at any age)",
+                        in->id, in->disabled_total, in->population, 100.0 * prevalence_cap);
+    }
+    b->onset_scale = in->disabled_total / expected;
+
+    /* Seed: independent type x grade mix (severe share by type), certification by severity,
+     * household status by certification. */
+    const double *ts =
+        isfinite(in->type_share[0]) ? in->type_share : dp_reference_type_share(ref, in->province);
+    double sev[DP_N_TYPE];
+    severe_by_type(ref, ts, sev);
+    double block[DP_N_BLOCK];
+    for (size_t t = 0; t < DP_N_TYPE; t++) {
+        for (size_t g = 0; g < DP_N_GRADE; g++) {
+            double pg = g <= 1 ? sev[t] * ref->grade_within[g]
+                               : (1.0 - sev[t]) * ref->grade_within[g];
+            for (size_t c = 0; c < DP_N_CERT; c++) {
+                double pc = c == DP_CERT ? seed_cert[g <= 1 ? 0 : 1] : 1.0 - seed_cert[g <= 1 ? 0 : 1];
+                for (size_t h = 0; h < DP_N_HH; h++) {
+                    block[dp_block_index(t, g, c, h)] = ts[t] * pg * pc * seed_hh[c][h];
+                }
+            }
+        }
+    }
+    for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+        for (size_t k = 0; k < DP_N_BLOCK; k++) {
+            b->cells[sa * DP_N_BLOCK + k] = sexage[sa] * block[k];
+        }
+    }
+
+    /* Fit: keep the sex x age distribution and meet every known marginal. */
+    dp_ipf_con con[1 + DP_N_MARG];
+    double targets[DP_N_MARG][2];
+    size_t n_con = 0;
+    con[n_con++] = (dp_ipf_con){NULL, DP_N_SEX * DP_N_AGE, sexage, DP_N_BLOCK};
+    for (size_t k = 0; k < DP_N_MARG; k++) {
+        b->target[k] = in->marginal[k];
+        if (!isfinite(in->marginal[k])) {
+            continue;
+        }
+        if (in->marginal[k] > in->disabled_total) {
+            return dp_error(ctx, DP_EINPUT,
+                            "region '%s': marginal %s = %.0f exceeds the disabled total %.0f",
+                            in->id, dp_marg_key[k], in->marginal[k], in->disabled_total);
+        }
+        targets[k][0] = NAN;
+        targets[k][1] = in->marginal[k];
+        con[n_con++] = (dp_ipf_con){m->marg_cat + k * DP_N_CELL, 2, targets[k], 0};
+    }
+    double work[DP_N_SEX * DP_N_AGE];
+    rc = dp_ipf(ctx, b->cells, DP_N_CELL, con, n_con, 1e-10, 2000, work, &b->ipf_iterations);
+    if (rc != DP_OK) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", dp_ctx_errmsg(ctx));
+        return dp_error(ctx, DP_EINPUT, "region '%s': the base population cannot be fitted to "
+                        "the region file's marginals: %s", in->id, why);
+    }
+
+    /* Fitted marginals, household shares, onset mix and the household distribution of new
+     * onsets; and the base year's expected flows by certification and household status, from
+     * which the balanced rates are set. */
+    double tot = 0.0, died[DP_N_CERT][2][DP_N_HH] = {{{0}}}, n_ch[DP_N_CERT][2][DP_N_HH] = {{{0}}};
+    double onsets = 0.0;
+    int base_year = p->year_start - 1;
+    for (size_t sex = 0; sex < DP_N_SEX; sex++) {
+        for (size_t age = 0; age < DP_N_AGE; age++) {
+            double q = dp_reference_q(ref, base_year + 1, sex, age) * m->q_scale[age];
+            size_t sa = sex * DP_N_AGE + age;
+            double dis_sa = 0.0;
+            for (size_t t = 0; t < DP_N_TYPE; t++) {
+                for (size_t g = 0; g < DP_N_GRADE; g++) {
+                    double qd = q * p->mort_rr_grade[g] * p->mort_rr_type[t];
+                    qd = qd > 1.0 ? 1.0 : qd;
+                    size_t k2 = g <= 1 ? 0 : 1;
+                    for (size_t c = 0; c < DP_N_CERT; c++) {
+                        for (size_t h = 0; h < DP_N_HH; h++) {
+                            size_t i = dp_cell_index(sex, age, t, g, c, h);
+                            double v = b->cells[i];
+                            for (size_t k = 0; k < DP_N_MARG; k++) {
+                                b->marginal[k] += m->marg_cat[k * DP_N_CELL + i] ? v : 0.0;
+                            }
+                            b->mix[t * DP_N_GRADE + g] += v;
+                            n_ch[c][k2][h] += v;
+                            died[c][k2][h] += v * qd;
+                            dis_sa += v;
+                        }
+                    }
+                }
+            }
+            tot += dis_sa;
+            double nd = b->pop[sa] - dis_sa > 0.0 ? b->pop[sa] - dis_sa : 0.0;
+            onsets += nd * (1.0 - q) * m->onset[sa] * b->onset_scale * p->onset_multiplier;
+        }
+    }
+    for (size_t k = 0; k < DP_N_TYPE * DP_N_GRADE; k++) {
+        b->mix[k] /= tot;
+    }
+    /* Totals by certification and household (over severity), and onsets' households. */
+    double n_c[DP_N_CERT][DP_N_HH] = {{0}}, d_c[DP_N_CERT][DP_N_HH] = {{0}};
+    for (size_t c = 0; c < DP_N_CERT; c++) {
+        for (size_t k2 = 0; k2 < 2; k2++) {
+            for (size_t h = 0; h < DP_N_HH; h++) {
+                n_c[c][h] += n_ch[c][k2][h];
+                d_c[c][h] += died[c][k2][h];
+            }
+        }
+    }
+    double unc_all = n_c[DP_UNCERT][0] + n_c[DP_UNCERT][1] + n_c[DP_UNCERT][2];
+    for (size_t h = 0; h < DP_N_HH; h++) {
+        b->onset_hh[h] = unc_all > 0.0 ? n_c[DP_UNCERT][h] / unc_all : seed_hh[DP_UNCERT][h];
+    }
+    /* Balanced certification, by severity: as many certifications as card holders die. The
+     * pool at the time of certification is the surviving uncertified plus the year's onsets. */
+    double sev_mix = 0.0;
+    for (size_t t = 0; t < DP_N_TYPE; t++) {
+        sev_mix += b->mix[t * DP_N_GRADE + 0] + b->mix[t * DP_N_GRADE + 1];
+    }
+    double cert_rate[2], pool[2][DP_N_HH];
+    for (size_t k2 = 0; k2 < 2; k2++) {
+        double dead = 0.0, unc = 0.0;
+        for (size_t h = 0; h < DP_N_HH; h++) {
+            dead += died[DP_CERT][k2][h];
+            pool[k2][h] = n_ch[DP_UNCERT][k2][h] - died[DP_UNCERT][k2][h] +
+                          onsets * b->onset_hh[h] * (k2 == 0 ? sev_mix : 1.0 - sev_mix);
+            unc += pool[k2][h];
+        }
+        double cr = unc > 0.0 ? dead / unc : 0.0;
+        b->certify[k2] = cr > 1.0 ? 1.0 : cr;
+        cert_rate[k2] = isnan(p->certify_rate[k2]) ? b->certify[k2] : p->certify_rate[k2];
+    }
+    /* Balanced household entries, by certification: with N the base-year count of a status
+     * (dibao or marginal) and N', O' the counts of that status and of "other" when the
+     * household step comes (after deaths, onsets and certification), the entry probability e
+     * from "other" solves N'(1 - exit) + e O' = N, so each group of card holders and of the
+     * others keeps its base-year size over the base year's flows. */
+    const double exit_rate[DP_N_HH] = {p->dibao_exit, p->marginal_exit, 0.0};
+    double at_step[DP_N_CERT][DP_N_HH];
+    for (size_t h = 0; h < DP_N_HH; h++) {
+        double certified_h = 0.0;
+        for (size_t k2 = 0; k2 < 2; k2++) {
+            certified_h += pool[k2][h] * cert_rate[k2];
+        }
+        at_step[DP_CERT][h] = n_c[DP_CERT][h] - d_c[DP_CERT][h] + certified_h;
+        at_step[DP_UNCERT][h] = pool[0][h] + pool[1][h] - certified_h;
+    }
+    for (size_t c = 0; c < DP_N_CERT; c++) {
+        for (size_t s = 0; s < 2; s++) {
+            size_t h = s == 0 ? DP_DIBAO : DP_MARGINAL;
+            double others = at_step[c][DP_OTHER];
+            double e = others > 0.0
+                           ? (n_c[c][h] - at_step[c][h] * (1.0 - exit_rate[h])) / others
+                           : 0.0;
+            b->hh_entry[c][s] = e < 0.0 ? 0.0 : (e > 1.0 ? 1.0 : e);
+        }
+    }
+
+    /* Take-up: the scenario's value; else reported recipients / eligible persons of the fitted
+     * base population under the base year's rules; else the default assumption. */
+    for (size_t prog = 0; prog < DP_N_PROG; prog++) {
+        double elig = 0.0;
+        /* The eligible persons are needed only to calibrate (a cell-by-cell rule check of
+         * every programme would dominate the fit of a national set of regions). */
+        int calibrate = !isfinite(p->prog[prog].take_up) && isfinite(in->recipients[prog]);
+        for (size_t sex = 0; sex < DP_N_SEX && calibrate; sex++) {
+            for (size_t age = 0; age < DP_N_AGE; age++) {
+                for (size_t k = 0; k < DP_N_BLOCK; k++) {
+                    if (dp_prog_eligible(p, prog, base_year, (size_t)(in - m->in), age,
+                                         dp_block_type(k),
+                                         dp_block_grade(k), dp_block_cert(k), dp_block_hh(k))) {
+                        elig += b->cells[(sex * DP_N_AGE + age) * DP_N_BLOCK + k];
+                    }
+                }
+            }
+        }
+        if (prog == DP_PROG_MULTI_HH) { /* recipients are households */
+            elig *= p->multi_share / p->multi_members;
+        }
+        int cash = dp_prog_pay[prog] != DP_PAY_SERVICE;
+        if (!cash && isfinite(in->recipients[prog]) && !isfinite(p->prog[prog].take_up)) {
+            return dp_error(ctx, DP_EINPUT,
+                            "region '%s': recipients of %s cannot calibrate its take-up (a "
+                            "service follows its coverage target); give the scenario's "
+                            "programmes.%s.coverage instead",
+                            in->id, dp_prog_key[prog], dp_prog_key[prog]);
+        }
+        if (isfinite(p->prog[prog].take_up)) {
+            b->take_up[prog] = p->prog[prog].take_up;
+            b->take_up_source[prog] = DP_TAKE_UP_SCENARIO;
+        } else if (isfinite(in->recipients[prog])) {
+            double tu = elig > 0.0 ? in->recipients[prog] / elig : HUGE_VAL;
+            if (tu > 1.0 + 1e-9) {
+                return dp_error(ctx, DP_EINPUT,
+                                "region '%s': %.0f %s recipients exceed the %.0f eligible persons "
+                                "of the fitted base population; give the region file a marginal "
+                                "that holds them (e.g. %s)",
+                                in->id, in->recipients[prog], dp_prog_key[prog], elig,
+                                prog == DP_PROG_LIVING ? "dibao_certified" : "severe_certified");
+            }
+            b->take_up[prog] = tu > 1.0 ? 1.0 : tu;
+            b->take_up_source[prog] = DP_TAKE_UP_CALIBRATED;
+        } else {
+            /* Services: everyone the coverage target reaches takes the service up. */
+            b->take_up[prog] = cash ? default_take_up : 1.0;
+            b->take_up_source[prog] = DP_TAKE_UP_DEFAULT;
+        }
+    }
+    return DP_OK;
+}

@@ -1,0 +1,115 @@
+/* model/domain/rates.c
+ *
+ * The model's rate functions: for one region and year, every transition probability of the
+ * year's steps (DESIGN §1) — deaths, onset, grade change, certification, household status,
+ * births, migration — and, through programmes.c, the programme rules. Both engines read these
+ * and nothing else, so the equations in docs/model.md are stated here once.
+ */
+#include <math.h>
+
+#include "domain/model_impl.h"
+
+static double
+clamp01(double x)
+{
+    return x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x);
+}
+
+void
+dp_rates_mask(const dp_params *p, int year, size_t reg, unsigned char *mask)
+{
+    for (size_t prog = 0; prog < DP_N_PROG; prog++) {
+        for (size_t i = 0; i < DP_N_CELL; i++) {
+            size_t sa = i / DP_N_BLOCK, k = i % DP_N_BLOCK;
+            mask[prog * DP_N_CELL + i] = (unsigned char)dp_prog_eligible(
+                p, prog, year, reg, sa % DP_N_AGE, dp_block_type(k), dp_block_grade(k),
+                dp_block_cert(k), dp_block_hh(k));
+        }
+    }
+}
+
+void
+dp_rates_year(const dp_model *m, const dp_params *p, size_t reg, int year, dp_year_rates *r)
+{
+    const dp_region_base *b = &m->base[reg];
+    int base_year = p->year_start - 1;
+    r->year = year;
+
+    /* Deaths: the WPP single-year q is the whole population's; the non-disabled get
+     * q x q_scale(age), which takes out the disabled persons' excess deaths (so that deaths of
+     * the national population match the life table), and the disabled that times the relative
+     * risk of their grade and type, capped at 1; both times an optional extra improvement. */
+    double impr = pow(1.0 - p->mortality_improvement, (double)(year - base_year));
+    for (size_t sex = 0; sex < DP_N_SEX; sex++) {
+        for (size_t age = 0; age < DP_N_AGE; age++) {
+            double q = clamp01(dp_reference_q(m->ref, year, sex, age) * impr * m->q_scale[age]);
+            size_t sa = sex * DP_N_AGE + age;
+            r->q_nd[sa] = q;
+            for (size_t type = 0; type < DP_N_TYPE; type++) {
+                for (size_t g = 0; g < DP_N_GRADE; g++) {
+                    r->q_d[(sa * DP_N_TYPE + type) * DP_N_GRADE + g] =
+                        clamp01(q * p->mort_rr_grade[g] * p->mort_rr_type[type]);
+                }
+            }
+            r->onset[sa] = clamp01(m->onset[sa] * b->onset_scale * p->onset_multiplier);
+        }
+    }
+    for (size_t age = 0; age < DP_N_AGE; age++) {
+        r->worsen[age] = age < 60 ? p->worsen_rate[0] : p->worsen_rate[1];
+    }
+    r->improve = p->improve_rate;
+    /* Certification: the scenario's rate, or the balanced rate of the base year. */
+    for (size_t g = 0; g < DP_N_GRADE; g++) {
+        size_t k = g <= 1 ? 0 : 1;
+        double c = isnan(p->certify_rate[k]) ? b->certify[k] : p->certify_rate[k];
+        for (size_t h = 0; h < DP_N_HH; h++) {
+            r->certify[g * DP_N_HH + h] = c;
+        }
+    }
+
+    /* Household status: exits to "other"; entries from "other" as the scenario says, or
+     * balanced (base.c) so that each status group of card holders and of the others keeps its
+     * base-year size over the base year's flows. */
+    /* Severe card holders in marginal households may also enter dibao as single-person
+     * households (dibao_supplement's rule), from single_person_from on. */
+    double single = p->single_person_from > 0 && year >= p->single_person_from
+                        ? clamp01(p->single_person_rate)
+                        : 0.0;
+    for (size_t c = 0; c < DP_N_CERT; c++) {
+        double d_in = clamp01(isnan(p->dibao_entry) ? b->hh_entry[c][0] : p->dibao_entry);
+        double m_in = clamp01(isnan(p->marginal_entry) ? b->hh_entry[c][1] : p->marginal_entry);
+        if (d_in + m_in > 1.0) {
+            double s = d_in + m_in;
+            d_in /= s;
+            m_in /= s;
+        }
+        for (size_t g = 0; g < DP_N_GRADE; g++) {
+            double *hh = r->hh + (g * DP_N_CERT + c) * DP_N_HH * DP_N_HH;
+            double sp = c == DP_CERT && g <= 1 ? single : 0.0;
+            for (size_t i = 0; i < DP_N_HH * DP_N_HH; i++) {
+                hh[i] = 0.0;
+            }
+            hh[DP_DIBAO * DP_N_HH + DP_OTHER] = p->dibao_exit;
+            hh[DP_DIBAO * DP_N_HH + DP_DIBAO] = 1.0 - p->dibao_exit;
+            /* A marginal household's severe member enters dibao with prob. sp, else the usual
+             * exit to "other". */
+            hh[DP_MARGINAL * DP_N_HH + DP_DIBAO] = sp;
+            hh[DP_MARGINAL * DP_N_HH + DP_OTHER] = (1.0 - sp) * p->marginal_exit;
+            hh[DP_MARGINAL * DP_N_HH + DP_MARGINAL] = (1.0 - sp) * (1.0 - p->marginal_exit);
+            hh[DP_OTHER * DP_N_HH + DP_DIBAO] = d_in;
+            hh[DP_OTHER * DP_N_HH + DP_MARGINAL] = m_in;
+            hh[DP_OTHER * DP_N_HH + DP_OTHER] = 1.0 - d_in - m_in;
+        }
+    }
+
+    /* Births and migration: the scenario's value if set, else the region file's. */
+    double br = dp_sched_at(&p->birth_rate, year);
+    r->birth_rate = isfinite(br) ? br : b->birth_rate;
+    double mr = dp_sched_at(&p->migration_rate, year);
+    r->migration_nd = isfinite(mr) ? mr : b->migration_rate;
+    r->migration_d = r->migration_nd * p->disabled_migration_factor;
+    r->sex_male_birth = p->sex_ratio_birth / (100.0 + p->sex_ratio_birth);
+
+    /* Programmes: amounts, take-up, coverage, capacities, funding, prices (programmes.c). */
+    dp_prog_rules_year(m, p, reg, year, &r->prog);
+}

@@ -1,0 +1,843 @@
+/* model/engines/micro.c
+ *
+ * The micro engine: Monte Carlo microsimulation of individual disabled persons (docs/model.md,
+ * "The micro engine"). The general population stays as counts (general.c, as in the cohort
+ * engine); onsets among it create person records, deaths and emigration remove them. Every
+ * probability comes from dp_rates_year (rates.c), the same function the cohort engine reads,
+ * in the same order of steps, so the micro engine's mean converges to the cohort engine's
+ * values: that is the central test of the project (tests/unit/test_micro.c).
+ *
+ * A person is 11 bytes in a structure of arrays: a 64-bit id, which names the person's random
+ * streams, a 16-bit cell index (sex, age, type, grade, certification, household status:
+ * dims.h) and 8 bits of flags (bit f = DP_FLAG_f, programmes.h: employed, renovated home),
+ * which are all of the person's state. Random numbers are keyed, not drawn in sequence: one
+ * Philox block per person and year (rng.h, DP_EV_PERSON) gives the person's death, grade-change,
+ * certification and household-status numbers, and a second (DP_EV_FLAGS) the step-7 numbers of
+ * the flags (word f for flag f; at year offset 0, the base-year flags). A person's path
+ * therefore depends only on (seed, replicate, region, id) and the rates, never on the order of
+ * work, the number of threads or the other persons. Hence two scenarios run with the same seed
+ * share their random numbers person by person (common random numbers).
+ *
+ * Flags: a base-year person has flag f with probability dp_flag_base_share of their cell;
+ * onsets start without flags; an in-migrant clone copies its parent's. Step 7 (after the
+ * household move) takes flag f away with dp_flag_out or gives it with dp_flag_in (programmes.c)
+ * of the person's cell; the renovation probability of the year comes from the start-of-year
+ * persons and renovated persons by cell (dp_flag_rates, step 1).
+ *
+ * Ids: a base-year person is (cell << 32 | k), the k-th person of base cell `cell`; a person
+ * whose disability starts in year offset y at (sex, age) sa is (2^63 | y << 48 | sa << 32 | k),
+ * the k-th onset there; an in-migrant clone of a person gets a hash of the parent's id and the
+ * year with the top two bits set. None depends on other persons' events.
+ *
+ * Parallelism: a run is a set of (replicate, region) tasks. With many tasks, tasks run in
+ * parallel, one per thread; with few (one big replicate), each task's persons are split into
+ * fixed chunks of CHUNK persons processed in parallel. All tallies are whole numbers of persons
+ * held exactly in doubles or integers, so their sums do not depend on the order of addition:
+ * results are bit-identical whatever the number of threads.
+ *
+ * Workload: persons x years x replicates calls of person_move() and person_end(): one Philox
+ * block each, and one more for those whose flags may change, computed 256 persons at a time in
+ * vector lanes; no allocation inside the year loop except growth of the person arrays.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+#include <omp.h>
+
+#include "core/rng.h"
+#include "engines/tables.h"
+
+enum { CHUNK = 1 << 15 }; /* persons per chunk of a task's person loop */
+/* Persons whose random numbers are computed together (the flag blocks of those who need them
+ * in whole 64-lane runs, but for the last). */
+enum { BATCH = 256 };
+enum { DEAD = 0xffff, NO_DRAW = 0xfffe }; /* slot of a dead person / one without flag numbers */
+
+_Static_assert(DP_N_FLAG <= 4, "one DP_EV_FLAGS block (4 words) serves at most 4 flags");
+_Static_assert(DP_N_FLAG <= 8, "a person's flags are 8 bits");
+
+/* (age, type, grade) positions: the index of q_d without the sex. */
+enum { N_ATG = DP_N_AGE * DP_N_TYPE * DP_N_GRADE };
+
+/* The persons of one (replicate, region). */
+typedef struct {
+    uint64_t *id;   /**< stream id of each person [cap] */
+    uint16_t *cell; /**< cell index (dims.h) of each person [cap] */
+    uint8_t *flags; /**< bit f: the person has flag f (DP_FLAG_*) [cap] */
+    size_t n, cap;
+} persons;
+
+/* Whole-number tallies of one thread for one year. */
+typedef struct {
+    uint32_t cells[DP_N_CELL]; /**< persons by cell at the end of the year (after ageing) */
+    uint32_t ren[DP_N_CELL];   /**< of which renovated: next year's start for dp_flag_rates */
+    uint32_t pre[DP_N_CELL];   /**< persons by cell at the end of the year before ageing: what
+                                    the programmes count (step 8 precedes step 9) */
+    uint32_t flag[DP_N_FLAG][DP_N_CELL]; /**< of which with flag f, before ageing */
+    double fl[DP_N_FLOW];                /**< flows of persons */
+} tally;
+
+/* What the person steps read: one year of one (replicate, region). */
+typedef struct {
+    const dp_year_rates *r;
+    uint64_t seed;
+    uint32_t region, rep;
+    int yoff;                      /**< year - base year */
+    int age_now;                   /**< 1: age the person and tally the stock in this pass */
+    const unsigned char *ren_mask; /**< home_renovation eligibility by cell this year */
+    const double *f_in;            /**< dp_flag_in [N_ATG][DP_N_FLAG][renovation eligible 0/1] */
+    const double *f_out;           /**< dp_flag_out [DP_N_AGE][DP_N_FLAG] */
+} year_ctx;
+
+/* Flows of a person gaining / losing flag f (-1: none; renovated homes are never lost,
+ * dp_flag_out being 0). */
+static const int flow_in[DP_N_FLAG] = {
+    [DP_FLAG_EMPLOYED] = DP_FL_JOBS_IN, [DP_FLAG_RENOVATED] = DP_FL_RENOVATIONS};
+static const int flow_out[DP_N_FLAG] = {
+    [DP_FLAG_EMPLOYED] = DP_FL_JOBS_OUT, [DP_FLAG_RENOVATED] = -1};
+
+/* Work space of one worker. */
+typedef struct {
+    persons P;
+    size_t *kept;  /**< survivors per chunk */
+    size_t n_kept; /**< capacity of kept */
+    tally *t;      /**< [n_tally] */
+    size_t n_tally;
+    double cells[DP_N_CELL];
+    double ren[DP_N_CELL];             /**< renovated persons by cell at the start of the year */
+    double flag[DP_N_FLAG][DP_N_CELL]; /**< flagged persons by cell for step 8 */
+    double f_in[DP_N_FLAG * N_ATG * 2];
+    double f_out[DP_N_FLAG * DP_N_AGE];
+    double nd[DP_N_SEX * DP_N_AGE];
+    dp_year_rates rates;
+    gsl_rng *rng;
+} micro_work;
+
+static int
+persons_reserve(persons *P, size_t need)
+{
+    if (need <= P->cap) {
+        return 0;
+    }
+    size_t cap = P->cap + P->cap / 4 + 4096;
+    if (cap < need) {
+        cap = need;
+    }
+    uint64_t *id = realloc(P->id, cap * sizeof *id);
+    if (!id) {
+        return -1;
+    }
+    P->id = id;
+    uint16_t *cell = realloc(P->cell, cap * sizeof *cell);
+    if (!cell) {
+        return -1;
+    }
+    P->cell = cell;
+    uint8_t *flags = realloc(P->flags, cap * sizeof *flags);
+    if (!flags) {
+        return -1;
+    }
+    P->flags = flags;
+    P->cap = cap;
+    return 0;
+}
+
+/* Steps 2 and 4-6 of one year for one person: death (when `death`), grade change,
+ * certification, household status. u: the person's DP_EV_PERSON block of the year. Updates
+ * *cellp and sets *atgp to the new cell's (age, type, grade) index; returns 0 when the person
+ * died. */
+static inline __attribute__((always_inline)) int
+person_move(const year_ctx *y, const uint32_t u[4], size_t *cellp, size_t *atgp, int death,
+            tally *t)
+{
+    enum { CH = DP_N_CERT * DP_N_HH };
+    const dp_year_rates *r = y->r;
+    /* cell = sag * CH + ch, where sag = ((sex, age) x type) x grade indexes q_d, and
+     * ch = cert * DP_N_HH + hh (dims.h). */
+    size_t cell = *cellp;
+    size_t sag = cell / CH, ch = cell - sag * CH;
+    size_t g = sag % DP_N_GRADE, age = (sag / (DP_N_TYPE * DP_N_GRADE)) % DP_N_AGE;
+    size_t c = ch / DP_N_HH, h = ch - c * DP_N_HH;
+    /* 2. Death. */
+    if (death && dp_rng_u01(u[0]) < r->q_d[sag]) {
+        t->fl[DP_FL_DEATHS_D] += 1.0;
+        return 0;
+    }
+    /* 4. Grade change: one grade more severe (lower index) with prob. w, less severe with
+     * prob. u, as in the cohort engine. */
+    double x = dp_rng_u01(u[1]);
+    double pw = g > 0 ? r->worsen[age] : 0.0;
+    double pu = g + 1 < DP_N_GRADE ? r->improve : 0.0;
+    if (x < pw) {
+        sag--;
+        g--;
+        t->fl[DP_FL_WORSENED] += 1.0;
+    } else if (x < pw + pu) {
+        sag++;
+        g++;
+        t->fl[DP_FL_IMPROVED] += 1.0;
+    }
+    /* 5. Certification. */
+    if (c == DP_UNCERT && dp_rng_u01(u[2]) < r->certify[g * DP_N_HH + h]) {
+        c = DP_CERT;
+        t->fl[DP_FL_CERTIFIED] += 1.0;
+    }
+    /* 6. Household status: row h of the certification group's matrix. */
+    const double *row = r->hh + ((g * DP_N_CERT + c) * DP_N_HH + h) * DP_N_HH;
+    x = dp_rng_u01(u[3]);
+    size_t to = x < row[0] ? 0 : (x < row[0] + row[1] ? 1 : 2);
+    if (to == DP_DIBAO && h != DP_DIBAO) {
+        t->fl[DP_FL_DIBAO_IN] += 1.0;
+    } else if (h == DP_DIBAO && to != DP_DIBAO) {
+        t->fl[DP_FL_DIBAO_OUT] += 1.0;
+    }
+    *cellp = sag * CH + c * DP_N_HH + to;
+    *atgp = sag >= N_ATG ? sag - N_ATG : sag; /* sag = sex x N_ATG + atg */
+    return 1;
+}
+
+/* Step 7's probabilities that the flags of a person of `cell` (after step 6; atg its (age,
+ * type, grade) index) with flags fl change: for flag f, dp_flag_out of the age if the person has
+ * it, else dp_flag_in of the age, type, grade and the cell's renovation eligibility. Returns 1 if
+ * any is above 0: only then is the person's DP_EV_FLAGS block needed (a number compared with 0
+ * never changes a flag, so skipping it changes nothing). */
+static inline __attribute__((always_inline)) int
+flag_probs(const year_ctx *y, unsigned fl, size_t cell, size_t atg, double p[DP_N_FLAG])
+{
+    size_t age = atg / (DP_N_TYPE * DP_N_GRADE);
+    const double *in = y->f_in + (atg * DP_N_FLAG * 2 + y->ren_mask[cell]);
+    const double *out = y->f_out + age * DP_N_FLAG;
+    int any = 0;
+    for (size_t f = 0; f < DP_N_FLAG; f++) {
+        p[f] = fl >> f & 1u ? out[f] : in[2 * f];
+        any |= p[f] > 0.0;
+    }
+    return any;
+}
+
+/* Steps 7-9 of one year for one person after person_move: the flags (v: the person's
+ * DP_EV_FLAGS block of the year, word f for flag f, and p their flag_probs; v NULL when
+ * flag_probs gave 0), the tally of step 8's counts, and ageing with the stock tally when
+ * y->age_now. Updates *cellp (aged when y->age_now) and returns the new flags. */
+static inline __attribute__((always_inline)) unsigned
+person_end(const year_ctx *y, const uint32_t *v, const double *p, size_t *cellp, unsigned fl,
+           tally *t)
+{
+    size_t cell = *cellp;
+    /* 7. Flags. */
+    if (v) {
+        for (size_t f = 0; f < DP_N_FLAG; f++) {
+            if (!(dp_rng_u01(v[f]) < p[f])) {
+                continue;
+            }
+            if (fl >> f & 1u) {
+                fl &= ~(1u << f);
+                if (flow_out[f] >= 0) {
+                    t->fl[flow_out[f]] += 1.0;
+                }
+            } else {
+                fl |= 1u << f;
+                t->fl[flow_in[f]] += 1.0;
+                if (f == DP_FLAG_EMPLOYED && cell % DP_N_HH == DP_DIBAO) {
+                    t->fl[DP_FL_JOBS_FROM_DIBAO] += 1.0;
+                }
+            }
+        }
+    }
+    /* 8. Programmes count the persons and flagged persons by cell at the end of the year;
+     * 9. ageing (100+ stays), and the end-of-year stock. */
+    t->pre[cell]++;
+    size_t aged = cell;
+    if (y->age_now) {
+        if ((cell / DP_N_BLOCK) % DP_N_AGE < DP_MAX_AGE) {
+            aged += DP_N_BLOCK;
+        }
+        t->cells[aged]++;
+    }
+    if (fl) {
+        for (size_t f = 0; f < DP_N_FLAG; f++) {
+            t->flag[f][cell] += fl >> f & 1u;
+        }
+        if (y->age_now) {
+            t->ren[aged] += fl >> DP_FLAG_RENOVATED & 1u;
+        }
+    }
+    *cellp = aged;
+    return fl;
+}
+
+/* Steps 2-9 for one person outside the batched loop (onsets). Returns 0 when the person died. */
+static int
+person_year_one(const year_ctx *y, uint64_t id, uint16_t *cellp, uint8_t *flagsp, int death,
+                tally *t)
+{
+    uint32_t u[4], v[4];
+    double p[DP_N_FLAG];
+    size_t cell = *cellp, atg;
+    dp_rng_block(y->seed, y->region, y->rep, id, y->yoff, DP_EV_PERSON, u);
+    if (!person_move(y, u, &cell, &atg, death, t)) {
+        return 0;
+    }
+    int draw = flag_probs(y, *flagsp, cell, atg, p);
+    if (draw) {
+        dp_rng_block(y->seed, y->region, y->rep, id, y->yoff, DP_EV_FLAGS, v);
+    }
+    *flagsp = (uint8_t)person_end(y, draw ? v : NULL, p, &cell, *flagsp, t);
+    *cellp = (uint16_t)cell;
+    return 1;
+}
+
+/* splitmix64's finaliser: the id of an in-migrant clone of `parent` in year offset yoff. */
+static uint64_t
+clone_id(uint64_t parent, int yoff)
+{
+    uint64_t z = parent ^ ((uint64_t)(yoff + 1) * 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    return z | (3ULL << 62);
+}
+
+/* The person loop of one year over P (deaths and steps 4-8, and ageing when y->age_now), in
+ * chunks of CHUNK persons, in parallel when `parallel`; survivors are compacted in order. */
+static void
+persons_year(const year_ctx *y, micro_work *w, int parallel)
+{
+    persons *P = &w->P;
+    size_t n = P->n, n_chunk = (n + CHUNK - 1) / CHUNK;
+    size_t *kept = w->kept;
+#pragma omp parallel for schedule(dynamic) if (parallel)
+    for (size_t ch = 0; ch < n_chunk; ch++) {
+        tally *t = &w->t[parallel ? (size_t)omp_get_thread_num() : 0];
+        size_t lo = ch * CHUNK, hi = lo + CHUNK < n ? lo + CHUNK : n, out = lo;
+        uint32_t u[BATCH][4], v[BATCH][4];
+        uint64_t need[BATCH];
+        uint16_t moved[BATCH], slot[BATCH];
+        double p[BATCH][DP_N_FLAG];
+        for (size_t b0 = lo; b0 < hi; b0 += BATCH) {
+            size_t nb = hi - b0 < BATCH ? hi - b0 : BATCH, n_need = 0;
+            /* The batch's DP_EV_PERSON numbers in vector lanes; steps 2-6; then the DP_EV_FLAGS
+             * numbers of the survivors whose flags may change, gathered; steps 7-9. */
+            dp_rng_blocks(y->seed, y->region, y->rep, P->id + b0, nb, y->yoff, DP_EV_PERSON, u);
+            for (size_t j = 0; j < nb; j++) {
+                size_t cell = P->cell[b0 + j], atg;
+                slot[j] = DEAD;
+                if (person_move(y, u[j], &cell, &atg, 1, t)) {
+                    moved[j] = (uint16_t)cell;
+                    slot[j] = NO_DRAW;
+                    if (flag_probs(y, P->flags[b0 + j], cell, atg, p[j])) {
+                        slot[j] = (uint16_t)n_need;
+                        need[n_need++] = P->id[b0 + j];
+                    }
+                }
+            }
+            dp_rng_blocks(y->seed, y->region, y->rep, need, n_need, y->yoff, DP_EV_FLAGS, v);
+            for (size_t j = 0; j < nb; j++) {
+                if (slot[j] == DEAD) {
+                    continue;
+                }
+                size_t cell = moved[j];
+                unsigned fl = person_end(y, slot[j] == NO_DRAW ? NULL : v[slot[j]], p[j], &cell,
+                                         P->flags[b0 + j], t);
+                P->id[out] = P->id[b0 + j];
+                P->cell[out] = (uint16_t)cell;
+                P->flags[out] = (uint8_t)fl;
+                out++;
+            }
+        }
+        kept[ch] = out - lo;
+    }
+    size_t dst = n_chunk ? kept[0] : 0;
+    for (size_t ch = 1; ch < n_chunk; ch++) {
+        memmove(P->id + dst, P->id + ch * CHUNK, kept[ch] * sizeof *P->id);
+        memmove(P->cell + dst, P->cell + ch * CHUNK, kept[ch] * sizeof *P->cell);
+        memmove(P->flags + dst, P->flags + ch * CHUNK, kept[ch] * sizeof *P->flags);
+        dst += kept[ch];
+    }
+    P->n = dst;
+}
+
+/* Step 3: onsets among the surviving non-disabled of each (sex, age), a Poisson number with the
+ * cohort engine's expected value, each with a type x grade and household drawn from the
+ * region's onset mix and no flags; then steps 4-8 (and 9) of their first year. Returns -1 when
+ * out of memory. */
+static int
+onsets(const dp_region_base *b, const year_ctx *y, micro_work *w, tally *t)
+{
+    const dp_year_rates *r = y->r;
+    double cum_mix[DP_N_TYPE * DP_N_GRADE], cum_hh[DP_N_HH];
+    double s = 0.0;
+    for (size_t i = 0; i < DP_N_TYPE * DP_N_GRADE; i++) {
+        s += b->mix[i];
+        cum_mix[i] = s;
+    }
+    s = 0.0;
+    for (size_t h = 0; h < DP_N_HH; h++) {
+        s += b->onset_hh[h];
+        cum_hh[h] = s;
+    }
+    for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+        double lambda = w->nd[sa] * r->onset[sa];
+        if (!(lambda > 0.0)) {
+            continue;
+        }
+        dp_rng_stream_at(w->rng, y->seed, y->region, y->rep, (uint32_t)sa, y->yoff, DP_EV_ONSET);
+        unsigned int n_on = gsl_ran_poisson(w->rng, lambda);
+        w->nd[sa] = w->nd[sa] > (double)n_on ? w->nd[sa] - (double)n_on : 0.0;
+        t->fl[DP_FL_ONSETS] += (double)n_on;
+        if (persons_reserve(&w->P, w->P.n + n_on) != 0) {
+            return -1;
+        }
+        for (unsigned int j = 0; j < n_on; j++) {
+            uint64_t id = (1ULL << 63) | ((uint64_t)y->yoff << 48) | ((uint64_t)sa << 32) | j;
+            uint32_t u[4];
+            dp_rng_block(y->seed, y->region, y->rep, id, y->yoff, DP_EV_ATTRIBUTES, u);
+            double x = dp_rng_u01(u[0]) * cum_mix[DP_N_TYPE * DP_N_GRADE - 1];
+            size_t tg = 0;
+            while (tg + 1 < DP_N_TYPE * DP_N_GRADE && x >= cum_mix[tg]) {
+                tg++;
+            }
+            x = dp_rng_u01(u[1]) * cum_hh[DP_N_HH - 1];
+            size_t h = 0;
+            while (h + 1 < DP_N_HH && x >= cum_hh[h]) {
+                h++;
+            }
+            uint16_t cell =
+                (uint16_t)(sa * DP_N_BLOCK +
+                           dp_block_index(tg / DP_N_GRADE, tg % DP_N_GRADE, DP_UNCERT, h));
+            uint8_t flags = 0;
+            (void)person_year_one(y, id, &cell, &flags, 0, t);
+            w->P.id[w->P.n] = id;
+            w->P.cell[w->P.n] = cell;
+            w->P.flags[w->P.n] = flags;
+            w->P.n++;
+        }
+    }
+    return 0;
+}
+
+/* Step 9 for persons when the disabled migrate (migration_d != 0): each person leaves with
+ * probability -m (m < 0) or brings an in-migrant like them (same cell and flags) with
+ * probability m (m > 0), as the cohort engine's cells x (1 + m); then ageing and the stock
+ * tally. Returns -1 when out of memory. */
+static int
+migrate_and_age(const year_ctx *y, micro_work *w, tally *t)
+{
+    persons *P = &w->P;
+    double m = y->r->migration_d;
+    size_t n = P->n, out = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t u[4];
+        dp_rng_block(y->seed, y->region, y->rep, P->id[i], y->yoff, DP_EV_MIGRATION, u);
+        double x = dp_rng_u01(u[0]);
+        int leave = m < 0.0 && x < -m;
+        int twin = m > 0.0 && x < m;
+        if (leave) {
+            t->fl[DP_FL_MIGRATION_D] -= 1.0;
+            continue;
+        }
+        P->id[out] = P->id[i];
+        P->cell[out] = P->cell[i];
+        P->flags[out] = P->flags[i];
+        out++;
+        if (twin) {
+            t->fl[DP_FL_MIGRATION_D] += 1.0;
+            if (persons_reserve(P, P->n + 1) != 0) {
+                return -1;
+            }
+            /* Clones go after the n original persons; the survivors never reach them. */
+            P->id[P->n] = clone_id(P->id[i], y->yoff);
+            P->cell[P->n] = P->cell[i];
+            P->flags[P->n] = P->flags[i];
+            P->n++;
+        }
+    }
+    /* Move the clones down behind the survivors. */
+    size_t n_clone = P->n - n;
+    memmove(P->id + out, P->id + n, n_clone * sizeof *P->id);
+    memmove(P->cell + out, P->cell + n, n_clone * sizeof *P->cell);
+    memmove(P->flags + out, P->flags + n, n_clone * sizeof *P->flags);
+    P->n = out + n_clone;
+    for (size_t i = 0; i < P->n; i++) {
+        size_t cell = P->cell[i];
+        if ((cell / DP_N_BLOCK) % DP_N_AGE < DP_MAX_AGE) {
+            cell += DP_N_BLOCK;
+        }
+        P->cell[i] = (uint16_t)cell;
+        t->cells[cell]++;
+        t->ren[cell] += P->flags[i] >> DP_FLAG_RENOVATED & 1u;
+    }
+    return 0;
+}
+
+static void
+tally_clear(tally *t, size_t n)
+{
+    memset(t, 0, n * sizeof *t);
+}
+
+/* Sums the workers' tallies into t[0] (whole numbers: exact in any order). */
+static void
+tally_reduce(tally *t, size_t n)
+{
+    for (size_t k = 1; k < n; k++) {
+        for (size_t i = 0; i < DP_N_CELL; i++) {
+            t[0].cells[i] += t[k].cells[i];
+        }
+        for (size_t i = 0; i < DP_N_FLOW; i++) {
+            t[0].fl[i] += t[k].fl[i];
+        }
+        for (size_t i = 0; i < DP_N_CELL; i++) {
+            t[0].pre[i] += t[k].pre[i];
+        }
+        for (size_t i = 0; i < DP_N_CELL; i++) {
+            t[0].ren[i] += t[k].ren[i];
+        }
+        for (size_t f = 0; f < DP_N_FLAG; f++) {
+            for (size_t i = 0; i < DP_N_CELL; i++) {
+                t[0].flag[f][i] += t[k].flag[f][i];
+            }
+        }
+    }
+}
+
+/* The base-year persons of a region: each cell's expected count rounded to whole persons at
+ * random (floor, plus one with probability equal to the fraction), so that the mean over
+ * replicates is the fitted base population. A person has flag f with probability
+ * dp_flag_base_share of their cell (ren_mask: home_renovation's eligibility by cell in the base
+ * year), from word f of their DP_EV_FLAGS block at year offset 0. */
+static int
+base_persons(const dp_region_base *b, const dp_params *p, const unsigned char *ren_mask,
+             const year_ctx *y, persons *P)
+{
+    double total = 0.0;
+    for (size_t i = 0; i < DP_N_CELL; i++) {
+        total += b->cells[i];
+    }
+    P->n = 0;
+    if (persons_reserve(P, (size_t)(total * 1.15) + DP_N_CELL + 4096) != 0) {
+        return -1;
+    }
+    for (size_t i = 0; i < DP_N_CELL; i++) {
+        double x = b->cells[i];
+        if (!(x > 0.0)) {
+            continue;
+        }
+        double fl = floor(x);
+        uint32_t u[4];
+        dp_rng_block(y->seed, y->region, y->rep, i, 0, DP_EV_BASE, u);
+        size_t n = (size_t)fl + (dp_rng_u01(u[0]) < x - fl ? 1u : 0u);
+        if (persons_reserve(P, P->n + n) != 0) {
+            return -1;
+        }
+        for (size_t k = 0; k < n; k++) {
+            P->id[P->n] = ((uint64_t)i << 32) | k;
+            P->cell[P->n] = (uint16_t)i;
+            P->n++;
+        }
+    }
+    /* Flags: each person's words compared with their cell's shares, in vector lanes for the
+     * persons of cells with a share above 0 (gathered: the others' flags are 0 whatever their
+     * words). Persons come cell by cell, so the shares are computed once per cell. */
+    size_t last = DP_N_CELL;
+    double share[DP_N_FLAG] = {0.0};
+    int any = 0;
+    for (size_t b0 = 0; b0 < P->n; b0 += BATCH) {
+        uint32_t v[BATCH][4];
+        uint64_t need[BATCH];
+        size_t at[BATCH];
+        double sh[BATCH][DP_N_FLAG];
+        size_t nb = P->n - b0 < BATCH ? P->n - b0 : BATCH, n_need = 0;
+        for (size_t j = 0; j < nb; j++) {
+            size_t cell = P->cell[b0 + j];
+            P->flags[b0 + j] = 0;
+            if (cell != last) {
+                size_t blk = cell % DP_N_BLOCK, age = (cell / DP_N_BLOCK) % DP_N_AGE;
+                any = 0;
+                for (size_t f = 0; f < DP_N_FLAG; f++) {
+                    share[f] = dp_flag_base_share(p, (int)f, age, dp_block_type(blk),
+                                                  dp_block_grade(blk), ren_mask[cell]);
+                    any |= share[f] > 0.0;
+                }
+                last = cell;
+            }
+            if (any) {
+                memcpy(sh[n_need], share, sizeof share);
+                at[n_need] = b0 + j;
+                need[n_need++] = P->id[b0 + j];
+            }
+        }
+        dp_rng_blocks(y->seed, y->region, y->rep, need, n_need, 0, DP_EV_FLAGS, v);
+        for (size_t k = 0; k < n_need; k++) {
+            unsigned bits = 0;
+            for (size_t f = 0; f < DP_N_FLAG; f++) {
+                bits |= (unsigned)(dp_rng_u01(v[k][f]) < sh[k][f]) << f;
+            }
+            P->flags[at[k]] = (uint8_t)bits;
+        }
+    }
+    return 0;
+}
+
+/* Step 7's probabilities of the year by (age, type, grade) and the cell's renovation
+ * eligibility (dp_flag_in), and by age (dp_flag_out): the person loop reads tables. */
+static void
+flag_tables(const dp_year_rates *r, double *f_in, double *f_out)
+{
+    for (size_t f = 0; f < DP_N_FLAG; f++) {
+        for (size_t age = 0; age < DP_N_AGE; age++) {
+            f_out[age * DP_N_FLAG + f] = dp_flag_out(r, (int)f, age);
+        }
+        for (size_t atg = 0; atg < N_ATG; atg++) {
+            size_t age = atg / (DP_N_TYPE * DP_N_GRADE);
+            size_t type = (atg / DP_N_GRADE) % DP_N_TYPE, grade = atg % DP_N_GRADE;
+            for (int e = 0; e < 2; e++) {
+                f_in[(atg * DP_N_FLAG + f) * 2 + (size_t)e] =
+                    dp_flag_in(r, (int)f, age, type, grade, e);
+            }
+        }
+    }
+}
+
+/* Grows the chunk bookkeeping to the persons' capacity. */
+static int
+reserve_kept(micro_work *w)
+{
+    size_t need = (w->P.cap + CHUNK - 1) / CHUNK + 1;
+    if (need <= w->n_kept) {
+        return 0;
+    }
+    size_t *k = realloc(w->kept, need * sizeof *k);
+    if (!k) {
+        return -1;
+    }
+    w->kept = k;
+    w->n_kept = need;
+    return 0;
+}
+
+/* Projects region reg in replicate rep under parameters p. Returns -1 when out of memory. */
+static int
+run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t seed, size_t reg,
+         size_t rep, micro_work *w, int parallel)
+{
+    const dp_region_base *b = &m->base[reg];
+    year_ctx y = {.r = &w->rates,
+                  .seed = seed,
+                  .region = (uint32_t)reg,
+                  .rep = (uint32_t)rep,
+                  .f_in = w->f_in,
+                  .f_out = w->f_out};
+    const double *flag[DP_N_FLAG];
+    for (size_t f = 0; f < DP_N_FLAG; f++) {
+        flag[f] = w->flag[f];
+    }
+    dp_prog_state st;
+    dp_prog_result pr;
+
+    /* The base year: persons, the non-disabled, and the recipients at its end. */
+    if (base_persons(b, p, dp_tables_masks(tb, -1, reg) + DP_PROG_RENOVATION * DP_N_CELL, &y, &w->P) != 0) {
+        return -1;
+    }
+    for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+        double d = 0.0;
+        for (size_t k = 0; k < DP_N_BLOCK; k++) {
+            d += b->cells[sa * DP_N_BLOCK + k];
+        }
+        w->nd[sa] = b->pop[sa] - d > 0.0 ? b->pop[sa] - d : 0.0;
+    }
+    /* The programmes' state at the end of the base year, from its persons; they are also the
+     * first year's start (w->cells, w->ren). */
+    dp_rates_year(m, p, reg, p->year_start - 1, &w->rates);
+    memset(w->cells, 0, sizeof w->cells);
+    memset(w->flag, 0, sizeof w->flag);
+    for (size_t i = 0; i < w->P.n; i++) {
+        size_t cell = w->P.cell[i];
+        w->cells[cell] += 1.0;
+        for (size_t f = 0; f < DP_N_FLAG; f++) {
+            w->flag[f][cell] += (double)(w->P.flags[i] >> f & 1u);
+        }
+    }
+    memcpy(w->ren, w->flag[DP_FLAG_RENOVATED], sizeof w->ren);
+    dp_prog_state_init(p, &w->rates, dp_tables_groups(tb, -1, reg), w->cells, flag, &st);
+
+    for (size_t yi = 0; yi < tb->n_year; yi++) {
+        int year = p->year_start + (int)yi;
+        /* 1. The year's parameters; the renovation probability from the start-of-year counts
+         * and this year's home_renovation eligibility; step 7's tables. */
+        dp_rates_year(m, p, reg, year, &w->rates);
+        y.ren_mask = dp_tables_masks(tb, (long)yi, reg) + DP_PROG_RENOVATION * DP_N_CELL;
+        dp_flag_rates(w->cells, w->ren, y.ren_mask, &w->rates);
+        flag_tables(&w->rates, w->f_in, w->f_out);
+        y.yoff = (int)yi + 1;
+        y.age_now = w->rates.migration_d == 0.0;
+        double pop_start = (double)w->P.n;
+        for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+            pop_start += w->nd[sa];
+        }
+        size_t n_tally = parallel ? w->n_tally : 1;
+        tally_clear(w->t, n_tally);
+        double *fl = dp_tables_flows(tb, rep, yi, reg);
+        /* 2. Deaths among the non-disabled (expected values, as in the cohort engine). */
+        for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+            double dead = w->nd[sa] * w->rates.q_nd[sa];
+            fl[DP_FL_DEATHS_ND] += dead;
+            w->nd[sa] -= dead;
+        }
+        /* 2, 4-8 (9) for the persons alive at the start of the year. */
+        if (reserve_kept(w) != 0) {
+            return -1;
+        }
+        persons_year(&y, w, parallel);
+        tally_reduce(w->t, n_tally);
+        /* 3. Onsets, and their first year's steps 4-8 (9). */
+        if (onsets(b, &y, w, &w->t[0]) != 0) {
+            return -1;
+        }
+        /* 9. Migration of the disabled (if any) and ageing; the general population. */
+        if (!y.age_now && migrate_and_age(&y, w, &w->t[0]) != 0) {
+            return -1;
+        }
+        dp_general_step(&w->rates, pop_start, w->nd, fl);
+        /* Record the year. */
+        const tally *t = &w->t[0];
+        for (size_t i = 0; i < DP_N_FLOW; i++) {
+            fl[i] += t->fl[i];
+        }
+        /* 8. Programmes on the year-end counts before ageing (programmes.c). */
+        for (size_t i = 0; i < DP_N_CELL; i++) {
+            w->cells[i] = t->pre[i];
+        }
+        for (size_t f = 0; f < DP_N_FLAG; f++) {
+            for (size_t i = 0; i < DP_N_CELL; i++) {
+                w->flag[f][i] = t->flag[f][i];
+            }
+        }
+        dp_prog_year(p, &w->rates, dp_tables_groups(tb, (long)yi, reg), w->cells, flag, fl, &st, &pr);
+        dp_tables_prog(tb, rep, yi, reg, &pr);
+        /* The stocks after ageing: the year's end and the next year's start. */
+        for (size_t i = 0; i < DP_N_CELL; i++) {
+            w->cells[i] = t->cells[i];
+            w->ren[i] = t->ren[i];
+        }
+        dp_tables_stocks(tb, rep, yi, reg, w->cells, w->nd);
+    }
+    return 0;
+}
+
+static void
+work_free(micro_work *w)
+{
+    if (!w) {
+        return;
+    }
+    free(w->P.id);
+    free(w->P.cell);
+    free(w->P.flags);
+    free(w->kept);
+    free(w->t);
+    dp_rng_free(w->rng);
+    free(w);
+}
+
+static micro_work *
+work_alloc(size_t n_tally)
+{
+    micro_work *w = calloc(1, sizeof *w);
+    if (!w) {
+        return NULL;
+    }
+    w->t = malloc(n_tally * sizeof *w->t);
+    w->rng = dp_rng_alloc();
+    w->n_tally = n_tally;
+    if (!w->t || !w->rng) {
+        work_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+dp_status
+dp_micro_run(dp_ctx *ctx, const dp_model *m, const dp_engine_opts *opts, dp_results **out)
+{
+    dp_status rc = DP_OK;
+    dp_tables tb;
+    dp_results *res = NULL;
+    dp_params *rp = NULL;
+    gsl_rng *rng = NULL;
+    size_t runs = opts->runs ? opts->runs : 1;
+    size_t n_task = runs * m->n_region, done = 0;
+    int n_thread = omp_get_max_threads();
+    int failed = 0;
+    *out = NULL;
+    if (runs > (1u << 20) || m->n_region > (1u << 12)) {
+        return dp_error(ctx, DP_EINPUT,
+                        "the micro engine takes at most %u replicates and %u regions", 1u << 20,
+                        1u << 12);
+    }
+    if ((rc = dp_tables_init(ctx, m, runs, &res, &tb)) != DP_OK) {
+        return rc;
+    }
+    rp = malloc(runs * sizeof *rp);
+    rng = dp_rng_alloc();
+    if (!rp || !rng) {
+        rc = dp_error(ctx, DP_ENOMEM, "out of memory for %zu replicates' parameters", runs);
+        goto out;
+    }
+    for (size_t k = 0; k < runs; k++) {
+        dp_tables_replicate(&tb, m, opts, k, rng, &rp[k]);
+    }
+    if (n_task >= 2 * (size_t)n_thread) {
+        /* Many tasks: one per thread at a time. */
+#pragma omp parallel
+        {
+            micro_work *w = work_alloc(1);
+#pragma omp for schedule(dynamic)
+            for (size_t t = 0; t < n_task; t++) {
+                size_t k = t / m->n_region, r = t % m->n_region;
+                if (!w || run_task(m, &rp[k], &tb, opts->seed, r, k, w, 0) != 0) {
+#pragma omp atomic write
+                    failed = 1;
+                }
+                size_t d;
+#pragma omp atomic capture
+                d = ++done;
+                if (omp_get_thread_num() == 0) { /* the calling thread: ctx is its own */
+                    dp_ctx_progress(ctx, d, n_task);
+                }
+            }
+            work_free(w);
+        }
+        dp_ctx_progress(ctx, n_task, n_task);
+    } else {
+        /* Few tasks: one at a time, its persons in parallel chunks. */
+        micro_work *w = work_alloc((size_t)n_thread);
+        for (size_t t = 0; t < n_task && !failed; t++) {
+            size_t k = t / m->n_region, r = t % m->n_region;
+            if (!w || run_task(m, &rp[k], &tb, opts->seed, r, k, w, 1) != 0) {
+                failed = 1;
+            }
+            dp_ctx_progress(ctx, t + 1, n_task);
+        }
+        work_free(w);
+    }
+    if (failed) {
+        rc = dp_error(ctx, DP_ENOMEM, "out of memory for the micro engine's persons");
+    }
+    if (!failed) {
+        dp_tables_budget(&tb, rp, runs);
+    }
+out:
+    dp_rng_free(rng);
+    free(rp);
+    dp_tables_free(&tb);
+    if (rc != DP_OK) {
+        dp_results_free(res);
+        return rc;
+    }
+    *out = res;
+    return DP_OK;
+}

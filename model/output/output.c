@@ -1,0 +1,1503 @@
+/* model/output/output.c
+ *
+ * The HDF5 results file, schema v1 (docs/output-schema.md): the writer (dp_output_open,
+ * dp_output_write_group, dp_output_close, dp_output_abort) and the reader (dp_output_scenarios,
+ * dp_output_read for runs/ and base/, dp_output_read_summary for summary/, dp_output_read_info
+ * for the provenance). dp_output_write, which takes a dp_scenario, lives in output_scenario.c
+ * so that this file does not depend on the scenario loader.
+ *
+ * Invariants. The file is only ever written under a temporary name in the target's folder,
+ * ".<basename>.tmp.<pid>", created exclusively; dp_output_close renames it over the target
+ * after flushing it to disk, so the target is either absent, the old file byte for byte, or
+ * the complete new file. The first failure of any write closes and removes the temporary at
+ * once and leaves the dp_output failed; dp_output_close then reports that failure again.
+ *
+ * Layout of one scenario group /<name>/: attributes (title, engine, runs, seed, rng, year
+ * range, regions); scenario_yaml (+ sha256); inputs/{path, sha256}; one dataset per axis, made
+ * an HDF5 dimension scale, plus the scales run and stat; runs/, summary/ and base/ tables of
+ * float64 with the scales attached to their dimensions. The axes sit in the scenario group
+ * itself (not in a subgroup) because netCDF-4 readers such as h5netcdf/xarray find a
+ * dimension only in the table's own group or an ancestor of it.
+ *
+ * Workload: a handful of groups and tens of tables per scenario; the cost is the deflate of
+ * the per-run tables and the sort per element in the summary (summary.c).
+ */
+#include "output/output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <nettle/sha2.h>
+
+#include "output/h5util.h"
+#include "output/output_impl.h"
+#include "core/util.h"
+
+/* Largest chunk of a table, in bytes: one run's slab unless that is larger. */
+enum { CHUNK_MAX_BYTES = 1 << 20 };
+/* Deflate level of the tables (with the shuffle filter before it). */
+enum { DEFLATE_LEVEL = 4 };
+
+/* Names the writer uses inside a scenario group; no axis or scenario may take them. */
+static const char *const reserved_name[] = {"run",  "stat",   "runs",         "summary",
+                                            "base", "inputs", "scenario_yaml"};
+
+struct dp_output {
+    hid_t file;       /**< open temporary file, or H5I_INVALID_HID once closed */
+    char *path;       /**< the requested name */
+    char *tmp;        /**< the temporary name */
+    int tmp_exists;   /**< whether tmp was created and not yet renamed or removed */
+    dp_status failed; /**< DP_OK, or the status of the first failure */
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* Small helpers */
+
+/* A link name the writer accepts: non-empty, no '/', not "." and shorter than 32 bytes. */
+static int
+valid_name(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 0 && n < 32 && !strchr(name, '/') && strcmp(name, ".") != 0;
+}
+
+static int
+is_reserved(const char *name)
+{
+    for (size_t i = 0; i < sizeof reserved_name / sizeof reserved_name[0]; i++) {
+        if (strcmp(name, reserved_name[i]) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Joins n strings with sep into a new string (caller frees); NULL when out of memory. */
+static char *
+join(size_t n, const char *const *s, const char *sep)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++) {
+        len += strlen(s[i]) + (i ? strlen(sep) : 0);
+    }
+    char *d = malloc(len);
+    if (!d) {
+        return NULL;
+    }
+    d[0] = '\0';
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i) {
+            size_t k = strlen(sep);
+            memcpy(d + at, sep, k);
+            at += k;
+        }
+        size_t k = strlen(s[i]);
+        memcpy(d + at, s[i], k);
+        at += k;
+    }
+    d[at] = '\0';
+    return d;
+}
+
+static void
+sha256_text(const char *text, char hex[65])
+{
+    static const char digits[] = "0123456789abcdef";
+    struct sha256_ctx h;
+    uint8_t digest[SHA256_DIGEST_SIZE];
+    sha256_init(&h);
+    sha256_update(&h, strlen(text), (const uint8_t *)text);
+    sha256_digest(&h, sizeof digest, digest);
+    for (size_t i = 0; i < SHA256_DIGEST_SIZE; i++) {
+        hex[2 * i] = digits[digest[i] >> 4];
+        hex[2 * i + 1] = digits[digest[i] & 0x0f];
+    }
+    hex[64] = '\0';
+}
+
+/* Group creation properties that remember the order links were made in, so the reader gives
+ * scenarios, axes and tables back in the order they were written. */
+static hid_t
+ordered_gcpl(void)
+{
+    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
+    if (gcpl >= 0 &&
+        H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0) {
+        H5Pclose(gcpl);
+        return H5I_INVALID_HID;
+    }
+    return gcpl;
+}
+
+static dp_status
+create_group(dp_ctx *ctx, hid_t loc, const char *name, hid_t *out)
+{
+    dp_status rc = DP_OK;
+    hid_t gcpl = ordered_gcpl();
+
+    *out = H5I_INVALID_HID;
+    if (gcpl < 0) {
+        return dp_h5_error(ctx, loc, "making group properties for '%s'", name);
+    }
+    *out = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    if (*out < 0) {
+        rc = dp_h5_error(ctx, loc, "creating group '%s'", name);
+    }
+    H5Pclose(gcpl);
+    return rc;
+}
+
+/* Closes the temporary file and removes it; the target is never touched. */
+static void
+discard(dp_output *o)
+{
+    o->file = dp_h5_close(o->file);
+    if (o->tmp_exists) {
+        unlink(o->tmp);
+        o->tmp_exists = 0;
+    }
+}
+
+static void
+output_free(dp_output *o)
+{
+    free(o->path);
+    free(o->tmp);
+    free(o);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Opening and closing */
+
+/* "<dir>/.<basename>.tmp.<pid>" for path "<dir>/<basename>" (dir may be absent). */
+static char *
+temp_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t dir_len = (size_t)(base - path);
+    size_t n = dir_len + strlen(base) + 48;
+    char *tmp = malloc(n);
+    if (tmp) {
+        snprintf(tmp, n, "%.*s.%s.tmp.%ld", (int)dir_len, path, base, (long)getpid());
+    }
+    return tmp;
+}
+
+dp_status
+dp_output_open(dp_ctx *ctx, const char *path, const char *command_line, dp_output **out)
+{
+    dp_status rc = DP_OK;
+    dp_output *o = NULL;
+    hid_t fcpl = H5I_INVALID_HID;
+    hid_t fapl = H5I_INVALID_HID;
+    char created[32];
+    time_t now = time(NULL);
+    struct tm utc;
+    const char *slash = strrchr(path, '/');
+
+    *out = NULL;
+    if (path[0] == '\0' || (slash && slash[1] == '\0')) {
+        return dp_error(ctx, DP_EINPUT, "'%s': an output file name is required", path);
+    }
+    o = calloc(1, sizeof *o);
+    if (!o) {
+        return dp_error(ctx, DP_ENOMEM, "out of memory opening '%s'", path);
+    }
+    o->file = H5I_INVALID_HID;
+    o->path = dp_strdup(path);
+    o->tmp = temp_name(path);
+    if (!o->path || !o->tmp) {
+        rc = dp_error(ctx, DP_ENOMEM, "out of memory opening '%s'", path);
+        goto out;
+    }
+    /* The root group keeps link creation order too, so scenarios list in the order written. */
+    fcpl = H5Pcreate(H5P_FILE_CREATE);
+    if (fcpl < 0 ||
+        H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0) {
+        rc = dp_h5_error(ctx, H5I_INVALID_HID, "making file properties for '%s'", o->tmp);
+        goto out;
+    }
+    /* Strong close: H5Fclose also closes anything left open, so a failure path cannot keep the
+     * temporary file open (and undeletable on some systems). */
+    fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0 || H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) {
+        rc = dp_h5_error(ctx, H5I_INVALID_HID, "making file access properties for '%s'", o->tmp);
+        goto out;
+    }
+    o->file = H5Fcreate(o->tmp, H5F_ACC_EXCL, fcpl, fapl);
+    if (o->file < 0) {
+        rc = dp_h5_error(ctx, H5I_INVALID_HID, "creating the temporary file '%s' for '%s'", o->tmp,
+                         path);
+        goto out;
+    }
+    o->tmp_exists = 1;
+    if (!gmtime_r(&now, &utc) ||
+        strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &utc) == 0) {
+        rc = dp_error(ctx, DP_EINTERNAL, "cannot format the current UTC time");
+        goto out;
+    }
+    if ((rc = dp_h5_attr_str(ctx, o->file, "tool", "dpsim")) != DP_OK ||
+        (rc = dp_h5_attr_str(ctx, o->file, "version", DP_VERSION)) != DP_OK ||
+        (rc = dp_h5_attr_str(ctx, o->file, "schema_version", DP_SCHEMA_VERSION)) != DP_OK ||
+        (rc = dp_h5_attr_str(ctx, o->file, "created_utc", created)) != DP_OK ||
+        (rc = dp_h5_attr_str(ctx, o->file, "command_line", command_line ? command_line : "")) !=
+            DP_OK) {
+        goto out;
+    }
+    *out = o;
+    o = NULL;
+out:
+    dp_h5_close(fapl);
+    dp_h5_close(fcpl);
+    if (o) {
+        discard(o);
+        output_free(o);
+    }
+    return rc;
+}
+
+/* Flushes the file's data to disk, so that the rename cannot expose an empty file after a
+ * crash of the machine. */
+static dp_status
+sync_file(dp_ctx *ctx, const char *path)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        return dp_error(ctx, DP_EIO, "%s: cannot reopen to flush it: %s", path, strerror(errno));
+    }
+    if (fdatasync(fd) != 0) {
+        int err = errno;
+        close(fd);
+        return dp_error(ctx, DP_EIO, "%s: cannot flush to disk: %s", path, strerror(err));
+    }
+    close(fd);
+    return DP_OK;
+}
+
+dp_status
+dp_output_close(dp_ctx *ctx, dp_output *o)
+{
+    dp_status rc = DP_OK;
+    herr_t closed = 0;
+
+    if (!o) {
+        return dp_error(ctx, DP_EINTERNAL, "dp_output_close called without an output");
+    }
+    if (o->failed != DP_OK) {
+        rc = dp_error(ctx, o->failed, "%s: not written, because an earlier write to it failed",
+                      o->path);
+        goto out;
+    }
+    if (H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0) {
+        rc = dp_h5_error(ctx, o->file, "flushing the file before renaming it to '%s'", o->path);
+        goto out;
+    }
+    closed = H5Fclose(o->file);
+    o->file = H5I_INVALID_HID;
+    if (closed < 0) {
+        rc = dp_h5_error(ctx, H5I_INVALID_HID, "closing '%s'", o->tmp);
+        goto out;
+    }
+    if ((rc = sync_file(ctx, o->tmp)) != DP_OK) {
+        goto out;
+    }
+    if (rename(o->tmp, o->path) != 0) {
+        rc = dp_error(ctx, DP_EIO, "cannot rename '%s' to '%s': %s", o->tmp, o->path,
+                      strerror(errno));
+        goto out;
+    }
+    o->tmp_exists = 0;
+out:
+    discard(o);
+    output_free(o);
+    return rc;
+}
+
+void
+dp_output_abort(dp_output *o)
+{
+    if (!o) {
+        return;
+    }
+    discard(o);
+    output_free(o);
+}
+
+void
+dp_output_fail(dp_output *o, dp_status status)
+{
+    if (o && o->failed == DP_OK) {
+        o->failed = status != DP_OK ? status : DP_EINTERNAL;
+        discard(o);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Writer: axes */
+
+/* Whether every value is an integer that int32 holds exactly. */
+static int
+all_int32(const double *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!(v[i] >= INT32_MIN && v[i] <= INT32_MAX) || v[i] != floor(v[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Writes a 1-D numeric dataset of n values as int32 (when all are integers) or float64. */
+static dp_status
+write_numeric_axis(dp_ctx *ctx, hid_t grp, const char *name, size_t n, const double *v, hid_t *out)
+{
+    dp_status rc = DP_OK;
+    hsize_t dim = n;
+    hid_t space = H5Screate_simple(1, &dim, NULL);
+    hid_t ftype = all_int32(v, n) ? H5T_STD_I32LE : H5T_IEEE_F64LE;
+
+    *out = H5I_INVALID_HID;
+    if (space < 0) {
+        return dp_h5_error(ctx, grp, "creating the dataspace of axis '%s'", name);
+    }
+    *out = H5Dcreate2(grp, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (*out < 0) {
+        rc = dp_h5_error(ctx, grp, "creating axis '%s'", name);
+        goto out;
+    }
+    /* HDF5 converts the doubles to the file type (exactly, as all_int32 checked). */
+    if (n > 0 && H5Dwrite(*out, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0) {
+        rc = dp_h5_error(ctx, *out, "writing the values of axis '%s'", name);
+        goto out;
+    }
+out:
+    H5Sclose(space);
+    return rc;
+}
+
+/* Writes axis a as a dimension scale in grp; *scale receives the open dataset. */
+static dp_status
+write_axis(dp_ctx *ctx, hid_t grp, const dp_axis *a, hid_t *scale)
+{
+    dp_status rc = DP_OK;
+    const char *const *label = (const char *const *)a->label;
+    const char *const *label_zh = (const char *const *)a->label_zh;
+
+    if (a->value) {
+        rc = write_numeric_axis(ctx, grp, a->name, a->n, a->value, scale);
+        if (rc == DP_OK) {
+            rc = dp_h5_attr_strs(ctx, *scale, "labels", a->n, label);
+        }
+    } else {
+        rc = dp_h5_dataset_strs(ctx, grp, a->name, a->n, label, scale);
+    }
+    if (rc == DP_OK) {
+        rc = dp_h5_attr_strs(ctx, *scale, "label_zh", a->n, label_zh);
+    }
+    if (rc == DP_OK && H5DSset_scale(*scale, a->name) < 0) {
+        rc = dp_h5_error(ctx, *scale, "making axis '%s' a dimension scale", a->name);
+    }
+    return rc;
+}
+
+/* The run scale: int32 0..n_run-1. */
+static dp_status
+write_run_axis(dp_ctx *ctx, hid_t grp, size_t n_run, hid_t *scale)
+{
+    dp_status rc = DP_OK;
+    double *v = malloc((n_run ? n_run : 1) * sizeof *v);
+
+    *scale = H5I_INVALID_HID;
+    if (!v) {
+        return dp_error(ctx, DP_ENOMEM, "out of memory for the run axis (%zu runs)", n_run);
+    }
+    for (size_t run = 0; run < n_run; run++) {
+        v[run] = (double)run;
+    }
+    rc = write_numeric_axis(ctx, grp, "run", n_run, v, scale);
+    if (rc == DP_OK && H5DSset_scale(*scale, "run") < 0) {
+        rc = dp_h5_error(ctx, *scale, "making 'run' a dimension scale");
+    }
+    free(v);
+    return rc;
+}
+
+/* The stat scale: labels mean, sd, p05 .. p95 with Chinese label_zh. */
+static dp_status
+write_stat_axis(dp_ctx *ctx, hid_t grp, hid_t *scale)
+{
+    dp_status rc = dp_h5_dataset_strs(ctx, grp, "stat", DP_N_STAT, dp_summary_stat_label, scale);
+    if (rc == DP_OK) {
+        rc = dp_h5_attr_strs(ctx, *scale, "label_zh", DP_N_STAT, dp_summary_stat_label_zh);
+    }
+    if (rc == DP_OK && H5DSset_scale(*scale, "stat") < 0) {
+        rc = dp_h5_error(ctx, *scale, "making 'stat' a dimension scale");
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Writer: tables */
+
+/* Chunk shape: dims with the leading dimension (if lead) cut to 1, then the outermost other
+ * dimensions halved until a chunk is at most CHUNK_MAX_BYTES. */
+static void
+chunk_shape(int lead, size_t rank, const hsize_t *dims, hsize_t *chunk)
+{
+    hsize_t bytes = sizeof(double);
+    for (size_t k = 0; k < rank; k++) {
+        chunk[k] = (lead && k == 0) ? 1 : dims[k];
+        bytes *= chunk[k];
+    }
+    while (bytes > CHUNK_MAX_BYTES) {
+        size_t k = lead ? 1 : 0;
+        while (k < rank && chunk[k] == 1) {
+            k++;
+        }
+        if (k == rank) {
+            break;
+        }
+        bytes = bytes / chunk[k];
+        chunk[k] = (chunk[k] + 1) / 2;
+        bytes *= chunk[k];
+    }
+}
+
+/* What write_table writes: one table of res into grp, with an optional leading dimension. */
+typedef struct {
+    const char *lead_name; /**< "run", "stat" or NULL (base table) */
+    size_t lead_n;         /**< length of the leading dimension */
+    hid_t lead_scale;      /**< its scale */
+    const double *data;    /**< [lead_n][t->size] or [t->size] */
+} table_job;
+
+static dp_status
+write_table(dp_ctx *ctx, hid_t grp, const dp_results *res, const dp_table *t,
+            const hid_t *axis_scale, const table_job *job)
+{
+    dp_status rc = DP_OK;
+    hid_t space = H5I_INVALID_HID;
+    hid_t dcpl = H5I_INVALID_HID;
+    hid_t dset = H5I_INVALID_HID;
+    hsize_t dims[DP_MAX_RANK + 1];
+    hsize_t chunk[DP_MAX_RANK + 1];
+    const char *dim_name[DP_MAX_RANK + 1];
+    char *dims_attr = NULL;
+    int lead = job->lead_name != NULL;
+    size_t rank = t->rank + (size_t)lead;
+    size_t off = (size_t)lead;
+    hsize_t total = 1;
+
+    if (lead) {
+        dims[0] = job->lead_n;
+        dim_name[0] = job->lead_name;
+    }
+    for (size_t k = 0; k < t->rank; k++) {
+        dims[k + off] = res->axis[t->axis[k]].n;
+        dim_name[k + off] = res->axis[t->axis[k]].name;
+    }
+    for (size_t k = 0; k < rank; k++) {
+        total *= dims[k];
+    }
+    space = rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple((int)rank, dims, NULL);
+    dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    if (space < 0 || dcpl < 0) {
+        rc = dp_h5_error(ctx, grp, "preparing table '%s'", t->name);
+        goto out;
+    }
+    /* Empty and scalar tables cannot be chunked; they are stored contiguously. */
+    if (rank > 0 && total > 0) {
+        chunk_shape(lead, rank, dims, chunk);
+        if (H5Pset_chunk(dcpl, (int)rank, chunk) < 0 || H5Pset_shuffle(dcpl) < 0 ||
+            H5Pset_deflate(dcpl, DEFLATE_LEVEL) < 0) {
+            rc = dp_h5_error(ctx, grp, "setting chunking and compression of table '%s'", t->name);
+            goto out;
+        }
+    }
+    dset = H5Dcreate2(grp, t->name, H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (dset < 0) {
+        rc = dp_h5_error(ctx, grp, "creating table '%s'", t->name);
+        goto out;
+    }
+    if (total > 0 &&
+        H5Dwrite(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, job->data) < 0) {
+        rc = dp_h5_error(ctx, dset, "writing table '%s'", t->name);
+        goto out;
+    }
+    for (size_t k = 0; k < rank; k++) {
+        hid_t scale = (lead && k == 0) ? job->lead_scale : axis_scale[t->axis[k - off]];
+        if (H5DSattach_scale(dset, scale, (unsigned)k) < 0) {
+            rc = dp_h5_error(ctx, dset, "attaching scale '%s' to dimension %zu of table '%s'",
+                             dim_name[k], k, t->name);
+            goto out;
+        }
+    }
+    dims_attr = join(rank, dim_name, ",");
+    if (!dims_attr) {
+        rc = dp_error(ctx, DP_ENOMEM, "out of memory writing table '%s'", t->name);
+        goto out;
+    }
+    if ((rc = dp_h5_attr_str(ctx, dset, "unit", t->unit)) != DP_OK ||
+        (rc = dp_h5_attr_str(ctx, dset, "title", t->title)) != DP_OK ||
+        (rc = dp_h5_attr_str(ctx, dset, "title_zh", t->title_zh)) != DP_OK ||
+        (rc = dp_h5_attr_str(ctx, dset, "dims", dims_attr)) != DP_OK) {
+        goto out;
+    }
+out:
+    free(dims_attr);
+    dp_h5_close(dset);
+    dp_h5_close(dcpl);
+    dp_h5_close(space);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Writer: the scenario group */
+
+/* Checks everything that can be checked before the file is touched. */
+static dp_status
+validate(dp_ctx *ctx, const dp_output *o, const dp_output_meta *meta, const dp_results *res,
+         const dp_run_info *info)
+{
+    size_t n_per_run = 0;
+
+    if (!meta->name || !valid_name(meta->name)) {
+        return dp_error(ctx, DP_EINPUT,
+                        "scenario name '%s' cannot name an HDF5 group (it must be 1 to 31 "
+                        "bytes, without '/')",
+                        meta->name ? meta->name : "(null)");
+    }
+    htri_t exists = H5Lexists(o->file, meta->name, H5P_DEFAULT);
+    if (exists < 0) {
+        return dp_h5_error(ctx, o->file, "checking for scenario '%s'", meta->name);
+    }
+    if (exists > 0) {
+        return dp_error(ctx, DP_EINPUT, "%s: scenario '%s' is written twice", o->path, meta->name);
+    }
+    for (size_t i = 0; i < res->n_axis; i++) {
+        const dp_axis *a = &res->axis[i];
+        if (!valid_name(a->name) || is_reserved(a->name)) {
+            return dp_error(ctx, DP_EINTERNAL,
+                            "axis name '%s' is not allowed in the output (reserved or not a "
+                            "valid HDF5 name)",
+                            a->name);
+        }
+    }
+    for (size_t i = 0; i < res->n_table; i++) {
+        const dp_table *t = &res->table[i];
+        if (!valid_name(t->name)) {
+            return dp_error(ctx, DP_EINTERNAL,
+                            "table name '%s' is not a valid HDF5 name (1 to 31 bytes, no '/')",
+                            t->name);
+        }
+        for (size_t k = 0; k < t->rank; k++) {
+            if (t->axis[k] >= res->n_axis) {
+                return dp_error(ctx, DP_EINTERNAL, "table '%s' refers to axis %zu of %zu", t->name,
+                                t->axis[k], res->n_axis);
+            }
+        }
+        n_per_run += t->per_run != 0;
+    }
+    if (n_per_run > 0 && res->n_run == 0) {
+        return dp_error(ctx, DP_EINTERNAL, "per-run tables over zero runs");
+    }
+    if (info && info->runs != res->n_run) {
+        return dp_error(ctx, DP_EINTERNAL, "run info says %zu runs, the results hold %zu",
+                        info->runs, res->n_run);
+    }
+    return DP_OK;
+}
+
+/* Scenario group attributes. */
+static dp_status
+write_group_attrs(dp_ctx *ctx, hid_t grp, const dp_output_meta *meta, const dp_results *res,
+                  const dp_run_info *info)
+{
+    dp_status rc = DP_OK;
+    char *regions = NULL;
+    size_t year = dp_results_find_axis(res, "year");
+    size_t region = dp_results_find_axis(res, "region");
+
+    if ((rc = dp_h5_attr_str(ctx, grp, "title", meta->title ? meta->title : "")) != DP_OK ||
+        (rc = dp_h5_attr_str(ctx, grp, "engine", info && info->engine ? info->engine : "")) !=
+            DP_OK ||
+        (rc = dp_h5_attr_i64(ctx, grp, "runs", (int64_t)res->n_run)) != DP_OK ||
+        (rc = dp_h5_attr_u64(ctx, grp, "seed", info ? (uint64_t)info->seed : 0)) != DP_OK ||
+        (rc = dp_h5_attr_str(ctx, grp, "rng", info && info->rng ? info->rng : "none")) != DP_OK) {
+        goto out;
+    }
+    if (year != (size_t)-1 && res->axis[year].value && res->axis[year].n > 0) {
+        const dp_axis *a = &res->axis[year];
+        if ((rc = dp_h5_attr_i32(ctx, grp, "year_start", (int32_t)a->value[0])) != DP_OK ||
+            (rc = dp_h5_attr_i32(ctx, grp, "year_end", (int32_t)a->value[a->n - 1])) != DP_OK) {
+            goto out;
+        }
+    }
+    if (region != (size_t)-1) {
+        regions = join(res->axis[region].n, (const char *const *)res->axis[region].label, ",");
+    } else {
+        regions = dp_strdup("");
+    }
+    if (!regions) {
+        rc = dp_error(ctx, DP_ENOMEM, "out of memory writing scenario '%s'", meta->name);
+        goto out;
+    }
+    rc = dp_h5_attr_str(ctx, grp, "regions", regions);
+out:
+    free(regions);
+    return rc;
+}
+
+/* scenario_yaml (with its sha256) and inputs/{path, sha256}. */
+static dp_status
+write_provenance(dp_ctx *ctx, hid_t grp, const dp_output_meta *meta, size_t n_extra,
+                 const char (*extra_path)[256], const char (*extra_sha256)[65])
+{
+    dp_status rc = DP_OK;
+    hid_t yaml = H5I_INVALID_HID;
+    hid_t inputs = H5I_INVALID_HID;
+    hid_t path_ds = H5I_INVALID_HID;
+    hid_t sha_ds = H5I_INVALID_HID;
+    size_t n = meta->n_input + n_extra;
+    const char **path = calloc(n ? n : 1, sizeof *path);
+    const char **sha = calloc(n ? n : 1, sizeof *sha);
+    const char *text = meta->text ? meta->text : "";
+    char hex[65];
+
+    if (!path || !sha) {
+        rc = dp_error(ctx, DP_ENOMEM, "out of memory listing the inputs of '%s'", meta->name);
+        goto out;
+    }
+    sha256_text(text, hex);
+    if ((rc = dp_h5_dataset_str(ctx, grp, "scenario_yaml", text, &yaml)) != DP_OK ||
+        (rc = dp_h5_attr_str(ctx, yaml, "sha256", hex)) != DP_OK) {
+        goto out;
+    }
+    for (size_t i = 0; i < meta->n_input; i++) {
+        path[i] = meta->input_path[i];
+        sha[i] = meta->input_sha256[i];
+    }
+    for (size_t i = 0; i < n_extra; i++) {
+        path[meta->n_input + i] = extra_path[i];
+        sha[meta->n_input + i] = extra_sha256[i];
+    }
+    if ((rc = create_group(ctx, grp, "inputs", &inputs)) != DP_OK ||
+        (rc = dp_h5_dataset_strs(ctx, inputs, "path", n, path, &path_ds)) != DP_OK ||
+        (rc = dp_h5_dataset_strs(ctx, inputs, "sha256", n, sha, &sha_ds)) != DP_OK) {
+        goto out;
+    }
+    /* path is the dimension of sha256, so netCDF-4 readers see a labelled table. */
+    if (H5DSset_scale(path_ds, "path") < 0 || H5DSattach_scale(sha_ds, path_ds, 0) < 0) {
+        rc = dp_h5_error(ctx, inputs, "making inputs/path the dimension scale of inputs/sha256");
+        goto out;
+    }
+out:
+    dp_h5_close(sha_ds);
+    dp_h5_close(path_ds);
+    dp_h5_close(inputs);
+    dp_h5_close(yaml);
+    free(path);
+    free(sha);
+    return rc;
+}
+
+static dp_status
+write_group(dp_ctx *ctx, dp_output *o, const dp_output_meta *meta, const dp_results *res,
+            const dp_run_info *info, size_t n_extra, const char (*extra_path)[256],
+            const char (*extra_sha256)[65])
+{
+    dp_status rc = DP_OK;
+    hid_t grp = H5I_INVALID_HID;
+    hid_t runs = H5I_INVALID_HID;
+    hid_t summary = H5I_INVALID_HID;
+    hid_t base = H5I_INVALID_HID;
+    hid_t run_scale = H5I_INVALID_HID;
+    hid_t stat_scale = H5I_INVALID_HID;
+    hid_t axis_scale[DP_MAX_AXES];
+    double *stats = NULL;
+
+    for (size_t i = 0; i < DP_MAX_AXES; i++) {
+        axis_scale[i] = H5I_INVALID_HID;
+    }
+    if ((rc = create_group(ctx, o->file, meta->name, &grp)) != DP_OK ||
+        (rc = write_group_attrs(ctx, grp, meta, res, info)) != DP_OK ||
+        (rc = write_provenance(ctx, grp, meta, n_extra, extra_path, extra_sha256)) != DP_OK) {
+        goto out;
+    }
+    for (size_t i = 0; i < res->n_axis; i++) {
+        if ((rc = write_axis(ctx, grp, &res->axis[i], &axis_scale[i])) != DP_OK) {
+            goto out;
+        }
+    }
+    if ((rc = write_run_axis(ctx, grp, res->n_run, &run_scale)) != DP_OK ||
+        (rc = write_stat_axis(ctx, grp, &stat_scale)) != DP_OK ||
+        (rc = create_group(ctx, grp, "runs", &runs)) != DP_OK ||
+        (rc = create_group(ctx, grp, "summary", &summary)) != DP_OK ||
+        (rc = create_group(ctx, grp, "base", &base)) != DP_OK) {
+        goto out;
+    }
+    for (size_t i = 0; i < res->n_table; i++) {
+        const dp_table *t = &res->table[i];
+        if (!t->per_run) {
+            table_job job = {NULL, 0, H5I_INVALID_HID, t->data};
+            if ((rc = write_table(ctx, base, res, t, axis_scale, &job)) != DP_OK) {
+                goto out;
+            }
+            continue;
+        }
+        table_job job = {"run", res->n_run, run_scale, t->data};
+        if ((rc = write_table(ctx, runs, res, t, axis_scale, &job)) != DP_OK) {
+            goto out;
+        }
+        free(stats);
+        stats = malloc((t->size ? t->size : 1) * DP_N_STAT * sizeof *stats);
+        if (!stats) {
+            rc = dp_error(ctx, DP_ENOMEM, "out of memory summarising table '%s'", t->name);
+            goto out;
+        }
+        if ((rc = dp_summary_compute(ctx, t->data, res->n_run, t->size, stats)) != DP_OK) {
+            goto out;
+        }
+        table_job sjob = {"stat", DP_N_STAT, stat_scale, stats};
+        if ((rc = write_table(ctx, summary, res, t, axis_scale, &sjob)) != DP_OK) {
+            goto out;
+        }
+    }
+out:
+    free(stats);
+    for (size_t i = 0; i < DP_MAX_AXES; i++) {
+        dp_h5_close(axis_scale[i]);
+    }
+    dp_h5_close(stat_scale);
+    dp_h5_close(run_scale);
+    dp_h5_close(base);
+    dp_h5_close(summary);
+    dp_h5_close(runs);
+    dp_h5_close(grp);
+    return rc;
+}
+
+dp_status
+dp_output_write_group(dp_ctx *ctx, dp_output *o, const dp_output_meta *meta, const dp_results *res,
+                      const dp_run_info *info, size_t n_extra, const char (*extra_path)[256],
+                      const char (*extra_sha256)[65])
+{
+    dp_status rc = DP_OK;
+
+    if (!o) {
+        return dp_error(ctx, DP_EINTERNAL, "dp_output_write called without an output");
+    }
+    if (o->failed != DP_OK || o->file < 0) {
+        return dp_error(ctx, DP_EINTERNAL, "%s: output already discarded after an earlier error",
+                        o->path);
+    }
+    rc = validate(ctx, o, meta, res, info);
+    if (rc == DP_OK) {
+        rc = write_group(ctx, o, meta, res, info, n_extra, extra_path, extra_sha256);
+    }
+    if (rc != DP_OK) {
+        dp_output_fail(o, rc);
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Reader */
+
+/* Collects the names of the links in grp, in creation order when the group tracks it and in
+ * name order otherwise. */
+typedef struct {
+    char **name;
+    size_t n;
+    size_t cap;
+    int nomem;
+} name_list;
+
+static herr_t
+collect_name(hid_t grp, const char *name, const H5L_info_t *info, void *data)
+{
+    name_list *l = data;
+    (void)grp;
+    (void)info;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 16;
+        char **grown = realloc(l->name, cap * sizeof *grown);
+        if (!grown) {
+            l->nomem = 1;
+            return -1;
+        }
+        l->name = grown;
+        l->cap = cap;
+    }
+    l->name[l->n] = dp_strdup(name);
+    if (!l->name[l->n]) {
+        l->nomem = 1;
+        return -1;
+    }
+    l->n++;
+    return 0;
+}
+
+static dp_status
+list_links(dp_ctx *ctx, hid_t grp, const char *what, char ***names, size_t *n)
+{
+    name_list l = {NULL, 0, 0, 0};
+    hid_t gcpl = H5Gget_create_plist(grp);
+    unsigned flags = 0;
+
+    *names = NULL;
+    *n = 0;
+    if (gcpl < 0 || H5Pget_link_creation_order(gcpl, &flags) < 0) {
+        dp_h5_close(gcpl);
+        return dp_h5_error(ctx, grp, "reading the link order of %s", what);
+    }
+    H5Pclose(gcpl);
+    H5_index_t index = (flags & H5P_CRT_ORDER_INDEXED) ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME;
+    if (H5Literate(grp, index, H5_ITER_INC, NULL, collect_name, &l) < 0) {
+        dp_h5_strs_free(l.name, l.n);
+        if (l.nomem) {
+            return dp_error(ctx, DP_ENOMEM, "out of memory listing %s", what);
+        }
+        return dp_h5_error(ctx, grp, "listing %s", what);
+    }
+    *names = l.name;
+    *n = l.n;
+    return DP_OK;
+}
+
+/* The kind of object loc/name is (H5I_GROUP, H5I_DATASET, ...); H5I_BADID on failure. */
+static H5I_type_t
+object_type(hid_t loc, const char *name)
+{
+    hid_t obj = H5Oopen(loc, name, H5P_DEFAULT);
+    if (obj < 0) {
+        return H5I_BADID;
+    }
+    H5I_type_t type = H5Iget_type(obj);
+    H5Oclose(obj);
+    return type;
+}
+
+/* Opens path read-only and checks that it is a dpsim results file of a schema this reader
+ * knows. */
+static dp_status
+open_results(dp_ctx *ctx, const char *path, hid_t *file)
+{
+    dp_status rc = DP_OK;
+    char tool[32];
+    char schema[32];
+    char *end = NULL;
+    long version = 0;
+
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        *file = H5I_INVALID_HID;
+        return dp_error(ctx, DP_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+    }
+    fclose(fp);
+    if (H5Fis_hdf5(path) <= 0) {
+        *file = H5I_INVALID_HID;
+        return dp_error(ctx, DP_EINPUT, "%s: not an HDF5 file", path);
+    }
+    *file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (*file < 0) {
+        return dp_h5_error(ctx, H5I_INVALID_HID, "%s: cannot open as an HDF5 file", path);
+    }
+    if ((rc = dp_h5_read_attr_str(ctx, *file, "tool", tool, sizeof tool, 1)) != DP_OK ||
+        (rc = dp_h5_read_attr_str(ctx, *file, "schema_version", schema, sizeof schema, 1)) !=
+            DP_OK) {
+        goto out;
+    }
+    if (strcmp(tool, "dpsim") != 0) {
+        rc = dp_error(ctx, DP_EINPUT, "%s: not a dpsim results file (no tool = \"dpsim\")", path);
+        goto out;
+    }
+    /* Versions DP_SCHEMA_VERSION_OLDEST to DP_SCHEMA_VERSION: a whole number in that range. */
+    version = strtol(schema, &end, 10);
+    if (end == schema || *end != '\0' || version < DP_SCHEMA_VERSION_OLDEST ||
+        version > strtol(DP_SCHEMA_VERSION, NULL, 10)) {
+        rc = dp_error(ctx, DP_EINPUT, "%s: schema version '%s', this dpsim reads versions %d to %s",
+                      path, schema, DP_SCHEMA_VERSION_OLDEST, DP_SCHEMA_VERSION);
+        goto out;
+    }
+out:
+    if (rc != DP_OK) {
+        *file = dp_h5_close(*file);
+    }
+    return rc;
+}
+
+void
+dp_output_names_free(char **names, size_t n)
+{
+    dp_h5_strs_free(names, n);
+}
+
+dp_status
+dp_output_scenarios(dp_ctx *ctx, const char *path, char ***names, size_t *n)
+{
+    dp_status rc = DP_OK;
+    hid_t file = H5I_INVALID_HID;
+    hid_t root = H5I_INVALID_HID;
+    char **link = NULL;
+    size_t n_link = 0;
+    size_t kept = 0;
+
+    *names = NULL;
+    *n = 0;
+    if ((rc = open_results(ctx, path, &file)) != DP_OK) {
+        goto out;
+    }
+    root = H5Gopen2(file, "/", H5P_DEFAULT);
+    if (root < 0) {
+        rc = dp_h5_error(ctx, file, "opening the root group");
+        goto out;
+    }
+    if ((rc = list_links(ctx, root, "the scenarios", &link, &n_link)) != DP_OK) {
+        goto out;
+    }
+    /* Keep the groups only, in place. */
+    for (size_t i = 0; i < n_link; i++) {
+        H5I_type_t type = object_type(file, link[i]);
+        if (type == H5I_BADID) {
+            rc = dp_h5_error(ctx, file, "inspecting '%s'", link[i]);
+            goto out;
+        }
+        if (type == H5I_GROUP) {
+            char *keep = link[i];
+            link[i] = NULL;
+            link[kept++] = keep;
+        } else {
+            free(link[i]);
+            link[i] = NULL;
+        }
+    }
+    *names = link;
+    *n = kept;
+    link = NULL;
+out:
+    dp_h5_strs_free(link, n_link);
+    dp_h5_close(root);
+    dp_h5_close(file);
+    return rc;
+}
+
+/* Reads one axis (dimension scale dataset ds named name) into res. */
+static dp_status
+read_axis(dp_ctx *ctx, hid_t ds, const char *name, dp_results *res)
+{
+    dp_status rc = DP_OK;
+    hid_t type = H5Dget_type(ds);
+    hid_t space = H5Dget_space(ds);
+    char **label = NULL;
+    char **label_zh = NULL;
+    size_t n_label = 0;
+    size_t n_zh = 0;
+    double *value = NULL;
+    hssize_t n = 0;
+    int has_zh = 0;
+
+    if (type < 0 || space < 0 || (n = H5Sget_simple_extent_npoints(space)) < 0 ||
+        H5Sget_simple_extent_ndims(space) != 1) {
+        rc = dp_error(ctx, DP_EINPUT, "axis '%s' is not a one-dimensional dataset", name);
+        goto out;
+    }
+    if (H5Tget_class(type) == H5T_STRING) {
+        rc = dp_h5_read_strs(ctx, ds, name, 0, &label, &n_label);
+    } else {
+        value = malloc(((size_t)n ? (size_t)n : 1) * sizeof *value);
+        if (!value) {
+            rc = dp_error(ctx, DP_ENOMEM, "out of memory reading axis '%s'", name);
+            goto out;
+        }
+        if (n > 0 && H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, value) < 0) {
+            rc = dp_h5_error(ctx, ds, "reading the values of axis '%s'", name);
+            goto out;
+        }
+        rc = dp_h5_read_strs(ctx, ds, "labels", 1, &label, &n_label);
+    }
+    if (rc != DP_OK) {
+        goto out;
+    }
+    if (n_label != (size_t)n) {
+        rc = dp_error(ctx, DP_EINPUT, "axis '%s' has %zu labels for %zu values", name, n_label,
+                      (size_t)n);
+        goto out;
+    }
+    if ((has_zh = dp_h5_has_attr(ctx, ds, "label_zh")) < 0) {
+        rc = DP_EHDF5;
+        goto out;
+    }
+    if (has_zh) {
+        if ((rc = dp_h5_read_strs(ctx, ds, "label_zh", 1, &label_zh, &n_zh)) != DP_OK) {
+            goto out;
+        }
+        if (n_zh != n_label) {
+            rc = dp_error(ctx, DP_EINPUT, "axis '%s' has %zu labels and %zu label_zh", name,
+                          n_label, n_zh);
+            goto out;
+        }
+    }
+    rc = dp_results_add_axis(ctx, res, name, n_label, (const char *const *)label,
+                             (const char *const *)label_zh, value, NULL);
+out:
+    dp_h5_strs_free(label, n_label);
+    dp_h5_strs_free(label_zh, n_zh);
+    free(value);
+    dp_h5_close(space);
+    dp_h5_close(type);
+    return rc;
+}
+
+/* Splits a "dims" attribute ("run,year,region") in place into at most max names. */
+static size_t
+split_dims(char *s, char **name, size_t max)
+{
+    size_t n = 0;
+    if (s[0] == '\0') {
+        return 0;
+    }
+    for (char *p = s;; p++) {
+        if (n < max && (p == s || p[-1] == '\0')) {
+            name[n++] = p;
+        }
+        if (*p == ',') {
+            *p = '\0';
+        } else if (*p == '\0') {
+            break;
+        }
+    }
+    return n;
+}
+
+/* Reads the tables of group `group` into res: runs/ or summary/ with the leading dimension
+ * `lead` ("run" or "stat", of length res->n_run), or base/ with lead NULL. */
+static dp_status
+read_tables(dp_ctx *ctx, hid_t scen, const char *group, const char *lead_name, dp_results *res)
+{
+    dp_status rc = DP_OK;
+    hid_t grp = H5I_INVALID_HID;
+    hid_t ds = H5I_INVALID_HID;
+    hid_t space = H5I_INVALID_HID;
+    char **names = NULL;
+    size_t n_names = 0;
+    char unit[sizeof res->table[0].unit];
+    char title[sizeof res->table[0].title];
+    char title_zh[sizeof res->table[0].title_zh];
+    char dims_attr[DP_MAX_RANK * 40];
+    char *dim_name[DP_MAX_RANK + 2];
+    hsize_t dims[DP_MAX_RANK + 1];
+    const char *axes[DP_MAX_RANK + 1];
+
+    grp = H5Gopen2(scen, group, H5P_DEFAULT);
+    if (grp < 0) {
+        rc = dp_h5_error(ctx, scen, "opening group '%s'", group);
+        goto out;
+    }
+    if ((rc = list_links(ctx, grp, group, &names, &n_names)) != DP_OK) {
+        goto out;
+    }
+    for (size_t i = 0; i < n_names; i++) {
+        const char *name = names[i];
+        dp_table *t = NULL;
+        int per_run = lead_name != NULL;
+        size_t lead = (size_t)per_run;
+
+        if (strlen(name) >= sizeof t->name) {
+            rc = dp_error(ctx, DP_EINPUT, "%s/%s: table name longer than %zu bytes", group, name,
+                          sizeof t->name - 1);
+            goto out;
+        }
+        ds = H5Dopen2(grp, name, H5P_DEFAULT);
+        if (ds < 0) {
+            rc = dp_h5_error(ctx, grp, "opening table '%s'", name);
+            goto out;
+        }
+        if ((rc = dp_h5_read_attr_str(ctx, ds, "unit", unit, sizeof unit, 1)) != DP_OK ||
+            (rc = dp_h5_read_attr_str(ctx, ds, "title", title, sizeof title, 1)) != DP_OK ||
+            (rc = dp_h5_read_attr_str(ctx, ds, "title_zh", title_zh, sizeof title_zh, 1)) !=
+                DP_OK ||
+            (rc = dp_h5_read_attr_str(ctx, ds, "dims", dims_attr, sizeof dims_attr, 0)) != DP_OK) {
+            goto out;
+        }
+        size_t n_dim = split_dims(dims_attr, dim_name, DP_MAX_RANK + 2);
+        space = H5Dget_space(ds);
+        int ndims = space < 0 ? -1 : H5Sget_simple_extent_ndims(space);
+        if (ndims < 0 || (size_t)ndims != n_dim || n_dim > DP_MAX_RANK + lead || n_dim < lead ||
+            H5Sget_simple_extent_dims(space, dims, NULL) < 0) {
+            rc = dp_error(ctx, DP_EINPUT, "%s/%s: its dims attribute does not match its rank",
+                          group, name);
+            goto out;
+        }
+        if (per_run && (strcmp(dim_name[0], lead_name) != 0 || dims[0] != res->n_run)) {
+            rc = dp_error(ctx, DP_EINPUT, "%s/%s: the first dimension is not %s[%zu]", group,
+                          name, lead_name, res->n_run);
+            goto out;
+        }
+        for (size_t k = lead; k < n_dim; k++) {
+            size_t ai = dp_results_find_axis(res, dim_name[k]);
+            if (ai == (size_t)-1 || res->axis[ai].n != dims[k]) {
+                rc = dp_error(ctx, DP_EINPUT, "%s/%s: dimension %zu ('%s') matches no axis", group,
+                              name, k, dim_name[k]);
+                goto out;
+            }
+            axes[k - lead] = dim_name[k];
+        }
+        axes[n_dim - lead] = NULL;
+        if ((rc = dp_results_add_table(ctx, res, name, unit, title, title_zh, per_run, axes, &t)) !=
+            DP_OK) {
+            goto out;
+        }
+        if (t->size * (per_run ? res->n_run : 1) > 0 &&
+            H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, t->data) < 0) {
+            rc = dp_h5_error(ctx, ds, "reading table '%s'", name);
+            goto out;
+        }
+        space = dp_h5_close(space);
+        ds = dp_h5_close(ds);
+    }
+out:
+    dp_h5_strs_free(names, n_names);
+    dp_h5_close(space);
+    dp_h5_close(ds);
+    dp_h5_close(grp);
+    return rc;
+}
+
+/* Reads one scenario group: its axes and either the runs/ and base/ tables (summary 0) or the
+ * summary/ tables with the stat axis as their leading dimension (summary 1). */
+static dp_status
+read_group(dp_ctx *ctx, const char *path, const char *scenario, int summary, dp_results **out)
+{
+    dp_status rc = DP_OK;
+    hid_t file = H5I_INVALID_HID;
+    hid_t scen = H5I_INVALID_HID;
+    hid_t ds = H5I_INVALID_HID;
+    hid_t space = H5I_INVALID_HID;
+    dp_results *res = NULL;
+    char **names = NULL;
+    size_t n_names = 0;
+    hssize_t n_run = 0;
+    htri_t exists = 0;
+    const char *lead = summary ? "stat" : "run";
+
+    *out = NULL;
+    if (!valid_name(scenario)) {
+        return dp_error(ctx, DP_EINPUT, "%s: '%s' is not a scenario name", path, scenario);
+    }
+    if ((rc = open_results(ctx, path, &file)) != DP_OK) {
+        goto out;
+    }
+    exists = H5Lexists(file, scenario, H5P_DEFAULT);
+    if (exists < 0) {
+        rc = dp_h5_error(ctx, file, "looking for scenario '%s'", scenario);
+        goto out;
+    }
+    if (!exists) {
+        rc = dp_error(ctx, DP_EINPUT, "%s: no scenario '%s'", path, scenario);
+        goto out;
+    }
+    scen = H5Gopen2(file, scenario, H5P_DEFAULT);
+    if (scen < 0) {
+        rc = dp_h5_error(ctx, file, "opening scenario '%s'", scenario);
+        goto out;
+    }
+    exists = H5Lexists(scen, lead, H5P_DEFAULT);
+    if (exists < 0) {
+        rc = dp_h5_error(ctx, scen, "looking for the %s axis of scenario '%s'", lead, scenario);
+        goto out;
+    }
+    if (!exists) {
+        rc = dp_error(ctx, DP_EINPUT, "%s: group '%s' is not a dpsim scenario (no %s axis)", path,
+                      scenario, lead);
+        goto out;
+    }
+    ds = H5Dopen2(scen, lead, H5P_DEFAULT);
+    space = ds < 0 ? H5I_INVALID_HID : H5Dget_space(ds);
+    if (space < 0 || (n_run = H5Sget_simple_extent_npoints(space)) < 0) {
+        rc = dp_h5_error(ctx, scen, "reading the %s axis of scenario '%s'", lead, scenario);
+        goto out;
+    }
+    space = dp_h5_close(space);
+    ds = dp_h5_close(ds);
+    res = dp_results_alloc((size_t)n_run);
+    if (!res) {
+        rc = dp_error(ctx, DP_ENOMEM, "out of memory reading scenario '%s'", scenario);
+        goto out;
+    }
+    if ((rc = list_links(ctx, scen, scenario, &names, &n_names)) != DP_OK) {
+        goto out;
+    }
+    /* Axes: the dimension-scale datasets of the group, except run and stat (stat is an axis
+     * of the summary: it labels the leading dimension). */
+    for (size_t i = 0; i < n_names; i++) {
+        if (strcmp(names[i], "run") == 0 || (!summary && strcmp(names[i], "stat") == 0)) {
+            continue;
+        }
+        H5I_type_t type = object_type(scen, names[i]);
+        if (type == H5I_BADID) {
+            rc = dp_h5_error(ctx, scen, "inspecting '%s'", names[i]);
+            goto out;
+        }
+        if (type != H5I_DATASET) {
+            continue;
+        }
+        ds = H5Dopen2(scen, names[i], H5P_DEFAULT);
+        htri_t is_scale = ds < 0 ? -1 : H5DSis_scale(ds);
+        if (is_scale < 0) {
+            rc = dp_h5_error(ctx, scen, "inspecting dataset '%s'", names[i]);
+            goto out;
+        }
+        if (is_scale && (rc = read_axis(ctx, ds, names[i], res)) != DP_OK) {
+            goto out;
+        }
+        ds = dp_h5_close(ds);
+    }
+    if (summary) {
+        if ((rc = read_tables(ctx, scen, "summary", "stat", res)) != DP_OK) {
+            goto out;
+        }
+    } else if ((rc = read_tables(ctx, scen, "runs", "run", res)) != DP_OK ||
+               (rc = read_tables(ctx, scen, "base", NULL, res)) != DP_OK) {
+        goto out;
+    }
+    *out = res;
+    res = NULL;
+out:
+    if (rc != DP_OK && !strstr(dp_ctx_errmsg(ctx), path)) {
+        /* Name the file in messages of helpers that did not know it. */
+        char msg[768];
+        snprintf(msg, sizeof msg, "%s", dp_ctx_errmsg(ctx));
+        dp_error(ctx, rc, "%s: %s: %s", path, scenario, msg);
+    }
+    dp_results_free(res);
+    dp_h5_strs_free(names, n_names);
+    dp_h5_close(space);
+    dp_h5_close(ds);
+    dp_h5_close(scen);
+    dp_h5_close(file);
+    return rc;
+}
+
+dp_status
+dp_output_read(dp_ctx *ctx, const char *path, const char *scenario, dp_results **out)
+{
+    return read_group(ctx, path, scenario, 0, out);
+}
+
+dp_status
+dp_output_read_summary(dp_ctx *ctx, const char *path, const char *scenario, dp_results **out)
+{
+    return read_group(ctx, path, scenario, 1, out);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Reader: provenance */
+
+void
+dp_output_info_free(dp_output_info *info)
+{
+    if (!info) {
+        return;
+    }
+    free(info->version);
+    free(info->schema_version);
+    free(info->created_utc);
+    free(info->command_line);
+    free(info->title);
+    free(info->engine);
+    free(info->rng);
+    free(info->regions);
+    free(info->scenario_yaml);
+    free(info->scenario_sha256);
+    dp_h5_strs_free(info->input_path, info->n_input);
+    dp_h5_strs_free(info->input_sha256, info->n_input);
+    free(info);
+}
+
+/* Reads one string: the scalar string attribute `name` of obj (is_attr nonzero) or the scalar
+ * string dataset obj (is_attr zero), of any length, into a new *out. A missing attribute is
+ * DP_EINPUT, named with `what`. */
+static dp_status
+read_one_str(dp_ctx *ctx, hid_t obj, const char *name, int is_attr, const char *what, char **out)
+{
+    dp_status rc = DP_OK;
+    char **s = NULL;
+    size_t n = 0;
+
+    *out = NULL;
+    if (is_attr) {
+        int has = dp_h5_has_attr(ctx, obj, name);
+        if (has < 0) {
+            return DP_EHDF5;
+        }
+        if (!has) {
+            return dp_error(ctx, DP_EINPUT, "%s: attribute '%s' is missing", what, name);
+        }
+    }
+    if ((rc = dp_h5_read_strs(ctx, obj, name, is_attr, &s, &n)) != DP_OK) {
+        return rc;
+    }
+    if (n != 1) {
+        rc = dp_error(ctx, DP_EINPUT, "%s: '%s' holds %zu strings, expected one", what, name, n);
+    } else {
+        *out = s[0];
+        s[0] = NULL;
+    }
+    dp_h5_strs_free(s, n);
+    return rc;
+}
+
+/* Reads the scalar integer attribute `name` of obj as an unsigned 64-bit number. */
+static dp_status
+read_attr_u64(dp_ctx *ctx, hid_t obj, const char *name, const char *what, uint64_t *out)
+{
+    dp_status rc = DP_OK;
+    hid_t attr = H5I_INVALID_HID;
+    hid_t type = H5I_INVALID_HID;
+    int has = dp_h5_has_attr(ctx, obj, name);
+    unsigned long long v = 0;
+
+    *out = 0;
+    if (has < 0) {
+        return DP_EHDF5;
+    }
+    if (!has) {
+        return dp_error(ctx, DP_EINPUT, "%s: attribute '%s' is missing", what, name);
+    }
+    attr = H5Aopen(obj, name, H5P_DEFAULT);
+    type = attr < 0 ? H5I_INVALID_HID : H5Aget_type(attr);
+    if (type < 0) {
+        rc = dp_h5_error(ctx, obj, "opening attribute '%s'", name);
+        goto out;
+    }
+    if (H5Tget_class(type) != H5T_INTEGER) {
+        rc = dp_error(ctx, DP_EINPUT, "%s: attribute '%s' is not an integer", what, name);
+        goto out;
+    }
+    if (H5Aread(attr, H5T_NATIVE_ULLONG, &v) < 0) {
+        rc = dp_h5_error(ctx, obj, "reading attribute '%s'", name);
+        goto out;
+    }
+    *out = (uint64_t)v;
+out:
+    dp_h5_close(type);
+    dp_h5_close(attr);
+    return rc;
+}
+
+dp_status
+dp_output_read_info(dp_ctx *ctx, const char *path, const char *scenario, dp_output_info **out)
+{
+    dp_status rc = DP_OK;
+    hid_t file = H5I_INVALID_HID;
+    hid_t scen = H5I_INVALID_HID;
+    hid_t yaml = H5I_INVALID_HID;
+    hid_t ds = H5I_INVALID_HID;
+    dp_output_info *info = NULL;
+    char **sha = NULL;
+    size_t n_sha = 0;
+    uint64_t runs = 0;
+    htri_t exists = 0;
+
+    *out = NULL;
+    if (!valid_name(scenario)) {
+        return dp_error(ctx, DP_EINPUT, "%s: '%s' is not a scenario name", path, scenario);
+    }
+    if ((rc = open_results(ctx, path, &file)) != DP_OK) {
+        goto out;
+    }
+    exists = H5Lexists(file, scenario, H5P_DEFAULT);
+    if (exists <= 0) {
+        rc = exists < 0 ? dp_h5_error(ctx, file, "looking for scenario '%s'", scenario)
+                        : dp_error(ctx, DP_EINPUT, "%s: no scenario '%s'", path, scenario);
+        goto out;
+    }
+    info = calloc(1, sizeof *info);
+    scen = H5Gopen2(file, scenario, H5P_DEFAULT);
+    if (!info) {
+        rc = dp_error(ctx, DP_ENOMEM, "out of memory reading the provenance of '%s'", scenario);
+        goto out;
+    }
+    if (scen < 0) {
+        rc = dp_h5_error(ctx, file, "opening scenario '%s'", scenario);
+        goto out;
+    }
+    if ((rc = read_one_str(ctx, file, "version", 1, path, &info->version)) != DP_OK ||
+        (rc = read_one_str(ctx, file, "schema_version", 1, path, &info->schema_version)) !=
+            DP_OK ||
+        (rc = read_one_str(ctx, file, "created_utc", 1, path, &info->created_utc)) != DP_OK ||
+        (rc = read_one_str(ctx, file, "command_line", 1, path, &info->command_line)) != DP_OK ||
+        (rc = read_one_str(ctx, scen, "title", 1, scenario, &info->title)) != DP_OK ||
+        (rc = read_one_str(ctx, scen, "engine", 1, scenario, &info->engine)) != DP_OK ||
+        (rc = read_one_str(ctx, scen, "rng", 1, scenario, &info->rng)) != DP_OK ||
+        (rc = read_one_str(ctx, scen, "regions", 1, scenario, &info->regions)) != DP_OK ||
+        (rc = read_attr_u64(ctx, scen, "runs", scenario, &runs)) != DP_OK ||
+        (rc = read_attr_u64(ctx, scen, "seed", scenario, &info->seed)) != DP_OK) {
+        goto out;
+    }
+    info->runs = (size_t)runs;
+    yaml = H5Dopen2(scen, "scenario_yaml", H5P_DEFAULT);
+    if (yaml < 0) {
+        rc = dp_error(ctx, DP_EINPUT, "%s: scenario_yaml is missing", scenario);
+        goto out;
+    }
+    if ((rc = read_one_str(ctx, yaml, "scenario_yaml", 0, scenario, &info->scenario_yaml)) !=
+            DP_OK ||
+        (rc = read_one_str(ctx, yaml, "sha256", 1, "scenario_yaml", &info->scenario_sha256)) !=
+            DP_OK) {
+        goto out;
+    }
+    ds = H5Dopen2(scen, "inputs/path", H5P_DEFAULT);
+    if (ds < 0) {
+        rc = dp_error(ctx, DP_EINPUT, "%s: inputs/path is missing", scenario);
+        goto out;
+    }
+    if ((rc = dp_h5_read_strs(ctx, ds, "inputs/path", 0, &info->input_path, &info->n_input)) !=
+        DP_OK) {
+        goto out;
+    }
+    ds = dp_h5_close(ds);
+    ds = H5Dopen2(scen, "inputs/sha256", H5P_DEFAULT);
+    if (ds < 0) {
+        rc = dp_error(ctx, DP_EINPUT, "%s: inputs/sha256 is missing", scenario);
+        goto out;
+    }
+    if ((rc = dp_h5_read_strs(ctx, ds, "inputs/sha256", 0, &sha, &n_sha)) != DP_OK) {
+        goto out;
+    }
+    if (n_sha != info->n_input) {
+        rc = dp_error(ctx, DP_EINPUT, "%s: %zu input paths but %zu digests", scenario,
+                      info->n_input, n_sha);
+        goto out;
+    }
+    info->input_sha256 = sha;
+    sha = NULL;
+    *out = info;
+    info = NULL;
+out:
+    if (rc != DP_OK && !strstr(dp_ctx_errmsg(ctx), path)) {
+        /* Name the file in messages of helpers that did not know it. */
+        char msg[768];
+        snprintf(msg, sizeof msg, "%s", dp_ctx_errmsg(ctx));
+        dp_error(ctx, rc, "%s: %s", path, msg);
+    }
+    dp_h5_strs_free(sha, n_sha);
+    dp_output_info_free(info);
+    dp_h5_close(ds);
+    dp_h5_close(yaml);
+    dp_h5_close(scen);
+    dp_h5_close(file);
+    return rc;
+}
