@@ -12,6 +12,9 @@
 #include <stddef.h>
 
 #include "input/params.h"
+#include "input/region.h"
+#include "input/scenario.h"
+#include "input/yaml_tree.h"
 
 typedef enum {
     K_MAP,        /* a map of further keys (listed with this path as prefix) */
@@ -75,5 +78,31 @@ size_t dp_scenario_key_prog(const key_def *d);
 /* The names of set KS_*: n_out names (K_SET's list items for types and households; grades are
  * written 1..4 in files and named grade1..grade4 in settings). */
 const char *const *dp_scenario_set_names(int set, size_t *n_out);
+
+/* ------------------------------------------------------------------------------------------ */
+/* The scenario object (scenario.c) and the read of its merged tree (scenario_read.c) */
+
+struct dp_scenario {
+    char *name;              /**< `name:` */
+    char *title;             /**< `title:` or "" */
+    char *data_dir;          /**< folder holding regions/ (copied) */
+    dp_params params;        /**< resolved parameters */
+    size_t n_region;         /**< regions, in list order */
+    dp_region_input *region; /**< their inputs */
+    char *text;              /**< resolved tree as YAML */
+    size_t n_input;          /**< files read */
+    size_t cap_input;        /**< allocated input slots */
+    char **input_path;       /**< their paths (as given or as resolved) */
+    char (*input_sha)[65];   /**< their SHA-256 digests */
+    size_t n_target;         /**< plan targets (`targets:`) */
+    dp_target *target;       /**< [n_target], in file order; NULL when none */
+};
+
+/* Validates the merged tree root against the key table and writes it into s->params, s->name,
+ * s->title and s->target (the lists read after the walk included: extensions, overlaps,
+ * targets); *regions receives the `regions:` list for the caller to load. Errors: DP_EINPUT at
+ * the file, line and column of the value; DP_ENOMEM. */
+dp_status dp_scenario_read(dp_ctx *ctx, dp_scenario *s, const dp_ynode *root,
+                           const dp_ynode **regions);
 
 #endif
