@@ -803,7 +803,7 @@ def target_table(df):
         if isinstance(r.get("target_zh"), str):
             row["目标名称"] = r["target_zh"]
         if "region" in r:
-            row["region 地区"] = r["region"]
+            row["region 地区"] = r["region"] if isinstance(r["region"], str) else "—"
         row["year 年份"] = "" if pd.isna(r.get("year")) else f"{int(r['year'])}"
         if "op" in r and "value" in r:
             row["target value 目标值"] = f"{r['op']} {format_target_value(r['value'], unit)}"
@@ -813,8 +813,8 @@ def target_table(df):
         if "mean" in r:
             row["mean 均值"] = format_target_value(r["mean"], unit)
         if "p05" in r and "p95" in r:
-            row["90% range 90%区间"] = (f"{format_target_value(r['p05'], unit)} – "
-                                      f"{format_target_value(r['p95'], unit)}")
+            lo, hi = format_target_value(r["p05"], unit), format_target_value(r["p95"], unit)
+            row["90% range 90%区间"] = "-" if lo == hi == "-" else f"{lo} – {hi}"
         row["P(met) 达标概率"] = format_probability(r.get("probability"))
         if "mean_gap" in r:
             row["mean gap 平均差距"] = format_target_value(r["mean_gap"], gap_unit(r))
