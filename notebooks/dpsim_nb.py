@@ -263,24 +263,82 @@ class Results:
         return xr.DataArray(d[()], dims=dims, coords=coords, attrs=attrs, name=name)
 
 
+# Notebook cells tagged so are left out of the HTML report (notebooks/report.py): details for
+# the analyst who runs the notebooks (environment variables, HDF5 table names, self-checks), not
+# for the finance bureau that reads the report.
+REPORT_OMIT_TAG = "no-report"
+
+ENGINE_WORDS = {
+    "micro": "micro: person by person, Monte Carlo 微观模拟（蒙特卡洛）",
+    "cohort": "cohort: groups of persons, expected values 队列模型（期望值）",
+}
+
+
+def written_at(stamp):
+    """'2026-12-07T09:11:19Z' -> '2026-12-07 09:11 UTC' (the text as it is otherwise)."""
+    m = re.fullmatch(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(:\d\d(\.\d*)?)?Z?", str(stamp).strip())
+    return f"{m.group(1)} {m.group(2)} UTC" if m else str(stamp)
+
+
 def provenance(res, scen):
-    """Where the numbers come from, as a two-column table for the top of a notebook."""
+    """Where the numbers come from, in plain words, as a two-column table for the top of a
+    notebook: the results file's name, the scenario, its title, engine, runs, seed, regions,
+    years and when the file was written. The full path, schema and command line are in
+    provenance_details()."""
     info = res.info(scen)
     root = res.attrs
+    engine = str(info.get("engine", ""))
     rows = [
-        ("results file 结果文件", str(res.path)),
+        ("results file 结果文件", res.path.name),
         ("scenario 方案", scen),
         ("title 标题", info.get("title", "")),
-        ("engine 引擎", info.get("engine", "")),
+        ("engine 引擎", ENGINE_WORDS.get(engine, engine)),
         ("runs 重复次数", info.get("runs", "")),
         ("seed 随机种子", info.get("seed", "")),
         ("regions 地区", info.get("regions", "")),
         ("years 年份", f"{info.get('year_start', '')}–{info.get('year_end', '')}"),
+        ("results written 结果生成时间", written_at(root.get("created_utc", ""))),
+    ]
+    return pd.DataFrame(rows, columns=["", "value 值"]).set_index("")
+
+
+def provenance_details(res):
+    """The technical side of provenance (for the analyst; left out of the report): the full
+    path of the results file, the tool, version and schema that wrote it, its command line."""
+    root = res.attrs
+    rows = [
+        ("path 路径", str(res.path.resolve())),
         ("written by 生成", f"{root.get('tool', '')} {root.get('version', '')}, "
                             f"schema {root.get('schema_version', '')}, {root.get('created_utc', '')}"),
         ("command 命令", root.get("command_line", "")),
     ]
     return pd.DataFrame(rows, columns=["", "value 值"]).set_index("")
+
+
+def left(df):
+    """A table of text shown left-aligned (pandas Styler): provenance and label tables."""
+    return df.style.set_properties(**{"text-align": "left"}).set_table_styles(
+        [{"selector": "th", "props": [("text-align", "left")]}])
+
+
+def report_summary(path):
+    """What the report's title page says about the results file, in plain words (notebooks/
+    report.py): its name, when it was written and by which dpsim version, and one row per
+    scenario (name, title, engine, runs, seed, years) as a Markdown table."""
+    with Results(path) as res:
+        root = res.attrs
+        lines = [f"Results file 结果文件: **{res.path.name}**, written "
+                 f"{written_at(root.get('created_utc', ''))} by {root.get('tool', 'dpsim')} "
+                 f"{root.get('version', '')} (结果生成时间).", "",
+                 "| scenario 方案 | title 标题 | engine 引擎 | runs 重复次数 | seed 随机种子 | "
+                 "years 年份 |", "|---|---|---|---|---|---|"]
+        for s in res.scenarios:
+            i = res.info(s)
+            engine = str(i.get("engine", ""))
+            cells = [s, i.get("title", ""), ENGINE_WORDS.get(engine, engine), i.get("runs", ""),
+                     i.get("seed", ""), f"{i.get('year_start', '')}–{i.get('year_end', '')}"]
+            lines.append("| " + " | ".join(str(c).replace("|", "/") for c in cells) + " |")
+    return lines
 
 
 def both(axis, label):
@@ -745,7 +803,7 @@ def target_table(df):
         if isinstance(r.get("target_zh"), str):
             row["目标名称"] = r["target_zh"]
         if "region" in r:
-            row["region 地区"] = r["region"]
+            row["region 地区"] = r["region"] if isinstance(r["region"], str) else "—"
         row["year 年份"] = "" if pd.isna(r.get("year")) else f"{int(r['year'])}"
         if "op" in r and "value" in r:
             row["target value 目标值"] = f"{r['op']} {format_target_value(r['value'], unit)}"
@@ -755,8 +813,8 @@ def target_table(df):
         if "mean" in r:
             row["mean 均值"] = format_target_value(r["mean"], unit)
         if "p05" in r and "p95" in r:
-            row["90% range 90%区间"] = (f"{format_target_value(r['p05'], unit)} – "
-                                      f"{format_target_value(r['p95'], unit)}")
+            lo, hi = format_target_value(r["p05"], unit), format_target_value(r["p95"], unit)
+            row["90% range 90%区间"] = "-" if lo == hi == "-" else f"{lo} – {hi}"
         row["P(met) 达标概率"] = format_probability(r.get("probability"))
         if "mean_gap" in r:
             row["mean gap 平均差距"] = format_target_value(r["mean_gap"], gap_unit(r))
@@ -970,6 +1028,78 @@ def fan(ax, years, runs, color, label, scale=1.0):
                     linewidth=0, label=f"{label}: 50%")
     ax.plot(years, q.sel(stat="p50"), color=color, linewidth=2, label=f"{label}: median")
     ax.plot(years, mean, color=color, linewidth=1, linestyle="--", label=f"{label}: mean")
+
+
+def _overlaps(fig, renderer):
+    """Pairs of the figure's text blocks that overlap: the suptitle against each visible
+    axes (with its title and tick labels), and the visible axes against each other."""
+    import itertools
+
+    boxes = []
+    if fig._suptitle is not None and fig._suptitle.get_text():
+        boxes.append(("suptitle", fig._suptitle.get_window_extent(renderer)))
+    for i, ax in enumerate(fig.axes):
+        if ax.get_visible():
+            title = ax.get_title() or f"axes {i}"
+            boxes.append((title, ax.get_tightbbox(renderer)))
+    return [f"{a} / {b}" for (a, ba), (b, bb) in itertools.combinations(boxes, 2)
+            if ba.overlaps(bb)]
+
+
+def show(fig, **meta):
+    """Shows a figure (in place of plt.show()) with facts about its layout attached to the
+    output metadata, `dpsim.figure` (not shown; tests/e2e/report.sh reads them): `overlaps`,
+    the text blocks drawn over one another (suptitle over a panel, a panel over another;
+    should be empty), `texts`, the text labels drawn inside the panels (e.g. "0%" next to a
+    bar), plus the caller's `meta`."""
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    meta = dict(meta)
+    meta["overlaps"] = _overlaps(fig, renderer)
+    meta["texts"] = [t.get_text() for ax in fig.axes for t in ax.texts]
+    display(fig, metadata={"dpsim": {"figure": meta}})
+    plt.close(fig)
+
+
+def fmt_wan(v):
+    """An amount already in 万元, for people: thousands separators, one decimal."""
+    return "—" if v is None or not math.isfinite(float(v)) else f"{float(v):,.1f}"
+
+
+def fmt_persons(v):
+    """Persons, whole, with thousands separators."""
+    return "—" if v is None or not math.isfinite(float(v)) else f"{float(v):,.0f}"
+
+
+def fmt_change(v):
+    """A change in percent, with its sign: '+7.2%'."""
+    return "—" if v is None or not math.isfinite(float(v)) else f"{float(v):+.1f}%"
+
+
+def target_years_table(df, years=(2025, 2035)):
+    """The probability each target is met in `years` (2025, the end of the 14th five-year plan,
+    and 2035), as a table of text: one row per scenario and target (indicator, the target value
+    formatted as in target_table(), kind), one column per year, '—' where no target of that row
+    is dated that year. Every year of `years` has its column, even when no target is dated it."""
+    rows = {}
+    for r in df.itertuples(index=False):
+        r = r._asdict()
+        if pd.isna(r.get("year")) or int(r["year"]) not in years:
+            continue
+        unit = target_unit(r)
+        value = (f"{r.get('op', '')} {format_target_value(r['value'], unit)}".strip()
+                 if "value" in r else "")
+        kind = {"binding": "binding 约束性", "expected": "expected 预期性"}.get(
+            r.get("kind", ""), r.get("kind", ""))
+        key = (r.get("scenario", ""), r.get("indicator", r.get("target", "")), value, kind)
+        rows.setdefault(key, {})[int(r["year"])] = format_probability(r.get("probability"))
+    cols = ["scenario 方案", "indicator 指标", "target value 目标值", "kind 类型"]
+    out = pd.DataFrame([list(k) + [v.get(y, "—") for y in years] for k, v in rows.items()],
+                       columns=cols + [f"P(met) {y} 达标概率" for y in years])
+    return out
 
 
 def age_groups(ages, width=5, top=100):

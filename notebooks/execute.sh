@@ -11,7 +11,9 @@
 # xarray, pandas and matplotlib. IPYTHONDIR points at an empty profile under $BUILD so that a
 # user's IPython start-up files do not change what runs.
 # The notebooks read DPSIM_RESULTS, DPSIM_BIN, DPSIM_RUNS, ... from the environment
-# (notebooks/README.md). Exit status: 0 when every notebook ran without a cell error, else 1
+# (notebooks/README.md); nbconvert runs each notebook in the notebook's own folder, so a relative
+# DPSIM_RESULTS or DPSIM_BIN is first made absolute against the caller's working directory.
+# Exit status: 0 when every notebook ran without a cell error, else 1
 # at the first notebook that fails (nbconvert prints the failing cell and its traceback).
 # Run from the project root. Environment: BUILD (default build), PYTHON.
 BUILD=${BUILD:-build}
@@ -37,6 +39,10 @@ EOF
 mv -f "$kspec.tmp.$$" "$kspec" || exit 1
 JUPYTER_PATH="$jdir${JUPYTER_PATH:+:$JUPYTER_PATH}"
 IPYTHONDIR=$(cd "$BUILD/ipython" && pwd)
+# nbconvert starts the kernel in the notebook's folder: paths relative to the caller's working
+# directory would name the wrong file there.
+case $DPSIM_RESULTS in ''|/*) ;; *) DPSIM_RESULTS="$PWD/$DPSIM_RESULTS"; export DPSIM_RESULTS ;; esac
+case $DPSIM_BIN in ''|/*) ;; *) DPSIM_BIN="$PWD/$DPSIM_BIN" ;; esac
 # The dpsim binary of this build, unless the caller chose one.
 if [ -z "$DPSIM_BIN" ] && [ -x "$BUILD/bin/dpsim" ]; then
     DPSIM_BIN=$(cd "$BUILD/bin" && pwd)/dpsim

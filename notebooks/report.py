@@ -9,7 +9,12 @@ offline.
     /usr/bin/python3 notebooks/report.py OUT.html EXECUTED.ipynb...
 
 The notebooks must already have been executed (notebooks/execute.sh); $DPSIM_RESULTS, when
-set, is named in the report's heading as the results file they read. A notebook with a cell
+set, is described on the report's title page in plain words: the file's name, when it was
+written, and its scenarios with their runs and seeds. What a finance bureau does not need is
+left out: cells tagged `no-report` (dpsim_nb.REPORT_OMIT_TAG: environment variables, table
+names, self-checks; they stay in the notebooks), stderr, and a subsection (from a `## ` heading
+to the next) whose code cells show nothing, e.g. the comparison's figures when the file holds
+one scenario (the notebook says in plain words what is missing). A notebook with a cell
 error is refused: the report would show a traceback instead of numbers. The file is written
 under a temporary name in OUT's folder and renamed when complete, so an existing report is
 never left half-written. Exit status 0, 2 for bad input (missing or failed notebook), 1 else.
@@ -25,6 +30,8 @@ import nbformat
 from nbconvert import HTMLExporter
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import dpsim_nb  # noqa: E402  (the notebooks' helper module, beside this file)
 
 
 def fail(msg, code=2):
@@ -39,6 +46,40 @@ def first_heading(book):
                 if line.startswith("# "):
                     return line[2:].strip()
     return None
+
+
+def shown_outputs(cell):
+    """The outputs of a code cell the report shows: all but stderr (warnings are for the
+    analyst, not the reader of the report)."""
+    return [o for o in cell.get("outputs", [])
+            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+
+
+def report_cells(book):
+    """The cells of an executed notebook that go into the report, in order: cells tagged
+    no-report are left out, and so is every subsection (a markdown cell starting with `## `, up
+    to the next such cell) that has code cells and none of them shows anything."""
+    cells = []
+    for c in book.cells:
+        if dpsim_nb.REPORT_OMIT_TAG in c.get("metadata", {}).get("tags", []):
+            continue
+        if c.cell_type == "code":
+            c.outputs = shown_outputs(c)
+        cells.append(c)
+    groups, current = [], []
+    for c in cells:
+        if c.cell_type == "markdown" and c.source.lstrip().startswith("## "):
+            groups.append(current)
+            current = []
+        current.append(c)
+    groups.append(current)
+    out = []
+    for k, g in enumerate(groups):
+        code = [c for c in g if c.cell_type == "code"]
+        if k > 0 and code and not any(c.outputs for c in code):
+            continue
+        out += g
+    return out
 
 
 def main(argv):
@@ -66,10 +107,12 @@ def main(argv):
         title = first_heading(book) or path.stem
         toc.append(f'- <a href="#section-{k + 1}">{html.escape(title)}</a>')
     intro = ["# dpsim report 残疾人口与保障预算预测报告", "",
-             f"Generated {now} from the notebooks in `notebooks/` "
-             f"(生成时间 {now}).", ""]
+             f"Report made {now} (报告生成时间).", ""]
     if source:
-        intro += [f"Results file 结果文件: `{source}`", ""]
+        try:
+            intro += dpsim_nb.report_summary(source) + [""]
+        except (OSError, KeyError) as e:
+            fail(f"{source}: cannot be read ({e})")
     intro += ["Contents 目录:", ""] + toc + [
         "", "Spending is in 10,000 yuan (万元), nominal. Bands: 50% and 90% of the replicates; "
         "see each section for how to read it."]
@@ -80,12 +123,7 @@ def main(argv):
     for k, (path, book) in enumerate(books):
         merged.cells.append(nbformat.v4.new_markdown_cell(
             f'<div class="dpsim-section-break" id="section-{k + 1}"></div>'))
-        for c in book.cells:
-            if c.cell_type == "code":
-                # stderr (warnings) is for the analyst, not the reader of the report.
-                c.outputs = [o for o in c.get("outputs", [])
-                             if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
-            merged.cells.append(c)
+        merged.cells.extend(report_cells(book))
 
     exporter = HTMLExporter(template_name="dpsim-report",
                             extra_template_basedirs=[str(HERE / "templates")])

@@ -2,7 +2,8 @@
 # tests/e2e/notebook_targets.sh — notebook 03 (plan targets) and the target reader of
 # notebooks/dpsim_nb.py on a real dpsim file with targets (scenarios/daan-targets.yaml, micro
 # engine, 20 runs): the reader gives what `dpsim targets --csv` gives, its probabilities are
-# the mean over runs of runs/target_met (numpy), the formatting helpers match hand-written
+# the mean over runs of runs/target_met (numpy), the formatting helpers and the 2025/2035 table
+# (a 2035 column even with no target dated 2035) match hand-written
 # strings, and the notebook runs with no error and nothing on stderr, draws the probability and
 # cost figures, and lists binding targets first. Prints PASS:/FAIL: lines. Run from the project
 # root. Environment: BUILD, PYTHON.
@@ -73,6 +74,18 @@ check("nb_target_units",
 check("nb_format_probability",
       [nb.format_probability(p) for p in (0, 0.004, 0.245, 0.995, 1)]
       == ["0%", "<1%", "24%", ">99%", "100%"])
+# The 2025/2035 table of notebook 03: both years have a column, '—' where no target is dated
+# that year; the target value as people read it (90.0%, not 0.900000).
+import pandas as pd
+t = nb.target_years_table(pd.DataFrame({
+    "scenario": ["s", "s"], "indicator": ["certified_share", "total_spending"],
+    "year": [2025, 2025], "op": [">=", "<="], "value": [0.9, 31500000.0],
+    "kind": ["binding", "expected"], "probability": [0.0, 0.8], "gap_unit": ["persons", "yuan"]}))
+check("nb_target_years_table",
+      list(t.columns)[-2:] == ["P(met) 2025 达标概率", "P(met) 2035 达标概率"]
+      and t.values.tolist() == [["s", "certified_share", ">= 90.0%", "binding 约束性", "0%", "—"],
+                                ["s", "total_spending", "<= 3,150.0 万元", "expected 预期性",
+                                 "80%", "—"]], str(t.values.tolist()))
 PY
 
 DPSIM_RESULTS="$tmp/t.h5" sh notebooks/execute.sh "$tmp/nb" notebooks/03-plan-targets.ipynb \

@@ -16,7 +16,10 @@
 #   6. 04 on a real dpsim run: the pyramid's totals by grade (the bars it drew, from its output
 #      metadata) equal base/disabled_base summed for the base year and summary/disabled_age_grade's
 #      mean for 2035, read with h5py alone (notebooks_pyramid.py); and 04 on the same file without
-#      those tables (an older dpsim's) falls back to sex x age, says so, and still draws.
+#      those tables (an older dpsim's) falls back to sex x age, says so, and still draws;
+#   7. a relative DPSIM_RESULTS given from another working directory (execute.sh resolves it
+#      against the caller's, not the notebook's folder where the kernel starts): 01 runs clean
+#      and names the file.
 # Prints PASS:/FAIL: lines. Run from the project root. Environment: BUILD, PYTHON.
 BUILD=${BUILD:-build}
 PYTHON=${PYTHON:-/usr/bin/python3}
@@ -144,7 +147,15 @@ run_all default "$tmp/default" >"$tmp/default.out" 2>&1 &
  then inspect "$tmp/one/02-scenario-comparison.ipynb" >"$tmp/one.facts" 2>&1; fi
  if DPSIM_RESULTS="$tmp/one.h5" sh notebooks/execute.sh "$tmp/one" \
         notebooks/03-plan-targets.ipynb >"$tmp/one03.log" 2>&1
- then inspect "$tmp/one/03-plan-targets.ipynb" >"$tmp/one03.facts" 2>&1; fi) &
+ then inspect "$tmp/one/03-plan-targets.ipynb" >"$tmp/one03.facts" 2>&1; fi
+ # 7. A relative DPSIM_RESULTS, from another working directory than the project root (and the
+ #    notebook's folder, where nbconvert starts the kernel): resolved against the caller's.
+ root=$(pwd)
+ mkdir -p "$tmp/rel/data" && cp "$tmp/one.h5" "$tmp/rel/data/one-rel.h5"
+ if (cd "$tmp/rel" && DPSIM_RESULTS=data/one-rel.h5 BUILD="$root/$BUILD" \
+         sh "$root/notebooks/execute.sh" out "$root/notebooks/01-budget-outlook.ipynb") \
+         >"$tmp/rel.log" 2>&1
+ then inspect "$tmp/rel/out/01-budget-outlook.ipynb" >"$tmp/rel.facts" 2>&1; fi) &
 # 6. 04 on the real run and on the same file as an older dpsim wrote it.
 for kind in real old; do
     (if DPSIM_RESULTS="$tmp/$kind.h5" sh notebooks/execute.sh "$tmp/$kind" \
@@ -289,6 +300,14 @@ then ok notebook_04_says_base_year; else bad notebook_04_says_base_year; fi
 if grep -q "this file has no base/disabled_base" "$tmp/old/04-population.ipynb.txt" 2>/dev/null &&
    grep -q "by sex and age only" "$tmp/old/04-population.ipynb.txt"
 then ok notebook_04_old_file_says_fallback; else bad notebook_04_old_file_says_fallback; fi
+
+if [ "$(cut -d' ' -f2,3 "$tmp/rel.facts" 2>/dev/null)" = "0 0" ] &&
+   grep -q "one-rel.h5" "$tmp/rel/out/01-budget-outlook.ipynb.txt" 2>/dev/null; then
+    ok notebook_relative_results_path
+else
+    tail -n 20 "$tmp/rel.log"
+    bad "notebook_relative_results_path ($(cat "$tmp/rel.facts" 2>/dev/null))"
+fi
 
 # 5. A results file that does not exist: the notebook stops and names it.
 DPSIM_RESULTS="$tmp/missing.h5"

@@ -10,7 +10,17 @@
 #      (the page records the count in <body data-images-loaded>, read back with --dump-dom);
 #   4. a screenshot of the top of the page is not blank: its pixels vary, and some are coloured
 #      (the first fan chart is blue), read with matplotlib's PNG reader;
-#   5. a failed notebook run leaves an existing report byte-identical.
+#   5. a failed notebook run leaves an existing report byte-identical;
+#   6. what a county finance bureau reads (tests/e2e/report_check.py, on the HTML and the executed
+#      notebooks' figure metadata): no developer text (DPSIM_..., 8.69e-16, runs/... table paths,
+#      the results file's full path), the title page's provenance in plain words (file name,
+#      scenarios, runs, seed, date), no table cell with 6 decimals, money in 万元 and shares in %
+#      in the targets tables, the 2035 column of the 2025/2035 targets table, a "0%" label for
+#      every target met in no replicate, no figure with text drawn over text (suptitle over the
+#      panel titles), no empty subsection;
+#   7. a results file with one scenario and no targets, given as a relative DPSIM_RESULTS: the
+#      report names the file, section 2 says a comparison needs two scenarios and has no empty
+#      figure headings, section 3 says there are no targets.
 # Prints PASS:/FAIL: lines. Run from the project root. Environment: BUILD, PYTHON, CHROMIUM.
 BUILD=${BUILD:-build}
 PYTHON=${PYTHON:-/usr/bin/python3}
@@ -69,6 +79,10 @@ for s in "Budget outlook" "Scenario comparison" "Plan targets" "disabled populat
     ok "report_has_section ($s)"
 done
 
+# 6. What a bureau reads, on the default report (before the runs below replace $BUILD/report).
+"$PYTHON" tests/e2e/report_check.py default "$tmp/report.html" "$BUILD/report" \
+    "$tmp/report-results.h5" 2>&1 || bad report_check_default_ran
+
 # 3 and 4. Chromium, offline (every host name maps to nothing), as root without the sandbox.
 url="file://$tmp/report.html"
 "$CHROMIUM" --headless --no-sandbox --disable-gpu --no-first-run \
@@ -125,4 +139,20 @@ else
 fi
 if ls -a "$tmp" | grep -q '\.tmp\.'; then bad report_no_temporary_left; else
     ok report_no_temporary_left; fi
+
+# 7. One scenario, no targets (a cohort run of daan-baseline.yaml), named by a path relative to
+#    the working directory.
+mkdir -p "$tmp/one"
+if "$BUILD/bin/dpsim" run scenarios/daan-baseline.yaml -o "$tmp/one/one-rel.h5" --quiet \
+        >"$tmp/one.log" 2>&1 &&
+   rel=$("$PYTHON" -c 'import os, sys; print(os.path.relpath(sys.argv[1]))' "$tmp/one/one-rel.h5") &&
+   DPSIM_RESULTS="$rel" make --no-print-directory report BUILD="$BUILD" PYTHON="$PYTHON" \
+        REPORT="$tmp/one/report.html" >>"$tmp/one.log" 2>&1 && [ -s "$tmp/one/report.html" ]; then
+    ok "report_one_scenario_relative_results ($rel)"
+    "$PYTHON" tests/e2e/report_check.py one "$tmp/one/report.html" "$BUILD/report" \
+        "$tmp/one/one-rel.h5" 2>&1 || bad report_check_one_ran
+else
+    tail -n 30 "$tmp/one.log"
+    bad report_one_scenario_relative_results
+fi
 exit 0
