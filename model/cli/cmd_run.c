@@ -5,7 +5,9 @@
  * rename it into place, and print each scenario's headline table read back from the file.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <getopt.h>
@@ -50,8 +52,9 @@ help(void)
            "  --quiet             print nothing but errors (no progress bar either; the bar is\n"
            "                      shown on standard error only when it is a terminal)\n\n"
            "Before projecting, the run's memory is estimated; a run that would not fit in the\n"
-           "available memory (MemAvailable, or $DPSIM_MEMORY_LIMIT bytes) is refused with exit\n"
-           "status 2.\n"
+           "available memory (MemAvailable, or $DPSIM_MEMORY_LIMIT bytes, e.g. 8000000000\n"
+           "or 8G) is refused with exit status 2. The results file's folder is checked before\n"
+           "the run too (it must exist and be writable).\n"
            "  -h, --help          this text\n");
 }
 
@@ -110,18 +113,146 @@ show_progress(void *user, size_t done, size_t total)
     fflush(stderr);
 }
 
-/* Bytes of memory available to the run: $DPSIM_MEMORY_LIMIT if set, else MemAvailable from
- * /proc/meminfo, else unlimited. */
-static double
-cli_memory_available(void)
+/* A number of bytes in the unit that suits its size: "512 B", "3.2 KiB", "41.0 MiB",
+ * "1.5 GiB". */
+static const char *
+fmt_bytes(double b, char *buf, size_t n)
 {
+    static const char *const unit[] = {"KiB", "MiB", "GiB", "TiB"};
+    if (!isfinite(b)) {
+        snprintf(buf, n, "unlimited");
+        return buf;
+    }
+    if (b < 1024.0) {
+        snprintf(buf, n, "%.0f B", b);
+        return buf;
+    }
+    size_t u = 0;
+    b /= 1024.0;
+    while (b >= 1024.0 && u + 1 < sizeof unit / sizeof unit[0]) {
+        b /= 1024.0;
+        u++;
+    }
+    snprintf(buf, n, "%.1f %s", b, unit[u]);
+    return buf;
+}
+
+/* $DPSIM_MEMORY_LIMIT: unset or empty gives 0 and *limit = 0 (no limit set); a number of
+ * bytes > 0, optionally followed by K, M, G (or KiB, MiB, GiB: powers of 1024) gives 0 and
+ * the limit; anything else prints an error and gives exit status 2. */
+static int
+memory_limit_env(double *limit)
+{
+    static const struct {
+        const char *text;
+        double factor;
+    } units[] = {{"", 1.0},         {"B", 1.0},         {"K", 1024.0},       {"KiB", 1024.0},
+                 {"M", 1048576.0}, {"MiB", 1048576.0}, {"G", 1073741824.0}, {"GiB", 1073741824.0}};
     const char *env = getenv("DPSIM_MEMORY_LIMIT");
-    if (env && *env) {
-        char *end = NULL;
-        double v = strtod(env, &end);
-        if (end && *end == '\0' && v > 0.0) {
-            return v;
+    *limit = 0.0;
+    if (!env || !*env) {
+        return 0;
+    }
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(env, &end);
+    if (end != env && !errno && isfinite(v) && v > 0.0 && (env[0] >= '0' && env[0] <= '9')) {
+        while (*end == ' ') {
+            end++;
         }
+        for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+            if (strcmp(end, units[i].text) == 0) {
+                *limit = v * units[i].factor;
+                return 0;
+            }
+        }
+    }
+    fprintf(stderr, "dpsim: DPSIM_MEMORY_LIMIT must be a number of bytes greater than 0, "
+                    "optionally with a unit K, M or G (KiB, MiB, GiB), such as 8000000000 or "
+                    "8G; got '%s'.\n",
+            env);
+    return EXIT_INPUT;
+}
+
+/* Before any engine runs: can the results file be created at path? Creates and removes the
+ * temporary name the writer will use (".<basename>.tmp.<pid>" beside it), so that a missing or
+ * unwritable folder, or a name too long for the file system, is one plain sentence and exit
+ * status 2 now rather than an HDF5 error after the run. */
+static int
+check_output_path(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    char dir[4096], tmp[4608];
+    struct stat st;
+    if (slash) {
+        snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    } else {
+        snprintf(dir, sizeof dir, ".");
+    }
+    if (!*base) {
+        fprintf(stderr, "dpsim: the results file '%s' names a folder, not a file; give a file "
+                        "name such as %sresults.h5.\n", path, path);
+        return EXIT_INPUT;
+    }
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "dpsim: the results file '%s' is a folder; give a file name such as "
+                        "%s/results.h5.\n", path, path);
+        return EXIT_INPUT;
+    }
+    /* The temporary name is the basename and 13 bytes at most (".", ".tmp." and a pid of up to
+     * 7 digits). */
+    enum { TMP_EXTRA = 13 };
+    int dir_ok = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+    long max = dir_ok ? pathconf(dir, _PC_NAME_MAX) : -1;
+    if (max > TMP_EXTRA && strlen(base) + TMP_EXTRA > (size_t)max) {
+        fprintf(stderr, "dpsim: the results file name '%s' is too long for the file system: "
+                        "its folder allows names of at most %ld bytes, and the file is first "
+                        "written under a temporary name up to %d bytes longer; use a name of at "
+                        "most %ld bytes.\n",
+                base, max, (int)TMP_EXTRA, max - TMP_EXTRA);
+        return EXIT_INPUT;
+    }
+    snprintf(tmp, sizeof tmp, "%.*s.%s.tmp.%ld", (int)(base - path), path, base, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd >= 0) {
+        close(fd);
+        unlink(tmp);
+        return 0;
+    }
+    int e = errno;
+    if (e == EEXIST) {
+        return 0; /* a leftover of this very pid: the writer will say so */
+    }
+    if (e == ENAMETOOLONG) {
+        fprintf(stderr, "dpsim: the results file name '%s' is too long for the file system.\n",
+                path);
+    } else if (e == ENOENT && !dir_ok) {
+        fprintf(stderr, "dpsim: cannot write the results file '%s': the folder '%s' does not "
+                        "exist (create it first, e.g. mkdir -p '%s').\n", path, dir, dir);
+    } else if (e == ENOTDIR) {
+        fprintf(stderr, "dpsim: cannot write the results file '%s': '%s' is not a folder.\n",
+                path, dir);
+    } else if (e == EACCES || e == EPERM) {
+        fprintf(stderr, "dpsim: cannot write the results file '%s': the folder '%s' is not "
+                        "writable (no permission).\n", path, dir);
+    } else if (e == EROFS) {
+        fprintf(stderr, "dpsim: cannot write the results file '%s': the folder '%s' is on a "
+                        "read-only file system.\n", path, dir);
+    } else {
+        fprintf(stderr, "dpsim: cannot write the results file '%s' in the folder '%s': %s.\n",
+                path, dir, strerror(e));
+    }
+    return EXIT_INPUT;
+}
+
+/* Bytes of memory available to the run: the limit from $DPSIM_MEMORY_LIMIT if > 0, else
+ * MemAvailable from /proc/meminfo, else unlimited. */
+static double
+cli_memory_available(double limit)
+{
+    if (limit > 0.0) {
+        return limit;
     }
     FILE *f = fopen("/proc/meminfo", "r");
     double kib = -1.0;
@@ -198,6 +329,11 @@ cmd_run(int argc, char **argv)
     if (runs < 1) {
         return cli_usage_error("run", "--runs expects at least 1 replicate");
     }
+    double mem_limit = 0.0;
+    int bad_env = memory_limit_env(&mem_limit);
+    if (bad_env) {
+        return bad_env;
+    }
     dp_set_threads((int)threads);
 
     int n_scen = argc - optind, rc_exit = EXIT_OK;
@@ -233,6 +369,14 @@ cmd_run(int argc, char **argv)
     if ((rc = dp_reference_load(ctx, data_dir, &ref)) != DP_OK) {
         goto fail;
     }
+    /* The results file can be created: checked now, not after the run. */
+    if (!output) {
+        snprintf(default_out, sizeof default_out, "results/%s.h5", dp_scenario_name(scen[0]));
+        output = default_out;
+    }
+    if ((rc_exit = check_output_path(output)) != EXIT_OK) {
+        goto done;
+    }
     /* 2. Project each scenario. */
     for (int i = 0; i < n_scen; i++) {
         size_t n_reg = dp_scenario_n_region(scen[i]);
@@ -251,12 +395,15 @@ cmd_run(int argc, char **argv)
             goto fail;
         }
         double need = dp_run_memory_estimate(model, &eo, micro);
-        double avail = cli_memory_available();
+        double avail = cli_memory_available(mem_limit);
         if (need > avail) {
+            char nb[32], ab[32];
             rc = dp_error(ctx, DP_EINPUT,
-                          "%s: this run needs about %.1f GiB of memory but %.1f GiB is "
-                          "available; use fewer --runs or regions",
-                          argv[optind + i], need / 1073741824.0, avail / 1073741824.0);
+                          "%s: this run needs about %s of memory but %s is available%s; use "
+                          "fewer --runs or regions",
+                          argv[optind + i], fmt_bytes(need, nb, sizeof nb),
+                          fmt_bytes(avail, ab, sizeof ab),
+                          mem_limit > 0.0 ? " ($DPSIM_MEMORY_LIMIT)" : "");
             goto fail;
         }
         progress pb = {dp_scenario_name(scen[i]), n_reg, 0.0, !quiet && isatty(STDERR_FILENO)};
@@ -281,10 +428,6 @@ cmd_run(int argc, char **argv)
         model = NULL;
     }
     /* 3. Write everything, then rename into place. */
-    if (!output) {
-        snprintf(default_out, sizeof default_out, "results/%s.h5", dp_scenario_name(scen[0]));
-        output = default_out;
-    }
     if ((rc = dp_output_open(ctx, output, cmdline, &out)) != DP_OK) {
         goto fail;
     }
