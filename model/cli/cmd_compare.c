@@ -541,6 +541,113 @@ have_table(const char *path, const printer *pr, const dp_results *alt, const cha
     return 1;
 }
 
+/* Appends ", name" (or "name" first) to list[size]; "..." once it is full. */
+static void
+list_add(char *list, size_t size, const char *name)
+{
+    size_t len = strlen(list);
+    if (len + strlen(name) + 8 >= size) {
+        if (len + 5 < size && (len < 3 || strcmp(list + len - 3, "...") != 0)) {
+            strcat(list, ", ...");
+        }
+        return;
+    }
+    if (len) {
+        strcat(list, ", ");
+    }
+    strcat(list, name);
+}
+
+/* The parameter draws of res (the `parameters` table over the `parameter` axis), or NULL. */
+static const dp_table *
+draws(const dp_results *res, const dp_axis **axis)
+{
+    const dp_table *t = dp_results_find(res, "parameters");
+    if (!t || !t->per_run || t->rank != 1) {
+        return NULL;
+    }
+    *axis = &res->axis[t->axis[0]];
+    return t;
+}
+
+/* When the two scenarios are paired run by run but their runs do not draw the same parameter
+ * values (a distribution in one only, or the same key drawn differently: another
+ * distribution, seed or run count), pairing cancels the common chance events but not the
+ * draws, and the intervals of the differences hold the whole spread of those draws: warn, on
+ * standard error and (text output) in the output, and say how to pair them. Returns 1 when
+ * warned. */
+static int
+warn_unpaired_draws(const printer *pr, const dp_results *alt)
+{
+    const dp_results *res[2] = {pr->base, alt};
+    const char *name[2] = {pr->base_name, pr->alt_name};
+    const dp_table *t[2];
+    const dp_axis *ax[2] = {NULL, NULL};
+    char only[2][400] = {"", ""}, differ[400] = "";
+    size_t n_run = pr->base->n_run;
+    if (n_run != alt->n_run || n_run < 2) {
+        return 0;
+    }
+    for (int s = 0; s < 2; s++) {
+        t[s] = draws(res[s], &ax[s]);
+    }
+    for (int s = 0; s < 2; s++) {
+        for (size_t k = 0; t[s] && k < ax[s]->n; k++) {
+            size_t j = NO_INDEX;
+            for (size_t m = 0; t[1 - s] && m < ax[1 - s]->n; m++) {
+                if (strcmp(ax[s]->label[k], ax[1 - s]->label[m]) == 0) {
+                    j = m;
+                }
+            }
+            if (j == NO_INDEX) {
+                list_add(only[s], sizeof only[s], ax[s]->label[k]);
+                continue;
+            }
+            if (s == 1) {
+                continue; /* common keys: compared once */
+            }
+            for (size_t run = 0; run < n_run; run++) {
+                if (dp_table_run(t[0], run)[k] != dp_table_run(t[1], run)[j]) {
+                    list_add(differ, sizeof differ, ax[0]->label[k]);
+                    break;
+                }
+            }
+        }
+    }
+    if (!only[0][0] && !only[1][0] && !differ[0]) {
+        return 0;
+    }
+    for (int out = 0; out < 2; out++) {
+        FILE *f = out == 0 ? stderr : stdout;
+        if (out == 1 && pr->csv) {
+            break;
+        }
+        fprintf(f, "%sWarning: the runs of %s and %s do not draw the same parameter values: "
+                   "pairing cancels the chance events but not the draws, so it removes little "
+                   "of the variance and the intervals of the differences are too wide (they "
+                   "hold the spread of the draws):\n",
+                out == 0 ? "dpsim: " : "", pr->alt_name, pr->base_name);
+        for (int s = 0; s < 2; s++) {
+            if (only[s][0]) {
+                fprintf(f, "  only %s gives these as distributions: %s\n", name[s], only[s]);
+            }
+        }
+        if (differ[0]) {
+            fprintf(f, "  drawn differently in the two (another distribution, --seed or --runs): "
+                       "%s\n", differ);
+        }
+        fprintf(f, "  To pair them, give both scenarios the same distributions (write them once, "
+                   "in a file both extend) and run both in one `dpsim run` (the same --seed and "
+                   "--runs): run k of each then draws the same values, and the differences "
+                   "show what the policy changes.\n");
+        if (out == 1) {
+            fprintf(f, "  警告：两情景的参数抽样不一致，配对几乎无效，差值区间过宽；请让两情景使用相同"
+                       "的参数分布，并以相同的 --seed 和 --runs 一起运行。\n");
+        }
+    }
+    return 1;
+}
+
 static void
 print_header(const printer *pr, const dp_results *alt)
 {
@@ -554,6 +661,7 @@ print_header(const printer *pr, const dp_results *alt)
                "the same --seed).\n"
                "配对比较：两情景第k次模拟一一配对，共%zu次；区间为配对差值的第5至第95百分位数。\n",
                pr->alt_name, pr->base_name, nb, nb);
+        warn_unpaired_draws(pr, alt);
     } else {
         printf("Pairing impossible: %s has %zu run%s and %s %zu; the differences below are "
                "differences of means, without an interval.\n"
@@ -639,6 +747,7 @@ cmd_compare(int argc, char **argv)
         goto done;
     }
     if (csv) {
+        warn_unpaired_draws(&pr, alt); /* on standard error only */
         printf("base,alt,table,unit,axis,label,year,base_mean,alt_mean,diff_mean,diff_p05,"
                "diff_p95,variance_removed,runs_base,runs_alt,paired\n");
     } else {
