@@ -53,36 +53,25 @@ help(void)
 /* ------------------------------------------------------------------------------------------ */
 /* Formatting */
 
-/* v with `decimals` decimals and thousands separators; "-" when not finite. decimals < 0:
- * %.6g. */
+/* v with `decimals` decimals (cli_fmt_num); decimals < 0: 6 significant digits (cli_fmt_sig). */
 static const char *
 fmt_num(double v, int decimals, char *buf, size_t n)
 {
-    if (!isfinite(v)) {
-        snprintf(buf, n, "-");
-        return buf;
+    return decimals < 0 ? cli_fmt_sig(v, 6, buf, n) : cli_fmt_num(v, decimals, buf, n);
+}
+
+/* v with three decimals and its sign ("+0.412", "-0.050", "0.000"). */
+static const char *
+fmt_signed(double v, char *buf, size_t n)
+{
+    if (n < 2) {
+        return cli_fmt_num(v, 3, buf, n);
     }
-    if (decimals < 0) {
-        snprintf(buf, n, "%.6g", v);
-        return buf;
-    }
-    double scale = pow(10.0, decimals);
-    double r = round(v * scale) / scale;
-    if (r == 0.0) {
-        r = 0.0; /* no "-0.0" */
-    }
-    double ip = trunc(fabs(r));
-    char ib[48];
-    cli_fmt_int(r < 0 ? -ip : ip, ib, sizeof ib);
-    if (r < 0 && ip == 0.0) {
-        snprintf(ib, sizeof ib, "-0");
-    }
-    if (decimals == 0) {
-        snprintf(buf, n, "%s", ib);
+    cli_fmt_num(v, 3, buf + 1, n - 1);
+    if (isfinite(v) && buf[1] != '-' && strcmp(buf + 1, "0.000") != 0) {
+        buf[0] = '+';
     } else {
-        char fb[32];
-        snprintf(fb, sizeof fb, "%.*f", decimals, fabs(r) - ip);
-        snprintf(buf, n, "%s%s", ib, fb + 1); /* fb is "0.xx" */
+        memmove(buf, buf + 1, strlen(buf + 1) + 1);
     }
     return buf;
 }
@@ -94,7 +83,7 @@ fmt_setting(double v, const char *word, char *buf, size_t n)
     if (isnan(v)) {
         snprintf(buf, n, "%s", word ? word : "-");
     } else {
-        snprintf(buf, n, "%.6g", v);
+        cli_fmt_sig(v, 6, buf, n);
     }
     return buf;
 }
@@ -191,11 +180,7 @@ print_text_block(const printer *pr, const dp_diff *d, size_t g, const char *what
     for (size_t yi = 0; yi < d->n_year; yi++) {
         size_t c = yi * d->n_group + g;
         char vr[16];
-        if (isfinite(d->var_removed[c])) {
-            snprintf(vr, sizeof vr, "%.1f%%", 100.0 * d->var_removed[c]);
-        } else {
-            snprintf(vr, sizeof vr, "-");
-        }
+        cli_fmt_pct(d->var_removed[c], 1, vr, sizeof vr);
         printf("%5s %12s %12s %12s %12s %12s %9s\n", years ? years->label[yi] : "all",
                fmt_num(d->base_mean[c] / div, dec, b[0], sizeof b[0]),
                fmt_num(d->alt_mean[c] / div, dec, b[1], sizeof b[1]),
@@ -340,8 +325,8 @@ print_settings(dp_ctx *ctx, const printer *pr, const dp_results *alt)
         fmt_setting(r[i].base, r[i].word, vb, sizeof vb);
         fmt_setting(r[i].alt, r[i].word, va, sizeof va);
         if (r[i].differs && strcmp(vb, va) == 0) { /* differ beyond 6 digits: show more */
-            snprintf(vb, sizeof vb, "%.17g", r[i].base);
-            snprintf(va, sizeof va, "%.17g", r[i].alt);
+            cli_fmt_sig(r[i].base, 15, vb, sizeof vb);
+            cli_fmt_sig(r[i].alt, 15, va, sizeof va);
         }
         if (r[i].year_from == r[i].year_to) {
             snprintf(item, sizeof item, "%d: %s → %s", r[i].year_from, vb, va);
@@ -464,9 +449,12 @@ cli_print_sensitivity(FILE *f, const char *scenario, const dp_results *res)
                 if (r[DP_SENS_RANK] != (double)rank) {
                     continue;
                 }
-                fprintf(f, "%5s %4zu  %-44s %7.3f %10.3f %+7.3f %+9.3f\n",
-                        any ? "" : years->label[yi], rank, params->label[p], r[DP_SENS_SRC2],
-                        r[DP_SENS_SPEARMAN2], r[DP_SENS_SRC], r[DP_SENS_SPEARMAN]);
+                char v[4][32];
+                fprintf(f, "%5s %4zu  %-44s %7s %10s %7s %9s\n", any ? "" : years->label[yi],
+                        rank, params->label[p], cli_fmt_num(r[DP_SENS_SRC2], 3, v[0], 32),
+                        cli_fmt_num(r[DP_SENS_SPEARMAN2], 3, v[1], 32),
+                        fmt_signed(r[DP_SENS_SRC], v[2], 32),
+                        fmt_signed(r[DP_SENS_SPEARMAN], v[3], 32));
                 any = 1;
             }
         }
@@ -484,7 +472,9 @@ cli_print_sensitivity(FILE *f, const char *scenario, const dp_results *res)
         if (isnan(r2)) {
             fprintf(f, "%5s       total spending does not vary over the runs this year\n", "");
         } else {
-            fprintf(f, "%5s       R^2 of the linear fit %.3f (线性回归决定系数)\n", "", r2);
+            char v[32];
+            fprintf(f, "%5s       R^2 of the linear fit %s (线性回归决定系数)\n", "",
+                    cli_fmt_num(r2, 3, v, sizeof v));
         }
     }
     fprintf(f, "SRC^2: share of the spread of total spending each parameter explains (squared "

@@ -98,7 +98,7 @@ check run_two_scenarios $?
 # 5. check prints the fit; help texts; exit codes.
 "$DPSIM" check scenarios/daan-baseline.yaml >"$tmp/check.out" 2>&1
 check check_exit_0 $?
-grep -q 'dibao_certified *6818' "$tmp/check.out"; check check_prints_fit $?
+grep -q 'dibao_certified *6,818  *6,818.00  *0.00$' "$tmp/check.out"; check check_prints_fit $?
 for c in run check summary; do
     "$DPSIM" $c --help >"$tmp/h" 2>&1 && grep -q "usage: dpsim $c" "$tmp/h"; check "help_$c" $?
 done
