@@ -202,6 +202,16 @@ put_right(FILE *f, const char *s, size_t width)
     fputs(s, f);
 }
 
+/* Prints s left-aligned in width terminal columns (padded with spaces). */
+static void
+put_left(FILE *f, const char *s, size_t width)
+{
+    fputs(s, f);
+    for (size_t w = display_width(s); w < width; w++) {
+        fputc(' ', f);
+    }
+}
+
 static size_t
 find_label(const dp_axis *a, const char *label)
 {
@@ -339,9 +349,9 @@ cli_print_headline(FILE *f, const char *scenario, const dp_results *res)
     fprintf(f, "%5s %10s %10s %10s %10s | %-21s | %-21s\n", "", "", "", "", "",
             "living subsidy", "care subsidy");
     fprintf(f, "%49s | ", "");
-    put_right(f, "困难残疾人生活补贴", 18);
-    fputs("    | ", f);
-    put_right(f, "重度残疾人护理补贴", 18);
+    put_left(f, "困难残疾人生活补贴", 21);
+    fputs(" | ", f);
+    put_left(f, "重度残疾人护理补贴", 21);
     fputc('\n', f);
     fprintf(f, "%5s %10s %10s %10s %10s | %10s %10s | %10s %10s\n", "year", "disabled",
             "severe", "aged 60+", "certified", "recipients", "10k yuan", "recipients",
