@@ -76,7 +76,9 @@ parse_size(const char *cmd, const char *opt, const char *arg, unsigned long max,
 typedef struct {
     const char *name;
     size_t n_region;
-    double t0;
+    double t0;          /**< the engine's start */
+    double t_first;     /**< the first report of work done (> 0 units) */
+    size_t done_first;  /**< the units done then */
     int on;
 } progress;
 
@@ -88,13 +90,33 @@ now_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* "name [#########-----------]  12/400 replicates  3.1 s, about 9.2 s left" on one line. */
+/* Seconds left, from the rate of the work done since the first report (the first units carry
+ * the start-up and, with several threads, finish together, so the time to the first report
+ * says little), or a negative number while that is not yet meaningful: fewer than 5% of the
+ * units (at least 2) or less than a second since the first report. */
+static double
+progress_left(const progress *pb, size_t done, size_t total, double now)
+{
+    size_t since = done > pb->done_first ? done - pb->done_first : 0;
+    size_t need = total / 20 > 2 ? total / 20 : 2;
+    double dt = now - pb->t_first;
+    if (pb->t_first <= 0.0 || since < need || dt < 1.0 || done >= total) {
+        return -1.0;
+    }
+    return dt / (double)since * (double)(total - done);
+}
+
+/* "name [#########-----------]  12/400 replicates  3.1 s, about 9 s left" on one line. */
 static void
 show_progress(void *user, size_t done, size_t total)
 {
-    const progress *pb = user;
+    progress *pb = user;
     enum { WIDTH = 24 };
-    double el = now_seconds() - pb->t0;
+    double now = now_seconds(), el = now - pb->t0;
+    if (done > 0 && pb->t_first <= 0.0) {
+        pb->t_first = now;
+        pb->done_first = done;
+    }
     double frac = total ? (double)done / (double)total : 1.0;
     size_t fill = (size_t)(frac * WIDTH);
     char bar[WIDTH + 1];
@@ -105,12 +127,24 @@ show_progress(void *user, size_t done, size_t total)
     size_t reps = total / (pb->n_region ? pb->n_region : 1);
     size_t reps_done = done / (pb->n_region ? pb->n_region : 1);
     fprintf(stderr, "\r%s [%s] %zu/%zu replicates  %.1f s", pb->name, bar, reps_done, reps, el);
-    if (done > 0 && done < total) {
-        fprintf(stderr, ", about %.1f s left ", el / frac - el);
+    double left = progress_left(pb, done, total, now);
+    if (left >= 0.0) {
+        fprintf(stderr, ", about %.0f s left   ", ceil(left));
+    } else if (done < total) {
+        fputs(", estimating time left", stderr);
     } else {
-        fputs("                  ", stderr);
+        fputs("                      ", stderr);
     }
     fflush(stderr);
+}
+
+/* $DPSIM_PROGRESS=1 shows the progress lines even when standard error is not a terminal (for
+ * tests; undocumented beyond the help of developers). */
+static int
+progress_forced(void)
+{
+    const char *e = getenv("DPSIM_PROGRESS");
+    return e && strcmp(e, "1") == 0;
 }
 
 /* A number of bytes in the unit that suits its size: "512 B", "3.2 KiB", "41.0 MiB",
@@ -336,7 +370,8 @@ cmd_run(int argc, char **argv)
     }
     dp_set_threads((int)threads);
 
-    int n_scen = argc - optind, rc_exit = EXIT_OK;
+    int n_scen = argc - optind, rc_exit = EXIT_OK, show = 0;
+    double t_write = 0.0;
     dp_status rc = DP_OK;
     dp_ctx *ctx = dp_ctx_alloc();
     dp_scenario **scen = calloc((size_t)n_scen, sizeof *scen);
@@ -406,7 +441,8 @@ cmd_run(int argc, char **argv)
                           mem_limit > 0.0 ? " ($DPSIM_MEMORY_LIMIT)" : "");
             goto fail;
         }
-        progress pb = {dp_scenario_name(scen[i]), n_reg, 0.0, !quiet && isatty(STDERR_FILENO)};
+        progress pb = {dp_scenario_name(scen[i]), n_reg, 0.0, 0.0, 0,
+                       progress_forced() || (!quiet && isatty(STDERR_FILENO))};
         if (pb.on) {
             pb.t0 = now_seconds();
             dp_ctx_set_progress(ctx, show_progress, &pb);
@@ -416,6 +452,10 @@ cmd_run(int argc, char **argv)
         dp_ctx_set_progress(ctx, NULL, NULL);
         if (pb.on) {
             fputc('\n', stderr);
+            if (rc == DP_OK) {
+                fprintf(stderr, "%s: summarising the runs (sensitivity, plan targets) ...\n",
+                        pb.name);
+            }
         }
         /* Which uncertain parameters drive the budget (base/sensitivity; stored when the
          * scenario has distributions and there are enough runs), and the plan targets, per
@@ -428,6 +468,12 @@ cmd_run(int argc, char **argv)
         model = NULL;
     }
     /* 3. Write everything, then rename into place. */
+    show = progress_forced() || (!quiet && isatty(STDERR_FILENO));
+    t_write = now_seconds();
+    if (show) {
+        fprintf(stderr, "writing %s ...", output);
+        fflush(stderr);
+    }
     if ((rc = dp_output_open(ctx, output, cmdline, &out)) != DP_OK) {
         goto fail;
     }
@@ -444,6 +490,9 @@ cmd_run(int argc, char **argv)
     }
     rc = dp_output_close(ctx, out);
     out = NULL;
+    if (show) {
+        fprintf(stderr, rc == DP_OK ? " done (%.1f s)\n" : "\n", now_seconds() - t_write);
+    }
     if (rc != DP_OK) {
         goto fail;
     }
