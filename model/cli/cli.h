@@ -43,12 +43,29 @@ int cli_print_programmes(FILE *f, const dp_results *res, const char *year);
  * budget table), -1 on a malformed table. */
 int cli_print_budget(FILE *f, const dp_results *res);
 
-/* v rounded to an integer with thousands separators ("-" when not finite), into buf. */
+/* Numbers in the tables the command prints, all in one style (print.c): fixed notation,
+ * never an exponent; thousands separators in the integer part (12,345.6); a value that rounds
+ * to zero prints as 0 (never "-0.0", never 4.18368e-11); "-" when not finite. Each writes buf
+ * and returns it. */
+/* v rounded to decimals (0 to 9) decimals. */
+const char *cli_fmt_num(double v, int decimals, char *buf, size_t n);
+/* v with up to sig significant digits, trailing zeros dropped (0.0233333, 1,234.57,
+ * 12,345,679), and at most 9 decimals: a value below 5e-10 prints as 0. */
+const char *cli_fmt_sig(double v, int sig, char *buf, size_t n);
+/* A share as a percentage with decimals decimals ("95.0%"). */
+const char *cli_fmt_pct(double share, int decimals, char *buf, size_t n);
+/* A range "lo-hi", both with decimals decimals. */
+const char *cli_fmt_range(double lo, double hi, int decimals, char *buf, size_t n);
+/* v rounded to an integer with thousands separators (cli_fmt_num with 0 decimals). */
 const char *cli_fmt_int(double v, char *buf, size_t n);
 /* Prints s right-aligned in width terminal columns (CJK characters count two). */
 void cli_put_right(FILE *f, const char *s, size_t width);
-/* Terminal columns of a UTF-8 string (CJK characters count two). */
+/* Terminal columns of a UTF-8 string (wcwidth with a UTF-8 locale: CJK characters count
+ * two). */
 size_t cli_display_width(const char *s);
+/* Sets LC_CTYPE (only) to a UTF-8 locale (C.UTF-8, else en_US.UTF-8) so that display widths
+ * are measured with wcwidth; without one, a byte heuristic is used. Called once by main. */
+void cli_init_locale(void);
 
 /* Prints the sensitivity of total spending to the uncertain parameters of one scenario for
  * 2025, 2030 and 2035 (those in the horizon; else the last year): the stored base table

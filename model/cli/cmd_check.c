@@ -37,24 +37,28 @@ help(void)
 static void
 format_dist(const dp_dist *d, char *buf, size_t size)
 {
+    char a[32], b[32], c[32];
+    cli_fmt_sig(d->a, 6, a, sizeof a);
+    cli_fmt_sig(d->b, 6, b, sizeof b);
+    cli_fmt_sig(d->c, 6, c, sizeof c);
     switch (d->kind) {
     case DP_DIST_FIXED:
-        snprintf(buf, size, "fixed(value %g)", d->a);
+        snprintf(buf, size, "fixed(value %s)", a);
         return;
     case DP_DIST_NORMAL:
-        snprintf(buf, size, "normal(mean %g, sd %g)", d->a, d->b);
+        snprintf(buf, size, "normal(mean %s, sd %s)", a, b);
         return;
     case DP_DIST_LOGNORMAL:
-        snprintf(buf, size, "lognormal(median %g, sd_log %g)", d->a, d->b);
+        snprintf(buf, size, "lognormal(median %s, sd_log %s)", a, b);
         return;
     case DP_DIST_BETA:
-        snprintf(buf, size, "beta(mean %g, sd %g)", d->a, d->b);
+        snprintf(buf, size, "beta(mean %s, sd %s)", a, b);
         return;
     case DP_DIST_UNIFORM:
-        snprintf(buf, size, "uniform(min %g, max %g)", d->a, d->b);
+        snprintf(buf, size, "uniform(min %s, max %s)", a, b);
         return;
     case DP_DIST_TRIANGULAR:
-        snprintf(buf, size, "triangular(min %g, mode %g, max %g)", d->a, d->b, d->c);
+        snprintf(buf, size, "triangular(min %s, mode %s, max %s)", a, b, c);
         return;
     }
     snprintf(buf, size, "?");
@@ -80,8 +84,10 @@ print_uncertain(const dp_params *p)
         double central;
         memcpy(&central, (const char *)p + u->offset[0], sizeof central);
         format_dist(&u->dist, dist, sizeof dist);
-        printf("#   %2zu  %-46s %-38s %12.6g %12.6g\n", i, u->name, dist, central,
-               dp_dist_sd(&u->dist));
+        char mean[32], sd[32];
+        printf("#   %2zu  %-46s %-38s %12s %12s\n", i, u->name, dist,
+               cli_fmt_sig(central, 6, mean, sizeof mean),
+               cli_fmt_sig(dp_dist_sd(&u->dist), 6, sd, sizeof sd));
     }
 }
 
@@ -101,11 +107,12 @@ print_targets(const dp_scenario *s)
     printf("#   %3s  %-26s %-10s %4s  %-2s %14s  %-8s  %s\n", "#", "indicator", "region", "year",
            "op", "value", "kind", "name_zh");
     for (size_t i = 0; i < n; i++) {
-        char value[64];
+        char value[80], v[32], tol[32];
+        cli_fmt_sig(t[i].value, 10, v, sizeof v);
         if (t[i].op == DP_OP_EQ) {
-            snprintf(value, sizeof value, "%.10g +- %.3g", t[i].value, t[i].tolerance);
+            snprintf(value, sizeof value, "%s +- %s", v, cli_fmt_sig(t[i].tolerance, 10, tol, 32));
         } else {
-            snprintf(value, sizeof value, "%.10g", t[i].value);
+            snprintf(value, sizeof value, "%s", v);
         }
         printf("#   %3zu  %-26s %-10s %4d  %-2s %14s  %-*s%s%s\n", i + 1, t[i].indicator,
                t[i].region[0] ? t[i].region : "all", t[i].year, dp_target_op_text[t[i].op], value,
@@ -184,23 +191,28 @@ cmd_check(int argc, char **argv)
         printf("\n# base-year fit, region %s (%s, %s), base year %d\n", in->id, in->name_en,
                in->name_zh, in->base_year);
         printf("#   %-18s %12s %12s %12s\n", "marginal", "target", "fitted", "residual");
-        printf("#   %-18s %12.0f %12.2f %12.2e\n", "disabled total", in->disabled_total,
-               in->disabled_total, 0.0);
+        char b[3][40];
+        printf("#   %-18s %12s %12s %12s\n", "disabled total",
+               cli_fmt_num(in->disabled_total, 0, b[0], 40),
+               cli_fmt_num(in->disabled_total, 2, b[1], 40), cli_fmt_num(0.0, 2, b[2], 40));
         for (size_t k = 0; k < DP_N_MARG; k++) {
             double fitted = dp_model_marginal(m, r, (dp_marg_kind)k);
             if (isfinite(in->marginal[k])) {
-                printf("#   %-18s %12.0f %12.2f %12.2e\n", dp_marg_key[k], in->marginal[k],
-                       fitted, fitted - in->marginal[k]);
+                printf("#   %-18s %12s %12s %12s\n", dp_marg_key[k],
+                       cli_fmt_num(in->marginal[k], 0, b[0], 40), cli_fmt_num(fitted, 2, b[1], 40),
+                       cli_fmt_num(fitted - in->marginal[k], 2, b[2], 40));
             } else {
-                printf("#   %-18s %12s %12.2f %12s\n", dp_marg_key[k], "-", fitted, "-");
+                printf("#   %-18s %12s %12s %12s\n", dp_marg_key[k], "-",
+                       cli_fmt_num(fitted, 2, b[1], 40), "-");
             }
         }
-        printf("#   fit: %zu sweeps of iterative proportional fitting (tolerance 1e-10)\n",
+        printf("#   fit: %zu sweeps of iterative proportional fitting (tolerance 10^-10)\n",
                dp_model_fit_iterations(m, r));
         printf("#   take-up:\n");
         for (size_t k = 0; k < DP_N_PROG; k++) {
             double tu = dp_model_take_up(m, r, k);
-            printf("#     %-24s %.4f  (%s)\n", dp_prog_key[k], tu,
+            char v[32];
+            printf("#     %-24s %s  (%s)\n", dp_prog_key[k], cli_fmt_num(tu, 4, v, sizeof v),
                    take_up_source[dp_model_take_up_source(m, r, k)]);
         }
     }

@@ -53,36 +53,25 @@ help(void)
 /* ------------------------------------------------------------------------------------------ */
 /* Formatting */
 
-/* v with `decimals` decimals and thousands separators; "-" when not finite. decimals < 0:
- * %.6g. */
+/* v with `decimals` decimals (cli_fmt_num); decimals < 0: 6 significant digits (cli_fmt_sig). */
 static const char *
 fmt_num(double v, int decimals, char *buf, size_t n)
 {
-    if (!isfinite(v)) {
-        snprintf(buf, n, "-");
-        return buf;
+    return decimals < 0 ? cli_fmt_sig(v, 6, buf, n) : cli_fmt_num(v, decimals, buf, n);
+}
+
+/* v with three decimals and its sign ("+0.412", "-0.050", "0.000"). */
+static const char *
+fmt_signed(double v, char *buf, size_t n)
+{
+    if (n < 2) {
+        return cli_fmt_num(v, 3, buf, n);
     }
-    if (decimals < 0) {
-        snprintf(buf, n, "%.6g", v);
-        return buf;
-    }
-    double scale = pow(10.0, decimals);
-    double r = round(v * scale) / scale;
-    if (r == 0.0) {
-        r = 0.0; /* no "-0.0" */
-    }
-    double ip = trunc(fabs(r));
-    char ib[48];
-    cli_fmt_int(r < 0 ? -ip : ip, ib, sizeof ib);
-    if (r < 0 && ip == 0.0) {
-        snprintf(ib, sizeof ib, "-0");
-    }
-    if (decimals == 0) {
-        snprintf(buf, n, "%s", ib);
+    cli_fmt_num(v, 3, buf + 1, n - 1);
+    if (isfinite(v) && buf[1] != '-' && strcmp(buf + 1, "0.000") != 0) {
+        buf[0] = '+';
     } else {
-        char fb[32];
-        snprintf(fb, sizeof fb, "%.*f", decimals, fabs(r) - ip);
-        snprintf(buf, n, "%s%s", ib, fb + 1); /* fb is "0.xx" */
+        memmove(buf, buf + 1, strlen(buf + 1) + 1);
     }
     return buf;
 }
@@ -94,7 +83,7 @@ fmt_setting(double v, const char *word, char *buf, size_t n)
     if (isnan(v)) {
         snprintf(buf, n, "%s", word ? word : "-");
     } else {
-        snprintf(buf, n, "%.6g", v);
+        cli_fmt_sig(v, 6, buf, n);
     }
     return buf;
 }
@@ -191,11 +180,7 @@ print_text_block(const printer *pr, const dp_diff *d, size_t g, const char *what
     for (size_t yi = 0; yi < d->n_year; yi++) {
         size_t c = yi * d->n_group + g;
         char vr[16];
-        if (isfinite(d->var_removed[c])) {
-            snprintf(vr, sizeof vr, "%.1f%%", 100.0 * d->var_removed[c]);
-        } else {
-            snprintf(vr, sizeof vr, "-");
-        }
+        cli_fmt_pct(d->var_removed[c], 1, vr, sizeof vr);
         printf("%5s %12s %12s %12s %12s %12s %9s\n", years ? years->label[yi] : "all",
                fmt_num(d->base_mean[c] / div, dec, b[0], sizeof b[0]),
                fmt_num(d->alt_mean[c] / div, dec, b[1], sizeof b[1]),
@@ -340,8 +325,8 @@ print_settings(dp_ctx *ctx, const printer *pr, const dp_results *alt)
         fmt_setting(r[i].base, r[i].word, vb, sizeof vb);
         fmt_setting(r[i].alt, r[i].word, va, sizeof va);
         if (r[i].differs && strcmp(vb, va) == 0) { /* differ beyond 6 digits: show more */
-            snprintf(vb, sizeof vb, "%.17g", r[i].base);
-            snprintf(va, sizeof va, "%.17g", r[i].alt);
+            cli_fmt_sig(r[i].base, 15, vb, sizeof vb);
+            cli_fmt_sig(r[i].alt, 15, va, sizeof va);
         }
         if (r[i].year_from == r[i].year_to) {
             snprintf(item, sizeof item, "%d: %s → %s", r[i].year_from, vb, va);
@@ -464,9 +449,12 @@ cli_print_sensitivity(FILE *f, const char *scenario, const dp_results *res)
                 if (r[DP_SENS_RANK] != (double)rank) {
                     continue;
                 }
-                fprintf(f, "%5s %4zu  %-44s %7.3f %10.3f %+7.3f %+9.3f\n",
-                        any ? "" : years->label[yi], rank, params->label[p], r[DP_SENS_SRC2],
-                        r[DP_SENS_SPEARMAN2], r[DP_SENS_SRC], r[DP_SENS_SPEARMAN]);
+                char v[4][32];
+                fprintf(f, "%5s %4zu  %-44s %7s %10s %7s %9s\n", any ? "" : years->label[yi],
+                        rank, params->label[p], cli_fmt_num(r[DP_SENS_SRC2], 3, v[0], 32),
+                        cli_fmt_num(r[DP_SENS_SPEARMAN2], 3, v[1], 32),
+                        fmt_signed(r[DP_SENS_SRC], v[2], 32),
+                        fmt_signed(r[DP_SENS_SPEARMAN], v[3], 32));
                 any = 1;
             }
         }
@@ -484,7 +472,9 @@ cli_print_sensitivity(FILE *f, const char *scenario, const dp_results *res)
         if (isnan(r2)) {
             fprintf(f, "%5s       total spending does not vary over the runs this year\n", "");
         } else {
-            fprintf(f, "%5s       R^2 of the linear fit %.3f (线性回归决定系数)\n", "", r2);
+            char v[32];
+            fprintf(f, "%5s       R^2 of the linear fit %s (线性回归决定系数)\n", "",
+                    cli_fmt_num(r2, 3, v, sizeof v));
         }
     }
     fprintf(f, "SRC^2: share of the spread of total spending each parameter explains (squared "
@@ -541,6 +531,113 @@ have_table(const char *path, const printer *pr, const dp_results *alt, const cha
     return 1;
 }
 
+/* Appends ", name" (or "name" first) to list[size]; "..." once it is full. */
+static void
+list_add(char *list, size_t size, const char *name)
+{
+    size_t len = strlen(list);
+    if (len + strlen(name) + 8 >= size) {
+        if (len + 5 < size && (len < 3 || strcmp(list + len - 3, "...") != 0)) {
+            strcat(list, ", ...");
+        }
+        return;
+    }
+    if (len) {
+        strcat(list, ", ");
+    }
+    strcat(list, name);
+}
+
+/* The parameter draws of res (the `parameters` table over the `parameter` axis), or NULL. */
+static const dp_table *
+draws(const dp_results *res, const dp_axis **axis)
+{
+    const dp_table *t = dp_results_find(res, "parameters");
+    if (!t || !t->per_run || t->rank != 1) {
+        return NULL;
+    }
+    *axis = &res->axis[t->axis[0]];
+    return t;
+}
+
+/* When the two scenarios are paired run by run but their runs do not draw the same parameter
+ * values (a distribution in one only, or the same key drawn differently: another
+ * distribution, seed or run count), pairing cancels the common chance events but not the
+ * draws, and the intervals of the differences hold the whole spread of those draws: warn, on
+ * standard error and (text output) in the output, and say how to pair them. Returns 1 when
+ * warned. */
+static int
+warn_unpaired_draws(const printer *pr, const dp_results *alt)
+{
+    const dp_results *res[2] = {pr->base, alt};
+    const char *name[2] = {pr->base_name, pr->alt_name};
+    const dp_table *t[2];
+    const dp_axis *ax[2] = {NULL, NULL};
+    char only[2][400] = {"", ""}, differ[400] = "";
+    size_t n_run = pr->base->n_run;
+    if (n_run != alt->n_run || n_run < 2) {
+        return 0;
+    }
+    for (int s = 0; s < 2; s++) {
+        t[s] = draws(res[s], &ax[s]);
+    }
+    for (int s = 0; s < 2; s++) {
+        for (size_t k = 0; t[s] && k < ax[s]->n; k++) {
+            size_t j = NO_INDEX;
+            for (size_t m = 0; t[1 - s] && m < ax[1 - s]->n; m++) {
+                if (strcmp(ax[s]->label[k], ax[1 - s]->label[m]) == 0) {
+                    j = m;
+                }
+            }
+            if (j == NO_INDEX) {
+                list_add(only[s], sizeof only[s], ax[s]->label[k]);
+                continue;
+            }
+            if (s == 1) {
+                continue; /* common keys: compared once */
+            }
+            for (size_t run = 0; run < n_run; run++) {
+                if (dp_table_run(t[0], run)[k] != dp_table_run(t[1], run)[j]) {
+                    list_add(differ, sizeof differ, ax[0]->label[k]);
+                    break;
+                }
+            }
+        }
+    }
+    if (!only[0][0] && !only[1][0] && !differ[0]) {
+        return 0;
+    }
+    for (int out = 0; out < 2; out++) {
+        FILE *f = out == 0 ? stderr : stdout;
+        if (out == 1 && pr->csv) {
+            break;
+        }
+        fprintf(f, "%sWarning: the runs of %s and %s do not draw the same parameter values: "
+                   "pairing cancels the chance events but not the draws, so it removes little "
+                   "of the variance and the intervals of the differences are too wide (they "
+                   "hold the spread of the draws):\n",
+                out == 0 ? "dpsim: " : "", pr->alt_name, pr->base_name);
+        for (int s = 0; s < 2; s++) {
+            if (only[s][0]) {
+                fprintf(f, "  only %s gives these as distributions: %s\n", name[s], only[s]);
+            }
+        }
+        if (differ[0]) {
+            fprintf(f, "  drawn differently in the two (another distribution, --seed or --runs): "
+                       "%s\n", differ);
+        }
+        fprintf(f, "  To pair them, give both scenarios the same distributions (write them once, "
+                   "in a file both extend) and run both in one `dpsim run` (the same --seed and "
+                   "--runs): run k of each then draws the same values, and the differences "
+                   "show what the policy changes.\n");
+        if (out == 1) {
+            fprintf(f, "  警告：两情景的参数抽样不一致，配对几乎无效，差值区间过宽；请让两情景使用相同"
+                       "的参数分布，并以相同的 --seed 和 --runs 一起运行。\n");
+        }
+    }
+    return 1;
+}
+
 static void
 print_header(const printer *pr, const dp_results *alt)
 {
@@ -554,6 +651,7 @@ print_header(const printer *pr, const dp_results *alt)
                "the same --seed).\n"
                "配对比较：两情景第k次模拟一一配对，共%zu次；区间为配对差值的第5至第95百分位数。\n",
                pr->alt_name, pr->base_name, nb, nb);
+        warn_unpaired_draws(pr, alt);
     } else {
         printf("Pairing impossible: %s has %zu run%s and %s %zu; the differences below are "
                "differences of means, without an interval.\n"
@@ -639,6 +737,7 @@ cmd_compare(int argc, char **argv)
         goto done;
     }
     if (csv) {
+        warn_unpaired_draws(&pr, alt); /* on standard error only */
         printf("base,alt,table,unit,axis,label,year,base_mean,alt_mean,diff_mean,diff_p05,"
                "diff_p95,variance_removed,runs_base,runs_alt,paired\n");
     } else {

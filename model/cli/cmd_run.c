@@ -5,7 +5,9 @@
  * rename it into place, and print each scenario's headline table read back from the file.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <getopt.h>
@@ -50,8 +52,9 @@ help(void)
            "  --quiet             print nothing but errors (no progress bar either; the bar is\n"
            "                      shown on standard error only when it is a terminal)\n\n"
            "Before projecting, the run's memory is estimated; a run that would not fit in the\n"
-           "available memory (MemAvailable, or $DPSIM_MEMORY_LIMIT bytes) is refused with exit\n"
-           "status 2.\n"
+           "available memory (MemAvailable, or $DPSIM_MEMORY_LIMIT bytes, e.g. 8000000000\n"
+           "or 8G) is refused with exit status 2. The results file's folder is checked before\n"
+           "the run too (it must exist and be writable).\n"
            "  -h, --help          this text\n");
 }
 
@@ -73,7 +76,9 @@ parse_size(const char *cmd, const char *opt, const char *arg, unsigned long max,
 typedef struct {
     const char *name;
     size_t n_region;
-    double t0;
+    double t0;          /**< the engine's start */
+    double t_first;     /**< the first report of work done (> 0 units) */
+    size_t done_first;  /**< the units done then */
     int on;
 } progress;
 
@@ -85,13 +90,33 @@ now_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* "name [#########-----------]  12/400 replicates  3.1 s, about 9.2 s left" on one line. */
+/* Seconds left, from the rate of the work done since the first report (the first units carry
+ * the start-up and, with several threads, finish together, so the time to the first report
+ * says little), or a negative number while that is not yet meaningful: fewer than 5% of the
+ * units (at least 2) or less than a second since the first report. */
+static double
+progress_left(const progress *pb, size_t done, size_t total, double now)
+{
+    size_t since = done > pb->done_first ? done - pb->done_first : 0;
+    size_t need = total / 20 > 2 ? total / 20 : 2;
+    double dt = now - pb->t_first;
+    if (pb->t_first <= 0.0 || since < need || dt < 1.0 || done >= total) {
+        return -1.0;
+    }
+    return dt / (double)since * (double)(total - done);
+}
+
+/* "name [#########-----------]  12/400 replicates  3.1 s, about 9 s left" on one line. */
 static void
 show_progress(void *user, size_t done, size_t total)
 {
-    const progress *pb = user;
+    progress *pb = user;
     enum { WIDTH = 24 };
-    double el = now_seconds() - pb->t0;
+    double now = now_seconds(), el = now - pb->t0;
+    if (done > 0 && pb->t_first <= 0.0) {
+        pb->t_first = now;
+        pb->done_first = done;
+    }
     double frac = total ? (double)done / (double)total : 1.0;
     size_t fill = (size_t)(frac * WIDTH);
     char bar[WIDTH + 1];
@@ -102,26 +127,166 @@ show_progress(void *user, size_t done, size_t total)
     size_t reps = total / (pb->n_region ? pb->n_region : 1);
     size_t reps_done = done / (pb->n_region ? pb->n_region : 1);
     fprintf(stderr, "\r%s [%s] %zu/%zu replicates  %.1f s", pb->name, bar, reps_done, reps, el);
-    if (done > 0 && done < total) {
-        fprintf(stderr, ", about %.1f s left ", el / frac - el);
+    double left = progress_left(pb, done, total, now);
+    if (left >= 0.0) {
+        fprintf(stderr, ", about %.0f s left   ", ceil(left));
+    } else if (done < total) {
+        fputs(", estimating time left", stderr);
     } else {
-        fputs("                  ", stderr);
+        fputs("                      ", stderr);
     }
     fflush(stderr);
 }
 
-/* Bytes of memory available to the run: $DPSIM_MEMORY_LIMIT if set, else MemAvailable from
- * /proc/meminfo, else unlimited. */
-static double
-cli_memory_available(void)
+/* $DPSIM_PROGRESS=1 shows the progress lines even when standard error is not a terminal (for
+ * tests; undocumented beyond the help of developers). */
+static int
+progress_forced(void)
 {
+    const char *e = getenv("DPSIM_PROGRESS");
+    return e && strcmp(e, "1") == 0;
+}
+
+/* A number of bytes in the unit that suits its size: "512 B", "3.2 KiB", "41.0 MiB",
+ * "1.5 GiB". */
+static const char *
+fmt_bytes(double b, char *buf, size_t n)
+{
+    static const char *const unit[] = {"KiB", "MiB", "GiB", "TiB"};
+    if (!isfinite(b)) {
+        snprintf(buf, n, "unlimited");
+        return buf;
+    }
+    if (b < 1024.0) {
+        snprintf(buf, n, "%.0f B", b);
+        return buf;
+    }
+    size_t u = 0;
+    b /= 1024.0;
+    while (b >= 1024.0 && u + 1 < sizeof unit / sizeof unit[0]) {
+        b /= 1024.0;
+        u++;
+    }
+    snprintf(buf, n, "%.1f %s", b, unit[u]);
+    return buf;
+}
+
+/* $DPSIM_MEMORY_LIMIT: unset or empty gives 0 and *limit = 0 (no limit set); a number of
+ * bytes > 0, optionally followed by K, M, G (or KiB, MiB, GiB: powers of 1024) gives 0 and
+ * the limit; anything else prints an error and gives exit status 2. */
+static int
+memory_limit_env(double *limit)
+{
+    static const struct {
+        const char *text;
+        double factor;
+    } units[] = {{"", 1.0},         {"B", 1.0},         {"K", 1024.0},       {"KiB", 1024.0},
+                 {"M", 1048576.0}, {"MiB", 1048576.0}, {"G", 1073741824.0}, {"GiB", 1073741824.0}};
     const char *env = getenv("DPSIM_MEMORY_LIMIT");
-    if (env && *env) {
-        char *end = NULL;
-        double v = strtod(env, &end);
-        if (end && *end == '\0' && v > 0.0) {
-            return v;
+    *limit = 0.0;
+    if (!env || !*env) {
+        return 0;
+    }
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(env, &end);
+    if (end != env && !errno && isfinite(v) && v > 0.0 && (env[0] >= '0' && env[0] <= '9')) {
+        while (*end == ' ') {
+            end++;
         }
+        for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+            if (strcmp(end, units[i].text) == 0) {
+                *limit = v * units[i].factor;
+                return 0;
+            }
+        }
+    }
+    fprintf(stderr, "dpsim: DPSIM_MEMORY_LIMIT must be a number of bytes greater than 0, "
+                    "optionally with a unit K, M or G (KiB, MiB, GiB), such as 8000000000 or "
+                    "8G; got '%s'.\n",
+            env);
+    return EXIT_INPUT;
+}
+
+/* Before any engine runs: can the results file be created at path? Creates and removes the
+ * temporary name the writer will use (".<basename>.tmp.<pid>" beside it), so that a missing or
+ * unwritable folder, or a name too long for the file system, is one plain sentence and exit
+ * status 2 now rather than an HDF5 error after the run. */
+static int
+check_output_path(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    char dir[4096], tmp[4608];
+    struct stat st;
+    if (slash) {
+        snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    } else {
+        snprintf(dir, sizeof dir, ".");
+    }
+    if (!*base) {
+        fprintf(stderr, "dpsim: the results file '%s' names a folder, not a file; give a file "
+                        "name such as %sresults.h5.\n", path, path);
+        return EXIT_INPUT;
+    }
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "dpsim: the results file '%s' is a folder; give a file name such as "
+                        "%s/results.h5.\n", path, path);
+        return EXIT_INPUT;
+    }
+    /* The temporary name is the basename and 13 bytes at most (".", ".tmp." and a pid of up to
+     * 7 digits). */
+    enum { TMP_EXTRA = 13 };
+    int dir_ok = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+    long max = dir_ok ? pathconf(dir, _PC_NAME_MAX) : -1;
+    if (max > TMP_EXTRA && strlen(base) + TMP_EXTRA > (size_t)max) {
+        fprintf(stderr, "dpsim: the results file name '%s' is too long for the file system: "
+                        "its folder allows names of at most %ld bytes, and the file is first "
+                        "written under a temporary name up to %d bytes longer; use a name of at "
+                        "most %ld bytes.\n",
+                base, max, (int)TMP_EXTRA, max - TMP_EXTRA);
+        return EXIT_INPUT;
+    }
+    snprintf(tmp, sizeof tmp, "%.*s.%s.tmp.%ld", (int)(base - path), path, base, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd >= 0) {
+        close(fd);
+        unlink(tmp);
+        return 0;
+    }
+    int e = errno;
+    if (e == EEXIST) {
+        return 0; /* a leftover of this very pid: the writer will say so */
+    }
+    if (e == ENAMETOOLONG) {
+        fprintf(stderr, "dpsim: the results file name '%s' is too long for the file system.\n",
+                path);
+    } else if (e == ENOENT && !dir_ok) {
+        fprintf(stderr, "dpsim: cannot write the results file '%s': the folder '%s' does not "
+                        "exist (create it first, e.g. mkdir -p '%s').\n", path, dir, dir);
+    } else if (e == ENOTDIR) {
+        fprintf(stderr, "dpsim: cannot write the results file '%s': '%s' is not a folder.\n",
+                path, dir);
+    } else if (e == EACCES || e == EPERM) {
+        fprintf(stderr, "dpsim: cannot write the results file '%s': the folder '%s' is not "
+                        "writable (no permission).\n", path, dir);
+    } else if (e == EROFS) {
+        fprintf(stderr, "dpsim: cannot write the results file '%s': the folder '%s' is on a "
+                        "read-only file system.\n", path, dir);
+    } else {
+        fprintf(stderr, "dpsim: cannot write the results file '%s' in the folder '%s': %s.\n",
+                path, dir, strerror(e));
+    }
+    return EXIT_INPUT;
+}
+
+/* Bytes of memory available to the run: the limit from $DPSIM_MEMORY_LIMIT if > 0, else
+ * MemAvailable from /proc/meminfo, else unlimited. */
+static double
+cli_memory_available(double limit)
+{
+    if (limit > 0.0) {
+        return limit;
     }
     FILE *f = fopen("/proc/meminfo", "r");
     double kib = -1.0;
@@ -198,9 +363,15 @@ cmd_run(int argc, char **argv)
     if (runs < 1) {
         return cli_usage_error("run", "--runs expects at least 1 replicate");
     }
+    double mem_limit = 0.0;
+    int bad_env = memory_limit_env(&mem_limit);
+    if (bad_env) {
+        return bad_env;
+    }
     dp_set_threads((int)threads);
 
-    int n_scen = argc - optind, rc_exit = EXIT_OK;
+    int n_scen = argc - optind, rc_exit = EXIT_OK, show = 0;
+    double t_write = 0.0;
     dp_status rc = DP_OK;
     dp_ctx *ctx = dp_ctx_alloc();
     dp_scenario **scen = calloc((size_t)n_scen, sizeof *scen);
@@ -233,6 +404,14 @@ cmd_run(int argc, char **argv)
     if ((rc = dp_reference_load(ctx, data_dir, &ref)) != DP_OK) {
         goto fail;
     }
+    /* The results file can be created: checked now, not after the run. */
+    if (!output) {
+        snprintf(default_out, sizeof default_out, "results/%s.h5", dp_scenario_name(scen[0]));
+        output = default_out;
+    }
+    if ((rc_exit = check_output_path(output)) != EXIT_OK) {
+        goto done;
+    }
     /* 2. Project each scenario. */
     for (int i = 0; i < n_scen; i++) {
         size_t n_reg = dp_scenario_n_region(scen[i]);
@@ -251,15 +430,19 @@ cmd_run(int argc, char **argv)
             goto fail;
         }
         double need = dp_run_memory_estimate(model, &eo, micro);
-        double avail = cli_memory_available();
+        double avail = cli_memory_available(mem_limit);
         if (need > avail) {
+            char nb[32], ab[32];
             rc = dp_error(ctx, DP_EINPUT,
-                          "%s: this run needs about %.1f GiB of memory but %.1f GiB is "
-                          "available; use fewer --runs or regions",
-                          argv[optind + i], need / 1073741824.0, avail / 1073741824.0);
+                          "%s: this run needs about %s of memory but %s is available%s; use "
+                          "fewer --runs or regions",
+                          argv[optind + i], fmt_bytes(need, nb, sizeof nb),
+                          fmt_bytes(avail, ab, sizeof ab),
+                          mem_limit > 0.0 ? " ($DPSIM_MEMORY_LIMIT)" : "");
             goto fail;
         }
-        progress pb = {dp_scenario_name(scen[i]), n_reg, 0.0, !quiet && isatty(STDERR_FILENO)};
+        progress pb = {dp_scenario_name(scen[i]), n_reg, 0.0, 0.0, 0,
+                       progress_forced() || (!quiet && isatty(STDERR_FILENO))};
         if (pb.on) {
             pb.t0 = now_seconds();
             dp_ctx_set_progress(ctx, show_progress, &pb);
@@ -269,6 +452,10 @@ cmd_run(int argc, char **argv)
         dp_ctx_set_progress(ctx, NULL, NULL);
         if (pb.on) {
             fputc('\n', stderr);
+            if (rc == DP_OK) {
+                fprintf(stderr, "%s: summarising the runs (sensitivity, plan targets) ...\n",
+                        pb.name);
+            }
         }
         /* Which uncertain parameters drive the budget (base/sensitivity; stored when the
          * scenario has distributions and there are enough runs), and the plan targets, per
@@ -281,9 +468,11 @@ cmd_run(int argc, char **argv)
         model = NULL;
     }
     /* 3. Write everything, then rename into place. */
-    if (!output) {
-        snprintf(default_out, sizeof default_out, "results/%s.h5", dp_scenario_name(scen[0]));
-        output = default_out;
+    show = progress_forced() || (!quiet && isatty(STDERR_FILENO));
+    t_write = now_seconds();
+    if (show) {
+        fprintf(stderr, "writing %s ...", output);
+        fflush(stderr);
     }
     if ((rc = dp_output_open(ctx, output, cmdline, &out)) != DP_OK) {
         goto fail;
@@ -301,6 +490,9 @@ cmd_run(int argc, char **argv)
     }
     rc = dp_output_close(ctx, out);
     out = NULL;
+    if (show) {
+        fprintf(stderr, rc == DP_OK ? " done (%.1f s)\n" : "\n", now_seconds() - t_write);
+    }
     if (rc != DP_OK) {
         goto fail;
     }

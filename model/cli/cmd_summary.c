@@ -7,9 +7,11 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "input/yaml_tree.h"
 #include "output/output.h"
 
 static void
@@ -39,6 +41,42 @@ help(void)
            "                   total spending in 2025, 2030 and 2035 (docs/compare.md)\n"
            "  --scenario NAME  only this scenario\n"
            "  -h, --help       this text\n");
+}
+
+static int
+find_name(char **names, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(names[i], name) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* "no table 'T' in scenario 'S' (did you mean 'U'?); its tables: a, b, c" on stderr: the
+ * closest name within two edits (and fewer edits than T has characters) is suggested. */
+static void
+no_table(const char *path, const char *scenario, const dp_results *res, const char *table)
+{
+    const char *best = NULL;
+    size_t best_d = 3, len = strlen(table);
+    for (size_t i = 0; i < res->n_table; i++) {
+        size_t d = dp_edit_distance(table, res->table[i].name);
+        if (d < best_d && d < len) {
+            best = res->table[i].name;
+            best_d = d;
+        }
+    }
+    fprintf(stderr, "dpsim: %s: no table '%s' in scenario '%s'", path, table, scenario);
+    if (best) {
+        fprintf(stderr, " (did you mean '%s'?)", best);
+    }
+    fprintf(stderr, "; its tables are:");
+    for (size_t i = 0; i < res->n_table; i++) {
+        fprintf(stderr, "%s %s", i ? "," : "", res->table[i].name);
+    }
+    fprintf(stderr, "\n");
 }
 
 int
@@ -79,7 +117,8 @@ cmd_summary(int argc, char **argv)
     const char *path = argv[optind];
     dp_ctx *ctx = dp_ctx_alloc();
     char **names = NULL;
-    size_t n = 0, shown = 0;
+    dp_results **res = NULL;
+    size_t n = 0;
     int code = EXIT_OK;
     dp_status rc;
     if (!ctx) {
@@ -90,53 +129,83 @@ cmd_summary(int argc, char **argv)
         code = cli_fail(ctx, rc);
         goto done;
     }
-    for (size_t i = 0; i < n; i++) {
-        if (only && strcmp(only, names[i]) != 0) {
-            continue;
-        }
-        dp_results *res = NULL;
-        if ((rc = dp_output_read(ctx, path, names[i], &res)) != DP_OK) {
-            code = cli_fail(ctx, rc);
-            goto done;
-        }
-        shown++;
-        if (sensitivity) {
-            cli_print_sensitivity(stdout, names[i], res);
-        } else if (table) {
-            printf("%s: table %s\n", names[i], table);
-            if (cli_print_table(stdout, res, table) != 0) {
-                fprintf(stderr, "dpsim: %s: no table '%s' in scenario '%s'\n", path, table,
-                        names[i]);
-                code = EXIT_INPUT;
-            }
-        } else {
-            cli_print_headline(stdout, names[i], res);
-            if (cli_print_programmes(stdout, res, year) < 0) {
-                const dp_axis *ya = &res->axis[dp_results_find_axis(res, "year")];
-                fprintf(stderr, "dpsim: summary: --year %s: expected 'all' or a year of the "
-                                "results (%s to %s)\n", year, ya->n ? ya->label[0] : "-",
-                        ya->n ? ya->label[ya->n - 1] : "-");
-                code = EXIT_INPUT;
-            } else if (cli_print_budget(stdout, res) < 0) {
-                fprintf(stderr, "dpsim: %s: the budget table of scenario '%s' is malformed\n",
-                        path, names[i]);
-                code = EXIT_INPUT;
-            }
-        }
-        dp_results_free(res);
-        if (code != EXIT_OK) {
-            goto done;
-        }
-    }
-    if (only && shown == 0) {
+    /* Every option is checked against the file before anything is printed: the scenario, then
+     * the year or the table in each scenario shown. */
+    if (only && !find_name(names, n, only)) {
         fprintf(stderr, "dpsim: %s: no scenario '%s' (the file has:", path, only);
         for (size_t i = 0; i < n; i++) {
             fprintf(stderr, " %s", names[i]);
         }
         fprintf(stderr, ")\n");
         code = EXIT_INPUT;
+        goto done;
+    }
+    if (!(res = calloc(n ? n : 1, sizeof *res))) {
+        fprintf(stderr, "dpsim: out of memory\n");
+        code = EXIT_INTERNAL;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (only && strcmp(only, names[i]) != 0) {
+            continue;
+        }
+        if ((rc = dp_output_read(ctx, path, names[i], &res[i])) != DP_OK) {
+            code = cli_fail(ctx, rc);
+            goto done;
+        }
+        if (table && !dp_results_find(res[i], table)) {
+            no_table(path, names[i], res[i], table);
+            code = EXIT_INPUT;
+            goto done;
+        }
+        if (year && strcmp(year, "all") != 0 && !sensitivity && !table &&
+            dp_results_find(res[i], "spending")) {
+            size_t ya = dp_results_find_axis(res[i], "year");
+            const dp_axis *y = ya != (size_t)-1 ? &res[i]->axis[ya] : NULL;
+            int found = 0;
+            for (size_t k = 0; y && k < y->n; k++) {
+                found |= strcmp(y->label[k], year) == 0;
+            }
+            if (!found) {
+                fprintf(stderr,
+                        "dpsim: summary: --year %s: expected 'all' or a year of the results "
+                        "(%s to %s%s%s)\n",
+                        year, y && y->n ? y->label[0] : "-", y && y->n ? y->label[y->n - 1] : "-",
+                        n > 1 ? " in scenario " : "", n > 1 ? names[i] : "");
+                code = EXIT_INPUT;
+                goto done;
+            }
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!res[i]) {
+            continue;
+        }
+        if (sensitivity) {
+            cli_print_sensitivity(stdout, names[i], res[i]);
+        } else if (table) {
+            printf("%s: table %s\n", names[i], table);
+            cli_print_table(stdout, res[i], table);
+        } else {
+            cli_print_headline(stdout, names[i], res[i]);
+            if (cli_print_programmes(stdout, res[i], year) < 0) {
+                fprintf(stderr, "dpsim: out of memory\n");
+                code = EXIT_INTERNAL;
+                goto done;
+            }
+            if (cli_print_budget(stdout, res[i]) < 0) {
+                fprintf(stderr, "dpsim: %s: the budget table of scenario '%s' is malformed\n",
+                        path, names[i]);
+                code = EXIT_INPUT;
+                goto done;
+            }
+        }
     }
 done:
+    for (size_t i = 0; res && i < n; i++) {
+        dp_results_free(res[i]);
+    }
+    free(res);
     dp_output_names_free(names, n);
     dp_ctx_free(ctx);
     return code;

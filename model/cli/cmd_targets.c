@@ -54,25 +54,7 @@ help(void)
 static const char *
 fmt_1dec(double v, char *buf, size_t n)
 {
-    char tmp[64];
-    if (!isfinite(v)) {
-        snprintf(buf, n, "-");
-        return buf;
-    }
-    snprintf(tmp, sizeof tmp, "%.1f", fabs(v) < 0.05 ? 0.0 : v);
-    char *dot = strchr(tmp, '.');
-    size_t int_len = dot ? (size_t)(dot - tmp) : strlen(tmp), start = tmp[0] == '-', o = 0;
-    for (size_t i = 0; tmp[i] && o + 2 < n; i++) {
-        buf[o++] = tmp[i];
-        if (i < int_len) {
-            size_t left = int_len - i - 1;
-            if (i >= start && left > 0 && left % 3 == 0) {
-                buf[o++] = ',';
-            }
-        }
-    }
-    buf[o] = '\0';
-    return buf;
+    return cli_fmt_num(v, 1, buf, n);
 }
 
 /* A value in the indicator's unit: shares in %, persons whole, households whole with 户, yuan
@@ -84,7 +66,7 @@ fmt_value(double v, const char *unit, char *buf, size_t n)
     if (!isfinite(v)) {
         snprintf(buf, n, "-");
     } else if (strcmp(unit, "share") == 0) {
-        snprintf(buf, n, "%.1f%%", 100.0 * v);
+        cli_fmt_pct(v, 1, buf, n);
     } else if (strcmp(unit, "yuan") == 0) {
         snprintf(buf, n, "%s万元", fmt_1dec(v / 1e4, tmp, sizeof tmp));
     } else if (strcmp(unit, "yuan per person") == 0) {
@@ -108,7 +90,7 @@ fmt_prob(double p, char *buf, size_t n)
     } else if (p > 0.99 && p < 1.0) {
         snprintf(buf, n, ">99%%");
     } else {
-        snprintf(buf, n, "%.0f%%", 100.0 * p);
+        cli_fmt_pct(p, 0, buf, n);
     }
     return buf;
 }
@@ -179,15 +161,15 @@ print_table(const char *scenario, const dp_output_info *info, dp_target_result *
         }
         fmt_value(r->value, unit, v, sizeof v);
         if (r->op == DP_OP_EQ && isfinite(r->tolerance) && r->tolerance >= 1e-6) {
-            char tol[32];
+            char tol[48], num[32];
             if (strcmp(unit, "share") == 0) {
-                snprintf(tol, sizeof tol, "%g%%", 100.0 * r->tolerance);
+                snprintf(tol, sizeof tol, "%s%%", cli_fmt_sig(100.0 * r->tolerance, 6, num, 32));
             } else if (strcmp(unit, "yuan") == 0) {
-                snprintf(tol, sizeof tol, "%g万元", r->tolerance / 1e4);
+                snprintf(tol, sizeof tol, "%s万元", cli_fmt_sig(r->tolerance / 1e4, 6, num, 32));
             } else if (strcmp(unit, "yuan per person") == 0) {
-                snprintf(tol, sizeof tol, "%g元/人", r->tolerance);
+                snprintf(tol, sizeof tol, "%s元/人", cli_fmt_sig(r->tolerance, 6, num, 32));
             } else {
-                snprintf(tol, sizeof tol, "%g", r->tolerance);
+                cli_fmt_sig(r->tolerance, 6, tol, sizeof tol);
             }
             snprintf(cell[i][5], CELL, "== %s ± %s", v, tol);
         } else {
@@ -420,8 +402,8 @@ cmd_targets(int argc, char **argv)
         res = NULL;
     }
     if (!csv && shown > 0) {
-        printf("\nP(met): share of runs meeting the target (values within 1e-9 of it count as "
-               "equal). mean gap: persons (户:\nhouseholds) short, 0 in runs that meet it; a "
+        printf("\nP(met): share of runs meeting the target (values within 10^-9 of it count "
+               "as equal). mean gap: persons (户:\nhouseholds) short, 0 in runs that meet it; a "
                "share's shortfall times the persons it is a share of; 万元\nfor spending and "
                "cash per person. to close: 万元 to close the gap: coverage rates, employment "
                "and\nrenovations at the programme's yearly amount per person or home "

@@ -6,10 +6,13 @@
  * generic table printer. Spending is shown in 10,000 yuan (万元), the unit of Chinese budget
  * documents; labels carry the Chinese term beside the English.
  */
+#define _XOPEN_SOURCE 700 /* wcwidth */
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
@@ -20,34 +23,160 @@
 #define NO_POS ((size_t)-1)  /* a label not found */
 #define ALL_POS ((size_t)-2) /* summed over the axis */
 
-/* Formats v rounded to an integer with thousands separators into buf. */
-static const char *
-fmt_int(double v, char *buf, size_t n)
+/* ------------------------------------------------------------------------------------------ */
+/* Numbers: the one style of every table the command prints (cli.h). */
+
+const char *
+cli_fmt_num(double v, int decimals, char *buf, size_t n)
 {
     if (!isfinite(v)) {
         snprintf(buf, n, "-");
         return buf;
     }
-    char tmp[64];
-    snprintf(tmp, sizeof tmp, "%.0f", fabs(v) < 0.5 ? 0.0 : v);
-    size_t len = strlen(tmp), start = tmp[0] == '-', o = 0;
-    for (size_t i = 0; i < len && o + 2 < n; i++) {
+    decimals = decimals < 0 ? 0 : (decimals > 9 ? 9 : decimals);
+    char tmp[400];
+    snprintf(tmp, sizeof tmp, "%.*f", decimals, v);
+    /* A value that rounds to zero is 0 (no "-0.0"). */
+    if (strspn(tmp, "-0.") == strlen(tmp)) {
+        snprintf(tmp, sizeof tmp, "%.*f", decimals, 0.0);
+    }
+    const char *dot = strchr(tmp, '.');
+    size_t int_len = dot ? (size_t)(dot - tmp) : strlen(tmp), start = tmp[0] == '-', o = 0;
+    for (size_t i = 0; tmp[i] && o + 2 < n; i++) {
         buf[o++] = tmp[i];
-        size_t left = len - i - 1;
-        if (i >= start && left > 0 && left % 3 == 0) {
-            buf[o++] = ',';
+        if (i < int_len) {
+            size_t left = int_len - i - 1;
+            if (i >= start && left > 0 && left % 3 == 0) {
+                buf[o++] = ',';
+            }
         }
     }
     buf[o] = '\0';
     return buf;
 }
 
-/* Terminal columns of a UTF-8 string: CJK characters (U+1100 and above, as in the labels
- * here) take two, others one. */
+const char *
+cli_fmt_sig(double v, int sig, char *buf, size_t n)
+{
+    if (!isfinite(v)) {
+        snprintf(buf, n, "-");
+        return buf;
+    }
+    double a = fabs(v);
+    int mag = a > 0.0 ? (int)floor(log10(a)) + 1 : 1; /* digits before the point; <= 0 below 1 */
+    int decimals = sig - mag;                          /* cli_fmt_num keeps it in [0, 9] */
+    cli_fmt_num(v, decimals, buf, n);
+    /* Trailing zeros of the decimals go, and the point with them. */
+    char *dot = strchr(buf, '.');
+    if (dot) {
+        char *e = buf + strlen(buf);
+        while (e > dot + 1 && e[-1] == '0') {
+            *--e = '\0';
+        }
+        if (e == dot + 1) {
+            *dot = '\0';
+        }
+    }
+    return buf;
+}
+
+const char *
+cli_fmt_pct(double share, int decimals, char *buf, size_t n)
+{
+    char tmp[64];
+    if (!isfinite(share)) {
+        snprintf(buf, n, "-");
+        return buf;
+    }
+    snprintf(buf, n, "%s%%", cli_fmt_num(100.0 * share, decimals, tmp, sizeof tmp));
+    return buf;
+}
+
+const char *
+cli_fmt_range(double lo, double hi, int decimals, char *buf, size_t n)
+{
+    char a[64], b[64];
+    cli_fmt_num(lo, decimals, a, sizeof a);
+    cli_fmt_num(hi, decimals, b, sizeof b);
+    size_t la = strlen(a), lb = strlen(b);
+    if (n == 0) {
+        return buf;
+    }
+    if (la + 1 + lb + 1 > n) { /* too narrow: as much as fits */
+        la = la < n - 1 ? la : n - 1;
+        lb = la + 1 + lb + 1 > n ? (n > la + 2 ? n - la - 2 : 0) : lb;
+    }
+    memcpy(buf, a, la);
+    if (la + 1 < n) {
+        buf[la] = '-';
+        memcpy(buf + la + 1, b, lb);
+        buf[la + 1 + lb] = '\0';
+    } else {
+        buf[la] = '\0';
+    }
+    return buf;
+}
+
+/* v rounded to an integer with thousands separators. */
+static const char *
+fmt_int(double v, char *buf, size_t n)
+{
+    return cli_fmt_num(v, 0, buf, n);
+}
+
+/* yuan in 10,000 yuan (万元) with one decimal and thousands separators. */
+static const char *
+fmt_wan(double yuan, char *buf, size_t n)
+{
+    return cli_fmt_num(yuan / 1e4, 1, buf, n);
+}
+
+/* Whether LC_CTYPE is a UTF-8 locale (cli_init_locale), so that wcwidth measures. */
+static int utf8_ctype;
+
+void
+cli_init_locale(void)
+{
+    static const char *const names[] = {"C.UTF-8", "C.utf8", "en_US.UTF-8", "en_US.utf8"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0] && !utf8_ctype; i++) {
+        if (setlocale(LC_CTYPE, names[i]) && MB_CUR_MAX > 1) {
+            utf8_ctype = 1;
+        }
+    }
+    if (!utf8_ctype) {
+        setlocale(LC_CTYPE, "C");
+    }
+}
+
+/* Terminal columns of a UTF-8 string: with a UTF-8 locale, the sum of wcwidth over its
+ * characters (wcswidth; CJK characters and full-width punctuation take two, a character
+ * wcwidth does not know or an invalid byte one); without one, a byte heuristic (U+1100 and
+ * above take two). */
 static size_t
 display_width(const char *s)
 {
     size_t w = 0;
+    if (utf8_ctype) {
+        mbstate_t st;
+        memset(&st, 0, sizeof st);
+        size_t left = strlen(s);
+        while (left > 0) {
+            wchar_t wc;
+            size_t k = mbrtowc(&wc, s, left, &st);
+            if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+                memset(&st, 0, sizeof st);
+                w += 1;
+                s += 1;
+                left -= 1;
+                continue;
+            }
+            int cw = wcwidth(wc);
+            w += cw < 0 ? 1 : (size_t)cw;
+            s += k;
+            left -= k;
+        }
+        return w;
+    }
     for (const unsigned char *p = (const unsigned char *)s; *p;) {
         if (*p < 0x80) {
             w += 1;
@@ -71,6 +200,16 @@ put_right(FILE *f, const char *s, size_t width)
         fputc(' ', f);
     }
     fputs(s, f);
+}
+
+/* Prints s left-aligned in width terminal columns (padded with spaces). */
+static void
+put_left(FILE *f, const char *s, size_t width)
+{
+    fputs(s, f);
+    for (size_t w = display_width(s); w < width; w++) {
+        fputc(' ', f);
+    }
 }
 
 static size_t
@@ -132,19 +271,11 @@ interval(const dp_results *res, const dp_table *t, size_t yi, size_t k, double *
     *hi = gsl_stats_quantile_from_sorted_data(work, 1, res->n_run, 0.95);
 }
 
-static const char *fmt_wan(double yuan, char *buf, size_t n);
-
-/* "lo-hi" with thousands separators, with one decimal for 10,000 yuan. */
+/* "lo-hi" with thousands separators: whole numbers, or (wan) yuan in 万元 with one decimal. */
 static const char *
 fmt_range(double lo, double hi, int wan, char *buf, size_t n)
 {
-    char a[32], b[32];
-    if (wan) {
-        snprintf(buf, n, "%s-%s", fmt_wan(lo, a, sizeof a), fmt_wan(hi, b, sizeof b));
-    } else {
-        snprintf(buf, n, "%s-%s", fmt_int(lo, a, sizeof a), fmt_int(hi, b, sizeof b));
-    }
-    return buf;
+    return wan ? cli_fmt_range(lo / 1e4, hi / 1e4, 1, buf, n) : cli_fmt_range(lo, hi, 0, buf, n);
 }
 
 /* The 90% intervals over runs of the headline series, when there are several runs. */
@@ -218,9 +349,9 @@ cli_print_headline(FILE *f, const char *scenario, const dp_results *res)
     fprintf(f, "%5s %10s %10s %10s %10s | %-21s | %-21s\n", "", "", "", "", "",
             "living subsidy", "care subsidy");
     fprintf(f, "%49s | ", "");
-    put_right(f, "困难残疾人生活补贴", 18);
-    fputs("    | ", f);
-    put_right(f, "重度残疾人护理补贴", 18);
+    put_left(f, "困难残疾人生活补贴", 21);
+    fputs(" | ", f);
+    put_left(f, "重度残疾人护理补贴", 21);
     fputc('\n', f);
     fprintf(f, "%5s %10s %10s %10s %10s | %10s %10s | %10s %10s\n", "year", "disabled",
             "severe", "aged 60+", "certified", "recipients", "10k yuan", "recipients",
@@ -237,15 +368,15 @@ cli_print_headline(FILE *f, const char *scenario, const dp_results *res)
     fputc('\n', f);
     for (size_t yi = 0; yi < years->n; yi++) {
         char b[8][32];
-        fprintf(f, "%5s %10s %10s %10s %10s | %10s %10.1f | %10s %10.1f\n", years->label[yi],
+        fprintf(f, "%5s %10s %10s %10s %10s | %10s %10s | %10s %10s\n", years->label[yi],
                 fmt_int(year_value(res, ind, yi, i_dis), b[0], 32),
                 fmt_int(year_value(res, ind, yi, i_sev), b[1], 32),
                 fmt_int(year_value(res, ind, yi, i_old), b[2], 32),
                 fmt_int(year_value(res, ind, yi, i_cert), b[3], 32),
                 fmt_int(year_value(res, rec, yi, p_liv), b[4], 32),
-                year_value(res, sp, yi, p_liv) / 1e4,
+                fmt_wan(year_value(res, sp, yi, p_liv), b[6], 32),
                 fmt_int(year_value(res, rec, yi, p_care), b[5], 32),
-                year_value(res, sp, yi, p_care) / 1e4);
+                fmt_wan(year_value(res, sp, yi, p_care), b[7], 32));
     }
     fprintf(f, "severe = grades 1-2 (重度, 一、二级); persons at the end of each year; spending in "
                "10,000 yuan (万元), nominal.\n");
@@ -256,10 +387,12 @@ cli_print_headline(FILE *f, const char *scenario, const dp_results *res)
             first += run_value(res, sp, run, 0, (size_t)-2) / (double)res->n_run;
             last += run_value(res, sp, run, years->n - 1, (size_t)-2) / (double)res->n_run;
         }
+        char a[48], b[48];
         fprintf(f,
-                "all %zu programmes 全部项目: %.1f 万元 in %s, %.1f 万元 in %s (dpsim summary FILE "
+                "all %zu programmes 全部项目: %s 万元 in %s, %s 万元 in %s (dpsim summary FILE "
                 "--year Y: each programme)\n",
-                pa->n, first / 1e4, years->label[0], last / 1e4, years->label[years->n - 1]);
+                pa->n, fmt_wan(first, a, sizeof a), years->label[0], fmt_wan(last, b, sizeof b),
+                years->label[years->n - 1]);
     }
     if (res->n_run > 1 && i_dis != (size_t)-1 && i_cert != (size_t)-1 && p_liv != (size_t)-1 &&
         p_care != (size_t)-1) {
@@ -355,7 +488,9 @@ cli_print_table(FILE *f, const dp_results *res, const char *name)
                     }
                 }
                 s /= t->per_run ? (double)res->n_run : 1.0;
-                fprintf(f, " %14.6g", s);
+                char num[64];
+                fputc(' ', f);
+                put_right(f, cli_fmt_sig(s, 6, num, sizeof num), 14);
             }
             fputc('\n', f);
         }
@@ -503,24 +638,6 @@ cell_stats(const dp_results *res, const dp_table *t, size_t yi, size_t k, size_t
     return s / (double)res->n_run;
 }
 
-/* 10,000 yuan with one decimal and thousands separators ("-" when not finite). */
-static const char *
-fmt_wan(double yuan, char *buf, size_t n)
-{
-    if (!isfinite(yuan)) {
-        snprintf(buf, n, "-");
-        return buf;
-    }
-    double v = yuan / 1e4;
-    double whole = floor(fabs(v) + 0.05);
-    int tenth = (int)floor((fabs(v) + 0.05 - whole) * 10.0);
-    char w[48];
-    fmt_int(whole, w, sizeof w);
-    snprintf(buf, n, "%s%s.%d", v < 0 && (whole > 0 || tenth > 0) ? "-" : "", w,
-             tenth > 9 ? 9 : tenth);
-    return buf;
-}
-
 /* The table name of res with axes [year, region, first(, second)], or NULL. */
 static const dp_table *
 prog_table(const dp_results *res, const char *name, const char *third, const char *fourth)
@@ -577,7 +694,7 @@ print_prog_spending(FILE *f, const dp_results *res, size_t yi, double *work)
     for (size_t k = 0; k <= pa->n && k + 2 < G_ROWS; k++) {
         size_t row = k + 2, pos = k < pa->n ? k : ALL_POS;
         for (size_t c = 0; c < n_col; c++) {
-            char buf[G_CELL], a[40], b[40];
+            char buf[G_CELL];
             double lo = NAN, hi = NAN, m;
             buf[0] = '\0';
             switch (cols[c]) {
@@ -601,8 +718,7 @@ print_prog_spending(FILE *f, const dp_results *res, size_t yi, double *work)
             case 4:
             case 6:
                 cell_stats(res, cols[c] == 4 ? sp : sr, yi, pos, ALL_POS, work, &lo, &hi);
-                snprintf(buf, sizeof buf, "%s-%s", fmt_wan(lo, a, sizeof a),
-                         fmt_wan(hi, b, sizeof b));
+                fmt_range(lo, hi, 1, buf, sizeof buf);
                 break;
             default:
                 break;
@@ -645,7 +761,7 @@ print_pipeline(FILE *f, const dp_results *res, size_t yi, double *work)
         double p =
             s_paid != NO_POS ? cell_stats(res, pl, yi, k, s_paid, work, NULL, NULL) : (double)NAN;
         if (e > 0.0 && isfinite(p)) {
-            snprintf(buf, sizeof buf, "%.1f%%", 100.0 * p / e);
+            cli_fmt_pct(p / e, 1, buf, sizeof buf);
         } else {
             snprintf(buf, sizeof buf, "-");
         }
@@ -740,10 +856,8 @@ print_levels(FILE *f, const dp_results *res, size_t yi, double *work)
             grid_set(&g, row, 1, "90%区间");
             for (size_t l = 0; l <= la->n; l++) {
                 double lo, hi;
-                char a[40], b[40];
                 cell_stats(res, sl, yi, ALL_POS, l < la->n ? l : ALL_POS, work, &lo, &hi);
-                snprintf(buf, sizeof buf, "%s-%s", fmt_wan(lo, a, sizeof a),
-                         fmt_wan(hi, b, sizeof b));
+                fmt_range(lo, hi, 1, buf, sizeof buf);
                 grid_set(&g, row, 2 + l, buf);
             }
         }
@@ -785,7 +899,7 @@ cli_print_budget(FILE *f, const dp_results *res)
     }
     size_t row = 2;
     for (size_t i = 0; i < n; i++) {
-        char buf[G_CELL], a[40], c[40];
+        char buf[G_CELL];
         if (row >= G_ROWS) {
             /* More years than one grid holds: print and start another. */
             grid_print(f, &g);
@@ -795,8 +909,7 @@ cli_print_budget(FILE *f, const dp_results *res)
         snprintf(buf, sizeof buf, "%d", b[i].year);
         grid_set(&g, row, 0, buf);
         grid_set(&g, row, 1, fmt_wan(b[i].total, buf, sizeof buf));
-        snprintf(buf, sizeof buf, "%s-%s", fmt_wan(b[i].p05, a, sizeof a),
-                 fmt_wan(b[i].p95, c, sizeof c));
+        fmt_range(b[i].p05, b[i].p95, 1, buf, sizeof buf);
         grid_set(&g, row, 2, buf);
         grid_set(&g, row, 3, fmt_wan(b[i].ceiling, buf, sizeof buf));
         if (!isfinite(b[i].p_exceeds)) {
@@ -806,7 +919,7 @@ cli_print_budget(FILE *f, const dp_results *res)
         } else if (b[i].p_exceeds > 0.99 && b[i].p_exceeds < 1.0) {
             snprintf(buf, sizeof buf, ">99%%");
         } else {
-            snprintf(buf, sizeof buf, "%.0f%%", 100.0 * b[i].p_exceeds);
+            cli_fmt_pct(b[i].p_exceeds, 0, buf, sizeof buf);
         }
         grid_set(&g, row, 4, buf);
         row++;

@@ -208,6 +208,28 @@ read_dist(dp_ctx *ctx, const dp_ynode *node, const char *path, double min, doubl
 /* ------------------------------------------------------------------------------------------ */
 /* Values */
 
+/* A flag of the loader's own, beside the key table's F_* (never in the table): the leaf is an
+ * amount of money in yuan and may carry a unit (3100万, 31000000 yuan; dp_yget_amount). */
+enum { F_MONEY = 0x100u };
+
+/* True for the K_SCHED rows that hold money (yuan): their key's last part names an amount
+ * (dibao.standard, budget.ceiling, budget_cap, away.yearly, training.cost, awards.amount, ...);
+ * the others hold persons, households, places or shares. */
+static int
+money_key(const char *path)
+{
+    static const char *const last[] = {"standard", "consumption", "ceiling", "budget_cap",
+                                       "yearly",   "cost",        "amount"};
+    const char *dot = strrchr(path, '.');
+    const char *name = dot ? dot + 1 : path;
+    for (size_t i = 0; i < sizeof last / sizeof last[0]; i++) {
+        if (strcmp(name, last[i]) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* "a number in [MIN, MAX]", or "a number >= MIN" when the range has no upper end. */
 static void
 range_phrase(char *buf, size_t size, const char *kind, double min, double max)
@@ -329,6 +351,9 @@ read_leaf(walker *w, const dp_ynode *node, const char *path, const char *what, d
         snprintf(what_dist, sizeof what_dist, "%s or a distribution {dist: KIND, ...}", what);
         return dp_yexpected(w->ctx, node, path, what_dist);
     }
+    if (flags & F_MONEY) {
+        return dp_yget_amount(w->ctx, node, path, what, min, max, out);
+    }
     return dp_yget_number(w->ctx, node, path, what, min, max, out);
 }
 
@@ -402,7 +427,8 @@ read_grade_value(walker *w, const dp_ynode *node, const char *path, size_t key, 
     char *base = (char *)w->p;
     if (dated) {
         dp_sched one;
-        if (read_sched(w, node, path, what, 0, HUGE_VAL, 0, key, grade, off, n, &one) != DP_OK) {
+        if (read_sched(w, node, path, what, 0, HUGE_VAL, F_MONEY, key, grade, off, n, &one) !=
+            DP_OK) {
             return DP_EINPUT;
         }
         for (size_t j = 0; j < n; j++) {
@@ -413,7 +439,7 @@ read_grade_value(walker *w, const dp_ynode *node, const char *path, size_t key, 
     leaf_place pl = {.key = key, .grade = grade, .n_target = n};
     double v;
     memcpy(pl.offset, off, n * sizeof *off);
-    if (read_leaf(w, node, path, what, 0, HUGE_VAL, 0, &pl, &v) != DP_OK) {
+    if (read_leaf(w, node, path, what, 0, HUGE_VAL, F_MONEY, &pl, &v) != DP_OK) {
         return DP_EINPUT;
     }
     for (size_t j = 0; j < n; j++) {
@@ -787,13 +813,16 @@ apply_key(walker *w, const key_def *d, const dp_ynode *val, const char *path)
         }
         *(double *)at = v;
         return DP_OK;
-    case K_SCHED:
+    case K_SCHED: {
+        unsigned flags = d->flags | (money_key(d->path) ? F_MONEY : 0u);
         range_phrase(what, sizeof what,
-                     d->flags & F_INTEGER ? "an integer"
-                                          : (d->flags & F_SHARE ? "a share" : "a number"),
+                     flags & F_INTEGER ? "an integer"
+                                       : (flags & F_SHARE ? "a share"
+                                                          : (flags & F_MONEY ? "an amount in yuan"
+                                                                             : "a number")),
                      d->min, d->max);
-        return read_sched(w, val, path, what, d->min, d->max, d->flags, key, 0, &d->offset, 1,
-                          at);
+        return read_sched(w, val, path, what, d->min, d->max, flags, key, 0, &d->offset, 1, at);
+    }
     case K_AMOUNT:
         return read_grades(w, val, path, key, d->offset, 1);
     case K_GRADE_NUM:
@@ -1306,7 +1335,11 @@ read_target(walker *w, const dp_ynode *item, const char *path, dp_target *t)
                             &t->value);
     } else {
         snprintf(what, sizeof what, "a non-negative number of %s", ind.unit);
-        rc = dp_yget_number(ctx, dp_ymap_get(item, "value"), sub, what, 0.0, HUGE_VAL, &t->value);
+        rc = strcmp(ind.unit, "yuan") == 0
+                 ? dp_yget_amount(ctx, dp_ymap_get(item, "value"), sub, what, 0.0, HUGE_VAL,
+                                  &t->value)
+                 : dp_yget_number(ctx, dp_ymap_get(item, "value"), sub, what, 0.0, HUGE_VAL,
+                                  &t->value);
     }
     if (rc != DP_OK) {
         return rc;

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <yaml.h>
@@ -398,6 +399,74 @@ dp_yget_number(dp_ctx *ctx, const dp_ynode *node, const char *path, const char *
     }
     *out = v;
     return DP_OK;
+}
+
+/* The units a money amount may carry after its number, and their factors to yuan. */
+static const struct {
+    const char *text;
+    double factor;
+} money_unit[] = {{"", 1.0}, {"yuan", 1.0}, {"元", 1.0}, {"万", 1e4}, {"万元", 1e4}};
+
+const char dp_yamount_units[] = "yuan, 元, 万 (10,000 yuan) or 万元: 31000000, 31000000 yuan "
+                                "and 3100万 are the same amount";
+
+int
+dp_yparse_amount(const dp_ynode *node, double *out)
+{
+    if (dp_yparse_number(node, out)) {
+        return 1;
+    }
+    if (!node || node->kind != DP_YSCALAR || !node->plain) {
+        return 0;
+    }
+    /* The number: the longest prefix of number characters; then spaces, then the unit. */
+    const char *s = node->text;
+    size_t n = strspn(s, "0123456789+-.eE");
+    char num[64];
+    if (n == 0 || n >= sizeof num) {
+        return 0;
+    }
+    memcpy(num, s, n);
+    num[n] = '\0';
+    if (!number_syntax(num)) {
+        return 0;
+    }
+    const char *unit = s + n;
+    while (*unit == ' ') {
+        unit++;
+    }
+    double v = strtod(num, NULL);
+    for (size_t i = 1; i < sizeof money_unit / sizeof money_unit[0]; i++) {
+        if (strcmp(unit, money_unit[i].text) == 0 ||
+            (i == 1 && strcasecmp(unit, money_unit[i].text) == 0)) {
+            v *= money_unit[i].factor;
+            if (!isfinite(v)) {
+                return 0;
+            }
+            *out = v;
+            return 1;
+        }
+    }
+    return -1;
+}
+
+dp_status
+dp_yget_amount(dp_ctx *ctx, const dp_ynode *node, const char *path, const char *what, double min,
+               double max, double *out)
+{
+    double v;
+    int r = dp_yparse_amount(node, &v);
+    if (r == 1 && v >= min && v <= max) {
+        *out = v;
+        return DP_OK;
+    }
+    if (r < 0) {
+        return dp_yerror(ctx, node,
+                         "%s%sexpected %s, got '%s': an unknown unit (amounts are in yuan; the "
+                         "units accepted are %s)",
+                         path, *path ? ": " : "", what, node->text, dp_yamount_units);
+    }
+    return dp_yexpected(ctx, node, path, what);
 }
 
 dp_status

@@ -105,6 +105,17 @@ int dp_yparse_int(const dp_ynode *node, long *out);
 /* A number in [min, max] (what: the phrase after "expected", e.g. "a probability in [0, 1]"). */
 dp_status dp_yget_number(dp_ctx *ctx, const dp_ynode *node, const char *path, const char *what,
                          double min, double max, double *out);
+/* A money amount in yuan: a number, or a number followed (after optional spaces) by a unit:
+ * `yuan` or `元` (x 1), `万` or `万元` (x 10,000), so that 3100万 is 31,000,000. Returns 1 with
+ * the amount in yuan in *out, 0 when node is no number, -1 when it is a number followed by
+ * something else (an unknown unit). Only plain scalars. */
+int dp_yparse_amount(const dp_ynode *node, double *out);
+/* The units dp_yparse_amount accepts, as a phrase for messages. */
+extern const char dp_yamount_units[];
+/* An amount (dp_yparse_amount) in [min, max]; an unknown unit is "PATH: expected WHAT, got
+ * 'TEXT': an unknown unit (amounts are in yuan; the units accepted are ...)". */
+dp_status dp_yget_amount(dp_ctx *ctx, const dp_ynode *node, const char *path, const char *what,
+                         double min, double max, double *out);
 /* An integer in [min, max]. */
 dp_status dp_yget_int(dp_ctx *ctx, const dp_ynode *node, const char *path, const char *what,
                       long min, long max, int *out);

@@ -250,6 +250,38 @@ check("draws_interval_after_reform", all(float(r["diff_p05"]) < float(r["diff_me
                                          float(r["diff_p95"]) for r in late))
 PY
 
+# 4b. Pairing without the same draws: a distribution in one scenario only, and the same key
+#     with another distribution, are warned about (stderr, and the printed output, with the
+#     fix); the properly paired file of 4 (both extend unc.yaml) gets no warning.
+grep -q "Warning" "$tmp/u.out"; [ $? = 1 ]; check compare_paired_draws_no_warning $?
+cat >"$tmp/other-sd.yaml" <<EOF
+dpsim: 1
+name: daan-other-sd
+extends: unc.yaml
+rates:
+  onset_multiplier: {dist: lognormal, median: 1.0, sd_log: 0.20}
+EOF
+"$DPSIM" run scenarios/daan-baseline.yaml "$tmp/unc-raise.yaml" "$tmp/other-sd.yaml" --data data \
+    --runs 20 --seed 11 -o "$tmp/w.h5" --quiet
+check compare_setup_unpaired_draws $?
+"$DPSIM" compare "$tmp/w.h5" daan-baseline daan-unc-raise >"$tmp/w.out" 2>"$tmp/w.err"
+check compare_unpaired_exit_0 $?
+grep -q "^dpsim: Warning: the runs of daan-unc-raise and daan-baseline do not draw the same parameter values" "$tmp/w.err" &&
+    grep -q "^  only daan-unc-raise gives these as distributions: rates.onset_multiplier, programmes.care_subsidy.take_up$" "$tmp/w.err"
+check compare_unpaired_warns_on_stderr $?
+sed -n '1,/^spending, all programmes/p' "$tmp/w.out" >"$tmp/w.head"
+grep -q "^Warning: the runs of daan-unc-raise and daan-baseline" "$tmp/w.head" &&
+    grep -q "give both scenarios the same distributions" "$tmp/w.head" &&
+    grep -q "same --seed and --runs" "$tmp/w.head" && grep -q "警告" "$tmp/w.head"
+check compare_unpaired_warns_in_output_with_fix $?
+"$DPSIM" compare "$tmp/w.h5" daan-baseline daan-unc-raise --csv >"$tmp/w.csv" 2>"$tmp/w.err"
+grep -q "Warning" "$tmp/w.err" && ! grep -q "Warning" "$tmp/w.csv"
+check compare_unpaired_csv_warns_on_stderr_only $?
+"$DPSIM" compare "$tmp/w.h5" daan-unc-raise daan-other-sd >"$tmp/w2.out" 2>"$tmp/w2.err"
+grep -q "^  drawn differently in the two (another distribution, --seed or --runs): rates.onset_multiplier$" "$tmp/w2.err" &&
+    ! grep -q "only daan" "$tmp/w2.err"
+check compare_differently_drawn_warns $?
+
 # 5. Bad input.
 "$DPSIM" compare "$tmp/r.h5" daan-baseline nosuch >/dev/null 2>"$tmp/e1"
 [ $? = 2 ] && grep -q "^dpsim: $tmp/r.h5: no scenario 'nosuch' (the file has: daan-baseline daan-raise daan-short)" "$tmp/e1"

@@ -19,7 +19,7 @@ check() { if [ "$2" = 0 ]; then echo "PASS: $1"; else echo "FAIL: $1"; fi; }
 "$DPSIM" check "$SCEN" >"$tmp/check.out" 2>&1
 [ $? = 0 ] && grep -q '^# plan targets: 4,' "$tmp/check.out" &&
     grep -Eq '^#  +1  certified_share +all +2025  >= +0.9  binding  +持证率达到90%$' "$tmp/check.out" &&
-    grep -Eq '^#  +4  total_spending +all +2025  <= +31500000  expected$' "$tmp/check.out"
+    grep -Eq '^#  +4  total_spending +all +2025  <= +31,500,000  expected$' "$tmp/check.out"
 check targets_check_lists_them $?
 
 "$DPSIM" run --quiet "$SCEN" --engine micro --runs 50 --seed 11 -o "$tmp/t.h5" 2>"$tmp/err"

@@ -353,6 +353,48 @@ test_scenario_targets(void **state)
     dp_scenario_free(s);
 }
 
+/* Money with units (good/money.yaml): 万/万元 are 10,000 yuan, yuan/元 one, spaces optional,
+ * `yuan` in any case; everywhere an amount of money is read. A unit elsewhere stays an error
+ * (bad/money_unit.yaml and the bad fixtures for the messages). */
+static void
+test_scenario_money_units(void **state)
+{
+    dp_ctx *ctx = *state;
+    size_t n = 0;
+    dp_scenario *s = load_ok(ctx, GOOD "money.yaml");
+    const dp_params *p = dp_scenario_params(s);
+    assert_const(&p->budget_ceiling, 31000000.0);
+    assert_dated2(&p->dibao.standard, 2021, 650.0, 2025, 800.0);
+    assert_const(&p->prog[DP_PROG_LIVING].amount[0], 120.0);
+    assert_const(&p->prog[DP_PROG_CARE].amount[0], 150.0);
+    assert_const(&p->prog[DP_PROG_CARE].amount[1], 100.0);
+    assert_const(&p->prog[DP_PROG_CARE].budget_cap, 25000.0);
+    assert_const(&p->emp.award_amount, 2000.0);
+    const dp_target *t = dp_scenario_targets(s, &n);
+    assert_int_equal(n, 1);
+    assert_close(t[0].value, 3.1e7, 0, 0);
+    dp_scenario_free(s);
+
+    /* The parser itself: the forms and what is refused. */
+    static const struct {
+        const char *text;
+        int ok;
+        double yuan;
+    } cases[] = {{"3100万", 1, 3.1e7},       {"3100 万元", 1, 3.1e7}, {"31000000 yuan", 1, 3.1e7},
+                 {"1.5e3元", 1, 1500.0},     {"42", 1, 42.0},          {"3100 dollars", -1, 0},
+                 {"3100万 yuan", -1, 0},     {"万", 0, 0},             {"yuan", 0, 0}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        dp_ynode *node = dp_ynode_scalar("x", 1, 1, cases[i].text);
+        double v = -1.0;
+        assert_non_null(node);
+        int r = dp_yparse_amount(node, &v);
+        if (r != cases[i].ok || (r == 1 && v != cases[i].yuan)) {
+            fail_msg("%s: got %d, %g", cases[i].text, r, v);
+        }
+        dp_ynode_free(node);
+    }
+}
+
 static void
 test_scenario_inputs(void **state)
 {
@@ -554,6 +596,7 @@ main(void)
         cmocka_unit_test(test_scenario_dated_lookup),
         cmocka_unit_test(test_scenario_text_roundtrip),
         cmocka_unit_test(test_scenario_targets),
+        cmocka_unit_test(test_scenario_money_units),
         cmocka_unit_test(test_scenario_inputs),
         cmocka_unit_test(test_scenario_sha256_file),
         cmocka_unit_test(test_scenario_missing_file),
