@@ -49,6 +49,7 @@ read the diff and fix figures quoted in the text.
 import difflib
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -266,10 +267,51 @@ class Runner:
         bindir = os.path.join(self.work, ".bin")
         os.mkdir(bindir)
         os.symlink(os.path.abspath(dpsim), os.path.join(bindir, "dpsim"))
+        self.made = {}              # output file -> the `dpsim run` command that made it
         self.env = dict(os.environ)
         self.env["PATH"] = bindir + os.pathsep + self.env.get("PATH", "/usr/bin:/bin")
         for var in ("DPSIM_DATA", "DPSIM_RESULTS", "DPSIM_MEMORY_LIMIT"):
             self.env.pop(var, None)
+
+    def run_key(self, line):
+        """(output file, normalised command) of a `dpsim run` line, else None."""
+        try:
+            words = shlex.split(line.replace("\\\n", " "))
+        except ValueError:
+            return None
+        if words[:2] != ["dpsim", "run"] or any(w in ("|", ";", "&&", "||") for w in words):
+            return None
+        words = [w for w in words if w not in ("--quiet", ">/dev/null", "2>/dev/null")]
+        out = None
+        for k, w in enumerate(words):
+            if w in ("-o", "--output") and k + 1 < len(words):
+                out = words[k + 1]
+        if out is None:             # the default: results/<first scenario's name>.h5
+            first = next((w for w in words[2:] if w.endswith((".yaml", ".yml"))), None)
+            try:
+                with open(os.path.join(self.work, first), encoding="utf-8") as f:
+                    m = re.search(r"^name:\s*([^\s#]+)", f.read(), re.M)
+                out = os.path.join("results", m.group(1) + ".h5")
+            except (OSError, TypeError, AttributeError):
+                return None
+        return os.path.normpath(out), tuple(words)
+
+    def script(self, script, compared):
+        """Runs a readme-check script and returns its output lines. A `dpsim run` line that made
+        the same file with the same arguments earlier in this check is skipped when its output
+        is not compared (set-up, --quiet or >/dev/null): the results are the same (same seed,
+        same inputs), and rerunning would only double the time."""
+        keep = []
+        for line in logical_lines(script):
+            key = self.run_key(line)
+            silent = not compared or "--quiet" in line.split() or ">/dev/null" in line
+            if key and silent and self.made.get(key[0]) == key[1] and os.path.exists(
+                    os.path.join(self.work, key[0])):
+                if self.verbose:
+                    print(f"  [skipped: made above] {line}")
+                continue
+            keep.append(line)
+        return self.run("\n".join(keep)) if keep else []
 
     def run(self, script):
         t = time.monotonic()
@@ -278,6 +320,13 @@ class Runner:
                            stderr=subprocess.STDOUT, timeout=600)
         if self.verbose:
             print(f"  [{time.monotonic() - t:.1f} s, exit {p.returncode}] {script}")
+        for line in logical_lines(script):
+            key = self.run_key(line)
+            if key:
+                if p.returncode == 0:
+                    self.made[key[0]] = key[1]
+                else:
+                    self.made.pop(key[0], None)
         return p.stdout.decode("utf-8", errors="replace").split("\n")
 
     def close(self):
@@ -285,6 +334,22 @@ class Runner:
             print("work folder:", self.work)
         else:
             shutil.rmtree(self.work, ignore_errors=True)
+
+
+def logical_lines(script):
+    """A script's lines, with backslash-continued lines joined."""
+    out, cur = [], ""
+    for line in script.split("\n"):
+        if line.rstrip().endswith("\\"):
+            cur += line.rstrip()[:-1] + " "
+            continue
+        cur += line
+        if cur.strip():
+            out.append(cur.strip())
+        cur = ""
+    if cur.strip():
+        out.append(cur.strip())
+    return out
 
 
 def file_lines(root, path):
@@ -303,7 +368,7 @@ def check_block(block, runner, root):
     segments, lead = split_commands(block.lines)
     if segments:
         if block.arg:
-            runner.run(block.arg)
+            runner.script(block.arg, compared=False)
         new = list(lead)
         ok = True
         for cmd, expected in segments:
@@ -316,7 +381,7 @@ def check_block(block, runner, root):
                 ok = False
                 new += realign(shown, actual)
         return ok, new
-    actual = trim(runner.run(block.arg))
+    actual = trim(runner.script(block.arg, compared=True))
     shown = trim(block.lines)
     if matches(shown, actual):
         return True, block.lines
