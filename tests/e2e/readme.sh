@@ -36,7 +36,8 @@ for f in $(grep -o 'scenarios/[A-Za-z0-9_*-]*\.yaml' README.md | grep -v '\*' | 
     fi
 done
 
-# 2. The printed examples.
+# 2. The printed examples; first the checker's own matcher and --update alignment.
+"$PYTHON" tests/e2e/readme_check.py --self-test
 "$PYTHON" tests/e2e/readme_check.py --dpsim "$DPSIM" README.md
 
 # 3. make install into a scratch prefix.

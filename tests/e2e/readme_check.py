@@ -5,7 +5,8 @@ Usage (from the project root, with Debian's Python):
     /usr/bin/python3 tests/e2e/readme_check.py README.md            # check: PASS:/FAIL: lines
     /usr/bin/python3 tests/e2e/readme_check.py --update README.md   # rewrite drifted blocks
 Options: --dpsim PATH (default $BUILD/bin/dpsim, BUILD defaulting to build), --keep (keep the
-work folder and print its path), --verbose (print each block's command and timing).
+work folder and print its path), --verbose (print each block's command and timing),
+--self-test (check the matcher and the --update alignment on made-up blocks, no dpsim).
 
 Which blocks are checked (the convention; README.md "Building and testing" says the same):
 
@@ -154,11 +155,12 @@ def split_commands(lines):
     return segments, lead
 
 
-def trim(lines):
-    lines = [x.rstrip() for x in lines]
-    while lines and not lines[0]:
+def trim(lines, rstrip=True):
+    """Drops leading and trailing blank lines (and, with rstrip, trailing whitespace)."""
+    lines = [x.rstrip() for x in lines] if rstrip else list(lines)
+    while lines and not lines[0].strip():
         lines.pop(0)
-    while lines and not lines[-1]:
+    while lines and not lines[-1].strip():
         lines.pop()
     return lines
 
@@ -361,7 +363,7 @@ def check_block(block, runner, root):
     """Returns (passed, new content lines)."""
     if block.kind == "file":
         actual = trim(file_lines(root, block.arg))
-        shown = trim(block.lines)
+        shown = trim(block.lines, rstrip=False)
         if matches(shown, actual):
             return True, block.lines
         return False, realign(shown, actual)
@@ -373,7 +375,7 @@ def check_block(block, runner, root):
         ok = True
         for cmd, expected in segments:
             actual = trim(runner.run(cmd))
-            shown = trim(expected)
+            shown = trim(expected, rstrip=False)
             new += ["$ " + cmd.split("\n")[0]] + cmd.split("\n")[1:]
             if matches(shown, actual):
                 new += expected
@@ -382,10 +384,51 @@ def check_block(block, runner, root):
                 new += realign(shown, actual)
         return ok, new
     actual = trim(runner.script(block.arg, compared=True))
-    shown = trim(block.lines)
+    shown = trim(block.lines, rstrip=False)
     if matches(shown, actual):
         return True, block.lines
     return False, realign(shown, actual)
+
+
+def self_test():
+    """Checks the matcher and --update's alignment on made-up blocks; PASS:/FAIL: lines."""
+    out = ["head", " 2021  1,000  10.0", " 2022  1,100  11.0", " 2023  1,200  12.0",
+           " 2024  1,300  13.0", "foot"]
+    cases = [
+        ("match_exact", matches(out, out)),
+        ("match_trailing_space", matches([x + "  " for x in out], out)),
+        ("match_wild_many", matches(["head", "...", "foot"], out)),
+        ("match_wild_none", matches(["head", " 2021  1,000  10.0", "  ...", " 2022  1,100  11.0",
+                                     "..."], out)),
+        ("match_wild_only", matches(["..."], out)),
+        ("no_match_gap_without_wild", not matches(["head", " 2022  1,100  11.0", "..."], out)),
+        ("no_match_extra_last_line", not matches(out, out + ["more"])),
+        ("no_match_changed_number", not matches(["head", " 2021  1,000  10.1", "..."], out)),
+        ("no_match_order", not matches(["foot", "...", "head"], out)),
+    ]
+    new = [x.replace("1,", "2,") for x in out]
+    shown = ["head", " 2021  1,000  10.0", "...", " 2024  1,300  13.0", "foot"]
+    cases += [
+        ("update_keeps_rows_new_numbers",
+         realign(shown, new) == ["head", " 2021  2,000  10.0", "...", " 2024  2,300  13.0",
+                                 "foot"]),
+        ("update_keeps_a_matching_block", realign(shown, out) == shown),
+        ("update_drops_a_row_gone",
+         realign(["head", " 2021  1,000  10.0", " 2099  9,999  99.0", " 2022  1,100  11.0", "..."],
+                 out) == ["head", " 2021  1,000  10.0", " 2022  1,100  11.0", "..."]),
+        ("update_adds_a_row_between_shown_rows",
+         realign(["head", " 2021  1,000  10.0", " 2023  1,200  12.0", "..."], out)
+         == ["head", " 2021  1,000  10.0", " 2022  1,100  11.0", " 2023  1,200  12.0", "..."]),
+        ("update_wild_hides_new_rows",
+         realign(["head", "...", "foot"], out[:3] + [" 2030  5  5"] + out[3:])
+         == ["head", "...", "foot"]),
+        ("update_changed_text_line",
+         realign(["head", "...", "footnote: old words"], ["head", "x", "footnote: new words"])
+         == ["head", "...", "footnote: new words"]),
+    ]
+    for name, ok in cases:
+        print(("PASS: " if ok else "FAIL: ") + "readme_check_self_test " + name)
+    return 0 if all(ok for _, ok in cases) else 1
 
 
 def main(argv):
@@ -400,6 +443,8 @@ def main(argv):
             keep = True
         elif a == "--verbose":
             verbose = True
+        elif a == "--self-test":
+            return self_test()
         elif a == "--dpsim":
             dpsim = next(it)
         elif a.startswith("-"):
