@@ -6,7 +6,8 @@ Usage (from the project root, with Debian's Python):
     /usr/bin/python3 tests/e2e/readme_check.py --update README.md   # rewrite drifted blocks
 Options: --dpsim PATH (default $BUILD/bin/dpsim, BUILD defaulting to build), --keep (keep the
 work folder and print its path), --verbose (print each block's command and timing),
---self-test (check the matcher and the --update alignment on made-up blocks, no dpsim).
+--self-test (check the matcher and the --update alignment on made-up blocks, no dpsim),
+--sheet WORKBOOK SHEET (print a sheet as the README's export example shows it).
 
 Which blocks are checked (the convention; README.md "Building and testing" says the same):
 
@@ -390,6 +391,33 @@ def check_block(block, runner, root):
     return False, realign(shown, actual)
 
 
+def print_sheet(path, sheet):
+    """Prints a sheet of an Excel workbook as the README shows it: cells joined by " | " and
+    padded to the column's widest cell (Chinese characters count two), numbers with one
+    decimal, whole numbers (years) as they are, empty cells empty."""
+    import unicodedata
+    import openpyxl
+    ws = openpyxl.load_workbook(path, read_only=True)[sheet]
+
+    def text(v):
+        if v is None:
+            return ""
+        if isinstance(v, float):
+            return f"{v:.1f}"
+        return str(v)
+
+    def width(t):
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in t)
+
+    rows = [[text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    ncol = max(len(r) for r in rows)
+    rows = [r + [""] * (ncol - len(r)) for r in rows]
+    widths = [max(width(r[c]) for r in rows) for c in range(ncol)]
+    for r in rows:
+        print(" | ".join(t + " " * (widths[c] - width(t)) for c, t in enumerate(r)).rstrip())
+    return 0
+
+
 def self_test():
     """Checks the matcher and --update's alignment on made-up blocks; PASS:/FAIL: lines."""
     out = ["head", " 2021  1,000  10.0", " 2022  1,100  11.0", " 2023  1,200  12.0",
@@ -443,6 +471,9 @@ def main(argv):
             keep = True
         elif a == "--verbose":
             verbose = True
+        elif a == "--sheet":       # used by the README's export example
+            path = next(it)
+            return print_sheet(path, next(it))
         elif a == "--self-test":
             return self_test()
         elif a == "--dpsim":
