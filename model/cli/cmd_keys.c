@@ -62,11 +62,16 @@ csv_field(FILE *f, const char *s, int last)
     fputc(last ? '\n' : ',', f);
 }
 
-/* The section of a key: its first segment, or "programmes.P" for a programme's keys. */
+/* The section of a key: its first segment, "programmes.P" for a programme's keys, "top
+ * level" for the top-level keys but the two lists of rules (last in the table). */
 static void
-section_of(const char *path, char *out, size_t size)
+section_of(const char *path, const char *type, char *out, size_t size)
 {
     size_t n = strcspn(path, ".");
+    if (!path[n] && strncmp(type, "list of ", 8) == 0 && strcmp(type, "list of region ids")) {
+        snprintf(out, size, "overlaps and targets");
+        return;
+    }
     if (strncmp(path, "programmes.", 11) == 0) {
         n = 11 + strcspn(path + 11, ".");
     }
@@ -153,7 +158,7 @@ cmd_keys(int argc, char **argv)
         shown++;
         if (md) {
             char sec[96];
-            section_of(m->path, sec, sizeof sec);
+            section_of(m->path, m->type, sec, sizeof sec);
             if (strcmp(sec, section) != 0) {
                 snprintf(section, sizeof section, "%s", sec);
                 printf("\n## %s\n\n| path | type | unit | default | bounds | label | label_zh | "

@@ -37,6 +37,9 @@ static const char *const seg_name[][3] = {
     {"extends", "base scenario", "继承情景"},
     {"regions", "regions", "地区"},
     {"targets", "plan targets", "规划目标"},
+    {"population", "general population", "人口"},
+    {"rates", "disability transition rates", "残疾状态转移率"},
+    {"programmes", "programmes", "项目"},
     {"birth_rate", "birth rate", "出生率"},
     {"sex_ratio_at_birth", "sex ratio at birth", "出生性别比"},
     {"migration_rate", "net migration rate", "净迁移率"},
@@ -190,9 +193,10 @@ dp_key_label(const char *path, int zh, char *out, size_t size)
     out[0] = '\0';
     for (char *seg = strtok_r(buf, ".", &save); seg; seg = strtok_r(NULL, ".", &save)) {
         char year[16];
-        if (strcmp(seg, "rates") == 0 || strcmp(seg, "programmes") == 0 ||
-            strcmp(seg, "population") == 0) {
-            prev = seg;
+        int last = path[(size_t)(seg - buf) + strlen(seg)] != '.';
+        if (!last && (strcmp(seg, "rates") == 0 || strcmp(seg, "programmes") == 0 ||
+                     strcmp(seg, "population") == 0)) {
+            prev = seg; /* a group, named only as a key of its own */
             continue;
         }
         const char *name = seg_label(prev, seg, zh, year, sizeof year);

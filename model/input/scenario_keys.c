@@ -7,7 +7,9 @@
  * one programme, and the table lists it once per programme (in dp_prog order), each followed by
  * the keys only that programme has. The row order is also the order of the uncertain
  * parameters (parameter ids), so rows are only ever appended within their section.
- * The defaults are those of dp_params_default (params.c), with their sources there.
+ * The defaults are those of dp_params_default (params.c), with their sources there. Labels,
+ * units and sources of every row: key_meta.c (a new row needs its unit there; the unit tests
+ * and tests/cli/keys.sh say which; docs/keys.md is regenerated with `dpsim keys --format md`).
  */
 #include <math.h>
 #include <stddef.h>

@@ -1,8 +1,8 @@
 /* model/input/settings.c
  *
  * The resolved settings of a scenario as a table of the results (settings.h): every key path
- * of the scenario key table (dp_params_describe) with the value in force each year, labelled
- * in Chinese segment by segment. The engines add it to every result; dpsim compare reads it
+ * of the scenario key table (dp_params_describe) with the value in force each year, with the
+ * label, unit and source of each from the key metadata (key_meta.c). The engines add it to every result; dpsim compare reads it
  * back to say what changed between two scenarios.
  */
 #include "input/settings.h"
