@@ -59,7 +59,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 HELP_SRC := $(wildcard tests/helpers/*.c)
 BENCH_SRC:= $(wildcard tests/bench/*.c)
 
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/model/input/key_sources.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 HELP_OBJ := $(HELP_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -83,6 +83,27 @@ Q := @
 endif
 
 $(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+# The sources of the scenario keys' defaults (model/input/key_sources.h): generated from
+# data/reference/programme_defaults.csv by a small C program that uses the library's CSV reader
+# (gcc only; no network). The object sits with the input layer's, so tests/layers.sh checks it.
+GEN_TOOL := $(BUILD)/tools/key_sources_gen
+GEN_OBJ  := $(addprefix $(BUILD)/obj/model/core/,csv.o ctx.o util.o)
+
+$(GEN_TOOL): model/tools/key_sources_gen.c $(GEN_OBJ)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC/LD   $@")
+	$(Q)$(CC) $(CFLAGS) $< $(GEN_OBJ) $(LDFLAGS) -lm -o $@
+
+$(BUILD)/gen/key_sources.c: data/reference/programme_defaults.csv $(GEN_TOOL)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)$(GEN_TOOL) $< $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/model/input/key_sources.o: $(BUILD)/gen/key_sources.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@

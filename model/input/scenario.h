@@ -52,6 +52,8 @@ typedef struct {
                            years are numbers; NAN when `word` applies */
     const char *word; /**< the word this key takes instead of a number ("balanced",
                            "calibrated", "never", "region file", "unset"; static), or NULL */
+    size_t key;       /**< the row of the scenario key table it comes from (its metadata:
+                           dp_key_meta_get, input/key_meta.h) */
 } dp_setting;
 
 /* Every leaf key of the scenario key table (docs/scenarios.md) with its value in force in year

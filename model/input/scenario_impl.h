@@ -72,6 +72,11 @@ extern const size_t dp_scenario_n_keys;
 /* The row of path, or NULL. */
 const key_def *dp_scenario_find_key(const char *path);
 
+/* The settings of one row (dp_params_describe's, for that row only) in year under p: writes at
+ * most cap of them to out (which may be NULL when cap is 0) and returns how many the row has. */
+size_t dp_scenario_describe_row(const key_def *d, const dp_params *p, int year, dp_setting *out,
+                                size_t cap);
+
 /* Programme index of a row whose member lies in dp_params.prog[], else DP_N_PROG. */
 size_t dp_scenario_key_prog(const key_def *d);
 

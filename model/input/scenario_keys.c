@@ -7,7 +7,9 @@
  * one programme, and the table lists it once per programme (in dp_prog order), each followed by
  * the keys only that programme has. The row order is also the order of the uncertain
  * parameters (parameter ids), so rows are only ever appended within their section.
- * The defaults are those of dp_params_default (params.c), with their sources there.
+ * The defaults are those of dp_params_default (params.c), with their sources there. Labels,
+ * units and sources of every row: key_meta.c (a new row needs its unit there; the unit tests
+ * and tests/cli/keys.sh say which; docs/keys.md is regenerated with `dpsim keys --format md`).
  */
 #include <math.h>
 #include <stddef.h>
@@ -237,6 +239,7 @@ typedef struct {
     dp_setting *out; /**< where settings go, or NULL to count */
     size_t cap;      /**< slots in out */
     size_t n;        /**< settings so far (counted always) */
+    size_t key;      /**< the row being described (index in dp_scenario_keys) */
 } settings;
 
 /* Appends one setting (counting it always; writing it while there is room). */
@@ -251,6 +254,7 @@ put(settings *st, const char *path, double value, const char *word)
         s->path[len] = '\0';
         s->value = value;
         s->word = word;
+        s->key = st->key;
     }
     st->n++;
 }
@@ -357,12 +361,22 @@ describe_key(settings *st, const key_def *d, const dp_params *p, int year)
     }
 }
 
+size_t
+dp_scenario_describe_row(const key_def *d, const dp_params *p, int year, dp_setting *out,
+                         size_t cap)
+{
+    settings st = {out, cap, 0, (size_t)(d - dp_scenario_keys)};
+    describe_key(&st, d, p, year);
+    return st.n;
+}
+
 dp_status
 dp_params_describe(dp_ctx *ctx, const dp_params *p, int year, dp_setting *out, size_t cap,
                    size_t *n)
 {
-    settings st = {out, cap, 0};
+    settings st = {out, cap, 0, 0};
     for (size_t i = 0; i < dp_scenario_n_keys; i++) {
+        st.key = i;
         describe_key(&st, &dp_scenario_keys[i], p, year);
     }
     *n = st.n;

@@ -13,13 +13,16 @@
 #include "core/results.h"
 #include "input/params.h"
 
-/* Adds to res the axis `setting` (the key paths of dp_params_describe) and the base table
+/* Adds to res the axis `setting` (the key paths of dp_params_describe; label_zh the Chinese
+ * labels), its companion axes `setting_label` (English label, label_zh Chinese), `setting_unit`
+ * (the unit of each setting's value, label_zh in Chinese) and `setting_source` (the source of
+ * the key's default), all from the key metadata (input/key_meta.h), and the base table
  * `settings [setting, year]` (unit "value": each key's own unit) holding, for every year of
  * res's `year` axis, the value p gives that key that year; NAN where the key's word applies
  * (dp_setting.word: calibrated, balanced, never, region file, unset). res must have a numeric
  * `year` axis. p is borrowed. The engines call it from dp_tables_init with the scenario's
  * central parameters. Errors: DP_EINTERNAL without a year axis or when the axis or table
- * exists already; DP_ENOMEM. */
+ * exists already or a setting has no metadata; DP_ENOMEM. */
 dp_status dp_settings_add(dp_ctx *ctx, dp_results *res, const dp_params *p);
 
 /* Chinese label of a scenario key path, segment by segment:
