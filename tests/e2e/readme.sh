@@ -43,7 +43,8 @@ done
 # 3. make install into a scratch prefix.
 if make --no-print-directory install BUILD="$BUILD" PREFIX="$tmp/prefix" >"$tmp/install.out" 2>&1 &&
     [ -x "$tmp/prefix/bin/dpsim" ] && [ -f "$tmp/prefix/lib/libdpsim.a" ] &&
-    [ "$(ls "$tmp/prefix/include/dpsim")" = "$(ls model/include/dpsim)" ]; then
+    [ "$(cd "$tmp/prefix/include/dpsim" && ls */*.h)" = \
+      "$(cd model && ls core/*.h input/*.h domain/*.h engines/*.h output/*.h analysis/*.h | sort)" ]; then
     ok make_install_prefix
 else
     bad "make_install_prefix: $(tail -n 3 "$tmp/install.out")"
