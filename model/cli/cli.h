@@ -73,7 +73,13 @@ void cli_init_locale(void);
  * note when the scenario has no distributions or too few runs. (cmd_compare.c) */
 void cli_print_sensitivity(FILE *f, const char *scenario, const dp_results *res);
 
+/* A whole number in [0, max] from the option opt's argument into *out; returns 0, or the
+ * usage error's exit status (2) with a message naming cmd and opt. (cmd_run.c) */
+int cli_parse_size(const char *cmd, const char *opt, const char *arg, unsigned long max,
+                   unsigned long *out);
+
 int cmd_run(int argc, char **argv);
+int cmd_reconcile(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_compare(int argc, char **argv);

@@ -58,8 +58,8 @@ help(void)
            "  -h, --help          this text\n");
 }
 
-static int
-parse_size(const char *cmd, const char *opt, const char *arg, unsigned long max, unsigned long *out)
+int
+cli_parse_size(const char *cmd, const char *opt, const char *arg, unsigned long max, unsigned long *out)
 {
     char *end = NULL;
     errno = 0;
@@ -340,9 +340,9 @@ cmd_run(int argc, char **argv)
         switch (c) {
         case 'o': output = optarg; break;
         case 'e': engine = optarg; break;
-        case 'r': bad = parse_size("run", "--runs", optarg, 1000000, &runs); break;
-        case 's': bad = parse_size("run", "--seed", optarg, 0xffffffffUL, &seed); break;
-        case 't': bad = parse_size("run", "--threads", optarg, 1024, &threads); break;
+        case 'r': bad = cli_parse_size("run", "--runs", optarg, 1000000, &runs); break;
+        case 's': bad = cli_parse_size("run", "--seed", optarg, 0xffffffffUL, &seed); break;
+        case 't': bad = cli_parse_size("run", "--threads", optarg, 1024, &threads); break;
         case 'd': data_opt = optarg; break;
         case 'q': quiet = 1; break;
         case 'h': help(); return EXIT_OK;

@@ -29,6 +29,7 @@ static const command commands[] = {
     {"compare", cmd_compare, "differences between two scenarios with paired intervals; what changed"},
     {"targets", cmd_targets, "plan targets: each target's mean, probability met and gap"},
     {"export", cmd_export, "write a results file's tables as CSV files or an Excel workbook"},
+    {"reconcile", cmd_reconcile, "run both engines on a scenario and report where they disagree"},
     {"keys", cmd_keys, "the scenario keys: type, unit, default, bounds, labels, sources"},
 };
 
