@@ -1,8 +1,8 @@
 /* tests/unit/test_output.c
  *
- * Tests of the HDF5 writer and reader (model/output/output.c, summary.c): a small dp_results built
- * by hand (years 2021..2023, two regions with Chinese labels, a per-run table over 3 runs with
- * known values, base tables) is written through the internal dp_output_write_group, read back
+ * Tests of the HDF5 writer and reader (model/output/output_write.c, output_read.c, summary.c):
+ * a small dp_results built by hand (years 2021..2023, two regions with Chinese labels, a
+ * per-run table over 3 runs with known values, base tables) is written through the internal dp_output_write_group, read back
  * with dp_output_read and inspected with the HDF5 API directly. Expected numbers are hand
  * calculations given in comments. Also: the temporary-name/rename guarantee (an existing target
  * stays byte-identical when a write fails or is aborted; no temporary file remains), duplicate

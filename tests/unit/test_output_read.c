@@ -1,6 +1,6 @@
 /* tests/unit/test_output_read.c
  *
- * Tests of the readers `dpsim export` uses besides dp_output_read (model/output/output.c):
+ * Tests of the readers `dpsim export` uses besides dp_output_read (model/output/output_read.c):
  * dp_output_read_summary (the summary/ tables, led by the stat axis) and dp_output_read_info
  * (root attributes, scenario attributes, scenario text and digest, input files). A small file
  * is written through the internal dp_output_write_group with one per-run table over 3 runs
