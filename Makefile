@@ -46,13 +46,16 @@ LDFLAGS += -fopenmp
 # libgslcblas). tests/e2e checks the binding.
 LDLIBS  += -lhdf5_hl $(PKG_LIBS) -Wl,--no-as-needed $(shell pkg-config --libs openblas) \
            -Wl,--as-needed -lgsl -lm
-# libxlsxwriter (Excel export, model/cli/cmd_export.c) is linked by the command only.
+# libxlsxwriter (the Excel writer of dpsim export, model/output/export_xlsx.c) is linked by the
+# command only: export_xlsx.c is built into a second small library, libdpsim_xlsx.a, so that
+# libdpsim.a (and every test and benchmark) does without it.
 CLI_LIBS = $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter -lz)
 
 # The library's layers, lowest first (docs/architecture.md): a file may include headers of its
 # own layer and of the layers before it; tests/layers.sh checks it.
 LAYERS   := core input domain engines output analysis
-LIB_SRC  := $(foreach l,$(LAYERS),$(wildcard model/$(l)/*.c))
+XLSX_SRC := model/output/export_xlsx.c
+LIB_SRC  := $(filter-out $(XLSX_SRC),$(foreach l,$(LAYERS),$(wildcard model/$(l)/*.c)))
 LIB_HDR  := $(foreach l,$(LAYERS),$(wildcard model/$(l)/*.h))
 CLI_SRC  := $(wildcard model/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -60,11 +63,13 @@ HELP_SRC := $(wildcard tests/helpers/*.c)
 BENCH_SRC:= $(wildcard tests/bench/*.c)
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+XLSX_OBJ := $(XLSX_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 HELP_OBJ := $(HELP_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BIN:= $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 LIB      := $(BUILD)/lib/libdpsim.a
+XLSX_LIB := $(BUILD)/lib/libdpsim_xlsx.a
 BIN      := $(BUILD)/bin/dpsim
 
 .PHONY: all run test check bench deps clean install uninstall format format-check lint \
@@ -92,10 +97,15 @@ $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(BIN): $(CLI_OBJ) $(LIB)
+$(XLSX_LIB): $(XLSX_OBJ)
+	@mkdir -p $(@D)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(XLSX_LIB) $(LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) $(CLI_OBJ) $(LIB) $(LDLIBS) $(CLI_LIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $(CLI_OBJ) $(XLSX_LIB) $(LIB) $(LDLIBS) $(CLI_LIBS) -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(HELP_OBJ) $(LIB)
 	@mkdir -p $(@D)
@@ -186,10 +196,11 @@ install: $(BIN)
 	  $(addprefix $(DESTDIR)$(PREFIX)/include/dpsim/,$(LAYERS))
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/dpsim
 	for l in $(LAYERS); do install -m 0644 model/$$l/*.h $(DESTDIR)$(PREFIX)/include/dpsim/$$l/; done
-	install -m 0644 $(LIB) $(DESTDIR)$(PREFIX)/lib/
+	install -m 0644 $(LIB) $(XLSX_LIB) $(DESTDIR)$(PREFIX)/lib/
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/dpsim $(DESTDIR)$(PREFIX)/lib/libdpsim.a
+	rm -f $(DESTDIR)$(PREFIX)/bin/dpsim $(DESTDIR)$(PREFIX)/lib/libdpsim.a \
+	  $(DESTDIR)$(PREFIX)/lib/libdpsim_xlsx.a
 	rm -rf $(DESTDIR)$(PREFIX)/include/dpsim
 
 format:
@@ -210,4 +221,4 @@ check-symbols: $(LIB)
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HELP_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(XLSX_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HELP_OBJ:.o=.d)
