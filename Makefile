@@ -87,6 +87,18 @@ else
 Q := @
 endif
 
+# The git commit of the build, stored in every results file (root attribute git_commit); "unknown"
+# outside a git checkout. The stamp file changes only when the commit does, so only the writer
+# is rebuilt then.
+GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+GIT_STAMP  := $(BUILD)/git_commit
+.PHONY: FORCE
+$(GIT_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(GIT_COMMIT)' | cmp -s - $@ 2>/dev/null || echo '$(GIT_COMMIT)' >$@
+$(BUILD)/obj/model/output/output_write.o: $(GIT_STAMP)
+$(BUILD)/obj/model/output/output_write.o: CFLAGS += -DDP_GIT_COMMIT='"$(GIT_COMMIT)"'
+
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")

@@ -45,7 +45,7 @@ static const name_zh axis_zh[] = {
     {"target", "规划目标"},    {"target_field", "目标字段"},
     {"programme2", "项目二"},  {"stage", "受益流程阶段"},
     {"level", "财政层级"},     {"service", "服务指标"},
-    {"component", "支出构成"}, {"budget", "预算"},
+    {"component", "支出构成"}, {"budget_item", "预算项目"},
     {"measure", "敏感性指标"}, {"setting", "参数设置"},
 };
 
@@ -105,7 +105,7 @@ dp_export_table_unit(const dp_results *res, const dp_table *t)
     /* The budget table holds yuan (total, ceiling) and 1/0 (exceeds) on one axis: shown as
      * stored, not in 万元, so that the mean of exceeds reads as the probability. */
     for (size_t k = 0; k < t->rank; k++) {
-        if (strcmp(res->axis[t->axis[k]].name, "budget") == 0) {
+        if (strcmp(res->axis[t->axis[k]].name, "budget_item") == 0) {
             static const dp_export_unit mixed = {
                 "yuan", "yuan; exceeds 1 or 0 / 元；超出上限为1或0", "#,##0.00", 0};
             u = mixed;

@@ -397,7 +397,8 @@ xlsx_table(dp_ctx *ctx, dp_export_writer *w, const char *scenario, int one_scena
     }
     snprintf(rows, sizeof rows, "%zu", t->size);
     {
-        dp_export_unit u = dp_export_unit_lookup(t->unit);
+        /* The unit as the sheet shows it (amount and budget stay in yuan, not 万元). */
+        dp_export_unit u = dp_export_table_unit(src->res, t);
         const char *v[7] = {name,      scenario,    t->name, t->title, t->title_zh,
                             u.wan ? dp_export_wan_label : u.label, rows};
         rc = xlsx_entry(ctx, x, v);

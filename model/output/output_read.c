@@ -5,7 +5,9 @@
  * dp_output_read_info for the provenance. The writer is output_write.c.
  *
  * A file of schema DP_SCHEMA_VERSION_OLDEST to DP_SCHEMA_VERSION is accepted; every table is
- * read as it is stored, tables a file lacks are simply absent from the result.
+ * read as it is stored, tables a file lacks are simply absent from the result. The names of
+ * schema 3 are given for older files: their table attributes unit, title and title_zh fill the
+ * same fields as units, long_name and label_zh, and their axis `budget` is `budget_item`.
  */
 #include "output/output.h"
 
@@ -99,10 +101,21 @@ object_type(hid_t loc, const char *name)
     return type;
 }
 
+/* The first schema version with the names of version 3 (see output.h). */
+enum { SCHEMA_CF = 3 };
+
+/* The name an axis has in schema 3, for an axis or dimension named name in a file of schema
+ * version: older files call `budget_item` `budget`. */
+static const char *
+axis_name(const char *name, long version)
+{
+    return version < SCHEMA_CF && strcmp(name, "budget") == 0 ? "budget_item" : name;
+}
+
 /* Opens path read-only and checks that it is a dpsim results file of a schema this reader
- * knows. */
+ * knows; *version_out (when not NULL) is its schema version. */
 static dp_status
-open_results(dp_ctx *ctx, const char *path, hid_t *file)
+open_results(dp_ctx *ctx, const char *path, hid_t *file, long *version_out)
 {
     dp_status rc = DP_OK;
     char tool[32];
@@ -141,6 +154,9 @@ open_results(dp_ctx *ctx, const char *path, hid_t *file)
                       path, schema, DP_SCHEMA_VERSION_OLDEST, DP_SCHEMA_VERSION);
         goto out;
     }
+    if (version_out) {
+        *version_out = version;
+    }
 out:
     if (rc != DP_OK) {
         *file = dp_h5_close(*file);
@@ -166,7 +182,7 @@ dp_output_scenarios(dp_ctx *ctx, const char *path, char ***names, size_t *n)
 
     *names = NULL;
     *n = 0;
-    if ((rc = open_results(ctx, path, &file)) != DP_OK) {
+    if ((rc = open_results(ctx, path, &file, NULL)) != DP_OK) {
         goto out;
     }
     root = H5Gopen2(file, "/", H5P_DEFAULT);
@@ -205,7 +221,7 @@ out:
 
 /* Reads one axis (dimension scale dataset ds named name) into res. */
 static dp_status
-read_axis(dp_ctx *ctx, hid_t ds, const char *name, dp_results *res)
+read_axis(dp_ctx *ctx, hid_t ds, const char *name, long version, dp_results *res)
 {
     dp_status rc = DP_OK;
     hid_t type = H5Dget_type(ds);
@@ -259,7 +275,8 @@ read_axis(dp_ctx *ctx, hid_t ds, const char *name, dp_results *res)
             goto out;
         }
     }
-    rc = dp_results_add_axis(ctx, res, name, n_label, (const char *const *)label,
+    rc = dp_results_add_axis(ctx, res, axis_name(name, version), n_label,
+                             (const char *const *)label,
                              (const char *const *)label_zh, value, NULL);
 out:
     dp_h5_strs_free(label, n_label);
@@ -294,8 +311,11 @@ split_dims(char *s, char **name, size_t max)
 /* Reads the tables of group `group` into res: runs/ or summary/ with the leading dimension
  * `lead` ("run" or "stat", of length res->n_run), or base/ with lead NULL. */
 static dp_status
-read_tables(dp_ctx *ctx, hid_t scen, const char *group, const char *lead_name, dp_results *res)
+read_tables(dp_ctx *ctx, hid_t scen, const char *group, const char *lead_name, long version,
+            dp_results *res)
 {
+    /* The attributes of a table: CF names from schema 3 on. */
+    int cf = version >= SCHEMA_CF;
     dp_status rc = DP_OK;
     hid_t grp = H5I_INVALID_HID;
     hid_t ds = H5I_INVALID_HID;
@@ -334,10 +354,12 @@ read_tables(dp_ctx *ctx, hid_t scen, const char *group, const char *lead_name, d
             rc = dp_h5_error(ctx, grp, "opening table '%s'", name);
             goto out;
         }
-        if ((rc = dp_h5_read_attr_str(ctx, ds, "unit", unit, sizeof unit, 1)) != DP_OK ||
-            (rc = dp_h5_read_attr_str(ctx, ds, "title", title, sizeof title, 1)) != DP_OK ||
-            (rc = dp_h5_read_attr_str(ctx, ds, "title_zh", title_zh, sizeof title_zh, 1)) !=
+        if ((rc = dp_h5_read_attr_str(ctx, ds, cf ? "units" : "unit", unit, sizeof unit, 1)) !=
                 DP_OK ||
+            (rc = dp_h5_read_attr_str(ctx, ds, cf ? "long_name" : "title", title, sizeof title,
+                                      1)) != DP_OK ||
+            (rc = dp_h5_read_attr_str(ctx, ds, cf ? "label_zh" : "title_zh", title_zh,
+                                      sizeof title_zh, 1)) != DP_OK ||
             (rc = dp_h5_read_attr_str(ctx, ds, "dims", dims_attr, sizeof dims_attr, 0)) != DP_OK) {
             goto out;
         }
@@ -356,13 +378,14 @@ read_tables(dp_ctx *ctx, hid_t scen, const char *group, const char *lead_name, d
             goto out;
         }
         for (size_t k = lead; k < n_dim; k++) {
-            size_t ai = dp_results_find_axis(res, dim_name[k]);
+            const char *axis = axis_name(dim_name[k], version);
+            size_t ai = dp_results_find_axis(res, axis);
             if (ai == (size_t)-1 || res->axis[ai].n != dims[k]) {
                 rc = dp_error(ctx, DP_EINPUT, "%s/%s: dimension %zu ('%s') matches no axis", group,
                               name, k, dim_name[k]);
                 goto out;
             }
-            axes[k - lead] = dim_name[k];
+            axes[k - lead] = axis;
         }
         axes[n_dim - lead] = NULL;
         if ((rc = dp_results_add_table(ctx, res, name, unit, title, title_zh, per_run, axes, &t)) !=
@@ -401,12 +424,13 @@ read_group(dp_ctx *ctx, const char *path, const char *scenario, int summary, dp_
     hssize_t n_run = 0;
     htri_t exists = 0;
     const char *lead = summary ? "stat" : "run";
+    long version = 0;
 
     *out = NULL;
     if (!dp_output_valid_name(scenario)) {
         return dp_error(ctx, DP_EINPUT, "%s: '%s' is not a scenario name", path, scenario);
     }
-    if ((rc = open_results(ctx, path, &file)) != DP_OK) {
+    if ((rc = open_results(ctx, path, &file, &version)) != DP_OK) {
         goto out;
     }
     exists = H5Lexists(file, scenario, H5P_DEFAULT);
@@ -469,17 +493,17 @@ read_group(dp_ctx *ctx, const char *path, const char *scenario, int summary, dp_
             rc = dp_h5_error(ctx, scen, "inspecting dataset '%s'", names[i]);
             goto out;
         }
-        if (is_scale && (rc = read_axis(ctx, ds, names[i], res)) != DP_OK) {
+        if (is_scale && (rc = read_axis(ctx, ds, names[i], version, res)) != DP_OK) {
             goto out;
         }
         ds = dp_h5_close(ds);
     }
     if (summary) {
-        if ((rc = read_tables(ctx, scen, "summary", "stat", res)) != DP_OK) {
+        if ((rc = read_tables(ctx, scen, "summary", "stat", version, res)) != DP_OK) {
             goto out;
         }
-    } else if ((rc = read_tables(ctx, scen, "runs", "run", res)) != DP_OK ||
-               (rc = read_tables(ctx, scen, "base", NULL, res)) != DP_OK) {
+    } else if ((rc = read_tables(ctx, scen, "runs", "run", version, res)) != DP_OK ||
+               (rc = read_tables(ctx, scen, "base", NULL, version, res)) != DP_OK) {
         goto out;
     }
     *out = res;
@@ -625,7 +649,7 @@ dp_output_read_info(dp_ctx *ctx, const char *path, const char *scenario, dp_outp
     if (!dp_output_valid_name(scenario)) {
         return dp_error(ctx, DP_EINPUT, "%s: '%s' is not a scenario name", path, scenario);
     }
-    if ((rc = open_results(ctx, path, &file)) != DP_OK) {
+    if ((rc = open_results(ctx, path, &file, NULL)) != DP_OK) {
         goto out;
     }
     exists = H5Lexists(file, scenario, H5P_DEFAULT);

@@ -41,6 +41,12 @@
 #include "output/output_impl.h"
 #include "core/util.h"
 
+/* The git commit dpsim was built from (the root attribute `git_commit`): the Makefile passes
+ * `git rev-parse --short HEAD` to this file, "unknown" outside a git checkout. */
+#ifndef DP_GIT_COMMIT
+#define DP_GIT_COMMIT "unknown"
+#endif
+
 /* Largest chunk of a table, in bytes: one run's slab unless that is larger. */
 enum { CHUNK_MAX_BYTES = 1 << 20 };
 /* Deflate level of the tables (with the shuffle filter before it). */
@@ -245,8 +251,10 @@ dp_output_open(dp_ctx *ctx, const char *path, const char *command_line, dp_outpu
         rc = dp_error(ctx, DP_EINTERNAL, "cannot format the current UTC time");
         goto out;
     }
-    if ((rc = dp_h5_attr_str(ctx, o->file, "tool", "dpsim")) != DP_OK ||
+    if ((rc = dp_h5_attr_str(ctx, o->file, "Conventions", DP_CONVENTIONS)) != DP_OK ||
+        (rc = dp_h5_attr_str(ctx, o->file, "tool", "dpsim")) != DP_OK ||
         (rc = dp_h5_attr_str(ctx, o->file, "version", DP_VERSION)) != DP_OK ||
+        (rc = dp_h5_attr_str(ctx, o->file, "git_commit", DP_GIT_COMMIT)) != DP_OK ||
         (rc = dp_h5_attr_str(ctx, o->file, "schema_version", DP_SCHEMA_VERSION)) != DP_OK ||
         (rc = dp_h5_attr_str(ctx, o->file, "created_utc", created)) != DP_OK ||
         (rc = dp_h5_attr_str(ctx, o->file, "command_line", command_line ? command_line : "")) !=
@@ -546,9 +554,10 @@ write_table(dp_ctx *ctx, hid_t grp, const dp_results *res, const dp_table *t,
         rc = dp_error(ctx, DP_ENOMEM, "out of memory writing table '%s'", t->name);
         goto out;
     }
-    if ((rc = dp_h5_attr_str(ctx, dset, "unit", t->unit)) != DP_OK ||
-        (rc = dp_h5_attr_str(ctx, dset, "title", t->title)) != DP_OK ||
-        (rc = dp_h5_attr_str(ctx, dset, "title_zh", t->title_zh)) != DP_OK ||
+    /* CF attribute names (units, long_name), so that netCDF and xarray tools find them. */
+    if ((rc = dp_h5_attr_str(ctx, dset, "units", t->unit)) != DP_OK ||
+        (rc = dp_h5_attr_str(ctx, dset, "long_name", t->title)) != DP_OK ||
+        (rc = dp_h5_attr_str(ctx, dset, "label_zh", t->title_zh)) != DP_OK ||
         (rc = dp_h5_attr_str(ctx, dset, "dims", dims_attr)) != DP_OK) {
         goto out;
     }
