@@ -24,7 +24,8 @@ DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev hdf5-tools libopenblas-de
             libcmocka-dev libyaml-dev librandom123-dev nettle-dev python3-h5py python3-numpy \
             python3-xarray python3-h5netcdf libxlsxwriter-dev python3-openpyxl \
             jupyter-nbconvert python3-nbconvert python3-ipykernel python3-nbformat \
-            python3-pandas python3-matplotlib python3-yaml fonts-noto-cjk chromium
+            python3-pandas python3-matplotlib python3-yaml fonts-noto-cjk chromium \
+            r-cran-hdf5r netcdf-bin
 
 CSTD  := -std=c11 -D_POSIX_C_SOURCE=200809L
 WARN  := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wconversion -Wno-sign-conversion \
