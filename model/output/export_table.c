@@ -160,7 +160,8 @@ dp_export_columns(dp_ctx *ctx, const dp_export_table *src, dp_export_target tg,
             c = &col[n++];
             c->kind = DP_COL_AXIS_ZH;
             c->k = k;
-            snprintf(c->head, sizeof c->head, "%s_zh / %s（中文）", a->name, dp_export_axis_zh(a->name));
+            snprintf(c->head, sizeof c->head, "%s_zh / %s（中文）", a->name,
+                     dp_export_axis_zh(a->name));
         }
     }
     for (int pass = 0; pass < (wan_extra ? 2 : 1); pass++) {

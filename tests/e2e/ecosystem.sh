@@ -27,7 +27,8 @@ check() {
 # The dpsim command of a make target (recipe lines joined), with its -o FILE replaced by $3.
 make_command() {
     make -s -n "$1" BUILD="$BUILD" $2 2>/dev/null |
-        awk '/\/dpsim run /{on=1} on{line=$0; cont=sub(/\\$/, "", line); printf "%s ", line; if (!cont) exit}' |
+        awk '/\/dpsim run /{on=1}
+             on{line=$0; cont=sub(/\\$/, "", line); printf "%s ", line; if (!cont) exit}' |
         sed "s| -o [^ ]*| -o $3|"
 }
 
@@ -93,7 +94,9 @@ for s in daan-plan hulan-plan; do
         sed -i "s|$tmp/work/results/plans.h5|FILE|g" "$tmp/a.txt"
         sed -i "s|$tmp/v2.h5|FILE|g" "$tmp/b.txt"
         [ "$a" -eq 0 ] && [ "$b" -eq 0 ] && cmp -s "$tmp/a.txt" "$tmp/b.txt"
-        check "ecosystem_schema2_same_$(echo "$cmd" | cut -d' ' -f1)_$(echo "$cmd" | awk '{print $NF}')_$s" $? \
+        rc=$?
+        name="$(echo "$cmd" | cut -d' ' -f1)_$(echo "$cmd" | awk '{print $NF}')"
+        check "ecosystem_schema2_same_${name}_$s" $rc \
             "exit $a/$b; $(diff "$tmp/a.txt" "$tmp/b.txt" | head -n 3 | tr '\n' ' ')"
     done
 done
