@@ -24,7 +24,8 @@ DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev hdf5-tools libopenblas-de
             libcmocka-dev libyaml-dev librandom123-dev nettle-dev python3-h5py python3-numpy \
             python3-xarray python3-h5netcdf libxlsxwriter-dev python3-openpyxl \
             jupyter-nbconvert python3-nbconvert python3-ipykernel python3-nbformat \
-            python3-pandas python3-matplotlib python3-yaml fonts-noto-cjk chromium
+            python3-pandas python3-matplotlib python3-yaml fonts-noto-cjk chromium \
+            r-cran-hdf5r netcdf-bin
 
 CSTD  := -std=c11 -D_POSIX_C_SOURCE=200809L
 WARN  := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wconversion -Wno-sign-conversion \
@@ -46,13 +47,16 @@ LDFLAGS += -fopenmp
 # libgslcblas). tests/e2e checks the binding.
 LDLIBS  += -lhdf5_hl $(PKG_LIBS) -Wl,--no-as-needed $(shell pkg-config --libs openblas) \
            -Wl,--as-needed -lgsl -lm
-# libxlsxwriter (Excel export, model/cli/cmd_export.c) is linked by the command only.
+# libxlsxwriter (the Excel writer of dpsim export, model/output/export_xlsx.c) is linked by the
+# command only: export_xlsx.c is built into a second small library, libdpsim_xlsx.a, so that
+# libdpsim.a (and every test and benchmark) does without it.
 CLI_LIBS = $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter -lz)
 
 # The library's layers, lowest first (docs/architecture.md): a file may include headers of its
 # own layer and of the layers before it; tests/layers.sh checks it.
 LAYERS   := core input domain engines output analysis
-LIB_SRC  := $(foreach l,$(LAYERS),$(wildcard model/$(l)/*.c))
+XLSX_SRC := model/output/export_xlsx.c
+LIB_SRC  := $(filter-out $(XLSX_SRC),$(foreach l,$(LAYERS),$(wildcard model/$(l)/*.c)))
 LIB_HDR  := $(foreach l,$(LAYERS),$(wildcard model/$(l)/*.h))
 CLI_SRC  := $(wildcard model/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -60,11 +64,13 @@ HELP_SRC := $(wildcard tests/helpers/*.c)
 BENCH_SRC:= $(wildcard tests/bench/*.c)
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/model/input/key_sources.o
+XLSX_OBJ := $(XLSX_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 HELP_OBJ := $(HELP_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BIN:= $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 LIB      := $(BUILD)/lib/libdpsim.a
+XLSX_LIB := $(BUILD)/lib/libdpsim_xlsx.a
 BIN      := $(BUILD)/bin/dpsim
 
 .PHONY: all run test check bench deps clean install uninstall format format-check lint \
@@ -81,6 +87,18 @@ Q :=
 else
 Q := @
 endif
+
+# The git commit of the build, stored in every results file (root attribute git_commit); "unknown"
+# outside a git checkout. The stamp file changes only when the commit does, so only the writer
+# is rebuilt then.
+GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+GIT_STAMP  := $(BUILD)/git_commit
+.PHONY: FORCE
+$(GIT_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(GIT_COMMIT)' | cmp -s - $@ 2>/dev/null || echo '$(GIT_COMMIT)' >$@
+$(BUILD)/obj/model/output/output_write.o: $(GIT_STAMP)
+$(BUILD)/obj/model/output/output_write.o: CFLAGS += -DDP_GIT_COMMIT='"$(GIT_COMMIT)"'
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -113,10 +131,15 @@ $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(BIN): $(CLI_OBJ) $(LIB)
+$(XLSX_LIB): $(XLSX_OBJ)
+	@mkdir -p $(@D)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(XLSX_LIB) $(LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) $(CLI_OBJ) $(LIB) $(LDLIBS) $(CLI_LIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $(CLI_OBJ) $(XLSX_LIB) $(LIB) $(LDLIBS) $(CLI_LIBS) -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(HELP_OBJ) $(LIB)
 	@mkdir -p $(@D)
@@ -207,21 +230,22 @@ install: $(BIN)
 	  $(addprefix $(DESTDIR)$(PREFIX)/include/dpsim/,$(LAYERS))
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/dpsim
 	for l in $(LAYERS); do install -m 0644 model/$$l/*.h $(DESTDIR)$(PREFIX)/include/dpsim/$$l/; done
-	install -m 0644 $(LIB) $(DESTDIR)$(PREFIX)/lib/
+	install -m 0644 $(LIB) $(XLSX_LIB) $(DESTDIR)$(PREFIX)/lib/
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/dpsim $(DESTDIR)$(PREFIX)/lib/libdpsim.a
+	rm -f $(DESTDIR)$(PREFIX)/bin/dpsim $(DESTDIR)$(PREFIX)/lib/libdpsim.a \
+	  $(DESTDIR)$(PREFIX)/lib/libdpsim_xlsx.a
 	rm -rf $(DESTDIR)$(PREFIX)/include/dpsim
 
 format:
-	clang-format -i $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC) $(HELP_SRC) $(BENCH_SRC) $(LIB_HDR) model/cli/*.h
+	clang-format -i $(LIB_SRC) $(XLSX_SRC) $(CLI_SRC) $(UNIT_SRC) $(HELP_SRC) $(BENCH_SRC) $(LIB_HDR) model/cli/*.h
 
 format-check:
-	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) $(LIB_HDR)
+	clang-format --dry-run --Werror $(LIB_SRC) $(XLSX_SRC) $(CLI_SRC) $(LIB_HDR)
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	  --suppress=missingIncludeSystem -Imodel $(LIB_SRC) $(CLI_SRC)
+	  --suppress=missingIncludeSystem -Imodel $(LIB_SRC) $(XLSX_SRC) $(CLI_SRC)
 
 # The library may export only dp_* names.
 check-symbols: $(LIB)
@@ -231,4 +255,4 @@ check-symbols: $(LIB)
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HELP_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(XLSX_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HELP_OBJ:.o=.d)

@@ -252,14 +252,18 @@ class Results:
     def dims(self, scen, group, name):
         return _text(self.f[scen][group][name].attrs["dims"]).split(",")
 
+    # A table's attributes: the CF names of schema 3, and the names schema 1 and 2 used.
+    TABLE_ATTRS = (("units", "unit"), ("long_name", "title"), ("label_zh", "title_zh"),
+                   ("dims", "dims"))
+
     def table(self, scen, group, name):
         """A table as an xarray.DataArray with its axes as coordinates and its attributes
-        (unit, title, title_zh, dims)."""
+        (units, long_name, label_zh, dims; read from an older file's unit, title, title_zh)."""
         d = self.f[scen][group][name]
         dims = self.dims(scen, group, name)
         coords = {dim: self.axis(scen, dim).coord() for dim in dims}
-        attrs = {k: _text(d.attrs[k]) for k in ("unit", "title", "title_zh", "dims")
-                 if k in d.attrs}
+        attrs = {new: _text(d.attrs[new] if new in d.attrs else d.attrs[old])
+                 for new, old in self.TABLE_ATTRS if new in d.attrs or old in d.attrs}
         return xr.DataArray(d[()], dims=dims, coords=coords, attrs=attrs, name=name)
 
 

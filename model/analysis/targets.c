@@ -615,8 +615,9 @@ dp_budget_read(dp_ctx *ctx, const dp_results *res, dp_budget_year **out, size_t 
         return DP_OK;
     }
     if (!t->per_run || t->rank != 2 || strcmp(res->axis[t->axis[0]].name, "year") != 0 ||
-        strcmp(res->axis[t->axis[1]].name, "budget") != 0) {
-        return dp_error(ctx, DP_EINPUT, "the table budget is not a per-run table [year, budget]");
+        strcmp(res->axis[t->axis[1]].name, "budget_item") != 0) {
+        return dp_error(ctx, DP_EINPUT,
+                        "the table budget is not a per-run table [year, budget_item]");
     }
     const dp_axis *ya = &res->axis[t->axis[0]], *ba = &res->axis[t->axis[1]];
     for (size_t f = 0; f < 3; f++) {

@@ -97,7 +97,7 @@ dp_status dp_targets_read(dp_ctx *ctx, const dp_results *res, dp_target_result *
 /* ------------------------------------------------------------------------------------------ */
 /* Budget ceiling */
 
-/* One year of the `budget` table [year, budget] over the runs. */
+/* One year of the `budget` table [year, budget_item] over the runs. */
 typedef struct {
     int year;
     size_t n_run;
@@ -111,8 +111,8 @@ typedef struct {
 /* The budget table of res per year (statistics as summary/: a NAN in any run makes that
  * statistic NAN). *out (malloc'd, *n entries, in the order of the year axis) is the caller's
  * to free(); *out = NULL and *n = 0 when res has no `budget` table (not an error). Errors:
- * DP_EINPUT when `budget` is not a per-run table [year, budget] with the labels total, ceiling
- * and exceeds; DP_ENOMEM. */
+ * DP_EINPUT when `budget` is not a per-run table [year, budget_item] with the labels total,
+ * ceiling and exceeds; DP_ENOMEM. (The reader gives a schema-2 file's axis `budget` this name.) */
 dp_status dp_budget_read(dp_ctx *ctx, const dp_results *res, dp_budget_year **out, size_t *n);
 
 #endif

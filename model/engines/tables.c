@@ -120,8 +120,8 @@ add_axes(dp_ctx *ctx, const dp_model *m, dp_results *res)
                                   NULL)) ||
         (rc = dp_results_add_axis(ctx, res, "component", DP_N_EMPS, emps_label, emps_label_zh,
                                   NULL, NULL)) ||
-        (rc = dp_results_add_axis(ctx, res, "budget", N_BUDGET, budget_label, budget_label_zh,
-                                  NULL, NULL)) ||
+        (rc = dp_results_add_axis(ctx, res, "budget_item", N_BUDGET, budget_label,
+                                  budget_label_zh, NULL, NULL)) ||
         (rc = dp_results_add_axis(ctx, res, "marginal", DP_N_MARG, mlab, NULL, NULL, NULL)) ||
         (rc = dp_results_add_axis(ctx, res, "fitstat", 3, fitstat_label, fitstat_label_zh, NULL,
                                   NULL))) {
@@ -170,7 +170,7 @@ add_tables(dp_ctx *ctx, dp_results *res, int uncertain, dp_tables *tb)
     static const char *const ax_svc[] = {"year", "region", "programme", "service", NULL};
     static const char *const ax_ovl[] = {"year", "region", "programme", "programme2", NULL};
     static const char *const ax_emps[] = {"year", "region", "component", NULL};
-    static const char *const ax_budget[] = {"year", "budget", NULL};
+    static const char *const ax_budget[] = {"year", "budget_item", NULL};
     dp_status rc;
     if ((rc = dp_results_add_table(ctx, res, "population", "persons",
                                    "residents at the end of the year by sex and age",

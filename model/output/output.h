@@ -1,7 +1,7 @@
 /* model/output/output.h
  *
- * The HDF5 writer and reader (schema v1, docs/output-schema.md). One file per run of the
- * command; one group per scenario. The file is written under a temporary name in the same
+ * The HDF5 writer (output_write.c) and reader (output_read.c), docs/output-schema.md. One
+ * file per run of the command; one group per scenario. The file is written under a temporary name in the same
  * folder and renamed over the requested name only by dp_output_close, so an interrupted or
  * failed run never leaves a half-written file and never damages an existing one.
  * Call HDF5 from one thread only.
@@ -17,11 +17,17 @@
 #include "input/scenario.h"
 
 /* The schema this dpsim writes (docs/output-schema.md). Version 2 (issue 4): the programme
- * tables and axes, `amount` in yuan a month, year or unit. The reader also accepts files of
- * DP_SCHEMA_VERSION_OLDEST and later: their tables are read as they are. */
-#define DP_SCHEMA_VERSION "2"
+ * tables and axes, `amount` in yuan a month, year or unit. Version 3: the axis `budget` is
+ * `budget_item` (no table shares a name with an axis, which xarray refuses), the table
+ * attributes are the CF names `units`, `long_name` and `label_zh` (were `unit`, `title`,
+ * `title_zh`), and the root has `Conventions` and `git_commit`. The reader also accepts files of
+ * DP_SCHEMA_VERSION_OLDEST and later: their tables are read as they are, with version 3's
+ * names (the axis `budget` of an older file is read as `budget_item`). */
+#define DP_SCHEMA_VERSION "3"
 #define DP_SCHEMA_VERSION_OLDEST 1
 #define DP_VERSION "0.1.0"
+/* The metadata conventions the file follows (the root attribute `Conventions`). */
+#define DP_CONVENTIONS "CF-1.8"
 
 typedef struct dp_output dp_output;
 

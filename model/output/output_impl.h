@@ -29,6 +29,10 @@ dp_status dp_output_write_group(dp_ctx *ctx, dp_output *o, const dp_output_meta 
                                 const dp_results *res, const dp_run_info *info, size_t n_extra,
                                 const char (*extra_path)[256], const char (*extra_sha256)[65]);
 
+/* A link name the writer accepts and the reader looks up: non-empty, no '/', not "." and
+ * shorter than 32 bytes. */
+int dp_output_valid_name(const char *name);
+
 /* Marks o failed with status (the first failure wins) and removes its temporary file. Used by
  * dp_output_write when it fails before reaching dp_output_write_group. */
 void dp_output_fail(dp_output *o, dp_status status);

@@ -2,7 +2,7 @@
  *
  * dp_output_write: the scenario-facing entry of the HDF5 writer. It reads the scenario's name,
  * title, resolved text and input digests through scenario.h's accessors into a
- * dp_output_meta and hands over to dp_output_write_group (output.c). Kept in its own file so
+ * dp_output_meta and hands over to dp_output_write_group (output_write.c). Kept in its own file so
  * that programs using only the writer (the unit tests, tests/schema/write_sample.c) do not pull
  * the scenario loader in from libdpsim.a.
  */

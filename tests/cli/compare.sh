@@ -126,9 +126,9 @@ with h5py.File(sys.argv[1], "r+") as f:
         p.make_scale("parameter")
         p.attrs["label_zh"] = np.array(labels, dtype=object)
         t = g.create_dataset("runs/parameters", data=np.stack([1 + 0.1 * z, 0.05 + 0.01 * w], 1))
-        t.attrs["unit"] = "value"
-        t.attrs["title"] = "parameter draws"
-        t.attrs["title_zh"] = "参数抽样值"
+        t.attrs["units"] = "value"
+        t.attrs["long_name"] = "parameter draws"
+        t.attrs["label_zh"] = "参数抽样值"
         t.attrs["dims"] = "run,parameter"
         t.dims[0].attach_scale(g["run"])
         t.dims[1].attach_scale(p)

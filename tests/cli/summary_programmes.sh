@@ -160,8 +160,8 @@ import h5py, numpy as np
 f = h5py.File(sys.argv[1], "r+")
 g = f["daan-baseline"]
 years = list(g["year"][()])
-lab = [x.decode() if isinstance(x, bytes) else str(x) for x in g["budget"][()]]
-b = g["runs/budget"][()]                       # [run, year, budget]
+lab = [x.decode() if isinstance(x, bytes) else str(x) for x in g["budget_item"][()]]
+b = g["runs/budget"][()]                       # [run, year, budget_item]
 total = g["runs/spending"][()].sum(axis=(2, 3))  # [run, year]
 ceiling = np.floor(np.percentile(total, 40, axis=0) / 1e4) * 1e4
 ceiling[0] = total[:, 0].max() * 1.1
@@ -242,7 +242,7 @@ def check(name, cond, why=""):
 
 g = h5py.File(sys.argv[1], "r")["daan-ceiling"]
 years = list(g["year"][()])
-lab = [x.decode() if isinstance(x, bytes) else str(x) for x in g["budget"][()]]
+lab = [x.decode() if isinstance(x, bytes) else str(x) for x in g["budget_item"][()]]
 stat = [x.decode() if isinstance(x, bytes) else str(x) for x in g["stat"][()]]
 total = g["runs/spending"][()].sum(axis=(2, 3))                # [run, year]
 ceiling = np.array([31e6 if y < 2026 else 33e6 for y in years])

@@ -25,7 +25,7 @@ AXIS_ZH = {
     "indicator": "指标", "flow": "流量", "programme": "项目", "marginal": "拟合边际",
     "fitstat": "拟合统计量", "parameter": "参数", "programme2": "项目二",
     "stage": "受益流程阶段", "level": "财政层级", "service": "服务指标", "component": "支出构成",
-    "budget": "预算", "setting": "参数设置", "measure": "敏感性指标", "target": "规划目标",
+    "budget_item": "预算项目", "setting": "参数设置", "measure": "敏感性指标", "target": "规划目标",
     "target_field": "目标字段",
 }
 # Units row text and Excel number format by the table's unit attribute (docs/export.md).
@@ -60,8 +60,8 @@ class Table:
         ds = g[f"{group}/{name}"]
         self.name = name
         self.per_run = group == "runs"
-        self.unit = s(ds.attrs["unit"])
-        self.title, self.title_zh = s(ds.attrs["title"]), s(ds.attrs["title_zh"])
+        self.unit = s(ds.attrs["units"])
+        self.title, self.title_zh = s(ds.attrs["long_name"]), s(ds.attrs["label_zh"])
         dims = s(ds.attrs["dims"]).split(",")
         self.axes = dims[1:] if self.per_run else dims
         self.data = ds[()]
@@ -106,11 +106,11 @@ def read_scenarios(path, only):
 
 def table_unit(t):
     """(units-row text, Excel format, shown in 万元) of a table, as docs/export.md states: yuan
-    tables in 万元 except `amount` (yuan a month, year or unit) and a table with a `budget`
+    tables in 万元 except `amount` (yuan a month, year or unit) and a table with a `budget_item`
     axis (its exceeds row is 1 or 0), both as stored."""
     if t.unit == "yuan" and t.name == "amount":
         return "yuan (a month, year or unit) / 元", "#,##0.00", False
-    if t.unit == "yuan" and "budget" in t.axes:
+    if t.unit == "yuan" and "budget_item" in t.axes:
         return "yuan; exceeds 1 or 0 / 元；超出上限为1或0", "#,##0.00", False
     return UNIT_CSV.get(t.unit, t.unit), XLSX_FMT.get(t.unit, "General"), t.unit == "yuan"
 
@@ -144,6 +144,40 @@ def expected_value(t, stat_index, kind, k, divisor, idx):
     else:
         v = t.data[idx]
     return float(v) / divisor
+
+
+def measured_scale(t, stat_index, rows, axis_cols, vcols):
+    """For each value column of an exported sheet (rows: header, units, data as read back), the
+    ratio of the HDF5 value to the cell, measured on the data: the first element where both are
+    finite and nonzero (None when there is none). Independent of what the sheet says its unit
+    is, so that the stated unit can be checked against it."""
+    out = []
+    for c, (kind, k, _, _, _) in enumerate(vcols, start=len(axis_cols)):
+        ratio = None
+        for row, idx in zip(rows[2:], np.ndindex(*t.shape)):
+            v = expected_value(t, stat_index, kind, k, 1.0, idx)
+            got = row[c]
+            if got in ("", None):
+                continue
+            got = float(got)
+            if math.isfinite(v) and v != 0 and got != 0:
+                ratio = v / got
+                break
+        out.append(ratio)
+    return out
+
+
+def unit_scale_bad(units, ratios):
+    """Disagreements between a stated unit and the measured ratio: a unit in 万元 must be
+    HDF5 yuan / 10,000 (ratio 1e4), any other unit the stored value (ratio 1)."""
+    bad = []
+    for unit, ratio in zip(units, ratios):
+        if ratio is None:
+            continue
+        want = 1e4 if "万元" in (unit or "") else 1.0
+        if abs(ratio / want - 1) > 1e-12:
+            bad.append(f"unit {unit!r} but the cell is the HDF5 value / {ratio:g}")
+    return bad
 
 
 def check_csv(root, scen, stats, runs, tables_only):
@@ -192,6 +226,9 @@ def check_csv(root, scen, stats, runs, tables_only):
                 if len(bad) > 5:
                     break
             check(f"csv_{t.name}_values_equal_hdf5", not bad, "; ".join(bad[:5]))
+            ratios = measured_scale(t, stat_index, rows, axis_cols, vcols)
+            bad = unit_scale_bad(rows[1][len(axis_cols):], ratios)
+            check(f"csv_{t.name}_unit_row_matches_values", not bad, "; ".join(bad[:3]))
         # Provenance: the text is byte for byte the stored one; its SHA-256 (hashlib) is the
         # stored digest; command line and digest in provenance.csv.
         text = g["scenario_yaml"].asstr()[()]
@@ -230,6 +267,7 @@ def check_xlsx(path, f, scen, stats, runs, tables_only):
     contents = list(wb["contents"].iter_rows(values_only=True))
     check("xlsx_contents_header", contents[0][:3] == ("sheet / 工作表", "scenario / 情景", "table / 表"))
     where = {(r[1], r[2]): r[0] for r in contents[1:]}
+    contents_unit = {(r[1], r[2]): r[5] for r in contents[1:]}
     for name, (g, tables) in scen.items():
         stat_names = [s(x) for x in g["stat"][()]]
         stat_zh = dict(zip(stat_names, [s(x) for x in g["stat"].attrs["label_zh"]]))
@@ -285,6 +323,18 @@ def check_xlsx(path, f, scen, stats, runs, tables_only):
                     break
             check(f"xlsx_{t.name}_values_equal_hdf5", not bad, "; ".join(bad[:5]))
             check(f"xlsx_{t.name}_number_format", fmts == {fmt_want}, f"{fmts} != {fmt_want}")
+            # The unit of every value column, in the units row and in the contents sheet,
+            # against the ratio of the HDF5 value to the cell measured on the data: 万元
+            # exactly when the cells are yuan / 10,000.
+            ratios = measured_scale(t, stat_index, rows, axis_cols, vcols)
+            stated = list(rows[1][len(axis_cols):])
+            check(f"xlsx_{t.name}_unit_row_matches_values",
+                  not unit_scale_bad(stated, ratios), "; ".join(unit_scale_bad(stated, ratios)[:3]))
+            cu = contents_unit.get((name, t.name))
+            check(f"xlsx_{t.name}_contents_unit_matches_values",
+                  set(stated) == {cu} and not unit_scale_bad([cu] * len(ratios), ratios),
+                  f"contents says {cu!r}, units row {sorted(set(map(str, stated)))}, "
+                  f"measured HDF5/cell {sorted({r for r in ratios if r is not None})}")
     # Provenance sheet.
     prov = list(wb["provenance"].iter_rows(values_only=True))
     items = {}

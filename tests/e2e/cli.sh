@@ -36,8 +36,8 @@ ind_labels = [s(x) for x in g["indicator"][:]]
 check("h5_indicators_shape", ind.shape == (1, 15, 1, len(ind_labels)) and
       ind_labels[:8] == ["disabled", "severe", "aged60", "children", "certified",
                          "severe_certified", "dibao", "marginal"])
-check("h5_indicators_unit", s(ind.attrs["unit"]) == "persons")
-check("h5_spending_unit", s(g["runs/spending"].attrs["unit"]) == "yuan")
+check("h5_indicators_unit", s(ind.attrs["units"]) == "persons")
+check("h5_spending_unit", s(g["runs/spending"].attrs["units"]) == "yuan")
 years = g["year"][:]
 check("h5_years", list(years) == list(range(2021, 2036)))
 region_zh = [s(x) for x in g["region"].attrs["label_zh"]]

@@ -67,7 +67,7 @@ def main(real, fixture, base, alt):
         t = res.table(base, "runs", "spending")
         check("nb_table_dims", t.dims == ("run", "year", "region", "programme"), str(t.dims))
         check("nb_table_year_coord", list(t["year"].values) == list(range(2021, 2036)))
-        check("nb_table_unit", t.attrs.get("unit") == "yuan")
+        check("nb_table_unit", t.attrs.get("units") == "yuan")
         prog = res.axis(base, "programme")
         check("nb_axis_label_zh", prog.zh("care_subsidy") == "重度残疾人护理补贴")
         # The default run's scenarios both list daan-targets.yaml's four targets (the overlay

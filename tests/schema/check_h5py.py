@@ -1,7 +1,9 @@
 """tests/schema/check_h5py.py -- reads a dpsim results file the way a user would (h5py, and
-xarray's h5netcdf engine when installed) and checks schema v1 (docs/output-schema.md):
-root attributes, UTF-8 Chinese labels, table attributes, that every table dimension has the
-axis named in its `dims` attribute attached as a dimension scale, and the summary's stat axis.
+xarray's h5netcdf engine when installed) and checks schema 3 (docs/output-schema.md):
+root attributes (Conventions, git_commit), UTF-8 Chinese labels, the CF table attributes
+(units, long_name, label_zh), that every table dimension has the axis named in its `dims`
+attribute attached as a dimension scale, that no table is named like an axis, and the
+summary's stat axis.
 
 Usage: /usr/bin/python3 tests/schema/check_h5py.py FILE.h5 [SCENARIO]
 Prints one "PASS: name" or "FAIL: name (why)" line per check (tests/run.sh counts them), and
@@ -35,8 +37,9 @@ def main():
     with h5py.File(path, "r") as f:
         root = f.attrs
         check("h5py_root_attributes",
-              text(root.get("tool", "")) == "dpsim" and text(root.get("schema_version", "")) == "2"
-              and all(k in root for k in ("version", "created_utc", "command_line")),
+              text(root.get("tool", "")) == "dpsim" and text(root.get("schema_version", "")) == "3"
+              and text(root.get("Conventions", "")) == "CF-1.8"
+              and all(k in root for k in ("version", "git_commit", "created_utc", "command_line")),
               f"root attributes {sorted(root.keys())}")
         g = f[scenario]
         check("h5py_group_attributes",
@@ -63,13 +66,20 @@ def main():
         # dims attribute names, of matching length.
         bad = []
         n_tables = 0
+        axes = {k for k, v in g.items()
+                if isinstance(v, h5py.Dataset) and text(v.attrs.get("CLASS", "")) == "DIMENSION_SCALE"}
         for group, lead in (("runs", "run"), ("summary", "stat"), ("base", None)):
             for name, ds in g[group].items():
                 n_tables += 1
                 where = f"{group}/{name}"
-                for key in ("unit", "title", "title_zh", "dims"):
+                for key in ("units", "long_name", "label_zh", "dims"):
                     if key not in ds.attrs:
                         bad.append(f"{where}: no {key}")
+                for key in ("unit", "title", "title_zh"):
+                    if key in ds.attrs:
+                        bad.append(f"{where}: has the schema-2 attribute {key}")
+                if name in axes:
+                    bad.append(f"{where}: named like the axis /{scenario}/{name}")
                 dims = text(ds.attrs.get("dims", "")).split(",") if ds.ndim else []
                 if lead and (not dims or dims[0] != lead):
                     bad.append(f"{where}: first dimension {dims[:1]} is not {lead}")
@@ -90,8 +100,8 @@ def main():
         check("h5py_tables_scales_attached", n_tables > 0 and not bad, "; ".join(bad[:5]))
         t = g["runs/spending"]
         check("h5py_units_titles",
-              text(t.attrs["unit"]) == "yuan" and text(t.attrs["title_zh"]) == "项目支出",
-              f"unit {t.attrs.get('unit')!r}, title_zh {t.attrs.get('title_zh')!r}")
+              text(t.attrs["units"]) == "yuan" and text(t.attrs["label_zh"]) == "项目支出",
+              f"units {t.attrs.get('units')!r}, label_zh {t.attrs.get('label_zh')!r}")
         check("h5py_chunked_compressed", t.chunks is not None and t.compression == "gzip"
               and t.shuffle and t.chunks[0] == 1, f"chunks {t.chunks}, {t.compression}")
 

@@ -1,8 +1,8 @@
 /* tests/unit/test_output.c
  *
- * Tests of the HDF5 writer and reader (model/output/output.c, summary.c): a small dp_results built
- * by hand (years 2021..2023, two regions with Chinese labels, a per-run table over 3 runs with
- * known values, base tables) is written through the internal dp_output_write_group, read back
+ * Tests of the HDF5 writer and reader (model/output/output_write.c, output_read.c, summary.c):
+ * a small dp_results built by hand (years 2021..2023, two regions with Chinese labels, a
+ * per-run table over 3 runs with known values, base tables) is written through the internal dp_output_write_group, read back
  * with dp_output_read and inspected with the HDF5 API directly. Expected numbers are hand
  * calculations given in comments. Also: the temporary-name/rename guarantee (an existing target
  * stays byte-identical when a write fails or is aborted; no temporary file remains), duplicate
@@ -508,6 +508,13 @@ test_output_root_and_group_attributes(void **state)
     assert_attr_str(file, "version", DP_VERSION);
     assert_attr_str(file, "schema_version", DP_SCHEMA_VERSION);
     assert_attr_str(file, "command_line", "dpsim run test.yaml");
+    assert_attr_str(file, "Conventions", "CF-1.8");
+    /* git_commit: an abbreviated commit (4 to 40 lowercase hex digits) or "unknown". */
+    char commit[64];
+    read_attr_str(file, "git_commit", commit, sizeof commit);
+    size_t n_hex = strspn(commit, "0123456789abcdef");
+    assert_true(strcmp(commit, "unknown") == 0 ||
+                (n_hex == strlen(commit) && n_hex >= 4 && n_hex <= 40));
 
     /* created_utc has the ISO 8601 shape YYYY-MM-DDTHH:MM:SSZ (20 characters). */
     char created[64];
@@ -630,8 +637,14 @@ test_output_dimension_scales(void **state)
     /* Table attributes. */
     hid_t ds = H5Dopen2(file, "/baseline/runs/spending", H5P_DEFAULT);
     assert_attr_str(ds, "dims", "run,year,region");
-    assert_attr_str(ds, "unit", "yuan");
-    assert_attr_str(ds, "title_zh", "支出");
+    /* The CF names (schema 3): units, long_name; label_zh the Chinese title. The old names
+     * are gone. */
+    assert_attr_str(ds, "units", "yuan");
+    assert_attr_str(ds, "long_name", "Spending");
+    assert_attr_str(ds, "label_zh", "支出");
+    assert_int_equal(H5Aexists(ds, "unit"), 0);
+    assert_int_equal(H5Aexists(ds, "title"), 0);
+    assert_int_equal(H5Aexists(ds, "title_zh"), 0);
     /* Chunked one run at a time ([1, 3, 2]), shuffle + deflate level 4. */
     hid_t dcpl = H5Dget_create_plist(ds);
     hsize_t chunk[3];
@@ -977,7 +990,7 @@ test_output_read_errors(void **state)
     unlink(f->path);
 
     /* A schema newer than this dpsim, or not a number: refused, naming the versions read. */
-    static const char *const bad_schema[2] = {"3", "2a"};
+    static const char *const bad_schema[2] = {"4", "3a"};
     for (size_t b = 0; b < 2; b++) {
         file = H5Fcreate(f->path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
         assert_true(file >= 0);
@@ -995,7 +1008,7 @@ test_output_read_errors(void **state)
         H5Fclose(file);
         assert_int_equal(dp_output_scenarios(f->ctx, f->path, &names, &n), DP_EINPUT);
         char want[128];
-        snprintf(want, sizeof want, "schema version '%s', this dpsim reads versions 1 to 2",
+        snprintf(want, sizeof want, "schema version '%s', this dpsim reads versions 1 to 3",
                  bad_schema[b]);
         assert_non_null(strstr(dp_ctx_errmsg(f->ctx), want));
         unlink(f->path);

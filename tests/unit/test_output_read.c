@@ -1,11 +1,12 @@
 /* tests/unit/test_output_read.c
  *
- * Tests of the readers `dpsim export` uses besides dp_output_read (model/output/output.c):
+ * Tests of the readers `dpsim export` uses besides dp_output_read (model/output/output_read.c):
  * dp_output_read_summary (the summary/ tables, led by the stat axis) and dp_output_read_info
  * (root attributes, scenario attributes, scenario text and digest, input files). A small file
  * is written through the internal dp_output_write_group with one per-run table over 3 runs
  * whose values are chosen so that the summary statistics are hand calculations (comments).
  * Error paths: missing file, unknown scenario, a group lacking the stat axis or scenario_yaml.
+ * A schema-2 file (version 2's attribute names, put back with the HDF5 API) reads the same.
  */
 #include <math.h>
 #include <stdio.h>
@@ -138,6 +139,37 @@ delete_link(const char *path, const char *name)
     H5Fclose(file);
 }
 
+/* Turns the sample into a schema-2 file with the HDF5 API: schema_version "2" and every
+ * table's attributes renamed to version 2's unit, title, title_zh. */
+static void
+make_schema2(const char *path)
+{
+    static const char *const table[] = {"baseline/runs/spending", "baseline/summary/spending",
+                                        "baseline/base/take_up"};
+    static const char *const from[] = {"units", "long_name", "label_zh"};
+    static const char *const to[] = {"unit", "title", "title_zh"};
+    hid_t file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(file >= 0);
+    for (size_t i = 0; i < 3; i++) {
+        hid_t ds = H5Dopen2(file, table[i], H5P_DEFAULT);
+        assert_true(ds >= 0);
+        for (size_t k = 0; k < 3; k++) {
+            assert_true(H5Arename(ds, from[k], to[k]) >= 0);
+        }
+        H5Dclose(ds);
+    }
+    assert_true(H5Adelete(file, "schema_version") >= 0);
+    hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, 1);
+    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t attr = H5Acreate2(file, "schema_version", type, space, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(attr >= 0 && H5Awrite(attr, type, "2") >= 0);
+    H5Aclose(attr);
+    H5Sclose(space);
+    H5Tclose(type);
+    H5Fclose(file);
+}
+
 static void
 test_read_summary_shape_and_labels(void **state)
 {
@@ -234,6 +266,37 @@ test_read_info(void **state)
     dp_output_info_free(NULL); /* no-op */
 }
 
+/* A schema-2 file (attributes unit, title, title_zh) reads as the schema-3 file it was made
+ * from: the same unit and titles in dp_output_read and dp_output_read_summary. */
+static void
+test_read_schema2_names(void **state)
+{
+    fixture *f = *state;
+    dp_results *r = NULL;
+    dp_results *s = NULL;
+    write_sample(f);
+    make_schema2(f->path);
+    assert_int_equal(dp_output_read(f->ctx, f->path, "baseline", &r), DP_OK);
+    assert_int_equal(dp_output_read_summary(f->ctx, f->path, "baseline", &s), DP_OK);
+    const dp_table *t[3] = {dp_results_find(r, "spending"), dp_results_find(s, "spending"),
+                            dp_results_find(r, "take_up")};
+    for (size_t i = 0; i < 3; i++) {
+        assert_non_null(t[i]);
+    }
+    assert_string_equal(t[0]->unit, "yuan");
+    assert_string_equal(t[0]->title, "Spending");
+    assert_string_equal(t[0]->title_zh, "支出");
+    assert_string_equal(t[1]->unit, "yuan");
+    assert_string_equal(t[1]->title_zh, "支出");
+    assert_string_equal(t[2]->unit, "share");
+    assert_string_equal(t[2]->title, "Take-up");
+    assert_string_equal(t[2]->title_zh, "领取率");
+    /* The values are untouched: run 1 of element 0 is 5.5 (spending_value). */
+    assert_true(dp_table_run(t[0], 1)[0] == 5.5);
+    dp_results_free(s);
+    dp_results_free(r);
+}
+
 static void
 test_read_errors(void **state)
 {
@@ -274,6 +337,7 @@ main(void)
         cmocka_unit_test(test_read_summary_shape_and_labels),
         cmocka_unit_test(test_read_summary_values),
         cmocka_unit_test(test_read_info),
+        cmocka_unit_test(test_read_schema2_names),
         cmocka_unit_test(test_read_errors),
     };
     return cmocka_run_group_tests_name("output_read", tests, setup, teardown);

@@ -1035,7 +1035,7 @@ test_budget_exceedance(void **state)
     const char *const *prog_label = dp_prog_key;
     static const char *const budget_label[] = {"total", "ceiling", "exceeds"};
     static const char *const ax_prog[] = {"year", "region", "programme", NULL};
-    static const char *const ax_budget[] = {"year", "budget", NULL};
+    static const char *const ax_budget[] = {"year", "budget_item", NULL};
     /* Totals over regions and programmes [million yuan]: 2025 9.0, 10.5, 10.0, 11.0, 9.5;
      * 2026 12.5, 11.0, 12.0, 11.9, 13.0. Each split as 1 million in (a, programme 0) and the
      * rest in (b, programme 1). */
@@ -1050,7 +1050,7 @@ test_budget_exceedance(void **state)
                      DP_OK);
     assert_int_equal(dp_results_add_axis(f->ctx, res, "programme", P, prog_label, NULL, NULL,
                                          NULL), DP_OK);
-    assert_int_equal(dp_results_add_axis(f->ctx, res, "budget", 3, budget_label, NULL, NULL,
+    assert_int_equal(dp_results_add_axis(f->ctx, res, "budget_item", 3, budget_label, NULL, NULL,
                                          NULL), DP_OK);
     assert_int_equal(dp_results_add_table(f->ctx, res, "spending", "yuan", "s", "s", 1, ax_prog,
                                           &sp), DP_OK);
