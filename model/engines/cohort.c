@@ -460,9 +460,10 @@ project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t 
     /* Base-year state: the cells, the same for every replicate, and the flagged persons by
      * each replicate's base shares under the base year's home_renovation mask. */
     const unsigned char *ren0 = dp_tables_masks(tb, -1, reg) + DP_PROG_RENOVATION * DP_N_CELL;
-    double nd0[N_SA], pop0 = 0.0;
+    double nd0[N_SA], dis0[N_SA], pop0 = 0.0;
     for (size_t sa = 0; sa < N_SA; sa++) {
         double d = sum(b->cells + sa * DP_N_BLOCK, DP_N_BLOCK);
+        dis0[sa] = d;
         nd0[sa] = b->pop[sa] - d > 0.0 ? b->pop[sa] - d : 0.0;
         for (size_t j = 0; j < nb; j++) {
             double *blk = w->x + (sa * ns + j * N_SLOT) * DP_N_BLOCK;
@@ -475,6 +476,7 @@ project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t 
     for (size_t j = 0; j < nb; j++) {
         memcpy(w->nd + j * N_SA, nd0, sizeof nd0);
         w->pop_start[j] = pop0;
+        dp_tables_base_population(tb, rep[j], reg, nd0, dis0);
         dp_rates_year(m, &rp[rep[j]], reg, p0->year_start - 1, &w->rates[j]);
         gather_rep(w, nb, j);
         dp_prog_state_init(&rp[rep[j]], &w->rates[j], dp_tables_groups(tb, -1, reg), w->cur, w->fp, &w->st[j]);

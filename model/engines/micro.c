@@ -380,13 +380,20 @@ onsets(const dp_region_base *b, const year_ctx *y, micro_work *w, tally *t)
         cum_hh[h] = s;
     }
     for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+        /* Binomial on the whole persons of the pool, with the probability raised so that the
+         * mean is the cohort engine's nd x onset: the draw never exceeds the pool, so the
+         * non-disabled are never clipped and persons in = out holds exactly. A pool of less
+         * than one person has no onsets (at most onset probability x 1 expected person lost). */
+        double pool = floor(w->nd[sa]);
         double lambda = w->nd[sa] * r->onset[sa];
-        if (!(lambda > 0.0)) {
+        if (!(lambda > 0.0) || pool < 1.0) {
             continue;
         }
+        double prob = lambda / pool;
         dp_rng_stream_at(w->rng, y->seed, y->region, y->rep, (uint32_t)sa, y->yoff, DP_EV_ONSET);
-        unsigned int n_on = gsl_ran_poisson(w->rng, lambda);
-        w->nd[sa] = w->nd[sa] > (double)n_on ? w->nd[sa] - (double)n_on : 0.0;
+        unsigned int n_on =
+            prob >= 1.0 ? (unsigned int)pool : gsl_ran_binomial(w->rng, prob, (unsigned int)pool);
+        w->nd[sa] -= (double)n_on;
         t->fl[DP_FL_ONSETS] += (double)n_on;
         if (persons_reserve(&w->P, w->P.n + n_on) != 0) {
             return -1;
@@ -662,6 +669,13 @@ run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t se
         }
     }
     memcpy(w->ren, w->flag[DP_FLAG_RENOVATED], sizeof w->ren);
+    {
+        double dis0[DP_N_SEX * DP_N_AGE] = {0.0};
+        for (size_t i = 0; i < DP_N_CELL; i++) {
+            dis0[i / DP_N_BLOCK] += w->cells[i];
+        }
+        dp_tables_base_population(tb, rep, reg, w->nd, dis0);
+    }
     dp_prog_state_init(p, &w->rates, dp_tables_groups(tb, -1, reg), w->cells, flag, &st);
 
     for (size_t yi = 0; yi < tb->n_year; yi++) {

@@ -171,10 +171,17 @@ add_tables(dp_ctx *ctx, dp_results *res, int uncertain, dp_tables *tb)
     static const char *const ax_ovl[] = {"year", "region", "programme", "programme2", NULL};
     static const char *const ax_emps[] = {"year", "region", "component", NULL};
     static const char *const ax_budget[] = {"year", "budget", NULL};
+    static const char *const ax_bpop[] = {"region", "sex", "age", NULL};
     dp_status rc;
     if ((rc = dp_results_add_table(ctx, res, "population", "persons",
                                    "residents at the end of the year by sex and age",
                                    "年末常住人口（按性别、年龄）", 1, ax_pop, &tb->population)) ||
+        (rc = dp_results_add_table(ctx, res, "population_base", "persons",
+                                   "residents at the end of the base year by sex and age, as "
+                                   "the replicate starts from them (micro: whole disabled "
+                                   "persons; cohort: the fitted base)",
+                                   "基年末常住人口（各次模拟的起点，按性别、年龄）", 1, ax_bpop,
+                                   &tb->population_base)) ||
         (rc = dp_results_add_table(ctx, res, "disabled_age", "persons",
                                    "disabled persons at the end of the year by sex and age",
                                    "年末残疾人数（按性别、年龄）", 1, ax_pop, &tb->disabled_age)) ||
@@ -319,6 +326,16 @@ dp_tables_stocks(const dp_tables *tb, size_t run, size_t yi, size_t reg, const d
     ind[DP_IN_SEVERE_CERTIFIED] += sev_cert;
     ind[DP_IN_DIBAO] += dibao;
     ind[DP_IN_MARGINAL] += marg;
+}
+
+void
+dp_tables_base_population(const dp_tables *tb, size_t run, size_t reg, const double *nd,
+                          const double *dis)
+{
+    double *pop = dp_table_run(tb->population_base, run) + reg * DP_N_SEX * DP_N_AGE;
+    for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+        pop[sa] = nd[sa] + dis[sa];
+    }
 }
 
 double *
