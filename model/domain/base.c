@@ -279,6 +279,50 @@ severe_by_type(const dp_reference *ref, const double *type_share, double *sev)
     }
 }
 
+/* The region's onset rates (docs/model.md §4.3): the yearly probability i(s, a) among the
+ * non-disabled that keeps the region's own base-year prevalence P(s, a) = D(s, a) / N(s, a)
+ * stationary along a cohort under the base year's split life table: with the survivors
+ * S_d = P(a) (1 - qd(a)) and S_n = (1 - P(a)) (1 - q_nd(a)),
+ *     P(a+1) (S_d + S_n) = S_d + i(a) S_n,
+ * where q_nd = q sigma(a) and qd is the death probability of the region's own disabled persons
+ * of that sex and age (their fitted grade and type mix, each min(1, q_nd RR_g RR_t)). The open
+ * group 100+ keeps P(100). Bounded to [0, 0.5]. Solving for the region's level (rather than
+ * scaling the national rates) matters: a region at half the national prevalence has more
+ * non-disabled persons per disabled person than the national rates assume. */
+static void
+region_onset(const dp_model *m, dp_region_base *b)
+{
+    const dp_params *p = &m->p;
+    int base_year = p->year_start - 1;
+    double prev[DP_N_SEX * DP_N_AGE], qd[DP_N_SEX * DP_N_AGE];
+    for (size_t sex = 0; sex < DP_N_SEX; sex++) {
+        for (size_t age = 0; age < DP_N_AGE; age++) {
+            size_t sa = sex * DP_N_AGE + age;
+            double q = dp_reference_q(m->ref, base_year, sex, age) * m->q_scale[age];
+            double dis = 0.0, dead = 0.0;
+            for (size_t k = 0; k < DP_N_BLOCK; k++) {
+                double v = b->cells[sa * DP_N_BLOCK + k];
+                double r = q * p->mort_rr_grade[dp_block_grade(k)] *
+                           p->mort_rr_type[dp_block_type(k)];
+                dis += v;
+                dead += v * (r > 1.0 ? 1.0 : r);
+            }
+            prev[sa] = b->pop[sa] > 0.0 ? dis / b->pop[sa] : 0.0;
+            qd[sa] = dis > 0.0 ? dead / dis : q;
+        }
+    }
+    for (size_t sex = 0; sex < DP_N_SEX; sex++) {
+        for (size_t age = 0; age < DP_N_AGE; age++) {
+            size_t sa = sex * DP_N_AGE + age;
+            double pa = prev[sa], pn = prev[sa + (age < DP_MAX_AGE ? 1 : 0)];
+            double q = dp_reference_q(m->ref, base_year, sex, age) * m->q_scale[age];
+            double sd = pa * (1.0 - qd[sa]), sn = (1.0 - pa) * (1.0 - q);
+            double i = sn > 0.0 ? (pn * (sd + sn) - sd) / sn : 0.0;
+            b->onset[sa] = i < 0.0 ? 0.0 : (i > 0.5 ? 0.5 : i);
+        }
+    }
+}
+
 dp_status
 dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_region_base *b)
 {
@@ -296,7 +340,11 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
     for (size_t sex = 0; sex < DP_N_SEX; sex++) {
         for (size_t age = 0; age < DP_N_AGE; age++) {
             size_t sa = sex * DP_N_AGE + age;
-            d[sa] = b->pop[sa] * m->prevalence[age];
+            /* Nobody is disabled at age 0 at the end of a year: the year's births enter age 0
+             * non-disabled (docs/model.md §2 step 9) and their onsets count from the next
+             * year. The base year agrees with the projection, so that age-specific prevalence
+             * can stay as it is (§4.3). */
+            d[sa] = age == 0 ? 0.0 : b->pop[sa] * m->prevalence[age];
             sex_tot[sex] += d[sa];
         }
     }
@@ -391,6 +439,8 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
                         "the region file's marginals: %s", in->id, why);
     }
 
+    region_onset(m, b);
+
     /* Fitted marginals, household shares, onset mix and the household distribution of new
      * onsets; and the base year's expected flows by certification and household status, from
      * which the balanced rates are set. */
@@ -424,7 +474,7 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
             }
             tot += dis_sa;
             double nd = b->pop[sa] - dis_sa > 0.0 ? b->pop[sa] - dis_sa : 0.0;
-            onsets += nd * (1.0 - q) * m->onset[sa] * b->onset_scale * p->onset_multiplier;
+            onsets += nd * (1.0 - q) * b->onset[sa] * p->onset_multiplier;
         }
     }
     for (size_t k = 0; k < DP_N_TYPE * DP_N_GRADE; k++) {

@@ -31,6 +31,9 @@ typedef struct {
     double onset_hh[DP_N_HH];          /**< household distribution of new onsets */
     double mix[DP_N_TYPE * DP_N_GRADE];/**< type x grade mix of new onsets (sums to 1) */
     double onset_scale;                /**< region prevalence / national profile's */
+    double onset[DP_N_SEX * DP_N_AGE]; /**< the region's yearly onset probability among the
+                                            non-disabled, before onset_multiplier: keeps its
+                                            own base-year prevalence by age (base.c) */
     size_t ipf_iterations;             /**< iterations the fit took */
 } dp_region_base;
 

@@ -51,7 +51,7 @@ dp_rates_year(const dp_model *m, const dp_params *p, size_t reg, int year, dp_ye
                         clamp01(q * p->mort_rr_grade[g] * p->mort_rr_type[type]);
                 }
             }
-            r->onset[sa] = clamp01(m->onset[sa] * b->onset_scale * p->onset_multiplier);
+            r->onset[sa] = clamp01(b->onset[sa] * p->onset_multiplier);
         }
     }
     for (size_t age = 0; age < DP_N_AGE; age++) {

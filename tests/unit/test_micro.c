@@ -305,7 +305,7 @@ tiny_build_with(dp_ctx *ctx, tiny *t, double n, double migration, double mig_fac
     memset(b->pop, 0, sizeof b->pop);
     b->cells[dp_cell_index(DP_MALE, 30, DP_PHYSICAL, 1, DP_UNCERT, DP_DIBAO)] = n;
     b->pop[DP_MALE * DP_N_AGE + 30] = 10.0 * n;
-    memset(t->m->onset, 0, sizeof t->m->onset);
+    memset(b->onset, 0, sizeof b->onset);
     for (size_t age = 0; age < DP_N_AGE; age++) {
         t->m->q_scale[age] = 1.0;
     }

@@ -1,0 +1,226 @@
+/* tests/unit/test_dynamics.c
+ *
+ * Dynamics that hold up (docs/model.md §2, §4): what the status quo must keep when nothing
+ * changes.
+ * - Onset rates for the region's own level (§4.3): under constant rates (the base year's life
+ *   table in every year, one relative risk of death for every grade and type, so that grade
+ *   changes do not move mortality) and net migration 0, the prevalence of every sex and age
+ *   stays at its base-year value for 15 years, within 0.5% (relative), at regions 0.5, 1 and
+ *   1.3 times the national prevalence, in the cohort engine; and in the micro engine's mean at
+ *   one scale, within 4 standard errors. Expected value: the base year's own prevalence (the
+ *   onset rates are derived to keep it; the test would fail with the national rates scaled,
+ *   which inflate a region below the national level).
+ * Seeds are fixed.
+ */
+#include "dp_test.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "engines/tables.h"
+#include "input/reference.h"
+
+typedef struct {
+    dp_ctx *ctx;
+    dp_reference *ref; /* the real reference, with the base year's q in every year */
+} fixture;
+
+static int
+setup(void **state)
+{
+    gsl_set_error_handler_off();
+    fixture *f = calloc(1, sizeof *f);
+    f->ctx = dp_ctx_alloc();
+    if (dp_reference_load(f->ctx, dp_test_data_dir(), &f->ref) != DP_OK) {
+        fprintf(stderr, "setup: %s\n", dp_ctx_errmsg(f->ctx));
+        return -1;
+    }
+    /* Constant rates: the life table of 2020 (the base year) in every year. */
+    size_t per = DP_N_SEX * DP_N_AGE, y0 = (size_t)(2020 - f->ref->year0);
+    for (size_t y = 0; y < f->ref->n_year; y++) {
+        memcpy(f->ref->q + y * per, f->ref->q + y0 * per, per * sizeof *f->ref->q);
+    }
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    fixture *f = *state;
+    dp_reference_free(f->ref);
+    dp_ctx_free(f->ctx);
+    free(f);
+    return 0;
+}
+
+static void
+region(dp_region_input *in, double population, double disabled)
+{
+    memset(in, 0, sizeof *in);
+    strcpy(in->id, "stat");
+    strcpy(in->name_zh, "稳态");
+    strcpy(in->province, "Nowhere");
+    in->base_year = 2020;
+    in->population = population;
+    in->disabled_total = disabled;
+    in->birth_rate = 0.01;
+    in->migration_rate = 0.0;
+    for (size_t i = 0; i < 3; i++) {
+        in->age_share[i] = NAN;
+    }
+    in->sex_ratio = NAN;
+    for (size_t t = 0; t < DP_N_TYPE; t++) {
+        in->type_share[t] = NAN;
+    }
+    for (size_t k = 0; k < DP_N_MARG; k++) {
+        in->marginal[k] = NAN;
+    }
+    for (size_t k = 0; k < DP_N_PROG; k++) {
+        in->recipients[k] = NAN;
+    }
+}
+
+/* Default rates, 2021-2035, one relative risk (2.0) for every grade and type. */
+static void
+constant_params(dp_params *p)
+{
+    dp_params_default(p);
+    p->year_start = 2021;
+    p->year_end = 2035;
+    for (size_t g = 0; g < DP_N_GRADE; g++) {
+        p->mort_rr_grade[g] = 2.0;
+    }
+    for (size_t t = 0; t < DP_N_TYPE; t++) {
+        p->mort_rr_type[t] = 1.0;
+    }
+}
+
+/* A model of a region whose prevalence is `scale` times the national profile's (the scale is
+ * found from a first build: disabled_total / the profile's expected count). */
+static dp_model *
+scaled_model(fixture *f, const dp_params *p, double population, double scale)
+{
+    dp_region_input in;
+    dp_model *m = NULL;
+    region(&in, population, 0.06 * population);
+    assert_int_equal(dp_model_alloc(f->ctx, p, f->ref, &in, 1, &m), DP_OK);
+    double s0 = m->base[0].onset_scale;
+    dp_model_free(m);
+    region(&in, population, 0.06 * population * scale / s0);
+    assert_int_equal(dp_model_alloc(f->ctx, p, f->ref, &in, 1, &m), DP_OK);
+    assert_close(m->base[0].onset_scale, scale, 1e-6, 0.0);
+    return m;
+}
+
+/* Base-year prevalence by sex and age from the model's base. */
+static void
+base_prevalence(const dp_model *m, double *prev)
+{
+    const dp_region_base *b = &m->base[0];
+    for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+        double d = 0.0;
+        for (size_t k = 0; k < DP_N_BLOCK; k++) {
+            d += b->cells[sa * DP_N_BLOCK + k];
+        }
+        prev[sa] = b->pop[sa] > 0.0 ? d / b->pop[sa] : 0.0;
+    }
+}
+
+static void
+test_prevalence_stationary_cohort(void **state)
+{
+    fixture *f = *state;
+    dp_params p;
+    constant_params(&p);
+    const double scales[] = {0.5, 1.0, 1.3};
+    for (size_t si = 0; si < 3; si++) {
+        dp_model *m = scaled_model(f, &p, 1e6, scales[si]);
+        dp_results *res = NULL;
+        assert_int_equal(dp_cohort_run(f->ctx, m, &(dp_engine_opts){1, 1}, &res), DP_OK);
+        double prev0[DP_N_SEX * DP_N_AGE];
+        base_prevalence(m, prev0);
+        const double *pop = dp_results_find(res, "population")->data;
+        const double *dis = dp_results_find(res, "disabled_age")->data;
+        double worst = 0.0;
+        size_t n_year = (size_t)(p.year_end - p.year_start + 1), checked = 0;
+        for (size_t yi = 0; yi < n_year; yi++) {
+            for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+                size_t i = yi * DP_N_SEX * DP_N_AGE + sa;
+                if (sa % DP_N_AGE == 0) { /* age 0: the year's births, nobody disabled */
+                    assert_true(dis[i] == 0.0 && prev0[sa] == 0.0);
+                    continue;
+                }
+                double rel = fabs(dis[i] / pop[i] / prev0[sa] - 1.0);
+                worst = rel > worst ? rel : worst;
+                checked++;
+            }
+        }
+        printf("scale %.1f: worst relative drift of prevalence by sex and age %.2e\n",
+               scales[si], worst);
+        assert_true(checked == n_year * DP_N_SEX * (DP_N_AGE - 1));
+        assert_true(worst < 0.005);
+        dp_results_free(res);
+        dp_model_free(m);
+    }
+}
+
+static void
+test_prevalence_stationary_micro(void **state)
+{
+    fixture *f = *state;
+    dp_params p;
+    constant_params(&p);
+    enum { N_REP = 200, N_GROUP = 9 }; /* ten-year groups 1-9, ..., 80-89, 90+ */
+    dp_model *m = scaled_model(f, &p, 20000, 0.8);
+    dp_results *res = NULL;
+    assert_int_equal(dp_micro_run(f->ctx, m, &(dp_engine_opts){N_REP, 424242}, &res), DP_OK);
+    double prev0[DP_N_SEX * DP_N_AGE];
+    base_prevalence(m, prev0);
+    const dp_table *pt = dp_results_find(res, "population"), *dt = dp_results_find(res, "disabled_age");
+    size_t n_year = (size_t)(p.year_end - p.year_start + 1);
+    for (size_t yi = 4; yi < n_year; yi += 5) {
+        for (size_t g = 0; g < N_GROUP; g++) {
+            /* Per replicate: the group's disabled over what the base-year prevalence of each
+             * sex and age gives in that replicate's population (1 if prevalence stays). */
+            double s = 0.0, ss = 0.0;
+            for (size_t r = 0; r < N_REP; r++) {
+                const double *pop = dp_table_run(pt, r) + yi * DP_N_SEX * DP_N_AGE;
+                const double *dis = dp_table_run(dt, r) + yi * DP_N_SEX * DP_N_AGE;
+                double dn = 0.0, want = 0.0;
+                for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+                    size_t age = sa % DP_N_AGE;
+                    if (age > 0 && (age / 10 < N_GROUP ? age / 10 : N_GROUP - 1) == g) {
+                        dn += dis[sa];
+                        want += prev0[sa] * pop[sa];
+                    }
+                }
+                s += dn / want;
+                ss += dn / want * dn / want;
+            }
+            double mean = s / N_REP, sd = sqrt((ss - s * mean) / (N_REP - 1));
+            double se = sd / sqrt((double)N_REP);
+            assert_true(se > 0.0 && se < 0.05);
+            if (fabs(mean - 1.0) > 4.0 * se) {
+                fail_msg("year %zu, ages %zu-: micro mean ratio %.5f, SE %.5f", yi, g * 10, mean,
+                         se);
+            }
+        }
+    }
+    dp_results_free(res);
+    dp_model_free(m);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_prevalence_stationary_cohort),
+        cmocka_unit_test(test_prevalence_stationary_micro),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
