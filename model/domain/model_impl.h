@@ -71,8 +71,12 @@ struct dp_year_rates {
                                                       dibao_supplement's single-person entry) */
     double birth_rate;                             /**< births per resident */
     double sex_male_birth;                         /**< share of births that are boys */
-    double migration_nd;                           /**< net migration, non-disabled */
-    double migration_d;                            /**< net migration, disabled */
+    double migration_rate;                         /**< crude net migration per resident */
+    double migration_factor;                       /**< disabled_migration_factor */
+    double migration_nd[DP_N_AGE];                 /**< net migration probability by age,
+                                                        non-disabled (dp_rates_migration) */
+    double migration_d[DP_N_AGE];                  /**< the same, disabled: x factor */
+    int migration_any;                             /**< 1 if some migration_d is not 0 */
     dp_prog_rules prog;                            /**< programme rules of the year */
 };
 
@@ -81,6 +85,18 @@ struct dp_year_rates {
  * function of its arguments; thread-safe. */
 void dp_rates_year(const dp_model *m, const dp_params *p, size_t reg, int year,
                    dp_year_rates *r);
+
+/* The age profile of migration (Rogers-Castro, docs/model.md §2 step 9): relative net
+ * migration at age a, before scaling to the region's rate. */
+double dp_migration_profile(size_t age);
+
+/* Scales the year's migration schedule to the residents at the start of the year (nd the
+ * non-disabled [DP_N_SEX * DP_N_AGE], cells the disabled [DP_N_CELL]): migration_nd[a] =
+ * k x profile(a), migration_d[a] = factor x migration_nd[a], with k such that
+ * sum over (s, a) of migration_nd[a] nd(s, a) + migration_d[a] D(s, a) = migration_rate x all
+ * residents. dp_rates_year scales it to the base-year residents; the engines call this with
+ * their own start-of-year counts. */
+void dp_rates_migration(dp_year_rates *r, const double *nd, const double *cells);
 
 /* Programme eligibility of every cell in year and region reg, card included
  * (dp_prog_eligible): mask[prog * DP_N_CELL + cell] = 0/1. */

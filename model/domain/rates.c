@@ -28,6 +28,46 @@ dp_rates_mask(const dp_params *p, int year, size_t reg, unsigned char *mask)
     }
 }
 
+/* Rogers-Castro model migration schedule without retirement peak (Rogers and Castro 1981,
+ * "Model migration schedules", IIASA RR-81-30): a childhood component that falls from birth,
+ * a labour-force peak around age 20, and a constant. ASSUMPTION: typical values of the order
+ * of their averages (no age schedule of net migration is published for the seed regions);
+ * only the shape matters, the level is the region's migration_rate. */
+static const double rc_a1 = 0.02, rc_alpha1 = 0.10;              /* childhood */
+static const double rc_a2 = 0.06, rc_alpha2 = 0.10, rc_mu2 = 20.0, rc_lambda2 = 0.40; /* labour */
+static const double rc_c = 0.003;                                 /* constant */
+
+double
+dp_migration_profile(size_t age)
+{
+    double x = (double)age;
+    return rc_a1 * exp(-rc_alpha1 * x) +
+           rc_a2 * exp(-rc_alpha2 * (x - rc_mu2) - exp(-rc_lambda2 * (x - rc_mu2))) + rc_c;
+}
+
+void
+dp_rates_migration(dp_year_rates *r, const double *nd, const double *cells)
+{
+    double all = 0.0, weighted = 0.0;
+    for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+        double d = 0.0;
+        for (size_t k = 0; k < DP_N_BLOCK; k++) {
+            d += cells[sa * DP_N_BLOCK + k];
+        }
+        all += nd[sa] + d;
+        weighted += dp_migration_profile(sa % DP_N_AGE) * (nd[sa] + r->migration_factor * d);
+    }
+    double k = weighted > 0.0 ? r->migration_rate * all / weighted : 0.0;
+    r->migration_any = 0;
+    for (size_t age = 0; age < DP_N_AGE; age++) {
+        double m = k * dp_migration_profile(age);
+        m = m < -1.0 ? -1.0 : m;
+        r->migration_nd[age] = m;
+        r->migration_d[age] = m * r->migration_factor < -1.0 ? -1.0 : m * r->migration_factor;
+        r->migration_any |= r->migration_d[age] != 0.0;
+    }
+}
+
 void
 dp_rates_year(const dp_model *m, const dp_params *p, size_t reg, int year, dp_year_rates *r)
 {
@@ -106,8 +146,21 @@ dp_rates_year(const dp_model *m, const dp_params *p, size_t reg, int year, dp_ye
     double br = dp_sched_at(&p->birth_rate, year);
     r->birth_rate = isfinite(br) ? br : b->birth_rate;
     double mr = dp_sched_at(&p->migration_rate, year);
-    r->migration_nd = isfinite(mr) ? mr : b->migration_rate;
-    r->migration_d = r->migration_nd * p->disabled_migration_factor;
+    r->migration_rate = isfinite(mr) ? mr : b->migration_rate;
+    r->migration_factor = p->disabled_migration_factor;
+    /* The schedule scaled to the base-year residents until an engine rescales it to its own
+     * start-of-year counts. */
+    {
+        double nd0[DP_N_SEX * DP_N_AGE];
+        for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+            double d = 0.0;
+            for (size_t k = 0; k < DP_N_BLOCK; k++) {
+                d += b->cells[sa * DP_N_BLOCK + k];
+            }
+            nd0[sa] = b->pop[sa] - d > 0.0 ? b->pop[sa] - d : 0.0;
+        }
+        dp_rates_migration(r, nd0, b->cells);
+    }
     r->sex_male_birth = p->sex_ratio_birth / (100.0 + p->sex_ratio_birth);
 
     /* Programmes: amounts, take-up, coverage, capacities, funding, prices (programmes.c). */

@@ -410,10 +410,11 @@ age_population(size_t nb, cohort_work *w)
         /* The non-disabled: births, migration, ageing (general.c, shared with the micro
          * engine). */
         dp_general_step(r, w->pop_start[j], w->nd + j * N_SA, fl);
-        /* Net migration of the disabled, proportional to their cells. */
-        if (r->migration_d != 0.0) {
-            double f = 1.0 + r->migration_d, before = 0.0;
+        /* Net migration of the disabled, by the age schedule of the year. */
+        if (r->migration_any) {
+            double moved = 0.0;
             for (size_t sa = 0; sa < N_SA; sa++) {
+                double md = r->migration_d[sa % DP_N_AGE], f = 1.0 + md, before = 0.0;
                 double *blk = w->x + (sa * ns + j * N_SLOT) * DP_N_BLOCK;
                 for (size_t k = 0; k < DP_N_BLOCK; k++) {
                     before += blk[k];
@@ -422,8 +423,9 @@ age_population(size_t nb, cohort_work *w)
                 for (size_t k = DP_N_BLOCK; k < N_SLOT * DP_N_BLOCK; k++) {
                     blk[k] *= f;
                 }
+                moved += before * md;
             }
-            fl[DP_FL_MIGRATION_D] += before * r->migration_d;
+            fl[DP_FL_MIGRATION_D] += moved;
         }
     }
     /* The disabled: whole (sex, age) slabs of the batch move up one age. */
@@ -501,6 +503,8 @@ project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t 
             gather(w->x, ns, j * N_SLOT, w->cur);
             gather(w->x, ns, j * N_SLOT + 1 + DP_FLAG_RENOVATED, ren_cells);
             dp_flag_rates(w->cur, ren_cells, ren, &w->rates[j]);
+            /* The migration schedule scaled to the start-of-year residents. */
+            dp_rates_migration(&w->rates[j], w->nd + j * N_SA, w->cur);
         }
         /* Age bands: maximal runs of ages with the same worsening probability. */
         const dp_year_rates *r = &w->rates[0];

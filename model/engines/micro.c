@@ -426,17 +426,19 @@ onsets(const dp_region_base *b, const year_ctx *y, micro_work *w, tally *t)
     return 0;
 }
 
-/* Step 9 for persons when the disabled migrate (migration_d != 0): each person leaves with
- * probability -m (m < 0) or brings an in-migrant like them (same cell and flags) with
- * probability m (m > 0), as the cohort engine's cells x (1 + m); then ageing and the stock
+/* Step 9 for persons when the disabled migrate (some migration_d != 0): each person leaves
+ * with probability -m (m < 0) or brings an in-migrant like them (same cell and flags) with
+ * probability m (m > 0), m = migration_d of the person's age, as the cohort engine's cells x
+ * (1 + m); then ageing and the stock
  * tally. Returns -1 when out of memory. */
 static int
 migrate_and_age(const year_ctx *y, micro_work *w, tally *t)
 {
     persons *P = &w->P;
-    double m = y->r->migration_d;
+    const double *mig = y->r->migration_d;
     size_t n = P->n, out = 0;
     for (size_t i = 0; i < n; i++) {
+        double m = mig[(size_t)P->cell[i] / DP_N_BLOCK % DP_N_AGE];
         uint32_t u[4];
         dp_rng_block(y->seed, y->region, y->rep, P->id[i], y->yoff, DP_EV_MIGRATION, u);
         double x = dp_rng_u01(u[0]);
@@ -685,9 +687,10 @@ run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t se
         dp_rates_year(m, p, reg, year, &w->rates);
         y.ren_mask = dp_tables_masks(tb, (long)yi, reg) + DP_PROG_RENOVATION * DP_N_CELL;
         dp_flag_rates(w->cells, w->ren, y.ren_mask, &w->rates);
+        dp_rates_migration(&w->rates, w->nd, w->cells);
         flag_tables(&w->rates, w->f_in, w->f_out);
         y.yoff = (int)yi + 1;
-        y.age_now = w->rates.migration_d == 0.0;
+        y.age_now = !w->rates.migration_any;
         double pop_start = (double)w->P.n;
         for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
             pop_start += w->nd[sa];

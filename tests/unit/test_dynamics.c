@@ -10,6 +10,9 @@
  *   one scale, within 4 standard errors. Expected value: the base year's own prevalence (the
  *   onset rates are derived to keep it; the test would fail with the national rates scaled,
  *   which inflate a region below the national level).
+ * - Migration (§2 step 9): one Rogers-Castro age schedule for everyone, scaled to the region's
+ *   total; hand values of the profile; the disabled and the others of one age migrate at the
+ *   same rate with factor 1 (so prevalence by age stays under migration too).
  * Seeds are fixed.
  */
 #include "dp_test.h"
@@ -169,6 +172,110 @@ test_prevalence_stationary_cohort(void **state)
     }
 }
 
+/* With net migration, one age schedule for the disabled and the others (factor 1) keeps the
+ * prevalence of each age as well: migration moves both groups of an age by the same factor. */
+static void
+test_prevalence_stationary_migration(void **state)
+{
+    fixture *f = *state;
+    const double rates[] = {-0.03, 0.02};
+    for (size_t ri = 0; ri < 2; ri++) {
+        dp_params p;
+        constant_params(&p);
+        dp_sched_const(&p.migration_rate, rates[ri]);
+        assert_true(p.disabled_migration_factor == 1.0); /* the default */
+        dp_model *m = scaled_model(f, &p, 1e6, 0.8);
+        dp_results *res = NULL;
+        assert_int_equal(dp_cohort_run(f->ctx, m, &(dp_engine_opts){1, 1}, &res), DP_OK);
+        double prev0[DP_N_SEX * DP_N_AGE];
+        base_prevalence(m, prev0);
+        const double *pop = dp_results_find(res, "population")->data;
+        const double *dis = dp_results_find(res, "disabled_age")->data;
+        const double *fl = dp_results_find(res, "flows")->data;
+        double worst = 0.0;
+        for (size_t yi = 0; yi < 15; yi++) {
+            /* the disabled do migrate, in the direction of the rate */
+            assert_true(fl[yi * DP_N_FLOW + DP_FL_MIGRATION_D] * rates[ri] > 0.0);
+            for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+                if (sa % DP_N_AGE == 0) {
+                    continue;
+                }
+                size_t i = yi * DP_N_SEX * DP_N_AGE + sa;
+                double rel = fabs(dis[i] / pop[i] / prev0[sa] - 1.0);
+                worst = rel > worst ? rel : worst;
+            }
+        }
+        assert_true(worst < 0.005);
+        dp_results_free(res);
+        dp_model_free(m);
+    }
+}
+
+/* The migration schedule: Rogers-Castro values by hand, its total, and one rate per age for
+ * the disabled and the others. */
+static void
+test_migration_schedule(void **state)
+{
+    fixture *f = *state;
+    /* Hand values of a1 e^(-alpha1 x) + a2 e^(-alpha2 (x - mu2) - e^(-lambda2 (x - mu2))) + c
+     * with a1 0.02, alpha1 0.1, a2 0.06, alpha2 0.1, mu2 20, lambda2 0.4, c 0.003:
+     * x = 0: 0.02 + 0.06 e^(2 - e^8) (below 1e-300) + 0.003 = 0.023;
+     * x = 20: 0.02 e^-2 + 0.06 e^-1 + 0.003 = 0.0027067 + 0.0220728 + 0.003 = 0.0277795;
+     * x = 60: 0.02 e^-6 + 0.06 e^(-4 - e^-16) + 0.003 = 0.0000496 + 0.0010989 + 0.003
+     *         = 0.0041485. */
+    assert_close(dp_migration_profile(0), 0.023, 1e-12, 0.0);
+    assert_close(dp_migration_profile(20), 0.02 * exp(-2.0) + 0.06 * exp(-1.0) + 0.003, 1e-12,
+                 0.0);
+    assert_close(dp_migration_profile(20), 0.0277795, 1e-5, 0.0);
+    assert_close(dp_migration_profile(60), 0.0041485, 1e-4, 0.0);
+    /* The older migrate less: 60 against the peak's neighbourhood. */
+    assert_true(dp_migration_profile(60) < 0.2 * dp_migration_profile(22));
+
+    for (int factor = 0; factor < 2; factor++) {
+        dp_params p;
+        constant_params(&p);
+        dp_sched_const(&p.migration_rate, -0.023);
+        p.disabled_migration_factor = factor ? 1.0 : 0.5;
+        dp_model *m = scaled_model(f, &p, 1e6, 1.0);
+        const dp_region_base *b = &m->base[0];
+        dp_year_rates *r = malloc(sizeof *r);
+        dp_rates_year(m, &p, 0, 2021, r);
+        /* Some start-of-year state other than the base: the base with everyone aged 50+
+         * doubled. */
+        double nd[DP_N_SEX * DP_N_AGE], *cells = malloc(DP_N_CELL * sizeof *cells);
+        double all = 0.0, total = 0.0;
+        for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+            double w = sa % DP_N_AGE >= 50 ? 2.0 : 1.0, d = 0.0;
+            for (size_t k = 0; k < DP_N_BLOCK; k++) {
+                cells[sa * DP_N_BLOCK + k] = w * b->cells[sa * DP_N_BLOCK + k];
+                d += cells[sa * DP_N_BLOCK + k];
+            }
+            nd[sa] = w * b->pop[sa] - d;
+        }
+        dp_rates_migration(r, nd, cells);
+        for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+            size_t age = sa % DP_N_AGE;
+            double d = 0.0;
+            for (size_t k = 0; k < DP_N_BLOCK; k++) {
+                d += cells[sa * DP_N_BLOCK + k];
+            }
+            all += nd[sa] + d;
+            total += r->migration_nd[age] * nd[sa] + r->migration_d[age] * d;
+            /* one rate per age, times the factor for the disabled */
+            assert_close(r->migration_d[age], p.disabled_migration_factor * r->migration_nd[age],
+                         1e-15, 0.0);
+            /* the profile's shape */
+            assert_close(r->migration_nd[age] / r->migration_nd[20],
+                         dp_migration_profile(age) / dp_migration_profile(20), 1e-12, 0.0);
+        }
+        /* the schedule sums to the region's total: migration_rate x residents */
+        assert_close(total, -0.023 * all, 1e-12, 0.0);
+        free(cells);
+        free(r);
+        dp_model_free(m);
+    }
+}
+
 static void
 test_prevalence_stationary_micro(void **state)
 {
@@ -221,6 +328,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_prevalence_stationary_cohort),
         cmocka_unit_test(test_prevalence_stationary_micro),
+        cmocka_unit_test(test_prevalence_stationary_migration),
+        cmocka_unit_test(test_migration_schedule),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
