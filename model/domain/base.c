@@ -323,6 +323,31 @@ region_onset(const dp_model *m, dp_region_base *b)
     }
 }
 
+/* The certified share of the base-year disabled by age group (0-14, 15-59, 60+) and severity
+ * group (grades 1-2, 3-4), both sexes: what the balanced certification keeps (docs/model.md §2
+ * step 5). A group without disabled persons takes the severity group's share over all ages. */
+static void
+cert_shares(dp_region_base *b)
+{
+    double c[DP_N_AGEGROUP][2] = {{0}}, n[DP_N_AGEGROUP][2] = {{0}}, ct[2] = {0}, nt[2] = {0};
+    for (size_t i = 0; i < DP_N_CELL; i++) {
+        size_t k = i % DP_N_BLOCK, G = age_group(i / DP_N_BLOCK % DP_N_AGE);
+        size_t sev = dp_block_grade(k) <= 1 ? 0 : 1;
+        n[G][sev] += b->cells[i];
+        nt[sev] += b->cells[i];
+        if (dp_block_cert(k) == DP_CERT) {
+            c[G][sev] += b->cells[i];
+            ct[sev] += b->cells[i];
+        }
+    }
+    for (size_t G = 0; G < DP_N_AGEGROUP; G++) {
+        for (size_t k = 0; k < 2; k++) {
+            b->cert_share[G][k] =
+                n[G][k] > 0.0 ? c[G][k] / n[G][k] : (nt[k] > 0.0 ? ct[k] / nt[k] : 0.0);
+        }
+    }
+}
+
 dp_status
 dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_region_base *b)
 {
@@ -440,6 +465,7 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
     }
 
     region_onset(m, b);
+    cert_shares(b);
 
     /* Fitted marginals, household shares, onset mix and the household distribution of new
      * onsets; and the base year's expected flows by certification and household status, from

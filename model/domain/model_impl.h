@@ -29,6 +29,10 @@ typedef struct {
     double hh_entry[DP_N_CERT][2];     /**< balanced entry probability other -> dibao,
                                             other -> marginal, by certification */
     double onset_hh[DP_N_HH];          /**< household distribution of new onsets */
+    double cert_share[DP_N_AGEGROUP][2]; /**< certified share of the base-year disabled by age
+                                            group (0-14, 15-59, 60+) and severity group (grades
+                                            1-2, 3-4), both sexes: what the balanced
+                                            certification keeps */
     double mix[DP_N_TYPE * DP_N_GRADE];/**< type x grade mix of new onsets (sums to 1) */
     double onset_scale;                /**< region prevalence / national profile's */
     double onset[DP_N_SEX * DP_N_AGE]; /**< the region's yearly onset probability among the
@@ -65,7 +69,14 @@ struct dp_year_rates {
     double onset[DP_N_SEX * DP_N_AGE];             /**< onset prob. among the non-disabled */
     double worsen[DP_N_AGE];                       /**< one grade more severe */
     double improve;                                /**< one grade less severe */
-    double certify[DP_N_GRADE * DP_N_HH];          /**< uncertified -> certified [grade][hh] */
+    double certify[DP_N_AGE * DP_N_GRADE];         /**< uncertified -> certified [age][grade]
+                                                      (the grade after step 4; balanced by
+                                                      dp_rates_certify unless the scenario
+                                                      sets the rate) */
+    double decertify[DP_N_AGE * DP_N_GRADE];       /**< certified -> uncertified [age][grade]:
+                                                      only when the balanced rate would be
+                                                      negative (a chance excess of card
+                                                      holders in a micro replicate) */
     double hh[DP_N_GRADE * DP_N_CERT * DP_N_HH * DP_N_HH]; /**< [grade][cert][from][to]
                                                       household moves (grades differ only by
                                                       dibao_supplement's single-person entry) */
@@ -97,6 +108,19 @@ double dp_migration_profile(size_t age);
  * residents. dp_rates_year scales it to the base-year residents; the engines call this with
  * their own start-of-year counts. */
 void dp_rates_migration(dp_year_rates *r, const double *nd, const double *cells);
+
+/* The balanced certification of the year (docs/model.md §2 step 5) from the residents at the
+ * start of the year (nd [DP_N_SEX * DP_N_AGE], cells [DP_N_CELL]): for each age group G
+ * (0-14, 15-59, 60+) and severity group k (grades 1-2, 3-4) where the scenario gives no rate,
+ * the probability that brings the certified share of the expected persons who will end the
+ * year in G (ages G - 1 during it; 100+ stays), after deaths, onsets, grade change and the
+ * year's migration (r's migration_d: call dp_rates_migration first), to the
+ * base year's share of (G, k). Where that needs fewer card holders than there are, the excess
+ * loses the card instead (decertify), so that the net number certified stays linear in the
+ * counts. Capped at 1. dp_rates_year sets it from the base-year counts; the engines call this
+ * with their own start-of-year counts. */
+void dp_rates_certify(const dp_model *m, const dp_params *p, size_t reg, dp_year_rates *r,
+                      const double *nd, const double *cells);
 
 /* Programme eligibility of every cell in year and region reg, card included
  * (dp_prog_eligible): mask[prog * DP_N_CELL + cell] = 0/1. */

@@ -68,6 +68,74 @@ dp_rates_migration(dp_year_rates *r, const double *nd, const double *cells)
     }
 }
 
+/* The age group (0-14, 15-59, 60+) of age a. */
+static size_t
+cert_group(size_t age)
+{
+    return age <= 14 ? 0 : (age <= 59 ? 1 : 2);
+}
+
+void
+dp_rates_certify(const dp_model *m, const dp_params *p, size_t reg, dp_year_rates *r,
+                 const double *nd, const double *cells)
+{
+    const dp_region_base *b = &m->base[reg];
+    /* Expected persons by the age group they end the year in (their age + 1; 100+ stays),
+     * card and severity group, after deaths, onsets and grade change (both sexes). */
+    double y[DP_N_AGEGROUP][DP_N_CERT][2] = {{{0}}};
+    for (size_t age = 0; age < DP_N_AGE; age++) {
+        double x[DP_N_CERT][DP_N_GRADE] = {{0}};
+        for (size_t sex = 0; sex < DP_N_SEX; sex++) {
+            size_t sa = sex * DP_N_AGE + age;
+            const double *blk = cells + sa * DP_N_BLOCK;
+            for (size_t k = 0; k < DP_N_BLOCK; k++) {
+                size_t t = dp_block_type(k), g = dp_block_grade(k);
+                x[dp_block_cert(k)][g] +=
+                    blk[k] * (1.0 - r->q_d[(sa * DP_N_TYPE + t) * DP_N_GRADE + g]);
+            }
+            double on = nd[sa] * (1.0 - r->q_nd[sa]) * r->onset[sa];
+            for (size_t tg = 0; tg < DP_N_TYPE * DP_N_GRADE; tg++) {
+                x[DP_UNCERT][tg % DP_N_GRADE] += on * b->mix[tg];
+            }
+        }
+        /* Grade change, and the year's migration (after certification, at this age's rate):
+         * the persons as they will be counted at the end of the year. */
+        double w = r->worsen[age], u = r->improve, mig = 1.0 + r->migration_d[age];
+        size_t G = cert_group(age < DP_MAX_AGE ? age + 1 : age);
+        for (size_t c = 0; c < DP_N_CERT; c++) {
+            for (size_t g = 0; g < DP_N_GRADE; g++) {
+                double stay = 1.0 - (g > 0 ? w : 0.0) - (g + 1 < DP_N_GRADE ? u : 0.0);
+                y[G][c][g <= 1 ? 0 : 1] += mig * (x[c][g] * stay +
+                                                  (g + 1 < DP_N_GRADE ? x[c][g + 1] * w : 0.0) +
+                                                  (g > 0 ? x[c][g - 1] * u : 0.0));
+            }
+        }
+    }
+    /* The probability of each (end-of-year age group, severity group) that brings its
+     * certified share to the base year's; a negative need decertifies the excess. */
+    double cr[DP_N_AGEGROUP][2], dr[DP_N_AGEGROUP][2];
+    for (size_t G = 0; G < DP_N_AGEGROUP; G++) {
+        for (size_t k = 0; k < 2; k++) {
+            double c = p->certify_rate[k], d = 0.0;
+            if (isnan(c)) {
+                double cert = y[G][DP_CERT][k], unc = y[G][DP_UNCERT][k];
+                double net = b->cert_share[G][k] * (cert + unc) - cert;
+                c = net > 0.0 && unc > 0.0 ? clamp01(net / unc) : 0.0;
+                d = net < 0.0 && cert > 0.0 ? clamp01(-net / cert) : 0.0;
+            }
+            cr[G][k] = c;
+            dr[G][k] = d;
+        }
+    }
+    for (size_t age = 0; age < DP_N_AGE; age++) {
+        size_t G = cert_group(age < DP_MAX_AGE ? age + 1 : age);
+        for (size_t g = 0; g < DP_N_GRADE; g++) {
+            r->certify[age * DP_N_GRADE + g] = cr[G][g <= 1 ? 0 : 1];
+            r->decertify[age * DP_N_GRADE + g] = dr[G][g <= 1 ? 0 : 1];
+        }
+    }
+}
+
 void
 dp_rates_year(const dp_model *m, const dp_params *p, size_t reg, int year, dp_year_rates *r)
 {
@@ -98,14 +166,6 @@ dp_rates_year(const dp_model *m, const dp_params *p, size_t reg, int year, dp_ye
         r->worsen[age] = age < 60 ? p->worsen_rate[0] : p->worsen_rate[1];
     }
     r->improve = p->improve_rate;
-    /* Certification: the scenario's rate, or the balanced rate of the base year. */
-    for (size_t g = 0; g < DP_N_GRADE; g++) {
-        size_t k = g <= 1 ? 0 : 1;
-        double c = isnan(p->certify_rate[k]) ? b->certify[k] : p->certify_rate[k];
-        for (size_t h = 0; h < DP_N_HH; h++) {
-            r->certify[g * DP_N_HH + h] = c;
-        }
-    }
 
     /* Household status: exits to "other"; entries from "other" as the scenario says, or
      * balanced (base.c) so that each status group of card holders and of the others keeps its
@@ -162,6 +222,20 @@ dp_rates_year(const dp_model *m, const dp_params *p, size_t reg, int year, dp_ye
         dp_rates_migration(r, nd0, b->cells);
     }
     r->sex_male_birth = p->sex_ratio_birth / (100.0 + p->sex_ratio_birth);
+
+    /* Certification: the scenario's rate, or balanced from the base-year counts until an
+     * engine rebalances it from its own start-of-year counts. */
+    {
+        double nd0[DP_N_SEX * DP_N_AGE];
+        for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+            double d = 0.0;
+            for (size_t k = 0; k < DP_N_BLOCK; k++) {
+                d += b->cells[sa * DP_N_BLOCK + k];
+            }
+            nd0[sa] = b->pop[sa] - d > 0.0 ? b->pop[sa] - d : 0.0;
+        }
+        dp_rates_certify(m, p, reg, r, nd0, b->cells);
+    }
 
     /* Programmes: amounts, take-up, coverage, capacities, funding, prices (programmes.c). */
     dp_prog_rules_year(m, p, reg, year, &r->prog);

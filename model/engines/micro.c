@@ -181,9 +181,12 @@ person_move(const year_ctx *y, const uint32_t u[4], size_t *cellp, size_t *atgp,
         t->fl[DP_FL_IMPROVED] += 1.0;
     }
     /* 5. Certification. */
-    if (c == DP_UNCERT && dp_rng_u01(u[2]) < r->certify[g * DP_N_HH + h]) {
+    if (c == DP_UNCERT && dp_rng_u01(u[2]) < r->certify[age * DP_N_GRADE + g]) {
         c = DP_CERT;
         t->fl[DP_FL_CERTIFIED] += 1.0;
+    } else if (c == DP_CERT && dp_rng_u01(u[2]) < r->decertify[age * DP_N_GRADE + g]) {
+        c = DP_UNCERT; /* the balanced rule's excess card holder (net certifications) */
+        t->fl[DP_FL_CERTIFIED] -= 1.0;
     }
     /* 6. Household status: row h of the certification group's matrix. */
     const double *row = r->hh + ((g * DP_N_CERT + c) * DP_N_HH + h) * DP_N_HH;
@@ -688,6 +691,7 @@ run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t se
         y.ren_mask = dp_tables_masks(tb, (long)yi, reg) + DP_PROG_RENOVATION * DP_N_CELL;
         dp_flag_rates(w->cells, w->ren, y.ren_mask, &w->rates);
         dp_rates_migration(&w->rates, w->nd, w->cells);
+        dp_rates_certify(m, p, reg, &w->rates, w->nd, w->cells);
         flag_tables(&w->rates, w->f_in, w->f_out);
         y.yoff = (int)yi + 1;
         y.age_now = !w->rates.migration_any;

@@ -189,6 +189,11 @@ add_tables(dp_ctx *ctx, dp_results *res, int uncertain, dp_tables *tb)
                                    "disabled persons at the end of the year by sex, age and grade",
                                    "年末残疾人数（按性别、年龄、等级）", 1, ax_ag,
                                    &tb->disabled_age_grade)) ||
+        (rc = dp_results_add_table(ctx, res, "certified_age_grade", "persons",
+                                   "certified disabled persons (card holders) at the end of the "
+                                   "year by sex, age and grade",
+                                   "年末持证残疾人数（按性别、年龄、等级）", 1, ax_ag,
+                                   &tb->certified_age_grade)) ||
         (rc = dp_results_add_table(ctx, res, "disabled_base", "persons",
                                    "disabled persons at the end of the base year (the fitted "
                                    "base population) by sex, age and grade",
@@ -281,6 +286,7 @@ dp_tables_stocks(const dp_tables *tb, size_t run, size_t yi, size_t reg, const d
     double *pop = dp_table_run(tb->population, run) + slot * DP_N_SEX * DP_N_AGE;
     double *dage = dp_table_run(tb->disabled_age, run) + slot * DP_N_SEX * DP_N_AGE;
     double *dag = dp_table_run(tb->disabled_age_grade, run) + slot * DP_N_SEX * DP_N_AGE * DP_N_GRADE;
+    double *cag = dp_table_run(tb->certified_age_grade, run) + slot * DP_N_SEX * DP_N_AGE * DP_N_GRADE;
     double *dis = dp_table_run(tb->disabled, run) + slot * DP_N_BLOCK;
     double *ind = dp_table_run(tb->indicators, run) + slot * DP_N_IND_ALL;
     /* Cells of one (sex, age) block come in 28 runs of 6 (type x grade, then certified x
@@ -304,6 +310,7 @@ dp_tables_stocks(const dp_tables *tb, size_t run, size_t yi, size_t reg, const d
             dibao += x[DP_DIBAO] + x[DP_N_HH + DP_DIBAO];
             marg += x[DP_MARGINAL] + x[DP_N_HH + DP_MARGINAL];
             dag[sa * DP_N_GRADE + tg % DP_N_GRADE] += un + ce;
+            cag[sa * DP_N_GRADE + tg % DP_N_GRADE] += ce;
             if (tg % DP_N_GRADE <= 1) { /* grades 1-2 */
                 sev += un + ce;
                 sev_cert += ce;

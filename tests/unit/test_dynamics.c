@@ -13,6 +13,11 @@
  * - Migration (§2 step 9): one Rogers-Castro age schedule for everyone, scaled to the region's
  *   total; hand values of the profile; the disabled and the others of one age migrate at the
  *   same rate with factor 1 (so prevalence by age stays under migration too).
+ * - Balanced certification (§2 step 5): under a seed region's status quo (its baseline scenario,
+ *   with its migration), the certified share of every age group (0-14, 15-59, 60+) x severity
+ *   group (grades 1-2, 3-4) at the end of every year is the base year's, to 1e-9 in the cohort
+ *   engine (expected value: the share computed here from the fitted base cells) and within 4
+ *   standard errors in the micro engine's mean.
  * Seeds are fixed.
  */
 #include "dp_test.h"
@@ -26,10 +31,12 @@
 
 #include "engines/tables.h"
 #include "input/reference.h"
+#include "input/scenario.h"
 
 typedef struct {
     dp_ctx *ctx;
-    dp_reference *ref; /* the real reference, with the base year's q in every year */
+    dp_reference *ref;  /* the real reference, with the base year's q in every year */
+    dp_reference *real; /* the real reference as shipped */
 } fixture;
 
 static int
@@ -38,7 +45,8 @@ setup(void **state)
     gsl_set_error_handler_off();
     fixture *f = calloc(1, sizeof *f);
     f->ctx = dp_ctx_alloc();
-    if (dp_reference_load(f->ctx, dp_test_data_dir(), &f->ref) != DP_OK) {
+    if (dp_reference_load(f->ctx, dp_test_data_dir(), &f->ref) != DP_OK ||
+        dp_reference_load(f->ctx, dp_test_data_dir(), &f->real) != DP_OK) {
         fprintf(stderr, "setup: %s\n", dp_ctx_errmsg(f->ctx));
         return -1;
     }
@@ -56,6 +64,7 @@ teardown(void **state)
 {
     fixture *f = *state;
     dp_reference_free(f->ref);
+    dp_reference_free(f->real);
     dp_ctx_free(f->ctx);
     free(f);
     return 0;
@@ -322,6 +331,135 @@ test_prevalence_stationary_micro(void **state)
     dp_model_free(m);
 }
 
+static size_t
+age_group(size_t age)
+{
+    return age <= 14 ? 0 : (age <= 59 ? 1 : 2);
+}
+
+/* Certified share of each (age group, severity group) at the end of year yi of run `run`. */
+static void
+cert_shares_of(const dp_results *res, size_t run, size_t yi, double share[3][2])
+{
+    const double *cag = dp_table_run(dp_results_find(res, "certified_age_grade"), run);
+    const double *dag = dp_table_run(dp_results_find(res, "disabled_age_grade"), run);
+    double c[3][2] = {{0}}, n[3][2] = {{0}};
+    size_t per = DP_N_SEX * DP_N_AGE * DP_N_GRADE;
+    for (size_t i = 0; i < per; i++) {
+        size_t g = i % DP_N_GRADE, age = i / DP_N_GRADE % DP_N_AGE;
+        c[age_group(age)][g <= 1 ? 0 : 1] += cag[yi * per + i];
+        n[age_group(age)][g <= 1 ? 0 : 1] += dag[yi * per + i];
+    }
+    for (size_t G = 0; G < 3; G++) {
+        for (size_t k = 0; k < 2; k++) {
+            share[G][k] = c[G][k] / n[G][k];
+        }
+    }
+}
+
+static dp_model *
+scenario_model(fixture *f, const char *path, dp_scenario **s)
+{
+    dp_model *m = NULL;
+    assert_int_equal(dp_scenario_load(f->ctx, path, dp_test_data_dir(), s), DP_OK);
+    assert_int_equal(dp_model_alloc(f->ctx, dp_scenario_params(*s), f->real, dp_scenario_region(*s, 0),
+                                    1, &m),
+                     DP_OK);
+    return m;
+}
+
+/* The base year's certified share by (age group, severity group), from the fitted cells. */
+static void
+base_cert_shares(const dp_model *m, double share[3][2])
+{
+    double c[3][2] = {{0}}, n[3][2] = {{0}};
+    for (size_t i = 0; i < DP_N_CELL; i++) {
+        size_t k = i % DP_N_BLOCK, G = age_group(i / DP_N_BLOCK % DP_N_AGE);
+        size_t sev = dp_block_grade(k) <= 1 ? 0 : 1;
+        n[G][sev] += m->base[0].cells[i];
+        c[G][sev] += dp_block_cert(k) == DP_CERT ? m->base[0].cells[i] : 0.0;
+    }
+    for (size_t G = 0; G < 3; G++) {
+        for (size_t k = 0; k < 2; k++) {
+            share[G][k] = c[G][k] / n[G][k];
+        }
+    }
+}
+
+static void
+test_certified_share_kept_cohort(void **state)
+{
+    fixture *f = *state;
+    const char *sc[] = {"scenarios/pudong-baseline.yaml", "scenarios/ningbo-baseline.yaml",
+                        "scenarios/daan-baseline.yaml"};
+    for (size_t i = 0; i < 3; i++) {
+        dp_scenario *s = NULL;
+        dp_model *m = scenario_model(f, sc[i], &s);
+        dp_results *res = NULL;
+        assert_int_equal(dp_cohort_run(f->ctx, m, &(dp_engine_opts){1, 1}, &res), DP_OK);
+        double want[3][2], got[3][2];
+        base_cert_shares(m, want);
+        size_t n_year = (size_t)(m->p.year_end - m->p.year_start + 1);
+        double cert0 = dp_model_marginal(m, 0, DP_MARG_CERTIFIED);
+        for (size_t yi = 0; yi < n_year; yi++) {
+            cert_shares_of(res, 0, yi, got);
+            for (size_t G = 0; G < 3; G++) {
+                for (size_t k = 0; k < 2; k++) {
+                    assert_close(got[G][k], want[G][k], 1e-9, 0.0);
+                }
+            }
+        }
+        /* Not a constant number: card holders follow the disabled population's ageing and
+         * migration (the shares are kept, the group sizes are not). */
+        const double *ind = dp_results_find(res, "indicators")->data;
+        printf("%s: card holders %.0f -> %.0f in %d\n", sc[i], cert0,
+               ind[(n_year - 1) * DP_N_IND_ALL + DP_IN_CERTIFIED], m->p.year_end);
+        dp_results_free(res);
+        dp_model_free(m);
+        dp_scenario_free(s);
+    }
+}
+
+static void
+test_certified_share_kept_micro(void **state)
+{
+    fixture *f = *state;
+    enum { N_REP = 200 };
+    dp_scenario *s = NULL;
+    dp_model *m = scenario_model(f, "scenarios/daan-baseline.yaml", &s);
+    dp_results *res = NULL;
+    assert_int_equal(dp_micro_run(f->ctx, m, &(dp_engine_opts){N_REP, 99}, &res), DP_OK);
+    double want[3][2];
+    base_cert_shares(m, want);
+    size_t n_year = (size_t)(m->p.year_end - m->p.year_start + 1);
+    for (size_t yi = 4; yi < n_year; yi += 5) {
+        double s1[3][2] = {{0}}, s2[3][2] = {{0}}, got[3][2];
+        for (size_t r = 0; r < N_REP; r++) {
+            cert_shares_of(res, r, yi, got);
+            for (size_t G = 0; G < 3; G++) {
+                for (size_t k = 0; k < 2; k++) {
+                    s1[G][k] += got[G][k];
+                    s2[G][k] += got[G][k] * got[G][k];
+                }
+            }
+        }
+        for (size_t G = 0; G < 3; G++) {
+            for (size_t k = 0; k < 2; k++) {
+                double mean = s1[G][k] / N_REP;
+                double se = sqrt((s2[G][k] - s1[G][k] * mean) / (N_REP - 1) / N_REP);
+                assert_true(se > 0.0);
+                if (fabs(mean - want[G][k]) > 4.0 * se) {
+                    fail_msg("year %zu group %zu severity %zu: micro %.5f base %.5f se %.5f", yi,
+                             G, k, mean, want[G][k], se);
+                }
+            }
+        }
+    }
+    dp_results_free(res);
+    dp_model_free(m);
+    dp_scenario_free(s);
+}
+
 int
 main(void)
 {
@@ -330,6 +468,8 @@ main(void)
         cmocka_unit_test(test_prevalence_stationary_micro),
         cmocka_unit_test(test_prevalence_stationary_migration),
         cmocka_unit_test(test_migration_schedule),
+        cmocka_unit_test(test_certified_share_kept_cohort),
+        cmocka_unit_test(test_certified_share_kept_micro),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
