@@ -73,6 +73,12 @@ national_reference(dp_reference *ref, double *q, double qval)
     ref->grade_within[2] = 0.3820;
     ref->grade_within[3] = 0.6180;
     ref->male_share = 0.5155;
+    /* A flat national age table: one person per single age (5 per group, 1 at 100+). */
+    for (size_t sex = 0; sex < DP_N_SEX; sex++) {
+        for (size_t g = 0; g < 21; g++) {
+            ref->pop5[sex][g] = g < 20 ? 5.0 : 1.0;
+        }
+    }
     ref->agegroup_prevalence[0] = 0.0151;
     ref->agegroup_prevalence[1] = 0.0386;
     ref->agegroup_prevalence[2] = 0.2996;

@@ -18,6 +18,10 @@
  *   group (grades 1-2, 3-4) at the end of every year is the base year's, to 1e-9 in the cohort
  *   engine (expected value: the share computed here from the fitted base cells) and within 4
  *   standard errors in the micro engine's mean.
+ * - Age structure (§4.2): 5-year groups split into single ages keep each group's total to 1e-9
+ *   (relative) and change from one age to the next by no more than the largest difference of
+ *   neighbouring group means per year (no cliff); the broad shares alone are met exactly and
+ *   split without a cliff at 15 and 60.
  * Seeds are fixed.
  */
 #include "dp_test.h"
@@ -460,6 +464,125 @@ test_certified_share_kept_micro(void **state)
     dp_scenario_free(s);
 }
 
+/* Checks the single ages pop [DP_N_SEX * DP_N_AGE] against 5-year groups grp [sex][21]: the
+ * totals to 1e-9, and |N(a+1) - N(a)| for a, a + 1 < 100 at most the largest difference of
+ * the group means per year among the pairs of groups around a's group. */
+static void
+check_split(const double *pop, double grp[DP_N_SEX][21])
+{
+    for (size_t sex = 0; sex < DP_N_SEX; sex++) {
+        const double *n = pop + sex * DP_N_AGE;
+        double mean[20];
+        for (size_t g = 0; g < 21; g++) {
+            double t = 0.0;
+            for (size_t a = 5 * g; a < (g == 20 ? DP_N_AGE : 5 * g + 5); a++) {
+                assert_true(n[a] >= 0.0);
+                t += n[a];
+            }
+            assert_close(t, grp[sex][g], 1e-9, 0.0);
+            if (g < 20) {
+                mean[g] = grp[sex][g] / 5.0;
+            }
+        }
+        for (size_t a = 0; a + 1 < 100; a++) {
+            size_t g = a / 5, k0 = g > 0 ? g - 1 : 0, k1 = g + 1 < 19 ? g + 1 : 18;
+            double bound = 0.0;
+            for (size_t k = k0; k <= k1; k++) {
+                double d = fabs(mean[k + 1] - mean[k]);
+                bound = d > bound ? d : bound;
+            }
+            if (fabs(n[a + 1] - n[a]) > bound * (1.0 + 1e-12)) {
+                fail_msg("sex %zu: N(%zu) = %.1f, N(%zu) = %.1f, bound %.1f", sex, a, n[a], a + 1,
+                         n[a + 1], bound);
+            }
+        }
+    }
+}
+
+static void
+test_age_groups_split_smoothly(void **state)
+{
+    fixture *f = *state;
+    /* Groups with waves (persons; a made-up table shaped like a census with baby booms). */
+    const double wave[21] = {3.9, 4.5, 4.3, 3.6, 3.7, 4.6, 6.2, 5.0, 4.7, 5.7, 6.1,
+                             5.1, 3.7, 3.7, 2.4, 1.6, 1.0, 0.55, 0.2, 0.04, 0.006};
+    dp_region_input in;
+    region(&in, 1.0, 0.0);
+    in.age_input = DP_AGE_GROUPS;
+    double grp[DP_N_SEX][21], total = 0.0;
+    for (size_t sex = 0; sex < DP_N_SEX; sex++) {
+        for (size_t g = 0; g < 21; g++) {
+            grp[sex][g] = in.age_pop[sex][g] = 1e5 * wave[g] * (sex ? 1.0 : 1.04);
+            total += grp[sex][g];
+        }
+    }
+    in.population = total; /* no rescaling: the groups are the totals to keep */
+    in.disabled_total = 0.06 * total;
+    dp_params p;
+    constant_params(&p);
+    dp_model *m = NULL;
+    assert_int_equal(dp_model_alloc(f->ctx, &p, f->real, &in, 1, &m), DP_OK);
+    check_split(m->base[0].pop, grp);
+    dp_model_free(m);
+}
+
+static void
+test_broad_shares_split_smoothly(void **state)
+{
+    fixture *f = *state;
+    dp_region_input in;
+    region(&in, 270911, 19045); /* Da'an's figures (data/regions/daan.yaml) */
+    in.age_share[0] = 0.1106;
+    in.age_share[1] = 0.6534;
+    in.age_share[2] = 0.2360;
+    in.sex_ratio = 98.61;
+    dp_params p;
+    constant_params(&p);
+    dp_model *m = NULL;
+    assert_int_equal(dp_model_alloc(f->ctx, &p, f->real, &in, 1, &m), DP_OK);
+    const double *pop = m->base[0].pop;
+    double broad[3] = {0}, sex[2] = {0};
+    for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+        size_t a = sa % DP_N_AGE;
+        broad[a <= 14 ? 0 : (a <= 59 ? 1 : 2)] += pop[sa];
+        sex[sa / DP_N_AGE] += pop[sa];
+    }
+    assert_close(broad[0], 0.1106 * 270911, 1e-9, 0.0);
+    assert_close(broad[1], 0.6534 * 270911, 1e-9, 0.0);
+    assert_close(broad[2], 0.2360 * 270911, 1e-9, 0.0);
+    assert_close(100.0 * sex[0] / sex[1], 98.61, 1e-9, 0.0);
+    /* The national single ages (no shares, no sex ratio) are split smoothly from the national
+     * 5-year table; the region's differ from them by one smooth factor, so from one age to the
+     * next they change by the nation's own change and at most 5% more (the old life-table split
+     * jumped by 20-50% at 15 and at 60). */
+    dp_region_input nat;
+    region(&nat, 270911, 19045);
+    dp_model *mn = NULL;
+    assert_int_equal(dp_model_alloc(f->ctx, &p, f->real, &nat, 1, &mn), DP_OK);
+    const double *np = mn->base[0].pop;
+    double grp[DP_N_SEX][21] = {{0}};
+    for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+        grp[sa / DP_N_AGE][sa % DP_N_AGE / 5 < 20 ? sa % DP_N_AGE / 5 : 20] += np[sa];
+    }
+    check_split(np, grp);
+    for (size_t sa = 0; sa + 1 < DP_N_SEX * DP_N_AGE; sa++) {
+        if (sa % DP_N_AGE >= 99) {
+            continue;
+        }
+        double d = log(pop[sa + 1] / pop[sa]) - log(np[sa + 1] / np[sa]);
+        if (fabs(d) > 0.05) {
+            fail_msg("age %zu: the region's step differs from the nation's by %.3f", sa, d);
+        }
+    }
+    for (size_t s2 = 0; s2 < DP_N_SEX; s2++) {
+        const double *n = pop + s2 * DP_N_AGE;
+        assert_true(fabs(n[15] / n[14] - 1.0) < 0.05);
+        assert_true(fabs(n[60] / n[59] - 1.0) < 0.05);
+    }
+    dp_model_free(mn);
+    dp_model_free(m);
+}
+
 int
 main(void)
 {
@@ -470,6 +593,8 @@ main(void)
         cmocka_unit_test(test_migration_schedule),
         cmocka_unit_test(test_certified_share_kept_cohort),
         cmocka_unit_test(test_certified_share_kept_micro),
+        cmocka_unit_test(test_age_groups_split_smoothly),
+        cmocka_unit_test(test_broad_shares_split_smoothly),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

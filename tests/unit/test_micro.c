@@ -255,6 +255,12 @@ tiny_build_with(dp_ctx *ctx, tiny *t, double n, double migration, double mig_fac
     t->ref.grade_within[0] = t->ref.grade_within[1] = 0.5;
     t->ref.grade_within[2] = t->ref.grade_within[3] = 0.5;
     t->ref.male_share = 0.5;
+    /* A flat national age table: one person per single age (5 per group, 1 at 100+). */
+    for (size_t sex = 0; sex < DP_N_SEX; sex++) {
+        for (size_t g = 0; g < 21; g++) {
+            t->ref.pop5[sex][g] = g < 20 ? 5.0 : 1.0;
+        }
+    }
     t->ref.agegroup_prevalence[0] = 0.015;
     t->ref.agegroup_prevalence[1] = 0.04;
     t->ref.agegroup_prevalence[2] = 0.3;
