@@ -714,8 +714,10 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
     for (size_t h = 0; h < DP_N_HH; h++) {
         b->onset_hh[h] = unc_all > 0.0 ? n_c[DP_UNCERT][h] / unc_all : seed_hh[DP_UNCERT][h];
     }
-    /* Balanced certification, by severity: as many certifications as card holders die. The
-     * pool at the time of certification is the surviving uncertified plus the year's onsets. */
+    /* The base year's certifications by severity for the balanced household entries below:
+     * as many as card holders die, over the surviving uncertified plus the year's onsets (an
+     * approximation of the flows the household step sees; the projection's own certification
+     * keeps each age group's certified share, rates.c dp_rates_certify). */
     double sev_mix = 0.0;
     for (size_t t = 0; t < DP_N_TYPE; t++) {
         sev_mix += b->mix[t * DP_N_GRADE + 0] + b->mix[t * DP_N_GRADE + 1];

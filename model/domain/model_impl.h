@@ -24,8 +24,11 @@ typedef struct {
     dp_take_up_source take_up_source[DP_N_PROG]; /**< where the take-up came from */
     double birth_rate;                 /**< region file value [1/yr] */
     double migration_rate;             /**< region file value [1/yr] */
-    double certify[2];                 /**< balanced certification probability by severity
-                                            (severe, other) */
+    double certify[2];                 /**< base-year certifications per uncertified person
+                                            by severity (severe, other) that replace the card
+                                            holders' deaths: only for balancing the household
+                                            entries (the projection's certification is
+                                            dp_rates_certify's) */
     double hh_entry[DP_N_CERT][2];     /**< balanced entry probability other -> dibao,
                                             other -> marginal, by certification */
     double onset_hh[DP_N_HH];          /**< household distribution of new onsets */
