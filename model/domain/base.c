@@ -13,16 +13,14 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_interp.h>
 #include <gsl/gsl_roots.h>
 
 #include "domain/model_impl.h"
 
-/* National age structure used when a region file gives none: shares aged 0-14, 15-59, 60+ of
- * China's 2020 census (NBS 7th census communique No. 5, 2021-05-11). Not in shared/data:
- * recorded here as an assumption. */
-static const double national_age_share[DP_N_AGEGROUP] = {0.1795, 0.6335, 0.1870};
-/* Sex ratio when a region file gives none: 2020 census, 105.07 (same source; assumption). */
-static const double national_sex_ratio = 105.07;
+/* A region file without an age table or sex ratio takes the national 5-year table by sex
+ * (data/reference/china_population_2020_5yr_assumption.csv, constructed: ASSUMPTION), whose
+ * broad shares and sex ratio are the 2020 census's 17.95 / 63.35 / 18.70% and 105.07. */
 /* Seed shares for certification and household status (assumptions, docs/model.md):
  * P(certified | severe), P(certified | other); roughly 37.8 M card holders of 85 M disabled. */
 static const double seed_cert[2] = {0.60, 0.35};
@@ -235,29 +233,225 @@ dp_base_profiles(dp_ctx *ctx, dp_model *m)
     return DP_OK;
 }
 
-/* General population of the base year by sex and single age. */
+/* Splits one sex's residents in age groups into single ages, keeping every group's total: a
+ * monotone cubic (Steffen 1990, GSL's gsl_interp_steffen) through the cumulative count at the
+ * group boundaries, differenced at whole ages. The interpolant passes through every knot, so
+ * each group keeps its total exactly, and it is monotone, so no age is negative; its slope at
+ * a boundary lies between the neighbouring groups' means per year (Steffen's limiter), so the
+ * single ages change smoothly from group to group instead of jumping at the boundaries. lo[g]
+ * is the first age of group g (lo[n] = DP_N_AGE: the last group is 100+, one "age"). */
+static void
+split_groups(const double *group, const size_t *lo, size_t n, double *pop)
+{
+    double x[DP_N_AGE + 1], c[DP_N_AGE + 1];
+    x[0] = 0.0;
+    c[0] = 0.0;
+    for (size_t g = 0; g < n; g++) {
+        x[g + 1] = (double)lo[g + 1];
+        c[g + 1] = c[g] + group[g];
+    }
+    gsl_interp *in = gsl_interp_alloc(gsl_interp_steffen, n + 1);
+    gsl_interp_accel *acc = gsl_interp_accel_alloc();
+    if (!in || !acc || gsl_interp_init(in, x, c, n + 1) != GSL_SUCCESS) {
+        /* Out of memory: spread each group evenly (totals kept). */
+        for (size_t g = 0; g < n; g++) {
+            for (size_t age = lo[g]; age < lo[g + 1]; age++) {
+                pop[age] = group[g] / (double)(lo[g + 1] - lo[g]);
+            }
+        }
+    } else {
+        double prev = 0.0;
+        for (size_t age = 0; age < DP_N_AGE; age++) {
+            double next = gsl_interp_eval(in, x, c, (double)(age + 1), acc);
+            pop[age] = next - prev > 0.0 ? next - prev : 0.0;
+            prev = next;
+        }
+        /* Exact group totals (the interpolant meets the knots to rounding; take the last age of
+         * each group as the remainder). */
+        for (size_t g = 0; g < n; g++) {
+            double s = 0.0;
+            for (size_t age = lo[g]; age + 1 < lo[g + 1]; age++) {
+                s += pop[age];
+            }
+            double last = group[g] - s;
+            pop[lo[g + 1] - 1] = last > 0.0 ? last : 0.0;
+        }
+    }
+    gsl_interp_accel_free(acc);
+    gsl_interp_free(in);
+}
+
+/* Solves the 3 x 3 system a x = b (Gaussian elimination with partial pivoting); 0 if singular. */
+static int
+solve3(double a[3][3], double b[3], double x[3])
+{
+    for (size_t c = 0; c < 3; c++) {
+        size_t piv = c;
+        for (size_t r = c + 1; r < 3; r++) {
+            piv = fabs(a[r][c]) > fabs(a[piv][c]) ? r : piv;
+        }
+        if (!(fabs(a[piv][c]) > 0.0)) {
+            return 0;
+        }
+        for (size_t k = 0; k < 3; k++) {
+            double t = a[c][k];
+            a[c][k] = a[piv][k];
+            a[piv][k] = t;
+        }
+        double t = b[c];
+        b[c] = b[piv];
+        b[piv] = t;
+        for (size_t r = c + 1; r < 3; r++) {
+            double f = a[r][c] / a[c][c];
+            for (size_t k = c; k < 3; k++) {
+                a[r][k] -= f * a[c][k];
+            }
+            b[r] -= f * b[c];
+        }
+    }
+    for (size_t c = 3; c-- > 0;) {
+        double v = b[c];
+        for (size_t k = c + 1; k < 3; k++) {
+            v -= a[c][k] * x[k];
+        }
+        x[c] = v / a[c][c];
+    }
+    return 1;
+}
+
+/* The region's broad age shares (0-14, 15-59, 60+; both sexes) and sex ratio on the national
+ * single ages pop (any scale), without a cliff where the broad groups meet: every age is
+ * multiplied by one smooth factor phi(a) = c0 + c1 x + c2 x^2 (x = a / 100), the same for both
+ * sexes, whose three coefficients meet the three broad totals exactly, and each sex by a
+ * constant for the sex ratio; alternated until both hold (docs/model.md §4.2). If phi would
+ * turn negative at some age (shares far from the nation's), the broad groups are scaled
+ * separately instead (totals kept, with a step where they meet). */
+static void
+fit_broad(const dp_region_input *in, double *pop)
+{
+    int by_age = isfinite(in->age_share[0]), by_sex = isfinite(in->sex_ratio);
+    double sh[DP_N_AGEGROUP] = {0};
+    for (size_t G = 0; G < DP_N_AGEGROUP && by_age; G++) {
+        /* normalised: the file's shares sum to 1 within 0.005 */
+        sh[G] = in->age_share[G] / (in->age_share[0] + in->age_share[1] + in->age_share[2]);
+    }
+    double base[DP_N_SEX * DP_N_AGE];
+    memcpy(base, pop, sizeof base);
+    double ws[DP_N_SEX] = {1.0, 1.0}, c[3] = {1.0, 0.0, 0.0};
+    int smooth = 1;
+    for (int sweep = 0; sweep < 100; sweep++) {
+        double all = 0.0;
+        for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+            all += pop[sa];
+        }
+        if (by_age) {
+            double a[3][3] = {{0}}, b[3], x[3];
+            for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+                size_t age = sa % DP_N_AGE, G = age_group(age);
+                double v = ws[sa / DP_N_AGE] * base[sa], t = (double)age / 100.0;
+                a[G][0] += v;
+                a[G][1] += v * t;
+                a[G][2] += v * t * t;
+            }
+            for (size_t G = 0; G < 3; G++) {
+                b[G] = sh[G] * all;
+            }
+            if (!solve3(a, b, x)) {
+                smooth = 0;
+            } else {
+                memcpy(c, x, sizeof c);
+            }
+            for (size_t age = 0; age < DP_N_AGE && smooth; age++) {
+                double t = (double)age / 100.0;
+                smooth = c[0] + c[1] * t + c[2] * t * t > 0.0;
+            }
+            if (!smooth) {
+                break;
+            }
+        }
+        for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+            double t = (double)(sa % DP_N_AGE) / 100.0;
+            pop[sa] = ws[sa / DP_N_AGE] * base[sa] * (c[0] + c[1] * t + c[2] * t * t);
+        }
+        if (by_sex) {
+            double st[DP_N_SEX] = {0};
+            for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+                st[sa / DP_N_AGE] += pop[sa];
+            }
+            double want = in->sex_ratio / 100.0 * st[1] / st[0];
+            ws[0] *= want;
+            for (size_t sa = 0; sa < DP_N_AGE; sa++) {
+                pop[sa] *= want;
+            }
+            if (fabs(want - 1.0) < 1e-15 || !by_age) {
+                break;
+            }
+        } else {
+            break;
+        }
+    }
+    if (smooth) {
+        return;
+    }
+    /* Fallback: scale each broad group x sex (raking), totals kept. */
+    memcpy(pop, base, sizeof base);
+    for (int sweep = 0; sweep < 200; sweep++) {
+        double all = 0.0, bt[DP_N_AGEGROUP] = {0}, st[DP_N_SEX] = {0};
+        for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+            all += pop[sa];
+            bt[age_group(sa % DP_N_AGE)] += pop[sa];
+        }
+        for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+            size_t G = age_group(sa % DP_N_AGE);
+            pop[sa] *= sh[G] * all / bt[G];
+            st[sa / DP_N_AGE] += pop[sa];
+        }
+        if (by_sex) {
+            double f[DP_N_SEX] = {in->sex_ratio / (100.0 + in->sex_ratio) * all / st[0],
+                                  100.0 / (100.0 + in->sex_ratio) * all / st[1]};
+            for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+                pop[sa] *= f[sa / DP_N_AGE];
+            }
+        }
+    }
+}
+
+/* General population of the base year by sex and single age (docs/model.md §4.2): the region
+ * file's single ages, or its 5-year groups split smoothly, or the national 5-year table
+ * (reference) scaled to the region file's broad age shares and sex ratio where it gives them,
+ * split smoothly; scaled to the resident total. */
 static void
 base_population(const dp_model *m, const dp_region_input *in, double *pop)
 {
-    int base_year = m->p.year_start - 1;
-    double l[DP_N_SEX][DP_N_AGE];
-    for (size_t sex = 0; sex < DP_N_SEX; sex++) {
-        survivors(m->ref, base_year, sex, l[sex]);
+    size_t lo[DP_N_AGE5 + 1];
+    for (size_t g = 0; g < DP_N_AGE5; g++) {
+        lo[g] = 5 * g;
     }
-    const double *share = isfinite(in->age_share[0]) ? in->age_share : national_age_share;
-    double sr = isfinite(in->sex_ratio) ? in->sex_ratio : national_sex_ratio;
-    double ws[DP_N_SEX] = {sr / (100.0 + sr), 100.0 / (100.0 + sr)};
-    double tot[DP_N_AGEGROUP] = {0};
-    for (size_t sex = 0; sex < DP_N_SEX; sex++) {
-        for (size_t age = 0; age < DP_N_AGE; age++) {
-            tot[age_group(age)] += ws[sex] * l[sex][age];
+    lo[DP_N_AGE5] = DP_N_AGE;
+    if (in->age_input == DP_AGE_SINGLE) {
+        memcpy(pop, in->age_pop, DP_N_SEX * DP_N_AGE * sizeof *pop);
+    } else {
+        double grp[DP_N_SEX][DP_N_AGE5];
+        for (size_t sex = 0; sex < DP_N_SEX; sex++) {
+            for (size_t g = 0; g < DP_N_AGE5; g++) {
+                grp[sex][g] = in->age_input == DP_AGE_GROUPS ? in->age_pop[sex][g]
+                                                             : m->ref->pop5[sex][g];
+            }
+        }
+        for (size_t sex = 0; sex < DP_N_SEX; sex++) {
+            split_groups(grp[sex], lo, DP_N_AGE5, pop + sex * DP_N_AGE);
+        }
+        if (in->age_input == DP_AGE_NONE &&
+            (isfinite(in->age_share[0]) || isfinite(in->sex_ratio))) {
+            fit_broad(in, pop);
         }
     }
-    for (size_t sex = 0; sex < DP_N_SEX; sex++) {
-        for (size_t age = 0; age < DP_N_AGE; age++) {
-            size_t g = age_group(age);
-            pop[sex * DP_N_AGE + age] = in->population * share[g] * ws[sex] * l[sex][age] / tot[g];
-        }
+    double total = 0.0;
+    for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+        total += pop[sa];
+    }
+    for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+        pop[sa] *= in->population / total;
     }
 }
 
@@ -279,6 +473,75 @@ severe_by_type(const dp_reference *ref, const double *type_share, double *sev)
     }
 }
 
+/* The region's onset rates (docs/model.md §4.3): the yearly probability i(s, a) among the
+ * non-disabled that keeps the region's own base-year prevalence P(s, a) = D(s, a) / N(s, a)
+ * stationary along a cohort under the base year's split life table: with the survivors
+ * S_d = P(a) (1 - qd(a)) and S_n = (1 - P(a)) (1 - q_nd(a)),
+ *     P(a+1) (S_d + S_n) = S_d + i(a) S_n,
+ * where q_nd = q sigma(a) and qd is the death probability of the region's own disabled persons
+ * of that sex and age (their fitted grade and type mix, each min(1, q_nd RR_g RR_t)). The open
+ * group 100+ keeps P(100). Bounded to [0, 0.5]. Solving for the region's level (rather than
+ * scaling the national rates) matters: a region at half the national prevalence has more
+ * non-disabled persons per disabled person than the national rates assume. */
+static void
+region_onset(const dp_model *m, dp_region_base *b)
+{
+    const dp_params *p = &m->p;
+    int base_year = p->year_start - 1;
+    double prev[DP_N_SEX * DP_N_AGE], qd[DP_N_SEX * DP_N_AGE];
+    for (size_t sex = 0; sex < DP_N_SEX; sex++) {
+        for (size_t age = 0; age < DP_N_AGE; age++) {
+            size_t sa = sex * DP_N_AGE + age;
+            double q = dp_reference_q(m->ref, base_year, sex, age) * m->q_scale[age];
+            double dis = 0.0, dead = 0.0;
+            for (size_t k = 0; k < DP_N_BLOCK; k++) {
+                double v = b->cells[sa * DP_N_BLOCK + k];
+                double r = q * p->mort_rr_grade[dp_block_grade(k)] *
+                           p->mort_rr_type[dp_block_type(k)];
+                dis += v;
+                dead += v * (r > 1.0 ? 1.0 : r);
+            }
+            prev[sa] = b->pop[sa] > 0.0 ? dis / b->pop[sa] : 0.0;
+            qd[sa] = dis > 0.0 ? dead / dis : q;
+        }
+    }
+    for (size_t sex = 0; sex < DP_N_SEX; sex++) {
+        for (size_t age = 0; age < DP_N_AGE; age++) {
+            size_t sa = sex * DP_N_AGE + age;
+            double pa = prev[sa], pn = prev[sa + (age < DP_MAX_AGE ? 1 : 0)];
+            double q = dp_reference_q(m->ref, base_year, sex, age) * m->q_scale[age];
+            double sd = pa * (1.0 - qd[sa]), sn = (1.0 - pa) * (1.0 - q);
+            double i = sn > 0.0 ? (pn * (sd + sn) - sd) / sn : 0.0;
+            b->onset[sa] = i < 0.0 ? 0.0 : (i > 0.5 ? 0.5 : i);
+        }
+    }
+}
+
+/* The certified share of the base-year disabled by age group (0-14, 15-59, 60+) and severity
+ * group (grades 1-2, 3-4), both sexes: what the balanced certification keeps (docs/model.md §2
+ * step 5). A group without disabled persons takes the severity group's share over all ages. */
+static void
+cert_shares(dp_region_base *b)
+{
+    double c[DP_N_AGEGROUP][2] = {{0}}, n[DP_N_AGEGROUP][2] = {{0}}, ct[2] = {0}, nt[2] = {0};
+    for (size_t i = 0; i < DP_N_CELL; i++) {
+        size_t k = i % DP_N_BLOCK, G = age_group(i / DP_N_BLOCK % DP_N_AGE);
+        size_t sev = dp_block_grade(k) <= 1 ? 0 : 1;
+        n[G][sev] += b->cells[i];
+        nt[sev] += b->cells[i];
+        if (dp_block_cert(k) == DP_CERT) {
+            c[G][sev] += b->cells[i];
+            ct[sev] += b->cells[i];
+        }
+    }
+    for (size_t G = 0; G < DP_N_AGEGROUP; G++) {
+        for (size_t k = 0; k < 2; k++) {
+            b->cert_share[G][k] =
+                n[G][k] > 0.0 ? c[G][k] / n[G][k] : (nt[k] > 0.0 ? ct[k] / nt[k] : 0.0);
+        }
+    }
+}
+
 dp_status
 dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_region_base *b)
 {
@@ -296,7 +559,11 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
     for (size_t sex = 0; sex < DP_N_SEX; sex++) {
         for (size_t age = 0; age < DP_N_AGE; age++) {
             size_t sa = sex * DP_N_AGE + age;
-            d[sa] = b->pop[sa] * m->prevalence[age];
+            /* Nobody is disabled at age 0 at the end of a year: the year's births enter age 0
+             * non-disabled (docs/model.md §2 step 9) and their onsets count from the next
+             * year. The base year agrees with the projection, so that age-specific prevalence
+             * can stay as it is (§4.3). */
+            d[sa] = age == 0 ? 0.0 : b->pop[sa] * m->prevalence[age];
             sex_tot[sex] += d[sa];
         }
     }
@@ -391,6 +658,9 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
                         "the region file's marginals: %s", in->id, why);
     }
 
+    region_onset(m, b);
+    cert_shares(b);
+
     /* Fitted marginals, household shares, onset mix and the household distribution of new
      * onsets; and the base year's expected flows by certification and household status, from
      * which the balanced rates are set. */
@@ -424,7 +694,7 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
             }
             tot += dis_sa;
             double nd = b->pop[sa] - dis_sa > 0.0 ? b->pop[sa] - dis_sa : 0.0;
-            onsets += nd * (1.0 - q) * m->onset[sa] * b->onset_scale * p->onset_multiplier;
+            onsets += nd * (1.0 - q) * b->onset[sa] * p->onset_multiplier;
         }
     }
     for (size_t k = 0; k < DP_N_TYPE * DP_N_GRADE; k++) {
@@ -444,8 +714,10 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
     for (size_t h = 0; h < DP_N_HH; h++) {
         b->onset_hh[h] = unc_all > 0.0 ? n_c[DP_UNCERT][h] / unc_all : seed_hh[DP_UNCERT][h];
     }
-    /* Balanced certification, by severity: as many certifications as card holders die. The
-     * pool at the time of certification is the surviving uncertified plus the year's onsets. */
+    /* The base year's certifications by severity for the balanced household entries below:
+     * as many as card holders die, over the surviving uncertified plus the year's onsets (an
+     * approximation of the flows the household step sees; the projection's own certification
+     * keeps each age group's certified share, rates.c dp_rates_certify). */
     double sev_mix = 0.0;
     for (size_t t = 0; t < DP_N_TYPE; t++) {
         sev_mix += b->mix[t * DP_N_GRADE + 0] + b->mix[t * DP_N_GRADE + 1];

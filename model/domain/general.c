@@ -20,9 +20,9 @@ dp_general_step(const dp_year_rates *r, double pop_start, double *nd, double *fl
         born[sex] *= 1.0 - 0.5 * r->q_nd[sex * DP_N_AGE];
         fl[DP_FL_BIRTHS] += born[sex];
     }
-    /* Net migration, proportional to the residents of each group. */
+    /* Net migration by the age schedule of the year (rates.c, dp_rates_migration). */
     for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
-        double mig = nd[sa] * r->migration_nd;
+        double mig = nd[sa] * r->migration_nd[sa % DP_N_AGE];
         nd[sa] += mig;
         fl[DP_FL_MIGRATION_ND] += mig;
     }

@@ -24,13 +24,23 @@ typedef struct {
     dp_take_up_source take_up_source[DP_N_PROG]; /**< where the take-up came from */
     double birth_rate;                 /**< region file value [1/yr] */
     double migration_rate;             /**< region file value [1/yr] */
-    double certify[2];                 /**< balanced certification probability by severity
-                                            (severe, other) */
+    double certify[2];                 /**< base-year certifications per uncertified person
+                                            by severity (severe, other) that replace the card
+                                            holders' deaths: only for balancing the household
+                                            entries (the projection's certification is
+                                            dp_rates_certify's) */
     double hh_entry[DP_N_CERT][2];     /**< balanced entry probability other -> dibao,
                                             other -> marginal, by certification */
     double onset_hh[DP_N_HH];          /**< household distribution of new onsets */
+    double cert_share[DP_N_AGEGROUP][2]; /**< certified share of the base-year disabled by age
+                                            group (0-14, 15-59, 60+) and severity group (grades
+                                            1-2, 3-4), both sexes: what the balanced
+                                            certification keeps */
     double mix[DP_N_TYPE * DP_N_GRADE];/**< type x grade mix of new onsets (sums to 1) */
     double onset_scale;                /**< region prevalence / national profile's */
+    double onset[DP_N_SEX * DP_N_AGE]; /**< the region's yearly onset probability among the
+                                            non-disabled, before onset_multiplier: keeps its
+                                            own base-year prevalence by age (base.c) */
     size_t ipf_iterations;             /**< iterations the fit took */
 } dp_region_base;
 
@@ -62,14 +72,25 @@ struct dp_year_rates {
     double onset[DP_N_SEX * DP_N_AGE];             /**< onset prob. among the non-disabled */
     double worsen[DP_N_AGE];                       /**< one grade more severe */
     double improve;                                /**< one grade less severe */
-    double certify[DP_N_GRADE * DP_N_HH];          /**< uncertified -> certified [grade][hh] */
+    double certify[DP_N_AGE * DP_N_GRADE];         /**< uncertified -> certified [age][grade]
+                                                      (the grade after step 4; balanced by
+                                                      dp_rates_certify unless the scenario
+                                                      sets the rate) */
+    double decertify[DP_N_AGE * DP_N_GRADE];       /**< certified -> uncertified [age][grade]:
+                                                      only when the balanced rate would be
+                                                      negative (a chance excess of card
+                                                      holders in a micro replicate) */
     double hh[DP_N_GRADE * DP_N_CERT * DP_N_HH * DP_N_HH]; /**< [grade][cert][from][to]
                                                       household moves (grades differ only by
                                                       dibao_supplement's single-person entry) */
     double birth_rate;                             /**< births per resident */
     double sex_male_birth;                         /**< share of births that are boys */
-    double migration_nd;                           /**< net migration, non-disabled */
-    double migration_d;                            /**< net migration, disabled */
+    double migration_rate;                         /**< crude net migration per resident */
+    double migration_factor;                       /**< disabled_migration_factor */
+    double migration_nd[DP_N_AGE];                 /**< net migration probability by age,
+                                                        non-disabled (dp_rates_migration) */
+    double migration_d[DP_N_AGE];                  /**< the same, disabled: x factor */
+    int migration_any;                             /**< 1 if some migration_d is not 0 */
     dp_prog_rules prog;                            /**< programme rules of the year */
 };
 
@@ -78,6 +99,31 @@ struct dp_year_rates {
  * function of its arguments; thread-safe. */
 void dp_rates_year(const dp_model *m, const dp_params *p, size_t reg, int year,
                    dp_year_rates *r);
+
+/* The age profile of migration (Rogers-Castro, docs/model.md §2 step 9): relative net
+ * migration at age a, before scaling to the region's rate. */
+double dp_migration_profile(size_t age);
+
+/* Scales the year's migration schedule to the residents at the start of the year (nd the
+ * non-disabled [DP_N_SEX * DP_N_AGE], cells the disabled [DP_N_CELL]): migration_nd[a] =
+ * k x profile(a), migration_d[a] = factor x migration_nd[a], with k such that
+ * sum over (s, a) of migration_nd[a] nd(s, a) + migration_d[a] D(s, a) = migration_rate x all
+ * residents. dp_rates_year scales it to the base-year residents; the engines call this with
+ * their own start-of-year counts. */
+void dp_rates_migration(dp_year_rates *r, const double *nd, const double *cells);
+
+/* The balanced certification of the year (docs/model.md §2 step 5) from the residents at the
+ * start of the year (nd [DP_N_SEX * DP_N_AGE], cells [DP_N_CELL]): for each age group G
+ * (0-14, 15-59, 60+) and severity group k (grades 1-2, 3-4) where the scenario gives no rate,
+ * the probability that brings the certified share of the expected persons who will end the
+ * year in G (ages G - 1 during it; 100+ stays), after deaths, onsets, grade change and the
+ * year's migration (r's migration_d: call dp_rates_migration first), to the
+ * base year's share of (G, k). Where that needs fewer card holders than there are, the excess
+ * loses the card instead (decertify), so that the net number certified stays linear in the
+ * counts. Capped at 1. dp_rates_year sets it from the base-year counts; the engines call this
+ * with their own start-of-year counts. */
+void dp_rates_certify(const dp_model *m, const dp_params *p, size_t reg, dp_year_rates *r,
+                      const double *nd, const double *cells);
 
 /* Programme eligibility of every cell in year and region reg, card included
  * (dp_prog_eligible): mask[prog * DP_N_CELL + cell] = 0/1. */

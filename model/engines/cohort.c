@@ -136,7 +136,7 @@ work_alloc(size_t cap)
  * (grade worsening and improvement, certifications, dibao entries and exits). The steps are
  * linear in x, so applied to a sum of columns they give the sum of the columns' flows. */
 static void
-step24(const dp_year_rates *r, double w, const double *x, double *y, double *fl)
+step24(const dp_year_rates *r, double w, size_t age, const double *x, double *y, double *fl)
 {
     double a[N_SUB];
     double u = r->improve, worsened = 0.0, improved = 0.0, certified = 0.0, d_in = 0.0, d_out = 0.0;
@@ -157,10 +157,12 @@ step24(const dp_year_rates *r, double w, const double *x, double *y, double *fl)
             a[g * DP_N_CERT * DP_N_HH + ch] = v;
         }
     }
-    /* 5. Certification of the uncertified, by the grade after step 4. */
+    /* 5. Certification of the uncertified, by the grade after step 4 (net of the balanced
+     * rule's decertifications, 0 unless it needs fewer card holders). */
     for (size_t g = 0; g < DP_N_GRADE; g++) {
         for (size_t h = 0; h < DP_N_HH; h++) {
-            double moved = a[sub(g, DP_UNCERT, h)] * r->certify[g * DP_N_HH + h];
+            double moved = a[sub(g, DP_UNCERT, h)] * r->certify[age * DP_N_GRADE + g] -
+                           a[sub(g, DP_CERT, h)] * r->decertify[age * DP_N_GRADE + g];
             a[sub(g, DP_UNCERT, h)] -= moved;
             a[sub(g, DP_CERT, h)] += moved;
             certified += moved;
@@ -194,22 +196,23 @@ step24(const dp_year_rates *r, double w, const double *x, double *y, double *fl)
 
 /* The 24 x 24 matrix of step24 (column-major: column j is step24 of the unit vector e_j). */
 static void
-transition_matrix(const dp_year_rates *r, double w, double *a)
+transition_matrix(const dp_year_rates *r, double w, size_t age, double *a)
 {
     for (size_t j = 0; j < N_SUB; j++) {
         double e[N_SUB] = {0.0};
         e[j] = 1.0;
-        step24(r, w, e, a + j * N_SUB, NULL);
+        step24(r, w, age, e, a + j * N_SUB, NULL);
     }
 }
 
-/* 1 if two replicates' rates of a year have the same transitions (what A is built from). */
+/* 1 if two replicates' rates of a year have the same grade and household transitions (what A
+ * is built from, but for the balanced certification, which depends on each replicate's
+ * counts and is compared age by age when the bands are formed). */
 static int
 same_year_transitions(const dp_year_rates *a, const dp_year_rates *b)
 {
     return memcmp(a->worsen, b->worsen, sizeof a->worsen) == 0 &&
            memcmp(&a->improve, &b->improve, sizeof a->improve) == 0 &&
-           memcmp(a->certify, b->certify, sizeof a->certify) == 0 &&
            memcmp(a->hh, b->hh, sizeof a->hh) == 0;
 }
 
@@ -410,10 +413,11 @@ age_population(size_t nb, cohort_work *w)
         /* The non-disabled: births, migration, ageing (general.c, shared with the micro
          * engine). */
         dp_general_step(r, w->pop_start[j], w->nd + j * N_SA, fl);
-        /* Net migration of the disabled, proportional to their cells. */
-        if (r->migration_d != 0.0) {
-            double f = 1.0 + r->migration_d, before = 0.0;
+        /* Net migration of the disabled, by the age schedule of the year. */
+        if (r->migration_any) {
+            double moved = 0.0;
             for (size_t sa = 0; sa < N_SA; sa++) {
+                double md = r->migration_d[sa % DP_N_AGE], f = 1.0 + md, before = 0.0;
                 double *blk = w->x + (sa * ns + j * N_SLOT) * DP_N_BLOCK;
                 for (size_t k = 0; k < DP_N_BLOCK; k++) {
                     before += blk[k];
@@ -422,8 +426,9 @@ age_population(size_t nb, cohort_work *w)
                 for (size_t k = DP_N_BLOCK; k < N_SLOT * DP_N_BLOCK; k++) {
                     blk[k] *= f;
                 }
+                moved += before * md;
             }
-            fl[DP_FL_MIGRATION_D] += before * r->migration_d;
+            fl[DP_FL_MIGRATION_D] += moved;
         }
     }
     /* The disabled: whole (sex, age) slabs of the batch move up one age. */
@@ -460,9 +465,10 @@ project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t 
     /* Base-year state: the cells, the same for every replicate, and the flagged persons by
      * each replicate's base shares under the base year's home_renovation mask. */
     const unsigned char *ren0 = dp_tables_masks(tb, -1, reg) + DP_PROG_RENOVATION * DP_N_CELL;
-    double nd0[N_SA], pop0 = 0.0;
+    double nd0[N_SA], dis0[N_SA], pop0 = 0.0;
     for (size_t sa = 0; sa < N_SA; sa++) {
         double d = sum(b->cells + sa * DP_N_BLOCK, DP_N_BLOCK);
+        dis0[sa] = d;
         nd0[sa] = b->pop[sa] - d > 0.0 ? b->pop[sa] - d : 0.0;
         for (size_t j = 0; j < nb; j++) {
             double *blk = w->x + (sa * ns + j * N_SLOT) * DP_N_BLOCK;
@@ -475,6 +481,7 @@ project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t 
     for (size_t j = 0; j < nb; j++) {
         memcpy(w->nd + j * N_SA, nd0, sizeof nd0);
         w->pop_start[j] = pop0;
+        dp_tables_base_population(tb, rep[j], reg, nd0, dis0);
         dp_rates_year(m, &rp[rep[j]], reg, p0->year_start - 1, &w->rates[j]);
         gather_rep(w, nb, j);
         dp_prog_state_init(&rp[rep[j]], &w->rates[j], dp_tables_groups(tb, -1, reg), w->cur, w->fp, &w->st[j]);
@@ -499,13 +506,36 @@ project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t 
             gather(w->x, ns, j * N_SLOT, w->cur);
             gather(w->x, ns, j * N_SLOT + 1 + DP_FLAG_RENOVATED, ren_cells);
             dp_flag_rates(w->cur, ren_cells, ren, &w->rates[j]);
+            /* The migration schedule scaled to, and the balanced certification from, the
+             * start-of-year residents. */
+            dp_rates_migration(&w->rates[j], w->nd + j * N_SA, w->cur);
+            dp_rates_certify(m, &rp[rep[j]], reg, &w->rates[j], w->nd + j * N_SA, w->cur);
         }
-        /* Age bands: maximal runs of ages with the same worsening probability. */
+        /* Age bands: maximal runs of ages with the same worsening probability and, in every
+         * replicate, the same certification probabilities (one band per age when they are
+         * balanced, §2 step 5). A band is shared when every replicate has replicate 0's
+         * certification there: one product then serves the whole batch. */
         const dp_year_rates *r = &w->rates[0];
-        unsigned char band_of[DP_N_AGE];
+        unsigned char band_of[DP_N_AGE], shared[DP_N_AGE];
         size_t band_lo[DP_N_AGE + 1], n_band = 0;
+        const size_t crow = DP_N_GRADE * sizeof(double);
         for (size_t age = 0; age < DP_N_AGE; age++) {
-            if (age == 0 || memcmp(&r->worsen[age], &r->worsen[age - 1], sizeof(double)) != 0) {
+            int split = age == 0 ||
+                        memcmp(&r->worsen[age], &r->worsen[age - 1], sizeof(double)) != 0;
+            for (size_t j = 0; j < nb && !split; j++) {
+                const double *c = w->rates[j].certify;
+                const double *d = w->rates[j].decertify;
+                split = memcmp(c + age * DP_N_GRADE, c + (age - 1) * DP_N_GRADE, crow) != 0 ||
+                        memcmp(d + age * DP_N_GRADE, d + (age - 1) * DP_N_GRADE, crow) != 0;
+            }
+            if (split) {
+                shared[n_band] = 1;
+                for (size_t j = 1; j < nb; j++) {
+                    shared[n_band] &= memcmp(w->rates[j].certify + age * DP_N_GRADE,
+                                             r->certify + age * DP_N_GRADE, crow) == 0 &&
+                                      memcmp(w->rates[j].decertify + age * DP_N_GRADE,
+                                             r->decertify + age * DP_N_GRADE, crow) == 0;
+                }
                 band_lo[n_band++] = age;
             }
             band_of[age] = (unsigned char)(n_band - 1);
@@ -513,21 +543,37 @@ project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t 
         band_lo[n_band] = DP_N_AGE;
         /* 2-3. */
         deaths_onset(b, nb, band_of, n_band, w);
-        /* 4-6: Y = A X for each (sex, band), all slots at once; the flows from the column
-         * sums of the all-persons slots. */
+        /* 4-6: Y = A X for each (sex, band), all slots at once (a band not shared: each
+         * replicate's slots with its own A, age by age); the flows from the column sums of the
+         * all-persons slots. */
         for (size_t band = 0; band < n_band; band++) {
             double a[N_SUB * N_SUB], col[N_SUB];
-            double wr = r->worsen[band_lo[band]];
-            size_t n_age = band_lo[band + 1] - band_lo[band];
-            transition_matrix(r, wr, a);
-            for (size_t sex = 0; sex < DP_N_SEX; sex++) {
-                size_t off = (sex * DP_N_AGE + band_lo[band]) * ns * DP_N_BLOCK;
-                cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, N_SUB,
-                            (int)(n_age * ns * DP_N_TYPE), N_SUB, 1.0, a, N_SUB, w->x + off, N_SUB,
-                            0.0, w->y + off, N_SUB);
+            size_t lo = band_lo[band], n_age = band_lo[band + 1] - lo;
+            double wr = r->worsen[lo];
+            if (shared[band]) {
+                transition_matrix(r, wr, lo, a);
+                for (size_t sex = 0; sex < DP_N_SEX; sex++) {
+                    size_t off = (sex * DP_N_AGE + lo) * ns * DP_N_BLOCK;
+                    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, N_SUB,
+                                (int)(n_age * ns * DP_N_TYPE), N_SUB, 1.0, a, N_SUB, w->x + off,
+                                N_SUB, 0.0, w->y + off, N_SUB);
+                }
+            } else {
+                for (size_t j = 0; j < nb; j++) {
+                    transition_matrix(&w->rates[j], wr, lo, a);
+                    for (size_t sa = 0; sa < N_SA; sa++) {
+                        if (band_of[sa % DP_N_AGE] != band) {
+                            continue;
+                        }
+                        size_t off = (sa * ns + j * N_SLOT) * DP_N_BLOCK;
+                        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, N_SUB,
+                                    (int)(N_SLOT * DP_N_TYPE), N_SUB, 1.0, a, N_SUB, w->x + off,
+                                    N_SUB, 0.0, w->y + off, N_SUB);
+                    }
+                }
             }
             for (size_t j = 0; j < nb; j++) {
-                step24(&w->rates[j], wr, w->sums + (j * n_band + band) * N_SUB, col, w->fl[j]);
+                step24(&w->rates[j], wr, lo, w->sums + (j * n_band + band) * N_SUB, col, w->fl[j]);
             }
         }
         double *t = w->x;

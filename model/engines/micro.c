@@ -181,9 +181,12 @@ person_move(const year_ctx *y, const uint32_t u[4], size_t *cellp, size_t *atgp,
         t->fl[DP_FL_IMPROVED] += 1.0;
     }
     /* 5. Certification. */
-    if (c == DP_UNCERT && dp_rng_u01(u[2]) < r->certify[g * DP_N_HH + h]) {
+    if (c == DP_UNCERT && dp_rng_u01(u[2]) < r->certify[age * DP_N_GRADE + g]) {
         c = DP_CERT;
         t->fl[DP_FL_CERTIFIED] += 1.0;
+    } else if (c == DP_CERT && dp_rng_u01(u[2]) < r->decertify[age * DP_N_GRADE + g]) {
+        c = DP_UNCERT; /* the balanced rule's excess card holder (net certifications) */
+        t->fl[DP_FL_CERTIFIED] -= 1.0;
     }
     /* 6. Household status: row h of the certification group's matrix. */
     const double *row = r->hh + ((g * DP_N_CERT + c) * DP_N_HH + h) * DP_N_HH;
@@ -380,13 +383,20 @@ onsets(const dp_region_base *b, const year_ctx *y, micro_work *w, tally *t)
         cum_hh[h] = s;
     }
     for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+        /* Binomial on the whole persons of the pool, with the probability raised so that the
+         * mean is the cohort engine's nd x onset: the draw never exceeds the pool, so the
+         * non-disabled are never clipped and persons in = out holds exactly. A pool of less
+         * than one person has no onsets (at most onset probability x 1 expected person lost). */
+        double pool = floor(w->nd[sa]);
         double lambda = w->nd[sa] * r->onset[sa];
-        if (!(lambda > 0.0)) {
+        if (!(lambda > 0.0) || pool < 1.0) {
             continue;
         }
+        double prob = lambda / pool;
         dp_rng_stream_at(w->rng, y->seed, y->region, y->rep, (uint32_t)sa, y->yoff, DP_EV_ONSET);
-        unsigned int n_on = gsl_ran_poisson(w->rng, lambda);
-        w->nd[sa] = w->nd[sa] > (double)n_on ? w->nd[sa] - (double)n_on : 0.0;
+        unsigned int n_on =
+            prob >= 1.0 ? (unsigned int)pool : gsl_ran_binomial(w->rng, prob, (unsigned int)pool);
+        w->nd[sa] -= (double)n_on;
         t->fl[DP_FL_ONSETS] += (double)n_on;
         if (persons_reserve(&w->P, w->P.n + n_on) != 0) {
             return -1;
@@ -419,17 +429,19 @@ onsets(const dp_region_base *b, const year_ctx *y, micro_work *w, tally *t)
     return 0;
 }
 
-/* Step 9 for persons when the disabled migrate (migration_d != 0): each person leaves with
- * probability -m (m < 0) or brings an in-migrant like them (same cell and flags) with
- * probability m (m > 0), as the cohort engine's cells x (1 + m); then ageing and the stock
+/* Step 9 for persons when the disabled migrate (some migration_d != 0): each person leaves
+ * with probability -m (m < 0) or brings an in-migrant like them (same cell and flags) with
+ * probability m (m > 0), m = migration_d of the person's age, as the cohort engine's cells x
+ * (1 + m); then ageing and the stock
  * tally. Returns -1 when out of memory. */
 static int
 migrate_and_age(const year_ctx *y, micro_work *w, tally *t)
 {
     persons *P = &w->P;
-    double m = y->r->migration_d;
+    const double *mig = y->r->migration_d;
     size_t n = P->n, out = 0;
     for (size_t i = 0; i < n; i++) {
+        double m = mig[(size_t)P->cell[i] / DP_N_BLOCK % DP_N_AGE];
         uint32_t u[4];
         dp_rng_block(y->seed, y->region, y->rep, P->id[i], y->yoff, DP_EV_MIGRATION, u);
         double x = dp_rng_u01(u[0]);
@@ -662,6 +674,13 @@ run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t se
         }
     }
     memcpy(w->ren, w->flag[DP_FLAG_RENOVATED], sizeof w->ren);
+    {
+        double dis0[DP_N_SEX * DP_N_AGE] = {0.0};
+        for (size_t i = 0; i < DP_N_CELL; i++) {
+            dis0[i / DP_N_BLOCK] += w->cells[i];
+        }
+        dp_tables_base_population(tb, rep, reg, w->nd, dis0);
+    }
     dp_prog_state_init(p, &w->rates, dp_tables_groups(tb, -1, reg), w->cells, flag, &st);
 
     for (size_t yi = 0; yi < tb->n_year; yi++) {
@@ -671,9 +690,11 @@ run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t se
         dp_rates_year(m, p, reg, year, &w->rates);
         y.ren_mask = dp_tables_masks(tb, (long)yi, reg) + DP_PROG_RENOVATION * DP_N_CELL;
         dp_flag_rates(w->cells, w->ren, y.ren_mask, &w->rates);
+        dp_rates_migration(&w->rates, w->nd, w->cells);
+        dp_rates_certify(m, p, reg, &w->rates, w->nd, w->cells);
         flag_tables(&w->rates, w->f_in, w->f_out);
         y.yoff = (int)yi + 1;
-        y.age_now = w->rates.migration_d == 0.0;
+        y.age_now = !w->rates.migration_any;
         double pop_start = (double)w->P.n;
         for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
             pop_start += w->nd[sa];

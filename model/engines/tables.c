@@ -171,10 +171,17 @@ add_tables(dp_ctx *ctx, dp_results *res, int uncertain, dp_tables *tb)
     static const char *const ax_ovl[] = {"year", "region", "programme", "programme2", NULL};
     static const char *const ax_emps[] = {"year", "region", "component", NULL};
     static const char *const ax_budget[] = {"year", "budget_item", NULL};
+    static const char *const ax_bpop[] = {"region", "sex", "age", NULL};
     dp_status rc;
     if ((rc = dp_results_add_table(ctx, res, "population", "persons",
                                    "residents at the end of the year by sex and age",
                                    "年末常住人口（按性别、年龄）", 1, ax_pop, &tb->population)) ||
+        (rc = dp_results_add_table(ctx, res, "population_base", "persons",
+                                   "residents at the end of the base year by sex and age, as "
+                                   "the replicate starts from them (micro: whole disabled "
+                                   "persons; cohort: the fitted base)",
+                                   "基年末常住人口（各次模拟的起点，按性别、年龄）", 1, ax_bpop,
+                                   &tb->population_base)) ||
         (rc = dp_results_add_table(ctx, res, "disabled_age", "persons",
                                    "disabled persons at the end of the year by sex and age",
                                    "年末残疾人数（按性别、年龄）", 1, ax_pop, &tb->disabled_age)) ||
@@ -182,6 +189,11 @@ add_tables(dp_ctx *ctx, dp_results *res, int uncertain, dp_tables *tb)
                                    "disabled persons at the end of the year by sex, age and grade",
                                    "年末残疾人数（按性别、年龄、等级）", 1, ax_ag,
                                    &tb->disabled_age_grade)) ||
+        (rc = dp_results_add_table(ctx, res, "certified_age_grade", "persons",
+                                   "certified disabled persons (card holders) at the end of the "
+                                   "year by sex, age and grade",
+                                   "年末持证残疾人数（按性别、年龄、等级）", 1, ax_ag,
+                                   &tb->certified_age_grade)) ||
         (rc = dp_results_add_table(ctx, res, "disabled_base", "persons",
                                    "disabled persons at the end of the base year (the fitted "
                                    "base population) by sex, age and grade",
@@ -274,6 +286,7 @@ dp_tables_stocks(const dp_tables *tb, size_t run, size_t yi, size_t reg, const d
     double *pop = dp_table_run(tb->population, run) + slot * DP_N_SEX * DP_N_AGE;
     double *dage = dp_table_run(tb->disabled_age, run) + slot * DP_N_SEX * DP_N_AGE;
     double *dag = dp_table_run(tb->disabled_age_grade, run) + slot * DP_N_SEX * DP_N_AGE * DP_N_GRADE;
+    double *cag = dp_table_run(tb->certified_age_grade, run) + slot * DP_N_SEX * DP_N_AGE * DP_N_GRADE;
     double *dis = dp_table_run(tb->disabled, run) + slot * DP_N_BLOCK;
     double *ind = dp_table_run(tb->indicators, run) + slot * DP_N_IND_ALL;
     /* Cells of one (sex, age) block come in 28 runs of 6 (type x grade, then certified x
@@ -297,6 +310,7 @@ dp_tables_stocks(const dp_tables *tb, size_t run, size_t yi, size_t reg, const d
             dibao += x[DP_DIBAO] + x[DP_N_HH + DP_DIBAO];
             marg += x[DP_MARGINAL] + x[DP_N_HH + DP_MARGINAL];
             dag[sa * DP_N_GRADE + tg % DP_N_GRADE] += un + ce;
+            cag[sa * DP_N_GRADE + tg % DP_N_GRADE] += ce;
             if (tg % DP_N_GRADE <= 1) { /* grades 1-2 */
                 sev += un + ce;
                 sev_cert += ce;
@@ -319,6 +333,16 @@ dp_tables_stocks(const dp_tables *tb, size_t run, size_t yi, size_t reg, const d
     ind[DP_IN_SEVERE_CERTIFIED] += sev_cert;
     ind[DP_IN_DIBAO] += dibao;
     ind[DP_IN_MARGINAL] += marg;
+}
+
+void
+dp_tables_base_population(const dp_tables *tb, size_t run, size_t reg, const double *nd,
+                          const double *dis)
+{
+    double *pop = dp_table_run(tb->population_base, run) + reg * DP_N_SEX * DP_N_AGE;
+    for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+        pop[sa] = nd[sa] + dis[sa];
+    }
 }
 
 double *

@@ -21,7 +21,7 @@ typedef struct {
     dp_table *population, *disabled_age, *disabled_age_grade, *disabled, *indicators, *flows,
         *recipients, *person_months, *amount, *spending, *fit, *take_up, *parameters,
         *disabled_base, *pipeline, *spending_real, *spending_level, *services, *overlap,
-        *employment_spending, *budget;
+        *employment_spending, *budget, *population_base, *certified_age_grade;
     unsigned char *masks; /**< eligibility, card included
                                [n_year + 1][n_class][DP_N_PROG][DP_N_CELL]: base year first */
     dp_prog_groups *groups; /**< programme groups [n_year + 1][n_class]: base year first */
@@ -49,6 +49,12 @@ double *dp_tables_flows(const dp_tables *tb, size_t run, size_t yi, size_t reg);
  * age. */
 void dp_tables_stocks(const dp_tables *tb, size_t run, size_t yi, size_t reg, const double *cells,
                       const double *nd);
+
+/* Records a run's base-year residents of region reg by sex and age, as that run starts from
+ * them (the micro engine's whole persons; the cohort engine's fitted base): nd the
+ * non-disabled, dis the disabled [DP_N_SEX * DP_N_AGE]. */
+void dp_tables_base_population(const dp_tables *tb, size_t run, size_t reg, const double *nd,
+                               const double *dis);
 
 /* Eligibility masks ([DP_N_PROG][DP_N_CELL]) and programme groups of region reg in year index
  * yi of the projection (0 = the first projected year, -1 = the base year). */

@@ -271,7 +271,7 @@ dp_params_default(dp_params *p)
     p->year_start = 2021;
     p->year_end = 2035;
     p->sex_ratio_birth = 111.3; /* assumption: China's sex ratio at birth, 2020 census level */
-    p->disabled_migration_factor = 0.0;
+    p->disabled_migration_factor = 1.0; /* one age schedule for everyone (docs/model.md) */
     p->mortality_improvement = 0.0;
     /* Assumptions within the CLHLS hazard ratios 1.44-4.45 by disability level. */
     p->mort_rr_grade[0] = 3.0;

@@ -58,6 +58,7 @@ static const char FILE_AGE_PREV[] = "survey2006_prevalence_by_age_derived.csv";
 static const char FILE_PROVINCES[] = "survey2006_selected_provinces.csv";
 static const char FILE_GRADES[] = "grade_split_beijing2006.csv";
 static const char FILE_SEVERE_TYPE[] = "severe_share_by_type_zheng2008.csv";
+static const char FILE_POP5[] = "china_population_2020_5yr_assumption.csv";
 
 static const char *const agegroup_label[DP_N_AGEGROUP] = {"0-14", "15-59", "60+"};
 static const char *const sex_key[DP_N_SEX] = {"male", "female"};
@@ -197,6 +198,57 @@ period_index(dp_ctx *ctx, const dp_csv *csv, size_t row, size_t col, const mx_ta
     return dp_csv_error(
         ctx, csv, row, col, "period '%s' is not one of the %d life-table periods %d-%d",
         dp_csv_field(csv, row, col), N_PERIOD, t->start[0], t->start[N_PERIOD - 1] + PERIOD_LEN);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* National residents by sex and 5-year group. */
+
+static dp_status
+read_pop5(dp_ctx *ctx, const dp_csv *csv, dp_reference *ref)
+{
+    static const char *const names[] = {"sex", "age_start", "width", "population"};
+    size_t c[4];
+    int seen[DP_N_SEX][21] = {{0}};
+    dp_status rc = columns(ctx, csv, 4, names, c);
+    if (rc != DP_OK) {
+        return rc;
+    }
+    for (size_t row = 0; row < dp_csv_n_rows(csv); row++) {
+        size_t sex = 0, g = 0;
+        if ((rc = parse_sex(ctx, csv, row, c[0], &sex)) != DP_OK) {
+            return rc;
+        }
+        const char *age = dp_csv_field(csv, row, c[1]), *width = dp_csv_field(csv, row, c[2]);
+        char *end = NULL;
+        long a = strtol(age, &end, 10);
+        if (strcmp(age, "100+") == 0 && strcmp(width, "open") == 0) {
+            g = 20;
+        } else if (end != age && *end == '\0' && a >= 0 && a <= 95 && a % 5 == 0 &&
+                   strcmp(width, "5") == 0) {
+            g = (size_t)(a / 5);
+        } else {
+            return dp_csv_error(ctx, csv, row, c[1],
+                                "expected a 5-year group 0, 5, ..., 95 (width 5) or 100+ "
+                                "(width open), found '%s' (width '%s')",
+                                age, width);
+        }
+        if (seen[sex][g]++) {
+            return dp_csv_error(ctx, csv, row, c[1], "second row for %s, age %s", sex_key[sex],
+                                age);
+        }
+        if ((rc = number_in(ctx, csv, row, c[3], 0.0, 1e10, &ref->pop5[sex][g])) != DP_OK) {
+            return rc;
+        }
+    }
+    for (size_t sex = 0; sex < DP_N_SEX; sex++) {
+        for (size_t g = 0; g < 21; g++) {
+            if (!seen[sex][g]) {
+                return dp_error(ctx, DP_EINPUT, "%s: no row for %s, group %zu of 21",
+                                dp_csv_path(csv), sex_key[sex], g + 1);
+            }
+        }
+    }
+    return DP_OK;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -739,6 +791,12 @@ dp_reference_load(dp_ctx *ctx, const char *data_dir, dp_reference **out)
     csv = NULL;
     if ((rc = open_table(ctx, ref, data_dir, FILE_PROVINCES, &csv)) != DP_OK ||
         (rc = read_provinces(ctx, csv, ref)) != DP_OK) {
+        goto out;
+    }
+    dp_csv_free(csv);
+    csv = NULL;
+    if ((rc = open_table(ctx, ref, data_dir, FILE_POP5, &csv)) != DP_OK ||
+        (rc = read_pop5(ctx, csv, ref)) != DP_OK) {
         goto out;
     }
     *out = ref;

@@ -34,6 +34,10 @@ typedef struct {
     double male_share;            /**< 0.5155 */
     double agegroup_share[DP_N_AGEGROUP];      /**< shares of the disabled by age group */
     double agegroup_prevalence[DP_N_AGEGROUP]; /**< prevalence by age group (derived, scaled) */
+    /* National residents by sex and 5-year age group (0-4 ... 95-99, 100+), end of 2020
+     * (china_population_2020_5yr_assumption.csv: constructed, ASSUMPTION): the age structure
+     * of a region file that gives none. */
+    double pop5[DP_N_SEX][21];
     /* Provincial type shares (2006), for regions whose province is listed; NAN otherwise. */
     size_t n_province;
     char province[4][32];

@@ -23,8 +23,10 @@ const char *const dp_marg_key[DP_N_MARG] = {"certified", "severe",          "sev
 static const char *const top_keys[] = {"dpsim_region", "id",         "name_en", "name_zh",
                                        "province",     "base_year",  "sources", "population",
                                        "disabled",     "recipients", "reported"};
-static const char *const population_keys[] = {"total", "age_shares", "sex_ratio", "birth_rate",
-                                              "migration_rate"};
+static const char *const population_keys[] = {"total",      "age_shares",     "sex_ratio",
+                                              "birth_rate", "migration_rate", "age_groups",
+                                              "single_ages"};
+static const char *const sex_keys[] = {"male", "female"};
 static const char *const disabled_keys[] = {"total", "type_shares", "marginals"};
 static const char *const age_keys[] = {"0-14", "15-59", "60+"};
 static const char *const reported_keys[] = {"key", "value", "unit", "source"};
@@ -103,9 +105,47 @@ file_stem(const char *path, char *stem, size_t size)
     snprintf(stem, size, "%.*s", (int)len, base);
 }
 
+/* population.age_groups or population.single_ages: a map {male: [...], female: [...]} of n
+ * non-negative numbers each (persons, any scale), into r->age_pop. */
+static dp_status
+read_age_table(dp_ctx *ctx, const dp_ynode *node, const char *path, size_t n, const char *what,
+               dp_region_input *r)
+{
+    char sub[96], item[112];
+    dp_ynode *list;
+    double total = 0.0;
+    if (need_map(ctx, node, path, sex_keys, 2) != DP_OK) {
+        return DP_EINPUT;
+    }
+    for (size_t sex = 0; sex < 2; sex++) {
+        if (dp_yrequire(ctx, node, path, sex_keys[sex], &list) != DP_OK) {
+            return DP_EINPUT;
+        }
+        dp_ypath(sub, sizeof sub, path, sex_keys[sex]);
+        if (list->kind != DP_YSEQ) {
+            return dp_yexpected(ctx, list, sub, what);
+        }
+        if (list->n != n) {
+            return dp_yerror(ctx, list, "%s: expected %s, got %zu numbers", sub, what, list->n);
+        }
+        for (size_t i = 0; i < n; i++) {
+            snprintf(item, sizeof item, "%s[%zu]", sub, i + 1);
+            if (get_count(ctx, list->val[i], item, 0, &r->age_pop[sex][i]) != DP_OK) {
+                return DP_EINPUT;
+            }
+            total += r->age_pop[sex][i];
+        }
+    }
+    if (!(total > 0.0)) {
+        return dp_yerror(ctx, node, "%s: expected some residents, got 0 in every group", path);
+    }
+    return DP_OK;
+}
+
 static dp_status
 read_population(dp_ctx *ctx, const dp_ynode *map, dp_region_input *r)
 {
+    const dp_ynode *groups = NULL, *single = NULL, *shares = NULL, *ratio = NULL;
     dp_ynode *node;
     if (need_map(ctx, map, "population", population_keys, N_OF(population_keys)) != DP_OK ||
         dp_yrequire(ctx, map, "population", "total", &node) != DP_OK ||
@@ -121,6 +161,35 @@ read_population(dp_ctx *ctx, const dp_ynode *map, dp_region_input *r)
                        &r->sex_ratio) != DP_OK) {
         return DP_EINPUT;
     }
+    /* Residents by sex and age: 5-year groups or single ages (they fix the sex ratio and every
+     * age, so neither goes with age_shares or sex_ratio, nor with the other). */
+    groups = dp_ymap_get(map, "age_groups");
+    single = dp_ymap_get(map, "single_ages");
+    shares = dp_ymap_get(map, "age_shares");
+    ratio = dp_ymap_get(map, "sex_ratio");
+    const dp_ynode *table = groups ? groups : single;
+    const char *tname = groups ? "population.age_groups" : "population.single_ages";
+    if (groups && single) {
+        return dp_yerror(ctx, single, "population.single_ages: give either age_groups or "
+                         "single_ages, not both");
+    }
+    if (table && (shares || ratio)) {
+        return dp_yerror(ctx, shares ? shares : ratio,
+                         "population.%s: not with %s (the age table gives every age and sex)",
+                         shares ? "age_shares" : "sex_ratio", tname + 11);
+    }
+    if (groups && read_age_table(ctx, groups, "population.age_groups", DP_N_AGE5,
+                                 "a list of 21 numbers of persons (ages 0-4, 5-9, ..., 95-99, "
+                                 "100+)",
+                                 r) != DP_OK) {
+        return DP_EINPUT;
+    }
+    if (single && read_age_table(ctx, single, "population.single_ages", 101,
+                                 "a list of 101 numbers of persons (ages 0, 1, ..., 99, 100+)",
+                                 r) != DP_OK) {
+        return DP_EINPUT;
+    }
+    r->age_input = groups ? DP_AGE_GROUPS : (single ? DP_AGE_SINGLE : DP_AGE_NONE);
     if (dp_yrequire(ctx, map, "population", "birth_rate", &node) != DP_OK ||
         dp_yget_number(ctx, node, "population.birth_rate", "a number in [0, 0.1]", 0, 0.1,
                        &r->birth_rate) != DP_OK) {

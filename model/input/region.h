@@ -29,6 +29,8 @@ typedef enum {
 extern const char *const dp_marg_key[DP_N_MARG];
 
 enum { DP_REGION_MAX_REPORTED = 32, DP_REGION_STR = 96 };
+enum { DP_AGE_NONE = 0, DP_AGE_GROUPS = 1, DP_AGE_SINGLE = 2 };
+enum { DP_N_AGE5 = 21 }; /* 5-year age groups 0-4 ... 95-99 and the open 100+ */
 
 typedef struct {
     char key[48];              /**< e.g. "medical_insured" */
@@ -46,6 +48,12 @@ typedef struct {
     double population;              /**< residents [persons] */
     double age_share[3];            /**< shares aged 0-14, 15-59, 60+; NAN = national */
     double sex_ratio;               /**< males per 100 females; NAN = national */
+    int age_input;                  /**< residents by age given as: DP_AGE_NONE (the shares, or
+                                         the national table), DP_AGE_GROUPS (5-year groups) or
+                                         DP_AGE_SINGLE (single ages) */
+    double age_pop[DP_N_SEX][DP_N_AGE]; /**< [sex][group or age]: 21 groups 0-4 ... 95-99, 100+, or
+                                         101 single ages 0 ... 99, 100+; persons, any scale (the
+                                         model scales them to `population`) */
     double birth_rate;              /**< births per resident per year */
     double migration_rate;          /**< net migration per resident per year */
     double disabled_total;          /**< all disabled persons (survey definition) [persons] */

@@ -73,6 +73,12 @@ national_reference(dp_reference *ref, double *q, double qval)
     ref->grade_within[2] = 0.3820;
     ref->grade_within[3] = 0.6180;
     ref->male_share = 0.5155;
+    /* A flat national age table: one person per single age (5 per group, 1 at 100+). */
+    for (size_t sex = 0; sex < DP_N_SEX; sex++) {
+        for (size_t g = 0; g < 21; g++) {
+            ref->pop5[sex][g] = g < 20 ? 5.0 : 1.0;
+        }
+    }
     ref->agegroup_prevalence[0] = 0.0151;
     ref->agegroup_prevalence[1] = 0.0386;
     ref->agegroup_prevalence[2] = 0.2996;
@@ -151,12 +157,12 @@ setup(void **state)
     memset(b->pop, 0, sizeof b->pop);
     b->cells[dp_cell_index(DP_MALE, 30, DP_PHYSICAL, 1, DP_UNCERT, DP_DIBAO)] = 100.0;
     b->pop[DP_MALE * DP_N_AGE + 30] = 1100.0;
-    memset(f->m->onset, 0, sizeof f->m->onset);
+    memset(b->onset, 0, sizeof b->onset);
     for (size_t age = 0; age < DP_N_AGE; age++) {
         f->m->q_scale[age] = 1.0; /* the hand calculation uses q = 0.01 as it stands */
     }
     for (size_t age = 30; age <= 33; age++) {
-        f->m->onset[DP_MALE * DP_N_AGE + age] = 0.02;
+        b->onset[DP_MALE * DP_N_AGE + age] = 0.02;
     }
     b->onset_scale = 1.0;
     memset(b->mix, 0, sizeof b->mix);
@@ -373,7 +379,7 @@ test_cohort_worsening_by_age_band(void **state)
     dp_region_base *b = &m->base[0];
     memset(b->cells, 0, sizeof b->cells);
     memset(b->pop, 0, sizeof b->pop);
-    memset(m->onset, 0, sizeof m->onset);
+    memset(b->onset, 0, sizeof b->onset);
     for (size_t age = 59; age <= 60; age++) {
         b->cells[dp_cell_index(DP_MALE, age, DP_PHYSICAL, 1, DP_UNCERT, DP_DIBAO)] = 100.0;
         b->pop[DP_MALE * DP_N_AGE + age] = 100.0;
@@ -446,7 +452,7 @@ run_tiny(fixture *f, const dp_params *p, const cohort_spec *c, size_t n, double 
     dp_region_base *b = &m->base[0];
     memset(b->cells, 0, sizeof b->cells);
     memset(b->pop, 0, sizeof b->pop);
-    memset(m->onset, 0, sizeof m->onset);
+    memset(b->onset, 0, sizeof b->onset);
     for (size_t i = 0; i < n; i++) {
         b->cells[dp_cell_index(DP_MALE, c[i].age, DP_PHYSICAL, c[i].grade, c[i].cert, c[i].hh)] +=
             c[i].n;
@@ -457,7 +463,7 @@ run_tiny(fixture *f, const dp_params *p, const cohort_spec *c, size_t n, double 
         m->q_scale[age] = 1.0;
     }
     for (size_t age = 30; age <= 33; age++) {
-        m->onset[DP_MALE * DP_N_AGE + age] = 0.02;
+        b->onset[DP_MALE * DP_N_AGE + age] = 0.02;
     }
     b->onset_scale = 1.0;
     memset(b->mix, 0, sizeof b->mix);

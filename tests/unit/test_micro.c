@@ -255,6 +255,12 @@ tiny_build_with(dp_ctx *ctx, tiny *t, double n, double migration, double mig_fac
     t->ref.grade_within[0] = t->ref.grade_within[1] = 0.5;
     t->ref.grade_within[2] = t->ref.grade_within[3] = 0.5;
     t->ref.male_share = 0.5;
+    /* A flat national age table: one person per single age (5 per group, 1 at 100+). */
+    for (size_t sex = 0; sex < DP_N_SEX; sex++) {
+        for (size_t g = 0; g < 21; g++) {
+            t->ref.pop5[sex][g] = g < 20 ? 5.0 : 1.0;
+        }
+    }
     t->ref.agegroup_prevalence[0] = 0.015;
     t->ref.agegroup_prevalence[1] = 0.04;
     t->ref.agegroup_prevalence[2] = 0.3;
@@ -305,7 +311,7 @@ tiny_build_with(dp_ctx *ctx, tiny *t, double n, double migration, double mig_fac
     memset(b->pop, 0, sizeof b->pop);
     b->cells[dp_cell_index(DP_MALE, 30, DP_PHYSICAL, 1, DP_UNCERT, DP_DIBAO)] = n;
     b->pop[DP_MALE * DP_N_AGE + 30] = 10.0 * n;
-    memset(t->m->onset, 0, sizeof t->m->onset);
+    memset(b->onset, 0, sizeof b->onset);
     for (size_t age = 0; age < DP_N_AGE; age++) {
         t->m->q_scale[age] = 1.0;
     }

@@ -98,14 +98,34 @@ static void
 test_model_balanced_defaults_keep_card_holders_stationary(void **state)
 {
     const fixture *f = *state;
-    /* With the balanced certification and household entries, the first year's flows replace
-     * what leaves each group of card holders, so card holders and living-subsidy recipients stay
-     * within 0.5% of the base year. Care-subsidy recipients are not balanced against grade
-     * worsening, which moves card holders from grades 3-4 into 1-2 (about +1.2% in Da'an's
-     * first year: 0.03 a year of the 60+ in grade 3): within 2%. */
+    /* With the balanced certification (docs/model.md §2 step 5), each age group x severity
+     * group keeps its base-year certified share, so the year's card holders are, by identity,
+     * sum over (G, k) of share_base(G, k) x the year's disabled persons of (G, k); the shares
+     * are computed here from the fitted base cells and the disabled from disabled_age_grade.
+     * The balanced household entries keep each status group of card holders at its base-year
+     * size at the household step, and the programmes count before the year's migration (step
+     * 9), so living-subsidy recipients stay within 0.5% of the base year. Care-subsidy
+     * recipients are not balanced against grade worsening, which moves card holders from
+     * grades 3-4 into 1-2 (about +1.2% in Da'an's first year: 0.03 a year of the 60+ in grade
+     * 3): within 2%. */
     const dp_table *ind = dp_results_find(f->res, "indicators");
     const dp_table *rec = dp_results_find(f->res, "recipients");
-    assert_close(ind->data[4], 14036.0, 0.005, 0.0);                        /* certified */
+    const dp_table *dag = dp_results_find(f->res, "disabled_age_grade");
+    const double *cells = dp_model_base_cells(f->m, 0);
+    double c[3][2] = {{0}}, n[3][2] = {{0}}, want = 0.0;
+    for (size_t i = 0; i < DP_N_CELL; i++) {
+        size_t k = i % DP_N_BLOCK, age = i / DP_N_BLOCK % DP_N_AGE;
+        size_t G = age <= 14 ? 0 : (age <= 59 ? 1 : 2), sev = dp_block_grade(k) <= 1 ? 0 : 1;
+        n[G][sev] += cells[i];
+        c[G][sev] += dp_block_cert(k) == DP_CERT ? cells[i] : 0.0;
+    }
+    for (size_t i = 0; i < DP_N_SEX * DP_N_AGE * DP_N_GRADE; i++) {
+        size_t g = i % DP_N_GRADE, age = i / DP_N_GRADE % DP_N_AGE;
+        size_t G = age <= 14 ? 0 : (age <= 59 ? 1 : 2), sev = g <= 1 ? 0 : 1;
+        want += c[G][sev] / n[G][sev] * dag->data[i];
+    }
+    assert_close(ind->data[4], want, 1e-9, 0.0);                          /* certified */
+    assert_true(fabs(ind->data[4] / 14036.0 - 1.0) < 0.02); /* and near the base year's */
     assert_close(rec->data[DP_PROG_LIVING], 6549.0, 0.005, 0.0);
     assert_close(rec->data[DP_PROG_CARE], 6619.0, 0.02, 0.0);
 }

@@ -234,11 +234,35 @@ test_reference_provincial_type_shares(void **state)
     assert_ptr_equal(dp_reference_type_share(ref, NULL), ref->type_share);
 }
 
+/* The national age table (constructed, ASSUMPTION) has the census figures it was raked to:
+ * total 1,411,778,724, broad shares 17.95 / 63.35 / 18.70%, sex ratio 105.07 (within the
+ * rounding of 42 rows to whole persons). */
+static void
+test_reference_national_age_table(void **state)
+{
+    const dp_reference *ref = ((const fixture *)*state)->ref;
+    double all = 0.0, broad[3] = {0}, sex[2] = {0};
+    for (size_t s = 0; s < DP_N_SEX; s++) {
+        for (size_t g = 0; g < 21; g++) {
+            double v = ref->pop5[s][g];
+            assert_true(v > 0.0);
+            all += v;
+            sex[s] += v;
+            broad[g < 3 ? 0 : (g < 12 ? 1 : 2)] += v;
+        }
+    }
+    assert_close(all, 1411778724.0, 0.0, 21.0);
+    assert_close(broad[0] / all, 0.1795, 0.0, 1e-7);
+    assert_close(broad[1] / all, 0.6335, 0.0, 1e-7);
+    assert_close(broad[2] / all, 0.1870, 0.0, 1e-7);
+    assert_close(100.0 * sex[0] / sex[1], 105.07, 0.0, 1e-5);
+}
+
 static void
 test_reference_records_inputs(void **state)
 {
     const dp_reference *ref = ((const fixture *)*state)->ref;
-    assert_int_equal(ref->n_input, 7); /* the seven tables listed in reference.c */
+    assert_int_equal(ref->n_input, 8); /* the eight tables listed in reference.c */
     for (size_t i = 0; i < ref->n_input; i++) {
         assert_non_null(strstr(ref->input_path[i], "/reference/"));
         assert_int_equal(strlen(ref->input_sha256[i]), 64);
@@ -306,6 +330,7 @@ main(void)
         cmocka_unit_test(test_reference_survey_structure),
         cmocka_unit_test(test_reference_provincial_type_shares),
         cmocka_unit_test(test_reference_records_inputs),
+        cmocka_unit_test(test_reference_national_age_table),
         cmocka_unit_test(test_reference_bad_input_names_file_line_col),
     };
     return cmocka_run_group_tests_name("reference", tests, setup, teardown);

@@ -112,6 +112,24 @@ test_region_optional_absent_is_nan(void **state)
     assert_int_equal(r.n_reported, 0);
 }
 
+/* population.age_groups: 21 numbers per sex, read as written (persons). */
+static void
+test_region_age_groups(void **state)
+{
+    dp_ctx *ctx = *state;
+    dp_region_input r;
+    assert_int_equal(dp_region_load(ctx, "tests/data/regions/agetable.yaml", &r), DP_OK);
+    assert_int_equal(r.age_input, DP_AGE_GROUPS);
+    assert_close(r.age_pop[0][0], 60.0, 0.0, 0.0);
+    assert_close(r.age_pop[0][20], 0.0, 0.0, 0.0);
+    assert_close(r.age_pop[1][19], 45.0, 0.0, 0.0);
+    assert_close(r.age_pop[1][20], 300.0, 0.0, 0.0);
+    assert_true(isnan(r.age_share[0]) && isnan(r.sex_ratio));
+    /* Files without a table say so. */
+    assert_int_equal(dp_region_load(ctx, "tests/data/regions/daan.yaml", &r), DP_OK);
+    assert_int_equal(r.age_input, DP_AGE_NONE);
+}
+
 static void
 test_region_marg_keys(void **state)
 {
@@ -212,6 +230,7 @@ main(void)
         cmocka_unit_test(test_region_good_values),
         cmocka_unit_test(test_region_optional_absent_is_nan),
         cmocka_unit_test(test_region_marg_keys),
+        cmocka_unit_test(test_region_age_groups),
         cmocka_unit_test(test_region_missing_file),
         cmocka_unit_test(test_region_bad_files),
     };
