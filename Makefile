@@ -6,6 +6,7 @@
 #   make bench   benchmarks: prints timings and peak memory
 #   make deps    install missing Debian packages only
 #   make report  run the notebooks and render them into one HTML file, results/report.html
+#   make validate  the engines' agreement on the shipped scenarios at full size (slow)
 #   make plans   the five plans: baselines and plans, micro engine, 200 runs (docs/plans.md)
 #
 # Sources are found by wildcard: a new .c file in one of the library's layer folders
@@ -74,7 +75,7 @@ XLSX_LIB := $(BUILD)/lib/libdpsim_xlsx.a
 BIN      := $(BUILD)/bin/dpsim
 
 .PHONY: all run test check bench deps clean install uninstall format format-check lint \
-        check-symbols plans report notebooks-test
+        check-symbols plans report notebooks-test validate
 .DEFAULT_GOAL := all
 # Keep intermediate objects (the test helpers) between builds.
 .SECONDARY:
@@ -220,6 +221,13 @@ plans: $(BIN)
 	  echo >>results/plans.txt || exit 1; \
 	done
 	@cat results/plans.txt
+
+# Longer checks than make test's (docs/validation.md): the engines' agreement on all ten shipped
+# scenarios at full size, VALIDATE_RUNS paired replicates (default 200).
+VALIDATE_RUNS ?= 200
+validate: $(BIN)
+	@BUILD=$(BUILD) RECONCILE_RUNS=$(VALIDATE_RUNS) sh tests/cli/reconcile.sh | tee $(BUILD)/validate.log
+	@! grep -q '^FAIL' $(BUILD)/validate.log
 
 # The notebook tests alone (make test runs them too, through tests/run.sh).
 notebooks-test: $(BIN)
