@@ -269,7 +269,7 @@ static const struct {
      "assumption (China's level around the 2020 census)"},
     {"population.migration_rate", U_RATE, "region file"},
     {"population.disabled_migration_factor", U_MULT,
-     "assumption (certified persons are counted by household registration, docs/model.md §3)"},
+     "assumption (everyone migrates by one age schedule, so the disabled at the rate of their age; docs/model.md §2 step 9)"},
     {"population.mortality_improvement", U_RATE,
      "assumption (no decline beyond the UN WPP life table)"},
     {"rates.mortality_rr.*", U_MULT, "assumption (within the CLHLS hazard ratios 1.44-4.45)"},
