@@ -88,6 +88,16 @@ enum {
     DP_PI_MULTI_HOUSEHOLDS,/**< households with >= 2 disabled members [households] */
     DP_PI_CASH,            /**< cash transfers of the year (living, care, dibao supplement,
                                 multi-household) [yuan] */
+    DP_PI_WORKING_AGE_CERT,/**< card holders aged 16-59 */
+    DP_PI_EMPLOYED_CERT,   /**< of which employed (the count plans and national statistics
+                                give) */
+    DP_PI_ADULTS_CERT,     /**< card holders aged 16 and over (pension participation's base) */
+    DP_PI_PENSION_PART,    /**< of which in the resident pension insurance: the premium-aided
+                                and the others at the base participation rate */
+    DP_PI_MEDICAL_PART,    /**< card holders in the resident medical insurance: the
+                                premium-aided and the others at the base participation rate */
+    DP_PI_REHAB_TIMES,     /**< rehabilitation person-times (人次) of the year: persons served
+                                by adult_rehab and child_rehab x services per person */
     DP_N_PI
 };
 
@@ -137,8 +147,15 @@ typedef struct {
     double dibao_standard;                /**< monthly [yuan] */
     double away_yearly;                   /**< child_rehab family subsidy [yuan/yr] */
     double renovations;                   /**< households a year (NAN: coverage target) */
-    double emp_in[DP_N_TYPE * DP_N_GRADE];/**< yearly prob. a non-employed working-age person
-                                               of (type, grade) finds work */
+    double emp_target[DP_N_TYPE * DP_N_GRADE]; /**< employed share of a working-age cell of
+                                               (type, grade) that step 7 restores this year
+                                               (dp_emp_target) */
+    double emp_prev[DP_N_TYPE * DP_N_GRADE];   /**< the same share a year before (the base
+                                               share in the first projected year): the share a
+                                               person of the cell is expected to bring into
+                                               the year */
+    int emp_first;                        /**< 1 in the first projected year (its persons of 16
+                                               are the base year's, at the base share) */
     double emp_out;                       /**< yearly prob. an employed person stops */
     double trainees, training_cost, posts, post_yearly, awards, award_amount;
     double single_person;                 /**< prob. marginal -> dibao of severe card holders
@@ -167,6 +184,18 @@ double dp_prog_need(const dp_params *p, size_t prog, size_t type, size_t grade, 
 size_t dp_need_band(size_t age);
 /* Employed share of a working-age cell at the end of the base year. */
 double dp_emp_base_share(const dp_params *p, size_t type, size_t grade);
+/* The employed share step 7 keeps a working-age cell at: the base share s with its odds
+ * scaled by entry_multiplier m, m s / (1 - s + m s), at most 0.95 (= s when m = 1, the status
+ * quo). */
+double dp_emp_target(const dp_params *p, size_t type, size_t grade);
+/* Step 7, employment, for persons of working age whose expected employed share before the
+ * step is s (a cell: its employed / persons after steps 2-6; a person: the share of the
+ * (type, grade) they were in a year before, 0 for an entrant: aged 16 or new this year) and
+ * whose target share is e: an employed person stops with *p_out, one not employed starts with
+ * *p_in, so that the expected employed share after the step is e exactly:
+ * s (1 - x) <= e: *p_out = x, *p_in = (e - s (1 - x)) / (1 - s) (capped at 1);
+ * otherwise *p_out = 1 - e / s, *p_in = 0 (x = exit_rate). */
+void dp_emp_moves(double s, double e, double x, double *p_in, double *p_out);
 /* Fills rules with the programme rules of year for region reg (take-up: the calibrated value
  * of m unless the scenario sets it). Called by dp_rates_year. */
 void dp_prog_rules_year(const dp_model *m, const dp_params *p, size_t reg, int year,

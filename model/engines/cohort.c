@@ -373,14 +373,21 @@ flag_step(size_t nb, size_t j, const unsigned char *ren, cohort_work *w)
         if ((age < DP_WORK_AGE_MIN || age > DP_WORK_AGE_MAX + 1) && r->prog.ren_p == 0.0) {
             continue;
         }
+        int wa = age >= DP_WORK_AGE_MIN && age <= DP_WORK_AGE_MAX;
         for (size_t tg = 0; tg < DP_N_TYPE * DP_N_GRADE; tg++) {
             size_t t = tg / DP_N_GRADE, g = tg % DP_N_GRADE;
-            double in_e = dp_flag_in(r, DP_FLAG_EMPLOYED, age, t, g, 0);
             const double in_r[2] = {dp_flag_in(r, DP_FLAG_RENOVATED, age, t, g, 0),
                                     dp_flag_in(r, DP_FLAG_RENOVATED, age, t, g, 1)};
             for (size_t ch = 0; ch < DP_N_CERT * DP_N_HH; ch++) {
                 size_t k = tg * DP_N_CERT * DP_N_HH + ch;
-                double in = move_flag(blk[k], &emp[k], in_e, out_e, &jobs_out, &over);
+                /* Employment: the cell's share after steps 2-6 back to its target (the
+                 * balance of dp_emp_moves); outside working age nobody works (out 1). */
+                double in_e = 0.0, o_e = out_e;
+                if (wa && blk[k] > 0.0) {
+                    dp_emp_moves(emp[k] / blk[k], r->prog.emp_target[tg], r->prog.emp_out, &in_e,
+                                 &o_e);
+                }
+                double in = move_flag(blk[k], &emp[k], in_e, o_e, &jobs_out, &over);
                 jobs_in += in;
                 if (ch % DP_N_HH == DP_DIBAO) {
                     jobs_dibao += in;

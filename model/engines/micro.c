@@ -90,7 +90,14 @@ typedef struct {
     const unsigned char *ren_mask; /**< home_renovation eligibility by cell this year */
     const double *f_in;            /**< dp_flag_in [N_ATG][DP_N_FLAG][renovation eligible 0/1] */
     const double *f_out;           /**< dp_flag_out [DP_N_AGE][DP_N_FLAG] */
+    const double *e_in, *e_out;    /**< employment at working age (dp_emp_moves): prob. of
+                                        starting / stopping work [type][from][grade], from =
+                                        the person's grade a year before, or ENTRANT */
 } year_ctx;
+
+/* `from` of an entrant into working age (aged 16, or new this year): no share brought in. */
+enum { ENTRANT = DP_N_GRADE, N_FROM = DP_N_GRADE + 1 };
+enum { N_EMP = DP_N_TYPE * N_FROM * DP_N_GRADE };
 
 /* Flows of a person gaining / losing flag f (-1: none; renovated homes are never lost,
  * dp_flag_out being 0). */
@@ -111,6 +118,7 @@ typedef struct {
     double flag[DP_N_FLAG][DP_N_CELL]; /**< flagged persons by cell for step 8 */
     double f_in[DP_N_FLAG * N_ATG * 2];
     double f_out[DP_N_FLAG * DP_N_AGE];
+    double e_in[N_EMP], e_out[N_EMP];
     double nd[DP_N_SEX * DP_N_AGE];
     dp_year_rates rates;
     gsl_rng *rng;
@@ -205,7 +213,8 @@ person_move(const year_ctx *y, const uint32_t u[4], size_t *cellp, size_t *atgp,
  * any is above 0: only then is the person's DP_EV_FLAGS block needed (a number compared with 0
  * never changes a flag, so skipping it changes nothing). */
 static inline __attribute__((always_inline)) int
-flag_probs(const year_ctx *y, unsigned fl, size_t cell, size_t atg, double p[DP_N_FLAG])
+flag_probs(const year_ctx *y, unsigned fl, size_t cell, size_t atg, size_t from,
+           double p[DP_N_FLAG])
 {
     size_t age = atg / (DP_N_TYPE * DP_N_GRADE);
     const double *in = y->f_in + (atg * DP_N_FLAG * 2 + y->ren_mask[cell]);
@@ -213,6 +222,20 @@ flag_probs(const year_ctx *y, unsigned fl, size_t cell, size_t atg, double p[DP_
     int any = 0;
     for (size_t f = 0; f < DP_N_FLAG; f++) {
         p[f] = fl >> f & 1u ? out[f] : in[2 * f];
+    }
+    /* Employment at working age: the balance from the share the person brings (that of their
+     * grade a year before; an entrant, at 16 or in their first year, brings none) to the
+     * target. */
+    if (age >= DP_WORK_AGE_MIN && age <= DP_WORK_AGE_MAX) {
+        size_t tg = atg % (DP_N_TYPE * DP_N_GRADE), t = tg / DP_N_GRADE, g = tg % DP_N_GRADE;
+        /* At 16 a person was 15 a year before, out of work, but in the first projected year,
+         * whose persons of 16 are the base year's with its share. */
+        size_t k = (t * N_FROM + (age == DP_WORK_AGE_MIN && y->yoff > 1 ? ENTRANT : from)) *
+                       DP_N_GRADE +
+                   g;
+        p[DP_FLAG_EMPLOYED] = fl >> DP_FLAG_EMPLOYED & 1u ? y->e_out[k] : y->e_in[k];
+    }
+    for (size_t f = 0; f < DP_N_FLAG; f++) {
         any |= p[f] > 0.0;
     }
     return any;
@@ -281,7 +304,7 @@ person_year_one(const year_ctx *y, uint64_t id, uint16_t *cellp, uint8_t *flagsp
     if (!person_move(y, u, &cell, &atg, death, t)) {
         return 0;
     }
-    int draw = flag_probs(y, *flagsp, cell, atg, p);
+    int draw = flag_probs(y, *flagsp, cell, atg, ENTRANT, p);
     if (draw) {
         dp_rng_block(y->seed, y->region, y->rep, id, y->yoff, DP_EV_FLAGS, v);
     }
@@ -324,11 +347,12 @@ persons_year(const year_ctx *y, micro_work *w, int parallel)
             dp_rng_blocks(y->seed, y->region, y->rep, P->id + b0, nb, y->yoff, DP_EV_PERSON, u);
             for (size_t j = 0; j < nb; j++) {
                 size_t cell = P->cell[b0 + j], atg;
+                size_t from = dp_block_grade(cell % DP_N_BLOCK);
                 slot[j] = DEAD;
                 if (person_move(y, u[j], &cell, &atg, 1, t)) {
                     moved[j] = (uint16_t)cell;
                     slot[j] = NO_DRAW;
-                    if (flag_probs(y, P->flags[b0 + j], cell, atg, p[j])) {
+                    if (flag_probs(y, P->flags[b0 + j], cell, atg, from, p[j])) {
                         slot[j] = (uint16_t)n_need;
                         need[n_need++] = P->id[b0 + j];
                     }
@@ -585,8 +609,18 @@ base_persons(const dp_region_base *b, const dp_params *p, const unsigned char *r
 /* Step 7's probabilities of the year by (age, type, grade) and the cell's renovation
  * eligibility (dp_flag_in), and by age (dp_flag_out): the person loop reads tables. */
 static void
-flag_tables(const dp_year_rates *r, double *f_in, double *f_out)
+flag_tables(const dp_year_rates *r, double *f_in, double *f_out, double *e_in, double *e_out)
 {
+    for (size_t t = 0; t < DP_N_TYPE; t++) {
+        for (size_t from = 0; from < N_FROM; from++) {
+            for (size_t g = 0; g < DP_N_GRADE; g++) {
+                size_t k = (t * N_FROM + from) * DP_N_GRADE + g;
+                double s = from == ENTRANT ? 0.0 : r->prog.emp_prev[t * DP_N_GRADE + from];
+                dp_emp_moves(s, r->prog.emp_target[t * DP_N_GRADE + g], r->prog.emp_out,
+                             &e_in[k], &e_out[k]);
+            }
+        }
+    }
     for (size_t f = 0; f < DP_N_FLAG; f++) {
         for (size_t age = 0; age < DP_N_AGE; age++) {
             f_out[age * DP_N_FLAG + f] = dp_flag_out(r, (int)f, age);
@@ -630,7 +664,9 @@ run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t se
                   .region = (uint32_t)reg,
                   .rep = (uint32_t)rep,
                   .f_in = w->f_in,
-                  .f_out = w->f_out};
+                  .f_out = w->f_out,
+                  .e_in = w->e_in,
+                  .e_out = w->e_out};
     const double *flag[DP_N_FLAG];
     for (size_t f = 0; f < DP_N_FLAG; f++) {
         flag[f] = w->flag[f];
@@ -671,7 +707,7 @@ run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t se
         dp_rates_year(m, p, reg, year, &w->rates);
         y.ren_mask = dp_tables_masks(tb, (long)yi, reg) + DP_PROG_RENOVATION * DP_N_CELL;
         dp_flag_rates(w->cells, w->ren, y.ren_mask, &w->rates);
-        flag_tables(&w->rates, w->f_in, w->f_out);
+        flag_tables(&w->rates, w->f_in, w->f_out, w->e_in, w->e_out);
         y.yoff = (int)yi + 1;
         y.age_now = w->rates.migration_d == 0.0;
         double pop_start = (double)w->P.n;

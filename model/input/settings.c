@@ -95,6 +95,8 @@ static const char *const seg_zh[][2] = {
     {"away", "异地康复"},
     {"cycle", "更换周期"},
     {"base_coverage", "基年覆盖率"},
+    {"participation", "未资助者参保率"},
+    {"person_times", "人均康复服务人次"},
     {"base_rate", "基年就业率"},
     {"type_factor", "按类别就业系数"},
     {"grade_factor", "按等级就业系数"},
