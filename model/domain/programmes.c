@@ -222,7 +222,6 @@ void
 dp_flag_rates(const double *cells, const double *ren, const unsigned char *mask,
               dp_year_rates *r)
 {
-    dp_prog_rules *pr = &r->prog;
     double G = 0.0, R = 0.0;
     for (size_t i = 0; i < DP_N_CELL; i++) {
         if (mask[i]) {
@@ -230,6 +229,13 @@ dp_flag_rates(const double *cells, const double *ren, const unsigned char *mask,
             R += ren[i];
         }
     }
+    (void)dp_ren_homes(G, R, r);
+}
+
+double
+dp_ren_homes(double G, double R, dp_year_rates *r)
+{
+    dp_prog_rules *pr = &r->prog;
     double want = isfinite(pr->renovations) ? pr->renovations
                                             : pr->coverage[DP_PROG_RENOVATION] * G - R;
     want = want > 0.0 ? want : 0.0;
@@ -246,6 +252,8 @@ dp_flag_rates(const double *cells, const double *ren, const unsigned char *mask,
         n = pr->budget_cap[DP_PROG_RENOVATION] / cost;
     }
     pr->ren_p = G - R > 0.0 ? clamp01(n / (G - R)) : 0.0;
+    n = n < G - R ? n : G - R;
+    return n > 0.0 ? n : 0.0;
 }
 
 static int

@@ -15,9 +15,10 @@
  *
  * A year, for one (replicate, region):
  *   step 1: dp_rates_year fills the year's rates (rates.c), programme rules included
- *           (dp_year_rates.prog); then dp_flag_rates (start-of-year counts) sets the year's
- *           renovation probability;
- *   step 7: the engine applies dp_flag_in / dp_flag_out to each cell and tallies the flows
+ *           (dp_year_rates.prog);
+ *   step 7: the engine renovates the homes dp_ren_homes asks for from the counts after steps
+ *           2-6, moves employment with dp_emp_moves (cohort: per cell; micro: per person)
+ *           and applies dp_flag_in / dp_flag_out otherwise, and tallies the flows
  *           DP_FL_JOBS_IN, DP_FL_JOBS_OUT, DP_FL_JOBS_FROM_DIBAO, DP_FL_RENOVATIONS;
  *   step 8: dp_prog_year on the end-of-year counts (before ageing) gives every programme
  *           result; the engine passes it to dp_tables_prog (tables.c).
@@ -201,9 +202,16 @@ void dp_emp_moves(double s, double e, double x, double *p_in, double *p_out);
 void dp_prog_rules_year(const dp_model *m, const dp_params *p, size_t reg, int year,
                         dp_prog_rules *rules);
 
-/* Step 1, after dp_rates_year: the year's renovation probability from the start-of-year
- * counts (cells: persons by cell; ren: renovated persons by cell; mask: home_renovation's
- * eligibility by cell this year). Sets r->prog.ren_p. */
+/* Step 7: the year's renovations from the counts after the year's other steps (2-6): the
+ * target group G and its renovated members R. Sets r->prog.ren_demand (the homes the count
+ * path or the coverage target asks for, times the take-up) and r->prog.ren_p (the
+ * probability for each unrenovated member that renovates those homes, capped by capacity and
+ * budget); returns the homes renovated, min(capped demand, G - R). The cohort engine applies
+ * ren_p to every unrenovated member; the micro engine renovates the returned number (rounded
+ * at random to a whole number with the same mean) of its unrenovated members. */
+double dp_ren_homes(double G, double R, dp_year_rates *r);
+/* dp_ren_homes with G and R summed from counts by cell (cells: persons; ren: renovated
+ * persons; mask: home_renovation's eligibility by cell this year). */
 void dp_flag_rates(const double *cells, const double *ren, const unsigned char *mask,
                    dp_year_rates *r);
 

@@ -360,6 +360,23 @@ flag_step(size_t nb, size_t j, const unsigned char *ren, cohort_work *w)
     size_t ns = nb * N_SLOT;
     double jobs_in = 0.0, jobs_out = 0.0, jobs_dibao = 0.0, renovated = 0.0;
     double ren_out = 0.0; /* homes do not lose their renovation (out = 0): no flow */
+    /* Renovation: the target group and its renovated members after steps 2-6, so that the
+     * homes asked for are renovated this year and a coverage target is reached at its end. */
+    {
+        double G = 0.0, R = 0.0;
+        for (size_t sa = 0; sa < N_SA; sa++) {
+            const double *blk = w->x + (sa * ns + j * N_SLOT) * DP_N_BLOCK;
+            const double *rn = blk + (1 + DP_FLAG_RENOVATED) * DP_N_BLOCK;
+            const unsigned char *mk = ren + sa * DP_N_BLOCK;
+            for (size_t k = 0; k < DP_N_BLOCK; k++) {
+                if (mk[k]) {
+                    G += blk[k];
+                    R += rn[k];
+                }
+            }
+        }
+        (void)dp_ren_homes(G, R, &w->rates[j]);
+    }
     for (size_t sa = 0; sa < N_SA; sa++) {
         size_t age = sa % DP_N_AGE;
         double *blk = w->x + (sa * ns + j * N_SLOT) * DP_N_BLOCK;
@@ -494,18 +511,13 @@ project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t 
         const dp_prog_groups *gm = dp_tables_groups(tb, (long)yi, reg);
         const unsigned char *ren =
             dp_tables_masks(tb, (long)yi, reg) + DP_PROG_RENOVATION * DP_N_CELL;
-        /* 1. The year's parameters of each replicate; its renovation probability from its
-         * start-of-year counts. */
+        /* 1. The year's parameters of each replicate (its renovations: step 7). */
         for (size_t j = 0; j < nb; j++) {
             dp_rates_year(m, &rp[rep[j]], reg, year, &w->rates[j]);
             w->fl[j] = dp_tables_flows(tb, rep[j], yi, reg);
             if (!same_year_transitions(&w->rates[j], &w->rates[0])) {
                 *bad |= BAD_MIXED;
             }
-            double *ren_cells = w->flag + DP_FLAG_RENOVATED * DP_N_CELL;
-            gather(w->x, ns, j * N_SLOT, w->cur);
-            gather(w->x, ns, j * N_SLOT + 1 + DP_FLAG_RENOVATED, ren_cells);
-            dp_flag_rates(w->cur, ren_cells, ren, &w->rates[j]);
         }
         /* Age bands: maximal runs of ages with the same worsening probability. */
         const dp_year_rates *r = &w->rates[0];

@@ -21,8 +21,11 @@
  * Flags: a base-year person has flag f with probability dp_flag_base_share of their cell;
  * onsets start without flags; an in-migrant clone copies its parent's. Step 7 (after the
  * household move) takes flag f away with dp_flag_out or gives it with dp_flag_in (programmes.c)
- * of the person's cell; the renovation probability of the year comes from the start-of-year
- * persons and renovated persons by cell (dp_flag_rates, step 1).
+ * of the person's cell (employment: dp_emp_moves from the share the person brings into the
+ * year). Renovation is not drawn person by person: after every person's steps of the year,
+ * renovate() renovates a whole number of homes, the homes dp_ren_homes asks for from the
+ * year's target group rounded at random, among the group's unrenovated members; the base
+ * year's renovated homes are a systematic rounding of the cells' shares (base_persons).
  *
  * Ids: a base-year person is (cell << 32 | k), the k-th person of base cell `cell`; a person
  * whose disability starts in year offset y at (sex, age) sa is (2^63 | y << 48 | sa << 32 | k),
@@ -95,6 +98,17 @@ typedef struct {
                                         the person's grade a year before, or ENTRANT */
 } year_ctx;
 
+/* Bits of a person's flags beyond the DP_N_FLAG flags, set by person_end and cleared by
+ * renovate() in the same year: the person is in home_renovation's target group without a
+ * renovated home after step 7 (POOL), and was not moved up an age by the ageing in person_end
+ * (AGE_KEPT: aged 100, or no ageing in that pass). */
+enum { POOL = 0x80u, AGE_KEPT = 0x40u };
+_Static_assert(DP_N_FLAG <= 6, "the pool bits follow the flags");
+/* Entity ids of the engine's own draws (no person has them, rng.h): the base year's offset of
+ * the renovated homes' systematic rounding (DP_EV_BASE, entity DP_N_CELL), and a year's
+ * rounding of the homes to renovate (DP_EV_FLAGS, word 2). */
+#define REN_ROUND_ID (1ULL << 62)
+
 /* `from` of an entrant into working age (aged 16, or new this year): no share brought in. */
 enum { ENTRANT = DP_N_GRADE, N_FROM = DP_N_GRADE + 1 };
 enum { N_EMP = DP_N_TYPE * N_FROM * DP_N_GRADE };
@@ -119,6 +133,8 @@ typedef struct {
     double f_in[DP_N_FLAG * N_ATG * 2];
     double f_out[DP_N_FLAG * DP_N_AGE];
     double e_in[N_EMP], e_out[N_EMP];
+    uint64_t *pool;    /**< renovation candidates of a year: key << 32 | position [pool_cap] */
+    size_t pool_cap;
     double nd[DP_N_SEX * DP_N_AGE];
     dp_year_rates rates;
     gsl_rng *rng;
@@ -271,7 +287,8 @@ person_end(const year_ctx *y, const uint32_t *v, const double *p, size_t *cellp,
         }
     }
     /* 8. Programmes count the persons and flagged persons by cell at the end of the year;
-     * 9. ageing (100+ stays), and the end-of-year stock. */
+     * 9. ageing (100+ stays), and the end-of-year stock. Renovation candidates are marked for
+     * renovate() (their cell before ageing: AGE_KEPT says whether it is still theirs). */
     t->pre[cell]++;
     size_t aged = cell;
     if (y->age_now) {
@@ -280,7 +297,10 @@ person_end(const year_ctx *y, const uint32_t *v, const double *p, size_t *cellp,
         }
         t->cells[aged]++;
     }
-    if (fl) {
+    if (y->ren_mask[cell] && !(fl >> DP_FLAG_RENOVATED & 1u)) {
+        fl |= POOL | (aged == cell ? AGE_KEPT : 0u);
+    }
+    if (fl & ((1u << DP_N_FLAG) - 1u)) {
         for (size_t f = 0; f < DP_N_FLAG; f++) {
             t->flag[f][cell] += fl >> f & 1u;
         }
@@ -497,6 +517,77 @@ migrate_and_age(const year_ctx *y, micro_work *w, tally *t)
     return 0;
 }
 
+static int
+cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/* Step 7, renovation, after every person's other steps of the year (persons_year and onsets):
+ * the target group G and its renovated members R from the tally (t->pre, t->flag), the homes
+ * of dp_ren_homes rounded at random to a whole number k with the same mean (floor, plus one
+ * with probability the fraction: a whole count such as 40 is renovated exactly), and the k
+ * candidates (POOL) with the smallest numbers (word DP_FLAG_RENOVATED of their DP_EV_FLAGS
+ * block) renovated: their flag, the tallies of step 8 and of the stock after ageing, the flow.
+ * Clears the POOL and AGE_KEPT bits of every person. Returns -1 when out of memory. */
+static int
+renovate(const year_ctx *y, micro_work *w, tally *t)
+{
+    persons *P = &w->P;
+    double G = 0.0, R = 0.0;
+    for (size_t i = 0; i < DP_N_CELL; i++) {
+        if (y->ren_mask[i]) {
+            G += (double)t->pre[i];
+            R += (double)t->flag[DP_FLAG_RENOVATED][i];
+        }
+    }
+    double want = dp_ren_homes(G, R, &w->rates);
+    size_t m = 0;
+    for (size_t i = 0; i < P->n; i++) {
+        m += (P->flags[i] & POOL) != 0;
+    }
+    uint32_t u[4];
+    dp_rng_block(y->seed, y->region, y->rep, REN_ROUND_ID, y->yoff, DP_EV_FLAGS, u);
+    double fl = floor(want);
+    size_t k = (size_t)fl + (dp_rng_u01(u[2]) < want - fl ? 1u : 0u);
+    k = k < m ? k : m;
+    if (k > 0) {
+        if (m > w->pool_cap) {
+            uint64_t *pool = realloc(w->pool, m * sizeof *pool);
+            if (!pool) {
+                return -1;
+            }
+            w->pool = pool;
+            w->pool_cap = m;
+        }
+        size_t n = 0;
+        for (size_t i = 0; i < P->n; i++) {
+            if (P->flags[i] & POOL) {
+                uint32_t v[4];
+                dp_rng_block(y->seed, y->region, y->rep, P->id[i], y->yoff, DP_EV_FLAGS, v);
+                w->pool[n++] = (uint64_t)v[DP_FLAG_RENOVATED] << 32 | (uint64_t)i;
+            }
+        }
+        qsort(w->pool, n, sizeof *w->pool, cmp_u64);
+        for (size_t j = 0; j < k; j++) {
+            size_t i = (size_t)(w->pool[j] & 0xffffffffu);
+            size_t cell = P->cell[i];
+            size_t pre = y->age_now && !(P->flags[i] & AGE_KEPT) ? cell - DP_N_BLOCK : cell;
+            P->flags[i] |= 1u << DP_FLAG_RENOVATED;
+            t->flag[DP_FLAG_RENOVATED][pre]++;
+            if (y->age_now) {
+                t->ren[cell]++;
+            }
+            t->fl[DP_FL_RENOVATIONS] += 1.0;
+        }
+    }
+    for (size_t i = 0; i < P->n; i++) {
+        P->flags[i] &= (uint8_t)~(POOL | AGE_KEPT);
+    }
+    return 0;
+}
+
 static void
 tally_clear(tally *t, size_t n)
 {
@@ -598,10 +689,39 @@ base_persons(const dp_region_base *b, const dp_params *p, const unsigned char *r
         for (size_t k = 0; k < n_need; k++) {
             unsigned bits = 0;
             for (size_t f = 0; f < DP_N_FLAG; f++) {
-                bits |= (unsigned)(dp_rng_u01(v[k][f]) < sh[k][f]) << f;
+                if (f != DP_FLAG_RENOVATED) {
+                    bits |= (unsigned)(dp_rng_u01(v[k][f]) < sh[k][f]) << f;
+                }
             }
             P->flags[at[k]] = (uint8_t)bits;
         }
+    }
+    /* Renovated homes: systematic rounding over the cells in order, one random offset u for
+     * the region and replicate: with C the running sum of share x persons, a cell gets
+     * floor(C + u) - floor(C_before + u) renovated persons (its first ones). Each cell's mean
+     * is its share x persons, as the cohort engine's, and the total is within one of their sum
+     * in every replicate (independent draws would add a binomial spread, and the first year's
+     * max(0, target - renovated) would not be linear in it). */
+    uint32_t u[4];
+    dp_rng_block(y->seed, y->region, y->rep, DP_N_CELL, 0, DP_EV_BASE, u);
+    double off = dp_rng_u01(u[0]), run = 0.0;
+    for (size_t i = 0; i < P->n;) {
+        size_t cell = P->cell[i], j = i;
+        while (j < P->n && P->cell[j] == cell) {
+            j++;
+        }
+        size_t blk = cell % DP_N_BLOCK, age = (cell / DP_N_BLOCK) % DP_N_AGE;
+        double sh = dp_flag_base_share(p, DP_FLAG_RENOVATED, age, dp_block_type(blk),
+                                       dp_block_grade(blk), ren_mask[cell]);
+        if (sh > 0.0) {
+            double before = floor(run + off);
+            run += sh * (double)(j - i);
+            size_t k = (size_t)(floor(run + off) - before);
+            for (size_t q = i; q < i + k && q < j; q++) {
+                P->flags[q] |= 1u << DP_FLAG_RENOVATED;
+            }
+        }
+        i = j;
     }
     return 0;
 }
@@ -702,11 +822,11 @@ run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t se
 
     for (size_t yi = 0; yi < tb->n_year; yi++) {
         int year = p->year_start + (int)yi;
-        /* 1. The year's parameters; the renovation probability from the start-of-year counts
-         * and this year's home_renovation eligibility; step 7's tables. */
+        /* 1. The year's parameters; this year's home_renovation eligibility; step 7's tables
+         * (renovation is not drawn person by person: renovate()). */
         dp_rates_year(m, p, reg, year, &w->rates);
         y.ren_mask = dp_tables_masks(tb, (long)yi, reg) + DP_PROG_RENOVATION * DP_N_CELL;
-        dp_flag_rates(w->cells, w->ren, y.ren_mask, &w->rates);
+        w->rates.prog.ren_p = 0.0; /* renovations: renovate(), after the persons' steps */
         flag_tables(&w->rates, w->f_in, w->f_out, w->e_in, w->e_out);
         y.yoff = (int)yi + 1;
         y.age_now = w->rates.migration_d == 0.0;
@@ -731,6 +851,10 @@ run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t se
         tally_reduce(w->t, n_tally);
         /* 3. Onsets, and their first year's steps 4-8 (9). */
         if (onsets(b, &y, w, &w->t[0]) != 0) {
+            return -1;
+        }
+        /* 7. Renovations, now that the year's target group is known. */
+        if (renovate(&y, w, &w->t[0]) != 0) {
             return -1;
         }
         /* 9. Migration of the disabled (if any) and ageing; the general population. */
@@ -774,6 +898,7 @@ work_free(micro_work *w)
     free(w->P.cell);
     free(w->P.flags);
     free(w->kept);
+    free(w->pool);
     free(w->t);
     dp_rng_free(w->rng);
     free(w);

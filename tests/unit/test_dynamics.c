@@ -8,6 +8,9 @@
  *   the replicate mean; at the national scale (tests/data/regions/national.yaml) the default
  *   reproduces the 8.6 M employed card holders of 2020 (shared/data, QUOTED) within 1%, and
  *   the default pension participation the 27 M insured card holders within 2%.
+ * - Renovation (§9.7): a yearly count is renovated exactly (cohort; micro: every replicate for a
+ *   whole count, the mean within 4 SE for 19.2), a coverage path is reached to 1e-6 (cohort),
+ *   and the engines agree in every year of the five baselines (|z| < 4 at 20 replicates).
  * Expected values: the base shares themselves (the model's documented defaults), the reported
  * national figures, and the other engine.
  */
@@ -272,6 +275,153 @@ test_national_defaults(void **state)
     dp_model_free(m);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Renovation */
+
+/* One run of a scenario file with an engine; *sp holds the scenario. */
+static dp_results *
+run_file(fixture *f, const char *path, int micro, size_t runs, uint64_t seed, dp_scenario **sp)
+{
+    dp_model *m = scenario_model(f, path, sp);
+    dp_results *res = NULL;
+    dp_status rc = micro ? dp_micro_run(f->ctx, m, &(dp_engine_opts){runs, seed}, &res)
+                         : dp_cohort_run(f->ctx, m, &(dp_engine_opts){runs, seed}, &res);
+    dp_model_free(m);
+    if (rc != DP_OK) {
+        fail_msg("%s: %s", path, dp_ctx_errmsg(f->ctx));
+    }
+    return res;
+}
+
+static double
+flow_at(const dp_results *res, size_t run, size_t yi, size_t k)
+{
+    return dp_table_run(dp_results_find(res, "flows"), run)[yi * DP_N_FLOW + k];
+}
+
+static double
+ind_at(const dp_results *res, size_t run, size_t yi, size_t k)
+{
+    return dp_table_run(dp_results_find(res, "indicators"), run)[yi * DP_N_IND_ALL + k];
+}
+
+/* A count path: Da'an's plan asks for 40 homes a year in 2021-2025 and Huzhong's for 19.2
+ * (both continue after 2025). The cohort engine renovates exactly that (to 1e-9); the micro
+ * engine exactly 40 in every replicate and year, and 19 or 20 with mean 19.2 within 4 SE
+ * (the homes are rounded at random to a whole number with the same mean, so that the engines
+ * agree in the mean; R = 40 replicates x 15 years). Before: 41.31 a year in the cohort
+ * (the probability from start-of-year counts applied to a group that grows during the year). */
+static void
+test_renovation_count_exact(void **state)
+{
+    fixture *f = *state;
+    enum { R = 40 };
+    static const char *const path[2] = {"scenarios/daan-plan.yaml", "scenarios/huzhong-plan.yaml"};
+    static const double want[2] = {40.0, 19.2};
+    for (size_t i = 0; i < 2; i++) {
+        dp_scenario *s = NULL;
+        dp_results *c = run_file(f, path[i], 0, 1, 1, &s);
+        const dp_params *p = dp_scenario_params(s);
+        size_t n_year = (size_t)(p->year_end - p->year_start + 1);
+        for (size_t yi = 0; yi < n_year; yi++) {
+            assert_close(flow_at(c, 0, yi, DP_FL_RENOVATIONS), want[i], 1e-9, 0.0);
+        }
+        dp_results_free(c);
+        dp_scenario_free(s);
+        dp_results *m = run_file(f, path[i], 1, R, 5, &s);
+        static double x[R * 20];
+        size_t n = 0;
+        for (size_t r = 0; r < R; r++) {
+            for (size_t yi = 0; yi < n_year; yi++) {
+                double v = flow_at(m, r, yi, DP_FL_RENOVATIONS);
+                assert_true(v == floor(want[i]) || v == ceil(want[i]));
+                x[n++] = v;
+            }
+        }
+        double mean, se;
+        mean_se(x, n, &mean, &se);
+        if (want[i] == floor(want[i])) {
+            assert_true(se == 0.0 && mean == want[i]);
+        } else {
+            assert_true(se > 0.0 && fabs(mean - want[i]) <= 4.0 * se);
+        }
+        dp_results_free(m);
+        dp_scenario_free(s);
+    }
+}
+
+/* A coverage path: Pudong's plan asks for 0.26, 0.32, 0.38, 0.44, 0.50 of its target group in
+ * 2021-2025, then 0.50: the cohort engine's renovated / group at the end of each year is the
+ * path to 1e-6. Before: 0.2499, ..., 0.4644 in 2025. */
+static void
+test_renovation_coverage_reached(void **state)
+{
+    fixture *f = *state;
+    static const double path[] = {0.26, 0.32, 0.38, 0.44, 0.50, 0.50, 0.50};
+    dp_scenario *s = NULL;
+    dp_results *c = run_file(f, "scenarios/pudong-plan.yaml", 0, 1, 1, &s);
+    for (size_t yi = 0; yi < sizeof path / sizeof path[0]; yi++) {
+        double cov = ind_at(c, 0, yi, DP_N_IND + DP_PI_RENOVATED) /
+                     ind_at(c, 0, yi, DP_N_IND + DP_PI_RENOVATION_GROUP);
+        if (fabs(cov - path[yi]) > 1e-6) {
+            fprintf(stderr, "pudong-plan year %zu: coverage %.6f, path %.2f\n", yi, cov,
+                    path[yi]);
+        }
+        assert_true(fabs(cov - path[yi]) <= 1e-6);
+    }
+    dp_results_free(c);
+    dp_scenario_free(s);
+}
+
+/* The engines agree on renovations and on the total spending in every year of the five
+ * baselines: |micro mean - cohort| < 4 SE with R = 20 replicates (seed 11). Before: z of 3-5
+ * in the first two years at 20 replicates (9-12 at 200): the micro engine's independent
+ * base-year draws gave a first-year demand max(0, 0.2 G - R) > 0 where the cohort's is 0. */
+static void
+test_renovation_engines_agree(void **state)
+{
+    fixture *f = *state;
+    enum { R = 20 };
+    for (size_t i = 0; i < N_REGIONS; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "scenarios/%s-baseline.yaml", regions[i]);
+        dp_scenario *s = NULL;
+        dp_results *c = run_file(f, path, 0, 1, 11, &s);
+        dp_scenario_free(s);
+        dp_results *m = run_file(f, path, 1, R, 11, &s);
+        const dp_params *p = dp_scenario_params(s);
+        size_t n_year = (size_t)(p->year_end - p->year_start + 1);
+        const dp_table *sc = dp_results_find(c, "spending"), *sm = dp_results_find(m, "spending");
+        for (size_t yi = 0; yi < n_year; yi++) {
+            double ren[R], tot[R], mean, se, tc = 0.0;
+            for (size_t k = 0; k < DP_N_PROG; k++) {
+                tc += dp_table_run(sc, 0)[yi * DP_N_PROG + k];
+            }
+            for (size_t r = 0; r < R; r++) {
+                ren[r] = flow_at(m, r, yi, DP_FL_RENOVATIONS);
+                tot[r] = 0.0;
+                for (size_t k = 0; k < DP_N_PROG; k++) {
+                    tot[r] += dp_table_run(sm, r)[yi * DP_N_PROG + k];
+                }
+            }
+            const double *series[2] = {ren, tot};
+            const double expect[2] = {flow_at(c, 0, yi, DP_FL_RENOVATIONS), tc};
+            for (size_t k = 0; k < 2; k++) {
+                mean_se(series[k], R, &mean, &se);
+                double z = se > 0.0 ? (mean - expect[k]) / se : (mean == expect[k] ? 0.0 : (double)INFINITY);
+                if (!(fabs(z) < 4.0)) {
+                    fprintf(stderr, "%s year %zu %s: micro %.6g cohort %.6g z %.2f\n", regions[i],
+                            yi, k ? "total spending" : "renovations", mean, expect[k], z);
+                }
+                assert_true(fabs(z) < 4.0);
+            }
+        }
+        dp_results_free(c);
+        dp_results_free(m);
+        dp_scenario_free(s);
+    }
+}
+
 int
 main(void)
 {
@@ -279,6 +429,9 @@ main(void)
         cmocka_unit_test(test_employment_status_quo_cohort),
         cmocka_unit_test(test_employment_status_quo_micro),
         cmocka_unit_test(test_national_defaults),
+        cmocka_unit_test(test_renovation_count_exact),
+        cmocka_unit_test(test_renovation_coverage_reached),
+        cmocka_unit_test(test_renovation_engines_agree),
     };
     return cmocka_run_group_tests_name("dynamics", tests, setup, teardown);
 }
