@@ -307,11 +307,19 @@ deaths_onset(const dp_region_base *b, size_t nb, const unsigned char *band_of, s
             double on = nd[sa] * r->onset[sa];
             nd[sa] -= on;
             fl[DP_FL_ONSETS] += on;
+            /* New disabled persons of ages 17-59 bring the employment of their (type, grade):
+             * its share a year before (prog.emp_prev; not new jobs); at 16 they enter working
+             * age out of work (step 7 balances them). */
+            size_t age = sa % DP_N_AGE;
+            int emp_on = age > DP_WORK_AGE_MIN && age <= DP_WORK_AGE_MAX;
             for (size_t tg = 0; tg < DP_N_TYPE * DP_N_GRADE; tg++) {
                 double *x = blk + tg * DP_N_CERT * DP_N_HH + DP_UNCERT * DP_N_HH;
+                double *xe = x + (1 + DP_FLAG_EMPLOYED) * DP_N_BLOCK;
                 double add = on * b->mix[tg];
+                double es = emp_on ? r->prog.emp_prev[tg] : 0.0;
                 for (size_t h = 0; h < DP_N_HH; h++) {
                     x[h] += add * b->onset_hh[h];
+                    xe[h] += add * b->onset_hh[h] * es;
                 }
             }
             double *s = w->sums + (j * n_band + band) * N_SUB;

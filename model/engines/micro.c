@@ -320,14 +320,24 @@ person_year_one(const year_ctx *y, uint64_t id, uint16_t *cellp, uint8_t *flagsp
     uint32_t u[4], v[4];
     double p[DP_N_FLAG];
     size_t cell = *cellp, atg;
+    /* A new disabled person of ages 17-59 brings the employment of their (type, grade): in
+     * work with its share a year before (word 3 of the flag block; no flow: not a new job), as
+     * in the cohort engine's onsets; at 16 they enter working age out of work. */
+    size_t age = (cell / DP_N_BLOCK) % DP_N_AGE, blk = cell % DP_N_BLOCK;
+    size_t from = ENTRANT;
+    dp_rng_block(y->seed, y->region, y->rep, id, y->yoff, DP_EV_FLAGS, v);
+    if (age > DP_WORK_AGE_MIN && age <= DP_WORK_AGE_MAX) {
+        from = dp_block_grade(blk);
+        double s = y->r->prog.emp_prev[dp_block_type(blk) * DP_N_GRADE + from];
+        if (dp_rng_u01(v[3]) < s) {
+            *flagsp |= 1u << DP_FLAG_EMPLOYED;
+        }
+    }
     dp_rng_block(y->seed, y->region, y->rep, id, y->yoff, DP_EV_PERSON, u);
     if (!person_move(y, u, &cell, &atg, death, t)) {
         return 0;
     }
-    int draw = flag_probs(y, *flagsp, cell, atg, ENTRANT, p);
-    if (draw) {
-        dp_rng_block(y->seed, y->region, y->rep, id, y->yoff, DP_EV_FLAGS, v);
-    }
+    int draw = flag_probs(y, *flagsp, cell, atg, from, p);
     *flagsp = (uint8_t)person_end(y, draw ? v : NULL, p, &cell, *flagsp, t);
     *cellp = (uint16_t)cell;
     return 1;

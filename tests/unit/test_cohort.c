@@ -500,8 +500,10 @@ test_cohort_employment_by_hand(void **state)
      * Employment: base share s = 0.3 for every (type, grade) (all factors 1), exit x = 0.1,
      * multiplier 1: step 7 brings every working-age cell back to s x its persons (the balance
      * of dp_emp_moves: entries s n - (1 - x) v when the cell's v employed after steps 2-6 keep
-     * (1 - x) v <= s n). Two years, by hand (recomputed for the balance per cell: before it,
-     * entries were a fixed e = x s / (1 - s) of the non-employed, so onsets stayed below s). */
+     * (1 - x) v <= s n); new disabled persons aged 17-59 bring the share s of their (type,
+     * grade) (not new jobs). Two years, by hand (recomputed for the balance per cell: before
+     * it, entries were a fixed e = x s / (1 - s) of the non-employed and onsets started out of
+     * work, so their cells stayed below s). */
     dp_params p;
     tiny_params(&p);
     p.year_end = 2022;
@@ -530,11 +532,11 @@ test_cohort_employment_by_hand(void **state)
     assert_close(rec_cell(&rec, 0, E, 30, 1, U, D), 30.0, 1e-15, 0.0);
     assert_close(rec_cell(&rec, 0, E, 59, 1, U, D), 30.0, 1e-15, 0.0);
 
-    /* 2021. Deaths: 99 persons, 29.7 employed in each cohort; onset 990 x 0.02 = 19.8 (not
-     * employed). Household: each cell halves between dibao and other: grade 2 cells 49.5
-     * persons with 14.85 employed; grade 4 cells 9.9 with 0. Step 7: grade 2: 14.85 x 0.9 =
-     * 13.365 kept, 0.3 x 49.5 - 13.365 = 1.485 entries (= x v: the share was s already);
-     * grade 4: 0.3 x 9.9 = 2.97 entries each. */
+    /* 2021. Deaths: 99 persons, 29.7 employed in each cohort; onset 990 x 0.02 = 19.8, 5.94
+     * of them employed (0.3). Household: each cell halves between dibao and other: grade 2
+     * cells 49.5 persons with 14.85 employed; grade 4 cells 9.9 with 2.97. Step 7: every cell
+     * is at the share 0.3 already: 0.9 v kept, x v = 0.1 v entries: grade 2 1.485, grade 4
+     * 0.297 each. */
     for (size_t h = 0; h < 2; h++) {
         size_t hh = h ? O : D;
         assert_close(rec_cell(&rec, 1, -1, 30, 1, U, hh), 49.5, 1e-12, 0.0);
@@ -542,28 +544,27 @@ test_cohort_employment_by_hand(void **state)
         assert_close(rec_cell(&rec, 1, E, 59, 1, U, hh), 14.85, 1e-12, 0.0);
         assert_close(rec_cell(&rec, 1, E, 30, 3, U, hh), 2.97, 1e-12, 0.0);
     }
-    /* Flows: in = 4 x 1.485 + 2 x 2.97 = 11.88; out = 0.1 x 59.4 = 5.94; from dibao: the
-     * dibao cells' entries 2 x 1.485 + 2.97 = 5.94. */
-    assert_close(res_val(res, "flows", 0, DP_FL_JOBS_IN, DP_N_FLOW), 11.88, 1e-12, 0.0);
-    assert_close(res_val(res, "flows", 0, DP_FL_JOBS_OUT, DP_N_FLOW), 5.94, 1e-12, 0.0);
-    assert_close(res_val(res, "flows", 0, DP_FL_JOBS_FROM_DIBAO, DP_N_FLOW), 5.94, 1e-12, 0.0);
+    /* Flows: in = 4 x 1.485 + 2 x 0.297 = 6.534; out = 0.1 x (59.4 + 5.94) = 6.534; from
+     * dibao: the dibao cells' entries 2 x 1.485 + 0.297 = 3.267. */
+    assert_close(res_val(res, "flows", 0, DP_FL_JOBS_IN, DP_N_FLOW), 6.534, 1e-12, 0.0);
+    assert_close(res_val(res, "flows", 0, DP_FL_JOBS_OUT, DP_N_FLOW), 6.534, 1e-12, 0.0);
+    assert_close(res_val(res, "flows", 0, DP_FL_JOBS_FROM_DIBAO, DP_N_FLOW), 3.267, 1e-12, 0.0);
     /* Indicators: working age 99 + 99 + 19.8 = 217.8; employed 0.3 x 217.8 = 65.34; new jobs
      * = in. */
     assert_close(res_val(res, "indicators", 0, DP_N_IND + DP_PI_WORKING_AGE, DP_N_IND_ALL), 217.8,
                  1e-12, 0.0);
     assert_close(res_val(res, "indicators", 0, DP_N_IND + DP_PI_EMPLOYED, DP_N_IND_ALL), 65.34,
                  1e-12, 0.0);
-    assert_close(res_val(res, "indicators", 0, DP_N_IND + DP_PI_NEW_JOBS, DP_N_IND_ALL), 11.88,
+    assert_close(res_val(res, "indicators", 0, DP_N_IND + DP_PI_NEW_JOBS, DP_N_IND_ALL), 6.534,
                  1e-12, 0.0);
 
     /* 2022 (ages 31 and 60). Deaths x 0.99: grade 2 cells 49.005 persons, 14.7015 employed;
      * grade 4 cells 9.801, 2.9403 employed. Non-disabled 970.2 x 0.99 = 960.498, onset
-     * 19.20996 into grade 4 dibao. Household: half of each dibao cell to other. Aged 31, grade
-     * 2: dibao 24.5025 (7.35075 employed), other 73.5075 (22.05225), both at the share 0.3, so
-     * entries 0.3 n - 0.9 x 0.3 n = 0.03 n: 0.735075 and 2.205225. Aged 31, grade 4: dibao
-     * (9.801 + 19.20996) / 2 = 14.50548 (1.47015 employed), other 9.801 + 14.50548 = 24.30648
-     * (2.9403 + 1.47015 = 4.41045); entries 0.3 x 14.50548 - 0.9 x 1.47015 = 3.028509 and
-     * 0.3 x 24.30648 - 0.9 x 4.41045 = 3.322539. */
+     * 19.20996 into grade 4 dibao, 5.762988 employed. Household: half of each dibao cell to
+     * other. Aged 31, grade 2: dibao 24.5025 (7.35075 employed), other 73.5075 (22.05225).
+     * Aged 31, grade 4: dibao (9.801 + 19.20996) / 2 = 14.50548 (4.351644 employed), other
+     * 9.801 + 14.50548 = 24.30648 (2.9403 + 4.351644 = 7.291944). Every cell is at 0.3:
+     * entries 0.3 n - 0.9 x 0.3 n = 0.03 n. */
     assert_close(rec_cell(&rec, 2, E, 31, 1, U, D), 7.35075, 1e-12, 0.0);
     assert_close(rec_cell(&rec, 2, E, 31, 1, U, O), 22.05225, 1e-12, 0.0);
     assert_close(rec_cell(&rec, 2, -1, 31, 3, U, D), 14.50548, 1e-12, 0.0);
@@ -574,14 +575,15 @@ test_cohort_employment_by_hand(void **state)
     assert_close(rec_cell(&rec, 2, E, 60, 1, U, O), 0.0, 0.0, 0.0);
     assert_close(rec_cell(&rec, 2, -1, 60, 1, U, D) + rec_cell(&rec, 2, -1, 60, 1, U, O), 98.01,
                  1e-12, 0.0);
-    /* Flows: in = 0.03 x 98.01 + 3.028509 + 3.322539; out = 0.1 x (29.403 + 5.8806) + 29.403
-     * (the 60-year-olds, 0.3 x 98.01, retire); from dibao = 0.735075 + 3.028509. */
-    assert_close(res_val(res, "flows", 1, DP_FL_JOBS_IN, DP_N_FLOW),
-                 2.9403 + 3.028509 + 3.322539, 1e-12, 0.0);
+    /* Flows: in = 0.03 x (98.01 + 14.50548 + 24.30648); out = 0.1 x (29.403 + 4.351644 +
+     * 7.291944) + 29.403 (the 60-year-olds, 0.3 x 98.01, retire); from dibao = 0.03 x
+     * (24.5025 + 14.50548). */
+    assert_close(res_val(res, "flows", 1, DP_FL_JOBS_IN, DP_N_FLOW), 0.03 * 136.82196, 1e-12,
+                 0.0);
     assert_close(res_val(res, "flows", 1, DP_FL_JOBS_OUT, DP_N_FLOW),
-                 o * (29.403 + 5.8806) + 29.403, 1e-12, 0.0);
+                 o * (29.403 + 4.351644 + 7.291944) + 29.403, 1e-12, 0.0);
     assert_close(res_val(res, "flows", 1, DP_FL_JOBS_FROM_DIBAO, DP_N_FLOW),
-                 0.735075 + 3.028509, 1e-12, 0.0);
+                 0.03 * (24.5025 + 14.50548), 1e-12, 0.0);
     /* Working age 98.01 + 14.50548 + 24.30648 = 136.82196; employed 0.3 of it. */
     assert_close(res_val(res, "indicators", 1, DP_N_IND + DP_PI_WORKING_AGE, DP_N_IND_ALL),
                  136.82196, 1e-12, 0.0);
