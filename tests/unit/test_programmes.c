@@ -561,6 +561,13 @@ test_adult_rehab(void **state)
     CLOSE(f->out.paid_grade[DP_PROG_ADULT_REHAB][0], 8.0); /* 10 x 0.8 */
     CLOSE(f->out.paid_grade[DP_PROG_ADULT_REHAB][2], 8.0); /* 10 x 0.8 */
     CLOSE(f->out.spending[DP_PROG_ADULT_REHAB], 24000.0);  /* 8 x 1,000 + 8 x 2,000 */
+    /* Person-times: the 16 served (no children served: child_rehab's 0-6 hold nobody here) x
+     * 1 service a person by default, x 2.5 when set. */
+    CLOSE(f->out.ind[DP_PI_REHAB_TIMES], 16.0);
+    f->p.rehab_times = 2.5;
+    run(f);
+    CLOSE(f->out.ind[DP_PI_REHAB_TIMES], 40.0);
+    f->p.rehab_times = 1.0;
     /* Capacity 10: factor 10 / 16; served 10 (5 per grade), unmet 10,
      * spending 5 x 1,000 + 5 x 2,000 = 15,000. */
     sched1(&g->capacity, 2021, 10.0);
@@ -772,6 +779,15 @@ test_pension_premium(void **state)
     CLOSE(f->out.person_months[DP_PROG_PENSION][0], 120.0); /* 6 x (10 + 10) */
     CLOSE(f->out.person_months[DP_PROG_PENSION][2], 180.0); /* 6 x (10 + 20) */
     CLOSE(f->out.spending[DP_PROG_PENSION], 2500.0);        /* 300 / 12 x 100 */
+    /* Participation (§9.11), base rate 0.6: card holders aged 16+ are 10 + 20 + 30 + 40 = 100
+     * (the 7 aged 15 are not); the 30 aided participate, the other 70 at 0.6: 30 + 42 = 72.
+     * Card holders aged 16-59: 60, none employed here. */
+    f->p.pension_participation = 0.6;
+    run(f);
+    CLOSE(f->out.ind[DP_PI_ADULTS_CERT], 100.0);
+    CLOSE(f->out.ind[DP_PI_PENSION_PART], 72.0);
+    CLOSE(f->out.ind[DP_PI_WORKING_AGE_CERT], 60.0);
+    CLOSE(f->out.ind[DP_PI_EMPLOYED_CERT], 0.0);
 }
 
 static void
@@ -806,6 +822,12 @@ test_medical_premium(void **state)
     CLOSE(f->out.paid_grade[DP_PROG_MEDICAL][1], 6.0);
     CLOSE(f->out.paid_grade[DP_PROG_MEDICAL][3], 12.0);
     CLOSE(f->out.spending[DP_PROG_MEDICAL], 3150.0); /* 6 x 18 / 12 x 350 */
+    /* Participation (§9.11), base rate 0.9: card holders 12 + 24 + 100 = 136 (the 8 without
+     * the card are not counted); the 18 aided participate, the other 118 at 0.9: 18 + 106.2 =
+     * 124.2. */
+    f->p.medical_participation = 0.9;
+    run(f);
+    CLOSE(f->out.ind[DP_PI_MEDICAL_PART], 124.2);
 }
 
 static void
