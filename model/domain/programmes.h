@@ -11,7 +11,7 @@
  * Persons carry two flags beyond their cell (DP_FLAG_*). The engines keep, besides the persons
  * by cell, the flagged persons by cell: flagged persons follow the same deaths, grade,
  * certification, household and migration steps as everyone else, and step 7 moves persons in
- * and out of the flags with the per-cell probabilities of dp_flag_rates.
+ * and out of the flags (dp_emp_moves, dp_ren_homes, dp_flag_in / dp_flag_out).
  *
  * A year, for one (replicate, region):
  *   step 1: dp_rates_year fills the year's rates (rates.c), programme rules included
@@ -162,9 +162,9 @@ typedef struct {
     double single_person;                 /**< prob. marginal -> dibao of severe card holders
                                                this year (0 before single_person_from) */
     double ren_p;                         /**< prob. a non-renovated person of the target group
-                                               is renovated this year (dp_flag_rates) */
+                                               is renovated this year (dp_ren_homes, step 7) */
     double ren_demand;                    /**< renovations the year's path or coverage target
-                                               asks for (dp_flag_rates) [households] */
+                                               asks for (dp_ren_homes) [households] */
 } dp_prog_rules;
 
 /* 1 if a cell is eligible for prog in year and region reg (its index in the scenario), the

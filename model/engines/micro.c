@@ -76,7 +76,7 @@ typedef struct {
 /* Whole-number tallies of one thread for one year. */
 typedef struct {
     uint32_t cells[DP_N_CELL]; /**< persons by cell at the end of the year (after ageing) */
-    uint32_t ren[DP_N_CELL];   /**< of which renovated: next year's start for dp_flag_rates */
+    uint32_t ren[DP_N_CELL];   /**< of which renovated, after ageing (with the year's homes) */
     uint32_t pre[DP_N_CELL];   /**< persons by cell at the end of the year before ageing: what
                                     the programmes count (step 8 precedes step 9) */
     uint32_t flag[DP_N_FLAG][DP_N_CELL]; /**< of which with flag f, before ageing */
@@ -105,8 +105,8 @@ typedef struct {
 enum { POOL = 0x80u, AGE_KEPT = 0x40u };
 _Static_assert(DP_N_FLAG <= 6, "the pool bits follow the flags");
 /* Entity ids of the engine's own draws (no person has them, rng.h): the base year's offset of
- * the renovated homes' systematic rounding (DP_EV_BASE, entity DP_N_CELL), and a year's
- * rounding of the homes to renovate (DP_EV_FLAGS, word 2). */
+ * the renovated homes' systematic rounding (DP_EV_BASE, entity DP_N_CELL), and the offset of a
+ * count path's rounding over the years (DP_EV_FLAGS at year offset 0, word 2). */
 #define REN_ROUND_ID (1ULL << 62)
 
 /* `from` of an entrant into working age (aged 16, or new this year): no share brought in. */
@@ -135,6 +135,8 @@ typedef struct {
     double e_in[N_EMP], e_out[N_EMP];
     uint64_t *pool;    /**< renovation candidates of a year: key << 32 | position [pool_cap] */
     size_t pool_cap;
+    double ren_cum;    /**< homes a count path has asked for so far in this task */
+    double ren_off;    /**< the task's offset of their systematic rounding, in [0, 1) */
     double nd[DP_N_SEX * DP_N_AGE];
     dp_year_rates rates;
     gsl_rng *rng;
@@ -536,11 +538,16 @@ cmp_u64(const void *a, const void *b)
 
 /* Step 7, renovation, after every person's other steps of the year (persons_year and onsets):
  * the target group G and its renovated members R from the tally (t->pre, t->flag), the homes
- * of dp_ren_homes rounded at random to a whole number k with the same mean (floor, plus one
- * with probability the fraction: a whole count such as 40 is renovated exactly), and the k
- * candidates (POOL) with the smallest numbers (word DP_FLAG_RENOVATED of their DP_EV_FLAGS
- * block) renovated: their flag, the tallies of step 8 and of the stock after ageing, the flow.
- * Clears the POOL and AGE_KEPT bits of every person. Returns -1 when out of memory. */
+ * of dp_ren_homes rounded to a whole number k, and the k candidates (POOL) with the smallest
+ * numbers (word DP_FLAG_RENOVATED of their DP_EV_FLAGS block) renovated: their flag, the
+ * tallies of step 8 and of the stock after ageing, the flow. The rounding: a count path
+ * (households) systematically over the years, k = floor(C + H + u) - floor(C + u) with C the
+ * homes asked for in earlier years and u one offset per task, so that each year's mean is H and
+ * every total over years is within one home of the path's (a whole count such as 40 exactly,
+ * 19.2 a year: 96 in five years); a coverage target up, k = ceil(H), so that every replicate
+ * reaches the coverage (the mean is above H by less than one home, and the next year's demand
+ * takes the excess back). Clears the POOL and AGE_KEPT bits of every person. Returns -1 when
+ * out of memory. */
 static int
 renovate(const year_ctx *y, micro_work *w, tally *t)
 {
@@ -557,10 +564,14 @@ renovate(const year_ctx *y, micro_work *w, tally *t)
     for (size_t i = 0; i < P->n; i++) {
         m += (P->flags[i] & POOL) != 0;
     }
-    uint32_t u[4];
-    dp_rng_block(y->seed, y->region, y->rep, REN_ROUND_ID, y->yoff, DP_EV_FLAGS, u);
-    double fl = floor(want);
-    size_t k = (size_t)fl + (dp_rng_u01(u[2]) < want - fl ? 1u : 0u);
+    double kd;
+    if (isfinite(w->rates.prog.renovations)) {
+        kd = floor(w->ren_cum + want + w->ren_off) - floor(w->ren_cum + w->ren_off);
+        w->ren_cum += want;
+    } else {
+        kd = ceil(want - 1e-9);
+    }
+    size_t k = kd > 0.0 ? (size_t)kd : 0u;
     k = k < m ? k : m;
     if (k > 0) {
         if (m > w->pool_cap) {
@@ -829,6 +840,13 @@ run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t se
     }
     memcpy(w->ren, w->flag[DP_FLAG_RENOVATED], sizeof w->ren);
     dp_prog_state_init(p, &w->rates, dp_tables_groups(tb, -1, reg), w->cells, flag, &st);
+    /* The systematic rounding of a count path's homes (renovate()). */
+    {
+        uint32_t u[4];
+        dp_rng_block(seed, (uint32_t)reg, (uint32_t)rep, REN_ROUND_ID, 0, DP_EV_FLAGS, u);
+        w->ren_off = dp_rng_u01(u[2]);
+        w->ren_cum = 0.0;
+    }
 
     for (size_t yi = 0; yi < tb->n_year; yi++) {
         int year = p->year_start + (int)yi;

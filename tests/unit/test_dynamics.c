@@ -307,10 +307,11 @@ ind_at(const dp_results *res, size_t run, size_t yi, size_t k)
 
 /* A count path: Da'an's plan asks for 40 homes a year in 2021-2025 and Huzhong's for 19.2
  * (both continue after 2025). The cohort engine renovates exactly that (to 1e-9); the micro
- * engine exactly 40 in every replicate and year, and 19 or 20 with mean 19.2 within 4 SE
- * (the homes are rounded at random to a whole number with the same mean, so that the engines
- * agree in the mean; R = 40 replicates x 15 years). Before: 41.31 a year in the cohort
- * (the probability from start-of-year counts applied to a group that grows during the year). */
+ * engine exactly 40 in every replicate and year, and 19 or 20 with mean 19.2 within 4 SE, the
+ * total after y years being floor or ceil of 19.2 y in every replicate, 96 after the plan's
+ * five years exactly (systematic rounding over the years, so that each year's mean is the
+ * cohort's; R = 40 replicates x 15 years). Before: 41.31 a year in the cohort (the probability
+ * from start-of-year counts applied to a group that grows during the year). */
 static void
 test_renovation_count_exact(void **state)
 {
@@ -332,9 +333,15 @@ test_renovation_count_exact(void **state)
         static double x[R * 20];
         size_t n = 0;
         for (size_t r = 0; r < R; r++) {
+            double cum = 0.0;
             for (size_t yi = 0; yi < n_year; yi++) {
-                double v = flow_at(m, r, yi, DP_FL_RENOVATIONS);
+                double v = flow_at(m, r, yi, DP_FL_RENOVATIONS), asked = want[i] * (double)(yi + 1);
+                cum += v;
                 assert_true(v == floor(want[i]) || v == ceil(want[i]));
+                assert_true(cum == floor(asked + 1e-9) || cum == ceil(asked - 1e-9));
+                if (yi == 4) {
+                    assert_true(cum == 5.0 * want[i]); /* 200 and 96 */
+                }
                 x[n++] = v;
             }
         }
@@ -352,7 +359,8 @@ test_renovation_count_exact(void **state)
 
 /* A coverage path: Pudong's plan asks for 0.26, 0.32, 0.38, 0.44, 0.50 of its target group in
  * 2021-2025, then 0.50: the cohort engine's renovated / group at the end of each year is the
- * path to 1e-6. Before: 0.2499, ..., 0.4644 in 2025. */
+ * path to 1e-6; the micro engine's, in every replicate (R = 3), at least the path and less
+ * than one home above it (the homes are rounded up). Before: 0.2499, ..., 0.4644 in 2025. */
 static void
 test_renovation_coverage_reached(void **state)
 {
@@ -370,6 +378,16 @@ test_renovation_coverage_reached(void **state)
         assert_true(fabs(cov - path[yi]) <= 1e-6);
     }
     dp_results_free(c);
+    dp_scenario_free(s);
+    dp_results *m = run_file(f, "scenarios/pudong-plan.yaml", 1, 3, 9, &s);
+    for (size_t r = 0; r < 3; r++) {
+        for (size_t yi = 0; yi < sizeof path / sizeof path[0]; yi++) {
+            double ren = ind_at(m, r, yi, DP_N_IND + DP_PI_RENOVATED);
+            double grp = ind_at(m, r, yi, DP_N_IND + DP_PI_RENOVATION_GROUP);
+            assert_true(ren >= path[yi] * grp - 1e-9 && ren < path[yi] * grp + 1.0);
+        }
+    }
+    dp_results_free(m);
     dp_scenario_free(s);
 }
 
