@@ -18,14 +18,15 @@
  * work, the number of threads or the other persons. Hence two scenarios run with the same seed
  * share their random numbers person by person (common random numbers).
  *
- * Flags: a base-year person has flag f with probability dp_flag_base_share of their cell;
- * onsets start without flags; an in-migrant clone copies its parent's. Step 7 (after the
- * household move) takes flag f away with dp_flag_out or gives it with dp_flag_in (programmes.c)
- * of the person's cell (employment: dp_emp_moves from the share the person brings into the
- * year). Renovation is not drawn person by person: after every person's steps of the year,
- * renovate() renovates a whole number of homes, the homes dp_ren_homes asks for from the
- * year's target group rounded at random, among the group's unrenovated members; the base
- * year's renovated homes are a systematic rounding of the cells' shares (base_persons).
+ * Flags: a base-year person is employed with probability dp_flag_base_share of their cell;
+ * the base year's renovated homes are a systematic rounding of the cells' shares
+ * (base_persons). A new disabled person of ages 17-59 is employed with their (type, grade)'s
+ * share, and has no renovated home; an in-migrant clone copies its parent's flags. Step 7
+ * (after the household move) moves employment person by person with dp_emp_moves, from the
+ * share the person brings into the year. Renovation is not drawn person by person: after every
+ * person's steps of the year, renovate() renovates the homes dp_ren_homes asks for from the
+ * year's target group, rounded to a whole number (systematically over the years for a count
+ * path, up for a coverage target), among the group's unrenovated members.
  *
  * Ids: a base-year person is (cell << 32 | k), the k-th person of base cell `cell`; a person
  * whose disability starts in year offset y at (sex, age) sa is (2^63 | y << 48 | sa << 32 | k),
