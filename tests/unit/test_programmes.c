@@ -932,6 +932,36 @@ employment_params(dp_params *p)
     p->emp.phase_benefit_share = 0.5; /* 0.5 x 600 = 300 a month */
 }
 
+/* The employment balance (docs/model.md §9.8), by hand. Target: base share s = 0.5 with odds x
+ * m: m = 3 gives 3 x 0.5 / (0.5 + 1.5) = 0.75, m = 1 gives 0.5, m = 0 gives 0. Moves with exit
+ * x = 0.1: a cell at its share (s = e = 0.5) keeps 0.45 and gets 0.05 from the 0.5 out of work:
+ * p_in = 0.1; an entrant (s = 0) starts with p_in = e; a cell above its target after the exits
+ * (s = 0.8 > e / 0.9 for e = 0.5) loses 1 - 0.5 / 0.8 = 0.375 of its employed, nobody starts. */
+static void
+test_employment_balance(void **state)
+{
+    fixture *f = *state;
+    f->p.emp.base_rate = 0.5;
+    f->p.emp.entry_multiplier = 3.0;
+    CLOSE(dp_emp_target(&f->p, DP_VISUAL, 1), 0.75);
+    f->p.emp.entry_multiplier = 1.0;
+    CLOSE(dp_emp_target(&f->p, DP_VISUAL, 1), 0.5);
+    f->p.emp.entry_multiplier = 0.0;
+    CLOSE(dp_emp_target(&f->p, DP_VISUAL, 1), 0.0);
+    double in, out;
+    dp_emp_moves(0.5, 0.5, 0.1, &in, &out);
+    CLOSE(in, 0.1);
+    CLOSE(out, 0.1);
+    dp_emp_moves(0.0, 0.5, 0.1, &in, &out);
+    CLOSE(in, 0.5);
+    CLOSE(out, 0.1);
+    dp_emp_moves(0.8, 0.5, 0.1, &in, &out);
+    CLOSE(in, 0.0);
+    CLOSE(out, 0.375);
+    /* Each leaves the expected share at e: s (1 - out) + (1 - s) in. */
+    CLOSE(0.8 * (1.0 - out) + 0.2 * in, 0.5);
+}
+
 static void
 test_employment_support(void **state)
 {
@@ -1494,6 +1524,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_pension_premium, setup, teardown),
         cmocka_unit_test_setup_teardown(test_medical_premium, setup, teardown),
         cmocka_unit_test_setup_teardown(test_care_services, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_employment_balance, setup, teardown),
         cmocka_unit_test_setup_teardown(test_employment_support, setup, teardown),
         cmocka_unit_test_setup_teardown(test_phase_out_months, setup, teardown),
         cmocka_unit_test_setup_teardown(test_phase_out_carry, setup, teardown),
