@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
+
 #define NO_POS ((size_t)-1)
 
 /* Age bands of a series: [lo, hi] inclusive, the last open. */
@@ -166,7 +168,10 @@ z_of(const double *c, const double *m, size_t n, double *mean_c, double *mean_m,
         return NAN;
     }
     if (*se > 1e-12 * fmax(1.0, fabs(*mean_c))) {
-        return md / *se;
+        /* t with n - 1 degrees of freedom, as the normal z of the same tail probability. */
+        double t = md / *se, q = gsl_cdf_tdist_Q(fabs(t), (double)(n - 1));
+        double zq = q > 0.0 && q < 0.5 ? gsl_cdf_ugaussian_Qinv(q) : fabs(t);
+        return t < 0 ? -zq : zq;
     }
     if (fabs(md) <= 1e-9 * fmax(1.0, fabs(*mean_c))) {
         return 0.0;

@@ -5,7 +5,11 @@
  * the same scenario, runs and seed — so that replicate k of each projects the same parameter
  * draw — every per-run table present in both is compared element by element over the paired
  * differences d_k = micro_k - cohort_k:
- *     mean d, SE = sd(d) / sqrt(N), z = mean d / SE.
+ *     mean d, SE = sd(d) / sqrt(N), t = mean d / SE,
+ * and z is the standard normal deviate of the same two-sided tail probability as t under
+ * Student's t with N - 1 degrees of freedom (gsl_cdf_tdist_Q, gsl_cdf_ugaussian_Qinv), so that
+ * "beyond 4 standard errors" means the same chance, 6.3e-5, whatever the number of runs (with
+ * 20 runs a t of 4 is 12 times likelier than a normal 4).
  * A `series` is one element of a table with its age axis (if any) summed into the bands 0-14,
  * 15-59, 60-79 and 80+ (single ages hold too few persons for a z to mean anything); a
  * series-year is a series in one year. Tables whose per-run value is not an expectation of the
@@ -34,7 +38,8 @@ typedef struct {
     double cohort;   /**< mean over runs of the cohort engine's value */
     double micro;    /**< mean over runs of the micro engine's value */
     double se;       /**< standard error of the mean paired difference */
-    double z;        /**< (micro - cohort) / se, with the special cases above */
+    double z;        /**< (micro - cohort) / se as a normal deviate (above), with the special
+                          cases above */
 } dp_recon_item;
 
 /* One table's comparison. */

@@ -23,6 +23,9 @@
 #include "core/stats.h"
 
 enum { ALL = -1 };
+/* What a strict target (> or <) missed is short by beyond its distance to the value: one unit
+ * of the gap (docs/scenarios.md#targets). */
+#define STRICT_UNIT 1.0
 #define NO_INDEX ((size_t)-1)
 
 /* ------------------------------------------------------------------------------------------ */
@@ -307,6 +310,11 @@ evaluate(const dp_target *t, const resolved *r, size_t run, double *x, double *m
     short_by = ok || short_by < 0.0 ? 0.0 : short_by;
     *met = ok ? 1.0 : 0.0;
     *gap = short_by * den; /* shares and ratios: in the numerator's unit */
+    /* A strict target missed (at or within 1e-9 of its value) is short by at least one unit of
+     * its gap: one person (household, person-time) or one yuan; a miss never reads as 0. */
+    if (!ok && (t->op == DP_OP_GT || t->op == DP_OP_LT)) {
+        *gap += STRICT_UNIT;
+    }
     switch (r->ind.cost) {
     case DP_COST_PER_UNIT: {
         double units = sum_at(&r->cost_den, run);

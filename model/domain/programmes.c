@@ -142,6 +142,30 @@ dp_emp_base_share(const dp_params *p, size_t type, size_t grade)
     return s < 0.0 ? 0.0 : (s > 0.95 ? 0.95 : s);
 }
 
+double
+dp_emp_target(const dp_params *p, size_t type, size_t grade)
+{
+    double s = dp_emp_base_share(p, type, grade);
+    double m = p->emp.entry_multiplier > 0.0 ? p->emp.entry_multiplier : 0.0;
+    double d = 1.0 - s + m * s;
+    double e = d > 0.0 ? m * s / d : 0.0;
+    return e > 0.95 ? 0.95 : e;
+}
+
+void
+dp_emp_moves(double s, double e, double x, double *p_in, double *p_out)
+{
+    s = clamp01(s);
+    double kept = s * (1.0 - x);
+    if (kept <= e) {
+        *p_out = x;
+        *p_in = s < 1.0 ? clamp01((e - kept) / (1.0 - s)) : 0.0;
+    } else {
+        *p_out = clamp01(1.0 - e / s);
+        *p_in = 0.0;
+    }
+}
+
 void
 dp_prog_rules_year(const dp_model *m, const dp_params *p, size_t reg, int year,
                    dp_prog_rules *rules)
@@ -164,16 +188,19 @@ dp_prog_rules_year(const dp_model *m, const dp_params *p, size_t reg, int year,
     rules->dibao_standard = dp_dibao_standard(p, year);
     rules->away_yearly = dp_sched_or(&p->away_yearly, year, 0.0);
     rules->renovations = dp_sched_or(&p->renovations, year, NAN);
-    /* Employment: balanced entry, e = x s / (1 - s), keeps each (type, grade)'s employed
-     * share s stationary when nothing else moves (docs/model.md "Employment"). */
+    /* Employment: step 7 restores each working-age cell's employed share to its target
+     * (docs/model.md "Employment"); the share a year before is the base share in the first
+     * projected year. */
     double x = clamp01(p->emp.exit_rate);
     rules->emp_out = x;
     for (size_t t = 0; t < DP_N_TYPE; t++) {
         for (size_t g = 0; g < DP_N_GRADE; g++) {
-            double s = dp_emp_base_share(p, t, g);
-            rules->emp_in[t * DP_N_GRADE + g] = clamp01(p->emp.entry_multiplier * x * s / (1.0 - s));
+            rules->emp_target[t * DP_N_GRADE + g] = dp_emp_target(p, t, g);
+            rules->emp_prev[t * DP_N_GRADE + g] =
+                year <= p->year_start ? dp_emp_base_share(p, t, g) : dp_emp_target(p, t, g);
         }
     }
+    rules->emp_first = year <= p->year_start;
     rules->trainees = dp_sched_or(&p->emp.trainees, year, 0.0);
     rules->training_cost = dp_sched_or(&p->emp.training_cost, year, 0.0);
     rules->posts = dp_sched_or(&p->emp.posts, year, 0.0);
@@ -195,7 +222,6 @@ void
 dp_flag_rates(const double *cells, const double *ren, const unsigned char *mask,
               dp_year_rates *r)
 {
-    dp_prog_rules *pr = &r->prog;
     double G = 0.0, R = 0.0;
     for (size_t i = 0; i < DP_N_CELL; i++) {
         if (mask[i]) {
@@ -203,6 +229,13 @@ dp_flag_rates(const double *cells, const double *ren, const unsigned char *mask,
             R += ren[i];
         }
     }
+    (void)dp_ren_homes(G, R, r);
+}
+
+double
+dp_ren_homes(double G, double R, dp_year_rates *r)
+{
+    dp_prog_rules *pr = &r->prog;
     double want = isfinite(pr->renovations) ? pr->renovations
                                             : pr->coverage[DP_PROG_RENOVATION] * G - R;
     want = want > 0.0 ? want : 0.0;
@@ -219,6 +252,8 @@ dp_flag_rates(const double *cells, const double *ren, const unsigned char *mask,
         n = pr->budget_cap[DP_PROG_RENOVATION] / cost;
     }
     pr->ren_p = G - R > 0.0 ? clamp01(n / (G - R)) : 0.0;
+    n = n < G - R ? n : G - R;
+    return n > 0.0 ? n : 0.0;
 }
 
 static int
@@ -232,7 +267,16 @@ dp_flag_in(const dp_year_rates *r, int flag, size_t age, size_t type, size_t gra
            int renovation_eligible)
 {
     if (flag == DP_FLAG_EMPLOYED) {
-        return working_age(age) ? r->prog.emp_in[type * DP_N_GRADE + grade] : 0.0;
+        /* A person who stays in (type, grade): s = last year's share; at 16, an entrant. */
+        if (!working_age(age)) {
+            return 0.0;
+        }
+        double in, out;
+        size_t tg = type * DP_N_GRADE + grade;
+        dp_emp_moves(age == DP_WORK_AGE_MIN && r->prog.emp_first == 0 ? 0.0 : r->prog.emp_prev[tg],
+                     r->prog.emp_target[tg],
+                     r->prog.emp_out, &in, &out);
+        return in;
     }
     return renovation_eligible ? r->prog.ren_p : 0.0;
 }
@@ -695,6 +739,41 @@ dp_prog_year(const dp_params *p, const dp_year_rates *r, const dp_prog_groups *g
         for (size_t l = 0; l < DP_N_LEVEL; l++) {
             out->spending_level[k][l] = out->spending[k] * pr->funding[k][l];
         }
+    }
+    /* Card holders by age, employed card holders; insurance participation: the premium-aided
+     * participate, the other card holders at the base rate (docs/model.md §9.11). */
+    {
+        double wa = 0.0, emp = 0.0, adults = 0.0, all = 0.0;
+        const double *fe = flag ? flag[DP_FLAG_EMPLOYED] : NULL;
+        for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
+            size_t age = sa % DP_N_AGE;
+            for (size_t k = 0; k < DP_N_BLOCK; k++) {
+                size_t i = sa * DP_N_BLOCK + k;
+                if (dp_block_cert(k) != DP_CERT || cells[i] == 0.0) {
+                    continue;
+                }
+                all += cells[i];
+                if (age >= DP_WORK_AGE_MIN) {
+                    adults += cells[i];
+                }
+                if (working_age(age)) {
+                    wa += cells[i];
+                    emp += fe ? fe[i] : 0.0;
+                }
+            }
+        }
+        double aid_p = out->pipeline[DP_PROG_PENSION][DP_STAGE_PAID];
+        double aid_m = out->pipeline[DP_PROG_MEDICAL][DP_STAGE_PAID];
+        aid_p = aid_p < adults ? aid_p : adults;
+        aid_m = aid_m < all ? aid_m : all;
+        out->ind[DP_PI_WORKING_AGE_CERT] = wa;
+        out->ind[DP_PI_EMPLOYED_CERT] = emp;
+        out->ind[DP_PI_ADULTS_CERT] = adults;
+        out->ind[DP_PI_PENSION_PART] = aid_p + clamp01(p->pension_participation) * (adults - aid_p);
+        out->ind[DP_PI_MEDICAL_PART] = aid_m + clamp01(p->medical_participation) * (all - aid_m);
+        out->ind[DP_PI_REHAB_TIMES] = (out->pipeline[DP_PROG_ADULT_REHAB][DP_STAGE_PAID] +
+                                       out->pipeline[DP_PROG_CHILD_REHAB][DP_STAGE_PAID]) *
+                                      (p->rehab_times > 0.0 ? p->rehab_times : 0.0);
     }
     out->ind[DP_PI_MULTI_HOUSEHOLDS] = out->pipeline[DP_PROG_MULTI_HH][DP_STAGE_ELIGIBLE];
     out->ind[DP_PI_CASH] = out->spending[DP_PROG_LIVING] + out->spending[DP_PROG_CARE] +

@@ -11,13 +11,14 @@
  * Persons carry two flags beyond their cell (DP_FLAG_*). The engines keep, besides the persons
  * by cell, the flagged persons by cell: flagged persons follow the same deaths, grade,
  * certification, household and migration steps as everyone else, and step 7 moves persons in
- * and out of the flags with the per-cell probabilities of dp_flag_rates.
+ * and out of the flags (dp_emp_moves, dp_ren_homes, dp_flag_in / dp_flag_out).
  *
  * A year, for one (replicate, region):
  *   step 1: dp_rates_year fills the year's rates (rates.c), programme rules included
- *           (dp_year_rates.prog); then dp_flag_rates (start-of-year counts) sets the year's
- *           renovation probability;
- *   step 7: the engine applies dp_flag_in / dp_flag_out to each cell and tallies the flows
+ *           (dp_year_rates.prog);
+ *   step 7: the engine renovates the homes dp_ren_homes asks for from the counts after steps
+ *           2-6, moves employment with dp_emp_moves (cohort: per cell; micro: per person)
+ *           and applies dp_flag_in / dp_flag_out otherwise, and tallies the flows
  *           DP_FL_JOBS_IN, DP_FL_JOBS_OUT, DP_FL_JOBS_FROM_DIBAO, DP_FL_RENOVATIONS;
  *   step 8: dp_prog_year on the end-of-year counts (before ageing) gives every programme
  *           result; the engine passes it to dp_tables_prog (tables.c).
@@ -88,6 +89,16 @@ enum {
     DP_PI_MULTI_HOUSEHOLDS,/**< households with >= 2 disabled members [households] */
     DP_PI_CASH,            /**< cash transfers of the year (living, care, dibao supplement,
                                 multi-household) [yuan] */
+    DP_PI_WORKING_AGE_CERT,/**< card holders aged 16-59 */
+    DP_PI_EMPLOYED_CERT,   /**< of which employed (the count plans and national statistics
+                                give) */
+    DP_PI_ADULTS_CERT,     /**< card holders aged 16 and over (pension participation's base) */
+    DP_PI_PENSION_PART,    /**< of which in the resident pension insurance: the premium-aided
+                                and the others at the base participation rate */
+    DP_PI_MEDICAL_PART,    /**< card holders in the resident medical insurance: the
+                                premium-aided and the others at the base participation rate */
+    DP_PI_REHAB_TIMES,     /**< rehabilitation person-times (人次) of the year: persons served
+                                by adult_rehab and child_rehab x services per person */
     DP_N_PI
 };
 
@@ -137,16 +148,23 @@ typedef struct {
     double dibao_standard;                /**< monthly [yuan] */
     double away_yearly;                   /**< child_rehab family subsidy [yuan/yr] */
     double renovations;                   /**< households a year (NAN: coverage target) */
-    double emp_in[DP_N_TYPE * DP_N_GRADE];/**< yearly prob. a non-employed working-age person
-                                               of (type, grade) finds work */
+    double emp_target[DP_N_TYPE * DP_N_GRADE]; /**< employed share of a working-age cell of
+                                               (type, grade) that step 7 restores this year
+                                               (dp_emp_target) */
+    double emp_prev[DP_N_TYPE * DP_N_GRADE];   /**< the same share a year before (the base
+                                               share in the first projected year): the share a
+                                               person of the cell is expected to bring into
+                                               the year */
+    int emp_first;                        /**< 1 in the first projected year (its persons of 16
+                                               are the base year's, at the base share) */
     double emp_out;                       /**< yearly prob. an employed person stops */
     double trainees, training_cost, posts, post_yearly, awards, award_amount;
     double single_person;                 /**< prob. marginal -> dibao of severe card holders
                                                this year (0 before single_person_from) */
     double ren_p;                         /**< prob. a non-renovated person of the target group
-                                               is renovated this year (dp_flag_rates) */
+                                               is renovated this year (dp_ren_homes, step 7) */
     double ren_demand;                    /**< renovations the year's path or coverage target
-                                               asks for (dp_flag_rates) [households] */
+                                               asks for (dp_ren_homes) [households] */
 } dp_prog_rules;
 
 /* 1 if a cell is eligible for prog in year and region reg (its index in the scenario), the
@@ -167,14 +185,33 @@ double dp_prog_need(const dp_params *p, size_t prog, size_t type, size_t grade, 
 size_t dp_need_band(size_t age);
 /* Employed share of a working-age cell at the end of the base year. */
 double dp_emp_base_share(const dp_params *p, size_t type, size_t grade);
+/* The employed share step 7 keeps a working-age cell at: the base share s with its odds
+ * scaled by entry_multiplier m, m s / (1 - s + m s), at most 0.95 (= s when m = 1, the status
+ * quo). */
+double dp_emp_target(const dp_params *p, size_t type, size_t grade);
+/* Step 7, employment, for persons of working age whose expected employed share before the
+ * step is s (a cell: its employed / persons after steps 2-6; a person: the share of the
+ * (type, grade) they were in a year before, 0 for an entrant: aged 16 or new this year) and
+ * whose target share is e: an employed person stops with *p_out, one not employed starts with
+ * *p_in, so that the expected employed share after the step is e exactly:
+ * s (1 - x) <= e: *p_out = x, *p_in = (e - s (1 - x)) / (1 - s) (capped at 1);
+ * otherwise *p_out = 1 - e / s, *p_in = 0 (x = exit_rate). */
+void dp_emp_moves(double s, double e, double x, double *p_in, double *p_out);
 /* Fills rules with the programme rules of year for region reg (take-up: the calibrated value
  * of m unless the scenario sets it). Called by dp_rates_year. */
 void dp_prog_rules_year(const dp_model *m, const dp_params *p, size_t reg, int year,
                         dp_prog_rules *rules);
 
-/* Step 1, after dp_rates_year: the year's renovation probability from the start-of-year
- * counts (cells: persons by cell; ren: renovated persons by cell; mask: home_renovation's
- * eligibility by cell this year). Sets r->prog.ren_p. */
+/* Step 7: the year's renovations from the counts after the year's other steps (2-6): the
+ * target group G and its renovated members R. Sets r->prog.ren_demand (the homes the count
+ * path or the coverage target asks for, times the take-up) and r->prog.ren_p (the
+ * probability for each unrenovated member that renovates those homes, capped by capacity and
+ * budget); returns the homes renovated, min(capped demand, G - R). The cohort engine applies
+ * ren_p to every unrenovated member; the micro engine renovates the returned number (rounded
+ * at random to a whole number with the same mean) of its unrenovated members. */
+double dp_ren_homes(double G, double R, dp_year_rates *r);
+/* dp_ren_homes with G and R summed from counts by cell (cells: persons; ren: renovated
+ * persons; mask: home_renovation's eligibility by cell this year). */
 void dp_flag_rates(const double *cells, const double *ren, const unsigned char *mask,
                    dp_year_rates *r);
 

@@ -310,11 +310,19 @@ deaths_onset(const dp_region_base *b, size_t nb, const unsigned char *band_of, s
             double on = nd[sa] * r->onset[sa];
             nd[sa] -= on;
             fl[DP_FL_ONSETS] += on;
+            /* New disabled persons of ages 17-59 bring the employment of their (type, grade):
+             * its share a year before (prog.emp_prev; not new jobs); at 16 they enter working
+             * age out of work (step 7 balances them). */
+            size_t age = sa % DP_N_AGE;
+            int emp_on = age > DP_WORK_AGE_MIN && age <= DP_WORK_AGE_MAX;
             for (size_t tg = 0; tg < DP_N_TYPE * DP_N_GRADE; tg++) {
                 double *x = blk + tg * DP_N_CERT * DP_N_HH + DP_UNCERT * DP_N_HH;
+                double *xe = x + (1 + DP_FLAG_EMPLOYED) * DP_N_BLOCK;
                 double add = on * b->mix[tg];
+                double es = emp_on ? r->prog.emp_prev[tg] : 0.0;
                 for (size_t h = 0; h < DP_N_HH; h++) {
                     x[h] += add * b->onset_hh[h];
+                    xe[h] += add * b->onset_hh[h] * es;
                 }
             }
             double *s = w->sums + (j * n_band + band) * N_SUB;
@@ -363,6 +371,23 @@ flag_step(size_t nb, size_t j, const unsigned char *ren, cohort_work *w)
     size_t ns = nb * N_SLOT;
     double jobs_in = 0.0, jobs_out = 0.0, jobs_dibao = 0.0, renovated = 0.0;
     double ren_out = 0.0; /* homes do not lose their renovation (out = 0): no flow */
+    /* Renovation: the target group and its renovated members after steps 2-6, so that the
+     * homes asked for are renovated this year and a coverage target is reached at its end. */
+    {
+        double G = 0.0, R = 0.0;
+        for (size_t sa = 0; sa < N_SA; sa++) {
+            const double *blk = w->x + (sa * ns + j * N_SLOT) * DP_N_BLOCK;
+            const double *rn = blk + (1 + DP_FLAG_RENOVATED) * DP_N_BLOCK;
+            const unsigned char *mk = ren + sa * DP_N_BLOCK;
+            for (size_t k = 0; k < DP_N_BLOCK; k++) {
+                if (mk[k]) {
+                    G += blk[k];
+                    R += rn[k];
+                }
+            }
+        }
+        (void)dp_ren_homes(G, R, &w->rates[j]);
+    }
     for (size_t sa = 0; sa < N_SA; sa++) {
         size_t age = sa % DP_N_AGE;
         double *blk = w->x + (sa * ns + j * N_SLOT) * DP_N_BLOCK;
@@ -376,14 +401,21 @@ flag_step(size_t nb, size_t j, const unsigned char *ren, cohort_work *w)
         if ((age < DP_WORK_AGE_MIN || age > DP_WORK_AGE_MAX + 1) && r->prog.ren_p == 0.0) {
             continue;
         }
+        int wa = age >= DP_WORK_AGE_MIN && age <= DP_WORK_AGE_MAX;
         for (size_t tg = 0; tg < DP_N_TYPE * DP_N_GRADE; tg++) {
             size_t t = tg / DP_N_GRADE, g = tg % DP_N_GRADE;
-            double in_e = dp_flag_in(r, DP_FLAG_EMPLOYED, age, t, g, 0);
             const double in_r[2] = {dp_flag_in(r, DP_FLAG_RENOVATED, age, t, g, 0),
                                     dp_flag_in(r, DP_FLAG_RENOVATED, age, t, g, 1)};
             for (size_t ch = 0; ch < DP_N_CERT * DP_N_HH; ch++) {
                 size_t k = tg * DP_N_CERT * DP_N_HH + ch;
-                double in = move_flag(blk[k], &emp[k], in_e, out_e, &jobs_out, &over);
+                /* Employment: the cell's share after steps 2-6 back to its target (the
+                 * balance of dp_emp_moves); outside working age nobody works (out 1). */
+                double in_e = 0.0, o_e = out_e;
+                if (wa && blk[k] > 0.0) {
+                    dp_emp_moves(emp[k] / blk[k], r->prog.emp_target[tg], r->prog.emp_out, &in_e,
+                                 &o_e);
+                }
+                double in = move_flag(blk[k], &emp[k], in_e, o_e, &jobs_out, &over);
                 jobs_in += in;
                 if (ch % DP_N_HH == DP_DIBAO) {
                     jobs_dibao += in;
@@ -494,20 +526,16 @@ project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t 
         const dp_prog_groups *gm = dp_tables_groups(tb, (long)yi, reg);
         const unsigned char *ren =
             dp_tables_masks(tb, (long)yi, reg) + DP_PROG_RENOVATION * DP_N_CELL;
-        /* 1. The year's parameters of each replicate; its renovation probability from its
-         * start-of-year counts. */
+        /* 1. The year's parameters of each replicate (its renovations: step 7). */
         for (size_t j = 0; j < nb; j++) {
             dp_rates_year(m, &rp[rep[j]], reg, year, &w->rates[j]);
             w->fl[j] = dp_tables_flows(tb, rep[j], yi, reg);
             if (!same_year_transitions(&w->rates[j], &w->rates[0])) {
                 *bad |= BAD_MIXED;
             }
-            double *ren_cells = w->flag + DP_FLAG_RENOVATED * DP_N_CELL;
-            gather(w->x, ns, j * N_SLOT, w->cur);
-            gather(w->x, ns, j * N_SLOT + 1 + DP_FLAG_RENOVATED, ren_cells);
-            dp_flag_rates(w->cur, ren_cells, ren, &w->rates[j]);
             /* The migration schedule scaled to, and the balanced certification from, the
              * start-of-year residents. */
+            gather(w->x, ns, j * N_SLOT, w->cur);
             dp_rates_migration(&w->rates[j], w->nd + j * N_SA, w->cur);
             dp_rates_certify(m, &rp[rep[j]], reg, &w->rates[j], w->nd + j * N_SA, w->cur);
         }

@@ -18,11 +18,15 @@
  * work, the number of threads or the other persons. Hence two scenarios run with the same seed
  * share their random numbers person by person (common random numbers).
  *
- * Flags: a base-year person has flag f with probability dp_flag_base_share of their cell;
- * onsets start without flags; an in-migrant clone copies its parent's. Step 7 (after the
- * household move) takes flag f away with dp_flag_out or gives it with dp_flag_in (programmes.c)
- * of the person's cell; the renovation probability of the year comes from the start-of-year
- * persons and renovated persons by cell (dp_flag_rates, step 1).
+ * Flags: a base-year person is employed with probability dp_flag_base_share of their cell;
+ * the base year's renovated homes are a systematic rounding of the cells' shares
+ * (base_persons). A new disabled person of ages 17-59 is employed with their (type, grade)'s
+ * share, and has no renovated home; an in-migrant clone copies its parent's flags. Step 7
+ * (after the household move) moves employment person by person with dp_emp_moves, from the
+ * share the person brings into the year. Renovation is not drawn person by person: after every
+ * person's steps of the year, renovate() renovates the homes dp_ren_homes asks for from the
+ * year's target group, rounded to a whole number (systematically over the years for a count
+ * path, up for a coverage target), among the group's unrenovated members.
  *
  * Ids: a base-year person is (cell << 32 | k), the k-th person of base cell `cell`; a person
  * whose disability starts in year offset y at (sex, age) sa is (2^63 | y << 48 | sa << 32 | k),
@@ -73,7 +77,7 @@ typedef struct {
 /* Whole-number tallies of one thread for one year. */
 typedef struct {
     uint32_t cells[DP_N_CELL]; /**< persons by cell at the end of the year (after ageing) */
-    uint32_t ren[DP_N_CELL];   /**< of which renovated: next year's start for dp_flag_rates */
+    uint32_t ren[DP_N_CELL];   /**< of which renovated, after ageing (with the year's homes) */
     uint32_t pre[DP_N_CELL];   /**< persons by cell at the end of the year before ageing: what
                                     the programmes count (step 8 precedes step 9) */
     uint32_t flag[DP_N_FLAG][DP_N_CELL]; /**< of which with flag f, before ageing */
@@ -90,7 +94,25 @@ typedef struct {
     const unsigned char *ren_mask; /**< home_renovation eligibility by cell this year */
     const double *f_in;            /**< dp_flag_in [N_ATG][DP_N_FLAG][renovation eligible 0/1] */
     const double *f_out;           /**< dp_flag_out [DP_N_AGE][DP_N_FLAG] */
+    const double *e_in, *e_out;    /**< employment at working age (dp_emp_moves): prob. of
+                                        starting / stopping work [type][from][grade], from =
+                                        the person's grade a year before, or ENTRANT */
 } year_ctx;
+
+/* Bits of a person's flags beyond the DP_N_FLAG flags, set by person_end and cleared by
+ * renovate() in the same year: the person is in home_renovation's target group without a
+ * renovated home after step 7 (POOL), and was not moved up an age by the ageing in person_end
+ * (AGE_KEPT: aged 100, or no ageing in that pass). */
+enum { POOL = 0x80u, AGE_KEPT = 0x40u };
+_Static_assert(DP_N_FLAG <= 6, "the pool bits follow the flags");
+/* Entity ids of the engine's own draws (no person has them, rng.h): the base year's offset of
+ * the renovated homes' systematic rounding (DP_EV_BASE, entity DP_N_CELL), and the offset of a
+ * count path's rounding over the years (DP_EV_FLAGS at year offset 0, word 2). */
+#define REN_ROUND_ID (1ULL << 62)
+
+/* `from` of an entrant into working age (aged 16, or new this year): no share brought in. */
+enum { ENTRANT = DP_N_GRADE, N_FROM = DP_N_GRADE + 1 };
+enum { N_EMP = DP_N_TYPE * N_FROM * DP_N_GRADE };
 
 /* Flows of a person gaining / losing flag f (-1: none; renovated homes are never lost,
  * dp_flag_out being 0). */
@@ -111,6 +133,11 @@ typedef struct {
     double flag[DP_N_FLAG][DP_N_CELL]; /**< flagged persons by cell for step 8 */
     double f_in[DP_N_FLAG * N_ATG * 2];
     double f_out[DP_N_FLAG * DP_N_AGE];
+    double e_in[N_EMP], e_out[N_EMP];
+    uint64_t *pool;    /**< renovation candidates of a year: key << 32 | position [pool_cap] */
+    size_t pool_cap;
+    double ren_cum;    /**< homes a count path has asked for so far in this task */
+    double ren_off;    /**< the task's offset of their systematic rounding, in [0, 1) */
     double nd[DP_N_SEX * DP_N_AGE];
     dp_year_rates rates;
     gsl_rng *rng;
@@ -208,7 +235,8 @@ person_move(const year_ctx *y, const uint32_t u[4], size_t *cellp, size_t *atgp,
  * any is above 0: only then is the person's DP_EV_FLAGS block needed (a number compared with 0
  * never changes a flag, so skipping it changes nothing). */
 static inline __attribute__((always_inline)) int
-flag_probs(const year_ctx *y, unsigned fl, size_t cell, size_t atg, double p[DP_N_FLAG])
+flag_probs(const year_ctx *y, unsigned fl, size_t cell, size_t atg, size_t from,
+           double p[DP_N_FLAG])
 {
     size_t age = atg / (DP_N_TYPE * DP_N_GRADE);
     const double *in = y->f_in + (atg * DP_N_FLAG * 2 + y->ren_mask[cell]);
@@ -216,6 +244,20 @@ flag_probs(const year_ctx *y, unsigned fl, size_t cell, size_t atg, double p[DP_
     int any = 0;
     for (size_t f = 0; f < DP_N_FLAG; f++) {
         p[f] = fl >> f & 1u ? out[f] : in[2 * f];
+    }
+    /* Employment at working age: the balance from the share the person brings (that of their
+     * grade a year before; an entrant, at 16 or in their first year, brings none) to the
+     * target. */
+    if (age >= DP_WORK_AGE_MIN && age <= DP_WORK_AGE_MAX) {
+        size_t tg = atg % (DP_N_TYPE * DP_N_GRADE), t = tg / DP_N_GRADE, g = tg % DP_N_GRADE;
+        /* At 16 a person was 15 a year before, out of work, but in the first projected year,
+         * whose persons of 16 are the base year's with its share. */
+        size_t k = (t * N_FROM + (age == DP_WORK_AGE_MIN && y->yoff > 1 ? ENTRANT : from)) *
+                       DP_N_GRADE +
+                   g;
+        p[DP_FLAG_EMPLOYED] = fl >> DP_FLAG_EMPLOYED & 1u ? y->e_out[k] : y->e_in[k];
+    }
+    for (size_t f = 0; f < DP_N_FLAG; f++) {
         any |= p[f] > 0.0;
     }
     return any;
@@ -251,7 +293,8 @@ person_end(const year_ctx *y, const uint32_t *v, const double *p, size_t *cellp,
         }
     }
     /* 8. Programmes count the persons and flagged persons by cell at the end of the year;
-     * 9. ageing (100+ stays), and the end-of-year stock. */
+     * 9. ageing (100+ stays), and the end-of-year stock. Renovation candidates are marked for
+     * renovate() (their cell before ageing: AGE_KEPT says whether it is still theirs). */
     t->pre[cell]++;
     size_t aged = cell;
     if (y->age_now) {
@@ -260,7 +303,10 @@ person_end(const year_ctx *y, const uint32_t *v, const double *p, size_t *cellp,
         }
         t->cells[aged]++;
     }
-    if (fl) {
+    if (y->ren_mask[cell] && !(fl >> DP_FLAG_RENOVATED & 1u)) {
+        fl |= POOL | (aged == cell ? AGE_KEPT : 0u);
+    }
+    if (fl & ((1u << DP_N_FLAG) - 1u)) {
         for (size_t f = 0; f < DP_N_FLAG; f++) {
             t->flag[f][cell] += fl >> f & 1u;
         }
@@ -280,14 +326,24 @@ person_year_one(const year_ctx *y, uint64_t id, uint16_t *cellp, uint8_t *flagsp
     uint32_t u[4], v[4];
     double p[DP_N_FLAG];
     size_t cell = *cellp, atg;
+    /* A new disabled person of ages 17-59 brings the employment of their (type, grade): in
+     * work with its share a year before (word 3 of the flag block; no flow: not a new job), as
+     * in the cohort engine's onsets; at 16 they enter working age out of work. */
+    size_t age = (cell / DP_N_BLOCK) % DP_N_AGE, blk = cell % DP_N_BLOCK;
+    size_t from = ENTRANT;
+    dp_rng_block(y->seed, y->region, y->rep, id, y->yoff, DP_EV_FLAGS, v);
+    if (age > DP_WORK_AGE_MIN && age <= DP_WORK_AGE_MAX) {
+        from = dp_block_grade(blk);
+        double s = y->r->prog.emp_prev[dp_block_type(blk) * DP_N_GRADE + from];
+        if (dp_rng_u01(v[3]) < s) {
+            *flagsp |= 1u << DP_FLAG_EMPLOYED;
+        }
+    }
     dp_rng_block(y->seed, y->region, y->rep, id, y->yoff, DP_EV_PERSON, u);
     if (!person_move(y, u, &cell, &atg, death, t)) {
         return 0;
     }
-    int draw = flag_probs(y, *flagsp, cell, atg, p);
-    if (draw) {
-        dp_rng_block(y->seed, y->region, y->rep, id, y->yoff, DP_EV_FLAGS, v);
-    }
+    int draw = flag_probs(y, *flagsp, cell, atg, from, p);
     *flagsp = (uint8_t)person_end(y, draw ? v : NULL, p, &cell, *flagsp, t);
     *cellp = (uint16_t)cell;
     return 1;
@@ -327,11 +383,12 @@ persons_year(const year_ctx *y, micro_work *w, int parallel)
             dp_rng_blocks(y->seed, y->region, y->rep, P->id + b0, nb, y->yoff, DP_EV_PERSON, u);
             for (size_t j = 0; j < nb; j++) {
                 size_t cell = P->cell[b0 + j], atg;
+                size_t from = dp_block_grade(cell % DP_N_BLOCK);
                 slot[j] = DEAD;
                 if (person_move(y, u[j], &cell, &atg, 1, t)) {
                     moved[j] = (uint16_t)cell;
                     slot[j] = NO_DRAW;
-                    if (flag_probs(y, P->flags[b0 + j], cell, atg, p[j])) {
+                    if (flag_probs(y, P->flags[b0 + j], cell, atg, from, p[j])) {
                         slot[j] = (uint16_t)n_need;
                         need[n_need++] = P->id[b0 + j];
                     }
@@ -485,6 +542,86 @@ migrate_and_age(const year_ctx *y, micro_work *w, tally *t)
     return 0;
 }
 
+static int
+cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/* Step 7, renovation, after every person's other steps of the year (persons_year and onsets):
+ * the target group G and its renovated members R from the tally (t->pre, t->flag), the homes
+ * of dp_ren_homes rounded to a whole number k, and the k candidates (POOL) with the smallest
+ * numbers (word DP_FLAG_RENOVATED of their DP_EV_FLAGS block) renovated: their flag, the
+ * tallies of step 8 and of the stock after ageing, the flow. The rounding: a count path
+ * (households) systematically over the years, k = floor(C + H + u) - floor(C + u) with C the
+ * homes asked for in earlier years and u one offset per task, so that each year's mean is H and
+ * every total over years is within one home of the path's (a whole count such as 40 exactly,
+ * 19.2 a year: 96 in five years); a coverage target up, k = ceil(H), so that every replicate
+ * reaches the coverage (the mean is above H by less than one home, and the next year's demand
+ * takes the excess back). Clears the POOL and AGE_KEPT bits of every person. Returns -1 when
+ * out of memory. */
+static int
+renovate(const year_ctx *y, micro_work *w, tally *t)
+{
+    persons *P = &w->P;
+    double G = 0.0, R = 0.0;
+    for (size_t i = 0; i < DP_N_CELL; i++) {
+        if (y->ren_mask[i]) {
+            G += (double)t->pre[i];
+            R += (double)t->flag[DP_FLAG_RENOVATED][i];
+        }
+    }
+    double want = dp_ren_homes(G, R, &w->rates);
+    size_t m = 0;
+    for (size_t i = 0; i < P->n; i++) {
+        m += (P->flags[i] & POOL) != 0;
+    }
+    double kd;
+    if (isfinite(w->rates.prog.renovations)) {
+        kd = floor(w->ren_cum + want + w->ren_off) - floor(w->ren_cum + w->ren_off);
+        w->ren_cum += want;
+    } else {
+        kd = ceil(want - 1e-9);
+    }
+    size_t k = kd > 0.0 ? (size_t)kd : 0u;
+    k = k < m ? k : m;
+    if (k > 0) {
+        if (m > w->pool_cap) {
+            uint64_t *pool = realloc(w->pool, m * sizeof *pool);
+            if (!pool) {
+                return -1;
+            }
+            w->pool = pool;
+            w->pool_cap = m;
+        }
+        size_t n = 0;
+        for (size_t i = 0; i < P->n; i++) {
+            if (P->flags[i] & POOL) {
+                uint32_t v[4];
+                dp_rng_block(y->seed, y->region, y->rep, P->id[i], y->yoff, DP_EV_FLAGS, v);
+                w->pool[n++] = (uint64_t)v[DP_FLAG_RENOVATED] << 32 | (uint64_t)i;
+            }
+        }
+        qsort(w->pool, n, sizeof *w->pool, cmp_u64);
+        for (size_t j = 0; j < k; j++) {
+            size_t i = (size_t)(w->pool[j] & 0xffffffffu);
+            size_t cell = P->cell[i];
+            size_t pre = y->age_now && !(P->flags[i] & AGE_KEPT) ? cell - DP_N_BLOCK : cell;
+            P->flags[i] |= 1u << DP_FLAG_RENOVATED;
+            t->flag[DP_FLAG_RENOVATED][pre]++;
+            if (y->age_now) {
+                t->ren[cell]++;
+            }
+            t->fl[DP_FL_RENOVATIONS] += 1.0;
+        }
+    }
+    for (size_t i = 0; i < P->n; i++) {
+        P->flags[i] &= (uint8_t)~(POOL | AGE_KEPT);
+    }
+    return 0;
+}
+
 static void
 tally_clear(tally *t, size_t n)
 {
@@ -586,10 +723,39 @@ base_persons(const dp_region_base *b, const dp_params *p, const unsigned char *r
         for (size_t k = 0; k < n_need; k++) {
             unsigned bits = 0;
             for (size_t f = 0; f < DP_N_FLAG; f++) {
-                bits |= (unsigned)(dp_rng_u01(v[k][f]) < sh[k][f]) << f;
+                if (f != DP_FLAG_RENOVATED) {
+                    bits |= (unsigned)(dp_rng_u01(v[k][f]) < sh[k][f]) << f;
+                }
             }
             P->flags[at[k]] = (uint8_t)bits;
         }
+    }
+    /* Renovated homes: systematic rounding over the cells in order, one random offset u for
+     * the region and replicate: with C the running sum of share x persons, a cell gets
+     * floor(C + u) - floor(C_before + u) renovated persons (its first ones). Each cell's mean
+     * is its share x persons, as the cohort engine's, and the total is within one of their sum
+     * in every replicate (independent draws would add a binomial spread, and the first year's
+     * max(0, target - renovated) would not be linear in it). */
+    uint32_t u[4];
+    dp_rng_block(y->seed, y->region, y->rep, DP_N_CELL, 0, DP_EV_BASE, u);
+    double off = dp_rng_u01(u[0]), run = 0.0;
+    for (size_t i = 0; i < P->n;) {
+        size_t cell = P->cell[i], j = i;
+        while (j < P->n && P->cell[j] == cell) {
+            j++;
+        }
+        size_t blk = cell % DP_N_BLOCK, age = (cell / DP_N_BLOCK) % DP_N_AGE;
+        double sh = dp_flag_base_share(p, DP_FLAG_RENOVATED, age, dp_block_type(blk),
+                                       dp_block_grade(blk), ren_mask[cell]);
+        if (sh > 0.0) {
+            double before = floor(run + off);
+            run += sh * (double)(j - i);
+            size_t k = (size_t)(floor(run + off) - before);
+            for (size_t q = i; q < i + k && q < j; q++) {
+                P->flags[q] |= 1u << DP_FLAG_RENOVATED;
+            }
+        }
+        i = j;
     }
     return 0;
 }
@@ -597,8 +763,18 @@ base_persons(const dp_region_base *b, const dp_params *p, const unsigned char *r
 /* Step 7's probabilities of the year by (age, type, grade) and the cell's renovation
  * eligibility (dp_flag_in), and by age (dp_flag_out): the person loop reads tables. */
 static void
-flag_tables(const dp_year_rates *r, double *f_in, double *f_out)
+flag_tables(const dp_year_rates *r, double *f_in, double *f_out, double *e_in, double *e_out)
 {
+    for (size_t t = 0; t < DP_N_TYPE; t++) {
+        for (size_t from = 0; from < N_FROM; from++) {
+            for (size_t g = 0; g < DP_N_GRADE; g++) {
+                size_t k = (t * N_FROM + from) * DP_N_GRADE + g;
+                double s = from == ENTRANT ? 0.0 : r->prog.emp_prev[t * DP_N_GRADE + from];
+                dp_emp_moves(s, r->prog.emp_target[t * DP_N_GRADE + g], r->prog.emp_out,
+                             &e_in[k], &e_out[k]);
+            }
+        }
+    }
     for (size_t f = 0; f < DP_N_FLAG; f++) {
         for (size_t age = 0; age < DP_N_AGE; age++) {
             f_out[age * DP_N_FLAG + f] = dp_flag_out(r, (int)f, age);
@@ -642,7 +818,9 @@ run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t se
                   .region = (uint32_t)reg,
                   .rep = (uint32_t)rep,
                   .f_in = w->f_in,
-                  .f_out = w->f_out};
+                  .f_out = w->f_out,
+                  .e_in = w->e_in,
+                  .e_out = w->e_out};
     const double *flag[DP_N_FLAG];
     for (size_t f = 0; f < DP_N_FLAG; f++) {
         flag[f] = w->flag[f];
@@ -682,17 +860,24 @@ run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t se
         dp_tables_base_population(tb, rep, reg, w->nd, dis0);
     }
     dp_prog_state_init(p, &w->rates, dp_tables_groups(tb, -1, reg), w->cells, flag, &st);
+    /* The systematic rounding of a count path's homes (renovate()). */
+    {
+        uint32_t u[4];
+        dp_rng_block(seed, (uint32_t)reg, (uint32_t)rep, REN_ROUND_ID, 0, DP_EV_FLAGS, u);
+        w->ren_off = dp_rng_u01(u[2]);
+        w->ren_cum = 0.0;
+    }
 
     for (size_t yi = 0; yi < tb->n_year; yi++) {
         int year = p->year_start + (int)yi;
-        /* 1. The year's parameters; the renovation probability from the start-of-year counts
-         * and this year's home_renovation eligibility; step 7's tables. */
+        /* 1. The year's parameters; this year's home_renovation eligibility; step 7's tables
+         * (renovation is not drawn person by person: renovate()). */
         dp_rates_year(m, p, reg, year, &w->rates);
         y.ren_mask = dp_tables_masks(tb, (long)yi, reg) + DP_PROG_RENOVATION * DP_N_CELL;
-        dp_flag_rates(w->cells, w->ren, y.ren_mask, &w->rates);
+        w->rates.prog.ren_p = 0.0; /* renovations: renovate(), after the persons' steps */
         dp_rates_migration(&w->rates, w->nd, w->cells);
         dp_rates_certify(m, p, reg, &w->rates, w->nd, w->cells);
-        flag_tables(&w->rates, w->f_in, w->f_out);
+        flag_tables(&w->rates, w->f_in, w->f_out, w->e_in, w->e_out);
         y.yoff = (int)yi + 1;
         y.age_now = !w->rates.migration_any;
         double pop_start = (double)w->P.n;
@@ -716,6 +901,10 @@ run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t se
         tally_reduce(w->t, n_tally);
         /* 3. Onsets, and their first year's steps 4-8 (9). */
         if (onsets(b, &y, w, &w->t[0]) != 0) {
+            return -1;
+        }
+        /* 7. Renovations, now that the year's target group is known. */
+        if (renovate(&y, w, &w->t[0]) != 0) {
             return -1;
         }
         /* 9. Migration of the disabled (if any) and ageing; the general population. */
@@ -759,6 +948,7 @@ work_free(micro_work *w)
     free(w->P.cell);
     free(w->P.flags);
     free(w->kept);
+    free(w->pool);
     free(w->t);
     dp_rng_free(w->rng);
     free(w);

@@ -28,12 +28,15 @@ static const char *const flow_label_zh[DP_N_FLOW] = {
 static const char *const ind_label[DP_N_IND_ALL] = {
     "disabled", "severe", "aged60", "children", "certified", "severe_certified", "dibao",
     "marginal", "working_age", "employed", "new_jobs", "trainees", "renovation_group",
-    "renovated", "renovations_cumulative", "multi_disabled_households", "cash_transfers"};
+    "renovated", "renovations_cumulative", "multi_disabled_households", "cash_transfers",
+    "working_age_certified", "employed_certified", "adults_certified", "pension_participants",
+    "medical_participants", "rehab_person_times"};
 static const char *const ind_label_zh[DP_N_IND_ALL] = {
     "残疾人", "重度残疾人", "60岁及以上", "0-14岁儿童", "持证残疾人", "持证重度残疾人",
     "低保残疾人", "低保边缘残疾人", "16-59岁残疾人", "就业残疾人", "新增就业", "培训人数",
     "无障碍改造对象", "已改造家庭残疾人", "累计无障碍改造户数", "一户多残户数",
-    "现金补贴（元）"};
+    "现金补贴（元）", "16-59岁持证残疾人", "就业持证残疾人", "16岁及以上持证残疾人",
+    "养老保险参保持证残疾人", "医疗保险参保持证残疾人", "康复服务人次"};
 
 static const char *const stage_label[DP_N_STAGE] = {"eligible", "certified", "applied", "paid"};
 static const char *const stage_label_zh[DP_N_STAGE] = {"符合条件", "持证", "申请", "发放"};

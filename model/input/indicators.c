@@ -76,6 +76,14 @@ static const ind_row ind_rows[] = {
      IND("working_age"), NONE_CELL, NO_COST, 0},
     {"employed", "employed disabled persons aged 16-59", "就业残疾人数", DP_IND_PERSONS,
      "persons", IND("employed"), NONE_CELL, AT_AMOUNT("employment_support"), 0},
+    {"working_age_certified", "card holders aged 16-59", "16-59岁持证残疾人数", DP_IND_PERSONS,
+     "persons", IND("working_age_certified"), NONE_CELL, NO_COST, 0},
+    {"employed_certified", "employed card holders aged 16-59 (as plans and national statistics "
+     "count)", "就业持证残疾人数", DP_IND_PERSONS, "persons", IND("employed_certified"), NONE_CELL,
+     AT_AMOUNT("employment_support"), 0},
+    {"rehab_person_times", "rehabilitation person-times of the year (adult and child "
+     "rehabilitation served x person_times)", "康复服务人次", DP_IND_PERSONS, "person-times",
+     IND("rehab_person_times"), NONE_CELL, AT_AMOUNT("adult_rehab"), 0},
     {"new_jobs", "disabled persons entering work during the year", "新增就业残疾人数",
      DP_IND_PERSONS, "persons", IND("new_jobs"), NONE_CELL, AT_AMOUNT("employment_support"), 0},
     {"trainees", "disabled persons given vocational training during the year", "职业培训人数",
@@ -94,6 +102,18 @@ static const ind_row ind_rows[] = {
     {"employment_rate", "employed share of disabled persons aged 16-59", "残疾人就业率",
      DP_IND_SHARE, "share", IND("employed"), IND("working_age"), AT_AMOUNT("employment_support"),
      0},
+    {"employment_rate_certified", "employed share of card holders aged 16-59",
+     "持证残疾人就业率", DP_IND_SHARE, "share", IND("employed_certified"),
+     IND("working_age_certified"), AT_AMOUNT("employment_support"), 0},
+    {"pension_participation",
+     "card holders aged 16+ in the resident pension insurance (premium-aided, and the others at "
+     "the base rate) / card holders aged 16+", "残疾人城乡居民基本养老保险参保率", DP_IND_SHARE,
+     "share", IND("pension_participants"), IND("adults_certified"), AT_AMOUNT("pension_premium"),
+     0},
+    {"medical_participation",
+     "card holders in the resident medical insurance (premium-aided, and the others at the base "
+     "rate) / card holders", "残疾人城乡居民基本医疗保险参保率", DP_IND_SHARE, "share",
+     IND("medical_participants"), IND("certified"), AT_AMOUNT("medical_premium"), 0},
     {"adult_rehab_coverage", "basic rehabilitation: persons served / persons in need",
      "基本康复服务覆盖率", DP_IND_SHARE, "share", SERVED("adult_rehab"),
      AT_AMOUNT("adult_rehab"), 0},

@@ -242,11 +242,21 @@ prog_defaults(dp_params *p)
     p->away_share = 0.0;
     dp_sched_const(&p->away_yearly, 3000.0); /* Huzhong before its raise (plan 001) */
     p->renovated_base = 0.2;
+    /* Participation (docs/model.md §9.11). Pension, DERIVED: 27 M insured card holders 2020
+     * (QUOTED) at the national scale, where 36.38 M card holders are aged 16+ and the default
+     * aid pays 7.06 M: (27 - 7.06) / (36.38 - 7.06) = 0.68. Medical: no national figure (NOT
+     * FOUND): 0.95, ASSUMPTION. */
+    p->pension_participation = 0.68;
+    p->medical_participation = 0.95;
+    p->rehab_times = 1.0;
     /* Employment: base rate 0.54 of working-age card holders (derived: 8.6 million employed,
      * 2020, / 37.8 million card holders x 0.421 of working age); no factors by type or grade
      * (none in the sources); exit rate 0.01 a year (assumption: 2018's new jobs, 3.9% of the
      * employed, also replace deaths and those reaching 60, about 1% and 2.5%). */
-    p->emp.base_rate = 0.54;
+    /* DERIVED (docs/model.md §9.12): 8.6 M employed card holders 2020 (QUOTED) / 11.21 M card
+     * holders aged 16-59 at the end of the base year at the national scale
+     * (tests/data/regions/national.yaml: 29.6% of the 37.8 M fitted card holders) = 0.767. */
+    p->emp.base_rate = 0.76;
     for (size_t t = 0; t < DP_N_TYPE; t++) {
         p->emp.type_factor[t] = 1.0;
     }

@@ -255,6 +255,13 @@ typedef struct {
                                           the coverage target */
     double renovated_base;           /**< home_renovation: share of the target group renovated
                                           at the end of the base year */
+    double pension_participation;    /**< share of card holders aged 16+ without pension
+                                          premium aid who are in the resident pension
+                                          insurance */
+    double medical_participation;    /**< share of card holders without medical premium aid
+                                          who are in the resident medical insurance */
+    double rehab_times;              /**< rehabilitation services (person-times) per person
+                                          served in a year */
     dp_employment_params emp;        /**< employment */
     size_t n_overlap;
     dp_overlap overlap[DP_MAX_OVERLAPS]; /**< `overlaps:` in file order */

@@ -181,7 +181,7 @@ for region in regions:
             problems.append(f"'{text}': cannot read the plan value '{value}'")
             continue
         years = (list(range(period_start[region], target_year[region] + 1))
-                 if "per year" in text else [target_year[region]])
+                 if "per year" in text or "per year" in value else [target_year[region]])
         specs = re.findall(r"`([^`]+)`", modelled)
         got_years = []
         for spec in specs:

@@ -328,7 +328,8 @@ def share(num, den, value, op, p):
     x = num / den
     eps = 1e-9
     met = {">=": x >= value - eps, ">": x > value + eps}[op]
-    gap = np.where(met, 0, np.maximum(0, value - x) * den)
+    # a strict target missed is short by one person more (docs/scenarios.md#targets)
+    gap = np.where(met, 0, np.maximum(0, value - x) * den + (1 if op == ">" else 0))
     return x, met, gap, gap * yearly_amount(p)
 
 def served(p):

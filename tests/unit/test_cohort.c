@@ -504,7 +504,12 @@ test_cohort_employment_by_hand(void **state)
      * non-disabled men aged 30 (onset 2% into grade 4, dibao). q = 0.01; no grade change or
      * certification; half of the dibao households leave dibao each year (to "other").
      * Employment: base share s = 0.3 for every (type, grade) (all factors 1), exit x = 0.1,
-     * balanced entry e = x s / (1 - s) = 0.1 x 0.3 / 0.7 = 3/70. Two years, by hand. */
+     * multiplier 1: step 7 brings every working-age cell back to s x its persons (the balance
+     * of dp_emp_moves: entries s n - (1 - x) v when the cell's v employed after steps 2-6 keep
+     * (1 - x) v <= s n); new disabled persons aged 17-59 bring the share s of their (type,
+     * grade) (not new jobs). Two years, by hand (recomputed for the balance per cell: before
+     * it, entries were a fixed e = x s / (1 - s) of the non-employed and onsets started out of
+     * work, so their cells stayed below s). */
     dp_params p;
     tiny_params(&p);
     p.year_end = 2022;
@@ -525,7 +530,7 @@ test_cohort_employment_by_hand(void **state)
     static flag_record rec;
     dp_results *res = run_tiny(f, &p, c, 2, 1000.0, 30, &rec);
     const int E = DP_FLAG_EMPLOYED;
-    const double e = 0.1 * 0.3 / 0.7, o = 0.1;
+    const double s = 0.3, o = 0.1;
     const size_t U = DP_UNCERT, D = DP_DIBAO, O = DP_OTHER;
     assert_true(rec.seen[0] && rec.seen[1] && rec.seen[2]);
 
@@ -533,66 +538,63 @@ test_cohort_employment_by_hand(void **state)
     assert_close(rec_cell(&rec, 0, E, 30, 1, U, D), 30.0, 1e-15, 0.0);
     assert_close(rec_cell(&rec, 0, E, 59, 1, U, D), 30.0, 1e-15, 0.0);
 
-    /* 2021. Deaths: 99 persons, 29.7 employed in each cohort; onset 990 x 0.02 = 19.8 (not
-     * employed). Household: each cell halves between dibao and other: grade 2 cells 49.5
-     * persons with 14.85 employed; grade 4 cells 9.9 with 0. Step 7: grade 2: 14.85 (1 - x) +
-     * (49.5 - 14.85) e = 13.365 + 1.485 = 14.85 (balanced); grade 4: 9.9 e each. */
+    /* 2021. Deaths: 99 persons, 29.7 employed in each cohort; onset 990 x 0.02 = 19.8, 5.94
+     * of them employed (0.3). Household: each cell halves between dibao and other: grade 2
+     * cells 49.5 persons with 14.85 employed; grade 4 cells 9.9 with 2.97. Step 7: every cell
+     * is at the share 0.3 already: 0.9 v kept, x v = 0.1 v entries: grade 2 1.485, grade 4
+     * 0.297 each. */
     for (size_t h = 0; h < 2; h++) {
         size_t hh = h ? O : D;
         assert_close(rec_cell(&rec, 1, -1, 30, 1, U, hh), 49.5, 1e-12, 0.0);
         assert_close(rec_cell(&rec, 1, E, 30, 1, U, hh), 14.85, 1e-12, 0.0);
         assert_close(rec_cell(&rec, 1, E, 59, 1, U, hh), 14.85, 1e-12, 0.0);
-        assert_close(rec_cell(&rec, 1, E, 30, 3, U, hh), 9.9 * e, 1e-12, 0.0);
+        assert_close(rec_cell(&rec, 1, E, 30, 3, U, hh), 2.97, 1e-12, 0.0);
     }
-    /* Flows: in = 4 x 34.65 e (grade 2, = 4 x 1.485) + 19.8 e (grade 4); out = 0.1 x 59.4;
-     * from dibao: the dibao cells' entries 2 x 34.65 e + 9.9 e. */
-    double in1 = 4.0 * 34.65 * e + 19.8 * e;
-    assert_close(res_val(res, "flows", 0, DP_FL_JOBS_IN, DP_N_FLOW), in1, 1e-12, 0.0);
-    assert_close(res_val(res, "flows", 0, DP_FL_JOBS_OUT, DP_N_FLOW), 5.94, 1e-12, 0.0);
-    assert_close(res_val(res, "flows", 0, DP_FL_JOBS_FROM_DIBAO, DP_N_FLOW),
-                 2.0 * 34.65 * e + 9.9 * e, 1e-12, 0.0);
-    /* Indicators: working age 99 + 99 + 19.8 = 217.8; employed 59.4 + 19.8 e; new jobs = in. */
+    /* Flows: in = 4 x 1.485 + 2 x 0.297 = 6.534; out = 0.1 x (59.4 + 5.94) = 6.534; from
+     * dibao: the dibao cells' entries 2 x 1.485 + 0.297 = 3.267. */
+    assert_close(res_val(res, "flows", 0, DP_FL_JOBS_IN, DP_N_FLOW), 6.534, 1e-12, 0.0);
+    assert_close(res_val(res, "flows", 0, DP_FL_JOBS_OUT, DP_N_FLOW), 6.534, 1e-12, 0.0);
+    assert_close(res_val(res, "flows", 0, DP_FL_JOBS_FROM_DIBAO, DP_N_FLOW), 3.267, 1e-12, 0.0);
+    /* Indicators: working age 99 + 99 + 19.8 = 217.8; employed 0.3 x 217.8 = 65.34; new jobs
+     * = in. */
     assert_close(res_val(res, "indicators", 0, DP_N_IND + DP_PI_WORKING_AGE, DP_N_IND_ALL), 217.8,
                  1e-12, 0.0);
-    assert_close(res_val(res, "indicators", 0, DP_N_IND + DP_PI_EMPLOYED, DP_N_IND_ALL),
-                 59.4 + 19.8 * e, 1e-12, 0.0);
-    assert_close(res_val(res, "indicators", 0, DP_N_IND + DP_PI_NEW_JOBS, DP_N_IND_ALL), in1, 1e-12,
-                 0.0);
+    assert_close(res_val(res, "indicators", 0, DP_N_IND + DP_PI_EMPLOYED, DP_N_IND_ALL), 65.34,
+                 1e-12, 0.0);
+    assert_close(res_val(res, "indicators", 0, DP_N_IND + DP_PI_NEW_JOBS, DP_N_IND_ALL), 6.534,
+                 1e-12, 0.0);
 
     /* 2022 (ages 31 and 60). Deaths x 0.99: grade 2 cells 49.005 persons, 14.7015 employed;
-     * grade 4 cells 9.801, 9.801 e. Non-disabled 970.2 x 0.99 = 960.498, onset 19.20996 into
-     * grade 4 dibao. Household: half of each dibao cell to other. Aged 31, grade 2: dibao
-     * 24.5025 (7.35075 employed), other 73.5075 (22.05225); aged 31, grade 4: dibao 4.9005 +
-     * 9.60498 = 14.50548 (4.9005 e employed), other 9.801 + 4.9005 + 9.60498 = 24.30648
-     * (14.7015 e). */
-    double e4d = 4.9005 * e, e4o = 14.7015 * e;
-    double e4d1 = e4d * (1.0 - o) + (14.50548 - e4d) * e;
-    double e4o1 = e4o * (1.0 - o) + (24.30648 - e4o) * e;
-    assert_close(rec_cell(&rec, 2, E, 31, 1, U, D), 7.35075, 1e-12, 0.0); /* balanced */
+     * grade 4 cells 9.801, 2.9403 employed. Non-disabled 970.2 x 0.99 = 960.498, onset
+     * 19.20996 into grade 4 dibao, 5.762988 employed. Household: half of each dibao cell to
+     * other. Aged 31, grade 2: dibao 24.5025 (7.35075 employed), other 73.5075 (22.05225).
+     * Aged 31, grade 4: dibao (9.801 + 19.20996) / 2 = 14.50548 (4.351644 employed), other
+     * 9.801 + 14.50548 = 24.30648 (2.9403 + 4.351644 = 7.291944). Every cell is at 0.3:
+     * entries 0.3 n - 0.9 x 0.3 n = 0.03 n. */
+    assert_close(rec_cell(&rec, 2, E, 31, 1, U, D), 7.35075, 1e-12, 0.0);
     assert_close(rec_cell(&rec, 2, E, 31, 1, U, O), 22.05225, 1e-12, 0.0);
     assert_close(rec_cell(&rec, 2, -1, 31, 3, U, D), 14.50548, 1e-12, 0.0);
-    assert_close(rec_cell(&rec, 2, E, 31, 3, U, D), e4d1, 1e-12, 0.0);
-    assert_close(rec_cell(&rec, 2, E, 31, 3, U, O), e4o1, 1e-12, 0.0);
+    assert_close(rec_cell(&rec, 2, E, 31, 3, U, D), s * 14.50548, 1e-12, 0.0);
+    assert_close(rec_cell(&rec, 2, E, 31, 3, U, O), s * 24.30648, 1e-12, 0.0);
     /* Aged 60: out of working age, flag_out = 1: nobody employed, 98.01 persons remain. */
     assert_close(rec_cell(&rec, 2, E, 60, 1, U, D), 0.0, 0.0, 0.0);
     assert_close(rec_cell(&rec, 2, E, 60, 1, U, O), 0.0, 0.0, 0.0);
     assert_close(rec_cell(&rec, 2, -1, 60, 1, U, D) + rec_cell(&rec, 2, -1, 60, 1, U, O), 98.01,
                  1e-12, 0.0);
-    /* Flows: in = (98.01 - 29.403) e (grade 2, aged 31) + (38.81196 - 19.602 e) e (grade 4);
-     * out = 0.1 x 29.403 + 0.1 x 19.602 e + 29.403 (the 60-year-olds retire); from dibao =
-     * (24.5025 - 7.35075) e + (14.50548 - 4.9005 e) e. */
-    double in2 = (98.01 - 29.403) * e + (38.81196 - 19.602 * e) * e;
-    assert_close(res_val(res, "flows", 1, DP_FL_JOBS_IN, DP_N_FLOW), in2, 1e-12, 0.0);
+    /* Flows: in = 0.03 x (98.01 + 14.50548 + 24.30648); out = 0.1 x (29.403 + 4.351644 +
+     * 7.291944) + 29.403 (the 60-year-olds, 0.3 x 98.01, retire); from dibao = 0.03 x
+     * (24.5025 + 14.50548). */
+    assert_close(res_val(res, "flows", 1, DP_FL_JOBS_IN, DP_N_FLOW), 0.03 * 136.82196, 1e-12,
+                 0.0);
     assert_close(res_val(res, "flows", 1, DP_FL_JOBS_OUT, DP_N_FLOW),
-                 0.1 * 29.403 + 0.1 * 19.602 * e + 29.403, 1e-12, 0.0);
+                 o * (29.403 + 4.351644 + 7.291944) + 29.403, 1e-12, 0.0);
     assert_close(res_val(res, "flows", 1, DP_FL_JOBS_FROM_DIBAO, DP_N_FLOW),
-                 (24.5025 - 7.35075) * e + (14.50548 - 4.9005 * e) * e, 1e-12, 0.0);
-    /* Working age 98.01 + 19.602 + 19.20996 = 136.82196; employed 29.403 + both grade-4
-     * cells. */
+                 0.03 * (24.5025 + 14.50548), 1e-12, 0.0);
+    /* Working age 98.01 + 14.50548 + 24.30648 = 136.82196; employed 0.3 of it. */
     assert_close(res_val(res, "indicators", 1, DP_N_IND + DP_PI_WORKING_AGE, DP_N_IND_ALL),
                  136.82196, 1e-12, 0.0);
     assert_close(res_val(res, "indicators", 1, DP_N_IND + DP_PI_EMPLOYED, DP_N_IND_ALL),
-                 29.403 + e4d1 + e4o1, 1e-12, 0.0);
+                 s * 136.82196, 1e-12, 0.0);
     dp_results_free(res);
 }
 
@@ -636,36 +638,39 @@ test_cohort_renovation_by_hand(void **state)
     assert_close(rec_cell(&rec, 0, R, 40, 2, C, D), 0.0, 0.0, 0.0);
     assert_close(rec_cell(&rec, 0, R, 40, 3, C, O), 0.0, 0.0, 0.0);
 
-    /* 2021, start of year: group G = 100 (grades 1 and 3), renovated R = 10: ren_p = (0.5 G -
-     * R) / (G - R) = 40 / 90. (From the counts after deaths, 98.5 and 9.8, it would be 39.45 /
-     * 88.7, which the flows below would show.) Deaths: grade 1 49 persons, 9.8 renovated;
-     * grade 3 49.5, 0. Step 7: grade 1 9.8 + 39.2 p1; grade 3 49.5 p1. */
-    double p1 = 40.0 / 90.0;
-    double r1 = 9.8 + 39.2 * p1, r3 = 49.5 * p1, done1 = 39.2 * p1 + 49.5 * p1;
+    /* 2021. Step 7 takes the group after the year's other steps (recomputed by hand when the
+     * demand moved from the start-of-year counts to these). Deaths: grade 1 49 persons, 9.8
+     * renovated; grade 3 49.5, 0: G = 98.5, R = 9.8, homes asked for 0.5 G - R = 39.45, p1 =
+     * 39.45 / (G - R) = 39.45 / 88.7. Step 7: grade 1 9.8 + 39.2 p1; grade 3 49.5 p1; the
+     * renovations are the 39.45 homes asked for and the coverage is 0.5 exactly. */
+    double p1 = 39.45 / 88.7;
+    double r1 = 9.8 + 39.2 * p1, r3 = 49.5 * p1, done1 = 39.45;
     assert_close(rec_cell(&rec, 1, R, 40, 0, C, D), r1, 1e-12, 0.0);
     assert_close(rec_cell(&rec, 1, R, 40, 2, C, D), r3, 1e-12, 0.0);
     assert_close(rec_cell(&rec, 1, R, 40, 3, C, O), 0.0, 0.0, 0.0);
     assert_close(res_val(res, "flows", 0, DP_FL_RENOVATIONS, DP_N_FLOW), done1, 1e-12, 0.0);
-    /* Indicators: group 49 + 49.5 = 98.5; renovated 9.8 + done1; cumulative done1. */
+    /* Indicators: group 49 + 49.5 = 98.5; renovated 9.8 + 39.45 = 49.25 = 0.5 x 98.5;
+     * cumulative done1. */
     assert_close(res_val(res, "indicators", 0, DP_N_IND + DP_PI_RENOVATION_GROUP, DP_N_IND_ALL),
                  98.5, 1e-12, 0.0);
-    assert_close(res_val(res, "indicators", 0, DP_N_IND + DP_PI_RENOVATED, DP_N_IND_ALL),
-                 9.8 + done1, 1e-12, 0.0);
+    assert_close(res_val(res, "indicators", 0, DP_N_IND + DP_PI_RENOVATED, DP_N_IND_ALL), 49.25,
+                 1e-12, 0.0);
     assert_close(res_val(res, "indicators", 0, DP_N_IND + DP_PI_RENOVATIONS_CUM, DP_N_IND_ALL),
                  done1, 1e-12, 0.0);
 
-    /* 2022 (aged 41), start: G = 98.5, R = r1 + r3: p2 = (0.5 G - R) / (G - R). The stock
-     * leaves with its members: deaths take r1 x 0.02 and r3 x 0.01 of it. Step 7 then adds
-     * (persons - renovated) p2 in each cell: grade 1 48.02 persons, grade 3 49.005. */
-    double p2 = (0.5 * 98.5 - (r1 + r3)) / (98.5 - (r1 + r3));
+    /* 2022 (aged 41). The stock leaves with its members: deaths take r1 x 0.02 and r3 x 0.01
+     * of it: grade 1 48.02 persons, d1 = 0.98 r1 renovated; grade 3 49.005, d3 = 0.99 r3. G =
+     * 97.025, homes asked for 0.5 G - (d1 + d3), p2 = that / (G - d1 - d3); step 7 adds
+     * (persons - renovated) p2 in each cell. */
     double d1 = 0.98 * r1, d3 = 0.99 * r3;
-    double done2 = (48.02 - d1) * p2 + (49.005 - d3) * p2;
+    double done2 = 0.5 * 97.025 - (d1 + d3);
+    double p2 = done2 / (97.025 - d1 - d3);
     assert_close(rec_cell(&rec, 2, R, 41, 0, C, D), d1 + (48.02 - d1) * p2, 1e-12, 0.0);
     assert_close(rec_cell(&rec, 2, R, 41, 2, C, D), d3 + (49.005 - d3) * p2, 1e-12, 0.0);
     assert_close(rec_cell(&rec, 2, R, 41, 3, C, O), 0.0, 0.0, 0.0);
     assert_close(res_val(res, "flows", 1, DP_FL_RENOVATIONS, DP_N_FLOW), done2, 1e-12, 0.0);
     assert_close(res_val(res, "indicators", 1, DP_N_IND + DP_PI_RENOVATED, DP_N_IND_ALL),
-                 d1 + d3 + done2, 1e-12, 0.0);
+                 0.5 * 97.025, 1e-12, 0.0);
     assert_close(res_val(res, "indicators", 1, DP_N_IND + DP_PI_RENOVATIONS_CUM, DP_N_IND_ALL),
                  done1 + done2, 1e-12, 0.0);
     dp_results_free(res);

@@ -523,8 +523,8 @@ test_micro_flags_hand(void **state)
     dp_model_free(t.m);
 }
 
-/* With no deaths (q = 0), no exits from work, no entries into work and no renovations (target
- * 0 below the base stock), every person keeps the flags drawn in the base year while persons
+/* With no deaths (q = 0), no exits from work, no entries into work (the target share is the
+ * base share and nobody enters working age) and no renovations (target 0 below the base stock), every person keeps the flags drawn in the base year while persons
  * change grade (worsening 0.1), get the card (half start without it) and leave dibao (5% a
  * year): in every replicate the employed count is the same in every year, no flows of the flags
  * occur, and the renovated count (of persons still in the target group: certified, severe, in
@@ -540,7 +540,9 @@ tiny_follow_params(dp_params *p)
     p->worsen_rate[0] = p->worsen_rate[1] = 0.1;
     p->dibao_exit = 0.05;
     p->emp.exit_rate = 0.0;
-    p->emp.entry_multiplier = 0.0;
+    /* The target share is the base share: with no exits, a person bringing the share s into
+     * the year starts work with (s - s (1 - 0)) / (1 - s) = 0 and stops with 0. */
+    p->emp.entry_multiplier = 1.0;
     dp_sched_const(&p->prog[DP_PROG_RENOVATION].coverage, 0.0);
 }
 

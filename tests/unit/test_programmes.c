@@ -561,6 +561,13 @@ test_adult_rehab(void **state)
     CLOSE(f->out.paid_grade[DP_PROG_ADULT_REHAB][0], 8.0); /* 10 x 0.8 */
     CLOSE(f->out.paid_grade[DP_PROG_ADULT_REHAB][2], 8.0); /* 10 x 0.8 */
     CLOSE(f->out.spending[DP_PROG_ADULT_REHAB], 24000.0);  /* 8 x 1,000 + 8 x 2,000 */
+    /* Person-times: the 16 served (no children served: child_rehab's 0-6 hold nobody here) x
+     * 1 service a person by default, x 2.5 when set. */
+    CLOSE(f->out.ind[DP_PI_REHAB_TIMES], 16.0);
+    f->p.rehab_times = 2.5;
+    run(f);
+    CLOSE(f->out.ind[DP_PI_REHAB_TIMES], 40.0);
+    f->p.rehab_times = 1.0;
     /* Capacity 10: factor 10 / 16; served 10 (5 per grade), unmet 10,
      * spending 5 x 1,000 + 5 x 2,000 = 15,000. */
     sched1(&g->capacity, 2021, 10.0);
@@ -772,6 +779,15 @@ test_pension_premium(void **state)
     CLOSE(f->out.person_months[DP_PROG_PENSION][0], 120.0); /* 6 x (10 + 10) */
     CLOSE(f->out.person_months[DP_PROG_PENSION][2], 180.0); /* 6 x (10 + 20) */
     CLOSE(f->out.spending[DP_PROG_PENSION], 2500.0);        /* 300 / 12 x 100 */
+    /* Participation (§9.11), base rate 0.6: card holders aged 16+ are 10 + 20 + 30 + 40 = 100
+     * (the 7 aged 15 are not); the 30 aided participate, the other 70 at 0.6: 30 + 42 = 72.
+     * Card holders aged 16-59: 60, none employed here. */
+    f->p.pension_participation = 0.6;
+    run(f);
+    CLOSE(f->out.ind[DP_PI_ADULTS_CERT], 100.0);
+    CLOSE(f->out.ind[DP_PI_PENSION_PART], 72.0);
+    CLOSE(f->out.ind[DP_PI_WORKING_AGE_CERT], 60.0);
+    CLOSE(f->out.ind[DP_PI_EMPLOYED_CERT], 0.0);
 }
 
 static void
@@ -806,6 +822,12 @@ test_medical_premium(void **state)
     CLOSE(f->out.paid_grade[DP_PROG_MEDICAL][1], 6.0);
     CLOSE(f->out.paid_grade[DP_PROG_MEDICAL][3], 12.0);
     CLOSE(f->out.spending[DP_PROG_MEDICAL], 3150.0); /* 6 x 18 / 12 x 350 */
+    /* Participation (§9.11), base rate 0.9: card holders 12 + 24 + 100 = 136 (the 8 without
+     * the card are not counted); the 18 aided participate, the other 118 at 0.9: 18 + 106.2 =
+     * 124.2. */
+    f->p.medical_participation = 0.9;
+    run(f);
+    CLOSE(f->out.ind[DP_PI_MEDICAL_PART], 124.2);
 }
 
 static void
@@ -908,6 +930,36 @@ employment_params(dp_params *p)
     p->emp.phase_partial_months = 6;
     p->emp.phase_fraction = 0.5;
     p->emp.phase_benefit_share = 0.5; /* 0.5 x 600 = 300 a month */
+}
+
+/* The employment balance (docs/model.md §9.8), by hand. Target: base share s = 0.5 with odds x
+ * m: m = 3 gives 3 x 0.5 / (0.5 + 1.5) = 0.75, m = 1 gives 0.5, m = 0 gives 0. Moves with exit
+ * x = 0.1: a cell at its share (s = e = 0.5) keeps 0.45 and gets 0.05 from the 0.5 out of work:
+ * p_in = 0.1; an entrant (s = 0) starts with p_in = e; a cell above its target after the exits
+ * (s = 0.8 > e / 0.9 for e = 0.5) loses 1 - 0.5 / 0.8 = 0.375 of its employed, nobody starts. */
+static void
+test_employment_balance(void **state)
+{
+    fixture *f = *state;
+    f->p.emp.base_rate = 0.5;
+    f->p.emp.entry_multiplier = 3.0;
+    CLOSE(dp_emp_target(&f->p, DP_VISUAL, 1), 0.75);
+    f->p.emp.entry_multiplier = 1.0;
+    CLOSE(dp_emp_target(&f->p, DP_VISUAL, 1), 0.5);
+    f->p.emp.entry_multiplier = 0.0;
+    CLOSE(dp_emp_target(&f->p, DP_VISUAL, 1), 0.0);
+    double in, out;
+    dp_emp_moves(0.5, 0.5, 0.1, &in, &out);
+    CLOSE(in, 0.1);
+    CLOSE(out, 0.1);
+    dp_emp_moves(0.0, 0.5, 0.1, &in, &out);
+    CLOSE(in, 0.5);
+    CLOSE(out, 0.1);
+    dp_emp_moves(0.8, 0.5, 0.1, &in, &out);
+    CLOSE(in, 0.0);
+    CLOSE(out, 0.375);
+    /* Each leaves the expected share at e: s (1 - out) + (1 - s) in. */
+    CLOSE(0.8 * (1.0 - out) + 0.2 * in, 0.5);
 }
 
 static void
@@ -1472,6 +1524,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_pension_premium, setup, teardown),
         cmocka_unit_test_setup_teardown(test_medical_premium, setup, teardown),
         cmocka_unit_test_setup_teardown(test_care_services, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_employment_balance, setup, teardown),
         cmocka_unit_test_setup_teardown(test_employment_support, setup, teardown),
         cmocka_unit_test_setup_teardown(test_phase_out_months, setup, teardown),
         cmocka_unit_test_setup_teardown(test_phase_out_carry, setup, teardown),

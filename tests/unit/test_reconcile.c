@@ -68,7 +68,9 @@ cohort_fill(size_t k, size_t y, size_t s, size_t a)
 /* Micro equal to the cohort but in the 80+ band of males in 2022, where run k adds
  * d_k = {0.1, 0.3, 0.2, 0.4}[k] / 21 at each of the band's 21 ages: the band's paired
  * differences are 0.1, 0.3, 0.2, 0.4, mean 0.25, sample sd sqrt(0.05/3), SE sd / 2, so
- * z = 0.25 / (sqrt(0.05/3) / 2) = 3.8730 (hand calculation). */
+ * t = 0.25 / (sqrt(0.05/3) / 2) = sqrt(15) (hand calculation). With 3 degrees of freedom the
+ * upper tail has the closed form Q(t) = 1/2 - (atan(u) + u / (1 + u^2)) / pi, u = t / sqrt(3)
+ * = sqrt(5): Q = 0.015236; z is the normal deviate with the same tail, about 2.164. */
 static double
 micro_fill(size_t k, size_t y, size_t s, size_t a)
 {
@@ -109,26 +111,31 @@ test_z_by_hand(void **state)
     dp_ctx *ctx = dp_ctx_alloc();
     dp_results *c = make(ctx, N_RUN, cohort_fill), *m = make(ctx, N_RUN, micro_fill);
     dp_recon *r = NULL;
-    assert_int_equal(dp_reconcile(ctx, c, m, 3.0, &r), DP_OK);
+    assert_int_equal(dp_reconcile(ctx, c, m, 2.0, &r), DP_OK);
     /* One table compared (parameters left out): 2 years x 2 sexes x 4 bands. */
     assert_int_equal(r->n_table, 1);
     assert_string_equal(r->table[0].table, "t");
     assert_int_equal(r->n_tested, 16);
     assert_int_equal(r->n_beyond, 1);
-    double z = 0.25 / (sqrt(0.05 / 3.0) / 2.0);
-    assert_close(r->beyond[0].z, z, 1e-9, 0);
+    double u = sqrt(5.0), q = 0.5 - (atan(u) + u / (1.0 + u * u))/ 3.14159265358979323846;
+    double z = r->beyond[0].z;
+    assert_close(0.5 * erfc(z / sqrt(2.0)), q, 1e-9, 0); /* the same tail as t */
+    assert_close(z, 2.164, 0, 0.001);
     assert_close(r->beyond[0].se, sqrt(0.05 / 3.0) / 2.0, 1e-9, 0);
     assert_close(r->beyond[0].cohort, 21.0, 1e-12, 0);
     assert_close(r->beyond[0].micro, 21.25, 1e-12, 0);
     assert_int_equal(r->beyond[0].year, 2022);
     assert_string_equal(r->beyond[0].where, "sex=male, age=80+");
     assert_close(r->worst.z, z, 1e-9, 0);
-    /* Only that series-year has SE > 0: the chance expectation is P(|Z| > 3). */
+    /* Only that series-year has SE > 0: the chance expectation is P(|Z| > 2). */
     assert_int_equal(r->n_random, 1);
-    assert_close(r->expected, erfc(3.0 / sqrt(2.0)), 1e-12, 0);
+    assert_close(r->expected, erfc(2.0 / sqrt(2.0)), 1e-12, 0);
     dp_recon_free(r);
-    /* Above the threshold of 4, nothing is beyond. */
-    assert_int_equal(dp_reconcile(ctx, c, m, 4.0, &r), DP_OK);
+    /* Above a threshold of 2.2 (and of 4, where the plain t would be), nothing is beyond. */
+    assert_int_equal(dp_reconcile(ctx, c, m, 2.2, &r), DP_OK);
+    assert_int_equal(r->n_beyond, 0);
+    dp_recon_free(r);
+    assert_int_equal(dp_reconcile(ctx, c, m, 3.8, &r), DP_OK);
     assert_int_equal(r->n_beyond, 0);
     dp_recon_free(r);
     dp_results_free(c);
