@@ -149,11 +149,11 @@ static double
 z_of(const double *c, const double *m, size_t n, double *mean_c, double *mean_m, double *se)
 {
     double sc = 0.0, sm = 0.0, sd = 0.0, ss = 0.0;
-    int micro_zero = 1;
+    int micro_same = 1;
     for (size_t k = 0; k < n; k++) {
         sc += c[k];
         sm += m[k];
-        micro_zero &= m[k] == 0.0;
+        micro_same &= m[k] == m[0];
     }
     double md = (sm - sc) / (double)n;
     for (size_t k = 0; k < n; k++) {
@@ -176,8 +176,21 @@ z_of(const double *c, const double *m, size_t n, double *mean_c, double *mean_m,
     if (fabs(md) <= 1e-9 * fmax(1.0, fabs(*mean_c))) {
         return 0.0;
     }
-    if (micro_zero && (double)n * *mean_c < 3.0) {
-        return 0.0;
+    /* The micro engine gave the same whole number v in every run: how likely is that for a
+     * count of mean c? At most e^(-n c) when v = 0 (Poisson) and (1 - |c - v|)^n when v is
+     * within one of c (a rounding of c); the z of that probability (two-sided). */
+    double v = m[0], c0 = *mean_c, pr = 0.0;
+    if (micro_same && v == floor(v)) {
+        if (v == 0.0 && c0 > 0.0) {
+            pr = exp(-(double)n * c0);
+        }
+        if (fabs(c0 - v) < 1.0) {
+            pr = fmax(pr, pow(1.0 - fabs(c0 - v), (double)n));
+        }
+    }
+    if (pr > 0.0) {
+        double zq = pr >= 1.0 ? 0.0 : gsl_cdf_ugaussian_Qinv(fmin(0.5, pr / 2.0));
+        return md > 0 ? zq : -zq;
     }
     return md > 0 ? INFINITY : -INFINITY;
 }
@@ -297,6 +310,14 @@ dp_reconcile(dp_ctx *ctx, const dp_results *cohort, const dp_results *micro, dou
         qsort(r->beyond, r->n_beyond, sizeof *r->beyond, by_abs_z);
     }
     r->expected = (double)r->n_random * erfc(z_max / sqrt(2.0));
+    /* The family-wise bound: P(any of n_random normal |Z| beyond it) <= 1% (Bonferroni). */
+    r->z_family = z_max;
+    if (r->n_random > 0) {
+        r->z_family = fmax(z_max, gsl_cdf_ugaussian_Qinv(0.005 / (double)r->n_random));
+    }
+    for (size_t i = 0; i < r->n_beyond; i++) {
+        r->n_family += fabs(r->beyond[i].z) > r->z_family;
+    }
     free(c);
     free(m);
     *out = r;

@@ -17,9 +17,14 @@
  * target_gap, target_gap_yuan and budget (indicator functions and maxima of a replicate).
  * Special cases, when sd(d) = 0:
  *   - |mean d| <= 1e-9 max(1, |cohort|): agreement, z = 0;
- *   - every micro value is 0 and N x cohort < 3: a Poisson count of mean N x cohort is all zero
- *     with probability above 5%, so no evidence either way: z = 0;
+ *   - the micro engine gave the same whole number v in every run: the probability P of that
+ *     for a count of mean c is taken as e^(-N c) when v = 0 (Poisson) or (1 - |c - v|)^N when
+ *     |c - v| < 1 (a rounding of c), the larger; z is the normal deviate of P / 2;
  *   - else a deterministic difference: z = +-inf.
+ * With thousands of series-years, some lie beyond 4 SE by chance even when the engines agree
+ * (the report says how many to expect). The verdict therefore uses the family-wise bound
+ * z_family = max(z_max, the normal deviate of 0.005 / n_random): if the engines agree, the
+ * chance that any series-year lies beyond it is at most 1% (Bonferroni).
  * Pure computations on their arguments; thread-safe.
  */
 #ifndef DPSIM_RECONCILE_H
@@ -61,6 +66,8 @@ typedef struct {
     double expected;       /**< series-years expected beyond the threshold by chance alone if
                                 the engines agree: n_random x P(|Z| > z_max), Z normal */
     size_t n_beyond;       /**< series-years beyond the threshold */
+    double z_family;       /**< the family-wise bound (above) */
+    size_t n_family;       /**< series-years beyond it: the engines disagree when > 0 */
     dp_recon_item *beyond; /**< [n_beyond], largest |z| first */
     dp_recon_item worst;   /**< over every table */
 } dp_recon;

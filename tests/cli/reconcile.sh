@@ -3,7 +3,7 @@
 # shipped scenarios (each region's baseline and plan) at a size that keeps the suite short:
 # RECONCILE_RUNS (default 20) paired replicates, seed 1, threshold 4 standard errors. Each
 # scenario is one PASS/FAIL line; a failure prints the command's report (the series-years
-# beyond 4 SE). `make validate` runs the same at full size (200 runs). Also: the exit status
+# beyond 4 SE; the verdict is the family-wise bound, docs/validation.md). `make validate` runs the same at full size (200 runs). Also: the exit status
 # for bad input. Prints PASS:/FAIL: lines. Run from the project root. Environment: BUILD.
 BUILD=${BUILD:-build}
 DPSIM="$BUILD/bin/dpsim"

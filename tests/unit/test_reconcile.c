@@ -87,8 +87,8 @@ micro_shift(size_t k, size_t y, size_t s, size_t a)
     return 1.0 + (y == 0 && s == 1 && a == 30 ? 5.0 : 0.0);
 }
 
-/* Micro with 0 at every age: against a cohort of 1 per age, bands hold 15 to 45 persons, so the
- * "Poisson zero" rule (N x cohort < 3) does not apply: deterministic differences. */
+/* Micro with 0 at every age: against a cohort of 1 per age, bands hold 15 to 45 persons; all
+ * zero in 4 runs has probability e^(-4 x 15) at most (Poisson): far beyond 4 SE. */
 static double
 micro_zero(size_t k, size_t y, size_t s, size_t a)
 {
@@ -96,7 +96,8 @@ micro_zero(size_t k, size_t y, size_t s, size_t a)
     return 0.0;
 }
 
-/* A cohort of 0.01 per age in the 80+ band only (0.21 in the band, N x 0.21 = 0.84 < 3), else 0. */
+/* A cohort of 0.01 per age in the 80+ band only (0.21 in the band), else 0: all zero in 4 runs
+ * has probability max(e^(-0.84), 0.79^4) = 0.43: no evidence. */
 static double
 cohort_tiny(size_t k, size_t y, size_t s, size_t a)
 {
@@ -130,6 +131,10 @@ test_z_by_hand(void **state)
     /* Only that series-year has SE > 0: the chance expectation is P(|Z| > 2). */
     assert_int_equal(r->n_random, 1);
     assert_close(r->expected, erfc(2.0 / sqrt(2.0)), 1e-12, 0);
+    /* One series-year at chance: the family-wise bound is the deviate of 0.005, 2.5758 (the
+     * normal table), above z: the verdict is agreement. */
+    assert_close(r->z_family, 2.5758, 0, 1e-4);
+    assert_int_equal(r->n_family, 0);
     dp_recon_free(r);
     /* Above a threshold of 2.2 (and of 4, where the plain t would be), nothing is beyond. */
     assert_int_equal(dp_reconcile(ctx, c, m, 2.2, &r), DP_OK);
@@ -168,11 +173,16 @@ test_zero_se_cases(void **state)
     assert_string_equal(r->beyond[0].where, "sex=female, age=15-59");
     assert_int_equal(r->beyond[0].year, 2021);
     dp_recon_free(r);
-    /* Micro all zero against 15-45 persons per band: every series-year is -inf. */
+    /* Micro all zero against 15-45 persons per band: every series-year far beyond (the 0-14
+     * band, the smallest: P = e^-60, z about -10.7). */
     assert_int_equal(dp_reconcile(ctx, c, zero, 4.0, &r), DP_OK);
     assert_int_equal(r->n_beyond, 16);
+    assert_int_equal(r->n_family, 16);
+    for (size_t i = 0; i < r->n_beyond; i++) {
+        assert_true(r->beyond[i].z < -10.0);
+    }
     dp_recon_free(r);
-    /* Micro all zero against 0.21 persons in the 80+ band (N x 0.21 < 3): no evidence. */
+    /* Micro all zero against 0.21 persons in the 80+ band: z = -0.78, no evidence. */
     assert_int_equal(dp_reconcile(ctx, tiny, zero, 4.0, &r), DP_OK);
     assert_int_equal(r->n_beyond, 0);
     dp_recon_free(r);
