@@ -52,6 +52,7 @@ export JUPYTER_PATH IPYTHONDIR DPSIM_BIN PYDEVD_DISABLE_FILE_VALIDATION=1
 for nb in "$@"; do
     if ! "$PYTHON" -m nbconvert --execute --to notebook --output-dir "$out" \
             --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=300 \
+            --ExecutePreprocessor.startup_timeout=300 \
             --log-level=WARN "$nb"; then
         echo "execute.sh: $nb failed" >&2
         exit 1
