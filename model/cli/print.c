@@ -302,7 +302,8 @@ print_intervals(FILE *f, const dp_results *res, const dp_table *ind, const dp_ta
     if (!work) {
         return;
     }
-    fprintf(f, "%ss over the %zu runs (%s; %s):\n", lv->en, res->n_run, lv->pct, lv->zh);
+    fprintf(f, "%s%ss over the %zu runs (%s; %s):\n", lv == &level95 ? "\n" : "", lv->en,
+            res->n_run, lv->pct, lv->zh);
     fprintf(f, "%5s %19s %19s %17s %17s %17s\n", "year", "disabled", "certified",
             "living 10k yuan", "care 10k yuan", "total 10k yuan");
     static const char *const zh[] = {"年份", "残疾人", "持证", "生活补贴 万元", "护理补贴 万元",
@@ -801,7 +802,7 @@ print_prog_spending(FILE *f, const dp_results *res, size_t yi, double *work)
             g.right[c] = pc >= PC_REC;
         }
         prog_grid(&g, res, yi, work, cols95, n_col95, &level95);
-        fprintf(f, "95%% intervals 95%%区间 (2.5th to 97.5th percentile over the runs) of the same "
+        fprintf(f, "\n95%% intervals 95%%区间 (2.5th to 97.5th percentile over the runs) of the same "
                    "programmes in %s:\n",
                 year);
         grid_print(f, &g);
