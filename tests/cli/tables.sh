@@ -5,9 +5,9 @@
 #      --sensitivity), compare (text), targets and check, for a micro run with distributions,
 #      a budget ceiling and plan targets, and the cohort baseline: no exponent (4.18368e-11,
 #      1e+06), no "-0" or "-0.0", numbers of 4 digits or more with thousands separators;
-#   2. CJK columns line up: in the headline, its 90% and 95% intervals, the programme spending (and its 95%
-#      table), pipeline, services, levels and budget tables and each compare block, every line of the table
-#      has the same display width (the targets table: its last, left-aligned column starts at
+#   2. CJK columns line up: in the headline, its 90% and 95% intervals, the programme
+#      spending (and its 95% table), pipeline, services, levels and budget tables and each
+#      compare block, every line of the table has the same display width (the targets table: its last, left-aligned column starts at
 #      the same display column on every line), measured with Python's
 #      unicodedata.east_asian_width (W and F take two columns), a measure independent of the
 #      program's own wcwidth; and the Chinese header line is one of them.
