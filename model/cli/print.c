@@ -965,12 +965,12 @@ cli_print_budget(FILE *f, const dp_results *res)
     }
     grid g;
     memset(&g, 0, sizeof g);
-    static const char *const head[] = {"year", "total spending", "90% interval", "ceiling",
-                                       "P(total > ceiling)"};
-    static const char *const head2[] = {"年份", "支出合计 万元", "90%区间", "预算上限 万元",
-                                        "超出上限概率"};
-    g.n_col = 5;
-    for (size_t c = 0; c < 5; c++) {
+    static const char *const head[] = {"year",         "total spending", "90% interval",
+                                       "95% interval", "ceiling",        "P(total > ceiling)"};
+    static const char *const head2[] = {"年份",    "支出合计 万元", "90%区间",
+                                        "95%区间", "预算上限 万元", "超出上限概率"};
+    g.n_col = 6;
+    for (size_t c = 0; c < 6; c++) {
         grid_set(&g, 0, c, head[c]);
         grid_set(&g, 1, c, head2[c]);
         g.right[c] = 1;
@@ -989,7 +989,9 @@ cli_print_budget(FILE *f, const dp_results *res)
         grid_set(&g, row, 1, fmt_wan(b[i].total, buf, sizeof buf));
         fmt_range(b[i].p05, b[i].p95, 1, buf, sizeof buf);
         grid_set(&g, row, 2, buf);
-        grid_set(&g, row, 3, fmt_wan(b[i].ceiling, buf, sizeof buf));
+        fmt_range(b[i].p025, b[i].p975, 1, buf, sizeof buf);
+        grid_set(&g, row, 3, buf);
+        grid_set(&g, row, 4, fmt_wan(b[i].ceiling, buf, sizeof buf));
         if (!isfinite(b[i].p_exceeds)) {
             snprintf(buf, sizeof buf, "-");
         } else if (b[i].p_exceeds > 0.0 && b[i].p_exceeds < 0.01) {
@@ -999,7 +1001,7 @@ cli_print_budget(FILE *f, const dp_results *res)
         } else {
             cli_fmt_pct(b[i].p_exceeds, 0, buf, sizeof buf);
         }
-        grid_set(&g, row, 4, buf);
+        grid_set(&g, row, 5, buf);
         row++;
     }
     fprintf(f,

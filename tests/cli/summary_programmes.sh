@@ -249,7 +249,12 @@ for name, path in (("summary", sys.argv[2]), ("targets", sys.argv[3])):
         else:
             good = shown == f"{100 * want:.0f}%"
         good &= abs(float(f[1].replace(",", "")) - total[:, yi].mean() / 1e4) <= 0.051
-        good &= abs(float(f[3].replace(",", "")) - ceiling[yi] / 1e4) <= 0.051
+        good &= abs(float(f[4].replace(",", "")) - ceiling[yi] / 1e4) <= 0.051
+        # The 90% and 95% intervals of the total: numpy's linear percentiles of the runs.
+        for col, q in ((2, [5, 95]), (3, [2.5, 97.5])):
+            lo, hi = (float(v.replace(",", "")) for v in f[col].split("-"))
+            plo, phi = np.percentile(total[:, yi], q) / 1e4
+            good &= abs(lo - plo) <= 0.051 and abs(hi - phi) <= 0.051
         if not good:
             ok, why = False, f"{y}: {f} vs P {want}"
             break
