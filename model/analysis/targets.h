@@ -104,7 +104,8 @@ typedef struct {
     size_t n_run;
     double total;     /**< mean over runs of total spending, all programmes and regions [yuan] */
     double p05, p95;  /**< its 5th and 95th percentiles over runs [yuan] */
-    double p025, p975; /**< its 2.5th and 97.5th percentiles over runs [yuan] */
+    double p025;      /**< its 2.5th percentile over runs [yuan] */
+    double p975;      /**< its 97.5th percentile over runs [yuan] */
     double ceiling;   /**< mean over runs of the ceiling [yuan]; NAN when there is none */
     double p_exceeds; /**< mean over runs of `exceeds` (1 when total > ceiling): the
                            probability that spending exceeds the ceiling; NAN without one */

@@ -685,8 +685,8 @@ enum { PC_NAME, PC_NAME_ZH, PC_REC, PC_REC_IV, PC_NOM, PC_NOM_IV, PC_REAL, PC_RE
 /* Fills g with the programme rows of year yi for the columns cols[0..n_col) (PC_*); interval
  * columns use lv. */
 static void
-prog_grid(grid *g, const dp_results *res, size_t yi, double *work, const size_t *cols,
-          size_t n_col, const interval_level *lv)
+prog_grid(grid *g, const dp_results *res, size_t yi, double *work, const size_t *cols, size_t n_col,
+          const interval_level *lv)
 {
     const dp_table *sp = prog_table(res, "spending", "programme", NULL);
     const dp_table *sr = prog_table(res, "spending_real", "programme", NULL);
@@ -753,16 +753,16 @@ print_prog_spending(FILE *f, const dp_results *res, size_t yi, double *work)
     const char *year = res->axis[sp->axis[0]].label[yi];
     int many = res->n_run > 1;
     grid g;
-    static const char *const head[PC_N] = {"programme", "项目",         "recipients",
-                                           "90% interval", "nominal", "90% interval",
+    static const char *const head[PC_N] = {"programme",    "项目",        "recipients",
+                                           "90% interval", "nominal",     "90% interval",
                                            "real",         "90% interval"};
-    static const char *const head2[PC_N] = {"",        "",        "受益人数",      "90%区间",
+    static const char *const head2[PC_N] = {"",          "",        "受益人数",      "90%区间",
                                             "名义 万元", "90%区间", "基年价格 万元", "90%区间"};
     /* The 95% table: the interval columns, headed by their quantity. */
-    static const char *const head_95[PC_N] = {"programme", "项目", "", "recipients", "",
-                                              "nominal",   "",     "real"};
-    static const char *const head2_95[PC_N] = {"", "", "", "受益人数", "", "名义 万元", "",
-                                               "基年价格 万元"};
+    static const char *const head_95[PC_N] = {"programme", "项目",    "", "recipients",
+                                              "",          "nominal", "", "real"};
+    static const char *const head2_95[PC_N] = {"", "",          "", "受益人数",
+                                               "", "名义 万元", "", "基年价格 万元"};
     size_t cols[PC_N], n_col = 0, cols95[PC_N], n_col95 = 0;
     for (size_t c = 0; c < PC_N; c++) {
         int iv = c == PC_REC_IV || c == PC_NOM_IV || c == PC_REAL_IV;
@@ -802,8 +802,9 @@ print_prog_spending(FILE *f, const dp_results *res, size_t yi, double *work)
             g.right[c] = pc >= PC_REC;
         }
         prog_grid(&g, res, yi, work, cols95, n_col95, &level95);
-        fprintf(f, "\n95%% intervals 95%%区间 (2.5th to 97.5th percentile over the runs) of the same "
-                   "programmes in %s:\n",
+        fprintf(f,
+                "\n95%% intervals 95%%区间 (2.5th to 97.5th percentile over the runs) of the same "
+                "programmes in %s:\n",
                 year);
         grid_print(f, &g);
     }

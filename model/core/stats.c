@@ -1,8 +1,8 @@
 /* model/core/stats.c
  *
  * Summaries of per-run tables over runs: mean, sample standard deviation and the 2.5, 5, 25,
- * 50, 75, 95 and 97.5th percentiles of every element, as written to the output's summary/ group. The
- * runs of one element are gathered into a contiguous buffer (a block of elements at a time, so
+ * 50, 75, 95 and 97.5th percentiles of every element, as written to the output's summary/ group.
+ * The runs of one element are gathered into a contiguous buffer (a block of elements at a time, so
  * the strided reads stay cache-friendly), sorted, and handed to gsl_stats_*. Workload: one pass
  * over the table plus a sort of n_run values per element; a table of 10^5 elements over 1000
  * runs takes well under a second.
@@ -21,8 +21,8 @@ enum { BLOCK = 64 };
 const char *const dp_summary_stat_label[DP_N_STAT] = {"mean", "sd",  "p025", "p05", "p25",
                                                       "p50",  "p75", "p95",  "p975"};
 const char *const dp_summary_stat_label_zh[DP_N_STAT] = {
-    "均值",         "标准差", "第2.5百分位数", "第5百分位数",   "第25百分位数",
-    "中位数",       "第75百分位数", "第95百分位数", "第97.5百分位数"};
+    "均值",   "标准差",       "第2.5百分位数", "第5百分位数",   "第25百分位数",
+    "中位数", "第75百分位数", "第95百分位数",  "第97.5百分位数"};
 
 /* Quantile levels of the percentile statistics, indexed by DP_STAT_*. */
 static const double quantile_level[DP_N_STAT] = {0.0,  0.0,  0.025, 0.05, 0.25,

@@ -34,10 +34,9 @@ extern const char *const dp_summary_stat_label_zh[DP_N_STAT];
 
 /* Summary over runs of one per-run table: data is [n_run][size] (row-major, run slowest);
  * result is [DP_N_STAT][size]: mean, sample sd (0 when n_run is 1), and the 2.5, 5, 25, 50,
- * 75, 95 and 97.5th percentiles (gsl_stats_quantile_from_sorted_data, i.e. linear interpolation between
- * order statistics). An element with a NaN in any run gets NaN for every statistic.
- * n_run must be at least 1. Allocates one workspace of n_run * 64 doubles; DP_ENOMEM if that
- * fails. */
+ * 75, 95 and 97.5th percentiles (gsl_stats_quantile_from_sorted_data, i.e. linear interpolation
+ * between order statistics). An element with a NaN in any run gets NaN for every statistic. n_run
+ * must be at least 1. Allocates one workspace of n_run * 64 doubles; DP_ENOMEM if that fails. */
 dp_status dp_summary_compute(dp_ctx *ctx, const double *data, size_t n_run, size_t size,
                              double *result);
 

@@ -69,8 +69,8 @@ dp_status dp_output_read(dp_ctx *ctx, const char *path, const char *scenario, dp
  * statistic, not the run. (*out)->n_run is the number of statistics (9 from schema 4, 7 in
  * schemas 1 to 3), the axis named "stat" holds their labels as the file has them (mean, sd,
  * p025, p05, p25, p50, p75, p95, p975 with label_zh; before schema 4 without p025 and p975),
- * and dp_table_run(t, k) gives statistic k of table t: find k by label, not by DP_STAT_*. There are no base tables. The caller frees
- * *out with dp_results_free. Errors as dp_output_read. */
+ * and dp_table_run(t, k) gives statistic k of table t: find k by label, not by DP_STAT_*. There are
+ * no base tables. The caller frees *out with dp_results_free. Errors as dp_output_read. */
 dp_status dp_output_read_summary(dp_ctx *ctx, const char *path, const char *scenario,
                                  dp_results **out);
 
