@@ -39,8 +39,11 @@ import xarray as xr
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-STATS = ("mean", "sd", "p05", "p25", "p50", "p75", "p95")
-QUANTILES = {"p05": 0.05, "p25": 0.25, "p50": 0.50, "p75": 0.75, "p95": 0.95}
+# The statistics of the file's summary/ group, in the order of schema 4's stat axis (files of
+# schemas 1-3 lack p025 and p975: read statistics by name, never by position).
+STATS = ("mean", "sd", "p025", "p05", "p25", "p50", "p75", "p95", "p975")
+QUANTILES = {"p025": 0.025, "p05": 0.05, "p25": 0.25, "p50": 0.50, "p75": 0.75, "p95": 0.95,
+             "p975": 0.975}
 WAN = 1e4  # yuan per 万元: spending is shown in 10,000 yuan, as dpsim's own tables do
 
 # The default run's baseline: Da'an's baseline with its four illustrative plan targets
@@ -356,10 +359,11 @@ def both(axis, label):
 
 
 def quantiles(a, dim="run"):
-    """p05, p25, p50, p75, p95 over `dim`, by linear interpolation between the sorted runs:
+    """p025, p05, p25, p50, p75, p95, p975 over `dim`, by linear interpolation between the
+    sorted runs:
     quantile f sits at position f*(runs - 1), as GSL's gsl_stats_quantile_from_sorted_data
     and the file's summary/ tables (docs/output-schema.md). Returns a DataArray with a `stat`
-    dimension labelled p05..p95."""
+    dimension labelled p025..p975 (p025-p975 the 95% interval, p05-p95 the 90%)."""
     q = a.quantile(list(QUANTILES.values()), dim=dim, method="linear")
     return q.assign_coords(quantile=list(QUANTILES)).rename(quantile="stat")
 
@@ -585,8 +589,9 @@ def dpsim_targets(res, scen):
     target_field]` (year, value, op, strict, binding, tolerance, region, gap_in_yuan) and the
     per-run tables target_values, target_met, target_gap, target_gap_yuan with their summary/.
     One row per target, in the file's order: target, target_zh, indicator, region, year, op,
-    value, tolerance, kind, runs, mean, p05, p95 (of the indicator), probability (the mean of
-    target_met), mean_gap, gap_unit (persons or yuan), mean_gap_yuan (NaN: no unit cost)."""
+    value, tolerance, kind, runs, mean, p05, p95, then from schema 4 p025, p975 (of the
+    indicator), probability (the mean of target_met), mean_gap, gap_unit (persons or yuan),
+    mean_gap_yuan (NaN: no unit cost)."""
     g = res.f[scen]
     need = ["base/targets"] + [f"summary/target_{t}" for t in ("values", "met", "gap", "gap_yuan")]
     if not all(isinstance(g.get(n), h5py.Dataset) for n in need) or \
@@ -630,6 +635,9 @@ def dpsim_targets(res, scen):
         "gap_unit": ["yuan" if y else "persons" for y in col["gap_in_yuan"]],
         "mean_gap_yuan": summary("target_gap_yuan"),
     })
+    if "p025" in stat and "p975" in stat:        # schema 4 on: the 95% interval too
+        df.insert(df.columns.get_loc("p95") + 1, "p025", summary("target_values", "p025"))
+        df.insert(df.columns.get_loc("p025") + 1, "p975", summary("target_values", "p975"))
     return df
 
 
@@ -793,8 +801,8 @@ def format_probability(p):
 
 def target_table(df):
     """The targets as a table of text for display, in df's order: target (with its Chinese
-    name), region, year, the target itself (op value), kind (with 约束性/预期性), mean and 90%
-    range of the indicator, P(met), the mean gap and the 万元 to close it. Columns the file does
+    name), region, year, the target itself (op value), kind (with 约束性/预期性), mean, 90%
+    and (when given) 95% ranges of the indicator, P(met), the mean gap and the 万元 to close it. Columns the file does
     not give are left out."""
     rows = []
     for _, r in df.iterrows():
@@ -819,6 +827,9 @@ def target_table(df):
         if "p05" in r and "p95" in r:
             lo, hi = format_target_value(r["p05"], unit), format_target_value(r["p95"], unit)
             row["90% range 90%区间"] = "-" if lo == hi == "-" else f"{lo} – {hi}"
+        if "p025" in r and "p975" in r and not (pd.isna(r["p025"]) and pd.isna(r["p975"])):
+            lo, hi = format_target_value(r["p025"], unit), format_target_value(r["p975"], unit)
+            row["95% range 95%区间"] = "-" if lo == hi == "-" else f"{lo} – {hi}"
         row["P(met) 达标概率"] = format_probability(r.get("probability"))
         if "mean_gap" in r:
             row["mean gap 平均差距"] = format_target_value(r["mean_gap"], gap_unit(r))
@@ -1021,11 +1032,13 @@ def zh(en, chinese):
 
 
 def fan(ax, years, runs, color, label, scale=1.0):
-    """A fan chart on ax: the 90 % band (p05–p95), the 50 % band (p25–p75), the median and the
-    mean of `runs` (DataArray [run, year]) divided by scale. Bands of zero width (identical
-    replicates) draw as lines."""
+    """A fan chart on ax: the 95 % band (p025–p975, faintest), the 90 % band (p05–p95), the
+    50 % band (p25–p75), the median and the mean of `runs` (DataArray [run, year]) divided by
+    scale. Bands of zero width (identical replicates) draw as lines."""
     q = quantiles(runs) / scale
     mean = runs.mean("run") / scale
+    ax.fill_between(years, q.sel(stat="p025"), q.sel(stat="p975"), color=color, alpha=0.08,
+                    linewidth=0, label=f"{label}: 95%")
     ax.fill_between(years, q.sel(stat="p05"), q.sel(stat="p95"), color=color, alpha=0.18,
                     linewidth=0, label=f"{label}: 90%")
     ax.fill_between(years, q.sel(stat="p25"), q.sel(stat="p75"), color=color, alpha=0.38,

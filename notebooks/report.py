@@ -114,7 +114,8 @@ def main(argv):
         except (OSError, KeyError) as e:
             fail(f"{source}: cannot be read ({e})")
     intro += ["Contents 目录:", ""] + toc + [
-        "", "Spending is in 10,000 yuan (万元), nominal. Bands: 50% and 90% of the replicates; "
+        "", "Spending is in 10,000 yuan (万元), nominal. Bands: 50%, 90% and 95% of the "
+        "replicates; "
         "see each section for how to read it."]
     merged = nbformat.v4.new_notebook()
     merged.metadata = dict(books[0][1].metadata)

@@ -594,6 +594,8 @@ dp_targets_read(dp_ctx *ctx, const dp_results *res, dp_target_result **out, size
         r->mean = stat[(0 * DP_N_STAT + DP_STAT_MEAN) * n + i];
         r->p05 = stat[(0 * DP_N_STAT + DP_STAT_P05) * n + i];
         r->p95 = stat[(0 * DP_N_STAT + DP_STAT_P95) * n + i];
+        r->p025 = stat[(0 * DP_N_STAT + DP_STAT_P025) * n + i];
+        r->p975 = stat[(0 * DP_N_STAT + DP_STAT_P975) * n + i];
         r->p_met = stat[(1 * DP_N_STAT + DP_STAT_MEAN) * n + i];
         r->mean_gap = stat[(2 * DP_N_STAT + DP_STAT_MEAN) * n + i];
         r->mean_gap_yuan = stat[(3 * DP_N_STAT + DP_STAT_MEAN) * n + i];
@@ -654,6 +656,8 @@ dp_budget_read(dp_ctx *ctx, const dp_results *res, dp_budget_year **out, size_t 
         b[yi].total = mean[pos[0]];
         b[yi].p05 = stat[DP_STAT_P05 * t->size + yi * nb + pos[0]];
         b[yi].p95 = stat[DP_STAT_P95 * t->size + yi * nb + pos[0]];
+        b[yi].p025 = stat[DP_STAT_P025 * t->size + yi * nb + pos[0]];
+        b[yi].p975 = stat[DP_STAT_P975 * t->size + yi * nb + pos[0]];
         b[yi].ceiling = mean[pos[1]];
         b[yi].p_exceeds = mean[pos[2]];
     }

@@ -82,6 +82,7 @@ typedef struct {
     size_t n_run;         /**< replicates */
     double mean;          /**< mean of x_k over runs */
     double p05, p95;      /**< 5th and 95th percentiles of x_k (as summary/) */
+    double p025, p975;    /**< 2.5th and 97.5th percentiles of x_k (as summary/) */
     double p_met;         /**< mean of met_k: the probability the target is met */
     double mean_gap;      /**< mean of g_k (0 in runs that meet it) */
     double mean_gap_yuan; /**< mean of the yuan to close (NAN: no unit cost) */
@@ -103,6 +104,8 @@ typedef struct {
     size_t n_run;
     double total;     /**< mean over runs of total spending, all programmes and regions [yuan] */
     double p05, p95;  /**< its 5th and 95th percentiles over runs [yuan] */
+    double p025;      /**< its 2.5th percentile over runs [yuan] */
+    double p975;      /**< its 97.5th percentile over runs [yuan] */
     double ceiling;   /**< mean over runs of the ceiling [yuan]; NAN when there is none */
     double p_exceeds; /**< mean over runs of `exceeds` (1 when total > ceiling): the
                            probability that spending exceeds the ceiling; NAN without one */

@@ -31,8 +31,10 @@ help(void)
            "  --xlsx FILE       write an Excel workbook (replaced if it exists)\n"
            "  --scenario NAMES  only these scenarios (comma-separated; default: all)\n"
            "  --table NAMES     only these tables (comma-separated; default: all)\n"
-           "  --stat NAMES      statistics over runs: mean, sd, p05, p25, p50, p75, p95, or\n"
-           "                    all (default: mean,p05,p95)\n"
+           "  --stat NAMES      statistics over runs: mean, sd, p025, p05, p25, p50, p75,\n"
+           "                    p95, p975 (p025-p975 the 95%% interval, p05-p95 the 90%%),\n"
+           "                    or all (default: mean,p05,p95; files before schema 4 have\n"
+           "                    no p025, p975)\n"
            "  --runs            also one column per run (replicate) with its value\n"
            "  -h, --help        this text\n\n"
            "Details: docs/export.md.\n");

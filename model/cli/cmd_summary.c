@@ -1,9 +1,9 @@
 /* model/cli/cmd_summary.c
  *
  * dpsim summary: read a results file and print, for each scenario (or the one named), the
- * headline table (as `dpsim run` prints it), then the programmes of one year (spending nominal
- * and real with 90% intervals, the benefit pipeline, services, spending by level) and the
- * budget ceiling; or with --table T that table by year against its last axis.
+ * headline table (as `dpsim run` prints it), then the programmes of one year (recipients and
+ * spending nominal and real with 90% and 95% intervals, the benefit pipeline, services,
+ * spending by level) and the budget ceiling; or with --table T that table by year against its last axis.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -23,14 +23,17 @@ help(void)
            "  - the headline table: disabled persons (total, severe = grades 1-2, aged 60+),\n"
            "    certified persons, and recipients and spending (10,000 yuan, 万元) of the living\n"
            "    and care subsidies, by year; with several runs the means, then the 90%%\n"
-           "    intervals (5th to 95th percentile over runs) of the main series;\n"
+           "    intervals (5th to 95th percentile over runs) and the 95%% intervals (2.5th to\n"
+           "    97.5th) of the main series;\n"
            "  - the programmes of one year (the first; --year): every programme's recipients\n"
-           "    and spending, nominal and in base-year prices, with 90%% intervals (项目支出);\n"
+           "    and spending, nominal and in base-year prices, with 90%% intervals, then a\n"
+           "    table of their 95%% intervals (项目支出);\n"
            "    the benefit pipeline eligible -> certified -> applied -> paid (受益流程);\n"
            "    services' need, demand, served, unmet need and capacity (服务); spending by\n"
            "    level of government, central / provincial / municipal / county (按财政层级);\n"
            "  - when the scenario sets a budget ceiling, per year the total spending, the\n"
-           "    ceiling and the probability over runs that spending exceeds it (预算上限).\n"
+           "    ceiling and the probability over runs that spending exceeds it (预算上限),\n"
+           "    with the 90%% and 95%% intervals of the total.\n"
            "Several regions are summed.\n\n"
            "options:\n"
            "  --year Y         the year of the programme tables, or 'all' for every year\n"

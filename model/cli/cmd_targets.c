@@ -284,6 +284,8 @@ print_csv(const char *scenario, dp_target_result **t, size_t n)
         csv_number(r->mean);
         csv_number(r->p05);
         csv_number(r->p95);
+        csv_number(r->p025);
+        csv_number(r->p975);
         csv_number(r->p_met);
         csv_number(r->mean_gap);
         csv_number(r->mean_gap_yuan);
@@ -356,7 +358,8 @@ cmd_targets(int argc, char **argv)
     }
     if (csv) {
         printf("scenario,target,target_zh,indicator,indicator_zh,region,name_zh,year,op,value,"
-               "tolerance,kind,unit,gap_unit,runs,mean,p05,p95,p_met,mean_gap,mean_gap_yuan\n");
+               "tolerance,kind,unit,gap_unit,runs,mean,p05,p95,p025,p975,p_met,mean_gap,"
+               "mean_gap_yuan\n");
     }
     for (size_t i = 0; i < n_scen; i++) {
         if (only && strcmp(only, names[i]) != 0) {

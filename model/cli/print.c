@@ -1,7 +1,8 @@
 /* model/cli/print.c
  *
  * Text tables for the terminal: the headline table of a scenario (summed over regions, mean
- * over runs), the programmes of a year (spending nominal and real with 90% intervals, the
+ * over runs, then the 90% and 95% intervals), the programmes of a year (recipients and
+ * spending nominal and real with 90% and 95% intervals, the
  * benefit pipeline, services, spending by level of government), the budget ceiling, and a
  * generic table printer. Spending is shown in 10,000 yuan (万元), the unit of Chinese budget
  * documents; labels carry the Chinese term beside the English.
@@ -258,17 +259,28 @@ run_value(const dp_results *res, const dp_table *t, size_t run, size_t yi, size_
     return s;
 }
 
-/* 5th and 95th percentiles over runs of run_value (GSL's quantile of the sorted values). */
+/* The two intervals printed: 90% (5th to 95th percentile) and 95% (2.5th to 97.5th), the
+ * quantile levels of summary/'s p05, p95, p025 and p975. */
+typedef struct {
+    const char *en, *zh, *pct; /* "90% interval", "90%区间", "5th to 95th percentile" */
+    double q_lo, q_hi;
+} interval_level;
+static const interval_level level90 = {"90% interval", "90%区间", "5th to 95th percentile", 0.05,
+                                       0.95};
+static const interval_level level95 = {"95% interval", "95%区间", "2.5th to 97.5th percentile",
+                                       0.025, 0.975};
+
+/* The percentiles q_lo and q_hi over runs of run_value (GSL's quantile of the sorted values). */
 static void
-interval(const dp_results *res, const dp_table *t, size_t yi, size_t k, double *work, double *lo,
-         double *hi)
+interval(const dp_results *res, const dp_table *t, size_t yi, size_t k, double *work,
+         const interval_level *lv, double *lo, double *hi)
 {
     for (size_t run = 0; run < res->n_run; run++) {
         work[run] = run_value(res, t, run, yi, k);
     }
     gsl_sort(work, 1, res->n_run);
-    *lo = gsl_stats_quantile_from_sorted_data(work, 1, res->n_run, 0.05);
-    *hi = gsl_stats_quantile_from_sorted_data(work, 1, res->n_run, 0.95);
+    *lo = gsl_stats_quantile_from_sorted_data(work, 1, res->n_run, lv->q_lo);
+    *hi = gsl_stats_quantile_from_sorted_data(work, 1, res->n_run, lv->q_hi);
 }
 
 /* "lo-hi" with thousands separators: whole numbers, or (wan) yuan in 万元 with one decimal. */
@@ -278,10 +290,11 @@ fmt_range(double lo, double hi, int wan, char *buf, size_t n)
     return wan ? cli_fmt_range(lo / 1e4, hi / 1e4, 1, buf, n) : cli_fmt_range(lo, hi, 0, buf, n);
 }
 
-/* The 90% intervals over runs of the headline series, when there are several runs. */
+/* The intervals (90% or 95%) over runs of the headline series, when there are several runs. */
 static void
 print_intervals(FILE *f, const dp_results *res, const dp_table *ind, const dp_table *rec,
-                const dp_table *sp, size_t i_dis, size_t i_cert, size_t p_liv, size_t p_care)
+                const dp_table *sp, size_t i_dis, size_t i_cert, size_t p_liv, size_t p_care,
+                const interval_level *lv)
 {
     (void)rec;
     const dp_axis *years = &res->axis[dp_results_find_axis(res, "year")];
@@ -289,8 +302,8 @@ print_intervals(FILE *f, const dp_results *res, const dp_table *ind, const dp_ta
     if (!work) {
         return;
     }
-    fprintf(f, "90%% intervals over the %zu runs (5th to 95th percentile; 90%%区间):\n",
-            res->n_run);
+    fprintf(f, "%s%ss over the %zu runs (%s; %s):\n", lv == &level95 ? "\n" : "", lv->en,
+            res->n_run, lv->pct, lv->zh);
     fprintf(f, "%5s %19s %19s %17s %17s %17s\n", "year", "disabled", "certified",
             "living 10k yuan", "care 10k yuan", "total 10k yuan");
     static const char *const zh[] = {"年份", "残疾人", "持证", "生活补贴 万元", "护理补贴 万元",
@@ -304,19 +317,22 @@ print_intervals(FILE *f, const dp_results *res, const dp_table *ind, const dp_ta
         char b[5][64];
         double lo, hi;
         fprintf(f, "%5s", years->label[yi]);
-        interval(res, ind, yi, i_dis, work, &lo, &hi);
+        interval(res, ind, yi, i_dis, work, lv, &lo, &hi);
         fprintf(f, " %19s", fmt_range(lo, hi, 0, b[0], 64));
-        interval(res, ind, yi, i_cert, work, &lo, &hi);
+        interval(res, ind, yi, i_cert, work, lv, &lo, &hi);
         fprintf(f, " %19s", fmt_range(lo, hi, 0, b[1], 64));
-        interval(res, sp, yi, p_liv, work, &lo, &hi);
+        interval(res, sp, yi, p_liv, work, lv, &lo, &hi);
         fprintf(f, " %17s", fmt_range(lo, hi, 1, b[2], 64));
-        interval(res, sp, yi, p_care, work, &lo, &hi);
+        interval(res, sp, yi, p_care, work, lv, &lo, &hi);
         fprintf(f, " %17s", fmt_range(lo, hi, 1, b[3], 64));
-        interval(res, sp, yi, (size_t)-2, work, &lo, &hi);
+        interval(res, sp, yi, (size_t)-2, work, lv, &lo, &hi);
         fprintf(f, " %17s\n", fmt_range(lo, hi, 1, b[4], 64));
     }
-    fprintf(f, "A budget range: in 90%% of the runs the year's spending fell within it (the runs "
-               "vary by the\nparameter draws and, with the micro engine, by chance events).\n");
+    if (lv == &level95) {
+        fprintf(f, "A budget range: in 90%% (95%%) of the runs the year's spending fell within "
+                   "the 90%% (95%%) interval (the\nruns vary by the parameter draws and, with the "
+                   "micro engine, by chance events).\n");
+    }
     free(work);
 }
 
@@ -396,7 +412,8 @@ cli_print_headline(FILE *f, const char *scenario, const dp_results *res)
     }
     if (res->n_run > 1 && i_dis != (size_t)-1 && i_cert != (size_t)-1 && p_liv != (size_t)-1 &&
         p_care != (size_t)-1) {
-        print_intervals(f, res, ind, rec, sp, i_dis, i_cert, p_liv, p_care);
+        print_intervals(f, res, ind, rec, sp, i_dis, i_cert, p_liv, p_care, &level90);
+        print_intervals(f, res, ind, rec, sp, i_dis, i_cert, p_liv, p_care, &level95);
     }
 }
 
@@ -620,10 +637,11 @@ cell_run(const dp_results *res, const dp_table *t, size_t run, size_t yi, size_t
     return s;
 }
 
-/* Mean, 5th and 95th percentiles over runs of cell_run (work: n_run doubles). */
+/* Mean over runs of cell_run and, when lo and hi are given, its interval lv (work: n_run
+ * doubles). */
 static double
-cell_stats(const dp_results *res, const dp_table *t, size_t yi, size_t k, size_t k2, double *work,
-           double *lo, double *hi)
+cell_interval(const dp_results *res, const dp_table *t, size_t yi, size_t k, size_t k2,
+              double *work, const interval_level *lv, double *lo, double *hi)
 {
     double s = 0.0;
     for (size_t run = 0; run < res->n_run; run++) {
@@ -632,10 +650,18 @@ cell_stats(const dp_results *res, const dp_table *t, size_t yi, size_t k, size_t
     }
     if (lo && hi) {
         gsl_sort(work, 1, res->n_run);
-        *lo = gsl_stats_quantile_from_sorted_data(work, 1, res->n_run, 0.05);
-        *hi = gsl_stats_quantile_from_sorted_data(work, 1, res->n_run, 0.95);
+        *lo = gsl_stats_quantile_from_sorted_data(work, 1, res->n_run, lv->q_lo);
+        *hi = gsl_stats_quantile_from_sorted_data(work, 1, res->n_run, lv->q_hi);
     }
     return s / (double)res->n_run;
+}
+
+/* Mean, 5th and 95th percentiles over runs of cell_run (work: n_run doubles). */
+static double
+cell_stats(const dp_results *res, const dp_table *t, size_t yi, size_t k, size_t k2, double *work,
+           double *lo, double *hi)
+{
+    return cell_interval(res, t, yi, k, k2, work, &level90, lo, hi);
 }
 
 /* The table name of res with axes [year, region, first(, second)], or NULL. */
@@ -653,7 +679,68 @@ prog_table(const dp_results *res, const char *name, const char *third, const cha
     return t;
 }
 
-/* Spending of every programme in year yi: nominal and real, with intervals when n_run > 1. */
+/* One column of the programme table: what it shows. */
+enum { PC_NAME, PC_NAME_ZH, PC_REC, PC_REC_IV, PC_NOM, PC_NOM_IV, PC_REAL, PC_REAL_IV, PC_N };
+
+/* Fills g with the programme rows of year yi for the columns cols[0..n_col) (PC_*); interval
+ * columns use lv. */
+static void
+prog_grid(grid *g, const dp_results *res, size_t yi, double *work, const size_t *cols, size_t n_col,
+          const interval_level *lv)
+{
+    const dp_table *sp = prog_table(res, "spending", "programme", NULL);
+    const dp_table *sr = prog_table(res, "spending_real", "programme", NULL);
+    const dp_table *rec = prog_table(res, "recipients", "programme", NULL);
+    const dp_axis *pa = &res->axis[sp->axis[2]];
+    for (size_t k = 0; k <= pa->n && k + 2 < G_ROWS; k++) {
+        size_t row = k + 2, pos = k < pa->n ? k : ALL_POS;
+        for (size_t c = 0; c < n_col; c++) {
+            char buf[G_CELL];
+            double lo = NAN, hi = NAN, m;
+            buf[0] = '\0';
+            switch (cols[c]) {
+            case PC_NAME:
+                snprintf(buf, sizeof buf, "%s", k < pa->n ? pa->label[k] : "total");
+                break;
+            case PC_NAME_ZH:
+                snprintf(buf, sizeof buf, "%s", k < pa->n ? pa->label_zh[k] : "合计");
+                break;
+            case PC_REC:
+                if (k < pa->n) {
+                    fmt_int(cell_stats(res, rec, yi, pos, ALL_POS, work, NULL, NULL), buf,
+                            sizeof buf);
+                }
+                break;
+            case PC_REC_IV:
+                /* Recipients are counted in different units (persons, households, homes,
+                 * jobs): no total. */
+                if (k < pa->n) {
+                    cell_interval(res, rec, yi, pos, ALL_POS, work, lv, &lo, &hi);
+                    fmt_range(lo, hi, 0, buf, sizeof buf);
+                }
+                break;
+            case PC_NOM:
+            case PC_REAL:
+                m = cell_stats(res, cols[c] == PC_NOM ? sp : sr, yi, pos, ALL_POS, work, NULL,
+                               NULL);
+                fmt_wan(m, buf, sizeof buf);
+                break;
+            case PC_NOM_IV:
+            case PC_REAL_IV:
+                cell_interval(res, cols[c] == PC_NOM_IV ? sp : sr, yi, pos, ALL_POS, work, lv, &lo,
+                              &hi);
+                fmt_range(lo, hi, 1, buf, sizeof buf);
+                break;
+            default:
+                break;
+            }
+            grid_set(g, row, c, buf);
+        }
+    }
+}
+
+/* Spending of every programme in year yi: nominal and real, with the recipients; with several
+ * runs the 90% intervals beside the means, then a second table of the 95% intervals. */
 static void
 print_prog_spending(FILE *f, const dp_results *res, size_t yi, double *work)
 {
@@ -663,74 +750,64 @@ print_prog_spending(FILE *f, const dp_results *res, size_t yi, double *work)
     if (!sp) {
         return;
     }
-    const dp_axis *pa = &res->axis[sp->axis[2]];
     const char *year = res->axis[sp->axis[0]].label[yi];
     int many = res->n_run > 1;
     grid g;
-    memset(&g, 0, sizeof g);
-    static const char *const head[] = {"programme",    "项目", "recipients",  "nominal",
-                                       "90% interval", "real", "90% interval"};
-    static const char *const head2[] = {
-        "", "", "受益人数", "名义 万元", "90%区间", "基年价格 万元", "90%区间"};
-    size_t cols[] = {0, 1, 2, 3, 4, 5, 6}, n_col = 0;
-    for (size_t c = 0; c < 7; c++) {
-        if ((c == 4 || c == 6) && !many) {
+    static const char *const head[PC_N] = {"programme",    "项目",        "recipients",
+                                           "90% interval", "nominal",     "90% interval",
+                                           "real",         "90% interval"};
+    static const char *const head2[PC_N] = {"",          "",        "受益人数",      "90%区间",
+                                            "名义 万元", "90%区间", "基年价格 万元", "90%区间"};
+    /* The 95% table: the interval columns, headed by their quantity. */
+    static const char *const head_95[PC_N] = {"programme", "项目",    "", "recipients",
+                                              "",          "nominal", "", "real"};
+    static const char *const head2_95[PC_N] = {"", "",          "", "受益人数",
+                                               "", "名义 万元", "", "基年价格 万元"};
+    size_t cols[PC_N], n_col = 0, cols95[PC_N], n_col95 = 0;
+    for (size_t c = 0; c < PC_N; c++) {
+        int iv = c == PC_REC_IV || c == PC_NOM_IV || c == PC_REAL_IV;
+        if ((c == PC_REAL || c == PC_REAL_IV) && !sr) {
             continue;
         }
-        if ((c == 5 || c == 6) && !sr) {
+        if ((c == PC_REC || c == PC_REC_IV) && !rec) {
             continue;
         }
-        if (c == 2 && !rec) {
-            continue;
+        if (!iv || many) {
+            cols[n_col++] = c;
         }
-        cols[n_col++] = c;
+        if (c <= PC_NAME_ZH || iv) {
+            cols95[n_col95++] = c;
+        }
     }
+    memset(&g, 0, sizeof g);
     g.n_col = n_col;
     for (size_t c = 0; c < n_col; c++) {
         grid_set(&g, 0, c, head[cols[c]]);
         grid_set(&g, 1, c, head2[cols[c]]);
-        g.right[c] = cols[c] >= 2;
+        g.right[c] = cols[c] >= PC_REC;
     }
-    for (size_t k = 0; k <= pa->n && k + 2 < G_ROWS; k++) {
-        size_t row = k + 2, pos = k < pa->n ? k : ALL_POS;
-        for (size_t c = 0; c < n_col; c++) {
-            char buf[G_CELL];
-            double lo = NAN, hi = NAN, m;
-            buf[0] = '\0';
-            switch (cols[c]) {
-            case 0:
-                snprintf(buf, sizeof buf, "%s", k < pa->n ? pa->label[k] : "total");
-                break;
-            case 1:
-                snprintf(buf, sizeof buf, "%s", k < pa->n ? pa->label_zh[k] : "合计");
-                break;
-            case 2:
-                if (k < pa->n) {
-                    fmt_int(cell_stats(res, rec, yi, pos, ALL_POS, work, NULL, NULL), buf,
-                            sizeof buf);
-                }
-                break;
-            case 3:
-            case 5:
-                m = cell_stats(res, cols[c] == 3 ? sp : sr, yi, pos, ALL_POS, work, NULL, NULL);
-                fmt_wan(m, buf, sizeof buf);
-                break;
-            case 4:
-            case 6:
-                cell_stats(res, cols[c] == 4 ? sp : sr, yi, pos, ALL_POS, work, &lo, &hi);
-                fmt_range(lo, hi, 1, buf, sizeof buf);
-                break;
-            default:
-                break;
-            }
-            grid_set(&g, row, c, buf);
-        }
-    }
+    prog_grid(&g, res, yi, work, cols, n_col, &level90);
     fprintf(f,
             "\nProgramme spending in %s 年度项目支出 (万元 = 10,000 yuan; summed over regions; "
             "%s)\n",
             year, many ? "means and 90% intervals over the runs" : "one run");
     grid_print(f, &g);
+    if (many) {
+        memset(&g, 0, sizeof g);
+        g.n_col = n_col95;
+        for (size_t c = 0; c < n_col95; c++) {
+            size_t pc = cols95[c];
+            grid_set(&g, 0, c, head_95[pc]);
+            grid_set(&g, 1, c, head2_95[pc]);
+            g.right[c] = pc >= PC_REC;
+        }
+        prog_grid(&g, res, yi, work, cols95, n_col95, &level95);
+        fprintf(f,
+                "\n95%% intervals 95%%区间 (2.5th to 97.5th percentile over the runs) of the same "
+                "programmes in %s:\n",
+                year);
+        grid_print(f, &g);
+    }
     fprintf(f, "recipients: at the end of the year (households for multi_disabled_household; "
                "homes renovated during the year for\nhome_renovation; new jobs subsidised for "
                "employment_support). real: in base-year prices (the scenario's CPI path).\n");
@@ -850,16 +927,18 @@ print_levels(FILE *f, const dp_results *res, size_t yi, double *work)
             grid_set(&g, row, 2 + l, fmt_wan(m, buf, sizeof buf));
         }
         row++;
-        if (k == pa->n && many) {
-            /* The intervals of each level's total. */
-            grid_set(&g, row, 0, "90% interval");
-            grid_set(&g, row, 1, "90%区间");
+        for (int v = 0; k == pa->n && many && v < 2 && row < G_ROWS; v++) {
+            /* The 90% and 95% intervals of each level's total. */
+            const interval_level *lv = v == 0 ? &level90 : &level95;
+            grid_set(&g, row, 0, lv->en);
+            grid_set(&g, row, 1, lv->zh);
             for (size_t l = 0; l <= la->n; l++) {
                 double lo, hi;
-                cell_stats(res, sl, yi, ALL_POS, l < la->n ? l : ALL_POS, work, &lo, &hi);
+                cell_interval(res, sl, yi, ALL_POS, l < la->n ? l : ALL_POS, work, lv, &lo, &hi);
                 fmt_range(lo, hi, 1, buf, sizeof buf);
                 grid_set(&g, row, 2 + l, buf);
             }
+            row++;
         }
     }
     fprintf(f, "\nSpending by level of government in %s 按财政层级支出 (万元, nominal; means)\n",
@@ -887,12 +966,12 @@ cli_print_budget(FILE *f, const dp_results *res)
     }
     grid g;
     memset(&g, 0, sizeof g);
-    static const char *const head[] = {"year", "total spending", "90% interval", "ceiling",
-                                       "P(total > ceiling)"};
-    static const char *const head2[] = {"年份", "支出合计 万元", "90%区间", "预算上限 万元",
-                                        "超出上限概率"};
-    g.n_col = 5;
-    for (size_t c = 0; c < 5; c++) {
+    static const char *const head[] = {"year",         "total spending", "90% interval",
+                                       "95% interval", "ceiling",        "P(total > ceiling)"};
+    static const char *const head2[] = {"年份",    "支出合计 万元", "90%区间",
+                                        "95%区间", "预算上限 万元", "超出上限概率"};
+    g.n_col = 6;
+    for (size_t c = 0; c < 6; c++) {
         grid_set(&g, 0, c, head[c]);
         grid_set(&g, 1, c, head2[c]);
         g.right[c] = 1;
@@ -911,7 +990,9 @@ cli_print_budget(FILE *f, const dp_results *res)
         grid_set(&g, row, 1, fmt_wan(b[i].total, buf, sizeof buf));
         fmt_range(b[i].p05, b[i].p95, 1, buf, sizeof buf);
         grid_set(&g, row, 2, buf);
-        grid_set(&g, row, 3, fmt_wan(b[i].ceiling, buf, sizeof buf));
+        fmt_range(b[i].p025, b[i].p975, 1, buf, sizeof buf);
+        grid_set(&g, row, 3, buf);
+        grid_set(&g, row, 4, fmt_wan(b[i].ceiling, buf, sizeof buf));
         if (!isfinite(b[i].p_exceeds)) {
             snprintf(buf, sizeof buf, "-");
         } else if (b[i].p_exceeds > 0.0 && b[i].p_exceeds < 0.01) {
@@ -921,7 +1002,7 @@ cli_print_budget(FILE *f, const dp_results *res)
         } else {
             cli_fmt_pct(b[i].p_exceeds, 0, buf, sizeof buf);
         }
-        grid_set(&g, row, 4, buf);
+        grid_set(&g, row, 5, buf);
         row++;
     }
     fprintf(f,

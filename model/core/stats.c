@@ -1,8 +1,8 @@
 /* model/core/stats.c
  *
- * Summaries of per-run tables over runs: mean, sample standard deviation and the 5, 25, 50,
- * 75 and 95th percentiles of every element, as written to the output's summary/ group. The
- * runs of one element are gathered into a contiguous buffer (a block of elements at a time, so
+ * Summaries of per-run tables over runs: mean, sample standard deviation and the 2.5, 5, 25,
+ * 50, 75, 95 and 97.5th percentiles of every element, as written to the output's summary/ group.
+ * The runs of one element are gathered into a contiguous buffer (a block of elements at a time, so
  * the strided reads stay cache-friendly), sorted, and handed to gsl_stats_*. Workload: one pass
  * over the table plus a sort of n_run values per element; a table of 10^5 elements over 1000
  * runs takes well under a second.
@@ -18,13 +18,15 @@
 /* Elements gathered per block. */
 enum { BLOCK = 64 };
 
-const char *const dp_summary_stat_label[DP_N_STAT] = {"mean", "sd",  "p05", "p25",
-                                                      "p50",  "p75", "p95"};
+const char *const dp_summary_stat_label[DP_N_STAT] = {"mean", "sd",  "p025", "p05", "p25",
+                                                      "p50",  "p75", "p95",  "p975"};
 const char *const dp_summary_stat_label_zh[DP_N_STAT] = {
-    "均值", "标准差", "第5百分位数", "第25百分位数", "中位数", "第75百分位数", "第95百分位数"};
+    "均值",   "标准差",       "第2.5百分位数", "第5百分位数",   "第25百分位数",
+    "中位数", "第75百分位数", "第95百分位数",  "第97.5百分位数"};
 
 /* Quantile levels of the percentile statistics, indexed by DP_STAT_*. */
-static const double quantile_level[DP_N_STAT] = {0.0, 0.0, 0.05, 0.25, 0.50, 0.75, 0.95};
+static const double quantile_level[DP_N_STAT] = {0.0,  0.0,  0.025, 0.05, 0.25,
+                                                 0.50, 0.75, 0.95,  0.975};
 
 /* Statistics of one element from its n_run values in x (sorted in place). */
 static void
@@ -43,7 +45,7 @@ summarise(double *x, size_t n_run, size_t size, double *result)
     result[DP_STAT_MEAN * size] = mean;
     /* GSL's sample sd divides by n - 1, which is 0 for one run: the spread of one run is 0. */
     result[DP_STAT_SD * size] = n_run > 1 ? gsl_stats_sd_m(x, 1, n_run, mean) : 0.0;
-    for (size_t stat = DP_STAT_P05; stat < DP_N_STAT; stat++) {
+    for (size_t stat = DP_STAT_P025; stat < DP_N_STAT; stat++) {
         result[stat * size] =
             gsl_stats_quantile_from_sorted_data(x, 1, n_run, quantile_level[stat]);
     }

@@ -20,10 +20,13 @@
  * tables and axes, `amount` in yuan a month, year or unit. Version 3: the axis `budget` is
  * `budget_item` (no table shares a name with an axis, which xarray refuses), the table
  * attributes are the CF names `units`, `long_name` and `label_zh` (were `unit`, `title`,
- * `title_zh`), and the root has `Conventions` and `git_commit`. The reader also accepts files of
+ * `title_zh`), and the root has `Conventions` and `git_commit`. Version 4: the `stat` axis of
+ * summary/ has nine statistics, mean, sd, p025, p05, p25, p50, p75, p95, p975 (95% intervals
+ * beside the 90% ones; was the seven mean, sd, p05 .. p95). The reader also accepts files of
  * DP_SCHEMA_VERSION_OLDEST and later: their tables are read as they are, with version 3's
- * names (the axis `budget` of an older file is read as `budget_item`). */
-#define DP_SCHEMA_VERSION "3"
+ * names (the axis `budget` of an older file is read as `budget_item`), and their summary with
+ * the stat axis they were written with (seven statistics before version 4). */
+#define DP_SCHEMA_VERSION "4"
 #define DP_SCHEMA_VERSION_OLDEST 1
 #define DP_VERSION "0.1.0"
 /* The metadata conventions the file follows (the root attribute `Conventions`). */
@@ -42,7 +45,7 @@ typedef struct {
 /* Creates the temporary file next to path. command_line is stored as a root attribute. */
 dp_status dp_output_open(dp_ctx *ctx, const char *path, const char *command_line, dp_output **out);
 /* Writes group /<scenario name>/ with scenario text, input digests, run info, axes (dimension
- * scales with label_zh), runs/ (per-run tables), summary/ (mean, sd, p05..p95 over runs) and
+ * scales with label_zh), runs/ (per-run tables), summary/ (mean, sd, p025..p975 over runs) and
  * base/ (base tables). Extra provenance files (reference data) are listed by path and digest.
  * A scenario name already in the file is DP_EINPUT. Any failure removes the temporary file at
  * once and leaves o failed: later writes are refused, and dp_output_close returns the failure
@@ -63,10 +66,11 @@ dp_status dp_output_read(dp_ctx *ctx, const char *path, const char *scenario, dp
 
 /* Reads the summary/ tables of one scenario group into *out. The result has the shape of
  * dp_output_read's, with one difference: the leading dimension of every table is the
- * statistic, not the run. (*out)->n_run is the number of statistics (7 in schema 1), the axis
- * named "stat" holds their labels (mean, sd, p05, p25, p50, p75, p95, with label_zh), and
- * dp_table_run(t, k) gives statistic k of table t. There are no base tables. The caller frees
- * *out with dp_results_free. Errors as dp_output_read. */
+ * statistic, not the run. (*out)->n_run is the number of statistics (9 from schema 4, 7 in
+ * schemas 1 to 3), the axis named "stat" holds their labels as the file has them (mean, sd,
+ * p025, p05, p25, p50, p75, p95, p975 with label_zh; before schema 4 without p025 and p975),
+ * and dp_table_run(t, k) gives statistic k of table t: find k by label, not by DP_STAT_*. There are
+ * no base tables. The caller frees *out with dp_results_free. Errors as dp_output_read. */
 dp_status dp_output_read_summary(dp_ctx *ctx, const char *path, const char *scenario,
                                  dp_results **out);
 

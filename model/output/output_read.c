@@ -8,6 +8,8 @@
  * read as it is stored, tables a file lacks are simply absent from the result. The names of
  * schema 3 are given for older files: their table attributes unit, title and title_zh fill the
  * same fields as units, long_name and label_zh, and their axis `budget` is `budget_item`.
+ * A summary is read with the stat axis the file has: schema 4's nine statistics (p025 and p975
+ * included), the seven of schemas 1 to 3 (no p025, p975); callers look statistics up by label.
  */
 #include "output/output.h"
 

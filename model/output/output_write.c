@@ -439,7 +439,7 @@ write_run_axis(dp_ctx *ctx, hid_t grp, size_t n_run, hid_t *scale)
     return rc;
 }
 
-/* The stat scale: labels mean, sd, p05 .. p95 with Chinese label_zh. */
+/* The stat scale: labels mean, sd, p025 .. p975 with Chinese label_zh. */
 static dp_status
 write_stat_axis(dp_ctx *ctx, hid_t grp, hid_t *scale)
 {

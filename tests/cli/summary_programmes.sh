@@ -2,9 +2,10 @@
 # tests/cli/summary_programmes.sh — `dpsim summary`'s programme tables and budget ceiling, and
 # `dpsim targets` on the programme indicators, checked against h5py's own computation from the
 # file's runs/ tables (numpy means and percentiles; never the program's own summaries):
-#   1. the Da'an baseline, micro engine, 20 runs: per programme the nominal and real spending
-#      of 2025 (mean and 90% interval in 万元), the pipeline counts and paid/eligible, the
-#      services' unmet need, spending by level (the total row equals total spending);
+#   1. the Da'an baseline, micro engine, 20 runs: per programme the recipients (mean, 90% and
+#      95% intervals) and the nominal and real spending of 2025 (mean, 90% and 95% intervals
+#      in 万元), the pipeline counts and paid/eligible, the services' unmet need, spending by
+#      level (the total row equals total spending; its 90% and 95% rows);
 #   2. --year all prints every year, a year not in the file is exit 2, --table of a four-axis
 #      table has rows year/programme;
 #   3. the budget ceiling: runs/budget of a copy of the file is given a ceiling (its
@@ -64,7 +65,7 @@ sp = g["runs/spending"][:, y].sum(axis=1)        # [run, programme]
 sr = g["runs/spending_real"][:, y].sum(axis=1)
 rec = g["runs/recipients"][:, y].sum(axis=1)
 lines = section("Programme spending in 2025")
-ok_mean = ok_int = ok_real = ok_rec = True
+ok_mean = ok_int = ok_real = ok_rec = ok_rec_int = True
 worst = ""
 for k, p in enumerate(prog + ["total"]):
     f = row(lines, p)
@@ -74,12 +75,15 @@ for k, p in enumerate(prog + ["total"]):
         continue
     x = sp[:, k] if k < len(prog) else sp.sum(axis=1)
     xr = sr[:, k] if k < len(prog) else sr.sum(axis=1)
-    # Columns after the two names: recipients (programmes only), nominal, interval, real,
-    # interval.
+    # Columns after the two names: recipients and their 90% interval (programmes only),
+    # nominal, interval, real, interval.
     vals = f[2:]
     if k < len(prog):
         ok_rec &= abs(num(vals[0]) - rec[:, k].mean()) <= 0.5 + 1e-9
-        vals = vals[1:]
+        lo, hi = (num(v) for v in vals[1].split("-"))
+        plo, phi = np.percentile(rec[:, k], [5, 95])
+        ok_rec_int &= abs(lo - plo) <= 0.5 + 1e-9 and abs(hi - phi) <= 0.5 + 1e-9
+        vals = vals[2:]
     ok_mean &= abs(num(vals[0]) - x.mean() / 1e4) <= 0.051
     lo, hi = (num(v) for v in vals[1].split("-"))
     plo, phi = np.percentile(x, [5, 95]) / 1e4
@@ -88,6 +92,28 @@ for k, p in enumerate(prog + ["total"]):
     lo, hi = (num(v) for v in vals[3].split("-"))
     plo, phi = np.percentile(xr, [5, 95]) / 1e4
     ok_real &= abs(lo - plo) <= 0.051 and abs(hi - phi) <= 0.051
+# The 95% intervals (2.5th to 97.5th percentile): recipients (programmes only), nominal, real.
+lines95 = text.split("95% intervals 95%区间", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+ok_95 = len(lines95) >= len(prog) + 3
+for k, p in enumerate(prog + ["total"]):
+    f = row(lines95, p)
+    if f is None:
+        ok_95 = False
+        continue
+    vals = f[2:]
+    if k < len(prog):
+        lo, hi = (num(v) for v in vals[0].split("-"))
+        plo, phi = np.percentile(rec[:, k], [2.5, 97.5])
+        ok_95 &= abs(lo - plo) <= 0.5 + 1e-9 and abs(hi - phi) <= 0.5 + 1e-9
+        vals = vals[1:]
+    x = sp[:, k] if k < len(prog) else sp.sum(axis=1)
+    xr = sr[:, k] if k < len(prog) else sr.sum(axis=1)
+    for v, series in zip(vals, (x, xr)):
+        lo, hi = (num(w) for w in v.split("-"))
+        plo, phi = np.percentile(series, [2.5, 97.5]) / 1e4
+        ok_95 &= abs(lo - plo) <= 0.051 and abs(hi - phi) <= 0.051
+check("summary_prog_95_intervals_numpy", ok_95, str(lines95[:4]))
+check("summary_prog_recipients_intervals_numpy", ok_rec_int)
 check("summary_prog_spending_means", ok_mean, worst)
 check("summary_prog_spending_intervals_numpy", ok_int)
 check("summary_prog_spending_real", ok_real)
@@ -125,6 +151,18 @@ f = row(lines, "total")
 ok = all(abs(num(f[2 + l]) - sl[:, l].sum() / 1e4) <= 0.051 for l in range(len(level)))
 ok &= abs(num(f[2 + len(level)]) - sp.sum(axis=1).mean() / 1e4) <= 0.051
 check("summary_prog_levels_total_is_spending", ok, str(f))
+ok = True
+for name, q in (("90%", [5, 95]), ("95%", [2.5, 97.5])):
+    f = row(lines, name)
+    tot = g["runs/spending_level"][:, y].sum(axis=(1, 2))    # [run, level]
+    cols = [tot[:, l] for l in range(len(level))] + [tot.sum(axis=1)]
+    # "90% interval 90%区间 lo-hi ...": the ranges from the fourth field.
+    ok &= f is not None and len(f) >= 3 + len(cols)
+    for l, series in enumerate(cols):
+        lo, hi = (num(w) for w in f[3 + l].split("-"))
+        plo, phi = np.percentile(series, q) / 1e4
+        ok &= abs(lo - plo) <= 0.051 and abs(hi - phi) <= 0.051
+check("summary_prog_levels_intervals_numpy", ok)
 PY
 
 # 2. Every year; a year not in the file; --table of a four-axis table.
@@ -211,7 +249,12 @@ for name, path in (("summary", sys.argv[2]), ("targets", sys.argv[3])):
         else:
             good = shown == f"{100 * want:.0f}%"
         good &= abs(float(f[1].replace(",", "")) - total[:, yi].mean() / 1e4) <= 0.051
-        good &= abs(float(f[3].replace(",", "")) - ceiling[yi] / 1e4) <= 0.051
+        good &= abs(float(f[4].replace(",", "")) - ceiling[yi] / 1e4) <= 0.051
+        # The 90% and 95% intervals of the total: numpy's linear percentiles of the runs.
+        for col, q in ((2, [5, 95]), (3, [2.5, 97.5])):
+            lo, hi = (float(v.replace(",", "")) for v in f[col].split("-"))
+            plo, phi = np.percentile(total[:, yi], q) / 1e4
+            good &= abs(lo - plo) <= 0.051 and abs(hi - phi) <= 0.051
         if not good:
             ok, why = False, f"{y}: {f} vs P {want}"
             break

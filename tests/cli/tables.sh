@@ -5,9 +5,9 @@
 #      --sensitivity), compare (text), targets and check, for a micro run with distributions,
 #      a budget ceiling and plan targets, and the cohort baseline: no exponent (4.18368e-11,
 #      1e+06), no "-0" or "-0.0", numbers of 4 digits or more with thousands separators;
-#   2. CJK columns line up: in the headline, its intervals, the programme spending, pipeline,
-#      services, levels and budget tables and each compare block, every line of the table
-#      has the same display width (the targets table: its last, left-aligned column starts at
+#   2. CJK columns line up: in the headline, its 90% and 95% intervals, the programme
+#      spending (and its 95% table), pipeline, services, levels and budget tables and each
+#      compare block, every line of the table has the same display width (the targets table: its last, left-aligned column starts at
 #      the same display column on every line), measured with Python's
 #      unicodedata.east_asian_width (W and F take two columns), a measure independent of the
 #      program's own wcwidth; and the Chinese header line is one of them.
@@ -123,6 +123,8 @@ def aligned(name, bs, min_rows):
             bad.append((n, len(b), sorted(ws)))
     check(name, bs and not bad, bad[:3])
 summary = [("headline", r"^Scenario ", 0), ("intervals", r"^90% intervals", 0),
+           ("intervals95", r"^95% intervals over ", 0),
+           ("spending95", r"^95% intervals 95%区间", 0),
            ("spending", r"^Programme spending in ", 0), ("pipeline", r"^Benefit pipeline", 0),
            ("services", r"^Services in ", 0), ("levels", r"^Spending by level", 0),
            ("budget", r"^Budget ceiling", 0)]

@@ -84,6 +84,12 @@ for label, (x, met, gap, yuan) in own.items():
     check(f"targets_{label}_p_met", abs(float(r["p_met"]) - p) < 1e-12, f"{r['p_met']} vs {p}")
     check(f"targets_{label}_mean", math.isclose(float(r["mean"]), x.mean(), rel_tol=1e-9),
           f"{r['mean']} vs {x.mean()}")
+    # The 90% and 95% intervals of the indicator: numpy's linear percentiles of its runs.
+    for col, q in (("p05", 5), ("p95", 95), ("p025", 2.5), ("p975", 97.5)):
+        want = np.percentile(x, q)
+        check(f"targets_{label}_{col}_numpy",
+              col in r and math.isclose(float(r[col]), want, rel_tol=1e-9, abs_tol=1e-9),
+              f"{r.get(col)} vs {want}")
     check(f"targets_{label}_mean_gap",
           math.isclose(float(r["mean_gap"]), gap.mean(), rel_tol=1e-9, abs_tol=1e-6),
           f"{r['mean_gap']} vs {gap.mean()}")

@@ -72,10 +72,14 @@ with h5py.File(sys.argv[1], "r+") as f:
                 d[r] *= 1 + r / 16
             g["runs"][t][()] = d
             # mean, sample sd, and percentiles by linear interpolation between the sorted runs:
-            # docs/output-schema.md's definitions, computed with numpy.
-            q = np.percentile(d, [5, 25, 50, 75, 95], axis=0)
-            g["summary"][t][()] = np.concatenate(
-                [d.mean(axis=0)[None], d.std(axis=0, ddof=1)[None], q])
+            # docs/output-schema.md's definitions, computed with numpy, in the order of the
+            # file's stat axis (schema 4: mean, sd, p025, p05, p25, p50, p75, p95, p975).
+            stat = list(g["stat"].asstr()[()])
+            pct = {"p025": 2.5, "p05": 5, "p25": 25, "p50": 50, "p75": 75, "p95": 95,
+                   "p975": 97.5}
+            g["summary"][t][()] = np.stack(
+                [d.mean(axis=0) if k == "mean" else d.std(axis=0, ddof=1) if k == "sd"
+                 else np.percentile(d, pct[k], axis=0) for k in stat])
     # 31 bytes, with ':' '[' ']' that a sheet name may not hold.
     f.move("huzhong-baseline", "huzhong:reform[2025]-plan-extra")
 PY

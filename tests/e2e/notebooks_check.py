@@ -37,10 +37,13 @@ def check(name, cond, detail=""):
 
 def main(real, fixture, base, alt):
     # 1. Percentiles: runs 1..5 sorted; quantile f sits at position f*(n-1) = 4f
-    #    (docs/output-schema.md), so p05 = 1 + 0.2, p25 = 2, p50 = 3, p75 = 4, p95 = 4.8.
+    #    (docs/output-schema.md), so p025 = 1 + 0.1, p05 = 1 + 0.2, p25 = 2, p50 = 3, p75 = 4,
+    #    p95 = 4.8, p975 = 4 + 0.9 = 4.9.
     a = xr.DataArray([3.0, 1.0, 5.0, 2.0, 4.0], dims=["run"])
     q = nb.quantiles(a)
-    check("nb_quantiles_hand", np.allclose(q.values, [1.2, 2.0, 3.0, 4.0, 4.8], rtol=0, atol=1e-12),
+    check("nb_quantiles_hand",
+          list(q["stat"].values) == ["p025", "p05", "p25", "p50", "p75", "p95", "p975"]
+          and np.allclose(q.values, [1.1, 1.2, 2.0, 3.0, 4.0, 4.8, 4.9], rtol=0, atol=1e-12),
           str(q.values))
     # sd with divisor n-1: sum of squares about 3 is 10, 10/4 = 2.5.
     d = nb.describe(a)

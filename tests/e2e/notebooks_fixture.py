@@ -43,8 +43,9 @@ PARAM_ZH = "发病率乘数"
 
 
 def stats(runs):
-    """mean, sd (divisor n-1), p05, p25, p50, p75, p95 over axis 0, as docs/output-schema.md."""
-    q = np.quantile(runs, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0, method="linear")
+    """mean, sd (divisor n-1), p025, p05, p25, p50, p75, p95, p975 over axis 0: schema 4's
+    stat axis, as docs/output-schema.md."""
+    q = np.quantile(runs, [0.025, 0.05, 0.25, 0.5, 0.75, 0.95, 0.975], axis=0, method="linear")
     sd = runs.std(axis=0, ddof=1) if runs.shape[0] > 1 else np.zeros(runs.shape[1:])
     return np.concatenate([runs.mean(axis=0)[None], sd[None], q], axis=0)
 

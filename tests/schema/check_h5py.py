@@ -37,7 +37,7 @@ def main():
     with h5py.File(path, "r") as f:
         root = f.attrs
         check("h5py_root_attributes",
-              text(root.get("tool", "")) == "dpsim" and text(root.get("schema_version", "")) == "3"
+              text(root.get("tool", "")) == "dpsim" and text(root.get("schema_version", "")) == "4"
               and text(root.get("Conventions", "")) == "CF-1.8"
               and all(k in root for k in ("version", "git_commit", "created_utc", "command_line")),
               f"root attributes {sorted(root.keys())}")
@@ -60,7 +60,7 @@ def main():
               year.dtype == np.int32 and list(year[()]) == [2021, 2022, 2023]
               and [text(s) for s in year.attrs["labels"]] == ["2021", "2022", "2023"])
         check("h5py_stat_axis",
-              [text(s) for s in g["stat"][()]] == ["mean", "sd", "p05", "p25", "p50", "p75", "p95"])
+              [text(s) for s in g["stat"][()]] == ["mean", "sd", "p025", "p05", "p25", "p50", "p75", "p95", "p975"])
 
         # Every table: attributes, and the scale attached to each dimension is the axis its
         # dims attribute names, of matching length.

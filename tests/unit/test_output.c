@@ -365,9 +365,9 @@ test_output_roundtrip_tables(void **state)
 /* ------------------------------------------------------------------------------------------ */
 /* Summary */
 
-/* Reads summary/spending of scenario baseline: [7 stats][3 years][2 regions]. */
+/* Reads summary/spending of scenario baseline: [9 stats][3 years][2 regions]. */
 static void
-read_summary(const char *path, double out[7][3][2])
+read_summary(const char *path, double out[9][3][2])
 {
     hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     assert_true(file >= 0);
@@ -377,7 +377,7 @@ read_summary(const char *path, double out[7][3][2])
     hsize_t dims[3];
     assert_int_equal(H5Sget_simple_extent_ndims(space), 3);
     H5Sget_simple_extent_dims(space, dims, NULL);
-    assert_int_equal(dims[0], 7);
+    assert_int_equal(dims[0], 9);
     assert_int_equal(dims[1], 3);
     assert_int_equal(dims[2], 2);
     assert_true(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) >= 0);
@@ -390,13 +390,14 @@ static void
 test_output_summary_small_integers(void **state)
 {
     fixture *f = *state;
-    double s[7][3][2];
+    double s[9][3][2];
     write_sample(f, "baseline");
     read_summary(f->path, s);
     /* [2021, daan] over runs 2, 4, 1. Hand calculation: mean = 7/3; deviations -4/3, -1/3,
      * 5/3, squares sum 42/9, over n - 1 = 2: variance 7/3, sd sqrt(7/3). Sorted 1, 2, 4;
      * quantile f at position f (n - 1) = 2f with linear interpolation: p05 at 0.1 -> 1.1,
-     * p25 at 0.5 -> 1.5, p50 at 1 -> 2, p75 at 1.5 -> 3, p95 at 1.9 -> 2 + 0.9 * 2 = 3.8. */
+     * p25 at 0.5 -> 1.5, p50 at 1 -> 2, p75 at 1.5 -> 3, p95 at 1.9 -> 2 + 0.9 * 2 = 3.8;
+     * p025 at 0.05 -> 1 + 0.05 * 1 = 1.05, p975 at 1.95 -> 2 + 0.95 * 2 = 3.9. */
     assert_close(s[DP_STAT_MEAN][0][0], 7.0 / 3.0, 1e-14, 0);
     assert_close(s[DP_STAT_SD][0][0], sqrt(7.0 / 3.0), 1e-14, 0);
     assert_close(s[DP_STAT_P05][0][0], 1.1, 1e-14, 0);
@@ -404,20 +405,31 @@ test_output_summary_small_integers(void **state)
     assert_close(s[DP_STAT_P50][0][0], 2.0, 1e-14, 0);
     assert_close(s[DP_STAT_P75][0][0], 3.0, 1e-14, 0);
     assert_close(s[DP_STAT_P95][0][0], 3.8, 1e-14, 0);
+    assert_close(s[DP_STAT_P025][0][0], 1.05, 1e-14, 0);
+    assert_close(s[DP_STAT_P975][0][0], 3.9, 1e-14, 0);
+    /* The stored order (schema 4): mean, sd, then the percentiles ascending. */
+    assert_int_equal(DP_STAT_P025, 2);
+    assert_int_equal(DP_STAT_P975, 8);
+    assert_string_equal(dp_summary_stat_label[DP_STAT_P025], "p025");
+    assert_string_equal(dp_summary_stat_label[DP_STAT_P975], "p975");
+    assert_string_equal(dp_summary_stat_label_zh[DP_STAT_P025], "第2.5百分位数");
+    assert_string_equal(dp_summary_stat_label_zh[DP_STAT_P975], "第97.5百分位数");
 }
 
 static void
 test_output_summary_high_entropy(void **state)
 {
     fixture *f = *state;
-    double s[7][3][2];
+    double s[9][3][2];
     write_sample(f, "baseline");
     read_summary(f->path, s);
     /* [2022, huzhong] over runs 2.385, 0.5, 7.25. Hand calculation: mean = 10.135 / 3 =
      * 3.378333...; deviations -0.993333, -2.878333, 3.871667, squares 0.986711, 8.284803,
      * 14.989803, sum 24.261317, / 2 = 12.130658, sd 3.482909. Sorted 0.5, 2.385, 7.25 (gaps
      * 1.885 and 4.865): p05 = 0.5 + 0.1 * 1.885 = 0.6885, p25 = 0.5 + 0.5 * 1.885 = 1.4425,
-     * p50 = 2.385, p75 = 2.385 + 0.5 * 4.865 = 4.8175, p95 = 2.385 + 0.9 * 4.865 = 6.7635. */
+     * p50 = 2.385, p75 = 2.385 + 0.5 * 4.865 = 4.8175, p95 = 2.385 + 0.9 * 4.865 = 6.7635,
+     * p025 (position 0.05) = 0.5 + 0.05 * 1.885 = 0.59425, p975 (position 1.95) = 2.385 +
+     * 0.95 * 4.865 = 7.00675. */
     assert_close(s[DP_STAT_MEAN][1][1], 10.135 / 3.0, 1e-14, 0);
     assert_close(s[DP_STAT_SD][1][1], 3.482909, 1e-6, 0);
     assert_close(s[DP_STAT_P05][1][1], 0.6885, 1e-13, 0);
@@ -425,6 +437,8 @@ test_output_summary_high_entropy(void **state)
     assert_close(s[DP_STAT_P50][1][1], 2.385, 1e-14, 0);
     assert_close(s[DP_STAT_P75][1][1], 4.8175, 1e-13, 0);
     assert_close(s[DP_STAT_P95][1][1], 6.7635, 1e-13, 0);
+    assert_close(s[DP_STAT_P025][1][1], 0.59425, 1e-13, 0);
+    assert_close(s[DP_STAT_P975][1][1], 7.00675, 1e-13, 0);
     /* [2023, daan] over runs 20.125, 1020.125, 2020.125: mean 1020.125; deviations -1000, 0,
      * 1000, variance 2e6 / 2 = 1e6, sd 1000; p50 is the middle value 1020.125. */
     assert_close(s[DP_STAT_MEAN][2][0], 1020.125, 1e-14, 0);
@@ -442,11 +456,14 @@ test_summary_one_run_and_nan(void **state)
     double out[DP_N_STAT * 3];
     assert_int_equal(dp_summary_compute(f->ctx, data, 2, 3, out), DP_OK);
     /* Element 0: mean 3.5; deviations +-2, variance 8 / 1 = 8, sd 2 sqrt(2); p50 is the
-     * midpoint 3.5 (position 0.5 between 1.5 and 5.5); p95 = 1.5 + 0.95 * 4 = 5.3. */
+     * midpoint 3.5 (position 0.5 between 1.5 and 5.5); p95 = 1.5 + 0.95 * 4 = 5.3; p025 =
+     * 1.5 + 0.025 * 4 = 1.6, p975 = 1.5 + 0.975 * 4 = 5.4. */
     assert_close(out[DP_STAT_MEAN * 3 + 0], 3.5, 1e-15, 0);
     assert_close(out[DP_STAT_SD * 3 + 0], 2.0 * sqrt(2.0), 1e-15, 0);
     assert_close(out[DP_STAT_P50 * 3 + 0], 3.5, 1e-15, 0);
     assert_close(out[DP_STAT_P95 * 3 + 0], 5.3, 1e-14, 0);
+    assert_close(out[DP_STAT_P025 * 3 + 0], 1.6, 1e-14, 0);
+    assert_close(out[DP_STAT_P975 * 3 + 0], 5.4, 1e-14, 0);
     /* Element 1: a NaN in any run makes every statistic NaN (documented rule). */
     for (size_t stat = 0; stat < DP_N_STAT; stat++) {
         assert_true(isnan(out[stat * 3 + 1]));
@@ -454,6 +471,8 @@ test_summary_one_run_and_nan(void **state)
     /* Element 2: equal runs, so sd 0 and every percentile -2. */
     assert_close(out[DP_STAT_SD * 3 + 2], 0.0, 0, 0);
     assert_close(out[DP_STAT_P05 * 3 + 2], -2.0, 0, 0);
+    assert_close(out[DP_STAT_P025 * 3 + 2], -2.0, 0, 0);
+    assert_close(out[DP_STAT_P975 * 3 + 2], -2.0, 0, 0);
 
     /* One run: sd is 0 by definition (not GSL's n - 1 = 0 division); all percentiles equal the
      * value. */
@@ -990,7 +1009,7 @@ test_output_read_errors(void **state)
     unlink(f->path);
 
     /* A schema newer than this dpsim, or not a number: refused, naming the versions read. */
-    static const char *const bad_schema[2] = {"4", "3a"};
+    static const char *const bad_schema[2] = {"5", "4a"};
     for (size_t b = 0; b < 2; b++) {
         file = H5Fcreate(f->path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
         assert_true(file >= 0);
@@ -1008,7 +1027,7 @@ test_output_read_errors(void **state)
         H5Fclose(file);
         assert_int_equal(dp_output_scenarios(f->ctx, f->path, &names, &n), DP_EINPUT);
         char want[128];
-        snprintf(want, sizeof want, "schema version '%s', this dpsim reads versions 1 to 3",
+        snprintf(want, sizeof want, "schema version '%s', this dpsim reads versions 1 to 4",
                  bad_schema[b]);
         assert_non_null(strstr(dp_ctx_errmsg(f->ctx), want));
         unlink(f->path);

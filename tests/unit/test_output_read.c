@@ -178,8 +178,8 @@ test_read_summary_shape_and_labels(void **state)
     write_sample(f);
     assert_int_equal(dp_output_read_summary(f->ctx, f->path, "baseline", &s), DP_OK);
 
-    /* Identity with docs/output-schema.md: 7 statistics lead; no base tables. */
-    assert_int_equal(s->n_run, 7);
+    /* Identity with docs/output-schema.md (schema 4): 9 statistics lead; no base tables. */
+    assert_int_equal(s->n_run, 9);
     assert_int_equal(s->n_table, 1);
     const dp_table *t = dp_results_find(s, "spending");
     assert_non_null(t);
@@ -191,11 +191,13 @@ test_read_summary_shape_and_labels(void **state)
     size_t si = dp_results_find_axis(s, "stat");
     assert_true(si != (size_t)-1);
     const dp_axis *stat = &s->axis[si];
-    static const char *const en[] = {"mean", "sd", "p05", "p25", "p50", "p75", "p95"};
-    static const char *const zh[] = {"均值",   "标准差",       "第5百分位数", "第25百分位数",
-                                     "中位数", "第75百分位数", "第95百分位数"};
-    assert_int_equal(stat->n, 7);
-    for (size_t k = 0; k < 7; k++) {
+    static const char *const en[] = {"mean", "sd",  "p025", "p05", "p25",
+                                     "p50",  "p75", "p95",  "p975"};
+    static const char *const zh[] = {"均值",         "标准差",       "第2.5百分位数",
+                                     "第5百分位数",  "第25百分位数", "中位数",
+                                     "第75百分位数", "第95百分位数", "第97.5百分位数"};
+    assert_int_equal(stat->n, 9);
+    for (size_t k = 0; k < 9; k++) {
         assert_string_equal(stat->label[k], en[k]);
         assert_string_equal(stat->label_zh[k], zh[k]);
     }
@@ -220,17 +222,21 @@ test_read_summary_values(void **state)
      * -2.5, -1, 3.5, squares 6.25 + 1 + 12.25 = 19.5, sd = sqrt(19.5 / 2) = sqrt(9.75);
      * quantile f at position 2f between the sorted runs: p05 at 0.1 -> 4 + 0.1 * 1.5 = 4.15,
      * p25 at 0.5 -> 4.75, p50 at 1 -> 5.5, p75 at 1.5 -> 7.75, p95 at 1.9 -> 5.5 + 0.9 * 4.5
-     * = 9.55. */
-    const double want[7] = {6.5, sqrt(9.75), 4.15, 4.75, 5.5, 7.75, 9.55};
-    for (size_t k = 0; k < 7; k++) {
+     * = 9.55; p025 at 0.05 -> 4 + 0.05 * 1.5 = 4.075, p975 at 1.95 -> 5.5 + 0.95 * 4.5 =
+     * 9.775. Schema 4's order: mean, sd, p025, p05, p25, p50, p75, p95, p975. */
+    const double want[9] = {6.5, sqrt(9.75), 4.075, 4.15, 4.75, 5.5, 7.75, 9.55, 9.775};
+    for (size_t k = 0; k < 9; k++) {
         assert_close(dp_table_run(t, k)[0], want[k], 1e-14, 0);
     }
-    /* Element 3 has runs 400, 401, 402: mean 401, sd 1, median 401, p05 400.1, p95 401.9. */
-    assert_close(dp_table_run(t, 0)[3], 401.0, 1e-15, 0);
-    assert_close(dp_table_run(t, 1)[3], 1.0, 1e-13, 0);
-    assert_close(dp_table_run(t, 2)[3], 400.1, 1e-15, 0);
-    assert_close(dp_table_run(t, 4)[3], 401.0, 1e-15, 0);
-    assert_close(dp_table_run(t, 6)[3], 401.9, 1e-15, 0);
+    /* Element 3 has runs 400, 401, 402: mean 401, sd 1, median 401, p05 400.1, p95 401.9,
+     * p025 400.05, p975 401.95. */
+    assert_close(dp_table_run(t, DP_STAT_MEAN)[3], 401.0, 1e-15, 0);
+    assert_close(dp_table_run(t, DP_STAT_SD)[3], 1.0, 1e-13, 0);
+    assert_close(dp_table_run(t, DP_STAT_P05)[3], 400.1, 1e-15, 0);
+    assert_close(dp_table_run(t, DP_STAT_P50)[3], 401.0, 1e-15, 0);
+    assert_close(dp_table_run(t, DP_STAT_P95)[3], 401.9, 1e-15, 0);
+    assert_close(dp_table_run(t, DP_STAT_P025)[3], 400.05, 1e-15, 0);
+    assert_close(dp_table_run(t, DP_STAT_P975)[3], 401.95, 1e-15, 0);
     dp_results_free(s);
 }
 
