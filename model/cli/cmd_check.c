@@ -151,7 +151,6 @@ cmd_check(int argc, char **argv)
     dp_scenario *s = NULL;
     dp_reference *ref = NULL;
     dp_model *m = NULL;
-    dp_region_input *regions = NULL;
     dp_status rc;
     int code = EXIT_OK;
     size_t n_reg = 0;
@@ -164,15 +163,7 @@ cmd_check(int argc, char **argv)
         goto fail;
     }
     n_reg = dp_scenario_n_region(s);
-    regions = malloc(n_reg * sizeof *regions);
-    if (!regions) {
-        rc = dp_error(ctx, DP_ENOMEM, "out of memory");
-        goto fail;
-    }
-    for (size_t r = 0; r < n_reg; r++) {
-        regions[r] = *dp_scenario_region(s, r);
-    }
-    if ((rc = dp_model_alloc(ctx, dp_scenario_params(s), ref, regions, n_reg, &m)) != DP_OK) {
+    if ((rc = dp_model_of_scenario(ctx, s, ref, &m)) != DP_OK) {
         goto fail;
     }
     printf("# scenario %s: valid\n# resolved scenario:\n%s", dp_scenario_name(s),
@@ -187,7 +178,7 @@ cmd_check(int argc, char **argv)
         printf("#   %s  %s\n", ref->input_sha256[i], ref->input_path[i]);
     }
     for (size_t r = 0; r < n_reg; r++) {
-        const dp_region_input *in = &regions[r];
+        const dp_region_input *in = dp_scenario_region(s, r);
         printf("\n# base-year fit, region %s (%s, %s), base year %d\n", in->id, in->name_en,
                in->name_zh, in->base_year);
         printf("#   %-18s %12s %12s %12s\n", "marginal", "target", "fitted", "residual");
@@ -221,7 +212,6 @@ fail:
     code = cli_fail(ctx, rc);
 done:
     dp_model_free(m);
-    free(regions);
     dp_reference_free(ref);
     dp_scenario_free(s);
     dp_ctx_free(ctx);

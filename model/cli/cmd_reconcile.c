@@ -173,13 +173,11 @@ cmd_reconcile(int argc, char **argv)
     dp_ctx *ctx = dp_ctx_alloc();
     dp_scenario *s = NULL;
     dp_reference *ref = NULL;
-    dp_region_input *regions = NULL;
     dp_model *m = NULL;
     dp_results *rc_res = NULL, *rm_res = NULL;
     dp_recon *r = NULL;
     dp_status rc = DP_OK;
     int exit_code = EXIT_OK;
-    size_t n_reg = 0;
     dp_engine_opts eo = {0, 0};
     if (!ctx) {
         fprintf(stderr, "dpsim: out of memory\n");
@@ -189,17 +187,9 @@ cmd_reconcile(int argc, char **argv)
         (rc = dp_reference_load(ctx, data_dir, &ref)) != DP_OK) {
         goto fail;
     }
-    n_reg = dp_scenario_n_region(s);
-    if (!(regions = malloc(n_reg * sizeof *regions))) {
-        rc = dp_error(ctx, DP_ENOMEM, "out of memory");
-        goto fail;
-    }
-    for (size_t i = 0; i < n_reg; i++) {
-        regions[i] = *dp_scenario_region(s, i);
-    }
     eo.runs = runs;
     eo.seed = seed;
-    if ((rc = dp_model_alloc(ctx, dp_scenario_params(s), ref, regions, n_reg, &m)) != DP_OK ||
+    if ((rc = dp_model_of_scenario(ctx, s, ref, &m)) != DP_OK ||
         (rc = dp_cohort_run(ctx, m, &eo, &rc_res)) != DP_OK ||
         (rc = dp_micro_run(ctx, m, &eo, &rm_res)) != DP_OK ||
         (rc = dp_targets_add(ctx, s, rc_res)) != DP_OK ||
@@ -221,7 +211,6 @@ done:
     dp_results_free(rc_res);
     dp_results_free(rm_res);
     dp_model_free(m);
-    free(regions);
     dp_reference_free(ref);
     dp_scenario_free(s);
     dp_ctx_free(ctx);

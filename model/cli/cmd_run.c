@@ -376,7 +376,6 @@ cmd_run(int argc, char **argv)
     dp_ctx *ctx = dp_ctx_alloc();
     dp_scenario **scen = calloc((size_t)n_scen, sizeof *scen);
     dp_results **res = calloc((size_t)n_scen, sizeof *res);
-    dp_region_input *regions = NULL;
     dp_reference *ref = NULL;
     dp_model *model = NULL;
     dp_output *out = NULL;
@@ -415,18 +414,8 @@ cmd_run(int argc, char **argv)
     /* 2. Project each scenario. */
     for (int i = 0; i < n_scen; i++) {
         size_t n_reg = dp_scenario_n_region(scen[i]);
-        free(regions);
-        regions = malloc(n_reg * sizeof *regions);
-        if (!regions) {
-            rc = dp_error(ctx, DP_ENOMEM, "out of memory");
-            goto fail;
-        }
-        for (size_t r = 0; r < n_reg; r++) {
-            regions[r] = *dp_scenario_region(scen[i], r);
-        }
         dp_engine_opts eo = {runs, seed};
-        if ((rc = dp_model_alloc(ctx, dp_scenario_params(scen[i]), ref, regions, n_reg,
-                                 &model)) != DP_OK) {
+        if ((rc = dp_model_of_scenario(ctx, scen[i], ref, &model)) != DP_OK) {
             goto fail;
         }
         double need = dp_run_memory_estimate(model, &eo, micro);
@@ -514,7 +503,6 @@ fail:
 done:
     dp_output_abort(out);
     dp_model_free(model);
-    free(regions);
     for (int i = 0; scen && i < n_scen; i++) {
         dp_scenario_free(scen[i]);
     }

@@ -33,6 +33,22 @@ dp_model_free(dp_model *m)
 }
 
 dp_status
+dp_model_of_scenario(dp_ctx *ctx, const dp_scenario *s, const dp_reference *ref, dp_model **out)
+{
+    size_t n = dp_scenario_n_region(s);
+    dp_region_input *in = malloc((n ? n : 1) * sizeof *in);
+    if (!in) {
+        return dp_error(ctx, DP_ENOMEM, "out of memory");
+    }
+    for (size_t r = 0; r < n; r++) {
+        in[r] = *dp_scenario_region(s, r);
+    }
+    dp_status rc = dp_model_alloc(ctx, dp_scenario_params(s), ref, in, n, out);
+    free(in);
+    return rc;
+}
+
+dp_status
 dp_model_alloc(dp_ctx *ctx, const dp_params *p, const dp_reference *ref,
                const dp_region_input *regions, size_t n_region, dp_model **out)
 {

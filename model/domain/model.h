@@ -17,6 +17,7 @@
 #include "input/params.h"
 #include "input/reference.h"
 #include "input/region.h"
+#include "input/scenario.h"
 #include "core/results.h"
 
 typedef struct dp_model dp_model;
@@ -27,6 +28,10 @@ typedef struct dp_model dp_model;
 dp_status dp_model_alloc(dp_ctx *ctx, const dp_params *p, const dp_reference *ref,
                          const dp_region_input *regions, size_t n_region, dp_model **out);
 void dp_model_free(dp_model *m);
+/* dp_model_alloc with a loaded scenario's parameters and regions (s and ref borrowed; ref must
+ * outlive the model). Errors as dp_model_alloc. */
+dp_status dp_model_of_scenario(dp_ctx *ctx, const dp_scenario *s, const dp_reference *ref,
+                               dp_model **out);
 
 size_t dp_model_n_region(const dp_model *m);
 const dp_params *dp_model_params(const dp_model *m);
