@@ -680,13 +680,14 @@ static int
 renovate(const year_ctx *y, micro_work *w, tally *t)
 {
     persons *P = &w->P;
-    double G = 0.0, R = 0.0;
+    uint64_t g_n = 0, r_n = 0; /* whole numbers: exact in any order */
+    const uint32_t *ren_pre = t->flag[DP_FLAG_RENOVATED];
     for (size_t i = 0; i < DP_N_CELL; i++) {
-        if (y->ren_mask[i]) {
-            G += (double)t->pre[i];
-            R += (double)t->flag[DP_FLAG_RENOVATED][i];
-        }
+        uint64_t on = y->ren_mask[i] != 0;
+        g_n += on * t->pre[i];
+        r_n += on * ren_pre[i];
     }
+    double G = (double)g_n, R = (double)r_n;
     double want = dp_ren_homes(G, R, &w->rates);
     size_t m = 0;
     for (size_t i = 0; i < P->n; i++) {
