@@ -88,10 +88,16 @@ dp_rates_certify(const dp_model *m, const dp_params *p, size_t reg, dp_year_rate
         for (size_t sex = 0; sex < DP_N_SEX; sex++) {
             size_t sa = sex * DP_N_AGE + age;
             const double *blk = cells + sa * DP_N_BLOCK;
-            for (size_t k = 0; k < DP_N_BLOCK; k++) {
-                size_t t = dp_block_type(k), g = dp_block_grade(k);
-                x[dp_block_cert(k)][g] +=
-                    blk[k] * (1.0 - r->q_d[(sa * DP_N_TYPE + t) * DP_N_GRADE + g]);
+            /* Block index k = (tg x DP_N_CERT + cert) x DP_N_HH + hh (dims.h), in that order. */
+            const double *q = r->q_d + sa * DP_N_TYPE * DP_N_GRADE;
+            for (size_t tg = 0; tg < DP_N_TYPE * DP_N_GRADE; tg++) {
+                double surv = 1.0 - q[tg];
+                const double *bt = blk + tg * DP_N_CERT * DP_N_HH;
+                for (size_t c = 0; c < DP_N_CERT; c++) {
+                    for (size_t h = 0; h < DP_N_HH; h++) {
+                        x[c][tg % DP_N_GRADE] += bt[c * DP_N_HH + h] * surv;
+                    }
+                }
             }
             double on = nd[sa] * (1.0 - r->q_nd[sa]) * r->onset[sa];
             for (size_t tg = 0; tg < DP_N_TYPE * DP_N_GRADE; tg++) {

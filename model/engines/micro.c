@@ -125,7 +125,8 @@ static const int flow_out[DP_N_FLAG] = {
 typedef struct {
     persons P;
     size_t *kept;  /**< survivors per chunk */
-    size_t n_kept; /**< capacity of kept */
+    size_t *twins; /**< in-migrants per chunk (migrate_and_age) [n_kept] */
+    size_t n_kept; /**< capacity of kept and twins */
     tally *t;      /**< [n_tally] */
     size_t n_tally;
     double cells[DP_N_CELL];
@@ -486,67 +487,181 @@ onsets(const dp_region_base *b, const year_ctx *y, micro_work *w, tally *t)
     return 0;
 }
 
+/* Grows the chunk bookkeeping to the persons' capacity. */
+static int
+reserve_kept(micro_work *w)
+{
+    size_t need = (w->P.cap + CHUNK - 1) / CHUNK + 1;
+    if (need <= w->n_kept) {
+        return 0;
+    }
+    size_t *k = realloc(w->kept, need * sizeof *k);
+    if (!k) {
+        return -1;
+    }
+    w->kept = k;
+    k = realloc(w->twins, need * sizeof *k);
+    if (!k) {
+        return -1;
+    }
+    w->twins = k;
+    w->n_kept = need;
+    return 0;
+}
+
+/* Persons whose random blocks are computed at once in vector lanes (dp_rng_blocks). */
+enum { MIG_CHUNK = 64 };
+
 /* Step 9 for persons when the disabled migrate (some migration_d != 0): each person leaves
  * with probability -m (m < 0) or brings an in-migrant like them (same cell and flags) with
  * probability m (m > 0), m = migration_d of the person's age, as the cohort engine's cells x
- * (1 + m); then ageing and the stock
- * tally. Returns -1 when out of memory. */
+ * (1 + m); then ageing and the stock tally. In chunks of CHUNK persons, in parallel when
+ * `parallel` (tallies per worker, whole numbers): the survivors are compacted in order, and the
+ * in-migrants follow them in the order of the persons they copy, so the result does not depend
+ * on the number of workers. Uses the POOL bit (free after renovate()) to mark a person with an
+ * in-migrant. Returns -1 when out of memory. */
 static int
-migrate_and_age(const year_ctx *y, micro_work *w, tally *t)
+migrate_and_age(const year_ctx *y, micro_work *w, int parallel)
 {
     persons *P = &w->P;
     const double *mig = y->r->migration_d;
-    size_t n = P->n, out = 0;
-    for (size_t i = 0; i < n; i++) {
-        double m = mig[(size_t)P->cell[i] / DP_N_BLOCK % DP_N_AGE];
-        uint32_t u[4];
-        dp_rng_block(y->seed, y->region, y->rep, P->id[i], y->yoff, DP_EV_MIGRATION, u);
-        double x = dp_rng_u01(u[0]);
-        int leave = m < 0.0 && x < -m;
-        int twin = m > 0.0 && x < m;
-        if (leave) {
-            t->fl[DP_FL_MIGRATION_D] -= 1.0;
-            continue;
-        }
-        P->id[out] = P->id[i];
-        P->cell[out] = P->cell[i];
-        P->flags[out] = P->flags[i];
-        out++;
-        if (twin) {
-            t->fl[DP_FL_MIGRATION_D] += 1.0;
-            if (persons_reserve(P, P->n + 1) != 0) {
-                return -1;
+    size_t n = P->n, n_chunk = (n + CHUNK - 1) / CHUNK;
+    size_t n_tally = parallel ? w->n_tally : 1;
+    if (reserve_kept(w) != 0) { /* the onsets may have grown the persons */
+        return -1;
+    }
+    size_t *kept = w->kept, *twins = w->twins;
+    /* The workers' tallies other than t[0] were summed into it already: start them afresh. */
+    for (size_t k = 1; k < n_tally; k++) {
+        memset(w->t[k].cells, 0, sizeof w->t[k].cells);
+        memset(w->t[k].ren, 0, sizeof w->t[k].ren);
+        w->t[k].fl[DP_FL_MIGRATION_D] = 0.0;
+    }
+#pragma omp parallel for schedule(dynamic) if (parallel)
+    for (size_t ch = 0; ch < n_chunk; ch++) {
+        tally *t = &w->t[parallel ? (size_t)omp_get_thread_num() : 0];
+        size_t lo = ch * CHUNK, hi = lo + CHUNK < n ? lo + CHUNK : n, out = lo, tw = 0;
+        uint32_t u[MIG_CHUNK][4];
+        for (size_t b0 = lo; b0 < hi; b0 += MIG_CHUNK) {
+            /* The blocks of the next persons at once (vector lanes), before the compaction
+             * overwrites their ids (out <= b0). */
+            size_t nb = hi - b0 < MIG_CHUNK ? hi - b0 : MIG_CHUNK;
+            dp_rng_blocks(y->seed, y->region, y->rep, P->id + b0, nb, y->yoff, DP_EV_MIGRATION, u);
+            for (size_t j = 0; j < nb; j++) {
+                size_t i = b0 + j;
+                double m = mig[(size_t)P->cell[i] / DP_N_BLOCK % DP_N_AGE];
+                double x = dp_rng_u01(u[j][0]);
+                if (m < 0.0 && x < -m) {
+                    t->fl[DP_FL_MIGRATION_D] -= 1.0;
+                    continue;
+                }
+                int twin = m > 0.0 && x < m;
+                P->id[out] = P->id[i];
+                P->cell[out] = P->cell[i];
+                P->flags[out] = (uint8_t)(P->flags[i] | (twin ? POOL : 0u));
+                out++;
+                if (twin) {
+                    t->fl[DP_FL_MIGRATION_D] += 1.0;
+                    tw++;
+                }
             }
-            /* Clones go after the n original persons; the survivors never reach them. */
-            P->id[P->n] = clone_id(P->id[i], y->yoff);
-            P->cell[P->n] = P->cell[i];
-            P->flags[P->n] = P->flags[i];
-            P->n++;
+        }
+        kept[ch] = out - lo;
+        twins[ch] = tw;
+    }
+    /* Survivors to the front in order; kept[] becomes each chunk's start, twins[] the start of
+     * its in-migrants after all survivors. */
+    size_t dst = 0, n_twin = 0;
+    for (size_t ch = 0; ch < n_chunk; ch++) {
+        size_t k = kept[ch], tw = twins[ch];
+        if (dst != ch * CHUNK) {
+            memmove(P->id + dst, P->id + ch * CHUNK, k * sizeof *P->id);
+            memmove(P->cell + dst, P->cell + ch * CHUNK, k * sizeof *P->cell);
+            memmove(P->flags + dst, P->flags + ch * CHUNK, k * sizeof *P->flags);
+        }
+        kept[ch] = dst;
+        twins[ch] = n_twin;
+        dst += k;
+        n_twin += tw;
+    }
+    size_t n_surv = dst;
+    kept[n_chunk] = n_surv;
+    if (persons_reserve(P, n_surv + n_twin) != 0) {
+        return -1;
+    }
+#pragma omp parallel for schedule(dynamic) if (parallel)
+    for (size_t ch = 0; ch < n_chunk; ch++) {
+        tally *t = &w->t[parallel ? (size_t)omp_get_thread_num() : 0];
+        size_t at = n_surv + twins[ch], first = at;
+        for (size_t i = kept[ch]; i < kept[ch + 1]; i++) {
+            if (P->flags[i] & POOL) {
+                P->flags[i] &= (uint8_t)~POOL;
+                P->id[at] = clone_id(P->id[i], y->yoff);
+                P->cell[at] = P->cell[i];
+                P->flags[at] = P->flags[i];
+                at++;
+            }
+        }
+        /* Ageing and the stock tally: the chunk's survivors, then its in-migrants. */
+        for (int part = 0; part < 2; part++) {
+            size_t i0 = part ? first : kept[ch], i1 = part ? at : kept[ch + 1];
+            for (size_t i = i0; i < i1; i++) {
+                size_t cell = P->cell[i];
+                if ((cell / DP_N_BLOCK) % DP_N_AGE < DP_MAX_AGE) {
+                    cell += DP_N_BLOCK;
+                }
+                P->cell[i] = (uint16_t)cell;
+                t->cells[cell]++;
+                t->ren[cell] += P->flags[i] >> DP_FLAG_RENOVATED & 1u;
+            }
         }
     }
-    /* Move the clones down behind the survivors. */
-    size_t n_clone = P->n - n;
-    memmove(P->id + out, P->id + n, n_clone * sizeof *P->id);
-    memmove(P->cell + out, P->cell + n, n_clone * sizeof *P->cell);
-    memmove(P->flags + out, P->flags + n, n_clone * sizeof *P->flags);
-    P->n = out + n_clone;
-    for (size_t i = 0; i < P->n; i++) {
-        size_t cell = P->cell[i];
-        if ((cell / DP_N_BLOCK) % DP_N_AGE < DP_MAX_AGE) {
-            cell += DP_N_BLOCK;
+    P->n = n_surv + n_twin;
+    for (size_t k = 1; k < n_tally; k++) {
+        for (size_t i = 0; i < DP_N_CELL; i++) {
+            w->t[0].cells[i] += w->t[k].cells[i];
+            w->t[0].ren[i] += w->t[k].ren[i];
         }
-        P->cell[i] = (uint16_t)cell;
-        t->cells[cell]++;
-        t->ren[cell] += P->flags[i] >> DP_FLAG_RENOVATED & 1u;
+        w->t[0].fl[DP_FL_MIGRATION_D] += w->t[k].fl[DP_FL_MIGRATION_D];
     }
     return 0;
 }
 
-static int
-cmp_u64(const void *a, const void *b)
+/* Reorders the n distinct keys a[] so that a[0..k) are the k smallest (in no particular
+ * order): Hoare's quickselect on the middle key, O(n) on average. The keys are
+ * random numbers in their upper half, so no input is adversarial; which keys end up in
+ * a[0..k) does not depend on the order they came in (the k smallest of a set). */
+static void
+select_smallest(uint64_t *a, size_t n, size_t k)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : (x > y ? 1 : 0);
+    /* The boundary k lies in a[lo..hi): a[0..lo) are all below a[lo..hi), a[hi..n) above. */
+    size_t lo = 0, hi = n;
+    while (lo < k && k < hi) {
+        /* Hoare's partition on the middle key: a[lo..j] <= piv <= a[j+1..hi), lo <= j < hi - 1. */
+        uint64_t piv = a[lo + (hi - 1 - lo) / 2];
+        size_t i = lo, j = hi - 1;
+        for (;;) {
+            while (a[i] < piv) {
+                i++;
+            }
+            while (a[j] > piv) {
+                j--;
+            }
+            if (i >= j) {
+                break;
+            }
+            uint64_t t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+            i++;
+            j--;
+        }
+        if (k <= j + 1) {
+            hi = j + 1;
+        } else {
+            lo = j + 1;
+        }
+    }
 }
 
 /* Step 7, renovation, after every person's other steps of the year (persons_year and onsets):
@@ -565,13 +680,14 @@ static int
 renovate(const year_ctx *y, micro_work *w, tally *t)
 {
     persons *P = &w->P;
-    double G = 0.0, R = 0.0;
+    uint64_t g_n = 0, r_n = 0; /* whole numbers: exact in any order */
+    const uint32_t *ren_pre = t->flag[DP_FLAG_RENOVATED];
     for (size_t i = 0; i < DP_N_CELL; i++) {
-        if (y->ren_mask[i]) {
-            G += (double)t->pre[i];
-            R += (double)t->flag[DP_FLAG_RENOVATED][i];
-        }
+        uint64_t on = y->ren_mask[i] != 0;
+        g_n += on * t->pre[i];
+        r_n += on * ren_pre[i];
     }
+    double G = (double)g_n, R = (double)r_n;
     double want = dp_ren_homes(G, R, &w->rates);
     size_t m = 0;
     for (size_t i = 0; i < P->n; i++) {
@@ -595,15 +711,24 @@ renovate(const year_ctx *y, micro_work *w, tally *t)
             w->pool = pool;
             w->pool_cap = m;
         }
-        size_t n = 0;
-        for (size_t i = 0; i < P->n; i++) {
-            if (P->flags[i] & POOL) {
-                uint32_t v[4];
-                dp_rng_block(y->seed, y->region, y->rep, P->id[i], y->yoff, DP_EV_FLAGS, v);
-                w->pool[n++] = (uint64_t)v[DP_FLAG_RENOVATED] << 32 | (uint64_t)i;
+        /* Each candidate's number, 64 candidates' blocks at a time (vector lanes). */
+        size_t n = 0, nb = 0, at[MIG_CHUNK];
+        uint64_t ids[MIG_CHUNK];
+        uint32_t v[MIG_CHUNK][4];
+        for (size_t i = 0; i <= P->n; i++) {
+            if (nb == MIG_CHUNK || (i == P->n && nb > 0)) {
+                dp_rng_blocks(y->seed, y->region, y->rep, ids, nb, y->yoff, DP_EV_FLAGS, v);
+                for (size_t j = 0; j < nb; j++) {
+                    w->pool[n++] = (uint64_t)v[j][DP_FLAG_RENOVATED] << 32 | (uint64_t)at[j];
+                }
+                nb = 0;
+            }
+            if (i < P->n && (P->flags[i] & POOL)) {
+                ids[nb] = P->id[i];
+                at[nb++] = i;
             }
         }
-        qsort(w->pool, n, sizeof *w->pool, cmp_u64);
+        select_smallest(w->pool, n, k);
         for (size_t j = 0; j < k; j++) {
             size_t i = (size_t)(w->pool[j] & 0xffffffffu);
             size_t cell = P->cell[i];
@@ -790,22 +915,6 @@ flag_tables(const dp_year_rates *r, double *f_in, double *f_out, double *e_in, d
     }
 }
 
-/* Grows the chunk bookkeeping to the persons' capacity. */
-static int
-reserve_kept(micro_work *w)
-{
-    size_t need = (w->P.cap + CHUNK - 1) / CHUNK + 1;
-    if (need <= w->n_kept) {
-        return 0;
-    }
-    size_t *k = realloc(w->kept, need * sizeof *k);
-    if (!k) {
-        return -1;
-    }
-    w->kept = k;
-    w->n_kept = need;
-    return 0;
-}
 
 /* Projects region reg in replicate rep under parameters p. Returns -1 when out of memory. */
 static int
@@ -908,7 +1017,7 @@ run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t se
             return -1;
         }
         /* 9. Migration of the disabled (if any) and ageing; the general population. */
-        if (!y.age_now && migrate_and_age(&y, w, &w->t[0]) != 0) {
+        if (!y.age_now && migrate_and_age(&y, w, parallel) != 0) {
             return -1;
         }
         dp_general_step(&w->rates, pop_start, w->nd, fl);
@@ -948,6 +1057,7 @@ work_free(micro_work *w)
     free(w->P.cell);
     free(w->P.flags);
     free(w->kept);
+    free(w->twins);
     free(w->pool);
     free(w->t);
     dp_rng_free(w->rng);
