@@ -361,6 +361,26 @@ clone_id(uint64_t parent, int yoff)
     return z | (3ULL << 62);
 }
 
+/* Moves each chunk's kept[ch] survivors (compacted at the chunk's start, ch x CHUNK) down
+ * behind those of the chunks before it, in order; kept[ch] becomes the chunk's new start.
+ * Returns the survivors in all. */
+static size_t
+compact_chunks(persons *P, size_t *kept, size_t n_chunk)
+{
+    size_t dst = 0;
+    for (size_t ch = 0; ch < n_chunk; ch++) {
+        size_t k = kept[ch];
+        if (dst != ch * CHUNK) {
+            memmove(P->id + dst, P->id + ch * CHUNK, k * sizeof *P->id);
+            memmove(P->cell + dst, P->cell + ch * CHUNK, k * sizeof *P->cell);
+            memmove(P->flags + dst, P->flags + ch * CHUNK, k * sizeof *P->flags);
+        }
+        kept[ch] = dst;
+        dst += k;
+    }
+    return dst;
+}
+
 /* The person loop of one year over P (deaths and steps 4-8, and ageing when y->age_now), in
  * chunks of CHUNK persons, in parallel when `parallel`; survivors are compacted in order. */
 static void
@@ -411,14 +431,7 @@ persons_year(const year_ctx *y, micro_work *w, int parallel)
         }
         kept[ch] = out - lo;
     }
-    size_t dst = n_chunk ? kept[0] : 0;
-    for (size_t ch = 1; ch < n_chunk; ch++) {
-        memmove(P->id + dst, P->id + ch * CHUNK, kept[ch] * sizeof *P->id);
-        memmove(P->cell + dst, P->cell + ch * CHUNK, kept[ch] * sizeof *P->cell);
-        memmove(P->flags + dst, P->flags + ch * CHUNK, kept[ch] * sizeof *P->flags);
-        dst += kept[ch];
-    }
-    P->n = dst;
+    P->n = compact_chunks(P, kept, n_chunk);
 }
 
 /* Step 3: onsets among the surviving non-disabled of each (sex, age), a Poisson number with the
@@ -510,7 +523,7 @@ reserve_kept(micro_work *w)
 }
 
 /* Persons whose random blocks are computed at once in vector lanes (dp_rng_blocks). */
-enum { MIG_CHUNK = 64 };
+enum { LANE_BATCH = 64 };
 
 /* Step 9 for persons when the disabled migrate (some migration_d != 0): each person leaves
  * with probability -m (m < 0) or brings an in-migrant like them (same cell and flags) with
@@ -541,11 +554,11 @@ migrate_and_age(const year_ctx *y, micro_work *w, int parallel)
     for (size_t ch = 0; ch < n_chunk; ch++) {
         tally *t = &w->t[parallel ? (size_t)omp_get_thread_num() : 0];
         size_t lo = ch * CHUNK, hi = lo + CHUNK < n ? lo + CHUNK : n, out = lo, tw = 0;
-        uint32_t u[MIG_CHUNK][4];
-        for (size_t b0 = lo; b0 < hi; b0 += MIG_CHUNK) {
+        uint32_t u[LANE_BATCH][4];
+        for (size_t b0 = lo; b0 < hi; b0 += LANE_BATCH) {
             /* The blocks of the next persons at once (vector lanes), before the compaction
              * overwrites their ids (out <= b0). */
-            size_t nb = hi - b0 < MIG_CHUNK ? hi - b0 : MIG_CHUNK;
+            size_t nb = hi - b0 < LANE_BATCH ? hi - b0 : LANE_BATCH;
             dp_rng_blocks(y->seed, y->region, y->rep, P->id + b0, nb, y->yoff, DP_EV_MIGRATION, u);
             for (size_t j = 0; j < nb; j++) {
                 size_t i = b0 + j;
@@ -569,23 +582,15 @@ migrate_and_age(const year_ctx *y, micro_work *w, int parallel)
         kept[ch] = out - lo;
         twins[ch] = tw;
     }
-    /* Survivors to the front in order; kept[] becomes each chunk's start, twins[] the start of
-     * its in-migrants after all survivors. */
-    size_t dst = 0, n_twin = 0;
+    /* Survivors to the front in order (kept[] becomes each chunk's start); twins[] becomes
+     * the start of each chunk's in-migrants after all survivors. */
+    size_t n_surv = compact_chunks(P, kept, n_chunk), n_twin = 0;
+    kept[n_chunk] = n_surv;
     for (size_t ch = 0; ch < n_chunk; ch++) {
-        size_t k = kept[ch], tw = twins[ch];
-        if (dst != ch * CHUNK) {
-            memmove(P->id + dst, P->id + ch * CHUNK, k * sizeof *P->id);
-            memmove(P->cell + dst, P->cell + ch * CHUNK, k * sizeof *P->cell);
-            memmove(P->flags + dst, P->flags + ch * CHUNK, k * sizeof *P->flags);
-        }
-        kept[ch] = dst;
+        size_t tw = twins[ch];
         twins[ch] = n_twin;
-        dst += k;
         n_twin += tw;
     }
-    size_t n_surv = dst;
-    kept[n_chunk] = n_surv;
     if (persons_reserve(P, n_surv + n_twin) != 0) {
         return -1;
     }
@@ -712,11 +717,11 @@ renovate(const year_ctx *y, micro_work *w, tally *t)
             w->pool_cap = m;
         }
         /* Each candidate's number, 64 candidates' blocks at a time (vector lanes). */
-        size_t n = 0, nb = 0, at[MIG_CHUNK];
-        uint64_t ids[MIG_CHUNK];
-        uint32_t v[MIG_CHUNK][4];
+        size_t n = 0, nb = 0, at[LANE_BATCH];
+        uint64_t ids[LANE_BATCH];
+        uint32_t v[LANE_BATCH][4];
         for (size_t i = 0; i <= P->n; i++) {
-            if (nb == MIG_CHUNK || (i == P->n && nb > 0)) {
+            if (nb == LANE_BATCH || (i == P->n && nb > 0)) {
                 dp_rng_blocks(y->seed, y->region, y->rep, ids, nb, y->yoff, DP_EV_FLAGS, v);
                 for (size_t j = 0; j < nb; j++) {
                     w->pool[n++] = (uint64_t)v[j][DP_FLAG_RENOVATED] << 32 | (uint64_t)at[j];
@@ -914,7 +919,6 @@ flag_tables(const dp_year_rates *r, double *f_in, double *f_out, double *e_in, d
         }
     }
 }
-
 
 /* Projects region reg in replicate rep under parameters p. Returns -1 when out of memory. */
 static int
