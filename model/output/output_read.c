@@ -24,6 +24,7 @@
 
 #include "output/h5util.h"
 #include "output/output_impl.h"
+#include "output/seal.h"
 #include "core/util.h"
 
 /* ------------------------------------------------------------------------------------------ */
@@ -135,9 +136,30 @@ open_results(dp_ctx *ctx, const char *path, hid_t *file, long *version_out)
         *file = H5I_INVALID_HID;
         return dp_error(ctx, DP_EINPUT, "%s: not an HDF5 file", path);
     }
+    /* The seal (seal.h): a sealed file that matches is read as it is; any other is read whole
+     * in a child first, so that a file that crashes HDF5 is an error, not a crash. */
+    dp_seal_state seal = DP_SEAL_NONE;
+    if ((rc = dp_seal_check(ctx, path, &seal)) != DP_OK) {
+        *file = H5I_INVALID_HID;
+        return rc;
+    }
+    if (seal == DP_SEAL_CHANGED) {
+        *file = H5I_INVALID_HID;
+        return dp_error(ctx, DP_EINPUT,
+                        "%s: changed or cut short after dpsim wrote it (its SHA-256 differs from "
+                        "the seal written with it); restore a copy or rerun the scenario",
+                        path);
+    }
+    if (seal == DP_SEAL_NONE && (rc = dp_seal_probe(ctx, path)) != DP_OK) {
+        *file = H5I_INVALID_HID;
+        return rc;
+    }
     *file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (*file < 0) {
-        return dp_h5_error(ctx, H5I_INVALID_HID, "%s: cannot open as an HDF5 file", path);
+        char why[512];
+        dp_h5_error(ctx, H5I_INVALID_HID, "HDF5 cannot open it");
+        snprintf(why, sizeof why, "%s", dp_ctx_errmsg(ctx));
+        return dp_error(ctx, DP_EINPUT, "%s: damaged or cut short: %s", path, why);
     }
     if ((rc = dp_h5_read_attr_str(ctx, *file, "tool", tool, sizeof tool, 1)) != DP_OK ||
         (rc = dp_h5_read_attr_str(ctx, *file, "schema_version", schema, sizeof schema, 1)) !=
@@ -392,6 +414,14 @@ read_tables(dp_ctx *ctx, hid_t scen, const char *group, const char *lead_name, l
         axes[n_dim - lead] = NULL;
         if ((rc = dp_results_add_table(ctx, res, name, unit, title, title_zh, per_run, axes, &t)) !=
             DP_OK) {
+            goto out;
+        }
+        hid_t ftype = H5Dget_type(ds);
+        H5T_class_t cls = ftype < 0 ? H5T_NO_CLASS : H5Tget_class(ftype);
+        dp_h5_close(ftype);
+        if (cls != H5T_FLOAT && cls != H5T_INTEGER) {
+            rc = dp_error(ctx, DP_EINPUT, "%s/%s: expected numbers, found another type of data",
+                          group, name);
             goto out;
         }
         if (t->size * (per_run ? res->n_run : 1) > 0 &&

@@ -39,6 +39,7 @@
 
 #include "output/h5util.h"
 #include "output/output_impl.h"
+#include "output/seal.h"
 #include "core/util.h"
 
 /* The git commit dpsim was built from (the root attribute `git_commit`): the Makefile passes
@@ -227,8 +228,10 @@ dp_output_open(dp_ctx *ctx, const char *path, const char *command_line, dp_outpu
     }
     /* The root group keeps link creation order too, so scenarios list in the order written. */
     fcpl = H5Pcreate(H5P_FILE_CREATE);
+    /* A user block for the seal (seal.h), filled in when the file is complete. */
     if (fcpl < 0 ||
-        H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0) {
+        H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0 ||
+        H5Pset_userblock(fcpl, DP_SEAL_BYTES) < 0) {
         rc = dp_h5_error(ctx, H5I_INVALID_HID, "making file properties for '%s'", o->tmp);
         goto out;
     }
@@ -315,7 +318,7 @@ dp_output_close(dp_ctx *ctx, dp_output *o)
         rc = dp_h5_error(ctx, H5I_INVALID_HID, "closing '%s'", o->tmp);
         goto out;
     }
-    if ((rc = sync_file(ctx, o->tmp)) != DP_OK) {
+    if ((rc = dp_seal_write(ctx, o->tmp)) != DP_OK || (rc = sync_file(ctx, o->tmp)) != DP_OK) {
         goto out;
     }
     if (rename(o->tmp, o->path) != 0) {

@@ -16,6 +16,7 @@
 #   5. Bad input: unknown scenario, different horizons, unknown table or axis, wrong
 #      arguments: exit status 2 and a message naming the thing.
 # Prints PASS:/FAIL: lines. Run from the project root. Environment: BUILD, PYTHON.
+. tests/helpers/unseal.sh
 BUILD=${BUILD:-build}
 PYTHON=${PYTHON:-/usr/bin/python3}
 DPSIM="$BUILD/bin/dpsim"
@@ -133,6 +134,7 @@ with h5py.File(sys.argv[1], "r+") as f:
         t.dims[0].attach_scale(g["run"])
         t.dims[1].attach_scale(p)
 PY
+unseal "$tmp/p.h5"   # changed on purpose: read as an unsealed file
 check compare_setup_h5py_draws $?
 "$DPSIM" compare "$tmp/p.h5" daan-baseline daan-raise >"$tmp/p.out" 2>&1
 check compare_paired_exit_0 $?

@@ -16,6 +16,7 @@
 #      the yuan to close each, as h5py computes them from runs/services, runs/pipeline,
 #      runs/indicators, runs/amount, runs/person_months, runs/spending_level, runs/spending_real.
 # Prints PASS:/FAIL: lines. Run from the project root.
+. tests/helpers/unseal.sh
 BUILD=${BUILD:-build}
 PYTHON=${PYTHON:-/usr/bin/python3}
 DPSIM="$BUILD/bin/dpsim"
@@ -209,6 +210,7 @@ b[:, :, lab.index("ceiling")] = ceiling
 b[:, :, lab.index("exceeds")] = (total > ceiling).astype(float)
 g["runs/budget"][...] = b
 PY
+unseal "$tmp/c.h5"   # changed on purpose: read as an unsealed file
 "$DPSIM" summary "$tmp/c.h5" --year 2025 >"$tmp/cs.txt" 2>&1
 check summary_budget_exit_0 $?
 "$DPSIM" targets "$tmp/c.h5" >"$tmp/ct.txt" 2>&1

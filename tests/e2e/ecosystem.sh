@@ -12,6 +12,7 @@
 #      `dpsim targets` and `dpsim export --csv` tables as the file itself.
 # Prints "PASS: name" / "FAIL: name" lines. Run from the project root after a build.
 # Environment: BUILD (default build), PYTHON (default /usr/bin/python3).
+. tests/helpers/unseal.sh
 BUILD=${BUILD:-build}
 PYTHON=${PYTHON:-/usr/bin/python3}
 DPSIM=$BUILD/bin/dpsim
@@ -75,6 +76,7 @@ with h5py.File(sys.argv[1], "r+") as f:
                 ds.attrs["dims"] = ",".join("budget" if d == "budget_item" else d
                                             for d in ds.attrs["dims"].split(","))
 PY
+unseal "$tmp/v2.h5"   # changed on purpose: read as an unsealed file
 check ecosystem_schema2_made $?
 "$PYTHON" -c "
 import sys, h5py

@@ -15,6 +15,7 @@
 #    folder that cannot be created: exit status 2, no output and no temporary file left, and an
 #    existing workbook or CSV file byte for byte unchanged.
 # Prints PASS:/FAIL: lines. Run from the project root.
+. tests/helpers/unseal.sh
 BUILD=${BUILD:-build}
 PYTHON=${PYTHON:-/usr/bin/python3}
 DPSIM="$BUILD/bin/dpsim"
@@ -83,6 +84,7 @@ with h5py.File(sys.argv[1], "r+") as f:
     # 31 bytes, with ':' '[' ']' that a sheet name may not hold.
     f.move("huzhong-baseline", "huzhong:reform[2025]-plan-extra")
 PY
+unseal "$tmp/two.h5"   # changed on purpose: read as an unsealed file
 check export_make_varied_file $?
 "$DPSIM" export "$tmp/two.h5" --csv "$tmp/new/parents/csv2" --xlsx "$tmp/two.xlsx" --runs --stat all \
     >"$tmp/out" 2>&1
