@@ -103,6 +103,12 @@ int
 main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
+    /* HDF5 would otherwise close every file still open in an atexit handler. After a failed
+     * write (a full disk: H5Fclose fails half-way) that handler crashes in H5F__close_cb
+     * (HDF5 1.10.8), turning a clean "file system is full" exit into a segmentation fault.
+     * The writer discards its temporary file itself, so the library is shut down explicitly
+     * (H5close) after a successful command only. Must precede every other HDF5 call. */
+    H5dont_atexit();
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     cli_init_locale();
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -115,7 +121,11 @@ main(int argc, char **argv)
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (strcmp(argv[1], commands[i].name) == 0) {
-            return commands[i].fn(argc - 1, argv + 1);
+            int code = commands[i].fn(argc - 1, argv + 1);
+            if (code == EXIT_OK) {
+                H5close();
+            }
+            return code;
         }
     }
     fprintf(stderr, "dpsim: unknown command '%s'\n\n", argv[1]);

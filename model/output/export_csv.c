@@ -172,6 +172,13 @@ csv_close(dp_ctx *ctx, csv_out *o, FILE *f)
         err = 1;
         saved = errno;
     }
+    if (err && (saved == ENOSPC || saved == EDQUOT)) {
+        return dp_error(ctx, DP_EIO,
+                        "%s: the file system is full (no space left on device); the partial "
+                        "files are removed and existing files of the requested names are "
+                        "untouched: free some space or write elsewhere",
+                        tmp);
+    }
     if (err) {
         return dp_error(ctx, DP_EIO, "%s: write failed: %s", tmp, strerror(saved));
     }

@@ -525,14 +525,23 @@ xlsx_finish(dp_ctx *ctx, dp_export_writer *w, const dp_export_prov *p)
     if ((rc = xlsx_provenance(ctx, x, p)) != DP_OK || (rc = xlsx_contents(ctx, x)) != DP_OK) {
         return rc;
     }
+    errno = 0;
     lxw_error err = workbook_close(x->wb);
+    int saved = errno;
     x->wb = NULL;
+    if (err != LXW_NO_ERROR && (saved == ENOSPC || saved == EDQUOT)) {
+        return dp_error(ctx, DP_EIO,
+                        "%s: the file system is full (no space left on device) while writing "
+                        "the workbook; the partial file is removed and an existing file of that "
+                        "name is untouched: free some space or write elsewhere",
+                        x->final);
+    }
     if (err != LXW_NO_ERROR) {
         return lxw_fail(ctx, x, err, "writing the workbook");
     }
     int fd = open(x->tmp, O_RDONLY);
     if (fd < 0 || fdatasync(fd) != 0) {
-        int saved = errno;
+        saved = errno;
         if (fd >= 0) {
             close(fd);
         }
