@@ -195,7 +195,7 @@ REPORT_INPUTS = $(NOTEBOOKS) $(wildcard notebooks/*.py scenarios/*.yaml data/reg
                 data/reference/*.csv)
 report: $(BIN)
 	@mkdir -p $(dir $(REPORT)) && \
-	  $(BIN) check-output $(if $(REPORT_FORCE),--force) "$(REPORT)" $$DPSIM_RESULTS \
+	  $(BIN) check-output $(if $(REPORT_FORCE),--force) "$(REPORT)" "$$DPSIM_RESULTS" \
 	    $(REPORT_INPUTS) && \
 	  { [ -n "$$DPSIM_RESULTS" ] || $(BIN) check-output "$(basename $(REPORT))-results.h5" \
 	    "$(REPORT)" $(REPORT_INPUTS); } || exit 2
