@@ -22,6 +22,10 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+/* The sticky bit is XSI; its value is fixed by POSIX (<sys/stat.h>, 01000). */
+#ifndef S_ISVTX
+#define S_ISVTX 01000
+#endif
 #ifndef PATH_MAX
 #define PATH_MAX 4096
 #endif
@@ -234,6 +238,18 @@ dp_outpath_check(dp_ctx *ctx, const char *path, const char *const *inputs, size_
                             "not replace\"; nothing was written: give --force to replace it, "
                             "or choose another name",
                             what, path);
+        }
+        /* In a folder with the sticky bit (such as /tmp) only the owner of a file (or of the
+         * folder) may rename over it: refuse now rather than fail after the run. */
+        struct stat dst;
+        uid_t me = geteuid();
+        if (me != 0 && stat(dir, &dst) == 0 && (dst.st_mode & S_ISVTX) && lst.st_uid != me &&
+            dst.st_uid != me) {
+            return dp_error(ctx, DP_EINPUT,
+                            "the %s '%s' belongs to another user, and its folder '%s' lets only "
+                            "a file's owner replace it (the sticky bit, as on /tmp); nothing was "
+                            "written: choose another name",
+                            what, path, dir);
         }
     }
     return probe_folder(ctx, path, dir, base, what);

@@ -14,6 +14,8 @@
  *     or a socket is refused (dpsim replaces files by rename(2), which would replace the link
  *     or the node itself, not what it points to);
  *   - an existing file without write permission is "do not replace" unless force is set;
+ *     one of another user in a sticky folder (such as /tmp), which rename(2) may not replace,
+ *     is refused;
  *   - the folder must exist and be writable, and the name (plus the 13 bytes the temporary name
  *     adds) must fit NAME_MAX of the folder's file system and PATH_MAX.
  * A refusal is DP_EINPUT with one plain sentence naming the path (no system or HDF5 text).

@@ -102,6 +102,22 @@ cmp -s "$tmp/ro.h5" "$tmp/old.h5"; check run_o_read_only_untouched $?
 ! cmp -s "$tmp/ro.h5" "$tmp/old.h5" && h5ls "$tmp/ro.h5/daan-plan" >/dev/null 2>&1
 check run_o_read_only_force_replaced $?
 
+# Another user's file in a sticky folder (as on /tmp) cannot be renamed over: refused before
+# the run, even with --force (as nobody, with setpriv, when the test runs as root).
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    mkdir "$tmp/sticky"
+    chmod 1777 "$tmp/sticky"
+    chmod 755 "$tmp"
+    cp "$tmp/old.h5" "$tmp/sticky/theirs.h5"
+    chmod 666 "$tmp/sticky/theirs.h5"
+    refused run_o_sticky_other_owner "belongs to another user.*sticky bit" \
+        setpriv --reuid=65534 --regid=65534 --clear-groups "$DPSIM" run "$S" \
+        -o "$tmp/sticky/theirs.h5" --force --quiet
+    cmp -s "$tmp/sticky/theirs.h5" "$tmp/old.h5"; check run_o_sticky_untouched $?
+else
+    echo "SKIP: run_o_sticky_other_owner (needs root and setpriv)"
+fi
+
 # 4. Folder and name; the memory limit.
 refused run_o_missing_folder "the folder '$tmp/nowhere' does not exist" \
     "$DPSIM" run "$S" -o "$tmp/nowhere/x.h5" --quiet
