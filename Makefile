@@ -227,8 +227,19 @@ fuzz: $(FUZZ_BIN)
 REPORT    ?= results/report.html
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 
+# Before anything runs, the report and its default results file are checked like `dpsim run -o`
+# (dpsim check-output, README "Reliability"): neither may be one of the inputs (notebooks,
+# scenarios, data files, $DPSIM_RESULTS), a link, FIFO or device, nor read-only (REPORT_FORCE=1
+# replaces a read-only report); exit 2 and nothing written otherwise.
+REPORT_INPUTS = $(NOTEBOOKS) $(wildcard notebooks/*.py scenarios/*.yaml data/regions/*.yaml \
+                data/reference/*.csv)
 report: $(BIN)
-	@rm -rf $(BUILD)/report && mkdir -p $(BUILD)/report $(dir $(REPORT))
+	@mkdir -p $(dir $(REPORT)) && \
+	  $(BIN) check-output $(if $(REPORT_FORCE),--force) "$(REPORT)" "$$DPSIM_RESULTS" \
+	    $(REPORT_INPUTS) && \
+	  { [ -n "$$DPSIM_RESULTS" ] || $(BIN) check-output "$(basename $(REPORT))-results.h5" \
+	    "$(REPORT)" $(REPORT_INPUTS); } || exit 2
+	@rm -rf $(BUILD)/report && mkdir -p $(BUILD)/report
 	@if [ -z "$$DPSIM_RESULTS" ]; then \
 	  DPSIM_BIN=$(abspath $(BIN)) $(PYTHON) notebooks/dpsim_nb.py default-run \
 	    $(basename $(REPORT))-results.h5 >/dev/null || exit 1; fi

@@ -34,6 +34,22 @@ sys.path.insert(0, str(HERE))
 import dpsim_nb  # noqa: E402  (the notebooks' helper module, beside this file)
 
 
+def remove_stale_temporaries(out):
+    """Removes .<name>.tmp.<pid> files beside out whose pid is no longer a process (left by a
+    killed earlier run), as dpsim's own writers do (core/outpath.c)."""
+    prefix = f".{out.name}.tmp."
+    for p in out.parent.glob(f".{out.name}.tmp.*"):
+        pid = p.name[len(prefix):]
+        if not pid.isdigit() or int(pid) == os.getpid() or p.is_symlink() or not p.is_file():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            p.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
 def fail(msg, code=2):
     print(f"report.py: {msg}", file=sys.stderr)
     sys.exit(code)
@@ -134,6 +150,12 @@ def main(argv):
     body, _ = exporter.from_notebook_node(merged, resources={"metadata": {"name": "dpsim report"}})
 
     out.parent.mkdir(parents=True, exist_ok=True)
+    # Never renamed over a link, folder, FIFO or device (README "Reliability"; `make report`
+    # checks this before the notebooks run, this is the last look before the rename).
+    if out.is_symlink() or (out.exists() and not out.is_file()):
+        fail(f"{out}: exists and is not a regular file (a link, folder, FIFO or device); "
+             "nothing was written")
+    remove_stale_temporaries(out)
     tmp = out.parent / f".{out.name}.tmp.{os.getpid()}"
     try:
         with open(tmp, "w", encoding="utf-8") as f:

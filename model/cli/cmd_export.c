@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "core/outpath.h"
 #include "output/export.h"
 #include "output/export_xlsx.h"
 
@@ -17,7 +18,7 @@ static void
 help(void)
 {
     printf("usage: dpsim export RESULTS.h5 [--csv DIR] [--xlsx FILE] [--scenario NAME[,NAME...]]\n"
-           "                  [--table T[,T...]] [--stat S[,S...]|all] [--runs]\n\n"
+           "                  [--table T[,T...]] [--stat S[,S...]|all] [--runs] [--force]\n\n"
            "Writes the tables of a results file as CSV files (one per scenario and table,\n"
            "DIR/<scenario>/<table>.csv, UTF-8 with BOM for Excel) and/or as one Excel\n"
            "workbook (one sheet per scenario and table, spending in 10,000 yuan (万元), shares\n"
@@ -28,7 +29,8 @@ help(void)
            "Nothing is written under the requested names unless the whole export succeeds.\n\n"
            "options:\n"
            "  --csv DIR         write CSV files under DIR (created with its parents if missing)\n"
-           "  --xlsx FILE       write an Excel workbook (replaced if it exists)\n"
+           "  --xlsx FILE       write an Excel workbook (replaced if it exists, unless it is\n"
+           "                    read-only; never the results file, a link, FIFO or device)\n"
            "  --scenario NAMES  only these scenarios (comma-separated; default: all)\n"
            "  --table NAMES     only these tables (comma-separated; default: all)\n"
            "  --stat NAMES      statistics over runs: mean, sd, p025, p05, p25, p50, p75,\n"
@@ -36,6 +38,7 @@ help(void)
            "                    or all (default: mean,p05,p95; files before schema 4 have\n"
            "                    no p025, p975)\n"
            "  --runs            also one column per run (replicate) with its value\n"
+           "  --force           replace a read-only workbook FILE\n"
            "  -h, --help        this text\n\n"
            "Details: docs/export.md.\n");
 }
@@ -127,6 +130,7 @@ typedef struct {
     strlist table;       /**< --table (empty: all) */
     strlist stat;        /**< --stat (empty: the default) */
     int runs;            /**< --runs */
+    int force;           /**< --force: replace a read-only workbook */
     char *command_line;  /**< this command, for the provenance */
 } options;
 
@@ -138,7 +142,8 @@ parse_args(int argc, char **argv, options *opt)
         {"csv", required_argument, NULL, 'c'},      {"xlsx", required_argument, NULL, 'x'},
         {"scenario", required_argument, NULL, 's'}, {"table", required_argument, NULL, 't'},
         {"stat", required_argument, NULL, 'S'},     {"runs", no_argument, NULL, 'r'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+        {"force", no_argument, NULL, 'f'},          {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
     int c;
     /* Joined before getopt_long, which reorders argv. */
     opt->command_line = join_argv(argc, argv);
@@ -168,6 +173,9 @@ parse_args(int argc, char **argv, options *opt)
             break;
         case 'r':
             opt->runs = 1;
+            break;
+        case 'f':
+            opt->force = 1;
             break;
         case 'h':
             help();
@@ -223,7 +231,20 @@ cmd_export(int argc, char **argv)
                                  .n_stat = opt.stat.n,
                                  .runs = opt.runs,
                                  .command_line = opt.command_line};
-        dp_status rc = ctx ? dp_export(ctx, &req, dp_export_xlsx_open) : DP_ENOMEM;
+        /* The outputs may not be the results file read (or a link to it), a link, FIFO or
+         * device, nor a read-only workbook without --force (core/outpath.h); checked before
+         * anything is read or written. */
+        const char *inputs[] = {opt.path};
+        dp_status rc = !ctx ? DP_ENOMEM : DP_OK;
+        if (rc == DP_OK && opt.xlsx) {
+            rc = dp_outpath_check(ctx, opt.xlsx, inputs, 1, opt.force, "workbook");
+        }
+        if (rc == DP_OK && opt.csv_dir) {
+            rc = dp_outpath_check_dir(ctx, opt.csv_dir, inputs, 1, "CSV folder");
+        }
+        if (rc == DP_OK) {
+            rc = dp_export(ctx, &req, dp_export_xlsx_open);
+        }
         if (!ctx) {
             fprintf(stderr, "dpsim: out of memory\n");
             code = EXIT_INTERNAL;

@@ -20,6 +20,7 @@
 #include "engines/engines.h"
 #include "output/output.h"
 #include "input/reference.h"
+#include "core/outpath.h"
 #include "core/rng.h"
 #include "input/scenario.h"
 #include "analysis/targets.h"
@@ -28,14 +29,17 @@ static void
 help(void)
 {
     printf("usage: dpsim run SCENARIO.yaml... [-o FILE] [--engine cohort|micro] [--runs N]\n"
-           "                 [--seed S] [--threads N] [--data DIR] [--quiet]\n\n"
+           "                 [--seed S] [--threads N] [--data DIR] [--quiet] [--force]\n\n"
            "Projects each scenario from its base year to its end year and writes every result\n"
            "to one HDF5 file (one group per scenario; docs/output-schema.md). All scenarios\n"
            "are validated before the output file is touched; the file is written under a\n"
            "temporary name and renamed when complete, so a failed run never damages an\n"
            "existing file.\n\n"
            "options:\n"
-           "  -o, --output FILE   results file (default results/<first scenario name>.h5)\n"
+           "  -o, --output FILE   results file (default results/<first scenario name>.h5); never\n"
+           "                      one of the run's inputs, a link, folder, FIFO or device\n"
+           "  --force             replace FILE even when it is read-only (a read-only results\n"
+           "                      file is otherwise kept: \"do not replace\")\n"
            "  --engine E          cohort: deterministic expected values (the default);\n"
            "                      micro: Monte Carlo microsimulation of individual persons\n"
            "  --runs N            replicates (default 1). With N > 1 every parameter given as\n"
@@ -53,8 +57,9 @@ help(void)
            "                      shown on standard error only when it is a terminal)\n\n"
            "Before projecting, the run's memory is estimated; a run that would not fit in the\n"
            "available memory (MemAvailable, or $DPSIM_MEMORY_LIMIT bytes, e.g. 8000000000\n"
-           "or 8G) is refused with exit status 2. The results file's folder is checked before\n"
-           "the run too (it must exist and be writable).\n"
+           "or 8G) is refused with exit status 2. The results file is checked before the run\n"
+           "too (README \"Reliability\"): its folder must exist and be writable, and it may not\n"
+           "be an input of the run (scenario, extends base, region file, reference table).\n"
            "  -h, --help          this text\n");
 }
 
@@ -208,76 +213,34 @@ memory_limit_env(double *limit)
     return EXIT_INPUT;
 }
 
-/* Before any engine runs: can the results file be created at path? Creates and removes the
- * temporary name the writer will use (".<basename>.tmp.<pid>" beside it), so that a missing or
- * unwritable folder, or a name too long for the file system, is one plain sentence and exit
- * status 2 now rather than an HDF5 error after the run. */
-static int
-check_output_path(const char *path)
+/* Before any engine runs: may the results file be written at path (core/outpath.h)? It may
+ * not be any input of the run (every scenario's extends chain and region files, the reference
+ * tables read), nor a link, folder, FIFO or device, nor a read-only file without --force; its
+ * folder must exist and be writable and its name fit the file system. A refusal is one plain
+ * sentence and exit status 2, before anything runs or is written. */
+static dp_status
+check_output(dp_ctx *ctx, const char *path, dp_scenario *const *scen, int n_scen,
+             const dp_reference *ref, int force)
 {
-    const char *slash = strrchr(path, '/');
-    const char *base = slash ? slash + 1 : path;
-    char dir[4096], tmp[4608];
-    struct stat st;
-    if (slash) {
-        snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
-    } else {
-        snprintf(dir, sizeof dir, ".");
+    size_t n = ref->n_input, k = 0;
+    for (int i = 0; i < n_scen; i++) {
+        n += dp_scenario_n_input(scen[i]);
     }
-    if (!*base) {
-        fprintf(stderr, "dpsim: the results file '%s' names a folder, not a file; give a file "
-                        "name such as %sresults.h5.\n", path, path);
-        return EXIT_INPUT;
+    const char **inputs = malloc((n ? n : 1) * sizeof *inputs);
+    if (!inputs) {
+        return dp_error(ctx, DP_ENOMEM, "out of memory");
     }
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "dpsim: the results file '%s' is a folder; give a file name such as "
-                        "%s/results.h5.\n", path, path);
-        return EXIT_INPUT;
+    for (int i = 0; i < n_scen; i++) {
+        for (size_t j = 0; j < dp_scenario_n_input(scen[i]); j++) {
+            inputs[k++] = dp_scenario_input_path(scen[i], j);
+        }
     }
-    /* The temporary name is the basename and 13 bytes at most (".", ".tmp." and a pid of up to
-     * 7 digits). */
-    enum { TMP_EXTRA = 13 };
-    int dir_ok = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
-    long max = dir_ok ? pathconf(dir, _PC_NAME_MAX) : -1;
-    if (max > TMP_EXTRA && strlen(base) + TMP_EXTRA > (size_t)max) {
-        fprintf(stderr, "dpsim: the results file name '%s' is too long for the file system: "
-                        "its folder allows names of at most %ld bytes, and the file is first "
-                        "written under a temporary name up to %d bytes longer; use a name of at "
-                        "most %ld bytes.\n",
-                base, max, (int)TMP_EXTRA, max - TMP_EXTRA);
-        return EXIT_INPUT;
+    for (size_t j = 0; j < ref->n_input; j++) {
+        inputs[k++] = ref->input_path[j];
     }
-    snprintf(tmp, sizeof tmp, "%.*s.%s.tmp.%ld", (int)(base - path), path, base, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
-    if (fd >= 0) {
-        close(fd);
-        unlink(tmp);
-        return 0;
-    }
-    int e = errno;
-    if (e == EEXIST) {
-        return 0; /* a leftover of this very pid: the writer will say so */
-    }
-    if (e == ENAMETOOLONG) {
-        fprintf(stderr, "dpsim: the results file name '%s' is too long for the file system.\n",
-                path);
-    } else if (e == ENOENT && !dir_ok) {
-        fprintf(stderr, "dpsim: cannot write the results file '%s': the folder '%s' does not "
-                        "exist (create it first, e.g. mkdir -p '%s').\n", path, dir, dir);
-    } else if (e == ENOTDIR) {
-        fprintf(stderr, "dpsim: cannot write the results file '%s': '%s' is not a folder.\n",
-                path, dir);
-    } else if (e == EACCES || e == EPERM) {
-        fprintf(stderr, "dpsim: cannot write the results file '%s': the folder '%s' is not "
-                        "writable (no permission).\n", path, dir);
-    } else if (e == EROFS) {
-        fprintf(stderr, "dpsim: cannot write the results file '%s': the folder '%s' is on a "
-                        "read-only file system.\n", path, dir);
-    } else {
-        fprintf(stderr, "dpsim: cannot write the results file '%s' in the folder '%s': %s.\n",
-                path, dir, strerror(e));
-    }
-    return EXIT_INPUT;
+    dp_status rc = dp_outpath_check(ctx, path, inputs, k, force, "results file");
+    free(inputs);
+    return rc;
 }
 
 /* Bytes of memory available to the run: the limit from $DPSIM_MEMORY_LIMIT if > 0, else
@@ -328,11 +291,11 @@ cmd_run(int argc, char **argv)
         {"output", required_argument, NULL, 'o'}, {"engine", required_argument, NULL, 'e'},
         {"runs", required_argument, NULL, 'r'},   {"seed", required_argument, NULL, 's'},
         {"threads", required_argument, NULL, 't'}, {"data", required_argument, NULL, 'd'},
-        {"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+        {"quiet", no_argument, NULL, 'q'},         {"force", no_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     const char *output = NULL, *engine = "cohort", *data_opt = NULL;
     unsigned long runs = 1, seed = 1, threads = 0;
-    int quiet = 0, c;
+    int quiet = 0, force = 0, c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -345,6 +308,7 @@ cmd_run(int argc, char **argv)
         case 't': bad = cli_parse_size("run", "--threads", optarg, 1024, &threads); break;
         case 'd': data_opt = optarg; break;
         case 'q': quiet = 1; break;
+        case 'f': force = 1; break;
         case 'h': help(); return EXIT_OK;
         default:
             return cli_usage_error("run", "unknown or incomplete option '%s'", argv[optind - 1]);
@@ -408,8 +372,8 @@ cmd_run(int argc, char **argv)
         snprintf(default_out, sizeof default_out, "results/%s.h5", dp_scenario_name(scen[0]));
         output = default_out;
     }
-    if ((rc_exit = check_output_path(output)) != EXIT_OK) {
-        goto done;
+    if ((rc = check_output(ctx, output, scen, n_scen, ref, force)) != DP_OK) {
+        goto fail;
     }
     /* 2. Project each scenario. */
     for (int i = 0; i < n_scen; i++) {

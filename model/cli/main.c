@@ -31,6 +31,7 @@ static const command commands[] = {
     {"export", cmd_export, "write a results file's tables as CSV files or an Excel workbook"},
     {"reconcile", cmd_reconcile, "run both engines on a scenario and report where they disagree"},
     {"keys", cmd_keys, "the scenario keys: type, unit, default, bounds, labels, sources"},
+    {"check-output", cmd_check_output, "check that an output path may be written (make report)"},
 };
 
 static void
@@ -102,6 +103,12 @@ int
 main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
+    /* HDF5 would otherwise close every file still open in an atexit handler. After a failed
+     * write (a full disk: H5Fclose fails half-way) that handler crashes in H5F__close_cb
+     * (HDF5 1.10.8), turning a clean "file system is full" exit into a segmentation fault.
+     * The writer discards its temporary file itself, so the library is shut down explicitly
+     * (H5close) after a successful command only. Must precede every other HDF5 call. */
+    H5dont_atexit();
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     cli_init_locale();
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -114,7 +121,11 @@ main(int argc, char **argv)
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (strcmp(argv[1], commands[i].name) == 0) {
-            return commands[i].fn(argc - 1, argv + 1);
+            int code = commands[i].fn(argc - 1, argv + 1);
+            if (code == EXIT_OK) {
+                H5close();
+            }
+            return code;
         }
     }
     fprintf(stderr, "dpsim: unknown command '%s'\n\n", argv[1]);

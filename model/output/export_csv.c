@@ -11,6 +11,7 @@
  * temporary file and every folder this writer created.
  */
 #include "output/export_impl.h"
+#include "core/outpath.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -107,6 +108,7 @@ csv_open(dp_ctx *ctx, csv_out *o, const char *scenario, const char *name, int bo
     char *tmp = malloc(n);
     pending *grown = NULL;
     int fd = -1;
+    const char *why = "";
 
     *out = NULL;
     if (!folder || !final || !tmp) {
@@ -119,6 +121,13 @@ csv_open(dp_ctx *ctx, csv_out *o, const char *scenario, const char *name, int bo
     if ((rc = ensure_dir(ctx, o, o->dir)) != DP_OK || (rc = ensure_dir(ctx, o, folder)) != DP_OK) {
         goto out;
     }
+    /* Never renamed over a link, folder, FIFO or device (core/outpath.h). */
+    if (!dp_outpath_replaceable(final, &why)) {
+        rc = dp_error(ctx, DP_EINPUT, "the CSV file '%s' exists and is %s, not a regular file; "
+                      "nothing was written", final, why);
+        goto out;
+    }
+    dp_outpath_clean_stale(final); /* temporaries of killed earlier exports to this name */
     grown = realloc(o->file, (o->n_file + 1) * sizeof *grown);
     if (!grown) {
         rc = dp_error(ctx, DP_ENOMEM, "out of memory");
@@ -162,6 +171,13 @@ csv_close(dp_ctx *ctx, csv_out *o, FILE *f)
     if (fclose(f) != 0 && !err) {
         err = 1;
         saved = errno;
+    }
+    if (err && (saved == ENOSPC || saved == EDQUOT)) {
+        return dp_error(ctx, DP_EIO,
+                        "%s: the file system is full (no space left on device); the partial "
+                        "files are removed and existing files of the requested names are "
+                        "untouched: free some space or write elsewhere",
+                        tmp);
     }
     if (err) {
         return dp_error(ctx, DP_EIO, "%s: write failed: %s", tmp, strerror(saved));

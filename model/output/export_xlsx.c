@@ -11,6 +11,7 @@
  * free removes the temporary file of a workbook not renamed.
  */
 #include "output/export_xlsx.h"
+#include "core/outpath.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -111,6 +112,7 @@ xlsx_start(dp_ctx *ctx, const char *path, xlsx_out *x)
     strcpy(x->final, path);
     /* Create the temporary file now, so an unwritable folder is reported before any work;
      * libxlsxwriter rewrites it when the workbook is closed. */
+    dp_outpath_clean_stale(path); /* temporaries of killed earlier exports to this name */
     fd = open(x->tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
     if (fd < 0) {
         return dp_error(ctx, DP_EINPUT, "%s: cannot create the temporary file '%s': %s", path,
@@ -523,14 +525,23 @@ xlsx_finish(dp_ctx *ctx, dp_export_writer *w, const dp_export_prov *p)
     if ((rc = xlsx_provenance(ctx, x, p)) != DP_OK || (rc = xlsx_contents(ctx, x)) != DP_OK) {
         return rc;
     }
+    errno = 0;
     lxw_error err = workbook_close(x->wb);
+    int saved = errno;
     x->wb = NULL;
+    if (err != LXW_NO_ERROR && (saved == ENOSPC || saved == EDQUOT)) {
+        return dp_error(ctx, DP_EIO,
+                        "%s: the file system is full (no space left on device) while writing "
+                        "the workbook; the partial file is removed and an existing file of that "
+                        "name is untouched: free some space or write elsewhere",
+                        x->final);
+    }
     if (err != LXW_NO_ERROR) {
         return lxw_fail(ctx, x, err, "writing the workbook");
     }
     int fd = open(x->tmp, O_RDONLY);
     if (fd < 0 || fdatasync(fd) != 0) {
-        int saved = errno;
+        saved = errno;
         if (fd >= 0) {
             close(fd);
         }
@@ -545,6 +556,12 @@ static dp_status
 xlsx_rename(dp_ctx *ctx, dp_export_writer *w)
 {
     xlsx_out *x = (xlsx_out *)w;
+    const char *why = "";
+    if (!dp_outpath_replaceable(x->final, &why)) {
+        return dp_error(ctx, DP_EINPUT,
+                        "the workbook '%s' is %s, not a regular file; nothing was written",
+                        x->final, why);
+    }
     if (rename(x->tmp, x->final) != 0) {
         return dp_error(ctx, DP_EIO, "cannot rename '%s' to '%s': %s", x->tmp, x->final,
                         strerror(errno));

@@ -18,6 +18,7 @@
 typedef struct {
     char api[64];   /**< the API function that failed (outermost entry) */
     char desc[400]; /**< the innermost description */
+    int full;       /**< some entry reports a full file system (ENOSPC or EDQUOT) */
 } h5_stack_info;
 
 static herr_t
@@ -27,6 +28,12 @@ walk_stack(unsigned n, const H5E_error2_t *err, void *client)
     /* Walking upward: entry 0 is the innermost; each later entry overwrites api. */
     if (n == 0 && err->desc) {
         snprintf(info->desc, sizeof info->desc, "%s", err->desc);
+    }
+    /* HDF5's POSIX drivers put the system error in the description: "... errno = 28, error
+     * message = 'No space left on device' ...". */
+    if (err->desc && (strstr(err->desc, "No space left on device") ||
+                      strstr(err->desc, "Disk quota exceeded"))) {
+        info->full = 1;
     }
     if (err->func_name) {
         snprintf(info->api, sizeof info->api, "%s", err->func_name);
@@ -38,7 +45,7 @@ dp_status
 dp_h5_error_at(dp_ctx *ctx, hid_t obj, const char *src_file, int src_line, const char *func,
                const char *fmt, ...)
 {
-    h5_stack_info info = {"", ""};
+    h5_stack_info info = {"", "", 0};
     char what[512];
     char file[512] = "";
     char object[256] = "";
@@ -57,6 +64,14 @@ dp_h5_error_at(dp_ctx *ctx, hid_t obj, const char *src_file, int src_line, const
         }
     }
     H5Eclear2(H5E_DEFAULT);
+    if (info.full) {
+        /* One plain sentence: what the user can act on, no HDF5 stack text. */
+        return dp_error_at(ctx, DP_EIO, src_file, src_line, func,
+                           "%s%sthe file system is full (no space left on device) while %s; the "
+                           "partial file is removed and an existing file of the requested name "
+                           "is untouched: free some space or write elsewhere",
+                           file, file[0] ? ": " : "", what);
+    }
     return dp_error_at(ctx, DP_EHDF5, src_file, src_line, func, "%s%s%s%s%s (HDF5%s%s: %s)", file,
                        file[0] ? ": " : "", object, object[0] ? ": " : "", what,
                        info.api[0] ? " " : "", info.api,

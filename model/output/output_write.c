@@ -8,7 +8,8 @@
  * Invariants. The file is only ever written under a temporary name in the target's folder,
  * ".<basename>.tmp.<pid>", created exclusively; dp_output_close renames it over the target
  * after flushing it to disk, so the target is either absent, the old file byte for byte, or
- * the complete new file. The first failure of any write closes and removes the temporary at
+ * the complete new file. Temporaries left by killed runs to the same name (whose pid is no
+ * longer a process) are removed by dp_output_open (dp_outpath_clean_stale). The first failure of any write closes and removes the temporary at
  * once and leaves the dp_output failed; dp_output_close then reports that failure again.
  *
  * Layout of one scenario group /<name>/: attributes (title, engine, runs, seed, rng, year
@@ -40,6 +41,7 @@
 #include "output/h5util.h"
 #include "output/output_impl.h"
 #include "output/seal.h"
+#include "core/outpath.h"
 #include "core/util.h"
 
 /* The git commit dpsim was built from (the root attribute `git_commit`): the Makefile passes
@@ -184,21 +186,6 @@ output_free(dp_output *o)
 /* ------------------------------------------------------------------------------------------ */
 /* Opening and closing */
 
-/* "<dir>/.<basename>.tmp.<pid>" for path "<dir>/<basename>" (dir may be absent). */
-static char *
-temp_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    const char *base = slash ? slash + 1 : path;
-    size_t dir_len = (size_t)(base - path);
-    size_t n = dir_len + strlen(base) + 48;
-    char *tmp = malloc(n);
-    if (tmp) {
-        snprintf(tmp, n, "%.*s.%s.tmp.%ld", (int)dir_len, path, base, (long)getpid());
-    }
-    return tmp;
-}
-
 dp_status
 dp_output_open(dp_ctx *ctx, const char *path, const char *command_line, dp_output **out)
 {
@@ -221,7 +208,7 @@ dp_output_open(dp_ctx *ctx, const char *path, const char *command_line, dp_outpu
     }
     o->file = H5I_INVALID_HID;
     o->path = dp_strdup(path);
-    o->tmp = temp_name(path);
+    o->tmp = dp_outpath_temp_name(path);
     if (!o->path || !o->tmp) {
         rc = dp_error(ctx, DP_ENOMEM, "out of memory opening '%s'", path);
         goto out;
@@ -242,6 +229,8 @@ dp_output_open(dp_ctx *ctx, const char *path, const char *command_line, dp_outpu
         rc = dp_h5_error(ctx, H5I_INVALID_HID, "making file access properties for '%s'", o->tmp);
         goto out;
     }
+    /* Temporaries of earlier runs to this name that were killed (their pid is gone). */
+    dp_outpath_clean_stale(path);
     o->file = H5Fcreate(o->tmp, H5F_ACC_EXCL, fcpl, fapl);
     if (o->file < 0) {
         rc = dp_h5_error(ctx, H5I_INVALID_HID, "creating the temporary file '%s' for '%s'", o->tmp,
@@ -288,6 +277,13 @@ sync_file(dp_ctx *ctx, const char *path)
     if (fdatasync(fd) != 0) {
         int err = errno;
         close(fd);
+        if (err == ENOSPC || err == EDQUOT) {
+            return dp_error(ctx, DP_EIO,
+                            "%s: the file system is full (no space left on device) while "
+                            "flushing the file to disk; the partial file is removed and an "
+                            "existing file of the requested name is untouched",
+                            path);
+        }
         return dp_error(ctx, DP_EIO, "%s: cannot flush to disk: %s", path, strerror(err));
     }
     close(fd);
@@ -299,6 +295,7 @@ dp_output_close(dp_ctx *ctx, dp_output *o)
 {
     dp_status rc = DP_OK;
     herr_t closed = 0;
+    const char *why = "";
 
     if (!o) {
         return dp_error(ctx, DP_EINTERNAL, "dp_output_close called without an output");
@@ -319,6 +316,14 @@ dp_output_close(dp_ctx *ctx, dp_output *o)
         goto out;
     }
     if ((rc = dp_seal_write(ctx, o->tmp)) != DP_OK || (rc = sync_file(ctx, o->tmp)) != DP_OK) {
+        goto out;
+    }
+    /* What the name holds may have changed during the run: never rename over a link, folder,
+     * FIFO or device (core/outpath.h). */
+    if (!dp_outpath_replaceable(o->path, &why)) {
+        rc = dp_error(ctx, DP_EINPUT,
+                      "the results file '%s' is now %s, not a regular file; nothing was written",
+                      o->path, why);
         goto out;
     }
     if (rename(o->tmp, o->path) != 0) {
