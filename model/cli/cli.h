@@ -86,5 +86,6 @@ int cmd_compare(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_targets(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
+int cmd_solve(int argc, char **argv);
 
 #endif
