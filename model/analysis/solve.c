@@ -262,8 +262,21 @@ format_x(const dp_solve_result *r, double x, char *buf, size_t size)
 {
     if (r->integer) {
         snprintf(buf, size, "%.0f", x);
-    } else {
-        snprintf(buf, size, "%.17g", x);
+        return;
+    }
+    /* The shortest decimal that reads back as x, in fixed notation when it has few
+     * decimals (35714000, not 3.5714e+07). */
+    for (int dec = 0; dec <= 6 && fabs(x) >= 1.0; dec++) {
+        snprintf(buf, size, "%.*f", dec, x);
+        if (strtod(buf, NULL) == x) {
+            return;
+        }
+    }
+    for (int sig = 1; sig <= 17; sig++) {
+        snprintf(buf, size, "%.*g", sig, x);
+        if (strtod(buf, NULL) == x) {
+            return;
+        }
     }
 }
 
@@ -340,7 +353,7 @@ bracket(const dp_solve_result *r, int d, double *best, int *has_best, double *ot
     *has_best = *has_other = 0;
     for (size_t i = 0; i < r->n_eval; i++) {
         const dp_solve_eval *e = &r->eval[i];
-        if (!isfinite(e->x)) {
+        if (!isfinite(e->x) || e->x < r->lo || e->x > r->hi) {
             continue;
         }
         double t = d * e->x;
@@ -351,7 +364,7 @@ bracket(const dp_solve_result *r, int d, double *best, int *has_best, double *ot
     }
     for (size_t i = 0; i < r->n_eval; i++) {
         const dp_solve_eval *e = &r->eval[i];
-        if (!isfinite(e->x) || e->met) {
+        if (!isfinite(e->x) || e->met || e->x < r->lo || e->x > r->hi) {
             continue;
         }
         double t = d * e->x;
@@ -438,6 +451,17 @@ refine_brent(solver *sv, int d, double best, double other)
         }
     }
     rc = arg.rc;
+    /* Brent may land on the root itself (a margin of exactly 0 meets the target): then the
+     * value just beside it, on the other side, closes the bracket. */
+    bracket(r, d, &best, &hb, &other, &ho);
+    if (rc == DP_OK && hb && ho && !narrow(r, other, best, TOL_BRENT) &&
+        r->n_eval < sv->max_eval) {
+        double x = best - d * 0.5 * TOL_BRENT * fabs(best);
+        size_t i;
+        if (x != best && d * (x - other) > 0) {
+            rc = eval_at(sv, x, &i);
+        }
+    }
 out:
     gsl_root_fsolver_free(w);
     return rc;
@@ -641,9 +665,11 @@ search(solver *sv)
     }
     r->at_bound = !ho;
     r->bracket_other = ho ? other : (double)NAN;
+    int done = !ho || narrow(r, other, best, r->p_mode ? TOL_P : TOL_BRENT);
     /* A rounder value on the met side, checked by its own evaluation. */
-    if (ho && !r->integer && r->n_eval < sv->max_eval) {
-        double v = round_answer(r, d, best, fabs(best - other));
+    if (done && ho && !r->integer && r->n_eval < sv->max_eval) {
+        double tol = (r->p_mode ? TOL_P : TOL_BRENT) * fabs(best);
+        double v = round_answer(r, d, best, fmax(fabs(best - other), tol));
         if (v != best) {
             if ((rc = eval_at(sv, v, &i)) != DP_OK) {
                 return rc;
@@ -660,7 +686,7 @@ search(solver *sv)
     }
     r->x = best;
     format_x(r, best, r->x_text, sizeof r->x_text);
-    if (ho && !narrow(r, other, best, r->p_mode ? TOL_P : TOL_BRENT)) {
+    if (!done) {
         r->status = DP_SOLVE_LIMIT;
         snprintf(r->message, sizeof r->message,
                  "stopped after %zu evaluations: the answer lies between %.17g (not met) and "

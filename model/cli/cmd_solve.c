@@ -89,7 +89,7 @@ fmt_x(const dp_solve_result *r, double x, char *buf, size_t n)
     if (!isfinite(x)) {
         return snprintf(buf, n, "-"), buf;
     }
-    return r->integer ? cli_fmt_int(x, buf, n) : cli_fmt_sig(x, 8, buf, n);
+    return r->integer ? cli_fmt_int(x, buf, n) : cli_fmt_sig(x, 10, buf, n);
 }
 
 static void
@@ -216,7 +216,7 @@ print_answer(const dp_solve_result *r)
                fmt_value(r, e->value, a, sizeof a), cli_fmt_pct(e->p, 1, b, sizeof b));
     }
     printf("  scenario 原方案: %s = %s: mean %s, P(met) %s\n", r->key,
-           isfinite(r->x0) && !r->varies ? fmt_x(r, r->x0, a, sizeof a) : "(varies by year)",
+           isfinite(r->x0) && !r->varies ? fmt_x(r, r->x0, a, sizeof a) : "(varies by year or grade)",
            fmt_value(r, e0->value, b, sizeof b), cli_fmt_pct(e0->p, 1, c, sizeof c));
     double diff = e->total - e0->total;
     printf("\nTotal spending 支出合计, all programmes (万元):\n");
@@ -337,7 +337,7 @@ cmd_solve(int argc, char **argv)
         printf(", P(met) >= %g", prob);
     }
     printf("\n  %4s  %22s  %16s  %7s  %-3s  %14s\n", "eval", "value 取值", "indicator 指标",
-           "P(met)", "met", "total 10k yuan");
+           "P(met)", "met", "spending 万元");
     if ((rc = dp_solve(ctx, path, data_dir, &o, &r)) != DP_OK) {
         exit_code = cli_fail(ctx, rc);
         goto done;
