@@ -177,8 +177,14 @@ write_overlay(const char *file, const char *scenario, const char *name, const dp
     if (r->p_mode) {
         fprintf(f, ", P(met) >= %g", r->prob);
     }
-    fprintf(f, ").\n# Run it with: dpsim run %s%s\n", file,
-            strcmp(engine, "micro") == 0 ? " --engine micro" : "");
+    fprintf(f, ").\n# Run it with: dpsim run %s", file);
+    if (strcmp(engine, "micro") == 0) {
+        fprintf(f, " --engine micro");
+    }
+    if (runs > 1 || strcmp(engine, "micro") == 0) {
+        fprintf(f, " --runs %lu --seed %lu", runs, seed);
+    }
+    fprintf(f, "\n");
     fprintf(f, "dpsim: 1\nextends: %s\nname: %.55s-solved\n%s", rel, name, yaml);
     if (fclose(f) != 0) {
         fprintf(stderr, "dpsim: solve: cannot write %s: %s\n", file, strerror(errno));
@@ -325,7 +331,22 @@ cmd_solve(int argc, char **argv)
         fprintf(stderr, "dpsim: out of memory\n");
         return EXIT_INTERNAL;
     }
-    /* The scenario's name (and its errors) before the first engine run. */
+    /* The overlay's folder, the scenario's name and its errors before the first engine run. */
+    if (overlay) {
+        char dir[PATH_MAX], real[PATH_MAX];
+        snprintf(dir, sizeof dir, "%s", overlay);
+        char *slash = strrchr(dir, '/');
+        if (slash) {
+            *(slash == dir ? slash + 1 : slash) = '\0';
+        } else {
+            snprintf(dir, sizeof dir, ".");
+        }
+        if (!realpath(dir, real)) {
+            fprintf(stderr, "dpsim: solve: --write-overlay %s: no folder %s\n", overlay, dir);
+            dp_ctx_free(ctx);
+            return EXIT_INPUT;
+        }
+    }
     rc = dp_scenario_load(ctx, path, data_dir, &s);
     if (rc != DP_OK) {
         exit_code = cli_fail(ctx, rc);
@@ -356,8 +377,12 @@ cmd_solve(int argc, char **argv)
     } else if (overlay) {
         exit_code = write_overlay(overlay, path, dp_scenario_name(s), r, engine, runs, seed);
         if (exit_code == EXIT_OK) {
-            printf("overlay written to %s (dpsim run %s%s)\n", overlay, overlay,
+            printf("overlay written to %s (dpsim run %s%s", overlay, overlay,
                    micro ? " --engine micro" : "");
+            if (micro || runs > 1) {
+                printf(" --runs %lu --seed %lu", runs, seed);
+            }
+            printf(")\n");
         }
     }
 done:
