@@ -111,12 +111,44 @@ print_eval(void *user, const dp_solve_result *r, size_t i)
     fflush(stdout);
 }
 
+/* Whether path is relative without "." or ".." components: then paths relate by their text. */
+static int
+plain_relative(const char *path)
+{
+    if (path[0] == '/') {
+        return 0;
+    }
+    for (const char *p = path; *p;) {
+        size_t n = strcspn(p, "/");
+        if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.')) {
+            return 0;
+        }
+        p += n + (p[n] == '/');
+    }
+    return 1;
+}
+
 /* The path of target relative to the folder of from (both as given): "../scenarios/x.yaml".
  * Returns 0, or -1 when a path cannot be resolved or does not fit. */
 static int
 relative_path(const char *target, const char *from, char *out, size_t size)
 {
     char t[PATH_MAX], dir[PATH_MAX], f[PATH_MAX];
+    if (plain_relative(target) && plain_relative(from)) {
+        /* By their text, as the user wrote them ("results/x.yaml" and "scenarios/s.yaml" give
+         * "../scenarios/s.yaml"), symbolic links kept. */
+        size_t len = 0;
+        for (const char *p = from; *p; p++) {
+            if (*p == '/' && p[1] != '/' && p[1] != '\0') {
+                len += (size_t)snprintf(out + len, len < size ? size - len : 0, "../");
+            }
+        }
+        if (len >= size) {
+            return -1;
+        }
+        int w = snprintf(out + len, size - len, "%s", target);
+        return w < 0 || (size_t)w >= size - len ? -1 : 0;
+    }
     if (!realpath(target, t)) {
         return -1;
     }
