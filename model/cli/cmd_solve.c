@@ -389,8 +389,14 @@ cmd_solve(int argc, char **argv)
     if (micro || runs > 1) {
         printf(", P(met) >= %g", prob);
     }
-    printf("\n  %4s  %22s  %16s  %7s  %-3s  %14s\n", "eval", "value 取值", "indicator 指标",
-           "P(met)", "met", "spending 万元");
+    /* The header, right-aligned over the columns by display width (CJK counts two). */
+    printf("\n  %4s  ", "eval");
+    cli_put_right(stdout, "value 取值", 22);
+    printf("  ");
+    cli_put_right(stdout, "indicator 指标", 16);
+    printf("  %7s  %-3s  ", "P(met)", "met");
+    cli_put_right(stdout, "spending 万元", 14);
+    printf("\n");
     if ((rc = dp_solve(ctx, path, data_dir, &o, &r)) != DP_OK) {
         exit_code = cli_fail(ctx, rc);
         goto done;
