@@ -285,6 +285,40 @@ test_errors(void **state)
     unlink(path);
 }
 
+/* The kinds of key the solver can vary, from the key table's rows. */
+static void
+test_key_kinds(void **state)
+{
+    (void)state;
+    dp_key_info k;
+    /* A count: a date-ranged number >= 0 (the solver makes it whole by its unit). */
+    assert_int_equal(dp_scenario_key_numeric("programmes.home_renovation.households", &k), 1);
+    assert_false(k.integer);
+    assert_close(k.min, 0, 0, 0);
+    assert_true(isinf(k.max));
+    /* An age: whole numbers by the row's flag. */
+    assert_int_equal(dp_scenario_key_numeric("programmes.child_rehab.eligibility.age_max", &k), 1);
+    assert_true(k.integer);
+    /* A probability in [0, 1]. */
+    assert_int_equal(dp_scenario_key_numeric("programmes.care_subsidy.take_up", &k), 1);
+    assert_close(k.max, 1, 0, 0);
+    /* Amounts: by grade, or one grade. */
+    assert_int_equal(dp_scenario_key_numeric("programmes.care_subsidy.monthly", &k), 1);
+    assert_true(k.by_grade);
+    assert_int_equal(dp_scenario_key_numeric("programmes.care_subsidy.monthly.grade3", &k), 1);
+    assert_false(k.by_grade);
+    /* Not numbers: a switch, a list, a funding share (shares must sum to 1 per year). */
+    assert_int_equal(dp_scenario_key_numeric("programmes.care_subsidy.enabled", &k), -1);
+    assert_int_equal(dp_scenario_key_numeric("programmes.care_subsidy.eligibility.grades", &k),
+                     -1);
+    assert_int_equal(dp_scenario_key_numeric("programmes.care_subsidy.funding.county", &k), -1);
+    /* Not keys. */
+    assert_int_equal(dp_scenario_key_numeric("programmes.care_subsidy.enabled.grade1", &k), 0);
+    assert_int_equal(dp_scenario_key_numeric("budget.cieling", &k), 0);
+    assert_string_equal(dp_scenario_key_suggest("budget.cieling"), "budget.ceiling");
+    assert_null(dp_scenario_key_suggest("something.else.entirely"));
+}
+
 static void
 test_overlay(void **state)
 {
@@ -335,6 +369,7 @@ main(void)
 {
     gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_key_kinds),
         cmocka_unit_test(test_overlay),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_renovations_closed_form),
