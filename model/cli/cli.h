@@ -87,5 +87,6 @@ int cmd_export(int argc, char **argv);
 int cmd_targets(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 int cmd_check_output(int argc, char **argv);
+int cmd_solve(int argc, char **argv);
 
 #endif

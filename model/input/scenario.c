@@ -393,8 +393,42 @@ out:
     return rc;
 }
 
+/* Merges the overlay text over *root as load_chain merges a file over the one it extends. */
+static dp_status
+apply_overlay(dp_ctx *ctx, const char *name, const char *text, dp_ynode **root)
+{
+    dp_ynode *over = NULL;
+    dp_status rc = dp_ytree_parse(ctx, name, (const unsigned char *)text, strlen(text), &over);
+    if (rc != DP_OK) {
+        return rc;
+    }
+    if (!over) {
+        return DP_OK; /* an empty overlay changes nothing */
+    }
+    if (over->kind != DP_YMAP) {
+        rc = dp_yexpected(ctx, over, "", "a map of scenario keys");
+    } else if (dp_ymap_get(over, "extends")) {
+        rc = dp_yerror(ctx, dp_ymap_key(over, "extends"), "an overlay has no extends: of its own");
+    } else {
+        rc = prepare_base(ctx, *root, over);
+    }
+    if (rc != DP_OK) {
+        dp_ynode_free(over);
+        return rc;
+    }
+    *root = dp_ytree_merge(*root, over);
+    return *root ? DP_OK : dp_error(ctx, DP_ENOMEM, "out of memory");
+}
+
 dp_status
 dp_scenario_load(dp_ctx *ctx, const char *path, const char *data_dir, dp_scenario **out)
+{
+    return dp_scenario_load_overlay(ctx, path, data_dir, NULL, NULL, out);
+}
+
+dp_status
+dp_scenario_load_overlay(dp_ctx *ctx, const char *path, const char *data_dir,
+                         const char *overlay_name, const char *overlay_text, dp_scenario **out)
 {
     dp_status rc = DP_OK;
     dp_scenario *s = NULL;
@@ -416,6 +450,11 @@ dp_scenario_load(dp_ctx *ctx, const char *path, const char *data_dir, dp_scenari
     }
     dp_params_default(&s->params);
     if ((rc = load_chain(ctx, s, path, &root)) != DP_OK) {
+        goto out;
+    }
+    if (overlay_text &&
+        (rc = apply_overlay(ctx, overlay_name ? overlay_name : "overlay", overlay_text, &root)) !=
+            DP_OK) {
         goto out;
     }
     /* The format version first: a file of another version may mean other things by its keys. */

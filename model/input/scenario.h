@@ -26,6 +26,16 @@ typedef struct dp_scenario dp_scenario;
 dp_status dp_scenario_load(dp_ctx *ctx, const char *path, const char *data_dir, dp_scenario **out);
 void dp_scenario_free(dp_scenario *s);
 
+/* dp_scenario_load with one more overlay on top: overlay_text (YAML, borrowed) is parsed as a
+ * file named overlay_name (borrowed; in messages only) and merged over the scenario's
+ * resolved `extends:` chain exactly as a file `extends: PATH` with that text would be (the
+ * same deep merge and by-grade expansion), then validated like any scenario. overlay_text must
+ * not itself have `extends:`. The overlay's text is not an input file (no SHA-256 recorded).
+ * Used by the solver (analysis/solve.h) to set one key. */
+dp_status dp_scenario_load_overlay(dp_ctx *ctx, const char *path, const char *data_dir,
+                                   const char *overlay_name, const char *overlay_text,
+                                   dp_scenario **out);
+
 const char *dp_scenario_name(const dp_scenario *s);      /**< the `name:` key */
 const char *dp_scenario_title(const dp_scenario *s);     /**< `title:` or "" */
 const dp_params *dp_scenario_params(const dp_scenario *s);
@@ -66,5 +76,31 @@ typedef struct {
  * least that number (else DP_EINTERNAL). Pure; thread-safe. */
 dp_status dp_params_describe(dp_ctx *ctx, const dp_params *p, int year, dp_setting *out,
                              size_t cap, size_t *n);
+
+/* A numeric scenario key (one the solver can vary): its row of the key table, its bounds and
+ * kind. */
+typedef struct {
+    size_t row;   /**< row of the key table (dp_key_meta_get) */
+    double min;   /**< lower bound of valid values */
+    double max;   /**< upper bound (HUGE_VAL: none) */
+    int integer;  /**< 1: whole numbers only (ints, years, ages) */
+    int by_grade; /**< 1: a key by grade named without a grade (one value sets every grade) */
+} dp_key_info;
+
+/* Looks up a key path: a number, probability, date-ranged number, whole number or year, an
+ * amount or number by grade (optionally with ".gradeN": that grade alone). Returns 1 and fills
+ * *out for such a key, 0 when path is no key, -1 when it is a key of another kind (switches,
+ * lists, words, funding shares). Pure. */
+int dp_scenario_key_numeric(const char *path, dp_key_info *out);
+/* The key of the table closest to path by edit distance, when close enough to suggest; else
+ * NULL. Static string. */
+const char *dp_scenario_key_suggest(const char *path);
+/* The value of the numeric key path in force in year under s (NAN when it has a word, is unset,
+ * or, for a key by grade named without a grade, when the grades differ), and *varies = 1 when
+ * the value is not the same in every year of the horizon (or across grades). Errors:
+ * DP_EINPUT when path is no numeric key or the programme has no such key (an amount key of
+ * another pay kind); DP_ENOMEM. */
+dp_status dp_scenario_key_value(dp_ctx *ctx, const dp_scenario *s, const char *path, int year,
+                                double *value, int *varies);
 
 #endif

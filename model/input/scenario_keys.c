@@ -14,9 +14,11 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "input/scenario.h"
+#include "input/yaml_tree.h"
 #include "input/params.h"
 #include "input/scenario_impl.h"
 
@@ -387,4 +389,178 @@ dp_params_describe(dp_ctx *ctx, const dp_params *p, int year, dp_setting *out, s
         return dp_error(ctx, DP_EINTERNAL, "%zu settings do not fit in %zu slots", st.n, cap);
     }
     return DP_OK;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Numeric keys, for the solver (dp_scenario_key_numeric and friends, scenario.h) */
+
+/* The row of path, or of path without a trailing ".gradeN" when that row is by grade (*grade
+ * receives N - 1, else DP_N_GRADE). */
+static const key_def *
+find_numeric_row(const char *path, size_t *grade)
+{
+    *grade = DP_N_GRADE;
+    const key_def *d = dp_scenario_find_key(path);
+    if (d) {
+        return d;
+    }
+    const char *dot = strrchr(path, '.');
+    if (!dot) {
+        return NULL;
+    }
+    for (size_t g = 0; g < DP_N_GRADE; g++) {
+        if (strcmp(dot + 1, dp_grade_label[g]) == 0) {
+            char row[128];
+            size_t len = (size_t)(dot - path);
+            if (len >= sizeof row) {
+                return NULL;
+            }
+            memcpy(row, path, len);
+            row[len] = '\0';
+            d = dp_scenario_find_key(row);
+            if (d && (d->type == K_AMOUNT || d->type == K_GRADE_NUM)) {
+                *grade = g;
+                return d;
+            }
+            return NULL;
+        }
+    }
+    return NULL;
+}
+
+int
+dp_scenario_key_numeric(const char *path, dp_key_info *out)
+{
+    size_t grade;
+    const key_def *d = find_numeric_row(path, &grade);
+    if (!d) {
+        return 0;
+    }
+    memset(out, 0, sizeof *out);
+    out->row = (size_t)(d - dp_scenario_keys);
+    out->min = d->min;
+    out->max = d->max;
+    out->by_grade = (d->type == K_AMOUNT || d->type == K_GRADE_NUM) && grade == DP_N_GRADE;
+    switch (d->type) {
+    case K_NUMBER:
+    case K_GRADE_NUM:
+        break;
+    case K_PROB:
+        out->min = 0.0;
+        out->max = 1.0;
+        break;
+    case K_SCHED:
+        out->integer = (d->flags & F_INTEGER) != 0;
+        if (d->flags & F_SHARE) {
+            return -1; /* funding shares must sum to 1 per year: not one key alone */
+        }
+        break;
+    case K_AMOUNT:
+        out->min = 0.0;
+        out->max = HUGE_VAL;
+        break;
+    case K_INT:
+    case K_YEAR:
+        out->integer = 1;
+        break;
+    default:
+        return -1;
+    }
+    return 1;
+}
+
+const char *
+dp_scenario_key_suggest(const char *path)
+{
+    const char *best = NULL;
+    size_t best_d = (size_t)-1;
+    for (size_t i = 0; i < dp_scenario_n_keys; i++) {
+        const key_def *d = &dp_scenario_keys[i];
+        if (d->type == K_MAP) {
+            continue;
+        }
+        size_t dist = dp_edit_distance(path, d->path);
+        if (dist < best_d) {
+            best_d = dist;
+            best = d->path;
+        }
+    }
+    /* A suggestion only when it is close: at most a quarter of the path's length off. */
+    return best && best_d <= 2 + strlen(path) / 4 ? best : NULL;
+}
+
+/* The value of the setting path in year (NAN when it has a word or is absent); *found 1 when
+ * the setting exists. */
+static double
+setting_value(const dp_setting *set, size_t n, const char *path, int *found)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(set[i].path, path) == 0) {
+            *found = 1;
+            return set[i].value;
+        }
+    }
+    *found = 0;
+    return NAN;
+}
+
+dp_status
+dp_scenario_key_value(dp_ctx *ctx, const dp_scenario *s, const char *path, int year,
+                      double *value, int *varies)
+{
+    dp_key_info info;
+    dp_setting *set = NULL;
+    size_t n = 0;
+    double first = NAN;
+    dp_status rc = DP_OK;
+    const dp_params *p = dp_scenario_params(s);
+    *value = NAN;
+    *varies = 0;
+    if (dp_scenario_key_numeric(path, &info) != 1) {
+        return dp_error(ctx, DP_EINPUT, "%s: not a numeric scenario key", path);
+    }
+    if ((rc = dp_params_describe(ctx, p, year, NULL, 0, &n)) != DP_OK) {
+        return rc;
+    }
+    if (!(set = malloc(n * sizeof *set))) {
+        return dp_error(ctx, DP_ENOMEM, "out of memory");
+    }
+    /* Each year of the horizon: the value in `year`, and whether any year differs. */
+    for (int y = p->year_start; y <= p->year_end; y++) {
+        if ((rc = dp_params_describe(ctx, p, y, set, n, &n)) != DP_OK) {
+            goto out;
+        }
+        double v = NAN;
+        int found = 0;
+        if (info.by_grade) {
+            /* One value for every grade: the grades' common value, else NAN (varies). */
+            char sub[160];
+            for (size_t g = 0; g < DP_N_GRADE; g++) {
+                snprintf(sub, sizeof sub, "%s.%s", path, dp_grade_label[g]);
+                double vg = setting_value(set, n, sub, &found);
+                if (g == 0) {
+                    v = vg;
+                } else if (!(vg == v || (isnan(vg) && isnan(v)))) {
+                    *varies = 1;
+                }
+            }
+        } else {
+            v = setting_value(set, n, path, &found);
+        }
+        if (!found) {
+            rc = dp_error(ctx, DP_EINPUT, "%s: this scenario's programme has no such key", path);
+            goto out;
+        }
+        if (y == year) {
+            *value = v;
+        }
+        if (y == p->year_start) {
+            first = v;
+        } else if (!(v == first || (isnan(v) && isnan(first)))) {
+            *varies = 1;
+        }
+    }
+out:
+    free(set);
+    return rc;
 }
