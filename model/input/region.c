@@ -9,11 +9,14 @@
  */
 #include "input/region.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "input/indicators.h"
 #include "input/yaml_tree.h"
 
 const char *const dp_marg_key[DP_N_MARG] = {"certified", "severe",          "severe_certified",
@@ -29,7 +32,6 @@ static const char *const population_keys[] = {"total",      "age_shares",     "s
 static const char *const sex_keys[] = {"male", "female"};
 static const char *const disabled_keys[] = {"total", "type_shares", "marginals"};
 static const char *const age_keys[] = {"0-14", "15-59", "60+"};
-static const char *const reported_keys[] = {"key", "value", "unit", "source"};
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -242,49 +244,338 @@ read_disabled(dp_ctx *ctx, const dp_ynode *map, dp_region_input *r)
     return DP_OK;
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Reported figures (`reported:`): dated administrative figures for quantities the model
+ * computes. Kept apart from the base-year blocks above. */
+
+const char *const dp_bound_key[DP_N_BOUND] = {"exact", "lower", "upper"};
+const char *const dp_rep_status_key[DP_N_REP_STATUS] = {"quoted", "derived", "assumption",
+                                                        "not_verified"};
+
+/* Quantities the model computes that the indicator catalogue has no key for, and their units
+ * (docs/scenarios.md "Reported figures" says where each is computed). */
+static const char *const extra_unit[][2] = {
+    {"dibao_certified", "persons"},      /* `disabled` table: card holders in dibao households */
+    {"pension_participants", "persons"}, /* `indicators`: card holders 16+ in the pension */
+    {"medical_participants", "persons"}, /* `indicators`: card holders in medical insurance */
+    {"rehab_recipients", "persons"},     /* adult_rehab + child_rehab recipients */
+};
+#define N_EXTRA (sizeof extra_unit / sizeof extra_unit[0])
+
+const char *
+dp_reported_key_unit(const char *key)
+{
+    dp_indicator found; /* its unit is static text */
+    for (size_t i = 0; i < N_EXTRA; i++) {
+        if (strcmp(extra_unit[i][0], key) == 0) {
+            return extra_unit[i][1];
+        }
+    }
+    return dp_indicator_find(key, &found) ? found.unit : NULL;
+}
+
+/* The reported-figure key closest to key within 2 edits (fewer than key has characters), or
+ * NULL. Static text. */
+static const char *
+closest_reported_key(const char *key)
+{
+    static char best[48];
+    size_t best_d = 3, len = strlen(key);
+    dp_indicator ind;
+    best[0] = '\0';
+    for (size_t i = 0, n = dp_indicator_count(); i < n + N_EXTRA; i++) {
+        const char *cand = i < n ? (dp_indicator_get(i, &ind), ind.key) : extra_unit[i - n][0];
+        size_t d = dp_edit_distance(key, cand);
+        if (d < best_d && d < len) {
+            snprintf(best, sizeof best, "%s", cand);
+            best_d = d;
+        }
+    }
+    return best[0] ? best : NULL;
+}
+
+static const char *const reported_keys[] = {"key",  "value", "unit",  "source", "year",
+                                            "at",   "from",  "bound", "status"};
+/* Years a reported figure may refer to. */
+enum { REP_YEAR_MIN = 1949, REP_YEAR_MAX = 2100 };
+
+/* Index of text among keys[0..n), or -1. */
+static int
+find_word(const char *text, const char *const *keys, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(text, keys[i]) == 0) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+/* reported[N].key: a quantity the model computes; its unit must be the key's. */
+static dp_status
+read_reported_key(dp_ctx *ctx, const dp_ynode *item, const char *path, dp_reported *rep)
+{
+    char sub[96];
+    dp_ynode *node, *unit;
+    dp_ypath(sub, sizeof sub, path, "key");
+    if (dp_yrequire(ctx, item, path, "key", &node) != DP_OK ||
+        dp_yget_text(ctx, node, sub, rep->key, sizeof rep->key, 1) != DP_OK) {
+        return DP_EINPUT;
+    }
+    const char *want = dp_reported_key_unit(rep->key);
+    if (!want) {
+        const char *best = closest_reported_key(rep->key);
+        if (best) {
+            return dp_yerror(ctx, node, "%s: '%s' is not a quantity the model computes (did you "
+                             "mean '%s'?)", sub, rep->key, best);
+        }
+        return dp_yerror(ctx, node,
+                         "%s: '%s' is not a quantity the model computes; expected an indicator "
+                         "(docs/scenarios.md#indicators, e.g. certified, "
+                         "care_subsidy_recipients, home_renovation_spending) or one of "
+                         "dibao_certified, pension_participants, medical_participants, "
+                         "rehab_recipients",
+                         sub, rep->key);
+    }
+    dp_ypath(sub, sizeof sub, path, "unit");
+    if (dp_yrequire(ctx, item, path, "unit", &unit) != DP_OK ||
+        dp_yget_text(ctx, unit, sub, rep->unit, sizeof rep->unit, 1) != DP_OK) {
+        return DP_EINPUT;
+    }
+    if (strcmp(rep->unit, want) != 0) {
+        return dp_yerror(ctx, unit, "%s: expected '%s' (the unit of %s), got '%s'", sub, want,
+                         rep->key, rep->unit);
+    }
+    return DP_OK;
+}
+
+/* reported[N].at: "end" (month 12), "mid" (month 6) or "YYYY-MM" within reported[N].year. */
+static dp_status
+read_reported_at(dp_ctx *ctx, const dp_ynode *node, const char *path, dp_reported *rep)
+{
+    static const char what[] = "end, mid or a month YYYY-MM of the year";
+    int yy = 0, mm = 0, len = 0;
+    rep->month = 12;
+    rep->mid = 0;
+    if (!node) {
+        return DP_OK;
+    }
+    if (node->kind != DP_YSCALAR) {
+        return dp_yexpected(ctx, node, path, what);
+    }
+    if (strcmp(node->text, "end") == 0) {
+        return DP_OK;
+    }
+    if (strcmp(node->text, "mid") == 0) {
+        rep->month = 6;
+        rep->mid = 1;
+        return DP_OK;
+    }
+    if (strlen(node->text) != 7 || sscanf(node->text, "%4d-%2d%n", &yy, &mm, &len) != 2 ||
+        len != 7 || node->text[4] != '-') {
+        return dp_yexpected(ctx, node, path, what);
+    }
+    if (mm < 1 || mm > 12) {
+        return dp_yerror(ctx, node, "%s: '%s' has no month %d (expected 01 to 12)", path,
+                         node->text, mm);
+    }
+    if (yy != rep->year) {
+        return dp_yerror(ctx, node, "%s: '%s' is not in year %d (the entry's year)", path,
+                         node->text, rep->year);
+    }
+    rep->month = mm;
+    return DP_OK;
+}
+
+/* reported[N].bound or .status: one of words[0..n) (default index 0). */
+static dp_status
+read_reported_word(dp_ctx *ctx, const dp_ynode *item, const char *path, const char *key,
+                   const char *const *words, size_t n, const char *what, int *out)
+{
+    char sub[96];
+    const dp_ynode *node = dp_ymap_get(item, key);
+    *out = 0;
+    if (!node) {
+        return DP_OK;
+    }
+    dp_ypath(sub, sizeof sub, path, key);
+    if (node->kind != DP_YSCALAR || (*out = find_word(node->text, words, n)) < 0) {
+        return dp_yexpected(ctx, node, sub, what);
+    }
+    return DP_OK;
+}
+
+/* One entry of `reported:` (path "reported[N]") into rep. */
+static dp_status
+read_reported_entry(dp_ctx *ctx, const dp_ynode *item, const char *path, dp_reported *rep)
+{
+    char sub[96], what[64];
+    dp_ynode *node;
+    int word;
+    if (need_map(ctx, item, path, reported_keys, N_OF(reported_keys)) != DP_OK ||
+        read_reported_key(ctx, item, path, rep) != DP_OK) {
+        return DP_EINPUT;
+    }
+    dp_ypath(sub, sizeof sub, path, "value");
+    if (dp_yrequire(ctx, item, path, "value", &node) != DP_OK ||
+        dp_yget_number(ctx, node, sub, "a number", -HUGE_VAL, HUGE_VAL, &rep->value) != DP_OK) {
+        return DP_EINPUT;
+    }
+    dp_ypath(sub, sizeof sub, path, "source");
+    if ((node = dp_ymap_get(item, "source")) &&
+        dp_yget_text(ctx, node, sub, rep->source, sizeof rep->source, 0) != DP_OK) {
+        return DP_EINPUT;
+    }
+    snprintf(what, sizeof what, "a year in [%d, %d]", REP_YEAR_MIN, REP_YEAR_MAX);
+    dp_ypath(sub, sizeof sub, path, "year");
+    if (dp_yrequire(ctx, item, path, "year", &node) != DP_OK ||
+        dp_yget_int(ctx, node, sub, what, REP_YEAR_MIN, REP_YEAR_MAX, &rep->year) != DP_OK) {
+        return DP_EINPUT;
+    }
+    dp_ypath(sub, sizeof sub, path, "at");
+    if (read_reported_at(ctx, dp_ymap_get(item, "at"), sub, rep) != DP_OK) {
+        return DP_EINPUT;
+    }
+    rep->from = rep->year;
+    if ((node = dp_ymap_get(item, "from"))) {
+        dp_ypath(sub, sizeof sub, path, "from");
+        snprintf(what, sizeof what, "a year in [%d, %d] (the entry's year)", REP_YEAR_MIN,
+                 rep->year);
+        if (dp_yget_int(ctx, node, sub, what, REP_YEAR_MIN, rep->year, &rep->from) != DP_OK) {
+            return DP_EINPUT;
+        }
+    }
+    if (read_reported_word(ctx, item, path, "bound", dp_bound_key, DP_N_BOUND,
+                           "exact, lower or upper", &word) != DP_OK) {
+        return DP_EINPUT;
+    }
+    rep->bound = (dp_bound)word;
+    if (read_reported_word(ctx, item, path, "status", dp_rep_status_key, DP_N_REP_STATUS,
+                           "quoted, derived, assumption or not_verified", &word) != DP_OK) {
+        return DP_EINPUT;
+    }
+    rep->status = (dp_rep_status)word;
+    return DP_OK;
+}
+
+/* `reported:` into r->reported (heap, list->n entries). */
 static dp_status
 read_reported(dp_ctx *ctx, const dp_ynode *list, dp_region_input *r)
 {
     char path[64];
-    char sub[96];
-    dp_ynode *node;
     if (list->kind != DP_YSEQ) {
         return dp_yexpected(ctx, list, "reported", "a list");
     }
-    if (list->n > DP_REGION_MAX_REPORTED) {
-        return dp_yerror(ctx, list, "reported: at most %d entries, got %zu", DP_REGION_MAX_REPORTED,
-                         list->n);
+    if (list->n == 0) {
+        return DP_OK;
+    }
+    r->reported = calloc(list->n, sizeof *r->reported);
+    if (!r->reported) {
+        return dp_error(ctx, DP_ENOMEM, "out of memory for %zu reported figures", list->n);
     }
     for (size_t i = 0; i < list->n; i++) {
-        const dp_ynode *item = list->val[i];
-        dp_reported *rep = &r->reported[i];
         snprintf(path, sizeof path, "reported[%zu]", i + 1);
-        if (need_map(ctx, item, path, reported_keys, N_OF(reported_keys)) != DP_OK) {
-            return DP_EINPUT;
-        }
-        dp_ypath(sub, sizeof sub, path, "key");
-        if (dp_yrequire(ctx, item, path, "key", &node) != DP_OK ||
-            dp_yget_text(ctx, node, sub, rep->key, sizeof rep->key, 1) != DP_OK) {
-            return DP_EINPUT;
-        }
-        dp_ypath(sub, sizeof sub, path, "value");
-        if (dp_yrequire(ctx, item, path, "value", &node) != DP_OK ||
-            dp_yget_number(ctx, node, sub, "a number", -HUGE_VAL, HUGE_VAL, &rep->value) != DP_OK) {
-            return DP_EINPUT;
-        }
-        dp_ypath(sub, sizeof sub, path, "unit");
-        if (dp_yrequire(ctx, item, path, "unit", &node) != DP_OK ||
-            dp_yget_text(ctx, node, sub, rep->unit, sizeof rep->unit, 1) != DP_OK) {
-            return DP_EINPUT;
-        }
-        dp_ypath(sub, sizeof sub, path, "source");
-        if ((node = dp_ymap_get(item, "source")) &&
-            dp_yget_text(ctx, node, sub, rep->source, sizeof rep->source, 0) != DP_OK) {
+        if (read_reported_entry(ctx, list->val[i], path, &r->reported[i]) != DP_OK) {
             return DP_EINPUT;
         }
         r->n_reported = i + 1;
     }
     return DP_OK;
+}
+
+void
+dp_region_clear(dp_region_input *r)
+{
+    if (!r) {
+        return;
+    }
+    free(r->reported);
+    r->reported = NULL;
+    r->n_reported = 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Province names: the file's `province` must name one, so a misspelling cannot fall back to
+ * the national shares in silence. */
+
+/* English name, short Chinese name, full Chinese name. */
+static const char *const province_names[][3] = {
+    {"Beijing", "北京", "北京市"},         {"Tianjin", "天津", "天津市"},
+    {"Hebei", "河北", "河北省"},           {"Shanxi", "山西", "山西省"},
+    {"Inner Mongolia", "内蒙古", "内蒙古自治区"}, {"Liaoning", "辽宁", "辽宁省"},
+    {"Jilin", "吉林", "吉林省"},           {"Heilongjiang", "黑龙江", "黑龙江省"},
+    {"Shanghai", "上海", "上海市"},        {"Jiangsu", "江苏", "江苏省"},
+    {"Zhejiang", "浙江", "浙江省"},        {"Anhui", "安徽", "安徽省"},
+    {"Fujian", "福建", "福建省"},          {"Jiangxi", "江西", "江西省"},
+    {"Shandong", "山东", "山东省"},        {"Henan", "河南", "河南省"},
+    {"Hubei", "湖北", "湖北省"},           {"Hunan", "湖南", "湖南省"},
+    {"Guangdong", "广东", "广东省"},       {"Guangxi", "广西", "广西壮族自治区"},
+    {"Hainan", "海南", "海南省"},          {"Chongqing", "重庆", "重庆市"},
+    {"Sichuan", "四川", "四川省"},         {"Guizhou", "贵州", "贵州省"},
+    {"Yunnan", "云南", "云南省"},          {"Tibet", "西藏", "西藏自治区"},
+    {"Shaanxi", "陕西", "陕西省"},         {"Gansu", "甘肃", "甘肃省"},
+    {"Qinghai", "青海", "青海省"},         {"Ningxia", "宁夏", "宁夏回族自治区"},
+    {"Xinjiang", "新疆", "新疆维吾尔自治区"}, {"Hong Kong", "香港", "香港特别行政区"},
+    {"Macau", "澳门", "澳门特别行政区"},   {"Taiwan", "台湾", "台湾省"},
+    {"China", "全国", "中国"},
+};
+#define N_PROVINCE (sizeof province_names / sizeof province_names[0])
+
+
+int
+dp_province_find(const char *name)
+{
+    for (size_t p = 0; p < N_PROVINCE; p++) {
+        if (strcasecmp(name, province_names[p][0]) == 0 ||
+            strcmp(name, province_names[p][1]) == 0 || strcmp(name, province_names[p][2]) == 0) {
+            return (int)p;
+        }
+    }
+    return -1;
+}
+
+/* `province` (node, text already in r->province): a known name, stored in its English form. */
+static dp_status
+check_province(dp_ctx *ctx, const dp_ynode *node, dp_region_input *r)
+{
+    char lower[32], cand[32];
+    int p = dp_province_find(r->province);
+    if (p >= 0) {
+        snprintf(r->province, sizeof r->province, "%s", province_names[p][0]);
+        return DP_OK;
+    }
+    /* The closest English name within 2 edits, compared in lower case. */
+    size_t len = strlen(r->province), best_d = 3;
+    const char *best = NULL;
+    for (size_t i = 0; i <= len && i < sizeof lower; i++) {
+        lower[i] = (char)tolower((unsigned char)r->province[i]);
+    }
+    lower[sizeof lower - 1] = '\0';
+    for (size_t q = 0; q < N_PROVINCE; q++) {
+        const char *en = province_names[q][0];
+        size_t i = 0;
+        for (; en[i] && i + 1 < sizeof cand; i++) {
+            cand[i] = (char)tolower((unsigned char)en[i]);
+        }
+        cand[i] = '\0';
+        size_t d = dp_edit_distance(lower, cand);
+        if (d < best_d && d < len) {
+            best = en;
+            best_d = d;
+        }
+    }
+    if (best) {
+        return dp_yerror(ctx, node, "province: '%s' is not a province of China (did you mean "
+                         "'%s'?)", r->province, best);
+    }
+    return dp_yerror(ctx, node,
+                     "province: '%s' is not a province of China; expected one of Beijing, "
+                     "Tianjin, Hebei, Shanxi, Inner Mongolia, Liaoning, Jilin, Heilongjiang, "
+                     "Shanghai, Jiangsu, Zhejiang, Anhui, Fujian, Jiangxi, Shandong, Henan, "
+                     "Hubei, Hunan, Guangdong, Guangxi, Hainan, Chongqing, Sichuan, Guizhou, "
+                     "Yunnan, Tibet, Shaanxi, Gansu, Qinghai, Ningxia, Xinjiang, Hong Kong, "
+                     "Macau, Taiwan (or the Chinese name), or China for the whole country",
+                     r->province);
 }
 
 static int
@@ -336,7 +627,8 @@ read_region(dp_ctx *ctx, const char *path, const dp_ynode *root, dp_region_input
         dp_yrequire(ctx, root, "", "name_zh", &node) != DP_OK ||
         dp_yget_text(ctx, node, "name_zh", r->name_zh, sizeof r->name_zh, 1) != DP_OK ||
         dp_yrequire(ctx, root, "", "province", &node) != DP_OK ||
-        dp_yget_text(ctx, node, "province", r->province, sizeof r->province, 1) != DP_OK) {
+        dp_yget_text(ctx, node, "province", r->province, sizeof r->province, 1) != DP_OK ||
+        check_province(ctx, node, r) != DP_OK) {
         return DP_EINPUT;
     }
     if (dp_yrequire(ctx, root, "", "base_year", &node) != DP_OK ||
@@ -422,7 +714,11 @@ dp_region_load(dp_ctx *ctx, const char *path, dp_region_input *out)
         goto out;
     }
     *out = *r;
+    r->reported = NULL; /* now *out's */
 out:
+    if (r) {
+        dp_region_clear(r);
+    }
     free(r);
     dp_ynode_free(root);
     return rc;

@@ -43,6 +43,9 @@ dp_scenario_free(dp_scenario *s)
     free(s->name);
     free(s->title);
     free(s->data_dir);
+    for (size_t r = 0; r < s->n_region; r++) {
+        dp_region_clear(&s->region[r]);
+    }
     free(s->region);
     free(s->text);
     free(s->target);
@@ -374,10 +377,10 @@ load_regions(dp_ctx *ctx, dp_scenario *s, const dp_ynode *root, const dp_ynode *
         if ((rc = dp_region_load(ctx, s->input_path[idx], &s->region[i])) != DP_OK) {
             goto out;
         }
+        s->n_region = i + 1; /* now s owns region i's reported figures */
         if ((rc = dp_sha256_file(ctx, s->input_path[idx], s->input_sha[idx])) != DP_OK) {
             goto out;
         }
-        s->n_region = i + 1;
         int base_year = s->params.year_start - 1;
         if (s->region[i].base_year != base_year) {
             rc = dp_yerror(ctx, start ? start : item,
