@@ -1,0 +1,102 @@
+#!/bin/sh
+# tests/cli/history.sh — region files' dated reported figures and province names through the
+# dpsim command, and the national and provincial region files:
+#   - each bad region file listed below (from tests/data/regions/bad/, its message in EXPECTED)
+#     named by a scenario: `dpsim check` and `dpsim run` exit 2 and print exactly
+#     "dpsim: FILE:LINE:COL: MESSAGE"; run writes nothing;
+#   - a province written in lower case or in Chinese is accepted;
+#   - scenarios/china-baseline.yaml and scenarios/provinces-baseline.yaml pass `check` and run
+#     (cohort engine), and the summary names their regions.
+# Prints "PASS: name" / "FAIL: name why". Run from the repository root (tests/run.sh does).
+# Environment: BUILD (default build).
+BUILD=${BUILD:-build}
+DPSIM=$BUILD/bin/dpsim
+BAD=tests/data/regions/bad
+TAB=$(printf '\t')
+
+if [ ! -x "$DPSIM" ]; then
+    echo "FAIL: history $DPSIM not built"
+    exit 1
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT INT TERM
+mkdir "$work/data" "$work/data/regions"
+ln -s "$(pwd)/data/reference" "$work/data/reference"
+
+# A scenario naming region $1 (base year 2020).
+scenario() {
+    printf 'dpsim: 1\nname: t\nregions: [%s]\nyears: {start: 2021, end: 2023}\n' "$1" \
+        >"$work/$1-scen.yaml"
+}
+
+for name in province_typo province_unknown reported_key_typo reported_key_unknown \
+    reported_unit_wrong reported_year reported_year_missing reported_month reported_at_year \
+    reported_at_text reported_from reported_bound reported_status reported_field; do
+    cp "$BAD/$name.yaml" "$work/data/regions/$name.yaml"
+    scenario "$name"
+    msg=$(grep "^$name.yaml$TAB" "$BAD/EXPECTED" | cut -f2-)
+    if [ -z "$msg" ]; then
+        echo "FAIL: history/$name no line in $BAD/EXPECTED"
+        continue
+    fi
+    printf 'dpsim: %s\n' "$msg" | sed "s#^dpsim: $BAD/#dpsim: $work/data/regions/#" >"$work/want"
+    "$DPSIM" check --data "$work/data" "$work/$name-scen.yaml" >/dev/null 2>"$work/err"
+    rc=$?
+    if [ "$rc" -ne 2 ]; then
+        echo "FAIL: history/check/$name exit status $rc, expected 2"
+    elif ! cmp -s "$work/err" "$work/want"; then
+        echo "FAIL: history/check/$name stderr was: $(cat "$work/err")"
+    else
+        echo "PASS: history/check/$name"
+    fi
+    "$DPSIM" run --data "$work/data" -o "$work/out.h5" --quiet "$work/$name-scen.yaml" \
+        >/dev/null 2>"$work/err"
+    rc=$?
+    if [ "$rc" -ne 2 ]; then
+        echo "FAIL: history/run/$name exit status $rc, expected 2"
+    elif ! cmp -s "$work/err" "$work/want"; then
+        echo "FAIL: history/run/$name stderr was: $(cat "$work/err")"
+    elif [ -e "$work/out.h5" ]; then
+        echo "FAIL: history/run/$name wrote $work/out.h5"
+    else
+        echo "PASS: history/run/$name"
+    fi
+done
+
+# Provinces in lower case and in Chinese are the same province.
+for spelling in jilin 吉林省; do
+    sed "s/^province: .*/province: $spelling/; s/^id: .*/id: spelt/" \
+        tests/data/regions/history.yaml >"$work/data/regions/spelt.yaml"
+    scenario spelt
+    if "$DPSIM" check --data "$work/data" "$work/spelt-scen.yaml" >"$work/out" 2>"$work/err"; then
+        echo "PASS: history/province_$spelling"
+    else
+        echo "FAIL: history/province_$spelling $(cat "$work/err")"
+    fi
+done
+
+# The national and provincial files, through their scenarios.
+for scen in china-baseline provinces-baseline; do
+    if ! "$DPSIM" check --data data "scenarios/$scen.yaml" >"$work/out" 2>"$work/err"; then
+        echo "FAIL: history/check_$scen $(cat "$work/err")"
+        continue
+    fi
+    echo "PASS: history/check_$scen"
+    rm -f "$work/$scen.h5"
+    if ! "$DPSIM" run --data data --engine cohort -o "$work/$scen.h5" --quiet \
+        "scenarios/$scen.yaml" >"$work/out" 2>"$work/err"; then
+        echo "FAIL: history/run_$scen $(cat "$work/err")"
+        continue
+    fi
+    "$DPSIM" summary "$work/$scen.h5" >"$work/sum" 2>"$work/err"
+    case $scen in
+    china-*) want="china (全国)" ;;
+    *) want="jilin (吉林省), heilongjiang (黑龙江省), zhejiang (浙江省), shanghai (上海市)" ;;
+    esac
+    if grep -q "$want" "$work/sum"; then
+        echo "PASS: history/run_$scen"
+    else
+        echo "FAIL: history/run_$scen summary does not name '$want': $(head -3 "$work/sum")"
+    fi
+done
