@@ -25,7 +25,7 @@ const char *const dp_marg_key[DP_N_MARG] = {"certified", "severe",          "sev
 
 static const char *const top_keys[] = {"dpsim_region", "id",         "name_en", "name_zh",
                                        "province",     "base_year",  "sources", "population",
-                                       "disabled",     "recipients", "reported"};
+                                       "disabled",     "recipients", "reported", "bases"};
 static const char *const population_keys[] = {"total",      "age_shares",     "sex_ratio",
                                               "birth_rate", "migration_rate", "age_groups",
                                               "single_ages"};
@@ -144,22 +144,53 @@ read_age_table(dp_ctx *ctx, const dp_ynode *node, const char *path, size_t n, co
     return DP_OK;
 }
 
+/* Key paths under a prefix: "bases.2017.population.total" for a base of `bases:`, the path
+ * itself at the top level. P returns one of a few rotating buffers, so a call may use up to
+ * eight paths at once. */
+typedef struct {
+    const char *pre; /**< "" or "bases.YEAR" */
+    char buf[8][128];
+    size_t next;
+} key_paths;
+
+static const char *
+P(key_paths *ps, const char *path)
+{
+    if (ps->pre[0] == '\0') {
+        return path;
+    }
+    /* Copied by hand: path is never one of the buffers, but the compiler cannot know it. */
+    char *b = ps->buf[ps->next++ % 8];
+    size_t n = 0, cap = sizeof ps->buf[0] - 1;
+    for (const char *c = ps->pre; *c && n < cap; c++) {
+        b[n++] = *c;
+    }
+    if (n < cap) {
+        b[n++] = '.';
+    }
+    for (const char *c = path; *c && n < cap; c++) {
+        b[n++] = *c;
+    }
+    b[n] = '\0';
+    return b;
+}
+
 static dp_status
-read_population(dp_ctx *ctx, const dp_ynode *map, dp_region_input *r)
+read_population(dp_ctx *ctx, const dp_ynode *map, key_paths *ps, dp_region_input *r)
 {
     const dp_ynode *groups = NULL, *single = NULL, *shares = NULL, *ratio = NULL;
     dp_ynode *node;
-    if (need_map(ctx, map, "population", population_keys, N_OF(population_keys)) != DP_OK ||
-        dp_yrequire(ctx, map, "population", "total", &node) != DP_OK ||
-        get_count(ctx, node, "population.total", 1, &r->population) != DP_OK) {
+    if (need_map(ctx, map, P(ps, "population"), population_keys, N_OF(population_keys)) != DP_OK ||
+        dp_yrequire(ctx, map, P(ps, "population"), "total", &node) != DP_OK ||
+        get_count(ctx, node, P(ps, "population.total"), 1, &r->population) != DP_OK) {
         return DP_EINPUT;
     }
     if ((node = dp_ymap_get(map, "age_shares")) &&
-        get_shares(ctx, node, "population.age_shares", age_keys, 3, r->age_share) != DP_OK) {
+        get_shares(ctx, node, P(ps, "population.age_shares"), age_keys, 3, r->age_share) != DP_OK) {
         return DP_EINPUT;
     }
     if ((node = dp_ymap_get(map, "sex_ratio")) &&
-        dp_yget_number(ctx, node, "population.sex_ratio", "a number in [80, 130]", 80, 130,
+        dp_yget_number(ctx, node, P(ps, "population.sex_ratio"), "a number in [80, 130]", 80, 130,
                        &r->sex_ratio) != DP_OK) {
         return DP_EINPUT;
     }
@@ -170,35 +201,35 @@ read_population(dp_ctx *ctx, const dp_ynode *map, dp_region_input *r)
     shares = dp_ymap_get(map, "age_shares");
     ratio = dp_ymap_get(map, "sex_ratio");
     const dp_ynode *table = groups ? groups : single;
-    const char *tname = groups ? "population.age_groups" : "population.single_ages";
     if (groups && single) {
-        return dp_yerror(ctx, single, "population.single_ages: give either age_groups or "
-                         "single_ages, not both");
+        return dp_yerror(ctx, single, "%s: give either age_groups or single_ages, not both",
+                         P(ps, P(ps, "population.single_ages")));
     }
     if (table && (shares || ratio)) {
         return dp_yerror(ctx, shares ? shares : ratio,
-                         "population.%s: not with %s (the age table gives every age and sex)",
-                         shares ? "age_shares" : "sex_ratio", tname + 11);
+                         "%s: not with %s (the age table gives every age and sex)",
+                         P(ps, shares ? P(ps, "population.age_shares") : P(ps, "population.sex_ratio")),
+                         groups ? "age_groups" : "single_ages");
     }
-    if (groups && read_age_table(ctx, groups, "population.age_groups", DP_N_AGE5,
+    if (groups && read_age_table(ctx, groups, P(ps, "population.age_groups"), DP_N_AGE5,
                                  "a list of 21 numbers of persons (ages 0-4, 5-9, ..., 95-99, "
                                  "100+)",
                                  r) != DP_OK) {
         return DP_EINPUT;
     }
-    if (single && read_age_table(ctx, single, "population.single_ages", 101,
+    if (single && read_age_table(ctx, single, P(ps, "population.single_ages"), 101,
                                  "a list of 101 numbers of persons (ages 0, 1, ..., 99, 100+)",
                                  r) != DP_OK) {
         return DP_EINPUT;
     }
     r->age_input = groups ? DP_AGE_GROUPS : (single ? DP_AGE_SINGLE : DP_AGE_NONE);
-    if (dp_yrequire(ctx, map, "population", "birth_rate", &node) != DP_OK ||
-        dp_yget_number(ctx, node, "population.birth_rate", "a number in [0, 0.1]", 0, 0.1,
+    if (dp_yrequire(ctx, map, P(ps, "population"), "birth_rate", &node) != DP_OK ||
+        dp_yget_number(ctx, node, P(ps, "population.birth_rate"), "a number in [0, 0.1]", 0, 0.1,
                        &r->birth_rate) != DP_OK) {
         return DP_EINPUT;
     }
-    if (dp_yrequire(ctx, map, "population", "migration_rate", &node) != DP_OK ||
-        dp_yget_number(ctx, node, "population.migration_rate", "a number in [-0.2, 0.2]", -0.2, 0.2,
+    if (dp_yrequire(ctx, map, P(ps, "population"), "migration_rate", &node) != DP_OK ||
+        dp_yget_number(ctx, node, P(ps, "population.migration_rate"), "a number in [-0.2, 0.2]", -0.2, 0.2,
                        &r->migration_rate) != DP_OK) {
         return DP_EINPUT;
     }
@@ -206,18 +237,18 @@ read_population(dp_ctx *ctx, const dp_ynode *map, dp_region_input *r)
 }
 
 static dp_status
-read_disabled(dp_ctx *ctx, const dp_ynode *map, dp_region_input *r)
+read_disabled(dp_ctx *ctx, const dp_ynode *map, key_paths *ps, dp_region_input *r)
 {
     char path[128];
     dp_ynode *node;
     dp_ynode *total;
-    if (need_map(ctx, map, "disabled", disabled_keys, N_OF(disabled_keys)) != DP_OK ||
-        dp_yrequire(ctx, map, "disabled", "total", &total) != DP_OK ||
-        get_count(ctx, total, "disabled.total", 1, &r->disabled_total) != DP_OK) {
+    if (need_map(ctx, map, P(ps, "disabled"), disabled_keys, N_OF(disabled_keys)) != DP_OK ||
+        dp_yrequire(ctx, map, P(ps, "disabled"), "total", &total) != DP_OK ||
+        get_count(ctx, total, P(ps, "disabled.total"), 1, &r->disabled_total) != DP_OK) {
         return DP_EINPUT;
     }
     if ((node = dp_ymap_get(map, "type_shares")) &&
-        get_shares(ctx, node, "disabled.type_shares", dp_type_label, DP_N_TYPE, r->type_share) !=
+        get_shares(ctx, node, P(ps, "disabled.type_shares"), dp_type_label, DP_N_TYPE, r->type_share) !=
             DP_OK) {
         return DP_EINPUT;
     }
@@ -225,23 +256,147 @@ read_disabled(dp_ctx *ctx, const dp_ynode *map, dp_region_input *r)
     if (!marg) {
         return DP_OK;
     }
-    if (need_map(ctx, marg, "disabled.marginals", dp_marg_key, DP_N_MARG) != DP_OK) {
+    if (need_map(ctx, marg, P(ps, "disabled.marginals"), dp_marg_key, DP_N_MARG) != DP_OK) {
         return DP_EINPUT;
     }
     for (size_t m = 0; m < DP_N_MARG; m++) {
         if (!(node = dp_ymap_get(marg, dp_marg_key[m]))) {
             continue;
         }
-        dp_ypath(path, sizeof path, "disabled.marginals", dp_marg_key[m]);
+        dp_ypath(path, sizeof path, P(ps, P(ps, "disabled.marginals")), dp_marg_key[m]);
         if (get_count(ctx, node, path, 0, &r->marginal[m]) != DP_OK) {
             return DP_EINPUT;
         }
         if (r->marginal[m] > r->disabled_total) {
-            return dp_yerror(ctx, node, "%s: %s is more than disabled.total %s", path, node->text,
-                             total->text);
+            return dp_yerror(ctx, node, "%s: %s is more than %s %s", path, node->text,
+                             P(ps, P(ps, "disabled.total")), total->text);
         }
     }
     return DP_OK;
+}
+
+/* One base: `population`, `disabled` and optionally `recipients` of map (the file's top level,
+ * or a base of `bases:`, ps->pre naming it) into r. */
+static dp_status
+read_base(dp_ctx *ctx, const dp_ynode *map, key_paths *ps, dp_region_input *r)
+{
+    char sub[160];
+    dp_ynode *node;
+    if (dp_yrequire(ctx, map, ps->pre, "population", &node) != DP_OK ||
+        read_population(ctx, node, ps, r) != DP_OK) {
+        return DP_EINPUT;
+    }
+    if (dp_yrequire(ctx, map, ps->pre, "disabled", &node) != DP_OK ||
+        read_disabled(ctx, node, ps, r) != DP_OK) {
+        return DP_EINPUT;
+    }
+    if ((node = dp_ymap_get(map, "recipients"))) {
+        if (need_map(ctx, node, P(ps, "recipients"), dp_prog_key, DP_N_PROG) != DP_OK) {
+            return DP_EINPUT;
+        }
+        for (size_t k = 0; k < DP_N_PROG; k++) {
+            const dp_ynode *val = dp_ymap_get(node, dp_prog_key[k]);
+            dp_ypath(sub, sizeof sub, P(ps, "recipients"), dp_prog_key[k]);
+            if (val && get_count(ctx, val, sub, 0, &r->recipients[k]) != DP_OK) {
+                return DP_EINPUT;
+            }
+        }
+    }
+    return DP_OK;
+}
+
+/* The base blocks' figures left out: NAN ("national" or "unknown"). */
+static void
+clear_base(dp_region_input *r)
+{
+    r->age_input = DP_AGE_NONE;
+    memset(r->age_pop, 0, sizeof r->age_pop);
+    r->age_share[0] = r->age_share[1] = r->age_share[2] = NAN;
+    r->sex_ratio = NAN;
+    for (size_t t = 0; t < DP_N_TYPE; t++) {
+        r->type_share[t] = NAN;
+    }
+    for (size_t m = 0; m < DP_N_MARG; m++) {
+        r->marginal[m] = NAN;
+    }
+    for (size_t k = 0; k < DP_N_PROG; k++) {
+        r->recipients[k] = NAN;
+    }
+}
+
+static const char *const base_keys[] = {"population", "disabled", "recipients"};
+/* Keys of a one-base file that `bases:` replaces. */
+static const char *const one_base_keys[] = {"base_year", "population", "disabled", "recipients"};
+
+/* The base figures: `base_year` with `population`, `disabled`, `recipients` at the top level,
+ * or `bases:` {YEAR: {population, disabled, recipients}, ...}. Every base is checked; r gets
+ * base year want if the file has it, else the latest (the caller compares r->base_year). */
+static dp_status
+read_bases(dp_ctx *ctx, const dp_ynode *root, int want, dp_region_input *r)
+{
+    key_paths ps = {.pre = ""};
+    char pre[32];
+    dp_ynode *node;
+    const dp_ynode *bases = dp_ymap_get(root, "bases");
+    if (!bases) {
+        if (dp_yrequire(ctx, root, "", "base_year", &node) != DP_OK ||
+            dp_yget_int(ctx, node, "base_year", "a year in [1990, 2100]", 1990, 2100,
+                        &r->base_year) != DP_OK) {
+            return DP_EINPUT;
+        }
+        r->n_base = 1;
+        r->base_years[0] = r->base_year;
+        return read_base(ctx, root, &ps, r);
+    }
+    for (size_t i = 0; i < N_OF(one_base_keys); i++) {
+        if ((node = dp_ymap_key(root, one_base_keys[i]))) {
+            return dp_yerror(ctx, node, "%s: not with bases (each base gives its own)",
+                             one_base_keys[i]);
+        }
+    }
+    if (bases->kind != DP_YMAP || bases->n == 0) {
+        return dp_yexpected(ctx, bases, "bases", "a map of base years to their figures");
+    }
+    if (bases->n > DP_REGION_MAX_BASES) {
+        return dp_yerror(ctx, bases, "bases: at most %d base years, got %zu",
+                         DP_REGION_MAX_BASES, bases->n);
+    }
+    dp_region_input *scratch = malloc(sizeof *scratch);
+    if (!scratch) {
+        return dp_error(ctx, DP_ENOMEM, "out of memory");
+    }
+    size_t pick = 0;
+    for (size_t i = 0; i < bases->n; i++) {
+        int year = 0;
+        if (dp_yget_int(ctx, bases->key[i], "bases", "a base year in [1990, 2100]", 1990, 2100,
+                        &year) != DP_OK) {
+            free(scratch);
+            return DP_EINPUT;
+        }
+        if (i > 0 && year <= r->base_years[i - 1]) {
+            free(scratch);
+            return dp_yerror(ctx, bases->key[i], "bases: %d after %d; expected the base years in "
+                             "increasing order", year, r->base_years[i - 1]);
+        }
+        r->base_years[i] = year;
+        snprintf(pre, sizeof pre, "bases.%d", year);
+        ps.pre = pre;
+        clear_base(scratch);
+        if (need_map(ctx, bases->val[i], pre, base_keys, N_OF(base_keys)) != DP_OK ||
+            read_base(ctx, bases->val[i], &ps, scratch) != DP_OK) {
+            free(scratch);
+            return DP_EINPUT;
+        }
+        if (year == want || (i + 1 == bases->n && r->base_years[pick] != want)) {
+            pick = i;
+        }
+    }
+    free(scratch);
+    r->n_base = bases->n;
+    r->base_year = r->base_years[pick];
+    snprintf(pre, sizeof pre, "bases.%d", r->base_year);
+    ps.pre = pre;
+    return read_base(ctx, bases->val[pick], &ps, r);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -595,7 +750,7 @@ id_ok(const char *text)
 }
 
 static dp_status
-read_region(dp_ctx *ctx, const char *path, const dp_ynode *root, dp_region_input *r)
+read_region(dp_ctx *ctx, const char *path, const dp_ynode *root, int want, dp_region_input *r)
 {
     char stem[64];
     char sub[96];
@@ -631,11 +786,6 @@ read_region(dp_ctx *ctx, const char *path, const dp_ynode *root, dp_region_input
         check_province(ctx, node, r) != DP_OK) {
         return DP_EINPUT;
     }
-    if (dp_yrequire(ctx, root, "", "base_year", &node) != DP_OK ||
-        dp_yget_int(ctx, node, "base_year", "a year in [1990, 2100]", 1990, 2100, &r->base_year) !=
-            DP_OK) {
-        return DP_EINPUT;
-    }
     /* sources: free-text notes kept in the file only; checked for shape. */
     if ((node = dp_ymap_get(root, "sources"))) {
         if (node->kind != DP_YMAP) {
@@ -648,25 +798,8 @@ read_region(dp_ctx *ctx, const char *path, const dp_ynode *root, dp_region_input
             }
         }
     }
-    if (dp_yrequire(ctx, root, "", "population", &node) != DP_OK ||
-        read_population(ctx, node, r) != DP_OK) {
+    if (read_bases(ctx, root, want, r) != DP_OK) {
         return DP_EINPUT;
-    }
-    if (dp_yrequire(ctx, root, "", "disabled", &node) != DP_OK ||
-        read_disabled(ctx, node, r) != DP_OK) {
-        return DP_EINPUT;
-    }
-    if ((node = dp_ymap_get(root, "recipients"))) {
-        if (need_map(ctx, node, "recipients", dp_prog_key, DP_N_PROG) != DP_OK) {
-            return DP_EINPUT;
-        }
-        for (size_t k = 0; k < DP_N_PROG; k++) {
-            const dp_ynode *val = dp_ymap_get(node, dp_prog_key[k]);
-            dp_ypath(sub, sizeof sub, "recipients", dp_prog_key[k]);
-            if (val && get_count(ctx, val, sub, 0, &r->recipients[k]) != DP_OK) {
-                return DP_EINPUT;
-            }
-        }
     }
     if ((node = dp_ymap_get(root, "reported")) && read_reported(ctx, node, r) != DP_OK) {
         return DP_EINPUT;
@@ -676,6 +809,12 @@ read_region(dp_ctx *ctx, const char *path, const dp_ynode *root, dp_region_input
 
 dp_status
 dp_region_load(dp_ctx *ctx, const char *path, dp_region_input *out)
+{
+    return dp_region_load_base(ctx, path, 0, out);
+}
+
+dp_status
+dp_region_load_base(dp_ctx *ctx, const char *path, int base_year, dp_region_input *out)
 {
     dp_status rc = DP_OK;
     dp_ynode *root = NULL;
@@ -699,18 +838,8 @@ dp_region_load(dp_ctx *ctx, const char *path, dp_region_input *out)
         rc = dp_error(ctx, DP_ENOMEM, "out of memory");
         goto out;
     }
-    r->age_share[0] = r->age_share[1] = r->age_share[2] = NAN;
-    r->sex_ratio = NAN;
-    for (size_t t = 0; t < DP_N_TYPE; t++) {
-        r->type_share[t] = NAN;
-    }
-    for (size_t m = 0; m < DP_N_MARG; m++) {
-        r->marginal[m] = NAN;
-    }
-    for (size_t k = 0; k < DP_N_PROG; k++) {
-        r->recipients[k] = NAN;
-    }
-    if ((rc = read_region(ctx, path, root, r)) != DP_OK) {
+    clear_base(r);
+    if ((rc = read_region(ctx, path, root, base_year, r)) != DP_OK) {
         goto out;
     }
     *out = *r;

@@ -28,7 +28,7 @@ typedef enum {
 } dp_marg_kind;
 extern const char *const dp_marg_key[DP_N_MARG];
 
-enum { DP_REGION_STR = 96 };
+enum { DP_REGION_STR = 96, DP_REGION_MAX_BASES = 16 };
 enum { DP_AGE_NONE = 0, DP_AGE_GROUPS = 1, DP_AGE_SINGLE = 2 };
 enum { DP_N_AGE5 = 21 }; /* 5-year age groups 0-4 ... 95-99 and the open 100+ */
 
@@ -88,7 +88,9 @@ typedef struct {
     char name_zh[64];               /**< "大安市" */
     char province[32];              /**< "Jilin" (as in dp_province_en, whatever the file's
                                          spelling); picks provincial type shares */
-    int base_year;                  /**< year the figures describe (end of year) */
+    int base_year;                  /**< year the base figures below describe (end of year) */
+    size_t n_base;                  /**< base years the file holds (1 without `bases:`) */
+    int base_years[DP_REGION_MAX_BASES]; /**< [n_base], increasing */
     double population;              /**< residents [persons] */
     double age_share[3];            /**< shares aged 0-14, 15-59, 60+; NAN = national */
     double sex_ratio;               /**< males per 100 females; NAN = national */
@@ -113,6 +115,10 @@ typedef struct {
  * success out owns its reported figures: release them with dp_region_clear. On error *out is
  * untouched. */
 dp_status dp_region_load(dp_ctx *ctx, const char *path, dp_region_input *out);
+/* As dp_region_load, with the base figures of base_year when the file holds several (`bases:`);
+ * without that year (or with base_year 0) the latest base. The caller compares out->base_year
+ * with the year it needs (out->base_years lists the file's). */
+dp_status dp_region_load_base(dp_ctx *ctx, const char *path, int base_year, dp_region_input *out);
 /* Frees what dp_region_load allocated in r (its reported figures) and empties them; r itself
  * stays. NULL is allowed. */
 void dp_region_clear(dp_region_input *r);

@@ -374,18 +374,37 @@ load_regions(dp_ctx *ctx, dp_scenario *s, const dp_ynode *root, const dp_ynode *
         if ((rc = add_input(ctx, s, path, &idx)) != DP_OK) {
             goto out;
         }
-        if ((rc = dp_region_load(ctx, s->input_path[idx], &s->region[i])) != DP_OK) {
+        /* The base year the run needs: the year before years.start (a file with several
+         * bases gives that one). */
+        int base_year = s->params.year_start - 1;
+        if ((rc = dp_region_load_base(ctx, s->input_path[idx], base_year, &s->region[i])) !=
+            DP_OK) {
             goto out;
         }
         s->n_region = i + 1; /* now s owns region i's reported figures */
         if ((rc = dp_sha256_file(ctx, s->input_path[idx], s->input_sha[idx])) != DP_OK) {
             goto out;
         }
-        int base_year = s->params.year_start - 1;
-        if (s->region[i].base_year != base_year) {
+        const dp_region_input *reg = &s->region[i];
+        if (reg->base_year != base_year && reg->n_base == 1) {
             rc = dp_yerror(ctx, start ? start : item,
                            "years.start %d needs base year %d, but region '%s' has base year %d",
-                           s->params.year_start, base_year, id, s->region[i].base_year);
+                           s->params.year_start, base_year, id, reg->base_year);
+            goto out;
+        }
+        if (reg->base_year != base_year) {
+            /* "2017, 2018": at most 16 years of 4 digits, each after ", " (98 bytes). */
+            char years_text[DP_REGION_MAX_BASES * 6 + 8];
+            size_t len = 0;
+            for (size_t b = 0; b < reg->n_base && len < sizeof years_text; b++) {
+                int w = snprintf(years_text + len, sizeof years_text - len, "%s%d",
+                                 b ? ", " : "", reg->base_years[b]);
+                len += w > 0 ? (size_t)w : 0;
+            }
+            rc = dp_yerror(ctx, start ? start : item,
+                           "years.start %d needs base year %d, but region '%s' has base years "
+                           "%s",
+                           s->params.year_start, base_year, id, years_text);
             goto out;
         }
         free(path);
