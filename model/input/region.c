@@ -203,12 +203,12 @@ read_population(dp_ctx *ctx, const dp_ynode *map, key_paths *ps, dp_region_input
     const dp_ynode *table = groups ? groups : single;
     if (groups && single) {
         return dp_yerror(ctx, single, "%s: give either age_groups or single_ages, not both",
-                         P(ps, P(ps, "population.single_ages")));
+                         P(ps, "population.single_ages"));
     }
     if (table && (shares || ratio)) {
         return dp_yerror(ctx, shares ? shares : ratio,
                          "%s: not with %s (the age table gives every age and sex)",
-                         P(ps, shares ? P(ps, "population.age_shares") : P(ps, "population.sex_ratio")),
+                         P(ps, shares ? "population.age_shares" : "population.sex_ratio"),
                          groups ? "age_groups" : "single_ages");
     }
     if (groups && read_age_table(ctx, groups, P(ps, "population.age_groups"), DP_N_AGE5,
@@ -263,13 +263,13 @@ read_disabled(dp_ctx *ctx, const dp_ynode *map, key_paths *ps, dp_region_input *
         if (!(node = dp_ymap_get(marg, dp_marg_key[m]))) {
             continue;
         }
-        dp_ypath(path, sizeof path, P(ps, P(ps, "disabled.marginals")), dp_marg_key[m]);
+        dp_ypath(path, sizeof path, P(ps, "disabled.marginals"), dp_marg_key[m]);
         if (get_count(ctx, node, path, 0, &r->marginal[m]) != DP_OK) {
             return DP_EINPUT;
         }
         if (r->marginal[m] > r->disabled_total) {
             return dp_yerror(ctx, node, "%s: %s is more than %s %s", path, node->text,
-                             P(ps, P(ps, "disabled.total")), total->text);
+                             P(ps, "disabled.total"), total->text);
         }
     }
     return DP_OK;

@@ -5,6 +5,8 @@
 #     named by a scenario: `dpsim check` and `dpsim run` exit 2 and print exactly
 #     "dpsim: FILE:LINE:COL: MESSAGE"; run writes nothing;
 #   - a province written in lower case or in Chinese is accepted;
+#   - a region file with two bases (tests/data/regions/bases.yaml): years.start picks the base
+#     `check` fits; a years.start between them is refused with the file's base years;
 #   - scenarios/china-baseline.yaml and scenarios/provinces-baseline.yaml pass `check` and run
 #     (cohort engine), and the summary names their regions.
 # Prints "PASS: name" / "FAIL: name why". Run from the repository root (tests/run.sh does).
@@ -75,6 +77,31 @@ for spelling in jilin 吉林省; do
         echo "FAIL: history/province_$spelling $(cat "$work/err")"
     fi
 done
+
+# A file with two bases: years.start picks one; a year between them is refused with the list.
+cp tests/data/regions/bases.yaml "$work/data/regions/bases.yaml"
+for start in 2018 2021; do
+    printf 'dpsim: 1\nname: t\nregions: [bases]\nyears: {start: %s, end: 2023}\n' "$start" \
+        >"$work/bases-scen.yaml"
+    base=$((start - 1))
+    if ! "$DPSIM" check --data "$work/data" "$work/bases-scen.yaml" >"$work/out" 2>"$work/err"; then
+        echo "FAIL: history/bases_$base $(cat "$work/err")"
+    elif grep -q "base-year fit, region bases (Bases test, 基年测试), base year $base" "$work/out"; then
+        echo "PASS: history/bases_$base"
+    else
+        echo "FAIL: history/bases_$base check does not fit base year $base"
+    fi
+done
+printf 'dpsim: 1\nname: t\nregions: [bases]\nyears: {start: 2019, end: 2023}\n' >"$work/bases-scen.yaml"
+printf 'dpsim: %s:4:16: years.start 2019 needs base year 2018, but region '"'"'bases'"'"' has base years 2017, 2020\n' \
+    "$work/bases-scen.yaml" >"$work/want"
+"$DPSIM" check --data "$work/data" "$work/bases-scen.yaml" >/dev/null 2>"$work/err"
+rc=$?
+if [ "$rc" -eq 2 ] && cmp -s "$work/err" "$work/want"; then
+    echo "PASS: history/bases_missing_year"
+else
+    echo "FAIL: history/bases_missing_year exit $rc, stderr: $(cat "$work/err")"
+fi
 
 # The national and provincial files, through their scenarios.
 for scen in china-baseline provinces-baseline; do

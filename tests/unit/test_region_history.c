@@ -4,9 +4,11 @@
  * field of tests/data/regions/history.yaml comes out as written (defaults where a field is left
  * out: end of year, from = year, exact, quoted); the key-to-unit lookup takes the indicator
  * catalogue and the four extra keys and refuses others; province names are found in English
- * (any case) and Chinese (short and full) and nothing else. The bad entries themselves are in
+ * (any case) and Chinese (short and full) and nothing else; a file with several bases gives
+ * the base asked for (tests/data/regions/bases.yaml). The bad entries themselves are in
  * tests/data/regions/bad/ (test_region.c checks each message). Run from the repository root.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -122,6 +124,56 @@ test_history_provinces(void **state)
     assert_int_equal(dp_province_find("吉"), -1);
 }
 
+/* bases: every base is read; the one asked for is kept, else the latest. Values: the numbers
+ * written in tests/data/regions/bases.yaml. */
+static void
+test_history_bases(void **state)
+{
+    (void)state;
+    dp_ctx *ctx = dp_ctx_alloc();
+    dp_region_input r;
+    assert_int_equal(dp_region_load_base(ctx, "tests/data/regions/bases.yaml", 2017, &r), DP_OK);
+    assert_int_equal(r.base_year, 2017);
+    assert_int_equal(r.n_base, 2);
+    assert_int_equal(r.base_years[0], 2017);
+    assert_int_equal(r.base_years[1], 2020);
+    assert_close(r.population, 110000, 0, 0);
+    assert_close(r.birth_rate, 0.007, 0, 0);
+    assert_close(r.migration_rate, -0.01, 0, 0);
+    assert_close(r.disabled_total, 7000, 0, 0);
+    assert_close(r.marginal[DP_MARG_CERTIFIED], 3000, 0, 0);
+    assert_close(r.recipients[DP_PROG_CARE], 900, 0, 0);
+    assert_true(isnan(r.age_share[0]));
+    assert_int_equal(r.n_reported, 1);
+    dp_region_clear(&r);
+
+    /* 2020: its own figures; what it leaves out is NAN, not 2017's. */
+    assert_int_equal(dp_region_load_base(ctx, "tests/data/regions/bases.yaml", 2020, &r), DP_OK);
+    assert_int_equal(r.base_year, 2020);
+    assert_close(r.population, 100000, 0, 0);
+    assert_close(r.age_share[2], 0.3, 0, 0);
+    assert_close(r.disabled_total, 6000, 0, 0);
+    assert_true(isnan(r.marginal[DP_MARG_CERTIFIED]));
+    assert_true(isnan(r.recipients[DP_PROG_CARE]));
+    dp_region_clear(&r);
+
+    /* A year the file lacks, or 0 (dp_region_load): the latest base. */
+    assert_int_equal(dp_region_load_base(ctx, "tests/data/regions/bases.yaml", 2019, &r), DP_OK);
+    assert_int_equal(r.base_year, 2020);
+    dp_region_clear(&r);
+    assert_int_equal(dp_region_load(ctx, "tests/data/regions/bases.yaml", &r), DP_OK);
+    assert_int_equal(r.base_year, 2020);
+    dp_region_clear(&r);
+
+    /* A one-base file lists its base year. */
+    assert_int_equal(dp_region_load_base(ctx, "tests/data/regions/daan.yaml", 2017, &r), DP_OK);
+    assert_int_equal(r.base_year, 2020);
+    assert_int_equal(r.n_base, 1);
+    assert_int_equal(r.base_years[0], 2020);
+    dp_region_clear(&r);
+    dp_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -129,6 +181,7 @@ main(void)
         cmocka_unit_test(test_history_fields),
         cmocka_unit_test(test_history_key_units),
         cmocka_unit_test(test_history_provinces),
+        cmocka_unit_test(test_history_bases),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
