@@ -351,6 +351,7 @@ load_regions(dp_ctx *ctx, dp_scenario *s, const dp_ynode *root, const dp_ynode *
 {
     dp_status rc = DP_OK;
     const dp_ynode *start = dp_ymap_get(dp_ymap_get(root, "years"), "start");
+    const dp_ynode *base_key = dp_ymap_get(root, "base_year");
     char *path = NULL;
     size_t idx;
 
@@ -374,9 +375,9 @@ load_regions(dp_ctx *ctx, dp_scenario *s, const dp_ynode *root, const dp_ynode *
         if ((rc = add_input(ctx, s, path, &idx)) != DP_OK) {
             goto out;
         }
-        /* The base year the run needs: the year before years.start (a file with several
-         * bases gives that one). */
-        int base_year = s->params.year_start - 1;
+        /* The base year the run needs: base_year, the year before years.start (a file with
+         * several bases gives that one). */
+        int base_year = s->params.base_year;
         if ((rc = dp_region_load_base(ctx, s->input_path[idx], base_year, &s->region[i])) !=
             DP_OK) {
             goto out;
@@ -386,12 +387,6 @@ load_regions(dp_ctx *ctx, dp_scenario *s, const dp_ynode *root, const dp_ynode *
             goto out;
         }
         const dp_region_input *reg = &s->region[i];
-        if (reg->base_year != base_year && reg->n_base == 1) {
-            rc = dp_yerror(ctx, start ? start : item,
-                           "years.start %d needs base year %d, but region '%s' has base year %d",
-                           s->params.year_start, base_year, id, reg->base_year);
-            goto out;
-        }
         if (reg->base_year != base_year) {
             /* "2017, 2018": at most 16 years of 4 digits, each after ", " (98 bytes). */
             char years_text[DP_REGION_MAX_BASES * 6 + 8];
@@ -401,10 +396,17 @@ load_regions(dp_ctx *ctx, dp_scenario *s, const dp_ynode *root, const dp_ynode *
                                  b ? ", " : "", reg->base_years[b]);
                 len += w > 0 ? (size_t)w : 0;
             }
-            rc = dp_yerror(ctx, start ? start : item,
-                           "years.start %d needs base year %d, but region '%s' has base years "
-                           "%s",
-                           s->params.year_start, base_year, id, years_text);
+            if (base_key) {
+                rc = dp_yerror(ctx, base_key,
+                               "base_year: %d, but region '%s' has base year%s %s", base_year,
+                               id, reg->n_base > 1 ? "s" : "", years_text);
+            } else {
+                rc = dp_yerror(ctx, start ? start : item,
+                               "years.start %d needs base year %d, but region '%s' has base "
+                               "year%s %s",
+                               s->params.year_start, base_year, id, reg->n_base > 1 ? "s" : "",
+                               years_text);
+            }
             goto out;
         }
         free(path);

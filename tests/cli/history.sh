@@ -6,7 +6,9 @@
 #     "dpsim: FILE:LINE:COL: MESSAGE"; run writes nothing;
 #   - a province written in lower case or in Chinese is accepted;
 #   - a region file with two bases (tests/data/regions/bases.yaml): years.start picks the base
-#     `check` fits; a years.start between them is refused with the file's base years;
+#     `check` fits; a years.start between them is refused with the file's base years; the
+#     scenario's base_year picks the base alone, must agree with years.start, and must be one
+#     of the file's;
 #   - scenarios/china-baseline.yaml and scenarios/provinces-baseline.yaml pass `check` and run
 #     (cohort engine), and the summary names their regions.
 # Prints "PASS: name" / "FAIL: name why". Run from the repository root (tests/run.sh does).
@@ -102,6 +104,32 @@ if [ "$rc" -eq 2 ] && cmp -s "$work/err" "$work/want"; then
 else
     echo "FAIL: history/bases_missing_year exit $rc, stderr: $(cat "$work/err")"
 fi
+
+# The scenario's base_year picks the base (years.start then follows); both given must agree;
+# a base_year the file lacks is refused at the key.
+printf 'dpsim: 1\nname: t\nregions: [bases]\nbase_year: 2017\nyears: {end: 2023}\n' >"$work/by.yaml"
+if "$DPSIM" check --data "$work/data" "$work/by.yaml" >"$work/out" 2>"$work/err" &&
+    grep -q "region bases (Bases test, 基年测试), base year 2017" "$work/out"; then
+    echo "PASS: history/base_year_picks"
+else
+    echo "FAIL: history/base_year_picks $(cat "$work/err")"
+fi
+for case in "2017|years: {start: 2021, end: 2023}|base_year: 2017 needs years.start 2018 (the run starts the year after its base), got years.start 2021" \
+    "2018|years: {end: 2023}|base_year: 2018, but region 'bases' has base years 2017, 2020"; do
+    by=${case%%|*}
+    rest=${case#*|}
+    years=${rest%%|*}
+    msg=${rest#*|}
+    printf 'dpsim: 1\nname: t\nregions: [bases]\nbase_year: %s\n%s\n' "$by" "$years" >"$work/by.yaml"
+    printf 'dpsim: %s:4:12: %s\n' "$work/by.yaml" "$msg" >"$work/want"
+    "$DPSIM" check --data "$work/data" "$work/by.yaml" >/dev/null 2>"$work/err"
+    rc=$?
+    if [ "$rc" -eq 2 ] && cmp -s "$work/err" "$work/want"; then
+        echo "PASS: history/base_year_$by"
+    else
+        echo "FAIL: history/base_year_$by exit $rc, stderr: $(cat "$work/err")"
+    fi
+done
 
 # The national and provincial files, through their scenarios.
 for scen in china-baseline provinces-baseline; do
