@@ -9,8 +9,9 @@
 #     `check` fits; a years.start between them is refused with the file's base years; the
 #     scenario's base_year picks the base alone, must agree with years.start, and must be one
 #     of the file's;
-#   - scenarios/china-baseline.yaml and scenarios/provinces-baseline.yaml pass `check` and run
-#     (cohort engine), and the summary names their regions.
+#   - scenarios/china-baseline.yaml, china-2017.yaml (the 2017 base) and provinces-baseline.yaml
+#     pass `check` and run (cohort engine), and the summary names their regions (china-2017's
+#     first year is 2018).
 # Prints "PASS: name" / "FAIL: name why". Run from the repository root (tests/run.sh does).
 # Environment: BUILD (default build).
 BUILD=${BUILD:-build}
@@ -132,7 +133,7 @@ for case in "2017|years: {start: 2021, end: 2023}|base_year: 2017 needs years.st
 done
 
 # The national and provincial files, through their scenarios.
-for scen in china-baseline provinces-baseline; do
+for scen in china-baseline china-2017 provinces-baseline; do
     if ! "$DPSIM" check --data data "scenarios/$scen.yaml" >"$work/out" 2>"$work/err"; then
         echo "FAIL: history/check_$scen $(cat "$work/err")"
         continue
@@ -149,7 +150,14 @@ for scen in china-baseline provinces-baseline; do
     china-*) want="china (全国)" ;;
     *) want="jilin (吉林省), heilongjiang (黑龙江省), zhejiang (浙江省), shanghai (上海市)" ;;
     esac
-    if grep -q "$want" "$work/sum"; then
+    first=$(awk '$1 ~ /^20[0-9][0-9]$/ {print $1; exit}' "$work/sum")
+    case $scen in
+    china-2017) want_first=2018 ;;
+    *) want_first=2021 ;;
+    esac
+    if [ "$first" != "$want_first" ]; then
+        echo "FAIL: history/run_$scen first year $first, expected $want_first"
+    elif grep -q "$want" "$work/sum"; then
         echo "PASS: history/run_$scen"
     else
         echo "FAIL: history/run_$scen summary does not name '$want': $(head -3 "$work/sum")"
