@@ -139,6 +139,16 @@ for scen in china-baseline china-2017 provinces-baseline; do
         continue
     fi
     echo "PASS: history/check_$scen"
+    if [ "$scen" = china-2017 ]; then
+        # The dated figures as check prints them: a month, a bound, a total over years.
+        ok=1
+        for pat in "care_subsidy_recipients +2019-11 +>= 13,000,000 persons +quoted" \
+            "home_renovation_recipients +2016-2018 +304,900 households +quoted" \
+            "rehab_recipients +2017 +8,506,000 persons +derived"; do
+            grep -Eq "^#     $pat" "$work/out" || { ok=0; echo "FAIL: history/check_reported '$pat' not printed"; }
+        done
+        [ "$ok" -eq 1 ] && echo "PASS: history/check_reported"
+    fi
     rm -f "$work/$scen.h5"
     if ! "$DPSIM" run --data data --engine cohort -o "$work/$scen.h5" --quiet \
         "scenarios/$scen.yaml" >"$work/out" 2>"$work/err"; then
