@@ -127,7 +127,7 @@ print_targets(const dp_scenario *s)
 static void
 format_date(const dp_reported *rep, char *buf, size_t size)
 {
-    char end[16];
+    char end[32];
     if (rep->mid) {
         snprintf(end, sizeof end, "%d mid", rep->year);
     } else if (rep->month != 12) {

@@ -113,7 +113,7 @@ static dp_status
 read_age_table(dp_ctx *ctx, const dp_ynode *node, const char *path, size_t n, const char *what,
                dp_region_input *r)
 {
-    char sub[96], item[112];
+    char sub[128], item[160]; /* item: sub, "[", up to 20 digits, "]" */
     dp_ynode *list;
     double total = 0.0;
     if (need_map(ctx, node, path, sex_keys, 2) != DP_OK) {
@@ -429,12 +429,11 @@ dp_reported_key_unit(const char *key)
     return dp_indicator_find(key, &found) ? found.unit : NULL;
 }
 
-/* The reported-figure key closest to key within 2 edits (fewer than key has characters), or
- * NULL. Static text. */
+/* The reported-figure key closest to key within 2 edits (fewer than key has characters) into
+ * best[size]; returns best, or NULL when none is that close. */
 static const char *
-closest_reported_key(const char *key)
+closest_reported_key(const char *key, char *best, size_t size)
 {
-    static char best[48];
     size_t best_d = 3, len = strlen(key);
     dp_indicator ind;
     best[0] = '\0';
@@ -442,7 +441,7 @@ closest_reported_key(const char *key)
         const char *cand = i < n ? (dp_indicator_get(i, &ind), ind.key) : extra_unit[i - n][0];
         size_t d = dp_edit_distance(key, cand);
         if (d < best_d && d < len) {
-            snprintf(best, sizeof best, "%s", cand);
+            snprintf(best, size, "%s", cand);
             best_d = d;
         }
     }
@@ -479,7 +478,8 @@ read_reported_key(dp_ctx *ctx, const dp_ynode *item, const char *path, dp_report
     }
     const char *want = dp_reported_key_unit(rep->key);
     if (!want) {
-        const char *best = closest_reported_key(rep->key);
+        char near[48];
+        const char *best = closest_reported_key(rep->key, near, sizeof near);
         if (best) {
             return dp_yerror(ctx, node, "%s: '%s' is not a quantity the model computes (did you "
                              "mean '%s'?)", sub, rep->key, best);
