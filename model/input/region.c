@@ -5,7 +5,11 @@
  * required keys must be present, counts must be positive or non-negative, shares must lie in
  * [0, 1] and sum to 1 within 0.005, marginals may not exceed the disabled total. Errors read
  * "FILE:LINE:COL: key.path: what was expected". Optional figures left out are NAN, which the
- * model reads as "use the national structure" or "unknown".
+ * model reads as "use the national structure" or "unknown". Three parts are kept in their own
+ * functions: the base blocks (one base at the top level, or several under `bases:`, of which
+ * the caller's year is kept), the dated `reported:` figures (keys checked against the
+ * indicator catalogue and four extra quantities, units against the key's), and the province
+ * names (the 31 provinces, Hong Kong, Macau, Taiwan and China, in English or Chinese).
  */
 #include "input/region.h"
 

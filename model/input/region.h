@@ -1,6 +1,7 @@
 /* model/input/region.h
  *
- * dp_region_input: what one data/regions/<id>.yaml file says about a region in its base year:
+ * dp_region_input: what one data/regions/<id>.yaml file says about a region in its base year
+ * (one of several when the file has `bases:`):
  * resident population and its broad structure, demographic rates, the disabled total, the known
  * counts the base population is fitted to (marginals), base-year programme recipients (to
  * calibrate take-up), and administrative figures kept for "actual vs model" tables.
