@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "dp_test.h"
+#include "input/reference.h"
 #include "input/region.h"
 
 static void
@@ -174,6 +175,26 @@ test_history_bases(void **state)
     dp_ctx_free(ctx);
 }
 
+/* A province written in Chinese reaches the provincial type shares: the stored English name
+ * is the one data/reference's table is keyed by (Heilongjiang's physical share 41.90% of the
+ * seven QUOTED percentages, which sum to 100.00). */
+static void
+test_history_province_shares(void **state)
+{
+    (void)state;
+    dp_ctx *ctx = dp_ctx_alloc();
+    dp_reference *ref = NULL;
+    dp_region_input r;
+    assert_int_equal(dp_reference_load(ctx, dp_test_data_dir(), &ref), DP_OK);
+    assert_int_equal(dp_region_load(ctx, "tests/data/regions/history.yaml", &r), DP_OK);
+    const double *shares = dp_reference_type_share(ref, r.province);
+    assert_ptr_not_equal(shares, ref->type_share);
+    assert_close(shares[DP_PHYSICAL], 0.4190, 1e-9, 0.0);
+    dp_region_clear(&r);
+    dp_reference_free(ref);
+    dp_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -182,6 +203,7 @@ main(void)
         cmocka_unit_test(test_history_key_units),
         cmocka_unit_test(test_history_provinces),
         cmocka_unit_test(test_history_bases),
+        cmocka_unit_test(test_history_province_shares),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
