@@ -26,7 +26,7 @@ DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev hdf5-tools libopenblas-de
             python3-xarray python3-h5netcdf libxlsxwriter-dev python3-openpyxl \
             jupyter-nbconvert python3-nbconvert python3-ipykernel python3-nbformat \
             python3-pandas python3-matplotlib python3-yaml fonts-noto-cjk chromium \
-            r-cran-hdf5r netcdf-bin
+            r-cran-hdf5r netcdf-bin clang libclang-rt-14-dev libomp-14-dev
 
 CSTD  := -std=c11 -D_POSIX_C_SOURCE=200809L
 WARN  := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wconversion -Wno-sign-conversion \
@@ -75,7 +75,7 @@ XLSX_LIB := $(BUILD)/lib/libdpsim_xlsx.a
 BIN      := $(BUILD)/bin/dpsim
 
 .PHONY: all run test check bench deps clean install uninstall format format-check lint \
-        check-symbols plans report notebooks-test validate
+        check-symbols plans report notebooks-test validate fuzz fuzz-build
 .DEFAULT_GOAL := all
 # Keep intermediate objects (the test helpers) between builds.
 .SECONDARY:
@@ -169,7 +169,7 @@ run: deps
 	@mkdir -p results
 	$(BIN) run scenarios/daan-baseline.yaml -o results/daan-baseline.h5
 
-test: $(BIN) $(UNIT_BIN)
+test: $(BIN) $(UNIT_BIN) $(FUZZ_BIN)
 	@BUILD=$(BUILD) PYTHON=$(PYTHON) sh tests/run.sh
 
 check:
@@ -177,6 +177,46 @@ check:
 
 bench: $(BIN) $(BENCH_BIN)
 	@BUILD=$(BUILD) sh tests/bench/run.sh
+
+# ---------------------------------------------------------------------------------------------
+# Fuzzing (tests/fuzz/README.md): libFuzzer targets built with Debian's clang, the library's
+# sources compiled again with -fsanitize=fuzzer-no-link,address,undefined into build/fuzz.
+# `make fuzz FUZZ_SECONDS=N` runs each target N seconds (default 60) from its seed corpus;
+# `make test` runs each for FUZZ_TEST_SECONDS (20) through tests/fuzz/run.sh, and every file in
+# tests/fuzz/regress/<target>/ once (the inputs that once crashed).
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_DIR     := $(BUILD)/fuzz
+FUZZ_FLAGS   := $(CSTD) -O1 -g -fno-omit-frame-pointer -DHAVE_INLINE -fopenmp -Imodel \
+                $(PKG_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_[a-z]*.c))
+FUZZ_TARGETS := $(filter-out fuzz_common,$(FUZZ_TARGETS))
+FUZZ_BIN     := $(addprefix $(FUZZ_DIR)/,$(FUZZ_TARGETS))
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o) $(FUZZ_DIR)/obj/key_sources.o
+FUZZ_LIB     := $(FUZZ_DIR)/libdpsim_fuzz.a
+
+$(FUZZ_DIR)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  FUZZCC  $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_DIR)/obj/key_sources.o: $(BUILD)/gen/key_sources.c
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_LIB): $(FUZZ_LIB_OBJ)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.c tests/fuzz/fuzz_common.h $(FUZZ_LIB)
+	@$(if $(Q),echo "  FUZZLD  $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $< tests/fuzz/fuzz_common.c $(FUZZ_LIB) \
+	  $(LDLIBS) -o $@
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: $(FUZZ_BIN)
+	@BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_TARGETS)
 
 # ---------------------------------------------------------------------------------------------
 # Notebooks (notebooks/README.md). `make report` executes the four notebooks headlessly with

@@ -107,7 +107,8 @@ enum { POOL = 0x80u, AGE_KEPT = 0x40u };
 _Static_assert(DP_N_FLAG <= 6, "the pool bits follow the flags");
 /* Entity ids of the engine's own draws (no person has them, rng.h): the base year's offset of
  * the renovated homes' systematic rounding (DP_EV_BASE, entity DP_N_CELL), and the offset of a
- * count path's rounding over the years (DP_EV_FLAGS at year offset 0, word 2). */
+ * count path's rounding over the years (DP_EV_FLAGS at year offset 0, word 2) and a coverage
+ * target's random rounding of each year's homes (DP_EV_FLAGS at the year's offset, word 3). */
 #define REN_ROUND_ID (1ULL << 62)
 
 /* `from` of an entrant into working age (aged 16, or new this year): no share brought in. */
@@ -434,13 +435,57 @@ persons_year(const year_ctx *y, micro_work *w, int parallel)
     P->n = compact_chunks(P, kept, n_chunk);
 }
 
-/* Step 3: onsets among the surviving non-disabled of each (sex, age), a Poisson number with the
- * cohort engine's expected value, each with a type x grade and household drawn from the
- * region's onset mix and no flags; then steps 4-8 (and 9) of their first year. Returns -1 when
+/* The new persons of one (sex, age) pool: each with a type x grade and household drawn from the
+ * region's onset mix and no flags, then steps 4-8 (and 9) of their first year. Returns -1 when
  * out of memory. */
+static int
+onset_persons(const year_ctx *y, micro_work *w, tally *t, size_t sa, unsigned int n_on,
+              const double *cum_mix, const double *cum_hh)
+{
+    if (persons_reserve(&w->P, w->P.n + n_on) != 0) {
+        return -1;
+    }
+    for (unsigned int j = 0; j < n_on; j++) {
+        uint64_t id = (1ULL << 63) | ((uint64_t)y->yoff << 48) | ((uint64_t)sa << 32) | j;
+        uint32_t u[4];
+        dp_rng_block(y->seed, y->region, y->rep, id, y->yoff, DP_EV_ATTRIBUTES, u);
+        double x = dp_rng_u01(u[0]) * cum_mix[DP_N_TYPE * DP_N_GRADE - 1];
+        size_t tg = 0;
+        while (tg + 1 < DP_N_TYPE * DP_N_GRADE && x >= cum_mix[tg]) {
+            tg++;
+        }
+        x = dp_rng_u01(u[1]) * cum_hh[DP_N_HH - 1];
+        size_t h = 0;
+        while (h + 1 < DP_N_HH && x >= cum_hh[h]) {
+            h++;
+        }
+        uint16_t cell = (uint16_t)(sa * DP_N_BLOCK +
+                                   dp_block_index(tg / DP_N_GRADE, tg % DP_N_GRADE, DP_UNCERT, h));
+        uint8_t flags = 0;
+        (void)person_year_one(y, id, &cell, &flags, 0, t);
+        w->P.id[w->P.n] = id;
+        w->P.cell[w->P.n] = cell;
+        w->P.flags[w->P.n] = flags;
+        w->P.n++;
+    }
+    return 0;
+}
+
+/* Step 3: onsets among the surviving non-disabled of each (sex, age), with the cohort engine's
+ * expected value nd x onset, then the new persons' first year (onset_persons). A pool of at
+ * least one person draws a binomial on its whole persons, with the probability raised so that
+ * the mean is nd x onset: the draw never exceeds the pool, so the non-disabled are never
+ * clipped and persons in = out holds exactly. The pools of less than one person (the oldest
+ * ages of a small region) form one tail pool: a binomial on its whole persons with the mean of
+ * their summed expected onsets, split among them by a multinomial in proportion to each one's
+ * expected onsets; what the tail keeps is spread over its ages in proportion to their expected
+ * non-disabled survivors nd x (1 - onset). So every age's expected onsets and survivors are the
+ * cohort engine's, and the tail's total changes by exactly its onsets. Returns -1 when out of
+ * memory. */
 static int
 onsets(const dp_region_base *b, const year_ctx *y, micro_work *w, tally *t)
 {
+    enum { N_SA = DP_N_SEX * DP_N_AGE };
     const dp_year_rates *r = y->r;
     double cum_mix[DP_N_TYPE * DP_N_GRADE], cum_hh[DP_N_HH];
     double s = 0.0;
@@ -453,14 +498,22 @@ onsets(const dp_region_base *b, const year_ctx *y, micro_work *w, tally *t)
         s += b->onset_hh[h];
         cum_hh[h] = s;
     }
-    for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
-        /* Binomial on the whole persons of the pool, with the probability raised so that the
-         * mean is the cohort engine's nd x onset: the draw never exceeds the pool, so the
-         * non-disabled are never clipped and persons in = out holds exactly. A pool of less
-         * than one person has no onsets (at most onset probability x 1 expected person lost). */
-        double pool = floor(w->nd[sa]);
+    double tail_nd = 0.0, tail_on = 0.0, tail_keep = 0.0;
+    double tail_p[N_SA], tail_w[N_SA];
+    for (size_t sa = 0; sa < N_SA; sa++) {
         double lambda = w->nd[sa] * r->onset[sa];
-        if (!(lambda > 0.0) || pool < 1.0) {
+        tail_p[sa] = 0.0;
+        tail_w[sa] = 0.0;
+        if (!(lambda > 0.0)) {
+            continue;
+        }
+        double pool = floor(w->nd[sa]);
+        if (pool < 1.0) {
+            tail_nd += w->nd[sa];
+            tail_on += lambda;
+            tail_p[sa] = lambda;
+            tail_w[sa] = w->nd[sa] - lambda > 0.0 ? w->nd[sa] - lambda : 0.0;
+            tail_keep += tail_w[sa];
             continue;
         }
         double prob = lambda / pool;
@@ -469,32 +522,35 @@ onsets(const dp_region_base *b, const year_ctx *y, micro_work *w, tally *t)
             prob >= 1.0 ? (unsigned int)pool : gsl_ran_binomial(w->rng, prob, (unsigned int)pool);
         w->nd[sa] -= (double)n_on;
         t->fl[DP_FL_ONSETS] += (double)n_on;
-        if (persons_reserve(&w->P, w->P.n + n_on) != 0) {
+        if (onset_persons(y, w, t, sa, n_on, cum_mix, cum_hh) != 0) {
             return -1;
         }
-        for (unsigned int j = 0; j < n_on; j++) {
-            uint64_t id = (1ULL << 63) | ((uint64_t)y->yoff << 48) | ((uint64_t)sa << 32) | j;
-            uint32_t u[4];
-            dp_rng_block(y->seed, y->region, y->rep, id, y->yoff, DP_EV_ATTRIBUTES, u);
-            double x = dp_rng_u01(u[0]) * cum_mix[DP_N_TYPE * DP_N_GRADE - 1];
-            size_t tg = 0;
-            while (tg + 1 < DP_N_TYPE * DP_N_GRADE && x >= cum_mix[tg]) {
-                tg++;
-            }
-            x = dp_rng_u01(u[1]) * cum_hh[DP_N_HH - 1];
-            size_t h = 0;
-            while (h + 1 < DP_N_HH && x >= cum_hh[h]) {
-                h++;
-            }
-            uint16_t cell =
-                (uint16_t)(sa * DP_N_BLOCK +
-                           dp_block_index(tg / DP_N_GRADE, tg % DP_N_GRADE, DP_UNCERT, h));
-            uint8_t flags = 0;
-            (void)person_year_one(y, id, &cell, &flags, 0, t);
-            w->P.id[w->P.n] = id;
-            w->P.cell[w->P.n] = cell;
-            w->P.flags[w->P.n] = flags;
-            w->P.n++;
+    }
+    double tail_pool = floor(tail_nd);
+    if (tail_pool < 1.0 || !(tail_on > 0.0)) {
+        return 0;
+    }
+    double prob = tail_on / tail_pool;
+    dp_rng_stream_at(w->rng, y->seed, y->region, y->rep, (uint32_t)N_SA, y->yoff, DP_EV_ONSET);
+    unsigned int n_tail = prob >= 1.0 ? (unsigned int)tail_pool
+                                      : gsl_ran_binomial(w->rng, prob, (unsigned int)tail_pool);
+    unsigned int n_at[N_SA];
+    gsl_ran_multinomial(w->rng, N_SA, n_tail, tail_p, n_at);
+    double left = tail_nd - (double)n_tail;
+    if (!(tail_keep > 0.0)) { /* every onset certain: what is left goes by the pools' sizes */
+        for (size_t sa = 0; sa < N_SA; sa++) {
+            tail_w[sa] = tail_p[sa] > 0.0 ? w->nd[sa] : 0.0;
+        }
+        tail_keep = tail_nd;
+    }
+    for (size_t sa = 0; sa < N_SA; sa++) {
+        if (!(tail_p[sa] > 0.0)) {
+            continue;
+        }
+        w->nd[sa] = left * tail_w[sa] / tail_keep;
+        t->fl[DP_FL_ONSETS] += (double)n_at[sa];
+        if (onset_persons(y, w, t, sa, n_at[sa], cum_mix, cum_hh) != 0) {
+            return -1;
         }
     }
     return 0;
@@ -677,9 +733,9 @@ select_smallest(uint64_t *a, size_t n, size_t k)
  * (households) systematically over the years, k = floor(C + H + u) - floor(C + u) with C the
  * homes asked for in earlier years and u one offset per task, so that each year's mean is H and
  * every total over years is within one home of the path's (a whole count such as 40 exactly,
- * 19.2 a year: 96 in five years); a coverage target up, k = ceil(H), so that every replicate
- * reaches the coverage (the mean is above H by less than one home, and the next year's demand
- * takes the excess back). Clears the POOL and AGE_KEPT bits of every person. Returns -1 when
+ * 19.2 a year: 96 in five years); a coverage target at random, k = floor(H) + 1 with
+ * probability H - floor(H), so that each year's mean is H, as in the cohort engine (a replicate
+ * is within one home of the coverage, and the next year's demand takes any shortfall back). Clears the POOL and AGE_KEPT bits of every person. Returns -1 when
  * out of memory. */
 static int
 renovate(const year_ctx *y, micro_work *w, tally *t)
@@ -703,7 +759,13 @@ renovate(const year_ctx *y, micro_work *w, tally *t)
         kd = floor(w->ren_cum + want + w->ren_off) - floor(w->ren_cum + w->ren_off);
         w->ren_cum += want;
     } else {
-        kd = ceil(want - 1e-9);
+        /* A coverage target: the homes rounded at random (floor, plus one with probability the
+         * fraction), so that each year's mean is the cohort engine's H (one keyed draw per task
+         * and year). */
+        uint32_t u[4];
+        dp_rng_block(y->seed, y->region, y->rep, REN_ROUND_ID, y->yoff, DP_EV_FLAGS, u);
+        double fl = floor(want);
+        kd = fl + (dp_rng_u01(u[3]) < want - fl ? 1.0 : 0.0);
     }
     size_t k = kd > 0.0 ? (size_t)kd : 0u;
     k = k < m ? k : m;
