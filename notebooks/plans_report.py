@@ -31,19 +31,9 @@ import yaml
 # Reported figures the model does not compute in its base year, and why (docs/plans.md; the
 # same list as tests/unit/test_plans.c).
 NOT_COMPUTED = {
-    "medical_insured": "participation in medical insurance; the model's medical_premium is premium aid",
-    "poverty_lifted_2016_2020": "a flow of the past plan period; the model has no poverty status",
-    "rehab_2016_2020": "person-times of the past plan period",
-    "new_urban_jobs_2016_2020": "a flow of the past plan period",
-    "trained_2016_2020": "a flow of the past plan period",
-    "home_renovations_2016_2020": "a flow of the past plan period",
-    "student_aid_2016_2020": "the model has no schooling",
-    "student_aid_yuan_2016_2020": "the model has no schooling",
-    "dibao_coverage_eligible": "dibao eligibility depends on income, which the model does not have",
-    "pension_participation": "participation in pension insurance; the model's pension_premium is the premium paid for a person",
-    "medical_participation": "participation in medical insurance; the model's medical_premium is premium aid",
-    "compulsory_education_enrolment": "the model has no schooling",
-    "registered_unemployment_rate": "the model has no registered unemployment",
+    "medical_participants": "participation in medical insurance; computed for the projection years, not in the base-year fit",
+    "pension_participation": "participation in pension insurance; computed for the projection years, not in the base-year fit",
+    "medical_participation": "participation in medical insurance; computed for the projection years, not in the base-year fit",
 }
 
 PCT = (5.0, 95.0)
@@ -141,15 +131,15 @@ def base_year_table(gb, region, data_dir):
 
     def model_value(key):
         """(value, how) for a reported key, or None when not computed."""
-        if key == "disabled_persons":
+        if key == "certified":
             return fit[ri, marg.index("certified"), fitstat.index("fitted")], "certified (card holders)"
-        if key == "dibao":
+        if key == "dibao_certified":
             return fit[ri, marg.index("dibao_certified"), fitstat.index("fitted")], "certified in dibao households"
         if key in ("living_subsidy_recipients", "care_subsidy_recipients"):
             return base_recipients(prog.index(key[: -len("_recipients")])), "recipients at the end of the base year"
         if key in ("living_subsidy_coverage", "care_subsidy_coverage"):
             return take_up[ri, prog.index(key[: -len("_coverage")])], "take-up: paid / eligible card holders"
-        if key == "rehab_coverage":
+        if key == "adult_rehab_coverage":
             return sett[settings.index("programmes.adult_rehab.coverage"), 0], "adult_rehab coverage (scenario input)"
         if key == "device_fitting_rate":
             return sett[settings.index("programmes.assistive_devices.coverage"), 0], "assistive_devices coverage (scenario input)"
@@ -160,17 +150,25 @@ def base_year_table(gb, region, data_dir):
     skipped = []
     for rep in reported:
         key, actual, unit = rep["key"], float(rep["value"]), rep.get("unit", "")
+        year, first = int(rep["year"]), int(rep.get("from", rep["year"]))
+        if year != base or first != year or rep.get("at", "end") != "end":
+            when = f"{first}-{year}" if first != year else f"{year} ({rep.get('at', 'end')})"
+            skipped.append((key, f"a figure for {when}, not the end of the base year"))
+            continue
+        bound = {"lower": ">=", "upper": "<="}.get(rep.get("bound", "exact"), "")
         mv = model_value(key)
         if mv is None:
             skipped.append((key, NOT_COMPUTED.get(key, "no model quantity")))
             continue
         v, how = mv
         if unit == "share":
-            print(f"  {key:<31} {100 * v:11.1f}% {100 * actual:11.1f}% {100 * (v - actual):11.1f}%  {how}")
+            act = f"{bound}{100 * actual:.1f}%"
+            print(f"  {key:<31} {100 * v:11.1f}% {act:>12} {100 * (v - actual):11.1f}%  {how}")
         else:
-            print(f"  {key:<31} {v:12.1f} {actual:12.0f} {num(v - actual):>12}  {how}")
+            act = f"{bound}{actual:.0f}"
+            print(f"  {key:<31} {v:12.1f} {act:>12} {num(v - actual):>12}  {how}")
     for key, why in skipped:
-        print(f"  {key:<31} {'-':>12} {'':>12} {'':>12}  not computed: {why}")
+        print(f"  {key:<31} {'-':>12} {'':>12} {'':>12}  not compared: {why}")
 
 
 def spending_tables(gb, gp, years):

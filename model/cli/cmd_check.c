@@ -3,7 +3,8 @@
  * dpsim check: validate a scenario (and the region files it names), print the resolved
  * scenario, its parameters given as distributions (id, name, distribution, mean, sd), the input
  * files with their SHA-256, and the base-year fit of every region: each marginal's target,
- * fitted value and residual, and the take-up of each programme.
+ * fitted value and residual, and the take-up of each programme; then the region file's dated
+ * reported figures, if it has any.
  */
 #include <getopt.h>
 #include <math.h>
@@ -26,7 +27,8 @@ help(void)
            "distribution, mean, sd), every input file with its SHA-256, and each region's\n"
            "base-year fit: the region file's known counts (target), the synthesised base\n"
            "population's values (fitted) and their difference, and the take-up of each\n"
-           "programme. Errors read FILE:LINE:COLUMN: what was expected; exit status 2.\n\n"
+           "programme, then the region file's reported figures (date, value, unit, bound,\n"
+           "status, source). Errors read FILE:LINE:COLUMN: what was expected; exit status 2.\n\n"
            "options:\n"
            "  --data DIR   data folder (default: $DPSIM_DATA, else ../data next to the\n"
            "               scenario, else ./data)\n"
@@ -121,6 +123,48 @@ print_targets(const dp_scenario *s)
     }
 }
 
+/* The date of a reported figure: "2020", "2019 mid", "2017-03", or a total's "2016-2020". */
+static void
+format_date(const dp_reported *rep, char *buf, size_t size)
+{
+    char end[32];
+    if (rep->mid) {
+        snprintf(end, sizeof end, "%d mid", rep->year);
+    } else if (rep->month != 12) {
+        snprintf(end, sizeof end, "%d-%02d", rep->year, rep->month);
+    } else {
+        snprintf(end, sizeof end, "%d", rep->year);
+    }
+    if (rep->from != rep->year) {
+        snprintf(buf, size, "%d-%s", rep->from, end);
+    } else {
+        snprintf(buf, size, "%s", end);
+    }
+}
+
+/* The region file's reported figures, one a line, as parsed (dated, bounds as >= / <=). */
+static void
+print_reported(const dp_region_input *in)
+{
+    static const char *const bound_op[DP_N_BOUND] = {"", ">= ", "<= "};
+    if (in->n_reported == 0) {
+        return;
+    }
+    printf("#   reported figures (%zu):\n", in->n_reported);
+    printf("#     %-28s %-13s %17s %-12s %-12s %s\n", "key", "date", "value", "unit", "status",
+           "source");
+    for (size_t i = 0; i < in->n_reported; i++) {
+        const dp_reported *rep = &in->reported[i];
+        char date[40], num[40], value[48];
+        format_date(rep, date, sizeof date);
+        int share = strcmp(rep->unit, "share") == 0;
+        snprintf(value, sizeof value, "%s%s", bound_op[rep->bound],
+                 cli_fmt_num(rep->value, share ? 3 : 0, num, sizeof num));
+        printf("#     %-28s %-13s %17s %-12s %-12s %s\n", rep->key, date, value, rep->unit,
+               dp_rep_status_key[rep->status], rep->source);
+    }
+}
+
 static const char *const take_up_source[] = {"scenario", "calibrated to base-year recipients",
                                              "default assumption"};
 
@@ -206,6 +250,7 @@ cmd_check(int argc, char **argv)
             printf("#     %-24s %s  (%s)\n", dp_prog_key[k], cli_fmt_num(tu, 4, v, sizeof v),
                    take_up_source[dp_model_take_up_source(m, r, k)]);
         }
+        print_reported(in);
     }
     goto done;
 fail:

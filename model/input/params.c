@@ -279,6 +279,7 @@ dp_params_default(dp_params *p)
 {
     *p = (dp_params){0};
     p->year_start = 2021;
+    p->base_year = 2020;
     p->year_end = 2035;
     p->sex_ratio_birth = 111.3; /* assumption: China's sex ratio at birth, 2020 census level */
     p->disabled_migration_factor = 1.0; /* one age schedule for everyone (docs/model.md) */

@@ -213,6 +213,8 @@ typedef struct {
 typedef struct {
     int year_start;                  /**< first projected year (base year = year_start - 1) */
     int year_end;                    /**< last projected year, <= 2100 */
+    int base_year;                   /**< the regions' base year = year_start - 1 (scenario key
+                                          base_year; picks a region file's base) */
     /* General population. */
     dp_sched birth_rate;             /**< births per resident per year; unset = region file */
     double sex_ratio_birth;          /**< male births per 100 female births */

@@ -5,15 +5,22 @@
  * required keys must be present, counts must be positive or non-negative, shares must lie in
  * [0, 1] and sum to 1 within 0.005, marginals may not exceed the disabled total. Errors read
  * "FILE:LINE:COL: key.path: what was expected". Optional figures left out are NAN, which the
- * model reads as "use the national structure" or "unknown".
+ * model reads as "use the national structure" or "unknown". Three parts are kept in their own
+ * functions: the base blocks (one base at the top level, or several under `bases:`, of which
+ * the caller's year is kept), the dated `reported:` figures (keys checked against the
+ * indicator catalogue and four extra quantities, units against the key's), and the province
+ * names (the 31 provinces, Hong Kong, Macau, Taiwan and China, in English or Chinese).
  */
 #include "input/region.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "input/indicators.h"
 #include "input/yaml_tree.h"
 
 const char *const dp_marg_key[DP_N_MARG] = {"certified", "severe",          "severe_certified",
@@ -22,14 +29,13 @@ const char *const dp_marg_key[DP_N_MARG] = {"certified", "severe",          "sev
 
 static const char *const top_keys[] = {"dpsim_region", "id",         "name_en", "name_zh",
                                        "province",     "base_year",  "sources", "population",
-                                       "disabled",     "recipients", "reported"};
+                                       "disabled",     "recipients", "reported", "bases"};
 static const char *const population_keys[] = {"total",      "age_shares",     "sex_ratio",
                                               "birth_rate", "migration_rate", "age_groups",
                                               "single_ages"};
 static const char *const sex_keys[] = {"male", "female"};
 static const char *const disabled_keys[] = {"total", "type_shares", "marginals"};
 static const char *const age_keys[] = {"0-14", "15-59", "60+"};
-static const char *const reported_keys[] = {"key", "value", "unit", "source"};
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -111,7 +117,7 @@ static dp_status
 read_age_table(dp_ctx *ctx, const dp_ynode *node, const char *path, size_t n, const char *what,
                dp_region_input *r)
 {
-    char sub[96], item[112];
+    char sub[128], item[160]; /* item: sub, "[", up to 20 digits, "]" */
     dp_ynode *list;
     double total = 0.0;
     if (need_map(ctx, node, path, sex_keys, 2) != DP_OK) {
@@ -142,22 +148,53 @@ read_age_table(dp_ctx *ctx, const dp_ynode *node, const char *path, size_t n, co
     return DP_OK;
 }
 
+/* Key paths under a prefix: "bases.2017.population.total" for a base of `bases:`, the path
+ * itself at the top level. P returns one of a few rotating buffers, so a call may use up to
+ * eight paths at once. */
+typedef struct {
+    const char *pre; /**< "" or "bases.YEAR" */
+    char buf[8][128];
+    size_t next;
+} key_paths;
+
+static const char *
+P(key_paths *ps, const char *path)
+{
+    if (ps->pre[0] == '\0') {
+        return path;
+    }
+    /* Copied by hand: path is never one of the buffers, but the compiler cannot know it. */
+    char *b = ps->buf[ps->next++ % 8];
+    size_t n = 0, cap = sizeof ps->buf[0] - 1;
+    for (const char *c = ps->pre; *c && n < cap; c++) {
+        b[n++] = *c;
+    }
+    if (n < cap) {
+        b[n++] = '.';
+    }
+    for (const char *c = path; *c && n < cap; c++) {
+        b[n++] = *c;
+    }
+    b[n] = '\0';
+    return b;
+}
+
 static dp_status
-read_population(dp_ctx *ctx, const dp_ynode *map, dp_region_input *r)
+read_population(dp_ctx *ctx, const dp_ynode *map, key_paths *ps, dp_region_input *r)
 {
     const dp_ynode *groups = NULL, *single = NULL, *shares = NULL, *ratio = NULL;
     dp_ynode *node;
-    if (need_map(ctx, map, "population", population_keys, N_OF(population_keys)) != DP_OK ||
-        dp_yrequire(ctx, map, "population", "total", &node) != DP_OK ||
-        get_count(ctx, node, "population.total", 1, &r->population) != DP_OK) {
+    if (need_map(ctx, map, P(ps, "population"), population_keys, N_OF(population_keys)) != DP_OK ||
+        dp_yrequire(ctx, map, P(ps, "population"), "total", &node) != DP_OK ||
+        get_count(ctx, node, P(ps, "population.total"), 1, &r->population) != DP_OK) {
         return DP_EINPUT;
     }
     if ((node = dp_ymap_get(map, "age_shares")) &&
-        get_shares(ctx, node, "population.age_shares", age_keys, 3, r->age_share) != DP_OK) {
+        get_shares(ctx, node, P(ps, "population.age_shares"), age_keys, 3, r->age_share) != DP_OK) {
         return DP_EINPUT;
     }
     if ((node = dp_ymap_get(map, "sex_ratio")) &&
-        dp_yget_number(ctx, node, "population.sex_ratio", "a number in [80, 130]", 80, 130,
+        dp_yget_number(ctx, node, P(ps, "population.sex_ratio"), "a number in [80, 130]", 80, 130,
                        &r->sex_ratio) != DP_OK) {
         return DP_EINPUT;
     }
@@ -168,35 +205,35 @@ read_population(dp_ctx *ctx, const dp_ynode *map, dp_region_input *r)
     shares = dp_ymap_get(map, "age_shares");
     ratio = dp_ymap_get(map, "sex_ratio");
     const dp_ynode *table = groups ? groups : single;
-    const char *tname = groups ? "population.age_groups" : "population.single_ages";
     if (groups && single) {
-        return dp_yerror(ctx, single, "population.single_ages: give either age_groups or "
-                         "single_ages, not both");
+        return dp_yerror(ctx, single, "%s: give either age_groups or single_ages, not both",
+                         P(ps, "population.single_ages"));
     }
     if (table && (shares || ratio)) {
         return dp_yerror(ctx, shares ? shares : ratio,
-                         "population.%s: not with %s (the age table gives every age and sex)",
-                         shares ? "age_shares" : "sex_ratio", tname + 11);
+                         "%s: not with %s (the age table gives every age and sex)",
+                         P(ps, shares ? "population.age_shares" : "population.sex_ratio"),
+                         groups ? "age_groups" : "single_ages");
     }
-    if (groups && read_age_table(ctx, groups, "population.age_groups", DP_N_AGE5,
+    if (groups && read_age_table(ctx, groups, P(ps, "population.age_groups"), DP_N_AGE5,
                                  "a list of 21 numbers of persons (ages 0-4, 5-9, ..., 95-99, "
                                  "100+)",
                                  r) != DP_OK) {
         return DP_EINPUT;
     }
-    if (single && read_age_table(ctx, single, "population.single_ages", 101,
+    if (single && read_age_table(ctx, single, P(ps, "population.single_ages"), 101,
                                  "a list of 101 numbers of persons (ages 0, 1, ..., 99, 100+)",
                                  r) != DP_OK) {
         return DP_EINPUT;
     }
     r->age_input = groups ? DP_AGE_GROUPS : (single ? DP_AGE_SINGLE : DP_AGE_NONE);
-    if (dp_yrequire(ctx, map, "population", "birth_rate", &node) != DP_OK ||
-        dp_yget_number(ctx, node, "population.birth_rate", "a number in [0, 0.1]", 0, 0.1,
+    if (dp_yrequire(ctx, map, P(ps, "population"), "birth_rate", &node) != DP_OK ||
+        dp_yget_number(ctx, node, P(ps, "population.birth_rate"), "a number in [0, 0.1]", 0, 0.1,
                        &r->birth_rate) != DP_OK) {
         return DP_EINPUT;
     }
-    if (dp_yrequire(ctx, map, "population", "migration_rate", &node) != DP_OK ||
-        dp_yget_number(ctx, node, "population.migration_rate", "a number in [-0.2, 0.2]", -0.2, 0.2,
+    if (dp_yrequire(ctx, map, P(ps, "population"), "migration_rate", &node) != DP_OK ||
+        dp_yget_number(ctx, node, P(ps, "population.migration_rate"), "a number in [-0.2, 0.2]", -0.2, 0.2,
                        &r->migration_rate) != DP_OK) {
         return DP_EINPUT;
     }
@@ -204,18 +241,18 @@ read_population(dp_ctx *ctx, const dp_ynode *map, dp_region_input *r)
 }
 
 static dp_status
-read_disabled(dp_ctx *ctx, const dp_ynode *map, dp_region_input *r)
+read_disabled(dp_ctx *ctx, const dp_ynode *map, key_paths *ps, dp_region_input *r)
 {
     char path[128];
     dp_ynode *node;
     dp_ynode *total;
-    if (need_map(ctx, map, "disabled", disabled_keys, N_OF(disabled_keys)) != DP_OK ||
-        dp_yrequire(ctx, map, "disabled", "total", &total) != DP_OK ||
-        get_count(ctx, total, "disabled.total", 1, &r->disabled_total) != DP_OK) {
+    if (need_map(ctx, map, P(ps, "disabled"), disabled_keys, N_OF(disabled_keys)) != DP_OK ||
+        dp_yrequire(ctx, map, P(ps, "disabled"), "total", &total) != DP_OK ||
+        get_count(ctx, total, P(ps, "disabled.total"), 1, &r->disabled_total) != DP_OK) {
         return DP_EINPUT;
     }
     if ((node = dp_ymap_get(map, "type_shares")) &&
-        get_shares(ctx, node, "disabled.type_shares", dp_type_label, DP_N_TYPE, r->type_share) !=
+        get_shares(ctx, node, P(ps, "disabled.type_shares"), dp_type_label, DP_N_TYPE, r->type_share) !=
             DP_OK) {
         return DP_EINPUT;
     }
@@ -223,68 +260,481 @@ read_disabled(dp_ctx *ctx, const dp_ynode *map, dp_region_input *r)
     if (!marg) {
         return DP_OK;
     }
-    if (need_map(ctx, marg, "disabled.marginals", dp_marg_key, DP_N_MARG) != DP_OK) {
+    if (need_map(ctx, marg, P(ps, "disabled.marginals"), dp_marg_key, DP_N_MARG) != DP_OK) {
         return DP_EINPUT;
     }
     for (size_t m = 0; m < DP_N_MARG; m++) {
         if (!(node = dp_ymap_get(marg, dp_marg_key[m]))) {
             continue;
         }
-        dp_ypath(path, sizeof path, "disabled.marginals", dp_marg_key[m]);
+        dp_ypath(path, sizeof path, P(ps, "disabled.marginals"), dp_marg_key[m]);
         if (get_count(ctx, node, path, 0, &r->marginal[m]) != DP_OK) {
             return DP_EINPUT;
         }
         if (r->marginal[m] > r->disabled_total) {
-            return dp_yerror(ctx, node, "%s: %s is more than disabled.total %s", path, node->text,
-                             total->text);
+            return dp_yerror(ctx, node, "%s: %s is more than %s %s", path, node->text,
+                             P(ps, "disabled.total"), total->text);
         }
     }
     return DP_OK;
 }
 
+/* One base: `population`, `disabled` and optionally `recipients` of map (the file's top level,
+ * or a base of `bases:`, ps->pre naming it) into r. */
+static dp_status
+read_base(dp_ctx *ctx, const dp_ynode *map, key_paths *ps, dp_region_input *r)
+{
+    char sub[160];
+    dp_ynode *node;
+    if (dp_yrequire(ctx, map, ps->pre, "population", &node) != DP_OK ||
+        read_population(ctx, node, ps, r) != DP_OK) {
+        return DP_EINPUT;
+    }
+    if (dp_yrequire(ctx, map, ps->pre, "disabled", &node) != DP_OK ||
+        read_disabled(ctx, node, ps, r) != DP_OK) {
+        return DP_EINPUT;
+    }
+    if ((node = dp_ymap_get(map, "recipients"))) {
+        if (need_map(ctx, node, P(ps, "recipients"), dp_prog_key, DP_N_PROG) != DP_OK) {
+            return DP_EINPUT;
+        }
+        for (size_t k = 0; k < DP_N_PROG; k++) {
+            const dp_ynode *val = dp_ymap_get(node, dp_prog_key[k]);
+            dp_ypath(sub, sizeof sub, P(ps, "recipients"), dp_prog_key[k]);
+            if (val && get_count(ctx, val, sub, 0, &r->recipients[k]) != DP_OK) {
+                return DP_EINPUT;
+            }
+        }
+    }
+    return DP_OK;
+}
+
+/* The base blocks' figures left out: NAN ("national" or "unknown"). */
+static void
+clear_base(dp_region_input *r)
+{
+    r->age_input = DP_AGE_NONE;
+    memset(r->age_pop, 0, sizeof r->age_pop);
+    r->age_share[0] = r->age_share[1] = r->age_share[2] = NAN;
+    r->sex_ratio = NAN;
+    for (size_t t = 0; t < DP_N_TYPE; t++) {
+        r->type_share[t] = NAN;
+    }
+    for (size_t m = 0; m < DP_N_MARG; m++) {
+        r->marginal[m] = NAN;
+    }
+    for (size_t k = 0; k < DP_N_PROG; k++) {
+        r->recipients[k] = NAN;
+    }
+}
+
+static const char *const base_keys[] = {"population", "disabled", "recipients"};
+/* Keys of a one-base file that `bases:` replaces. */
+static const char *const one_base_keys[] = {"base_year", "population", "disabled", "recipients"};
+
+/* The base figures: `base_year` with `population`, `disabled`, `recipients` at the top level,
+ * or `bases:` {YEAR: {population, disabled, recipients}, ...}. Every base is checked; r gets
+ * base year want if the file has it, else the latest (the caller compares r->base_year). */
+static dp_status
+read_bases(dp_ctx *ctx, const dp_ynode *root, int want, dp_region_input *r)
+{
+    key_paths ps = {.pre = ""};
+    char pre[32];
+    dp_ynode *node;
+    const dp_ynode *bases = dp_ymap_get(root, "bases");
+    if (!bases) {
+        if (dp_yrequire(ctx, root, "", "base_year", &node) != DP_OK ||
+            dp_yget_int(ctx, node, "base_year", "a year in [1990, 2100]", 1990, 2100,
+                        &r->base_year) != DP_OK) {
+            return DP_EINPUT;
+        }
+        r->n_base = 1;
+        r->base_years[0] = r->base_year;
+        return read_base(ctx, root, &ps, r);
+    }
+    for (size_t i = 0; i < N_OF(one_base_keys); i++) {
+        if ((node = dp_ymap_key(root, one_base_keys[i]))) {
+            return dp_yerror(ctx, node, "%s: not with bases (each base gives its own)",
+                             one_base_keys[i]);
+        }
+    }
+    if (bases->kind != DP_YMAP || bases->n == 0) {
+        return dp_yexpected(ctx, bases, "bases", "a map of base years to their figures");
+    }
+    if (bases->n > DP_REGION_MAX_BASES) {
+        return dp_yerror(ctx, bases, "bases: at most %d base years, got %zu",
+                         DP_REGION_MAX_BASES, bases->n);
+    }
+    dp_region_input *scratch = malloc(sizeof *scratch);
+    if (!scratch) {
+        return dp_error(ctx, DP_ENOMEM, "out of memory");
+    }
+    size_t pick = 0;
+    for (size_t i = 0; i < bases->n; i++) {
+        int year = 0;
+        if (dp_yget_int(ctx, bases->key[i], "bases", "a base year in [1990, 2100]", 1990, 2100,
+                        &year) != DP_OK) {
+            free(scratch);
+            return DP_EINPUT;
+        }
+        if (i > 0 && year <= r->base_years[i - 1]) {
+            free(scratch);
+            return dp_yerror(ctx, bases->key[i], "bases: %d after %d; expected the base years in "
+                             "increasing order", year, r->base_years[i - 1]);
+        }
+        r->base_years[i] = year;
+        snprintf(pre, sizeof pre, "bases.%d", year);
+        ps.pre = pre;
+        clear_base(scratch);
+        if (need_map(ctx, bases->val[i], pre, base_keys, N_OF(base_keys)) != DP_OK ||
+            read_base(ctx, bases->val[i], &ps, scratch) != DP_OK) {
+            free(scratch);
+            return DP_EINPUT;
+        }
+        if (year == want || (i + 1 == bases->n && r->base_years[pick] != want)) {
+            pick = i;
+        }
+    }
+    free(scratch);
+    r->n_base = bases->n;
+    r->base_year = r->base_years[pick];
+    snprintf(pre, sizeof pre, "bases.%d", r->base_year);
+    ps.pre = pre;
+    return read_base(ctx, bases->val[pick], &ps, r);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Reported figures (`reported:`): dated administrative figures for quantities the model
+ * computes. Kept apart from the base-year blocks above. */
+
+const char *const dp_bound_key[DP_N_BOUND] = {"exact", "lower", "upper"};
+const char *const dp_rep_status_key[DP_N_REP_STATUS] = {"quoted", "derived", "assumption",
+                                                        "not_verified"};
+
+/* Quantities the model computes that the indicator catalogue has no key for, and their units
+ * (docs/scenarios.md "Reported figures" says where each is computed). */
+static const char *const extra_unit[][2] = {
+    {"dibao_certified", "persons"},      /* `disabled` table: card holders in dibao households */
+    {"pension_participants", "persons"}, /* `indicators`: card holders 16+ in the pension */
+    {"medical_participants", "persons"}, /* `indicators`: card holders in medical insurance */
+    {"rehab_recipients", "persons"},     /* adult_rehab + child_rehab recipients */
+};
+#define N_EXTRA (sizeof extra_unit / sizeof extra_unit[0])
+
+const char *
+dp_reported_key_unit(const char *key)
+{
+    dp_indicator found; /* its unit is static text */
+    for (size_t i = 0; i < N_EXTRA; i++) {
+        if (strcmp(extra_unit[i][0], key) == 0) {
+            return extra_unit[i][1];
+        }
+    }
+    return dp_indicator_find(key, &found) ? found.unit : NULL;
+}
+
+/* The reported-figure key closest to key within 2 edits (fewer than key has characters) into
+ * best[size]; returns best, or NULL when none is that close. */
+static const char *
+closest_reported_key(const char *key, char *best, size_t size)
+{
+    size_t best_d = 3, len = strlen(key);
+    dp_indicator ind;
+    best[0] = '\0';
+    for (size_t i = 0, n = dp_indicator_count(); i < n + N_EXTRA; i++) {
+        const char *cand = i < n ? (dp_indicator_get(i, &ind), ind.key) : extra_unit[i - n][0];
+        size_t d = dp_edit_distance(key, cand);
+        if (d < best_d && d < len) {
+            snprintf(best, size, "%s", cand);
+            best_d = d;
+        }
+    }
+    return best[0] ? best : NULL;
+}
+
+static const char *const reported_keys[] = {"key",  "value", "unit",  "source", "year",
+                                            "at",   "from",  "bound", "status"};
+/* Years a reported figure may refer to. */
+enum { REP_YEAR_MIN = 1949, REP_YEAR_MAX = 2100 };
+
+/* Index of text among keys[0..n), or -1. */
+static int
+find_word(const char *text, const char *const *keys, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(text, keys[i]) == 0) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+/* reported[N].key: a quantity the model computes; its unit must be the key's. */
+static dp_status
+read_reported_key(dp_ctx *ctx, const dp_ynode *item, const char *path, dp_reported *rep)
+{
+    char sub[96];
+    dp_ynode *node, *unit;
+    dp_ypath(sub, sizeof sub, path, "key");
+    if (dp_yrequire(ctx, item, path, "key", &node) != DP_OK ||
+        dp_yget_text(ctx, node, sub, rep->key, sizeof rep->key, 1) != DP_OK) {
+        return DP_EINPUT;
+    }
+    const char *want = dp_reported_key_unit(rep->key);
+    if (!want) {
+        char near[48];
+        const char *best = closest_reported_key(rep->key, near, sizeof near);
+        if (best) {
+            return dp_yerror(ctx, node, "%s: '%s' is not a quantity the model computes (did you "
+                             "mean '%s'?)", sub, rep->key, best);
+        }
+        return dp_yerror(ctx, node,
+                         "%s: '%s' is not a quantity the model computes; expected an indicator "
+                         "(docs/scenarios.md#indicators, e.g. certified, "
+                         "care_subsidy_recipients, home_renovation_spending) or one of "
+                         "dibao_certified, pension_participants, medical_participants, "
+                         "rehab_recipients",
+                         sub, rep->key);
+    }
+    dp_ypath(sub, sizeof sub, path, "unit");
+    if (dp_yrequire(ctx, item, path, "unit", &unit) != DP_OK ||
+        dp_yget_text(ctx, unit, sub, rep->unit, sizeof rep->unit, 1) != DP_OK) {
+        return DP_EINPUT;
+    }
+    if (strcmp(rep->unit, want) != 0) {
+        return dp_yerror(ctx, unit, "%s: expected '%s' (the unit of %s), got '%s'", sub, want,
+                         rep->key, rep->unit);
+    }
+    return DP_OK;
+}
+
+/* reported[N].at: "end" (month 12), "mid" (month 6) or "YYYY-MM" within reported[N].year. */
+static dp_status
+read_reported_at(dp_ctx *ctx, const dp_ynode *node, const char *path, dp_reported *rep)
+{
+    static const char what[] = "end, mid or a month YYYY-MM of the year";
+    int yy = 0, mm = 0, len = 0;
+    rep->month = 12;
+    rep->mid = 0;
+    if (!node) {
+        return DP_OK;
+    }
+    if (node->kind != DP_YSCALAR) {
+        return dp_yexpected(ctx, node, path, what);
+    }
+    if (strcmp(node->text, "end") == 0) {
+        return DP_OK;
+    }
+    if (strcmp(node->text, "mid") == 0) {
+        rep->month = 6;
+        rep->mid = 1;
+        return DP_OK;
+    }
+    if (strlen(node->text) != 7 || sscanf(node->text, "%4d-%2d%n", &yy, &mm, &len) != 2 ||
+        len != 7 || node->text[4] != '-') {
+        return dp_yexpected(ctx, node, path, what);
+    }
+    if (mm < 1 || mm > 12) {
+        return dp_yerror(ctx, node, "%s: '%s' has no month %d (expected 01 to 12)", path,
+                         node->text, mm);
+    }
+    if (yy != rep->year) {
+        return dp_yerror(ctx, node, "%s: '%s' is not in year %d (the entry's year)", path,
+                         node->text, rep->year);
+    }
+    rep->month = mm;
+    return DP_OK;
+}
+
+/* reported[N].bound or .status: one of words[0..n) (default index 0). */
+static dp_status
+read_reported_word(dp_ctx *ctx, const dp_ynode *item, const char *path, const char *key,
+                   const char *const *words, size_t n, const char *what, int *out)
+{
+    char sub[96];
+    const dp_ynode *node = dp_ymap_get(item, key);
+    *out = 0;
+    if (!node) {
+        return DP_OK;
+    }
+    dp_ypath(sub, sizeof sub, path, key);
+    if (node->kind != DP_YSCALAR || (*out = find_word(node->text, words, n)) < 0) {
+        return dp_yexpected(ctx, node, sub, what);
+    }
+    return DP_OK;
+}
+
+/* One entry of `reported:` (path "reported[N]") into rep. */
+static dp_status
+read_reported_entry(dp_ctx *ctx, const dp_ynode *item, const char *path, dp_reported *rep)
+{
+    char sub[96], what[64];
+    dp_ynode *node;
+    int word;
+    if (need_map(ctx, item, path, reported_keys, N_OF(reported_keys)) != DP_OK ||
+        read_reported_key(ctx, item, path, rep) != DP_OK) {
+        return DP_EINPUT;
+    }
+    dp_ypath(sub, sizeof sub, path, "value");
+    if (dp_yrequire(ctx, item, path, "value", &node) != DP_OK ||
+        dp_yget_number(ctx, node, sub, "a number", -HUGE_VAL, HUGE_VAL, &rep->value) != DP_OK) {
+        return DP_EINPUT;
+    }
+    dp_ypath(sub, sizeof sub, path, "source");
+    if ((node = dp_ymap_get(item, "source")) &&
+        dp_yget_text(ctx, node, sub, rep->source, sizeof rep->source, 0) != DP_OK) {
+        return DP_EINPUT;
+    }
+    snprintf(what, sizeof what, "a year in [%d, %d]", REP_YEAR_MIN, REP_YEAR_MAX);
+    dp_ypath(sub, sizeof sub, path, "year");
+    if (dp_yrequire(ctx, item, path, "year", &node) != DP_OK ||
+        dp_yget_int(ctx, node, sub, what, REP_YEAR_MIN, REP_YEAR_MAX, &rep->year) != DP_OK) {
+        return DP_EINPUT;
+    }
+    dp_ypath(sub, sizeof sub, path, "at");
+    if (read_reported_at(ctx, dp_ymap_get(item, "at"), sub, rep) != DP_OK) {
+        return DP_EINPUT;
+    }
+    rep->from = rep->year;
+    if ((node = dp_ymap_get(item, "from"))) {
+        dp_ypath(sub, sizeof sub, path, "from");
+        snprintf(what, sizeof what, "a year in [%d, %d] (the entry's year)", REP_YEAR_MIN,
+                 rep->year);
+        if (dp_yget_int(ctx, node, sub, what, REP_YEAR_MIN, rep->year, &rep->from) != DP_OK) {
+            return DP_EINPUT;
+        }
+    }
+    if (read_reported_word(ctx, item, path, "bound", dp_bound_key, DP_N_BOUND,
+                           "exact, lower or upper", &word) != DP_OK) {
+        return DP_EINPUT;
+    }
+    rep->bound = (dp_bound)word;
+    if (read_reported_word(ctx, item, path, "status", dp_rep_status_key, DP_N_REP_STATUS,
+                           "quoted, derived, assumption or not_verified", &word) != DP_OK) {
+        return DP_EINPUT;
+    }
+    rep->status = (dp_rep_status)word;
+    return DP_OK;
+}
+
+/* `reported:` into r->reported (heap, list->n entries). */
 static dp_status
 read_reported(dp_ctx *ctx, const dp_ynode *list, dp_region_input *r)
 {
     char path[64];
-    char sub[96];
-    dp_ynode *node;
     if (list->kind != DP_YSEQ) {
         return dp_yexpected(ctx, list, "reported", "a list");
     }
-    if (list->n > DP_REGION_MAX_REPORTED) {
-        return dp_yerror(ctx, list, "reported: at most %d entries, got %zu", DP_REGION_MAX_REPORTED,
-                         list->n);
+    if (list->n == 0) {
+        return DP_OK;
+    }
+    r->reported = calloc(list->n, sizeof *r->reported);
+    if (!r->reported) {
+        return dp_error(ctx, DP_ENOMEM, "out of memory for %zu reported figures", list->n);
     }
     for (size_t i = 0; i < list->n; i++) {
-        const dp_ynode *item = list->val[i];
-        dp_reported *rep = &r->reported[i];
         snprintf(path, sizeof path, "reported[%zu]", i + 1);
-        if (need_map(ctx, item, path, reported_keys, N_OF(reported_keys)) != DP_OK) {
-            return DP_EINPUT;
-        }
-        dp_ypath(sub, sizeof sub, path, "key");
-        if (dp_yrequire(ctx, item, path, "key", &node) != DP_OK ||
-            dp_yget_text(ctx, node, sub, rep->key, sizeof rep->key, 1) != DP_OK) {
-            return DP_EINPUT;
-        }
-        dp_ypath(sub, sizeof sub, path, "value");
-        if (dp_yrequire(ctx, item, path, "value", &node) != DP_OK ||
-            dp_yget_number(ctx, node, sub, "a number", -HUGE_VAL, HUGE_VAL, &rep->value) != DP_OK) {
-            return DP_EINPUT;
-        }
-        dp_ypath(sub, sizeof sub, path, "unit");
-        if (dp_yrequire(ctx, item, path, "unit", &node) != DP_OK ||
-            dp_yget_text(ctx, node, sub, rep->unit, sizeof rep->unit, 1) != DP_OK) {
-            return DP_EINPUT;
-        }
-        dp_ypath(sub, sizeof sub, path, "source");
-        if ((node = dp_ymap_get(item, "source")) &&
-            dp_yget_text(ctx, node, sub, rep->source, sizeof rep->source, 0) != DP_OK) {
+        if (read_reported_entry(ctx, list->val[i], path, &r->reported[i]) != DP_OK) {
             return DP_EINPUT;
         }
         r->n_reported = i + 1;
     }
     return DP_OK;
+}
+
+void
+dp_region_clear(dp_region_input *r)
+{
+    if (!r) {
+        return;
+    }
+    free(r->reported);
+    r->reported = NULL;
+    r->n_reported = 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Province names: the file's `province` must name one, so a misspelling cannot fall back to
+ * the national shares in silence. */
+
+/* English name, short Chinese name, full Chinese name. */
+static const char *const province_names[][3] = {
+    {"Beijing", "北京", "北京市"},         {"Tianjin", "天津", "天津市"},
+    {"Hebei", "河北", "河北省"},           {"Shanxi", "山西", "山西省"},
+    {"Inner Mongolia", "内蒙古", "内蒙古自治区"}, {"Liaoning", "辽宁", "辽宁省"},
+    {"Jilin", "吉林", "吉林省"},           {"Heilongjiang", "黑龙江", "黑龙江省"},
+    {"Shanghai", "上海", "上海市"},        {"Jiangsu", "江苏", "江苏省"},
+    {"Zhejiang", "浙江", "浙江省"},        {"Anhui", "安徽", "安徽省"},
+    {"Fujian", "福建", "福建省"},          {"Jiangxi", "江西", "江西省"},
+    {"Shandong", "山东", "山东省"},        {"Henan", "河南", "河南省"},
+    {"Hubei", "湖北", "湖北省"},           {"Hunan", "湖南", "湖南省"},
+    {"Guangdong", "广东", "广东省"},       {"Guangxi", "广西", "广西壮族自治区"},
+    {"Hainan", "海南", "海南省"},          {"Chongqing", "重庆", "重庆市"},
+    {"Sichuan", "四川", "四川省"},         {"Guizhou", "贵州", "贵州省"},
+    {"Yunnan", "云南", "云南省"},          {"Tibet", "西藏", "西藏自治区"},
+    {"Shaanxi", "陕西", "陕西省"},         {"Gansu", "甘肃", "甘肃省"},
+    {"Qinghai", "青海", "青海省"},         {"Ningxia", "宁夏", "宁夏回族自治区"},
+    {"Xinjiang", "新疆", "新疆维吾尔自治区"}, {"Hong Kong", "香港", "香港特别行政区"},
+    {"Macau", "澳门", "澳门特别行政区"},   {"Taiwan", "台湾", "台湾省"},
+    {"China", "全国", "中国"},
+};
+#define N_PROVINCE (sizeof province_names / sizeof province_names[0])
+
+
+int
+dp_province_find(const char *name)
+{
+    for (size_t p = 0; p < N_PROVINCE; p++) {
+        if (strcasecmp(name, province_names[p][0]) == 0 ||
+            strcmp(name, province_names[p][1]) == 0 || strcmp(name, province_names[p][2]) == 0) {
+            return (int)p;
+        }
+    }
+    return -1;
+}
+
+/* `province` (node, text already in r->province): a known name, stored in its English form. */
+static dp_status
+check_province(dp_ctx *ctx, const dp_ynode *node, dp_region_input *r)
+{
+    char lower[32], cand[32];
+    int p = dp_province_find(r->province);
+    if (p >= 0) {
+        snprintf(r->province, sizeof r->province, "%s", province_names[p][0]);
+        return DP_OK;
+    }
+    /* The closest English name within 2 edits, compared in lower case. */
+    size_t len = strlen(r->province), best_d = 3;
+    const char *best = NULL;
+    for (size_t i = 0; i <= len && i < sizeof lower; i++) {
+        lower[i] = (char)tolower((unsigned char)r->province[i]);
+    }
+    lower[sizeof lower - 1] = '\0';
+    for (size_t q = 0; q < N_PROVINCE; q++) {
+        const char *en = province_names[q][0];
+        size_t i = 0;
+        for (; en[i] && i + 1 < sizeof cand; i++) {
+            cand[i] = (char)tolower((unsigned char)en[i]);
+        }
+        cand[i] = '\0';
+        size_t d = dp_edit_distance(lower, cand);
+        if (d < best_d && d < len) {
+            best = en;
+            best_d = d;
+        }
+    }
+    if (best) {
+        return dp_yerror(ctx, node, "province: '%s' is not a province of China (did you mean "
+                         "'%s'?)", r->province, best);
+    }
+    return dp_yerror(ctx, node,
+                     "province: '%s' is not a province of China; expected one of Beijing, "
+                     "Tianjin, Hebei, Shanxi, Inner Mongolia, Liaoning, Jilin, Heilongjiang, "
+                     "Shanghai, Jiangsu, Zhejiang, Anhui, Fujian, Jiangxi, Shandong, Henan, "
+                     "Hubei, Hunan, Guangdong, Guangxi, Hainan, Chongqing, Sichuan, Guizhou, "
+                     "Yunnan, Tibet, Shaanxi, Gansu, Qinghai, Ningxia, Xinjiang, Hong Kong, "
+                     "Macau, Taiwan (or the Chinese name), or China for the whole country",
+                     r->province);
 }
 
 static int
@@ -304,7 +754,7 @@ id_ok(const char *text)
 }
 
 static dp_status
-read_region(dp_ctx *ctx, const char *path, const dp_ynode *root, dp_region_input *r)
+read_region(dp_ctx *ctx, const char *path, const dp_ynode *root, int want, dp_region_input *r)
 {
     char stem[64];
     char sub[96];
@@ -336,12 +786,8 @@ read_region(dp_ctx *ctx, const char *path, const dp_ynode *root, dp_region_input
         dp_yrequire(ctx, root, "", "name_zh", &node) != DP_OK ||
         dp_yget_text(ctx, node, "name_zh", r->name_zh, sizeof r->name_zh, 1) != DP_OK ||
         dp_yrequire(ctx, root, "", "province", &node) != DP_OK ||
-        dp_yget_text(ctx, node, "province", r->province, sizeof r->province, 1) != DP_OK) {
-        return DP_EINPUT;
-    }
-    if (dp_yrequire(ctx, root, "", "base_year", &node) != DP_OK ||
-        dp_yget_int(ctx, node, "base_year", "a year in [1990, 2100]", 1990, 2100, &r->base_year) !=
-            DP_OK) {
+        dp_yget_text(ctx, node, "province", r->province, sizeof r->province, 1) != DP_OK ||
+        check_province(ctx, node, r) != DP_OK) {
         return DP_EINPUT;
     }
     /* sources: free-text notes kept in the file only; checked for shape. */
@@ -356,25 +802,8 @@ read_region(dp_ctx *ctx, const char *path, const dp_ynode *root, dp_region_input
             }
         }
     }
-    if (dp_yrequire(ctx, root, "", "population", &node) != DP_OK ||
-        read_population(ctx, node, r) != DP_OK) {
+    if (read_bases(ctx, root, want, r) != DP_OK) {
         return DP_EINPUT;
-    }
-    if (dp_yrequire(ctx, root, "", "disabled", &node) != DP_OK ||
-        read_disabled(ctx, node, r) != DP_OK) {
-        return DP_EINPUT;
-    }
-    if ((node = dp_ymap_get(root, "recipients"))) {
-        if (need_map(ctx, node, "recipients", dp_prog_key, DP_N_PROG) != DP_OK) {
-            return DP_EINPUT;
-        }
-        for (size_t k = 0; k < DP_N_PROG; k++) {
-            const dp_ynode *val = dp_ymap_get(node, dp_prog_key[k]);
-            dp_ypath(sub, sizeof sub, "recipients", dp_prog_key[k]);
-            if (val && get_count(ctx, val, sub, 0, &r->recipients[k]) != DP_OK) {
-                return DP_EINPUT;
-            }
-        }
     }
     if ((node = dp_ymap_get(root, "reported")) && read_reported(ctx, node, r) != DP_OK) {
         return DP_EINPUT;
@@ -384,6 +813,12 @@ read_region(dp_ctx *ctx, const char *path, const dp_ynode *root, dp_region_input
 
 dp_status
 dp_region_load(dp_ctx *ctx, const char *path, dp_region_input *out)
+{
+    return dp_region_load_base(ctx, path, 0, out);
+}
+
+dp_status
+dp_region_load_base(dp_ctx *ctx, const char *path, int base_year, dp_region_input *out)
 {
     dp_status rc = DP_OK;
     dp_ynode *root = NULL;
@@ -407,22 +842,16 @@ dp_region_load(dp_ctx *ctx, const char *path, dp_region_input *out)
         rc = dp_error(ctx, DP_ENOMEM, "out of memory");
         goto out;
     }
-    r->age_share[0] = r->age_share[1] = r->age_share[2] = NAN;
-    r->sex_ratio = NAN;
-    for (size_t t = 0; t < DP_N_TYPE; t++) {
-        r->type_share[t] = NAN;
-    }
-    for (size_t m = 0; m < DP_N_MARG; m++) {
-        r->marginal[m] = NAN;
-    }
-    for (size_t k = 0; k < DP_N_PROG; k++) {
-        r->recipients[k] = NAN;
-    }
-    if ((rc = read_region(ctx, path, root, r)) != DP_OK) {
+    clear_base(r);
+    if ((rc = read_region(ctx, path, root, base_year, r)) != DP_OK) {
         goto out;
     }
     *out = *r;
+    r->reported = NULL; /* now *out's */
 out:
+    if (r) {
+        dp_region_clear(r);
+    }
     free(r);
     dp_ynode_free(root);
     return rc;

@@ -43,6 +43,9 @@ dp_scenario_free(dp_scenario *s)
     free(s->name);
     free(s->title);
     free(s->data_dir);
+    for (size_t r = 0; r < s->n_region; r++) {
+        dp_region_clear(&s->region[r]);
+    }
     free(s->region);
     free(s->text);
     free(s->target);
@@ -348,6 +351,7 @@ load_regions(dp_ctx *ctx, dp_scenario *s, const dp_ynode *root, const dp_ynode *
 {
     dp_status rc = DP_OK;
     const dp_ynode *start = dp_ymap_get(dp_ymap_get(root, "years"), "start");
+    const dp_ynode *base_key = dp_ymap_get(root, "base_year");
     char *path = NULL;
     size_t idx;
 
@@ -371,18 +375,38 @@ load_regions(dp_ctx *ctx, dp_scenario *s, const dp_ynode *root, const dp_ynode *
         if ((rc = add_input(ctx, s, path, &idx)) != DP_OK) {
             goto out;
         }
-        if ((rc = dp_region_load(ctx, s->input_path[idx], &s->region[i])) != DP_OK) {
+        /* The base year the run needs: base_year, the year before years.start (a file with
+         * several bases gives that one). */
+        int base_year = s->params.base_year;
+        if ((rc = dp_region_load_base(ctx, s->input_path[idx], base_year, &s->region[i])) !=
+            DP_OK) {
             goto out;
         }
+        s->n_region = i + 1; /* now s owns region i's reported figures */
         if ((rc = dp_sha256_file(ctx, s->input_path[idx], s->input_sha[idx])) != DP_OK) {
             goto out;
         }
-        s->n_region = i + 1;
-        int base_year = s->params.year_start - 1;
-        if (s->region[i].base_year != base_year) {
-            rc = dp_yerror(ctx, start ? start : item,
-                           "years.start %d needs base year %d, but region '%s' has base year %d",
-                           s->params.year_start, base_year, id, s->region[i].base_year);
+        const dp_region_input *reg = &s->region[i];
+        if (reg->base_year != base_year) {
+            /* "2017, 2018": at most 16 years of 4 digits, each after ", " (98 bytes). */
+            char years_text[DP_REGION_MAX_BASES * 6 + 8];
+            size_t len = 0;
+            for (size_t b = 0; b < reg->n_base && len < sizeof years_text; b++) {
+                int w = snprintf(years_text + len, sizeof years_text - len, "%s%d",
+                                 b ? ", " : "", reg->base_years[b]);
+                len += w > 0 ? (size_t)w : 0;
+            }
+            if (base_key) {
+                rc = dp_yerror(ctx, base_key,
+                               "base_year: %d, but region '%s' has base year%s %s", base_year,
+                               id, reg->n_base > 1 ? "s" : "", years_text);
+            } else {
+                rc = dp_yerror(ctx, start ? start : item,
+                               "years.start %d needs base year %d, but region '%s' has base "
+                               "year%s %s",
+                               s->params.year_start, base_year, id, reg->n_base > 1 ? "s" : "",
+                               years_text);
+            }
             goto out;
         }
         free(path);

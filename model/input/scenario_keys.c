@@ -99,6 +99,7 @@ const key_def dp_scenario_keys[] = {
     {.path = "title", .type = K_TEXT},
     {.path = "extends", .type = K_EXTENDS},
     {.path = "regions", .type = K_REGIONS},
+    ROW("base_year", K_YEAR, 1990, 2100, NULL, base_year),
     MAP("years"),
     ROW("years.start", K_YEAR, 1990, 2100, NULL, year_start),
     ROW("years.end", K_YEAR, 1990, 2100, NULL, year_end),

@@ -1182,6 +1182,30 @@ check_programmes(walker *w)
     return DP_OK;
 }
 
+/* base_year and years.start name the same choice (the run starts the year after its base):
+ * either may be given, both only if they agree. */
+static dp_status
+resolve_base_year(dp_ctx *ctx, const dp_ynode *root, dp_params *p)
+{
+    const dp_ynode *base = dp_ymap_get(root, "base_year");
+    const dp_ynode *start = dp_ymap_get(dp_ymap_get(root, "years"), "start");
+    if (!base) {
+        p->base_year = p->year_start - 1;
+        return DP_OK;
+    }
+    if (!start) {
+        p->year_start = p->base_year + 1;
+        return DP_OK;
+    }
+    if (p->base_year != p->year_start - 1) {
+        return dp_yerror(ctx, base,
+                         "base_year: %d needs years.start %d (the run starts the year after its "
+                         "base), got years.start %d",
+                         p->base_year, p->base_year + 1, p->year_start);
+    }
+    return DP_OK;
+}
+
 /* Checks years.end >= years.start after the walk (either may be a default). */
 static dp_status
 check_years(dp_ctx *ctx, const dp_ynode *root, const dp_params *p)
@@ -1437,7 +1461,8 @@ dp_scenario_read(dp_ctx *ctx, dp_scenario *s, const dp_ynode *root, const dp_yno
         goto out;
     }
     /* The lists and checks that need keys written anywhere in the file (rule[0], the years). */
-    if ((rc = check_years(ctx, root, &s->params)) != DP_OK ||
+    if ((rc = resolve_base_year(ctx, root, &s->params)) != DP_OK ||
+        (rc = check_years(ctx, root, &s->params)) != DP_OK ||
         (rc = read_extensions(&w)) != DP_OK || (rc = read_overlaps(&w)) != DP_OK ||
         (rc = check_programmes(&w)) != DP_OK) {
         goto out;

@@ -231,11 +231,12 @@ def check(name, cond, why=""):
 daan = (tmp / "daan.txt").read_text(encoding="utf-8")
 # Da'an's reported figures (data/regions/daan.yaml): certified 14,036 and 6,818 in dibao are
 # fitted marginals, equal in the model within rounding.
-for key, actual in (("disabled_persons", 14036), ("dibao", 6818)):
+for key, actual in (("certified", 14036), ("dibao_certified", 6818)):
     m = re.search(r"^  %s +([\d.]+) +(\d+) +(-?[\d.]+)" % key, daan, re.M)
     check(f"plans_report_base_year_{key}", m and abs(float(m.group(1)) - actual) < 0.5
           and int(m.group(2)) == actual, m.group(0) if m else "row missing")
-check("plans_report_lists_not_computed", "medical_insured" in daan and "not computed:" in daan)
+check("plans_report_lists_not_compared", "medical_participants" in daan and "not compared:" in daan
+      and re.search(r"^  new_jobs .*not compared: a figure for 2016-2020", daan, re.M) is not None)
 
 def blocks(text):
     """{year: [(programme, base mean, plan mean, diff mean)]} from the spending tables."""

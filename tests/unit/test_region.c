@@ -73,13 +73,17 @@ test_region_good_values(void **state)
     assert_close(r.recipients[DP_PROG_LIVING], 6549, 0, 0);
     assert_close(r.recipients[DP_PROG_CARE], 6619, 0, 0);
     assert_int_equal(r.n_reported, 2);
-    assert_string_equal(r.reported[0].key, "disabled_persons");
+    assert_string_equal(r.reported[0].key, "certified");
     assert_close(r.reported[0].value, 14036, 0, 0);
     assert_string_equal(r.reported[0].unit, "persons");
     assert_string_equal(r.reported[0].source, "plan 000, 13th-plan review");
-    assert_string_equal(r.reported[1].key, "medical_insured");
+    assert_string_equal(r.reported[1].key, "medical_participants");
     assert_close(r.reported[1].value, 11747, 0, 0);
     assert_string_equal(r.reported[1].source, "plan 000");
+    dp_region_clear(&r);
+    assert_null(r.reported);
+    assert_int_equal(r.n_reported, 0);
+    assert_null(r.reported);
 }
 
 static void
@@ -110,6 +114,7 @@ test_region_optional_absent_is_nan(void **state)
         assert_true(isnan(r.recipients[k]));
     }
     assert_int_equal(r.n_reported, 0);
+    assert_null(r.reported);
 }
 
 /* population.age_groups: 21 numbers per sex, read as written (persons). */
@@ -126,8 +131,10 @@ test_region_age_groups(void **state)
     assert_close(r.age_pop[1][20], 300.0, 0.0, 0.0);
     assert_true(isnan(r.age_share[0]) && isnan(r.sex_ratio));
     /* Files without a table say so. */
+    dp_region_clear(&r);
     assert_int_equal(dp_region_load(ctx, "tests/data/regions/daan.yaml", &r), DP_OK);
     assert_int_equal(r.age_input, DP_AGE_NONE);
+    dp_region_clear(&r);
 }
 
 static void
