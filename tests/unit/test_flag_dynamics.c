@@ -275,6 +275,7 @@ test_national_defaults(void **state)
     assert_true(fabs(x[DP_PI_PENSION_PART] / 27e6 - 1.0) <= 0.02);
     dp_results_free(res);
     dp_model_free(m);
+    dp_region_clear(&in);
 }
 
 /* ------------------------------------------------------------------------------------------ */
