@@ -137,10 +137,13 @@ $(XLSX_LIB): $(XLSX_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
+# The command's allocations go through model/cli/mem_wrap.c (DPSIM_FAIL_ALLOC, DPSIM_COUNT_ALLOC).
+WRAP_LDFLAGS := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=aligned_alloc
+
 $(BIN): $(CLI_OBJ) $(XLSX_LIB) $(LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) $(CLI_OBJ) $(XLSX_LIB) $(LIB) $(LDLIBS) $(CLI_LIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $(WRAP_LDFLAGS) $(CLI_OBJ) $(XLSX_LIB) $(LIB) $(LDLIBS) $(CLI_LIBS) -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(HELP_OBJ) $(LIB)
 	@mkdir -p $(@D)

@@ -528,8 +528,12 @@ read_group(dp_ctx *ctx, const char *path, const char *scenario, int summary, dp_
             goto out;
         }
         char cls[32];
-        if (dp_h5_read_attr_str(ctx, ds, "CLASS", cls, sizeof cls, 1) != DP_OK) {
+        if ((rc = dp_h5_read_attr_str(ctx, ds, "CLASS", cls, sizeof cls, 1)) != DP_OK) {
+            if (rc == DP_ENOMEM) {
+                goto out;
+            }
             cls[0] = '\0'; /* not a string: not a scale */
+            rc = DP_OK;
             dp_ctx_clear(ctx);
         }
         int is_scale = strcmp(cls, "DIMENSION_SCALE") == 0;
