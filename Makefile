@@ -74,6 +74,18 @@ LIB      := $(BUILD)/lib/libdpsim.a
 XLSX_LIB := $(BUILD)/lib/libdpsim_xlsx.a
 BIN      := $(BUILD)/bin/dpsim
 
+# The libFuzzer targets (rules below, "Fuzzing"); defined here because `test` needs them.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_DIR     := $(BUILD)/fuzz
+FUZZ_FLAGS   := $(CSTD) -O1 -g -fno-omit-frame-pointer -DHAVE_INLINE -fopenmp -Imodel \
+                $(PKG_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_[a-z]*.c))
+FUZZ_TARGETS := $(filter-out fuzz_common,$(FUZZ_TARGETS))
+FUZZ_BIN     := $(addprefix $(FUZZ_DIR)/,$(FUZZ_TARGETS))
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o) $(FUZZ_DIR)/obj/key_sources.o
+FUZZ_LIB     := $(FUZZ_DIR)/libdpsim_fuzz.a
+
 .PHONY: all run test check bench deps clean install uninstall format format-check lint \
         check-symbols plans report notebooks-test validate fuzz fuzz-build
 .DEFAULT_GOAL := all
@@ -187,16 +199,6 @@ bench: $(BIN) $(BENCH_BIN)
 # `make fuzz FUZZ_SECONDS=N` runs each target N seconds (default 60) from its seed corpus;
 # `make test` runs each for FUZZ_TEST_SECONDS (20) through tests/fuzz/run.sh, and every file in
 # tests/fuzz/regress/<target>/ once (the inputs that once crashed).
-FUZZ_CC      ?= clang
-FUZZ_SECONDS ?= 60
-FUZZ_DIR     := $(BUILD)/fuzz
-FUZZ_FLAGS   := $(CSTD) -O1 -g -fno-omit-frame-pointer -DHAVE_INLINE -fopenmp -Imodel \
-                $(PKG_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_[a-z]*.c))
-FUZZ_TARGETS := $(filter-out fuzz_common,$(FUZZ_TARGETS))
-FUZZ_BIN     := $(addprefix $(FUZZ_DIR)/,$(FUZZ_TARGETS))
-FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o) $(FUZZ_DIR)/obj/key_sources.o
-FUZZ_LIB     := $(FUZZ_DIR)/libdpsim_fuzz.a
 
 $(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(@D)
