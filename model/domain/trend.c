@@ -122,6 +122,12 @@ dp_trend_fit_series(dp_ctx *ctx, const double *t, const double *y, size_t n, dou
         if (!(y[i] > 0.0) || !isfinite(t[i])) {
             return dp_error(ctx, DP_EINPUT, "trend fit: observation %zu is not a share > 0", i);
         }
+        if (!(y[i] < ceiling)) {
+            /* A logistic below c cannot pass through it: the fit would diverge. */
+            return dp_error(ctx, DP_EINPUT,
+                            "trend fit: the share %.4g at t = %.2f is not below the ceiling %g",
+                            y[i], t[i], ceiling);
+        }
         fit->t[i] = t[i];
         fit->y[i] = y[i];
         y_mean += y[i] / (double)n;

@@ -418,6 +418,10 @@ dp_tables_replicate(const dp_tables *tb, const dp_model *m, const dp_engine_opts
             }
         }
     }
+    /* status_quo: trend: with several runs each replicate draws its own trend parameters
+     * (dp_trend_take_up); one run projects the fitted trend. */
+    out->trend_rep = opts->runs > 1 ? (uint32_t)rep + 1 : 0;
+    out->trend_seed = opts->seed;
     double *amt = dp_table_run(tb->amount, rep);
     for (size_t yi = 0; yi < tb->n_year; yi++) {
         int year = p->year_start + (int)yi;
