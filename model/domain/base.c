@@ -619,12 +619,13 @@ fit_trend(dp_ctx *ctx, const dp_params *p, const dp_region_input *in, dp_region_
     return DP_OK;
 }
 
-double
-dp_trend_take_up(const dp_model *m, const dp_params *p, size_t reg, size_t prog, int year)
+void
+dp_trend_params(const dp_model *m, const dp_params *p, size_t reg, size_t prog, double *a,
+                double *g)
 {
-    const dp_region_base *b = &m->base[reg];
-    const dp_trend_fit *f = &b->trend[prog];
-    double a = f->a, g = f->g;
+    const dp_trend_fit *f = &m->base[reg].trend[prog];
+    *a = f->a;
+    *g = f->g;
     if (p->trend_rep > 0) {
         gsl_rng *r = dp_rng_alloc();
         if (r) {
@@ -632,10 +633,19 @@ dp_trend_take_up(const dp_model *m, const dp_params *p, size_t reg, size_t prog,
              * so that every year of a replicate draws the same (a, g). */
             dp_rng_stream(r, p->trend_seed, p->trend_rep - 1,
                           (uint32_t)(DP_MAX_UNCERTAIN + reg * DP_N_TREND + prog), 0, DP_EV_PARAM);
-            dp_trend_draw(f, r, &a, &g);
+            dp_trend_draw(f, r, a, g);
             dp_rng_free(r);
         }
     }
+}
+
+double
+dp_trend_take_up(const dp_model *m, const dp_params *p, size_t reg, size_t prog, int year)
+{
+    const dp_region_base *b = &m->base[reg];
+    const dp_trend_fit *f = &b->trend[prog];
+    double a, g;
+    dp_trend_params(m, p, reg, prog, &a, &g);
     double s = dp_trend_share(f, a, g, (double)year);
     if (b->take_up_source[prog] == DP_TAKE_UP_CALIBRATED) {
         /* The base year's calibrated take-up is reproduced by the fitted trend's level. */

@@ -16,8 +16,9 @@
 #include "domain/programmes.h"
 #include "domain/trend.h"
 
-/* Programmes whose take-up follows a trend under status_quo: trend (the first two). */
-enum { DP_N_TREND = 2 };
+/* Programmes whose take-up follows a trend under status_quo: trend (the first two), and the
+ * statistics of base/trend_fit. */
+enum { DP_N_TREND = 2, DP_N_TRENDSTAT = 10 };
 
 typedef struct {
     double pop[DP_N_SEX * DP_N_AGE];   /**< base-year residents (disabled included) [persons] */
@@ -210,6 +211,12 @@ int dp_trend_uses(const dp_reported *rp, size_t prog, int fit_until);
  * fitted trend (or replicate p->trend_rep - 1's draw of it), scaled so that the fitted trend
  * reproduces a calibrated base-year take-up, clamped to [0, 1]. Only when the region's trend
  * is on. */
+/* The trend parameters (a, g) of programme prog of region reg that replicate p->trend_rep - 1
+ * projects: a draw from the fit's joint normal distribution (dp_trend_draw, on the stream of
+ * (p->trend_seed, rep, DP_MAX_UNCERTAIN + reg * DP_N_TREND + prog)); the fit when trend_rep is
+ * 0. */
+void dp_trend_params(const dp_model *m, const dp_params *p, size_t reg, size_t prog, double *a,
+                     double *g);
 double dp_trend_take_up(const dp_model *m, const dp_params *p, size_t reg, size_t prog,
                         int year);
 
