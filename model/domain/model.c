@@ -150,6 +150,12 @@ dp_model_take_up(const dp_model *m, size_t r, size_t prog)
     return m->base[r].take_up[prog];
 }
 
+const dp_trend_fit *
+dp_model_trend(const dp_model *m, size_t r, size_t prog)
+{
+    return prog < DP_N_TREND && m->base[r].trend[prog].on ? &m->base[r].trend[prog] : NULL;
+}
+
 dp_take_up_source
 dp_model_take_up_source(const dp_model *m, size_t r, size_t prog)
 {
