@@ -7,7 +7,10 @@
  * p95 = T + 445.5. Reported figures of every kind (exact, lower and upper bounds, a mid-year
  * stock, a fitted year, a multi-year total, a key that is no indicator, a month of the first
  * projected year) give hand-computed errors, insides and coverage; the backtest_* tables carry
- * them.
+ * them. And a region whose history is made from a known trend: Da'an's 2020 base with its
+ * care-subsidy recipients replaced by E s(t) at the ends of 2016-2020 (E the base's eligible
+ * persons, s the logistic with a = 1, g = 0.3 a year, c = 1): status_quo: trend recovers a and g
+ * and projects the take-up s(2022).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -17,8 +20,12 @@
 #include "analysis/backtest.h"
 #include "core/ctx.h"
 #include "core/results.h"
+#include "domain/model.h"
+#include "domain/programmes.h"
 #include "input/params.h"
+#include "input/reference.h"
 #include "input/region.h"
+#include "input/scenario.h"
 
 enum { N_RUN = 100, N_YEAR = 3 };
 
@@ -153,12 +160,66 @@ test_backtest_no_year_axis(void **state)
     dp_ctx_free(ctx);
 }
 
+static double
+known_share(double t)
+{
+    return 1.0 / (1.0 + exp(-(1.0 + 0.3 * (t - 2020.0))));
+}
+
+static void
+test_backtest_region_known_trend(void **state)
+{
+    (void)state;
+    dp_ctx *ctx = dp_ctx_alloc();
+    dp_reference *ref = NULL;
+    dp_scenario *s = NULL;
+    dp_model *m0 = NULL, *m1 = NULL;
+    const char *data = dp_test_data_dir();
+    assert_int_equal(dp_reference_load(ctx, data, &ref), DP_OK);
+    assert_int_equal(dp_scenario_load(ctx, "scenarios/daan-baseline.yaml", data, &s), DP_OK);
+    dp_params p = *dp_scenario_params(s);
+    dp_region_input in = *dp_scenario_region(s, 0);
+    assert_int_equal(p.base_year, 2020);
+    /* The base's eligible persons, from the frozen calibration: E = recipients / take-up. */
+    assert_int_equal(dp_model_alloc(ctx, &p, ref, &in, 1, &m0), DP_OK);
+    double e = in.recipients[DP_PROG_CARE] / dp_model_take_up(m0, 0, DP_PROG_CARE);
+    dp_reported rep[4];
+    for (int y = 2016; y <= 2019; y++) {
+        rep[y - 2016] = fig("care_subsidy_recipients", y, 12, y, DP_BOUND_EXACT,
+                            e * known_share((double)y));
+    }
+    in.reported = rep;
+    in.n_reported = 4;
+    in.recipients[DP_PROG_CARE] = e * known_share(2020.0);
+    p.status_quo = DP_SQ_TREND;
+    p.cal_growth_sd = 100.0; /* no pull toward g = 0 to speak of */
+    assert_int_equal(dp_model_alloc(ctx, &p, ref, &in, 1, &m1), DP_OK);
+    const dp_trend_fit *f = dp_model_trend(m1, 0, DP_PROG_CARE);
+    assert_non_null(f);
+    assert_int_equal(f->n_obs, 5);
+    assert_close(f->a, 1.0, 0, 1e-6);
+    assert_close(f->g, 0.3, 0, 1e-6);
+    assert_true(f->se_g > 0.0 && f->se_g < 0.3);
+    /* The projected take-up is the trend (the base reproduces the fitted level exactly). */
+    dp_prog_rules rules;
+    dp_prog_rules_year(m1, &p, 0, 2022, &rules);
+    assert_close(rules.take_up[DP_PROG_CARE], known_share(2022.0), 1e-6, 0);
+    dp_prog_rules_year(m1, &p, 0, 2020, &rules); /* the base year keeps its take-up */
+    assert_close(rules.take_up[DP_PROG_CARE], known_share(2020.0), 1e-9, 0);
+    dp_model_free(m0);
+    dp_model_free(m1);
+    dp_scenario_free(s);
+    dp_reference_free(ref);
+    dp_ctx_free(ctx);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_backtest_known_truth),
         cmocka_unit_test(test_backtest_no_year_axis),
+        cmocka_unit_test(test_backtest_region_known_trend),
     };
     return cmocka_run_group_tests_name("backtest", tests, NULL, NULL);
 }
