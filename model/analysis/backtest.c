@@ -90,7 +90,7 @@ dp_backtest_compare(dp_ctx *ctx, const dp_region_input *regions, size_t n_region
         n_max += regions[r].n_reported;
     }
     size_t n_run = res->n_run ? res->n_run : 1;
-    size_t n50 = 0, n90 = 0;
+    size_t n50 = 0, n90 = 0, t50 = 0, t90 = 0;
     dp_backtest *bt = calloc(1, sizeof *bt);
     double *x = malloc(n_run * sizeof *x);
     double *x0 = malloc(n_run * sizeof *x0);
@@ -139,11 +139,19 @@ dp_backtest_compare(dp_ctx *ctx, const dp_region_input *regions, size_t n_region
             it->in90 = inside(it, it->p5, it->p95);
             n50 += (size_t)it->in50;
             n90 += (size_t)it->in90;
+            if (strcmp(it->key, "living_subsidy_recipients") == 0 ||
+                strcmp(it->key, "care_subsidy_recipients") == 0) {
+                bt->n_trend++;
+                t50 += (size_t)it->in50;
+                t90 += (size_t)it->in90;
+            }
             bt->n_item++;
         }
     }
     bt->cover50 = bt->n_item ? (double)n50 / (double)bt->n_item : (double)NAN;
     bt->cover90 = bt->n_item ? (double)n90 / (double)bt->n_item : (double)NAN;
+    bt->trend50 = bt->n_trend ? (double)t50 / (double)bt->n_trend : (double)NAN;
+    bt->trend90 = bt->n_trend ? (double)t90 / (double)bt->n_trend : (double)NAN;
     free(x);
     free(x0);
     *out = bt;
@@ -155,7 +163,7 @@ fail:
     return rc;
 }
 
-enum { N_STAT = 14, N_SUMMARY = 6 };
+enum { N_STAT = 14, N_SUMMARY = 9 };
 
 dp_status
 dp_backtest_add(dp_ctx *ctx, const dp_backtest *bt, dp_results *res)
@@ -166,10 +174,12 @@ dp_backtest_add(dp_ctx *ctx, const dp_backtest *bt, dp_results *res)
     static const char *const stat_zh[N_STAT] = {
         "年份", "月份", "界限(0精确 1下限 2上限)", "实际值", "预测均值", "第5百分位", "第25百分位",
         "中位数", "第75百分位", "第95百分位", "相对误差", "在50%区间内", "在90%区间内", "地区序号"};
-    static const char *const sum_label[N_SUMMARY] = {"fit_until", "runs", "compared",
-                                                     "not_compared", "cover50", "cover90"};
-    static const char *const sum_zh[N_SUMMARY] = {"拟合截止年", "模拟次数", "比较数",
-                                                  "未比较数", "50%区间覆盖率", "90%区间覆盖率"};
+    static const char *const sum_label[N_SUMMARY] = {
+        "fit_until", "runs", "compared", "not_compared", "cover50", "cover90",
+        "trend",     "trend50", "trend90"};
+    static const char *const sum_zh[N_SUMMARY] = {
+        "拟合截止年", "模拟次数", "比较数", "未比较数", "50%区间覆盖率", "90%区间覆盖率",
+        "两项补贴受益人数比较数", "其50%区间覆盖率", "其90%区间覆盖率"};
     static const char *const ax_items[] = {"backtest_item", "backtest_stat", NULL};
     static const char *const ax_sum[] = {"backtest_summary_stat", NULL};
     size_t n = bt->n_item ? bt->n_item : 1;
@@ -234,6 +244,9 @@ dp_backtest_add(dp_ctx *ctx, const dp_backtest *bt, dp_results *res)
     sum->data[3] = (double)bt->n_skipped;
     sum->data[4] = bt->cover50;
     sum->data[5] = bt->cover90;
+    sum->data[6] = (double)bt->n_trend;
+    sum->data[7] = bt->trend50;
+    sum->data[8] = bt->trend90;
 out:
     free(lab);
     free(lp);

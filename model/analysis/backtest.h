@@ -43,6 +43,9 @@ typedef struct {
     size_t n_skipped;         /**< later figures that could not be compared (above) */
     double cover50, cover90;  /**< share of the items inside the 50% / 90% intervals (NAN
                                    when none) */
+    size_t n_trend;           /**< of the items, recipients of the living and care subsidies
+                                   (the figures status_quo: trend fits and projects) */
+    double trend50, trend90;  /**< their coverage (NAN when none) */
 } dp_backtest;
 
 /* Compares the figures of the n_region regions (borrowed, in the run's region order) reported
@@ -52,7 +55,8 @@ typedef struct {
 dp_status dp_backtest_compare(dp_ctx *ctx, const dp_region_input *regions, size_t n_region,
                               int fit_until, const dp_results *res, dp_backtest **out);
 /* Adds the base tables backtest_items [backtest_item, backtest_stat] and backtest_summary
- * [backtest_summary_stat] to res (the writer puts tables named backtest_* in a backtest/
+ * [backtest_summary_stat: fit_until, runs, compared, not_compared, cover50, cover90, trend,
+ * trend50, trend90] to res (the writer puts tables named backtest_* in a backtest/
  * group; docs/output-schema.md). */
 dp_status dp_backtest_add(dp_ctx *ctx, const dp_backtest *bt, dp_results *res);
 void dp_backtest_free(dp_backtest *bt);

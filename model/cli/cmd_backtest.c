@@ -78,6 +78,11 @@ print_table(FILE *f, const char *name, const dp_backtest *bt)
         fprintf(f, "\nCoverage 区间覆盖率: %zu figures compared (%zu not comparable); inside the 50%% "
                    "interval %.0f%%, inside the 90%% interval %.0f%%\n",
                 bt->n_item, bt->n_skipped, 100.0 * bt->cover50, 100.0 * bt->cover90);
+        if (bt->n_trend) {
+            fprintf(f, "  of which living and care subsidy recipients (the trend's figures): %zu; "
+                       "inside the 50%% interval %.0f%%, the 90%% interval %.0f%%\n",
+                    bt->n_trend, 100.0 * bt->trend50, 100.0 * bt->trend90);
+        }
     } else {
         fprintf(f, "\nNo figure reported after %d could be compared (%zu not comparable).\n",
                 bt->fit_until, bt->n_skipped);

@@ -127,6 +127,8 @@ test_backtest_known_truth(void **state)
     assert_int_equal(bt->item[5].month, 6);
     assert_close(bt->cover50, 2.0 / 6.0, 1e-12, 0);
     assert_close(bt->cover90, 5.0 / 6.0, 1e-12, 0);
+    assert_int_equal(bt->n_trend, 6); /* every item is care-subsidy recipients */
+    assert_close(bt->trend90, 5.0 / 6.0, 1e-12, 0);
     /* The tables the writer puts in backtest/. */
     assert_int_equal(dp_backtest_add(ctx, bt, res), DP_OK);
     dp_table *items = dp_results_find(res, "backtest_items");
@@ -140,6 +142,8 @@ test_backtest_known_truth(void **state)
     assert_close(items->data[3 * 14 + 2], DP_BOUND_LOWER, 0, 0);
     assert_close(sum->data[2], 6, 0, 0);
     assert_close(sum->data[5], 5.0 / 6.0, 1e-12, 0);
+    assert_close(sum->data[6], 6, 0, 0);
+    assert_close(sum->data[7], 2.0 / 6.0, 1e-12, 0);
     dp_backtest_free(bt);
     dp_results_free(res);
     dp_ctx_free(ctx);
