@@ -26,8 +26,7 @@ dp_backtest_free(dp_backtest *bt)
 
 /* Per-run values of indicator key of region in year into x (n_run). */
 static dp_status
-values(dp_ctx *ctx, const dp_results *res, const char *key, const char *region, int year,
-       double *x)
+values(dp_ctx *ctx, const dp_results *res, const char *key, const char *region, int year, double *x)
 {
     dp_target t;
     memset(&t, 0, sizeof t);
@@ -66,15 +65,18 @@ inside(const dp_backtest_item *it, double lo, double hi)
      * figure is inside. */
     double eps = 1e-9 * fabs(it->actual);
     switch (it->bound) {
-    case DP_BOUND_LOWER: return hi >= it->actual - eps;
-    case DP_BOUND_UPPER: return lo <= it->actual + eps;
-    default: return lo <= it->actual + eps && hi >= it->actual - eps;
+    case DP_BOUND_LOWER:
+        return hi >= it->actual - eps;
+    case DP_BOUND_UPPER:
+        return lo <= it->actual + eps;
+    default:
+        return lo <= it->actual + eps && hi >= it->actual - eps;
     }
 }
 
 dp_status
-dp_backtest_compare(dp_ctx *ctx, const dp_region_input *regions, size_t n_region,
-                    int fit_until, const dp_results *res, dp_backtest **out)
+dp_backtest_compare(dp_ctx *ctx, const dp_region_input *regions, size_t n_region, int fit_until,
+                    const dp_results *res, dp_backtest **out)
 {
     dp_status rc = DP_OK;
     size_t ya = dp_results_find_axis(res, "year");
@@ -94,8 +96,7 @@ dp_backtest_compare(dp_ctx *ctx, const dp_region_input *regions, size_t n_region
     dp_backtest *bt = calloc(1, sizeof *bt);
     double *x = malloc(n_run * sizeof *x);
     double *x0 = malloc(n_run * sizeof *x0);
-    if (!bt || !x || !x0 ||
-        !(bt->item = calloc(n_max ? n_max : 1, sizeof *bt->item))) {
+    if (!bt || !x || !x0 || !(bt->item = calloc(n_max ? n_max : 1, sizeof *bt->item))) {
         rc = dp_error(ctx, DP_ENOMEM, "out of memory for the back-test");
         goto fail;
     }
@@ -109,8 +110,8 @@ dp_backtest_compare(dp_ctx *ctx, const dp_region_input *regions, size_t n_region
                 continue; /* fitted, or beyond the projection */
             }
             int partial = rp->month < 12;
-            if (rp->from != rp->year || !dp_indicator_find(rp->key, NULL) ||
-                rp->year < first || (partial && rp->year - 1 < first)) {
+            if (rp->from != rp->year || !dp_indicator_find(rp->key, NULL) || rp->year < first ||
+                (partial && rp->year - 1 < first)) {
                 bt->n_skipped++;
                 continue;
             }
@@ -169,17 +170,26 @@ dp_status
 dp_backtest_add(dp_ctx *ctx, const dp_backtest *bt, dp_results *res)
 {
     static const char *const stat_label[N_STAT] = {
-        "year",  "month", "bound", "actual", "mean",     "p5",   "p25",
-        "p50",   "p75",   "p95",   "rel_error", "in50", "in90", "region_index"};
+        "year", "month", "bound", "actual",    "mean", "p5",   "p25",
+        "p50",  "p75",   "p95",   "rel_error", "in50", "in90", "region_index"};
     static const char *const stat_zh[N_STAT] = {
-        "年份", "月份", "界限(0精确 1下限 2上限)", "实际值", "预测均值", "第5百分位", "第25百分位",
-        "中位数", "第75百分位", "第95百分位", "相对误差", "在50%区间内", "在90%区间内", "地区序号"};
-    static const char *const sum_label[N_SUMMARY] = {
-        "fit_until", "runs", "compared", "not_compared", "cover50", "cover90",
-        "trend",     "trend50", "trend90"};
-    static const char *const sum_zh[N_SUMMARY] = {
-        "拟合截止年", "模拟次数", "比较数", "未比较数", "50%区间覆盖率", "90%区间覆盖率",
-        "两项补贴受益人数比较数", "其50%区间覆盖率", "其90%区间覆盖率"};
+        "年份",        "月份",     "界限(0精确 1下限 2上限)",
+        "实际值",      "预测均值", "第5百分位",
+        "第25百分位",  "中位数",   "第75百分位",
+        "第95百分位",  "相对误差", "在50%区间内",
+        "在90%区间内", "地区序号"};
+    static const char *const sum_label[N_SUMMARY] = {"fit_until",    "runs",    "compared",
+                                                     "not_compared", "cover50", "cover90",
+                                                     "trend",        "trend50", "trend90"};
+    static const char *const sum_zh[N_SUMMARY] = {"拟合截止年",
+                                                  "模拟次数",
+                                                  "比较数",
+                                                  "未比较数",
+                                                  "50%区间覆盖率",
+                                                  "90%区间覆盖率",
+                                                  "两项补贴受益人数比较数",
+                                                  "其50%区间覆盖率",
+                                                  "其90%区间覆盖率"};
     static const char *const ax_items[] = {"backtest_item", "backtest_stat", NULL};
     static const char *const ax_sum[] = {"backtest_summary_stat", NULL};
     size_t n = bt->n_item ? bt->n_item : 1;
@@ -205,17 +215,18 @@ dp_backtest_add(dp_ctx *ctx, const dp_backtest *bt, dp_results *res)
     if ((rc = dp_results_add_axis(ctx, res, "backtest_item", n, lp, NULL, NULL, NULL)) ||
         (rc = dp_results_add_axis(ctx, res, "backtest_stat", N_STAT, stat_label, stat_zh, NULL,
                                   NULL)) ||
-        (rc = dp_results_add_axis(ctx, res, "backtest_summary_stat", N_SUMMARY, sum_label,
-                                  sum_zh, NULL, NULL)) ||
+        (rc = dp_results_add_axis(ctx, res, "backtest_summary_stat", N_SUMMARY, sum_label, sum_zh,
+                                  NULL, NULL)) ||
         (rc = dp_results_add_table(ctx, res, "backtest_items", "mixed",
                                    "back-test: each figure reported after the fitted years, "
                                    "the projection's mean and percentiles over replicates, the "
                                    "relative error and whether the actual is inside the 50% and "
-                                   "90% intervals", "回测：实际值与预测区间", 0, ax_items,
-                                   &items)) ||
+                                   "90% intervals",
+                                   "回测：实际值与预测区间", 0, ax_items, &items)) ||
         (rc = dp_results_add_table(ctx, res, "backtest_summary", "mixed",
                                    "back-test: fitted years, runs, figures compared and "
-                                   "interval coverage", "回测汇总：区间覆盖率", 0, ax_sum, &sum))) {
+                                   "interval coverage",
+                                   "回测汇总：区间覆盖率", 0, ax_sum, &sum))) {
         goto out;
     }
     for (size_t i = 0; i < n; i++) {
@@ -233,9 +244,9 @@ dp_backtest_add(dp_ctx *ctx, const dp_backtest *bt, dp_results *res)
                 reg = (double)r;
             }
         }
-        double v[N_STAT] = {it->year, it->month, it->bound, it->actual, it->mean,
-                            it->p5, it->p25, it->p50, it->p75, it->p95, it->rel_error,
-                            it->in50, it->in90, reg};
+        double v[N_STAT] = {it->year,      it->month, it->bound, it->actual, it->mean,
+                            it->p5,        it->p25,   it->p50,   it->p75,    it->p95,
+                            it->rel_error, it->in50,  it->in90,  reg};
         memcpy(row, v, sizeof v);
     }
     sum->data[0] = bt->fit_until;

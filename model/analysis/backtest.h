@@ -24,28 +24,28 @@
 #include "input/region.h"
 
 typedef struct {
-    char region[32];   /**< region id */
-    char key[48];      /**< reported-figure key (an indicator) */
-    int year, month;   /**< reference point: the end of month of year */
-    dp_bound bound;    /**< exact, lower or upper bound */
-    double actual;     /**< the reported figure */
-    double mean;       /**< projected mean over replicates */
+    char region[32];               /**< region id */
+    char key[48];                  /**< reported-figure key (an indicator) */
+    int year, month;               /**< reference point: the end of month of year */
+    dp_bound bound;                /**< exact, lower or upper bound */
+    double actual;                 /**< the reported figure */
+    double mean;                   /**< projected mean over replicates */
     double p5, p25, p50, p75, p95; /**< percentiles over replicates */
-    double rel_error;  /**< (mean - actual) / actual */
-    int in50, in90;    /**< actual inside the 50% / 90% interval (bounds: see above) */
+    double rel_error;              /**< (mean - actual) / actual */
+    int in50, in90;                /**< actual inside the 50% / 90% interval (bounds: see above) */
 } dp_backtest_item;
 
 typedef struct {
-    int fit_until;            /**< the last year fitted */
-    size_t n_run;             /**< replicates */
+    int fit_until; /**< the last year fitted */
+    size_t n_run;  /**< replicates */
     size_t n_item;
-    dp_backtest_item *item;   /**< [n_item], in region and file order */
-    size_t n_skipped;         /**< later figures that could not be compared (above) */
-    double cover50, cover90;  /**< share of the items inside the 50% / 90% intervals (NAN
-                                   when none) */
-    size_t n_trend;           /**< of the items, recipients of the living and care subsidies
-                                   (the figures status_quo: trend fits and projects) */
-    double trend50, trend90;  /**< their coverage (NAN when none) */
+    dp_backtest_item *item;  /**< [n_item], in region and file order */
+    size_t n_skipped;        /**< later figures that could not be compared (above) */
+    double cover50, cover90; /**< share of the items inside the 50% / 90% intervals (NAN
+                                  when none) */
+    size_t n_trend;          /**< of the items, recipients of the living and care subsidies
+                                  (the figures status_quo: trend fits and projects) */
+    double trend50, trend90; /**< their coverage (NAN when none) */
 } dp_backtest;
 
 /* Compares the figures of the n_region regions (borrowed, in the run's region order) reported

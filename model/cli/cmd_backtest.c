@@ -61,26 +61,27 @@ print_table(FILE *f, const char *name, const dp_backtest *bt)
 {
     fprintf(f, "Back-test 回测 %s: fitted on figures up to %d, %zu runs\n\n", name, bt->fit_until,
             bt->n_run);
-    fprintf(f, "  %-8s %-30s %-7s %-5s %13s %13s %27s %27s %8s %4s %4s\n", "region",
-            "figure", "at", "bound", "actual", "mean", "50% interval", "90% interval",
-            "error", "50%", "90%");
+    fprintf(f, "  %-8s %-30s %-7s %-5s %13s %13s %27s %27s %8s %4s %4s\n", "region", "figure", "at",
+            "bound", "actual", "mean", "50% interval", "90% interval", "error", "50%", "90%");
     for (size_t i = 0; i < bt->n_item; i++) {
         const dp_backtest_item *it = &bt->item[i];
         char at[16], i50[64], i90[64];
         snprintf(at, sizeof at, "%d-%02d", it->year, it->month);
         snprintf(i50, sizeof i50, "%.4g - %.4g", it->p25, it->p75);
         snprintf(i90, sizeof i90, "%.4g - %.4g", it->p5, it->p95);
-        fprintf(f, "  %-8s %-30s %-7s %-5s %13.6g %13.6g %27s %27s %+7.1f%% %4s %4s\n",
-                it->region, it->key, at, bound_word[it->bound], it->actual, it->mean, i50, i90,
+        fprintf(f, "  %-8s %-30s %-7s %-5s %13.6g %13.6g %27s %27s %+7.1f%% %4s %4s\n", it->region,
+                it->key, at, bound_word[it->bound], it->actual, it->mean, i50, i90,
                 100.0 * it->rel_error, it->in50 ? "yes" : "no", it->in90 ? "yes" : "no");
     }
     if (bt->n_item) {
-        fprintf(f, "\nCoverage 区间覆盖率: %zu figures compared (%zu not comparable); inside the 50%% "
-                   "interval %.0f%%, inside the 90%% interval %.0f%%\n",
+        fprintf(f,
+                "\nCoverage 区间覆盖率: %zu figures compared (%zu not comparable); inside the 50%% "
+                "interval %.0f%%, inside the 90%% interval %.0f%%\n",
                 bt->n_item, bt->n_skipped, 100.0 * bt->cover50, 100.0 * bt->cover90);
         if (bt->n_trend) {
-            fprintf(f, "  of which living and care subsidy recipients (the trend's figures): %zu; "
-                       "inside the 50%% interval %.0f%%, the 90%% interval %.0f%%\n",
+            fprintf(f,
+                    "  of which living and care subsidy recipients (the trend's figures): %zu; "
+                    "inside the 50%% interval %.0f%%, the 90%% interval %.0f%%\n",
                     bt->n_trend, 100.0 * bt->trend50, 100.0 * bt->trend90);
         }
     } else {
@@ -116,13 +117,17 @@ write_csv(const char *path, const dp_backtest *bt)
 int
 cmd_backtest(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"fit-until", required_argument, NULL, 'y'}, {"engine", required_argument, NULL, 'e'},
-        {"runs", required_argument, NULL, 'r'},      {"seed", required_argument, NULL, 's'},
-        {"output", required_argument, NULL, 'o'},    {"csv", required_argument, NULL, 'c'},
-        {"force", no_argument, NULL, 'f'},           {"threads", required_argument, NULL, 't'},
-        {"data", required_argument, NULL, 'd'},      {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"fit-until", required_argument, NULL, 'y'},
+                                         {"engine", required_argument, NULL, 'e'},
+                                         {"runs", required_argument, NULL, 'r'},
+                                         {"seed", required_argument, NULL, 's'},
+                                         {"output", required_argument, NULL, 'o'},
+                                         {"csv", required_argument, NULL, 'c'},
+                                         {"force", no_argument, NULL, 'f'},
+                                         {"threads", required_argument, NULL, 't'},
+                                         {"data", required_argument, NULL, 'd'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     unsigned long runs = 200, seed = 1, threads = 0, fit_until = 0;
     const char *engine = "cohort", *data_opt = NULL, *output = NULL, *csv = NULL;
     int force = 0, c;
@@ -131,16 +136,36 @@ cmd_backtest(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
         int bad = 0;
         switch (c) {
-        case 'y': bad = cli_parse_size("backtest", "--fit-until", optarg, 2100, &fit_until); break;
-        case 'r': bad = cli_parse_size("backtest", "--runs", optarg, 1000000, &runs); break;
-        case 's': bad = cli_parse_size("backtest", "--seed", optarg, 0xffffffffUL, &seed); break;
-        case 't': bad = cli_parse_size("backtest", "--threads", optarg, 1024, &threads); break;
-        case 'e': engine = optarg; break;
-        case 'o': output = optarg; break;
-        case 'c': csv = optarg; break;
-        case 'f': force = 1; break;
-        case 'd': data_opt = optarg; break;
-        case 'h': help(); return EXIT_OK;
+        case 'y':
+            bad = cli_parse_size("backtest", "--fit-until", optarg, 2100, &fit_until);
+            break;
+        case 'r':
+            bad = cli_parse_size("backtest", "--runs", optarg, 1000000, &runs);
+            break;
+        case 's':
+            bad = cli_parse_size("backtest", "--seed", optarg, 0xffffffffUL, &seed);
+            break;
+        case 't':
+            bad = cli_parse_size("backtest", "--threads", optarg, 1024, &threads);
+            break;
+        case 'e':
+            engine = optarg;
+            break;
+        case 'o':
+            output = optarg;
+            break;
+        case 'c':
+            csv = optarg;
+            break;
+        case 'f':
+            force = 1;
+            break;
+        case 'd':
+            data_opt = optarg;
+            break;
+        case 'h':
+            help();
+            return EXIT_OK;
         default:
             return cli_usage_error("backtest", "unknown or incomplete option '%s'",
                                    argv[optind - 1]);
@@ -236,8 +261,10 @@ cmd_backtest(int argc, char **argv)
     }
     if (output) {
         char cmdline[512];
-        snprintf(cmdline, sizeof cmdline, "dpsim backtest %s --fit-until %lu --engine %s --runs "
-                                          "%lu --seed %lu", path, fit_until, engine, runs, seed);
+        snprintf(cmdline, sizeof cmdline,
+                 "dpsim backtest %s --fit-until %lu --engine %s --runs "
+                 "%lu --seed %lu",
+                 path, fit_until, engine, runs, seed);
         dp_run_info info = {engine, runs, seed, dp_rng_name()};
         if ((rc = dp_backtest_add(ctx, bt, res)) != DP_OK ||
             (rc = dp_output_open(ctx, output, cmdline, &out)) != DP_OK ||

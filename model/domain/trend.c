@@ -3,6 +3,8 @@
  * The logistic take-up trend and its weighted least-squares fit (trend.h; docs/model.md
  * "Take-up trend").
  */
+#include "domain/trend.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -15,7 +17,6 @@
 #include <gsl/gsl_vector.h>
 
 #include "core/error.h"
-#include "domain/trend.h"
 
 double
 dp_trend_share(const dp_trend_fit *fit, double a, double g, double t)

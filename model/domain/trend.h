@@ -26,15 +26,15 @@
 enum { DP_TREND_MAX_OBS = 32 };
 
 typedef struct {
-    int on;                      /**< 1 when a fit was made */
-    double t0;                   /**< the reference time (the base year) */
-    double ceiling;              /**< c, share of the base year's eligible persons */
-    double cv;                   /**< coefficient of variation of a reported figure */
-    double growth_sd;            /**< sd of the prior on g [1/yr] */
-    double a, g;                 /**< fitted logit at t0, growth of the logit [1/yr] */
-    double cov[2][2];            /**< covariance of (a, g) */
-    double se_a, se_g;           /**< sqrt of the diagonal */
-    double chi2;                 /**< weighted sum of squares, prior row included */
+    int on;            /**< 1 when a fit was made */
+    double t0;         /**< the reference time (the base year) */
+    double ceiling;    /**< c, share of the base year's eligible persons */
+    double cv;         /**< coefficient of variation of a reported figure */
+    double growth_sd;  /**< sd of the prior on g [1/yr] */
+    double a, g;       /**< fitted logit at t0, growth of the logit [1/yr] */
+    double cov[2][2];  /**< covariance of (a, g) */
+    double se_a, se_g; /**< sqrt of the diagonal */
+    double chi2;       /**< weighted sum of squares, prior row included */
     size_t n_obs;
     double t[DP_TREND_MAX_OBS];     /**< observation times */
     double y[DP_TREND_MAX_OBS];     /**< observed shares */

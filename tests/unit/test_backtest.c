@@ -16,12 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dp_test.h"
 #include "analysis/backtest.h"
 #include "core/ctx.h"
 #include "core/results.h"
 #include "domain/model.h"
 #include "domain/programmes.h"
+#include "dp_test.h"
 #include "input/params.h"
 #include "input/reference.h"
 #include "input/region.h"
@@ -47,9 +47,9 @@ synthetic_results(dp_ctx *ctx)
     assert_non_null(res);
     assert_int_equal(dp_results_add_axis(ctx, res, "year", N_YEAR, years, NULL, yv, NULL), DP_OK);
     assert_int_equal(dp_results_add_axis(ctx, res, "region", 1, reg, NULL, NULL, NULL), DP_OK);
-    assert_int_equal(dp_results_add_axis(ctx, res, "programme", DP_N_PROG, dp_prog_key, NULL,
-                                         NULL, NULL),
-                     DP_OK);
+    assert_int_equal(
+        dp_results_add_axis(ctx, res, "programme", DP_N_PROG, dp_prog_key, NULL, NULL, NULL),
+        DP_OK);
     assert_int_equal(dp_results_add_table(ctx, res, "recipients", "persons", "r", "r", 1, ax, &rec),
                      DP_OK);
     assert_int_equal(dp_results_add_table(ctx, res, "spending", "yuan", "s", "s", 1, ax, &sp),
@@ -96,7 +96,7 @@ test_backtest_known_truth(void **state)
         fig(care, 2018, 3, 2018, DP_BOUND_EXACT, 1000),  /* skipped: 2017 is not projected */
         fig(care, 2020, 12, 2019, DP_BOUND_EXACT, 5000), /* skipped: a two-year total */
         fig("rehab_recipients", 2020, 12, 2020, DP_BOUND_EXACT, 10), /* skipped: no indicator */
-        fig(care, 2021, 12, 2021, DP_BOUND_EXACT, 1),    /* beyond the projection: ignored */
+        fig(care, 2021, 12, 2021, DP_BOUND_EXACT, 1), /* beyond the projection: ignored */
     };
     dp_region_input in;
     memset(&in, 0, sizeof in);
@@ -137,7 +137,7 @@ test_backtest_known_truth(void **state)
     assert_non_null(sum);
     assert_false(items->per_run);
     assert_int_equal(items->size, 6 * 14);
-    assert_close(items->data[1 * 14 + 3], 2400, 0, 0);     /* actual */
+    assert_close(items->data[1 * 14 + 3], 2400, 0, 0);      /* actual */
     assert_close(items->data[1 * 14 + 10], 0.25, 1e-12, 0); /* rel_error */
     assert_close(items->data[3 * 14 + 2], DP_BOUND_LOWER, 0, 0);
     assert_close(sum->data[2], 6, 0, 0);
@@ -189,8 +189,8 @@ test_backtest_region_known_trend(void **state)
     double e = in.recipients[DP_PROG_CARE] / dp_model_take_up(m0, 0, DP_PROG_CARE);
     dp_reported rep[4];
     for (int y = 2016; y <= 2019; y++) {
-        rep[y - 2016] = fig("care_subsidy_recipients", y, 12, y, DP_BOUND_EXACT,
-                            e * known_share((double)y));
+        rep[y - 2016] =
+            fig("care_subsidy_recipients", y, 12, y, DP_BOUND_EXACT, e * known_share((double)y));
     }
     in.reported = rep;
     in.n_reported = 4;

@@ -14,10 +14,10 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "dp_test.h"
 #include "core/ctx.h"
 #include "core/rng.h"
 #include "domain/trend.h"
+#include "dp_test.h"
 
 enum { N_OBS = 6, N_SERIES = 400, N_DRAW = 20000 };
 static const double true_a = 0.3, true_g = 0.25, t0 = 2020.0, ceiling = 0.9;
@@ -118,7 +118,7 @@ test_trend_draw_covariance(void **state)
     assert_int_equal(dp_trend_fit_series(ctx, t, y, 3, t0, ceiling, 0.05, 0.5, &fit), DP_OK);
     assert_true(fabs(fit.cov[0][1]) > 0.1 * fit.se_a * fit.se_g); /* a correlated case */
     double m[2] = {0, 0}, c[2][2] = {{0, 0}, {0, 0}};
-    double (*x)[2] = malloc(N_DRAW * sizeof *x);
+    double(*x)[2] = malloc(N_DRAW * sizeof *x);
     assert_non_null(x);
     dp_rng_stream(r, 11, 0, 0, 0, DP_EV_PARAM);
     for (size_t k = 0; k < N_DRAW; k++) {
@@ -138,8 +138,8 @@ test_trend_draw_covariance(void **state)
     for (size_t i = 0; i < 2; i++) {
         for (size_t j = 0; j < 2; j++) {
             /* SE of a sample covariance of normals: sqrt((s_ii s_jj + s_ij^2) / N). */
-            double se = sqrt((fit.cov[i][i] * fit.cov[j][j] + fit.cov[i][j] * fit.cov[i][j]) /
-                             N_DRAW);
+            double se =
+                sqrt((fit.cov[i][i] * fit.cov[j][j] + fit.cov[i][j] * fit.cov[i][j]) / N_DRAW);
             assert_true(fabs(c[i][j] - fit.cov[i][j]) < 4 * se);
         }
     }
