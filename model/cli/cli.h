@@ -80,6 +80,7 @@ int cli_parse_size(const char *cmd, const char *opt, const char *arg, unsigned l
 
 int cmd_run(int argc, char **argv);
 int cmd_reconcile(int argc, char **argv);
+int cmd_backtest(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
