@@ -93,10 +93,13 @@ print_table(FILE *f, const char *name, const dp_backtest *bt)
 static int
 write_csv(const char *path, const dp_backtest *bt)
 {
-    FILE *f = fopen(path, "w");
+    /* Under a temporary name, renamed when complete (README "Reliability"). */
+    char *tmp = dp_outpath_temp_name(path);
+    FILE *f = tmp ? fopen(tmp, "wx") : NULL;
     if (!f) {
         fprintf(stderr, "dpsim backtest: cannot write '%s'\n", path);
-        return EXIT_INPUT;
+        free(tmp);
+        return tmp ? EXIT_INPUT : EXIT_INTERNAL;
     }
     fprintf(f, "region,key,year,month,bound,actual,mean,p5,p25,p50,p75,p95,rel_error,"
                "inside50,inside90\n");
@@ -107,10 +110,13 @@ write_csv(const char *path, const dp_backtest *bt)
                 it->mean, it->p5, it->p25, it->p50, it->p75, it->p95, it->rel_error, it->in50,
                 it->in90);
     }
-    if (fclose(f) != 0) {
+    if (ferror(f) | fclose(f) || rename(tmp, path) != 0) {
         fprintf(stderr, "dpsim backtest: error writing '%s'\n", path);
-        return EXIT_INPUT;
+        remove(tmp);
+        free(tmp);
+        return EXIT_INTERNAL;
     }
+    free(tmp);
     return EXIT_OK;
 }
 
@@ -224,8 +230,8 @@ cmd_backtest(int argc, char **argv)
     }
     p.fit_until = (int)fit_until;
     n_region = dp_scenario_n_region(s);
-    if (output) {
-        size_t n = ref->n_input + dp_scenario_n_input(s), k = 0;
+    if (output || csv) {
+        size_t n = ref->n_input + dp_scenario_n_input(s) + 1, k = 0;
         inputs = malloc((n ? n : 1) * sizeof *inputs);
         if (!inputs) {
             rc = dp_error(ctx, DP_ENOMEM, "out of memory");
@@ -237,7 +243,14 @@ cmd_backtest(int argc, char **argv)
         for (size_t j = 0; j < ref->n_input; j++) {
             inputs[k++] = ref->input_path[j];
         }
-        if ((rc = dp_outpath_check(ctx, output, inputs, k, force, "results file")) != DP_OK) {
+        if (output &&
+            (rc = dp_outpath_check(ctx, output, inputs, k, force, "results file")) != DP_OK) {
+            goto fail;
+        }
+        if (output) {
+            inputs[k++] = output; /* the CSV may not be the results file either */
+        }
+        if (csv && (rc = dp_outpath_check(ctx, csv, inputs, k, force, "CSV file")) != DP_OK) {
             goto fail;
         }
     }

@@ -82,4 +82,12 @@ Y
 rc=$?
 [ "$rc" = 2 ] && grep -q 'take-up trend of living_subsidy.*not below the ceiling 1' "$tmp/out" &&
     echo "PASS: trend_ceiling_refused" || { cat "$tmp/out"; echo "FAIL: trend_ceiling_refused (exit $rc)"; }
+# --csv is an output like -o: never an input of the run, never the results file (issue 14).
+cp "$tmp/ceiling.yaml" "$tmp/keep.yaml"
+before=$(sha256sum "$tmp/keep.yaml" | cut -d' ' -f1)
+"$DPSIM" backtest "$tmp/keep.yaml" --fit-until 2018 --data data --csv "$tmp/keep.yaml" >"$tmp/out" 2>&1
+rc=$?
+[ "$rc" = 2 ] && [ "$(sha256sum "$tmp/keep.yaml" | cut -d' ' -f1)" = "$before" ] &&
+    grep -q 'an input of this run' "$tmp/out" && echo "PASS: backtest_csv_never_an_input" ||
+    { cat "$tmp/out"; echo "FAIL: backtest_csv_never_an_input (exit $rc)"; }
 exit 0
