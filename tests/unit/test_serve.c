@@ -1,0 +1,291 @@
+/* tests/unit/test_serve.c
+ *
+ * The request handlers of dpsim serve (serve/serve.h), called as functions, no socket:
+ *   - GET /api/scenarios lists the scenarios the server was opened with, by name;
+ *   - GET /api/keys gives the form: the care subsidy's monthly amounts with labels in both
+ *     languages, unit, default and source, and the scenario's current value (93 yuan);
+ *   - POST /api/run: with no edits the difference from the baseline is 0 in every year; with
+ *     the care subsidy's grade-1 and grade-2 amounts doubled (93 -> 186) its spending doubles
+ *     (spending = amount x person-months, and person-months do not depend on the amount), so
+ *     the difference of the care subsidy equals its baseline spending year by year, and the
+ *     total's difference equals it too (no other programme moves); the programmes add up to
+ *     the total; the levels of government add up to the total;
+ *   - malformed JSON, a body that is no object, an unknown key (400 with the key path, the
+ *     loader's "edits:LINE:COL:" message and its suggestion), a bad value (400, key path), a key
+ *     with characters outside [A-Za-z0-9_.] (refused before YAML: no injection);
+ *   - path-like scenario names (../, /etc/passwd, the scenario's own file path) refused;
+ *   - a body above DP_SERVE_MAX_BODY answers 413; unknown endpoint 404, wrong method 405;
+ *   - POST /api/overlay gives an `extends:` file that loads on its own to the same edit.
+ */
+#include "dp_test.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "input/scenario.h"
+#include "serve/serve.h"
+
+static dp_serve *
+open_server(void)
+{
+    static const char *const paths[] = {"scenarios/daan-baseline.yaml",
+                                        "scenarios/daan-targets.yaml"};
+    dp_ctx *ctx = dp_ctx_alloc();
+    dp_serve *sv = NULL;
+    dp_status rc = dp_serve_open(ctx, paths, 2, dp_test_data_dir(), 2, NULL, &sv);
+    if (rc != DP_OK) {
+        fprintf(stderr, "%s\n", dp_ctx_errmsg(ctx));
+    }
+    assert_int_equal(rc, DP_OK);
+    dp_ctx_free(ctx);
+    return sv;
+}
+
+/* Sends a request; returns the parsed JSON answer (the caller decrefs) and the status. */
+static json_t *
+call(dp_serve *sv, const char *method, const char *url, const char *body, int *status)
+{
+    dp_serve_reply r;
+    dp_serve_request(sv, method, url, body, body ? strlen(body) : 0, &r);
+    *status = r.status;
+    json_t *j = json_loadb(r.body ? r.body : "", r.size, 0, NULL);
+    free(r.body);
+    return j;
+}
+
+static void
+test_scenarios_and_keys(void **state)
+{
+    (void)state;
+    dp_serve *sv = open_server();
+    int st;
+    json_t *j = call(sv, "GET", "/api/scenarios", NULL, &st);
+    assert_int_equal(st, 200);
+    json_t *arr = json_object_get(j, "scenarios");
+    assert_int_equal(json_array_size(arr), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(arr, 1), "name")),
+                        "daan-targets");
+    json_decref(j);
+
+    j = call(sv, "GET", "/api/keys?scenario=daan-baseline", NULL, &st);
+    assert_int_equal(st, 200);
+    json_t *keys = json_object_get(j, "keys"), *k;
+    size_t i;
+    int found = 0;
+    json_array_foreach(keys, i, k) {
+        if (strcmp(json_string_value(json_object_get(k, "path")),
+                   "programmes.care_subsidy.monthly.grade1") == 0) {
+            found = 1;
+            assert_true(json_is_true(json_object_get(k, "editable")));
+            assert_string_equal(json_string_value(json_object_get(k, "unit")), "yuan a month");
+            assert_non_null(strstr(json_string_value(json_object_get(k, "label_zh")), "护理补贴"));
+            assert_true(strlen(json_string_value(json_object_get(k, "source"))) > 0);
+            assert_true(strlen(json_string_value(json_object_get(k, "default"))) > 0);
+            assert_close(json_number_value(json_object_get(k, "value")), 93.0, 0, 1e-9);
+        }
+    }
+    assert_true(found);
+    json_decref(j);
+    j = call(sv, "GET", "/api/keys?scenario=nope", NULL, &st);
+    assert_int_equal(st, 400);
+    json_decref(j);
+    dp_serve_free(sv);
+}
+
+static double
+num(json_t *arr, size_t i)
+{
+    return json_number_value(json_array_get(arr, i));
+}
+
+static json_t *
+programme(json_t *run, const char *key)
+{
+    json_t *p;
+    size_t i;
+    json_array_foreach(json_object_get(run, "programmes"), i, p) {
+        if (strcmp(json_string_value(json_object_get(p, "key")), key) == 0) {
+            return p;
+        }
+    }
+    fail_msg("no programme %s", key);
+    return NULL;
+}
+
+static void
+test_run(void **state)
+{
+    (void)state;
+    dp_serve *sv = open_server();
+    int st;
+    json_t *j = call(sv, "POST", "/api/run", "{\"scenario\": \"daan-targets\"}", &st);
+    assert_int_equal(st, 200);
+    json_t *diff = json_object_get(json_object_get(j, "difference"), "total");
+    json_t *years = json_object_get(j, "years");
+    assert_int_equal(json_array_size(years), 15);
+    for (size_t y = 0; y < json_array_size(years); y++) {
+        assert_close(num(diff, y), 0.0, 0, 1e-9);
+    }
+    assert_true(json_array_size(json_object_get(j, "targets")) == 4);
+    json_decref(j);
+
+    j = call(sv, "POST", "/api/run",
+             "{\"scenario\": 1, \"overlay\": {\"programmes.care_subsidy.monthly.grade1\": 186,"
+             " \"programmes.care_subsidy.monthly.grade2\": 186.0}}",
+             &st);
+    assert_int_equal(st, 200);
+    json_t *base = json_object_get(j, "baseline");
+    json_t *cs_base = json_object_get(programme(base, "care_subsidy"), "spending");
+    json_t *cs_diff = NULL, *p;
+    size_t i;
+    json_array_foreach(json_object_get(json_object_get(j, "difference"), "programmes"), i, p) {
+        if (strcmp(json_string_value(json_object_get(p, "key")), "care_subsidy") == 0) {
+            cs_diff = json_object_get(p, "spending");
+        }
+    }
+    assert_non_null(cs_diff);
+    diff = json_object_get(json_object_get(j, "difference"), "total");
+    json_t *total = json_object_get(j, "total");
+    for (size_t y = 0; y < 15; y++) {
+        assert_true(num(cs_base, y) > 500.0); /* about 1,000 万元 a year */
+        assert_close(num(cs_diff, y), num(cs_base, y), 1e-9, 1e-9);
+        assert_close(num(diff, y), num(cs_base, y), 1e-9, 1e-6);
+        double sum = 0.0, lsum = 0.0;
+        json_array_foreach(json_object_get(j, "programmes"), i, p) {
+            sum += num(json_object_get(p, "spending"), y);
+        }
+        json_array_foreach(json_object_get(j, "levels"), i, p) {
+            lsum += num(json_object_get(p, "spending"), y);
+        }
+        assert_close(sum, num(total, y), 1e-12, 1e-9);
+        assert_close(lsum, num(total, y), 1e-9, 1e-6);
+    }
+    json_decref(j);
+    dp_serve_free(sv);
+}
+
+static void
+expect_400(dp_serve *sv, const char *body, const char *msg_part, const char *key)
+{
+    int st;
+    json_t *j = call(sv, "POST", "/api/run", body, &st);
+    assert_int_equal(st, 400);
+    const char *msg = json_string_value(json_object_get(j, "error"));
+    assert_non_null(msg);
+    if (!strstr(msg, msg_part)) {
+        fail_msg("message '%s' lacks '%s'", msg, msg_part);
+    }
+    json_t *k = json_object_get(j, "key");
+    if (key) {
+        assert_string_equal(json_string_value(k), key);
+    } else {
+        assert_true(!k || json_is_null(k));
+    }
+    json_decref(j);
+}
+
+static void
+test_bad_requests(void **state)
+{
+    (void)state;
+    dp_serve *sv = open_server();
+    expect_400(sv, "{\"scenario\": ", "malformed JSON", NULL);
+    expect_400(sv, "", "malformed JSON", NULL);
+    expect_400(sv, "[1, 2]", "must be a JSON object", NULL);
+    expect_400(sv, "{\"scenario\": \"daan-baseline\", \"overlay\": 3}", "\"overlay\"", NULL);
+    expect_400(sv,
+               "{\"scenario\": \"daan-baseline\", \"overlay\": "
+               "{\"programmes.care_subsidy.monthlyy.grade1\": 150}}",
+               "edits:3:5: unknown key 'programmes.care_subsidy.monthlyy' (did you mean "
+               "'monthly'?)",
+               "programmes.care_subsidy.monthlyy");
+    expect_400(sv,
+               "{\"scenario\": \"daan-baseline\", \"overlay\": "
+               "{\"programmes.care_subsidy.monthly.grade1\": -5}}",
+               "expected a non-negative amount", "programmes.care_subsidy.monthly.grade1");
+    expect_400(sv,
+               "{\"scenario\": \"daan-baseline\", \"overlay\": {\"rates.x: 1\\nname\": 1}}",
+               "not a key path", "rates.x: 1\nname");
+    expect_400(sv, "{\"scenario\": \"daan-baseline\", \"overlay\": {\"a.b\": [1]}}",
+               "expected a number", "a.b");
+    expect_400(sv, "{\"scenario\": \"../scenarios/daan-plan\"}", "never by a path", NULL);
+    expect_400(sv, "{\"scenario\": \"/etc/passwd\"}", "never by a path", NULL);
+    expect_400(sv, "{\"scenario\": \"scenarios/daan-baseline.yaml\"}", "never by a path", NULL);
+    expect_400(sv, "{\"scenario\": \"daan-plan\"}", "unknown scenario", NULL);
+    expect_400(sv, "{\"scenario\": 2}", "expected a scenario name", NULL);
+
+    /* Size bound: the handler refuses a body above the bound without reading it. */
+    size_t big = (size_t)DP_SERVE_MAX_BODY + 1;
+    char *buf = malloc(big + 1);
+    assert_non_null(buf);
+    memset(buf, ' ', big);
+    buf[big] = '\0';
+    dp_serve_reply r;
+    dp_serve_request(sv, "POST", "/api/run", buf, big, &r);
+    assert_int_equal(r.status, 413);
+    free(r.body);
+    free(buf);
+
+    int st;
+    json_decref(call(sv, "GET", "/api/nothing", NULL, &st));
+    assert_int_equal(st, 404);
+    json_decref(call(sv, "GET", "/api/run", NULL, &st));
+    assert_int_equal(st, 405);
+    json_decref(call(sv, "POST", "/api/scenarios", "{}", &st));
+    assert_int_equal(st, 405);
+    json_decref(call(sv, "GET", "/api/ranges?job=7", NULL, &st));
+    assert_int_equal(st, 404);
+    dp_serve_free(sv);
+}
+
+static void
+test_overlay_loads(void **state)
+{
+    (void)state;
+    dp_serve *sv = open_server();
+    dp_serve_reply r;
+    const char *body = "{\"scenario\": \"daan-baseline\", \"overlay\": "
+                       "{\"programmes.care_subsidy.monthly.grade1\": 150, "
+                       "\"rates.onset_multiplier\": 1.25}}";
+    dp_serve_request(sv, "POST", "/api/overlay", body, strlen(body), &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "extends: /"));
+    assert_non_null(strstr(r.body, "name: daan-baseline-edited\n"));
+    char path[] = "/tmp/test_serve_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, r.body, r.size), (ssize_t)r.size);
+    close(fd);
+    free(r.body);
+    dp_ctx *ctx = dp_ctx_alloc();
+    dp_scenario *s = NULL;
+    assert_int_equal(dp_scenario_load(ctx, path, dp_test_data_dir(), &s), DP_OK);
+    double v;
+    int varies;
+    assert_int_equal(dp_scenario_key_value(ctx, s, "programmes.care_subsidy.monthly.grade1", 2030,
+                                           &v, &varies),
+                     DP_OK);
+    assert_close(v, 150.0, 0, 1e-12);
+    assert_int_equal(dp_scenario_key_value(ctx, s, "rates.onset_multiplier", 2030, &v, &varies),
+                     DP_OK);
+    assert_close(v, 1.25, 0, 1e-12);
+    dp_scenario_free(s);
+    dp_ctx_free(ctx);
+    unlink(path);
+    dp_serve_free(sv);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_scenarios_and_keys),
+        cmocka_unit_test(test_run),
+        cmocka_unit_test(test_bad_requests),
+        cmocka_unit_test(test_overlay_loads),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
