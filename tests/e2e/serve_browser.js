@@ -1,0 +1,57 @@
+// tests/e2e/serve_browser.js — driven by tests/e2e/serve_browser.sh.
+// Headless Debian chromium through puppeteer-core (model/web/node_modules, pinned in
+// model/web/package-lock.json; no browser download): opens the workbench at URL, reads the 2030
+// total shown, sets the care subsidy's grade-1 amount to AMOUNT, waits for the page to show the
+// recomputed total, downloads the edits as an overlay (the page's own button) into DIR, and takes
+// a screenshot. Prints one JSON line: {before, after, elapsed_ms, overlay, screenshot}.
+//   node serve_browser.js URL DIR AMOUNT
+'use strict';
+const path = require('path');
+const fs = require('fs');
+const puppeteer = require(path.join(__dirname, '../../model/web/node_modules/puppeteer-core'));
+
+(async () => {
+  const [url, dir, amount] = process.argv.slice(2);
+  const browser = await puppeteer.launch({
+    executablePath: '/usr/bin/chromium', headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--lang=zh-CN'],
+  });
+  const out = {};
+  try {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1400, height: 1000 });
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(url, { waitUntil: 'load' });
+    const total = '[id="total-2030"]';
+    await page.waitForSelector(total, { timeout: 30000 });
+    out.before = Number(await page.$eval(total, (e) => e.dataset.value));
+    const input = '[id="key-programmes.care_subsidy.monthly.grade1"]';
+    await page.waitForSelector(input);
+    await page.$eval(input, (e, v) => {
+      e.value = v;
+      e.dispatchEvent(new Event('change'));
+    }, amount);
+    await page.waitForFunction((sel, b) => {
+      const e = document.querySelector(sel);
+      return e && Number(e.dataset.value) !== b;
+    }, { timeout: 30000 }, total, out.before);
+    out.after = Number(await page.$eval(total, (e) => e.dataset.value));
+    out.elapsed_ms = Number((await page.$eval('#elapsed', (e) => e.textContent)).replace(/[^0-9.]/g, ''));
+    // The overlay through the page's download button.
+    const cdp = await page.createCDPSession();
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
+    await page.click('#dl-overlay');
+    const want = path.join(dir, 'daan-targets-edited.yaml');
+    for (let i = 0; i < 100 && !fs.existsSync(want); i++) await new Promise((r) => setTimeout(r, 100));
+    out.overlay = fs.existsSync(want) ? want : null;
+    await page.evaluate(() => { window.scrollTo(0, 0); document.getElementById('form-pane').scrollTop = 0; });
+    await new Promise((r) => setTimeout(r, 800)); // charts' animation
+    out.screenshot = path.join(dir, 'serve.png');
+    await page.screenshot({ path: out.screenshot, fullPage: false });
+    out.page_errors = errors;
+  } finally {
+    await browser.close();
+  }
+  console.log(JSON.stringify(out));
+})().catch((e) => { console.error(String(e)); process.exit(1); });
