@@ -1234,7 +1234,9 @@ handle_keys(dp_serve *sv, dp_ctx *ctx, const char *query, dp_serve_reply *r)
                               "group_label_zh", glabel_zh, "editable", numeric);
         json_object_set_new(e, "value", isfinite(set[k].value) ? json_real(set[k].value)
                                                                : json_null());
-        json_object_set_new(e, "word", set[k].word ? json_string(set[k].word) : json_null());
+        json_object_set_new(e, "word", set[k].word && !isfinite(set[k].value)
+                                           ? json_string(set[k].word)
+                                           : json_null());
         if (numeric) {
             json_object_set_new(e, "min", isfinite(info.min) ? json_real(info.min) : json_null());
             json_object_set_new(e, "max", isfinite(info.max) ? json_real(info.max) : json_null());
