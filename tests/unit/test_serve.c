@@ -15,7 +15,14 @@
  *     with characters outside [A-Za-z0-9_.] (refused before YAML: no injection);
  *   - path-like scenario names (../, /etc/passwd, the scenario's own file path) refused;
  *   - a body above DP_SERVE_MAX_BODY answers 413; unknown endpoint 404, wrong method 405;
- *   - POST /api/overlay gives an `extends:` file that loads on its own to the same edit.
+ *   - POST /api/overlay gives an `extends:` file that loads on its own to the same edit;
+ *   - POST /api/solve: total spending is linear in the care subsidy's grade-1 amount a
+ *     (spending = amount x person-months), T(a) = T(93) + (a - 93) c, with c from two runs; the
+ *     largest a meeting the target total_spending_2025 <= 3,030 万元 is 93 + (3030 - T(93)) / c,
+ *     which the solver must find to its tolerance;
+ *   - POST /api/ranges runs the micro engine in the background: progress, then a fan with
+ *     p05 <= p25 <= p50 <= p75 <= p95 over the runs asked; a second job while one runs is 503;
+ *   - POST /api/download/h5 gives an HDF5 file (its signature after the 512-byte seal).
  */
 #include "dp_test.h"
 
@@ -23,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "input/scenario.h"
@@ -278,6 +286,110 @@ test_overlay_loads(void **state)
     dp_serve_free(sv);
 }
 
+static double
+total_2025(dp_serve *sv, double amount)
+{
+    char body[256];
+    snprintf(body, sizeof body,
+             "{\"scenario\": \"daan-targets\", \"overlay\": "
+             "{\"programmes.care_subsidy.monthly.grade1\": %.17g}}",
+             amount);
+    int st;
+    json_t *j = call(sv, "POST", "/api/run", body, &st);
+    assert_int_equal(st, 200);
+    double t = num(json_object_get(j, "total"), 4); /* 2021 + 4 */
+    assert_int_equal(json_integer_value(json_array_get(json_object_get(j, "years"), 4)), 2025);
+    json_decref(j);
+    return t;
+}
+
+static void
+test_solve(void **state)
+{
+    (void)state;
+    dp_serve *sv = open_server();
+    double t0 = total_2025(sv, 93.0), t1 = total_2025(sv, 193.0);
+    double c = (t1 - t0) / 100.0;
+    assert_true(c > 0.0);
+    /* Linear: a third point on the line. */
+    assert_close(total_2025(sv, 43.0), t0 - 50.0 * c, 1e-9, 1e-7);
+    double want = 93.0 + (3030.0 - t0) / c;
+    assert_true(want > 0.0 && want < 93.0);
+    int st;
+    json_t *j = call(sv, "POST", "/api/solve",
+                     "{\"scenario\": \"daan-targets\", \"target\": \"total_spending_2025\", "
+                     "\"key\": \"programmes.care_subsidy.monthly.grade1\"}",
+                     &st);
+    assert_int_equal(st, 200);
+    assert_string_equal(json_string_value(json_object_get(j, "status")), "found");
+    assert_close(json_number_value(json_object_get(j, "value")), want, 1e-5, 1e-6);
+    json_decref(j);
+    j = call(sv, "POST", "/api/solve",
+             "{\"scenario\": \"daan-targets\", \"target\": \"nope_2025\", "
+             "\"key\": \"programmes.care_subsidy.monthly.grade1\"}",
+             &st);
+    assert_int_equal(st, 400);
+    assert_non_null(strstr(json_string_value(json_object_get(j, "error")), "unknown target"));
+    json_decref(j);
+    dp_serve_free(sv);
+}
+
+static void
+test_ranges_and_download(void **state)
+{
+    (void)state;
+    dp_serve *sv = open_server();
+    int st;
+    json_t *j = call(sv, "POST", "/api/ranges", "{\"scenario\": \"daan-baseline\", \"runs\": 4}",
+                     &st);
+    assert_int_equal(st, 200);
+    int id = (int)json_integer_value(json_object_get(j, "job"));
+    json_decref(j);
+    json_decref(call(sv, "POST", "/api/ranges", "{\"scenario\": \"daan-baseline\", \"runs\": 4}",
+                     &st));
+    assert_true(st == 503 || st == 200); /* 200 only if the first already finished */
+    if (st == 200) {
+        id++;
+    }
+    char url[64];
+    snprintf(url, sizeof url, "/api/ranges?job=%d", id);
+    json_t *res = NULL;
+    for (int k = 0; k < 1200 && !res; k++) {
+        j = call(sv, "GET", url, NULL, &st);
+        assert_int_equal(st, 200);
+        if (strcmp(json_string_value(json_object_get(j, "state")), "done") == 0) {
+            res = json_incref(json_object_get(j, "result"));
+        } else {
+            nanosleep(&(struct timespec){0, 100000000L}, NULL);
+        }
+        json_decref(j);
+    }
+    assert_non_null(res);
+    assert_null(json_object_get(res, "error"));
+    assert_int_equal(json_integer_value(json_object_get(res, "runs")), 4);
+    json_t *fan = json_object_get(res, "total_fan");
+    static const char *const q[] = {"p05", "p25", "p50", "p75", "p95"};
+    for (size_t y = 0; y < 15; y++) {
+        for (int k = 0; k + 1 < 5; k++) {
+            assert_true(num(json_object_get(fan, q[k]), y) <= num(json_object_get(fan, q[k + 1]), y));
+        }
+        assert_true(num(json_object_get(fan, "p05"), y) < num(json_object_get(fan, "p95"), y));
+    }
+    json_decref(res);
+
+    dp_serve_reply r;
+    const char *body = "{\"scenario\": \"daan-baseline\"}";
+    dp_serve_request(sv, "POST", "/api/download/h5", body, strlen(body), &r);
+    assert_int_equal(r.status, 200);
+    assert_true(r.size > 4096);
+    assert_memory_equal(r.body + 512, "\x89HDF\r\n\x1a\n", 8);
+    free(r.body);
+    dp_serve_request(sv, "POST", "/api/download/xlsx", body, strlen(body), &r);
+    assert_int_equal(r.status, 501); /* no Excel writer in the library alone */
+    free(r.body);
+    dp_serve_free(sv);
+}
+
 int
 main(void)
 {
@@ -286,6 +398,8 @@ main(void)
         cmocka_unit_test(test_run),
         cmocka_unit_test(test_bad_requests),
         cmocka_unit_test(test_overlay_loads),
+        cmocka_unit_test(test_solve),
+        cmocka_unit_test(test_ranges_and_download),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
