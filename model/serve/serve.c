@@ -59,6 +59,7 @@ struct dp_serve {
     char data_dir[PATH_MAX];
     char tmp[PATH_MAX];
     dp_export_open_fn open_xlsx;
+    dp_reference *ref;    /* the reference data, loaded once (read only: shared by threads) */
     pthread_mutex_t lock; /* guards busy, baseline caches, job, counter */
     pthread_cond_t freed;
     int max_work, busy;
@@ -568,13 +569,9 @@ static dp_status
 run_engine(dp_ctx *ctx, const dp_serve *sv, const dp_scenario *s, int micro, size_t runs,
            dp_results **res)
 {
-    dp_reference *ref = NULL;
     dp_model *m = NULL;
     dp_engine_opts eo = {runs, 1};
-    dp_status rc = dp_reference_load(ctx, sv->data_dir, &ref);
-    if (rc == DP_OK) {
-        rc = dp_model_of_scenario(ctx, s, ref, &m);
-    }
+    dp_status rc = dp_model_of_scenario(ctx, s, sv->ref, &m);
     if (rc == DP_OK) {
         rc = micro ? dp_micro_run(ctx, m, &eo, res) : dp_cohort_run(ctx, m, &eo, res);
     }
@@ -582,7 +579,6 @@ run_engine(dp_ctx *ctx, const dp_serve *sv, const dp_scenario *s, int micro, siz
         rc = dp_targets_add(ctx, s, *res);
     }
     dp_model_free(m);
-    dp_reference_free(ref);
     return rc;
 }
 
@@ -819,7 +815,9 @@ handle_download(dp_serve *sv, dp_ctx *ctx, int xlsx, const char *body, size_t si
     work_release(sv);
     tmp_write(sv, "edit", "h5", NULL, h5, sizeof h5);
     if (rc == DP_OK && (rc = dp_output_open(ctx, h5, "dpsim serve", &out)) == DP_OK &&
-        (rc = dp_output_write(ctx, out, s, res, &info, 0, NULL, NULL)) == DP_OK) {
+        (rc = dp_output_write(ctx, out, s, res, &info, sv->ref->n_input,
+                                  (const char(*)[256])sv->ref->input_path,
+                                  (const char(*)[65])sv->ref->input_sha256)) == DP_OK) {
         rc = dp_output_close(ctx, out);
         out = NULL;
     }
@@ -1341,6 +1339,11 @@ dp_serve_open(dp_ctx *ctx, const char *const *paths, size_t n, const char *data_
         dp_serve_free(sv);
         return rc;
     }
+    dp_status rc0 = dp_reference_load(ctx, data_dir, &sv->ref);
+    if (rc0 != DP_OK) {
+        dp_serve_free(sv);
+        return rc0;
+    }
     for (size_t i = 0; i < n; i++) {
         dp_scenario *s = NULL;
         dp_status rc = dp_scenario_load(ctx, paths[i], data_dir, &s);
@@ -1374,6 +1377,7 @@ dp_serve_free(dp_serve *sv)
         return;
     }
     job_clear(sv);
+    dp_reference_free(sv->ref);
     for (size_t i = 0; i < sv->n; i++) {
         json_decref(sv->scen[i].baseline);
     }
