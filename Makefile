@@ -350,14 +350,14 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/include/dpsim
 
 format:
-	clang-format -i $(LIB_SRC) $(XLSX_SRC) $(CLI_SRC) $(UNIT_SRC) $(HELP_SRC) $(BENCH_SRC) $(LIB_HDR) model/cli/*.h
+	clang-format -i $(LIB_SRC) $(XLSX_SRC) $(SERVE_SRC) $(CLI_SRC) $(UNIT_SRC) $(HELP_SRC) $(BENCH_SRC) $(LIB_HDR) model/cli/*.h
 
 format-check:
-	clang-format --dry-run --Werror $(LIB_SRC) $(XLSX_SRC) $(CLI_SRC) $(LIB_HDR)
+	clang-format --dry-run --Werror $(LIB_SRC) $(XLSX_SRC) $(SERVE_SRC) $(CLI_SRC) $(LIB_HDR)
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	  --suppress=missingIncludeSystem -Imodel $(LIB_SRC) $(XLSX_SRC) $(CLI_SRC)
+	  --suppress=missingIncludeSystem -Imodel $(LIB_SRC) $(XLSX_SRC) $(SERVE_SRC) $(CLI_SRC)
 
 # The library may export only dp_* names.
 check-symbols: $(LIB)

@@ -39,7 +39,7 @@ typedef struct {
     char path[PATH_MAX]; /* absolute */
     char name[96];
     char title[256];
-    json_t *baseline;    /* cached /api/run answer part for the scenario as it is, or NULL */
+    json_t *baseline; /* cached /api/run answer part for the scenario as it is, or NULL */
 } scen_entry;
 
 typedef struct {
@@ -48,9 +48,9 @@ typedef struct {
     unsigned id;
     size_t done, total;
     size_t scen, runs;
-    char *overlay;       /* YAML text */
+    char *overlay; /* YAML text */
     json_t *overlay_json;
-    json_t *result;      /* when finished: the answer, or {"error": ...} */
+    json_t *result; /* when finished: the answer, or {"error": ...} */
 } range_job;
 
 struct dp_serve {
@@ -86,8 +86,7 @@ reply_json(dp_serve_reply *r, int status, json_t *j)
     }
 }
 
-static void
-reply_error(dp_serve_reply *r, int status, const char *key, const char *fmt, ...)
+static void reply_error(dp_serve_reply *r, int status, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 static void
@@ -107,7 +106,7 @@ reply_error(dp_serve_reply *r, int status, const char *key, const char *fmt, ...
 typedef struct {
     char *buf;
     size_t len, cap;
-    int line;             /* lines written so far */
+    int line;              /* lines written so far */
     char (*line_key)[128]; /* [line] the key path a line sets or opens */
     size_t line_cap;
 } ybuf;
@@ -177,7 +176,8 @@ edits_tree(json_t *edits, json_t **tree, char *err, size_t esize, char *ekey, si
         snprintf(err, esize, "at most %d edits at a time", DP_SERVE_MAX_EDITS);
         return -1;
     }
-    json_object_foreach(edits, key, v) {
+    json_object_foreach(edits, key, v)
+    {
         snprintf(ekey, ksize, "%s", key);
         if (strlen(key) >= 120) {
             snprintf(err, esize, "%s: key path too long", key);
@@ -237,7 +237,8 @@ emit_tree(ybuf *y, json_t *node, int depth, const char *prefix)
 {
     const char *name;
     json_t *v;
-    json_object_foreach(node, name, v) {
+    json_object_foreach(node, name, v)
+    {
         char path[128], head[160];
         snprintf(path, sizeof path, "%s%s%s", prefix, prefix[0] ? "." : "", name);
         snprintf(head, sizeof head, "%*s%s:", 2 * depth, "", name);
@@ -332,8 +333,7 @@ pick_scenario(dp_serve *sv, json_t *s, dp_serve_reply *r)
 /* Parses a POST body as a JSON object with scenario and overlay; fills *scen and the overlay
  * text. Returns the parsed object, or NULL with the reply made. */
 static json_t *
-parse_request(dp_serve *sv, const char *body, size_t size, long *scen, ybuf *y,
-              dp_serve_reply *r)
+parse_request(dp_serve *sv, const char *body, size_t size, long *scen, ybuf *y, dp_serve_reply *r)
 {
     json_error_t je;
     json_t *req = json_loadb(body ? body : "", size, JSON_REJECT_DUPLICATES, &je);
@@ -393,8 +393,8 @@ load(dp_serve *sv, dp_ctx *ctx, size_t i, const ybuf *y, dp_serve_reply *r)
 {
     dp_scenario *s = NULL;
     dp_status rc = y->buf && y->buf[0]
-                       ? dp_scenario_load_overlay(ctx, sv->scen[i].path, sv->data_dir,
-                                                  OVERLAY_NAME, y->buf, &s)
+                       ? dp_scenario_load_overlay(ctx, sv->scen[i].path, sv->data_dir, OVERLAY_NAME,
+                                                  y->buf, &s)
                        : dp_scenario_load(ctx, sv->scen[i].path, sv->data_dir, &s);
     if (rc != DP_OK) {
         const char *msg = dp_ctx_errmsg(ctx);
@@ -464,7 +464,7 @@ table_sum(const dp_results *res, const dp_table *t, const char *keep, size_t run
     for (size_t k = r0; k < r1; k++) {
         const double *d = t->per_run ? dp_table_run(t, k) : t->data;
         for (size_t e = 0; e < t->size; e++) {
-            size_t rest = e, idx[DP_MAX_RANK];
+            size_t rest = e, idx[DP_MAX_RANK] = {0};
             for (size_t a = t->rank; a-- > 0;) {
                 idx[a] = rest % dims[a];
                 rest /= dims[a];
@@ -514,13 +514,13 @@ results_json(dp_ctx *ctx, const dp_results *res)
     const dp_table *tabs[2] = {sp, lv};
     for (int g = 0; g < 2; g++) {
         size_t ia = dp_results_find_axis(res, groups[g][1]);
-        size_t nk = ia == (size_t)-1 ? 0 : table_sum(res, tabs[g], groups[g][1], SIZE_MAX, buf, ny * 64);
+        size_t nk =
+            ia == (size_t)-1 ? 0 : table_sum(res, tabs[g], groups[g][1], SIZE_MAX, buf, ny * 64);
         json_t *arr = json_array();
         for (size_t k = 0; k < nk; k++) {
-            json_array_append_new(
-                arr, json_pack("{s:s, s:s, s:o}", "key", res->axis[ia].label[k], "label_zh",
-                               res->axis[ia].label_zh[k], "spending",
-                               num_array(buf + k, ny, nk, 1e-4)));
+            json_array_append_new(arr, json_pack("{s:s, s:s, s:o}", "key", res->axis[ia].label[k],
+                                                 "label_zh", res->axis[ia].label_zh[k], "spending",
+                                                 num_array(buf + k, ny, nk, 1e-4)));
         }
         json_object_set_new(o, groups[g][0], arr);
     }
@@ -537,9 +537,12 @@ results_json(dp_ctx *ctx, const dp_results *res)
                                   "label_zh", tr[i].label_zh, "indicator", tr[i].indicator, "year",
                                   tr[i].year, "op", dp_target_op_text[tr[i].op], "value",
                                   tr[i].value, "unit", tr[i].unit, "binding", tr[i].binding);
-            json_object_set_new(t, "mean", isfinite(tr[i].mean) ? json_real(tr[i].mean) : json_null());
-            json_object_set_new(t, "p_met", isfinite(tr[i].p_met) ? json_real(tr[i].p_met) : json_null());
-            json_object_set_new(t, "gap", isfinite(tr[i].mean_gap) ? json_real(tr[i].mean_gap) : json_null());
+            json_object_set_new(t, "mean",
+                                isfinite(tr[i].mean) ? json_real(tr[i].mean) : json_null());
+            json_object_set_new(t, "p_met",
+                                isfinite(tr[i].p_met) ? json_real(tr[i].p_met) : json_null());
+            json_object_set_new(t, "gap",
+                                isfinite(tr[i].mean_gap) ? json_real(tr[i].mean_gap) : json_null());
             json_object_set_new(t, "gap_unit", json_string(tr[i].gap_unit));
             json_array_append_new(targets, t);
         }
@@ -658,8 +661,8 @@ handle_run(dp_serve *sv, dp_ctx *ctx, const char *body, size_t size, dp_serve_re
     }
     if (cur && base) {
         json_t *d = json_object();
-        json_object_set_new(d, "total", diff_array(json_object_get(cur, "total"),
-                                                   json_object_get(base, "total")));
+        json_object_set_new(
+            d, "total", diff_array(json_object_get(cur, "total"), json_object_get(base, "total")));
         json_t *dp = json_array(), *cp = json_object_get(cur, "programmes"),
                *bp = json_object_get(base, "programmes");
         for (size_t k = 0; k < json_array_size(cp); k++) {
@@ -816,8 +819,8 @@ handle_download(dp_serve *sv, dp_ctx *ctx, int xlsx, const char *body, size_t si
     tmp_write(sv, "edit", "h5", NULL, h5, sizeof h5);
     if (rc == DP_OK && (rc = dp_output_open(ctx, h5, "dpsim serve", &out)) == DP_OK &&
         (rc = dp_output_write(ctx, out, s, res, &info, sv->ref->n_input,
-                                  (const char(*)[256])sv->ref->input_path,
-                                  (const char(*)[65])sv->ref->input_sha256)) == DP_OK) {
+                              (const char(*)[256])sv->ref->input_path,
+                              (const char(*)[65])sv->ref->input_sha256)) == DP_OK) {
         rc = dp_output_close(ctx, out);
         out = NULL;
     }
@@ -876,10 +879,11 @@ solve_reply(dp_serve *sv, dp_ctx *ctx, const char *yaml, const char *target, con
         return;
     }
     static const char *const status_text[] = {"found", "unreachable", "no_effect", "limit"};
-    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:i}", "status", status_text[res->status],
-                          "target", res->target, "target_zh", res->target_zh, "key", res->key,
-                          "direction", res->direction);
-    json_object_set_new(j, "message", json_string(res->status == DP_SOLVE_FOUND ? "" : res->message));
+    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:i}", "status", status_text[res->status], "target",
+                          res->target, "target_zh", res->target_zh, "key", res->key, "direction",
+                          res->direction);
+    json_object_set_new(j, "message",
+                        json_string(res->status == DP_SOLVE_FOUND ? "" : res->message));
     if (res->status == DP_SOLVE_FOUND) {
         const dp_solve_eval *e = &res->eval[res->answer], *e0 = &res->eval[0];
         json_object_set_new(j, "value", json_real(res->x));
@@ -1025,8 +1029,8 @@ range_thread(void *arg)
     dp_status rc = DP_ENOMEM;
     if (ctx) {
         dp_ctx_set_progress(ctx, range_progress, sv);
-        rc = dp_scenario_load_overlay(ctx, sv->scen[sv->job.scen].path, sv->data_dir,
-                                      OVERLAY_NAME, sv->job.overlay, &s);
+        rc = dp_scenario_load_overlay(ctx, sv->scen[sv->job.scen].path, sv->data_dir, OVERLAY_NAME,
+                                      sv->job.overlay, &s);
         if (rc == DP_OK && work_acquire(sv) == 0) {
             rc = run_engine(ctx, sv, s, 1, sv->job.runs, &res);
             work_release(sv);
@@ -1088,8 +1092,8 @@ handle_ranges_start(dp_serve *sv, dp_ctx *ctx, const char *body, size_t size, dp
             sv->job.runs = (size_t)runs;
             sv->job.total = (size_t)runs;
             sv->job.overlay = strdup(y.buf ? y.buf : "");
-            sv->job.started = sv->job.overlay &&
-                              pthread_create(&sv->job.thread, NULL, range_thread, sv) == 0;
+            sv->job.started =
+                sv->job.overlay && pthread_create(&sv->job.thread, NULL, range_thread, sv) == 0;
             unsigned id = sv->job.id;
             int ok = sv->job.started;
             pthread_mutex_unlock(&sv->lock);
@@ -1117,8 +1121,8 @@ handle_ranges_get(dp_serve *sv, const char *query, dp_serve_reply *r)
         return;
     }
     json_t *j = json_pack("{s:i, s:s, s:I, s:I}", "job", sv->job.id, "state",
-                          sv->job.finished ? "done" : "running", "done",
-                          (json_int_t)sv->job.done, "total", (json_int_t)sv->job.total);
+                          sv->job.finished ? "done" : "running", "done", (json_int_t)sv->job.done,
+                          "total", (json_int_t)sv->job.total);
     if (sv->job.finished) {
         json_object_set(j, "result", sv->job.result);
     }
@@ -1207,8 +1211,8 @@ handle_keys(dp_serve *sv, dp_ctx *ctx, const char *query, dp_serve_reply *r)
         char label[256], label_zh[256], group[64];
         const char *unit = "", *unit_zh = "", *source = "";
         dp_key_meta meta;
-        if (dp_setting_meta(set[k].path, set[k].key, label, sizeof label, label_zh,
-                            sizeof label_zh, &unit, &unit_zh, &source) != 0 ||
+        if (dp_setting_meta(set[k].path, set[k].key, label, sizeof label, label_zh, sizeof label_zh,
+                            &unit, &unit_zh, &source) != 0 ||
             dp_key_meta_get(NULL, set[k].key, &meta) != 0) {
             continue;
         }
@@ -1230,11 +1234,11 @@ handle_keys(dp_serve *sv, dp_ctx *ctx, const char *query, dp_serve_reply *r)
                               unit, "unit_zh", unit_zh, "source", source, "default", meta.dflt,
                               "type", meta.type, "group", group, "group_label", glabel,
                               "group_label_zh", glabel_zh, "editable", numeric);
-        json_object_set_new(e, "value", isfinite(set[k].value) ? json_real(set[k].value)
-                                                               : json_null());
-        json_object_set_new(e, "word", set[k].word && !isfinite(set[k].value)
-                                           ? json_string(set[k].word)
-                                           : json_null());
+        json_object_set_new(e, "value",
+                            isfinite(set[k].value) ? json_real(set[k].value) : json_null());
+        json_object_set_new(e, "word",
+                            set[k].word && !isfinite(set[k].value) ? json_string(set[k].word)
+                                                                   : json_null());
         if (numeric) {
             json_object_set_new(e, "min", isfinite(info.min) ? json_real(info.min) : json_null());
             json_object_set_new(e, "max", isfinite(info.max) ? json_real(info.max) : json_null());
@@ -1243,8 +1247,8 @@ handle_keys(dp_serve *sv, dp_ctx *ctx, const char *query, dp_serve_reply *r)
         json_array_append_new(arr, e);
     }
     free(set);
-    json_t *j = json_pack("{s:s, s:i, s:o}", "scenario", sv->scen[i].name, "year",
-                          p->year_start, "keys", arr);
+    json_t *j = json_pack("{s:s, s:i, s:o}", "scenario", sv->scen[i].name, "year", p->year_start,
+                          "keys", arr);
     dp_scenario_free(s);
     reply_json(r, 200, j);
 }
@@ -1252,8 +1256,8 @@ handle_keys(dp_serve *sv, dp_ctx *ctx, const char *query, dp_serve_reply *r)
 /* ------------------------------------------------------------------------------------------ */
 
 void
-dp_serve_request(dp_serve *sv, const char *method, const char *url, const char *body,
-                 size_t size, dp_serve_reply *reply)
+dp_serve_request(dp_serve *sv, const char *method, const char *url, const char *body, size_t size,
+                 dp_serve_reply *reply)
 {
     memset(reply, 0, sizeof *reply);
     char path[128];
@@ -1278,8 +1282,8 @@ dp_serve_request(dp_serve *sv, const char *method, const char *url, const char *
     static const struct {
         const char *path;
         int post;
-    } eps[] = {{"/api/scenarios", 0}, {"/api/keys", 0},          {"/api/run", 1},
-               {"/api/overlay", 1},   {"/api/solve", 1},         {"/api/ranges", 2},
+    } eps[] = {{"/api/scenarios", 0},   {"/api/keys", 0},         {"/api/run", 1},
+               {"/api/overlay", 1},     {"/api/solve", 1},        {"/api/ranges", 2},
                {"/api/download/h5", 1}, {"/api/download/xlsx", 1}};
     size_t e = 0, n_ep = sizeof eps / sizeof eps[0];
     while (e < n_ep && strcmp(path, eps[e].path) != 0) {
@@ -1312,8 +1316,8 @@ dp_serve_request(dp_serve *sv, const char *method, const char *url, const char *
 }
 
 dp_status
-dp_serve_open(dp_ctx *ctx, const char *const *paths, size_t n, const char *data_dir,
-              int max_work, dp_export_open_fn open_xlsx, dp_serve **out)
+dp_serve_open(dp_ctx *ctx, const char *const *paths, size_t n, const char *data_dir, int max_work,
+              dp_export_open_fn open_xlsx, dp_serve **out)
 {
     *out = NULL;
     if (n == 0) {
@@ -1359,8 +1363,9 @@ dp_serve_open(dp_ctx *ctx, const char *const *paths, size_t n, const char *data_
         dp_scenario_free(s);
         for (size_t j = 0; j < i; j++) {
             if (strcmp(sv->scen[i].name, sv->scen[j].name) == 0) {
-                dp_status e = dp_error(ctx, DP_EINPUT, "%s: scenario name '%s' is also the name of %s",
-                                       paths[i], sv->scen[i].name, paths[j]);
+                dp_status e =
+                    dp_error(ctx, DP_EINPUT, "%s: scenario name '%s' is also the name of %s",
+                             paths[i], sv->scen[i].name, paths[j]);
                 dp_serve_free(sv);
                 return e;
             }

@@ -44,7 +44,7 @@ typedef struct {
     const char *content_type; /**< static */
     char *body;               /**< malloc'd; the caller frees it */
     size_t size;
-    char filename[96];        /**< for downloads ("" otherwise) */
+    char filename[96]; /**< for downloads ("" otherwise) */
 } dp_serve_reply;
 
 /* Opens the server state: the n scenario files paths[] (each loaded once now, to check it and

@@ -144,11 +144,11 @@ dp_serve_http(dp_ctx *ctx, dp_serve *sv, const char *bind_addr, unsigned port,
     }
     server s = {sv};
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, (uint16_t)port, NULL, NULL,
-        on_request, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)DP_SERVE_THREADS, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)DP_SERVE_MAX_CONN, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)DP_SERVE_TIMEOUT,
-        MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL, MHD_OPTION_END);
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, (uint16_t)port, NULL, NULL, on_request,
+        &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)DP_SERVE_THREADS, MHD_OPTION_CONNECTION_LIMIT, (unsigned)DP_SERVE_MAX_CONN,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)DP_SERVE_TIMEOUT, MHD_OPTION_NOTIFY_COMPLETED,
+        on_done, NULL, MHD_OPTION_END);
     if (!d) {
         return dp_error(ctx, DP_EIO, "cannot listen on %s port %u (in use?)", bind_addr, port);
     }

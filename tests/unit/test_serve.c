@@ -24,8 +24,6 @@
  *     p05 <= p25 <= p50 <= p75 <= p95 over the runs asked; a second job while one runs is 503;
  *   - POST /api/download/h5 gives an HDF5 file (its signature after the 512-byte seal).
  */
-#include "dp_test.h"
-
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dp_test.h"
 #include "input/scenario.h"
 #include "serve/serve.h"
 
@@ -83,7 +82,8 @@ test_scenarios_and_keys(void **state)
     json_t *keys = json_object_get(j, "keys"), *k;
     size_t i;
     int found = 0;
-    json_array_foreach(keys, i, k) {
+    json_array_foreach(keys, i, k)
+    {
         if (strcmp(json_string_value(json_object_get(k, "path")),
                    "programmes.care_subsidy.monthly.grade1") == 0) {
             found = 1;
@@ -114,7 +114,8 @@ programme(json_t *run, const char *key)
 {
     json_t *p;
     size_t i;
-    json_array_foreach(json_object_get(run, "programmes"), i, p) {
+    json_array_foreach(json_object_get(run, "programmes"), i, p)
+    {
         if (strcmp(json_string_value(json_object_get(p, "key")), key) == 0) {
             return p;
         }
@@ -149,7 +150,8 @@ test_run(void **state)
     json_t *cs_base = json_object_get(programme(base, "care_subsidy"), "spending");
     json_t *cs_diff = NULL, *p;
     size_t i;
-    json_array_foreach(json_object_get(json_object_get(j, "difference"), "programmes"), i, p) {
+    json_array_foreach(json_object_get(json_object_get(j, "difference"), "programmes"), i, p)
+    {
         if (strcmp(json_string_value(json_object_get(p, "key")), "care_subsidy") == 0) {
             cs_diff = json_object_get(p, "spending");
         }
@@ -162,10 +164,12 @@ test_run(void **state)
         assert_close(num(cs_diff, y), num(cs_base, y), 1e-9, 1e-9);
         assert_close(num(diff, y), num(cs_base, y), 1e-9, 1e-6);
         double sum = 0.0, lsum = 0.0;
-        json_array_foreach(json_object_get(j, "programmes"), i, p) {
+        json_array_foreach(json_object_get(j, "programmes"), i, p)
+        {
             sum += num(json_object_get(p, "spending"), y);
         }
-        json_array_foreach(json_object_get(j, "levels"), i, p) {
+        json_array_foreach(json_object_get(j, "levels"), i, p)
+        {
             lsum += num(json_object_get(p, "spending"), y);
         }
         assert_close(sum, num(total, y), 1e-12, 1e-9);
@@ -214,8 +218,7 @@ test_bad_requests(void **state)
                "{\"scenario\": \"daan-baseline\", \"overlay\": "
                "{\"programmes.care_subsidy.monthly.grade1\": -5}}",
                "expected a non-negative amount", "programmes.care_subsidy.monthly.grade1");
-    expect_400(sv,
-               "{\"scenario\": \"daan-baseline\", \"overlay\": {\"rates.x: 1\\nname\": 1}}",
+    expect_400(sv, "{\"scenario\": \"daan-baseline\", \"overlay\": {\"rates.x: 1\\nname\": 1}}",
                "not a key path", "rates.x: 1\nname");
     expect_400(sv, "{\"scenario\": \"daan-baseline\", \"overlay\": {\"a.b\": [1]}}",
                "expected a number", "a.b");
@@ -273,9 +276,9 @@ test_overlay_loads(void **state)
     assert_int_equal(dp_scenario_load(ctx, path, dp_test_data_dir(), &s), DP_OK);
     double v;
     int varies;
-    assert_int_equal(dp_scenario_key_value(ctx, s, "programmes.care_subsidy.monthly.grade1", 2030,
-                                           &v, &varies),
-                     DP_OK);
+    assert_int_equal(
+        dp_scenario_key_value(ctx, s, "programmes.care_subsidy.monthly.grade1", 2030, &v, &varies),
+        DP_OK);
     assert_close(v, 150.0, 0, 1e-12);
     assert_int_equal(dp_scenario_key_value(ctx, s, "rates.onset_multiplier", 2030, &v, &varies),
                      DP_OK);
@@ -340,13 +343,13 @@ test_ranges_and_download(void **state)
     (void)state;
     dp_serve *sv = open_server();
     int st;
-    json_t *j = call(sv, "POST", "/api/ranges", "{\"scenario\": \"daan-baseline\", \"runs\": 4}",
-                     &st);
+    json_t *j =
+        call(sv, "POST", "/api/ranges", "{\"scenario\": \"daan-baseline\", \"runs\": 4}", &st);
     assert_int_equal(st, 200);
     int id = (int)json_integer_value(json_object_get(j, "job"));
     json_decref(j);
-    json_decref(call(sv, "POST", "/api/ranges", "{\"scenario\": \"daan-baseline\", \"runs\": 4}",
-                     &st));
+    json_decref(
+        call(sv, "POST", "/api/ranges", "{\"scenario\": \"daan-baseline\", \"runs\": 4}", &st));
     assert_true(st == 503 || st == 200); /* 200 only if the first already finished */
     if (st == 200) {
         id++;
@@ -371,7 +374,8 @@ test_ranges_and_download(void **state)
     static const char *const q[] = {"p05", "p25", "p50", "p75", "p95"};
     for (size_t y = 0; y < 15; y++) {
         for (int k = 0; k + 1 < 5; k++) {
-            assert_true(num(json_object_get(fan, q[k]), y) <= num(json_object_get(fan, q[k + 1]), y));
+            assert_true(num(json_object_get(fan, q[k]), y) <=
+                        num(json_object_get(fan, q[k + 1]), y));
         }
         assert_true(num(json_object_get(fan, "p05"), y) < num(json_object_get(fan, "p95"), y));
     }
