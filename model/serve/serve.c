@@ -1031,7 +1031,9 @@ range_thread(void *arg)
         dp_ctx_set_progress(ctx, range_progress, sv);
         rc = dp_scenario_load_overlay(ctx, sv->scen[sv->job.scen].path, sv->data_dir, OVERLAY_NAME,
                                       sv->job.overlay, &s);
-        if (rc == DP_OK && work_acquire(sv) == 0) {
+        if (rc == DP_OK && work_acquire(sv) != 0) {
+            rc = dp_error(ctx, DP_EINPUT, "the server is busy; try again");
+        } else if (rc == DP_OK) {
             rc = run_engine(ctx, sv, s, 1, sv->job.runs, &res);
             work_release(sv);
         }
@@ -1050,6 +1052,8 @@ range_thread(void *arg)
     return NULL;
 }
 
+/* Joins the job's thread and frees it. Called with sv->lock held when the job has finished
+ * (the thread then takes the lock no more), or from dp_serve_free without it. */
 static void
 job_clear(dp_serve *sv)
 {
@@ -1081,12 +1085,11 @@ handle_ranges_start(dp_serve *sv, dp_ctx *ctx, const char *body, size_t size, dp
     } else if ((s = load(sv, ctx, (size_t)i, &y, r)) != NULL) {
         pthread_mutex_lock(&sv->lock);
         if (sv->job.started && !sv->job.finished) {
+            unsigned id = sv->job.id;
             pthread_mutex_unlock(&sv->lock);
-            reply_error(r, 503, NULL, "a ranges run is already going (job %u)", sv->job.id);
+            reply_error(r, 503, NULL, "a ranges run is already going (job %u)", id);
         } else {
-            pthread_mutex_unlock(&sv->lock);
-            job_clear(sv); /* joins a finished thread */
-            pthread_mutex_lock(&sv->lock);
+            job_clear(sv); /* a finished thread: joined at once, under the lock */
             sv->job.id++;
             sv->job.scen = (size_t)i;
             sv->job.runs = (size_t)runs;
