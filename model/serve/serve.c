@@ -1221,6 +1221,10 @@ handle_keys(dp_serve *sv, dp_ctx *ctx, const char *query, dp_serve_reply *r)
         }
         dp_key_info info;
         int numeric = dp_scenario_key_numeric(set[k].path, &info) == 1;
+        /* Also editable: switches (a checkbox: true/false) and funding shares (numbers; the
+         * loader checks that a programme's shares add up to 1). */
+        int boolean = strcmp(meta.type, "boolean") == 0;
+        int share = strncmp(meta.type, "share", 5) == 0;
         key_group(set[k].path, group, sizeof group);
         char glabel[128] = "", glabel_zh[128] = "";
         if (strncmp(set[k].path, "programmes.", 11) == 0) {
@@ -1236,13 +1240,17 @@ handle_keys(dp_serve *sv, dp_ctx *ctx, const char *query, dp_serve_reply *r)
                               "path", set[k].path, "label", label, "label_zh", label_zh, "unit",
                               unit, "unit_zh", unit_zh, "source", source, "default", meta.dflt,
                               "type", meta.type, "group", group, "group_label", glabel,
-                              "group_label_zh", glabel_zh, "editable", numeric);
+                              "group_label_zh", glabel_zh, "editable", numeric || boolean || share);
+        json_object_set_new(e, "kind", json_string(boolean ? "boolean" : "number"));
         json_object_set_new(e, "value",
                             isfinite(set[k].value) ? json_real(set[k].value) : json_null());
         json_object_set_new(e, "word",
                             set[k].word && !isfinite(set[k].value) ? json_string(set[k].word)
                                                                    : json_null());
-        if (numeric) {
+        if (share) {
+            json_object_set_new(e, "min", json_real(0.0));
+            json_object_set_new(e, "max", json_real(1.0));
+        } else if (numeric) {
             json_object_set_new(e, "min", isfinite(info.min) ? json_real(info.min) : json_null());
             json_object_set_new(e, "max", isfinite(info.max) ? json_real(info.max) : json_null());
             json_object_set_new(e, "integer", json_boolean(info.integer));

@@ -78,8 +78,10 @@ function buildForm() {
     const det = el('details', { 'data-group': g }, el('summary', {}, ...bi(grp.zh, grp.en)));
     if (g === 'care_subsidy') det.open = true;
     for (const k of grp.keys) {
-      const input = el('input', { type: 'number', step: 'any', id: 'key-' + k.path, 'data-key': k.path });
-      if (k.value !== null) input.value = k.value;
+      const box = k.kind === 'boolean';
+      const input = el('input', { type: box ? 'checkbox' : 'number', step: 'any', id: 'key-' + k.path, 'data-key': k.path });
+      if (box) input.checked = k.value === 1;
+      else if (k.value !== null) input.value = k.value;
       if (k.min !== null && k.min !== undefined) input.min = k.min;
       if (k.max !== null && k.max !== undefined) input.max = k.max;
       const err = el('div', { class: 'err', id: 'err-' + k.path });
@@ -87,7 +89,8 @@ function buildForm() {
         el('label', { for: 'key-' + k.path }, ...bi(k.label_zh, k.label)), input,
         el('div', { class: 'meta', title: k.source, text: `${k.unit_zh} ${k.unit} · 默认 default ${k.default} · ${k.path}` }), err);
       input.addEventListener('change', () => {
-        if (input.value === '') delete state.edits[k.path];
+        if (box) state.edits[k.path] = input.checked;
+        else if (input.value === '') delete state.edits[k.path];
         else state.edits[k.path] = Number(input.value);
         row.classList.toggle('edited', k.path in state.edits);
         recompute();
@@ -111,7 +114,12 @@ async function recompute() {
     d = await api('POST', '/api/run', { scenario: state.scenario, overlay: state.edits });
   } catch (e) {
     if (seq !== state.seq) return;
-    const spot = e.key && $('err-' + e.key);
+    // The field of the key path, or the first field under it (programmes.P.funding: its shares).
+    let spot = e.key && $('err-' + e.key);
+    if (!spot && e.key) {
+      const k = state.keys.find((x) => x.editable && x.path.startsWith(e.key + '.'));
+      spot = k && $('err-' + k.path);
+    }
     if (spot) spot.textContent = e.message; 
     $('status').innerHTML = '';
     $('status').append(el('span', { class: 'err', id: 'run-error', text: '错误 error: ' + e.message }));

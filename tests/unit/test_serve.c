@@ -10,6 +10,9 @@
  *     the difference of the care subsidy equals its baseline spending year by year, and the
  *     total's difference equals it too (no other programme moves); the programmes add up to
  *     the total; the levels of government add up to the total;
+ *   - switches are checkboxes and funding shares numbers in the form; the care subsidy paid
+ *     by the county alone leaves every year's total as it is and raises the county's level;
+ *   - one funding share alone: the loader's sum check, with the share's key path;
  *   - malformed JSON, a body that is no object, an unknown key (400 with the key path, the
  *     loader's "edits:LINE:COL:" message and its suggestion), a bad value (400, key path), a key
  *     with characters outside [A-Za-z0-9_.] (refused before YAML: no injection);
@@ -96,6 +99,27 @@ test_scenarios_and_keys(void **state)
         }
     }
     assert_true(found);
+    /* Switches are checkboxes, funding shares numbers in [0, 1]; lists are not editable. */
+    int kinds = 0;
+    json_array_foreach(keys, i, k)
+    {
+        const char *path = json_string_value(json_object_get(k, "path"));
+        const char *kind = json_string_value(json_object_get(k, "kind"));
+        if (strcmp(path, "programmes.care_subsidy.eligibility.certified") == 0) {
+            assert_string_equal(kind, "boolean");
+            assert_true(json_is_true(json_object_get(k, "editable")));
+            kinds++;
+        } else if (strcmp(path, "programmes.care_subsidy.funding.central") == 0) {
+            assert_string_equal(kind, "number");
+            assert_true(json_is_true(json_object_get(k, "editable")));
+            assert_close(json_number_value(json_object_get(k, "max")), 1.0, 0, 0);
+            kinds++;
+        } else if (strcmp(path, "programmes.care_subsidy.eligibility.types.visual") == 0) {
+            assert_true(json_is_false(json_object_get(k, "editable")));
+            kinds++;
+        }
+    }
+    assert_int_equal(kinds, 3);
     json_decref(j);
     j = call(sv, "GET", "/api/keys?scenario=nope", NULL, &st);
     assert_int_equal(st, 400);
@@ -176,6 +200,33 @@ test_run(void **state)
         assert_close(lsum, num(total, y), 1e-9, 1e-6);
     }
     json_decref(j);
+
+    /* The care subsidy paid by the county alone (and the certified rule as it is): funding
+     * moves spending between levels, not its amount, so the total stays as it is in every
+     * year, and the county's level rises. */
+    j = call(sv, "POST", "/api/run",
+             "{\"scenario\": \"daan-targets\", \"overlay\": "
+             "{\"programmes.care_subsidy.funding.central\": 0, "
+             "\"programmes.care_subsidy.funding.provincial\": 0, "
+             "\"programmes.care_subsidy.funding.municipal\": 0, "
+             "\"programmes.care_subsidy.funding.county\": 1, "
+             "\"programmes.care_subsidy.eligibility.certified\": true}}",
+             &st);
+    assert_int_equal(st, 200);
+    diff = json_object_get(json_object_get(j, "difference"), "total");
+    json_t *lv = json_object_get(j, "levels"),
+           *blv = json_object_get(json_object_get(j, "baseline"), "levels");
+    for (size_t y = 0; y < 15; y++) {
+        assert_close(num(diff, y), 0.0, 0, 1e-6);
+        for (size_t l = 0; l < json_array_size(lv); l++) {
+            if (strcmp(json_string_value(json_object_get(json_array_get(lv, l), "key")),
+                       "county") == 0) {
+                assert_true(num(json_object_get(json_array_get(lv, l), "spending"), y) >
+                            num(json_object_get(json_array_get(blv, l), "spending"), y) + 100.0);
+            }
+        }
+    }
+    json_decref(j);
     dp_serve_free(sv);
 }
 
@@ -222,6 +273,12 @@ test_bad_requests(void **state)
                "not a key path", "rates.x: 1\nname");
     expect_400(sv, "{\"scenario\": \"daan-baseline\", \"overlay\": {\"a.b\": [1]}}",
                "expected a number", "a.b");
+    /* One funding share alone: the loader's sum check, at the line of the share edited. */
+    expect_400(sv,
+               "{\"scenario\": \"daan-baseline\", \"overlay\": "
+               "{\"programmes.care_subsidy.funding.central\": 0.5}}",
+               "the shares sum to 0.5 in 2021, expected 1",
+               "programmes.care_subsidy.funding.central");
     expect_400(sv, "{\"scenario\": \"../scenarios/daan-plan\"}", "never by a path", NULL);
     expect_400(sv, "{\"scenario\": \"/etc/passwd\"}", "never by a path", NULL);
     expect_400(sv, "{\"scenario\": \"scenarios/daan-baseline.yaml\"}", "never by a path", NULL);
