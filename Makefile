@@ -83,6 +83,18 @@ XLSX_LIB := $(BUILD)/lib/libdpsim_xlsx.a
 SERVE_LIB:= $(BUILD)/lib/libdpsim_serve.a
 BIN      := $(BUILD)/bin/dpsim
 
+# The libFuzzer targets (rules below, "Fuzzing"); defined here because `test` needs them.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_DIR     := $(BUILD)/fuzz
+FUZZ_FLAGS   := $(CSTD) -O1 -g -fno-omit-frame-pointer -DHAVE_INLINE -fopenmp -Imodel \
+                $(PKG_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_[a-z]*.c))
+FUZZ_TARGETS := $(filter-out fuzz_common,$(FUZZ_TARGETS))
+FUZZ_BIN     := $(addprefix $(FUZZ_DIR)/,$(FUZZ_TARGETS))
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o) $(FUZZ_DIR)/obj/key_sources.o
+FUZZ_LIB     := $(FUZZ_DIR)/libdpsim_fuzz.a
+
 .PHONY: all run serve test check bench deps clean install uninstall format format-check lint \
         check-symbols plans report notebooks-test validate fuzz fuzz-build
 .DEFAULT_GOAL := all
@@ -177,10 +189,14 @@ $(BUILD)/obj/model/serve/web_files.o: $(BUILD)/gen/web_files.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS) -Wno-overlength-strings -c $< -o $@
 
+# The command's allocations go through model/cli/mem_wrap.c (DPSIM_FAIL_ALLOC, DPSIM_COUNT_ALLOC).
+WRAP_LDFLAGS := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=aligned_alloc
+
 $(BIN): $(CLI_OBJ) $(SERVE_LIB) $(XLSX_LIB) $(LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) $(CLI_OBJ) $(SERVE_LIB) $(XLSX_LIB) $(LIB) $(LDLIBS) $(CLI_LIBS) $(SERVE_LIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $(WRAP_LDFLAGS) $(CLI_OBJ) $(SERVE_LIB) $(XLSX_LIB) $(LIB) $(LDLIBS) \
+	  $(CLI_LIBS) $(SERVE_LIBS) -o $@
 
 $(BUILD)/tests/test_serve: tests/unit/test_serve.c $(HELP_OBJ) $(SERVE_LIB) $(LIB)
 	@mkdir -p $(@D)
@@ -237,16 +253,6 @@ bench: $(BIN) $(BENCH_BIN)
 # `make fuzz FUZZ_SECONDS=N` runs each target N seconds (default 60) from its seed corpus;
 # `make test` runs each for FUZZ_TEST_SECONDS (20) through tests/fuzz/run.sh, and every file in
 # tests/fuzz/regress/<target>/ once (the inputs that once crashed).
-FUZZ_CC      ?= clang
-FUZZ_SECONDS ?= 60
-FUZZ_DIR     := $(BUILD)/fuzz
-FUZZ_FLAGS   := $(CSTD) -O1 -g -fno-omit-frame-pointer -DHAVE_INLINE -fopenmp -Imodel \
-                $(PKG_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_[a-z]*.c))
-FUZZ_TARGETS := $(filter-out fuzz_common,$(FUZZ_TARGETS))
-FUZZ_BIN     := $(addprefix $(FUZZ_DIR)/,$(FUZZ_TARGETS))
-FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o) $(FUZZ_DIR)/obj/key_sources.o
-FUZZ_LIB     := $(FUZZ_DIR)/libdpsim_fuzz.a
 
 $(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(@D)

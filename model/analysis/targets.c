@@ -367,6 +367,21 @@ make_labels(const dp_results *res, const dp_target *t, const resolved *rs, size_
 }
 
 dp_status
+dp_indicator_values(dp_ctx *ctx, const dp_results *res, const dp_target *t, double *x)
+{
+    resolved r;
+    dp_status rc = resolve(ctx, res, 0, t, &r);
+    if (rc != DP_OK) {
+        return rc;
+    }
+    for (size_t run = 0; run < res->n_run; run++) {
+        double met, gap, gap_yuan;
+        evaluate(t, &r, run, &x[run], &met, &gap, &gap_yuan);
+    }
+    return DP_OK;
+}
+
+dp_status
 dp_targets_eval(dp_ctx *ctx, const dp_target *t, size_t n, dp_results *res)
 {
     static const char *const ax_def[] = {"target", "target_field", NULL};

@@ -55,6 +55,11 @@ typedef struct dp_scenario dp_scenario;
  * table or label it needs, or its year or region is not on the results' axes; more than
  * DP_MAX_TARGETS; DP_EINTERNAL when res has a target axis already; DP_ENOMEM. On error res may
  * hold the axes already added but none of the tables. */
+/* The value of target t's indicator (region, year; its op and value are not used) in every run
+ * of res into x[res->n_run]; NAN where it cannot be computed. Errors as dp_targets_eval's for
+ * one target. */
+dp_status dp_indicator_values(dp_ctx *ctx, const dp_results *res, const dp_target *t,
+                              double *x);
 dp_status dp_targets_eval(dp_ctx *ctx, const dp_target *t, size_t n, dp_results *res);
 
 /* dp_targets_eval with the scenario's targets (dp_scenario_targets); s is borrowed. Call it

@@ -40,7 +40,7 @@ int cli_print_programmes(FILE *f, const dp_results *res, const char *year);
 
 /* Prints, per year, total spending against the budget ceiling and P(total > ceiling) from the
  * `budget` table. Returns 1 when printed, 0 when the scenario has no ceiling (or the file no
- * budget table), -1 on a malformed table. */
+ * budget table), -1 on a malformed table, -2 when out of memory. */
 int cli_print_budget(FILE *f, const dp_results *res);
 
 /* Numbers in the tables the command prints, all in one style (print.c): fixed notation,
@@ -80,6 +80,7 @@ int cli_parse_size(const char *cmd, const char *opt, const char *arg, unsigned l
 
 int cmd_run(int argc, char **argv);
 int cmd_reconcile(int argc, char **argv);
+int cmd_backtest(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_compare(int argc, char **argv);

@@ -168,6 +168,29 @@ print_reported(const dp_region_input *in)
 static const char *const take_up_source[] = {"scenario", "calibrated to base-year recipients",
                                              "default assumption"};
 
+/* status_quo: trend: each fitted take-up trend (base/trend_fit and base/trend_obs). */
+static void
+print_trend(const dp_model *m, size_t r)
+{
+    for (size_t k = 0; k < DP_N_PROG; k++) {
+        const dp_trend_fit *f = dp_model_trend(m, r, k);
+        if (!f) {
+            continue;
+        }
+        printf("#   take-up trend 领取率趋势 %s: s(t) = %g / (1 + exp(-(a + g (t - %g))))\n",
+               dp_prog_key[k], f->ceiling, f->t0);
+        printf("#     a = %.4f (SE %.4f), g = %.4f a year (SE %.4f), corr %.3f; "
+               "weighted SS %.4g over %zu figures and the prior\n",
+               f->a, f->se_a, f->g, f->se_g, f->cov[0][1] / (f->se_a * f->se_g), f->chi2,
+               f->n_obs);
+        printf("#     %-10s %12s %12s %12s\n", "time", "share", "fitted", "residual");
+        for (size_t i = 0; i < f->n_obs; i++) {
+            printf("#     %-10.2f %12.4f %12.4f %+12.4f\n", f->t[i], f->y[i],
+                   f->y[i] - f->resid[i], f->resid[i]);
+        }
+    }
+}
+
 int
 cmd_check(int argc, char **argv)
 {
@@ -250,6 +273,7 @@ cmd_check(int argc, char **argv)
             printf("#     %-24s %s  (%s)\n", dp_prog_key[k], cli_fmt_num(tu, 4, v, sizeof v),
                    take_up_source[dp_model_take_up_source(m, r, k)]);
         }
+        print_trend(m, r);
         print_reported(in);
     }
     goto done;

@@ -19,6 +19,7 @@
 
 #include "analysis/solve.h"
 #include "cli.h"
+#include "core/outpath.h"
 #include "domain/model.h"
 #include "input/scenario.h"
 
@@ -196,10 +197,14 @@ write_overlay(const char *file, const char *scenario, const char *name, const dp
                 file, strerror(errno));
         return EXIT_INPUT;
     }
-    FILE *f = fopen(file, "w");
+    /* Written under a temporary name and renamed when complete, as every output. */
+    char *tmp = dp_outpath_temp_name(file);
+    FILE *f = tmp ? fopen(tmp, "wx") : NULL;
     if (!f) {
-        fprintf(stderr, "dpsim: solve: cannot write %s: %s\n", file, strerror(errno));
-        return EXIT_INPUT;
+        fprintf(stderr, "dpsim: solve: cannot write %s: %s\n", file,
+                tmp ? strerror(errno) : "out of memory");
+        free(tmp);
+        return tmp ? EXIT_INPUT : EXIT_INTERNAL;
     }
     fprintf(f,
             "# Written by dpsim solve: the %s value of %s that meets target %s\n"
@@ -218,10 +223,13 @@ write_overlay(const char *file, const char *scenario, const char *name, const dp
     }
     fprintf(f, "\n");
     fprintf(f, "dpsim: 1\nextends: %s\nname: %.55s-solved\n%s", rel, name, yaml);
-    if (fclose(f) != 0) {
+    if (ferror(f) | fclose(f) || rename(tmp, file) != 0) {
         fprintf(stderr, "dpsim: solve: cannot write %s: %s\n", file, strerror(errno));
-        return EXIT_INPUT;
+        remove(tmp);
+        free(tmp);
+        return EXIT_INTERNAL;
     }
+    free(tmp);
     return EXIT_OK;
 }
 
@@ -383,6 +391,24 @@ cmd_solve(int argc, char **argv)
     if (rc != DP_OK) {
         exit_code = cli_fail(ctx, rc);
         goto done;
+    }
+    /* The overlay may not be one of the scenario's own files (issue 14: the rules of run -o). */
+    if (overlay) {
+        size_t n_in = dp_scenario_n_input(s);
+        const char **in = malloc((n_in ? n_in : 1) * sizeof *in);
+        if (!in) {
+            exit_code = cli_fail(ctx, dp_error(ctx, DP_ENOMEM, "out of memory"));
+            goto done;
+        }
+        for (size_t i = 0; i < n_in; i++) {
+            in[i] = dp_scenario_input_path(s, i);
+        }
+        rc = dp_outpath_check(ctx, overlay, in, n_in, 0, "overlay");
+        free(in);
+        if (rc != DP_OK) {
+            exit_code = cli_fail(ctx, rc);
+            goto done;
+        }
     }
     printf("Solve 求解 %s: target %s, varying %s; %s engine, %lu run%s, seed %lu", dp_scenario_name(s),
            target, key, engine, runs, runs == 1 ? "" : "s", seed);

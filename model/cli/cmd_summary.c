@@ -196,7 +196,13 @@ cmd_summary(int argc, char **argv)
                 code = EXIT_INTERNAL;
                 goto done;
             }
-            if (cli_print_budget(stdout, res[i]) < 0) {
+            int pb = cli_print_budget(stdout, res[i]);
+            if (pb == -2) {
+                fprintf(stderr, "dpsim: out of memory\n");
+                code = EXIT_INTERNAL;
+                goto done;
+            }
+            if (pb < 0) {
                 fprintf(stderr, "dpsim: %s: the budget table of scenario '%s' is malformed\n",
                         path, names[i]);
                 code = EXIT_INPUT;

@@ -390,9 +390,12 @@ cmd_targets(int argc, char **argv)
             }
             shown += n;
         }
-        if (!csv && cli_print_budget(stdout, res) < 0) {
-            rc = dp_error(ctx, DP_EINPUT, "%s: the budget table of scenario '%s' is malformed",
-                          path, names[i]);
+        int pb = csv ? 0 : cli_print_budget(stdout, res);
+        if (pb < 0) {
+            rc = pb == -2 ? dp_error(ctx, DP_ENOMEM, "out of memory printing the budget table")
+                          : dp_error(ctx, DP_EINPUT,
+                                     "%s: the budget table of scenario '%s' is malformed", path,
+                                     names[i]);
             goto fail;
         }
         free(order);

@@ -30,6 +30,7 @@ static const command commands[] = {
     {"targets", cmd_targets, "plan targets: each target's mean, probability met and gap"},
     {"export", cmd_export, "write a results file's tables as CSV files or an Excel workbook"},
     {"reconcile", cmd_reconcile, "run both engines on a scenario and report where they disagree"},
+    {"backtest", cmd_backtest, "fit on reported figures up to a year and compare the projection with later ones"},
     {"solve", cmd_solve, "what does it take: the value of a key that meets a plan target"},
     {"serve", cmd_serve, "the browser workbench: edit a scenario and see its cost at once"},
     {"keys", cmd_keys, "the scenario keys: type, unit, default, bounds, labels, sources"},

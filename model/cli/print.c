@@ -952,11 +952,14 @@ cli_print_budget(FILE *f, const dp_results *res)
     dp_ctx *ctx = dp_ctx_alloc();
     dp_budget_year *b = NULL;
     size_t n = 0, any = 0;
-    if (!ctx || dp_budget_read(ctx, res, &b, &n) != DP_OK) {
-        dp_ctx_free(ctx);
-        return -1;
+    if (!ctx) {
+        return -2;
     }
+    dp_status rc = dp_budget_read(ctx, res, &b, &n);
     dp_ctx_free(ctx);
+    if (rc != DP_OK) {
+        return rc == DP_ENOMEM ? -2 : -1;
+    }
     for (size_t i = 0; i < n; i++) {
         any += isfinite(b[i].ceiling);
     }

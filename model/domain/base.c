@@ -10,12 +10,14 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_interp.h>
 #include <gsl/gsl_roots.h>
 
+#include "core/rng.h"
 #include "domain/model_impl.h"
 
 /* A region file without an age table or sex ratio takes the national 5-year table by sex
@@ -542,6 +544,117 @@ cert_shares(dp_region_base *b)
     }
 }
 
+/* Time of a reported figure's reference point: the end of month m of year Y is Y - 1 + m / 12
+ * (the end of December of Y is Y, the time the projection's year Y ends at). */
+static double
+reported_time(const dp_reported *rp)
+{
+    return (double)rp->year - 1.0 + (double)rp->month / 12.0;
+}
+
+int
+dp_trend_uses(const dp_reported *rp, size_t prog, int fit_until)
+{
+    char key[48];
+    snprintf(key, sizeof key, "%s_recipients", dp_prog_key[prog]);
+    return strcmp(rp->key, key) == 0 && rp->from == rp->year && rp->year <= fit_until &&
+           rp->value > 0.0;
+}
+
+/* status_quo: trend: fits the take-up trend of programme prog (living or care subsidy) to the
+ * recipients reported up to p->fit_until (or the base year) and the base year's recipients, as
+ * shares of the base year's eligible persons (trend.h). A calibrated take-up given as a
+ * distribution is refused: it would silently replace the fit. No figure: no trend. */
+static dp_status
+fit_trend(dp_ctx *ctx, const dp_params *p, const dp_region_input *in, dp_region_base *b,
+          size_t prog)
+{
+    char name[96];
+    snprintf(name, sizeof name, "programmes.%s.take_up", dp_prog_key[prog]);
+    for (size_t i = 0; i < p->n_uncertain; i++) {
+        if (strcmp(p->uncertain[i].name, name) == 0) {
+            return dp_error(ctx, DP_EINPUT,
+                            "%s: a distribution on a take-up that status_quo: trend calibrates "
+                            "to the reported series; the fit's own uncertainty is drawn with "
+                            "--runs (docs/scenarios.md \"Status quo and calibration\"): give "
+                            "calibration.cv or calibration.growth_sd instead, or status_quo: "
+                            "frozen",
+                            name);
+        }
+    }
+    if (isfinite(p->prog[prog].take_up) || !(b->eligible[prog] > 0.0)) {
+        return DP_OK; /* the scenario's take-up, or no one eligible */
+    }
+    int fit_until = p->fit_until ? p->fit_until : p->base_year;
+    double t[DP_TREND_MAX_OBS], y[DP_TREND_MAX_OBS];
+    size_t n = 0;
+    int base_seen = 0;
+    for (size_t i = 0; i < in->n_reported && n < DP_TREND_MAX_OBS; i++) {
+        const dp_reported *rp = &in->reported[i];
+        if (dp_trend_uses(rp, prog, fit_until)) {
+            t[n] = reported_time(rp);
+            y[n] = rp->value / b->eligible[prog];
+            base_seen |= fabs(t[n] - (double)p->base_year) < 1e-9;
+            n++;
+        }
+    }
+    if (isfinite(in->recipients[prog]) && !base_seen && n < DP_TREND_MAX_OBS) {
+        t[n] = (double)p->base_year;
+        y[n] = in->recipients[prog] / b->eligible[prog];
+        n++;
+    }
+    if (n == 0) {
+        return DP_OK;
+    }
+    dp_status rc = dp_trend_fit_series(ctx, t, y, n, (double)p->base_year, p->cal_ceiling,
+                                       p->cal_cv, p->cal_growth_sd, &b->trend[prog]);
+    if (rc != DP_OK) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s", dp_ctx_errmsg(ctx));
+        return dp_error(ctx, rc,
+                        "region '%s': the take-up trend of %s (shares of the base's %.0f "
+                        "eligible persons; calibration.ceiling may be raised to 2): %s",
+                        in->id, dp_prog_key[prog], b->eligible[prog], msg);
+    }
+    return DP_OK;
+}
+
+void
+dp_trend_params(const dp_model *m, const dp_params *p, size_t reg, size_t prog, double *a,
+                double *g)
+{
+    const dp_trend_fit *f = &m->base[reg].trend[prog];
+    *a = f->a;
+    *g = f->g;
+    if (p->trend_rep > 0) {
+        gsl_rng *r = dp_rng_alloc();
+        if (r) {
+            /* Entity: past the scenario's uncertain parameters, one per region and programme,
+             * so that every year of a replicate draws the same (a, g). */
+            dp_rng_stream(r, p->trend_seed, p->trend_rep - 1,
+                          (uint32_t)(DP_MAX_UNCERTAIN + reg * DP_N_TREND + prog), 0, DP_EV_PARAM);
+            dp_trend_draw(f, r, a, g);
+            dp_rng_free(r);
+        }
+    }
+}
+
+double
+dp_trend_take_up(const dp_model *m, const dp_params *p, size_t reg, size_t prog, int year)
+{
+    const dp_region_base *b = &m->base[reg];
+    const dp_trend_fit *f = &b->trend[prog];
+    double a, g;
+    dp_trend_params(m, p, reg, prog, &a, &g);
+    double s = dp_trend_share(f, a, g, (double)year);
+    if (b->take_up_source[prog] == DP_TAKE_UP_CALIBRATED) {
+        /* The base year's calibrated take-up is reproduced by the fitted trend's level. */
+        double s0 = dp_trend_share(f, f->a, f->g, (double)p->base_year);
+        s *= s0 > 0.0 ? b->take_up[prog] / s0 : 1.0;
+    }
+    return s < 0.0 ? 0.0 : (s > 1.0 ? 1.0 : s);
+}
+
 dp_status
 dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_region_base *b)
 {
@@ -767,7 +880,8 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
         double elig = 0.0;
         /* The eligible persons are needed only to calibrate (a cell-by-cell rule check of
          * every programme would dominate the fit of a national set of regions). */
-        int calibrate = !isfinite(p->prog[prog].take_up) && isfinite(in->recipients[prog]);
+        int trend = p->status_quo == DP_SQ_TREND && prog < DP_N_TREND;
+        int calibrate = !isfinite(p->prog[prog].take_up) && (isfinite(in->recipients[prog]) || trend);
         for (size_t sex = 0; sex < DP_N_SEX && calibrate; sex++) {
             for (size_t age = 0; age < DP_N_AGE; age++) {
                 for (size_t k = 0; k < DP_N_BLOCK; k++) {
@@ -781,6 +895,9 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
         }
         if (prog == DP_PROG_MULTI_HH) { /* recipients are households */
             elig *= p->multi_share / p->multi_members;
+        }
+        if (prog < DP_N_TREND) {
+            b->eligible[prog] = elig;
         }
         int cash = dp_prog_pay[prog] != DP_PAY_SERVICE;
         if (!cash && isfinite(in->recipients[prog]) && !isfinite(p->prog[prog].take_up)) {
@@ -809,6 +926,13 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
             /* Services: everyone the coverage target reaches takes the service up. */
             b->take_up[prog] = cash ? default_take_up : 1.0;
             b->take_up_source[prog] = DP_TAKE_UP_DEFAULT;
+        }
+    }
+    if (p->status_quo == DP_SQ_TREND) {
+        for (size_t prog = 0; prog < DP_N_TREND; prog++) {
+            if ((rc = fit_trend(ctx, p, in, b, prog)) != DP_OK) {
+                return rc;
+            }
         }
     }
     return DP_OK;

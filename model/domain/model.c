@@ -71,12 +71,6 @@ dp_model_alloc(dp_ctx *ctx, const dp_params *p, const dp_reference *ref,
         goto out;
     }
     memcpy(m->in, regions, n_region * sizeof *m->in);
-    /* The reported figures stay with the caller (the scenario owns them); the model does not
-     * read them, and a borrowed pointer could outlive its owner. */
-    for (size_t r = 0; r < n_region; r++) {
-        m->in[r].reported = NULL;
-        m->in[r].n_reported = 0;
-    }
     for (size_t i = 0; i < DP_N_CELL; i++) {
         size_t sa = i / DP_N_BLOCK, k = i % DP_N_BLOCK;
         for (size_t mk = 0; mk < DP_N_MARG; mk++) {
@@ -119,6 +113,13 @@ dp_model_alloc(dp_ctx *ctx, const dp_params *p, const dp_reference *ref,
         rc = dp_error(ctx, DP_ENOMEM, "out of memory fitting the regions");
     }
 out:
+    /* The reported figures stay with the caller (the scenario owns them): the base build reads
+     * them (the take-up trend of status_quo: trend) and the model keeps no borrowed pointer
+     * that could outlive its owner. */
+    for (size_t r = 0; m->in && r < n_region; r++) {
+        m->in[r].reported = NULL;
+        m->in[r].n_reported = 0;
+    }
     for (size_t r = 0; wctx && r < n_region; r++) {
         dp_ctx_free(wctx[r]);
     }
@@ -147,6 +148,12 @@ double
 dp_model_take_up(const dp_model *m, size_t r, size_t prog)
 {
     return m->base[r].take_up[prog];
+}
+
+const dp_trend_fit *
+dp_model_trend(const dp_model *m, size_t r, size_t prog)
+{
+    return prog < DP_N_TREND && m->base[r].trend[prog].on ? &m->base[r].trend[prog] : NULL;
 }
 
 dp_take_up_source

@@ -19,6 +19,7 @@
 #include "input/region.h"
 #include "input/scenario.h"
 #include "core/results.h"
+#include "domain/trend.h"
 
 typedef struct dp_model dp_model;
 
@@ -41,6 +42,9 @@ double dp_model_take_up(const dp_model *m, size_t r, size_t prog);
  * default assumption. */
 typedef enum { DP_TAKE_UP_SCENARIO, DP_TAKE_UP_CALIBRATED, DP_TAKE_UP_DEFAULT } dp_take_up_source;
 dp_take_up_source dp_model_take_up_source(const dp_model *m, size_t r, size_t prog);
+/* status_quo: trend: the take-up trend of programme prog of region r (trend.h), or NULL when
+ * it has none (another status quo, another programme, no reported recipients). */
+const dp_trend_fit *dp_model_trend(const dp_model *m, size_t r, size_t prog);
 /* Sweeps the base-year fit of region r took to meet its marginals (iterative proportional
  * fitting, relative tolerance 1e-10). */
 size_t dp_model_fit_iterations(const dp_model *m, size_t r);

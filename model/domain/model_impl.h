@@ -14,6 +14,11 @@
 
 #include "domain/model.h"
 #include "domain/programmes.h"
+#include "domain/trend.h"
+
+/* Programmes whose take-up follows a trend under status_quo: trend (the first two), and the
+ * statistics of base/trend_fit. */
+enum { DP_N_TREND = 2, DP_N_TRENDSTAT = 10 };
 
 typedef struct {
     double pop[DP_N_SEX * DP_N_AGE];   /**< base-year residents (disabled included) [persons] */
@@ -22,6 +27,10 @@ typedef struct {
     double target[DP_N_MARG];          /**< the region file's marginals (NAN = none) */
     double take_up[DP_N_PROG];         /**< calibrated take-up */
     dp_take_up_source take_up_source[DP_N_PROG]; /**< where the take-up came from */
+    double eligible[DP_N_TREND];       /**< base-year eligible persons of the living and care
+                                            subsidies (only computed when calibrating) */
+    dp_trend_fit trend[DP_N_TREND];    /**< status_quo: trend: the take-up trend of the living
+                                            and care subsidies (on = 0: none) */
     double birth_rate;                 /**< region file value [1/yr] */
     double migration_rate;             /**< region file value [1/yr] */
     double certify[2];                 /**< base-year certifications per uncertified person
@@ -194,5 +203,21 @@ typedef struct {
 
 dp_status dp_ipf(dp_ctx *ctx, double *x, size_t n, const dp_ipf_con *con, size_t n_con,
                  double tol, size_t max_iter, double *work, size_t *iterations);
+
+/* Whether the reported figure rp is one the take-up trend of programme prog is fitted to with
+ * figures up to fit_until: its recipients at a reference point in a year <= fit_until. */
+int dp_trend_uses(const dp_reported *rp, size_t prog, int fit_until);
+/* status_quo: trend: the take-up of programme prog (< DP_N_TREND) of region reg in year: the
+ * fitted trend (or replicate p->trend_rep - 1's draw of it), scaled so that the fitted trend
+ * reproduces a calibrated base-year take-up, clamped to [0, 1]. Only when the region's trend
+ * is on. */
+/* The trend parameters (a, g) of programme prog of region reg that replicate p->trend_rep - 1
+ * projects: a draw from the fit's joint normal distribution (dp_trend_draw, on the stream of
+ * (p->trend_seed, rep, DP_MAX_UNCERTAIN + reg * DP_N_TREND + prog)); the fit when trend_rep is
+ * 0. */
+void dp_trend_params(const dp_model *m, const dp_params *p, size_t reg, size_t prog, double *a,
+                     double *g);
+double dp_trend_take_up(const dp_model *m, const dp_params *p, size_t reg, size_t prog,
+                        int year);
 
 #endif

@@ -177,6 +177,10 @@ dp_prog_rules_year(const dp_model *m, const dp_params *p, size_t reg, int year,
             rules->amount[k][g] = dp_prog_amount(p, k, g, year);
         }
         rules->take_up[k] = isfinite(pp->take_up) ? pp->take_up : m->base[reg].take_up[k];
+        if (!isfinite(pp->take_up) && k < DP_N_TREND && m->base[reg].trend[k].on &&
+            year > p->base_year) {
+            rules->take_up[k] = dp_trend_take_up(m, p, reg, k, year);
+        }
         rules->coverage[k] = clamp01(dp_sched_or(&pp->coverage, year, 1.0));
         rules->capacity[k] = dp_sched_or(&pp->capacity, year, INFINITY);
         rules->budget_cap[k] = dp_sched_or(&pp->budget_cap, year, INFINITY);

@@ -152,6 +152,81 @@ out:
     return rc;
 }
 
+/* status_quo: trend: base/trend_fit [region, trend_programme, trendstat], base/trend_obs
+ * [region, trend_programme, trend_obs, obsstat] (NAN past a fit's observations; all NAN for a
+ * region and programme without a trend) and runs/trend_growth [region, trend_programme], the
+ * growth g each replicate projects (docs/output-schema.md). */
+static dp_status
+add_trend_tables(dp_ctx *ctx, const dp_model *m, dp_results *res, dp_tables *tb)
+{
+    static const char *const prog_label[DP_N_TREND] = {"living_subsidy", "care_subsidy"};
+    static const char *const prog_zh[DP_N_TREND] = {"困难残疾人生活补贴", "重度残疾人护理补贴"};
+    static const char *const stat_label[DP_N_TRENDSTAT] = {
+        "a", "g", "se_a", "se_g", "cov_ag", "ceiling", "t0", "n_obs", "chi2", "eligible"};
+    static const char *const stat_zh[DP_N_TRENDSTAT] = {
+        "基年对数几率", "年增长", "a的标准误", "g的标准误", "a与g的协方差", "上限", "基准时间",
+        "观测数", "加权残差平方和", "基年符合条件人数"};
+    static const char *const obs_label[4] = {"time", "share", "fitted", "residual"};
+    static const char *const obs_zh[4] = {"时间", "观测比例", "拟合比例", "残差"};
+    static const char *const ax_fit[] = {"region", "trend_programme", "trendstat", NULL};
+    static const char *const ax_obs[] = {"region", "trend_programme", "trend_obs", "obsstat",
+                                         NULL};
+    static const char *const ax_g[] = {"region", "trend_programme", NULL};
+    char idx[DP_TREND_MAX_OBS][8];
+    const char *il[DP_TREND_MAX_OBS];
+    for (size_t i = 0; i < DP_TREND_MAX_OBS; i++) {
+        snprintf(idx[i], sizeof idx[i], "%zu", i);
+        il[i] = idx[i];
+    }
+    dp_table *fit = NULL, *obs = NULL;
+    dp_status rc;
+    if ((rc = dp_results_add_axis(ctx, res, "trend_programme", DP_N_TREND, prog_label, prog_zh,
+                                  NULL, NULL)) ||
+        (rc = dp_results_add_axis(ctx, res, "trendstat", DP_N_TRENDSTAT, stat_label, stat_zh,
+                                  NULL, NULL)) ||
+        (rc = dp_results_add_axis(ctx, res, "trend_obs", DP_TREND_MAX_OBS, il, NULL, NULL,
+                                  NULL)) ||
+        (rc = dp_results_add_axis(ctx, res, "obsstat", 4, obs_label, obs_zh, NULL, NULL)) ||
+        (rc = dp_results_add_table(ctx, res, "trend_fit", "mixed",
+                                   "status_quo: trend: the fitted take-up trend s(t) = c / (1 + "
+                                   "exp(-(a + g (t - t0)))) (shares of the base's eligible "
+                                   "persons), its standard errors and fit statistics",
+                                   "领取率趋势拟合参数", 0, ax_fit, &fit)) ||
+        (rc = dp_results_add_table(ctx, res, "trend_obs", "mixed",
+                                   "status_quo: trend: the reported recipients the trend is "
+                                   "fitted to, as shares of the base's eligible persons (time "
+                                   "in years: the end of year Y is Y), the fitted share and the "
+                                   "residual", "领取率趋势拟合所用观测", 0, ax_obs, &obs)) ||
+        (rc = dp_results_add_table(ctx, res, "trend_growth", "1/yr",
+                                   "status_quo: trend: the take-up growth g each replicate "
+                                   "projects (its draw from the fit's joint distribution with "
+                                   "--runs N > 1; the fitted g otherwise)",
+                                   "各次模拟的领取率增长", 1, ax_g, &tb->trend_growth))) {
+        return rc;
+    }
+    for (size_t r = 0; r < m->n_region; r++) {
+        for (size_t k = 0; k < DP_N_TREND; k++) {
+            const dp_trend_fit *f = &m->base[r].trend[k];
+            double *row = fit->data + (r * DP_N_TREND + k) * DP_N_TRENDSTAT;
+            double *o = obs->data + (r * DP_N_TREND + k) * DP_TREND_MAX_OBS * 4;
+            double v[DP_N_TRENDSTAT] = {f->a, f->g, f->se_a, f->se_g, f->cov[0][1], f->ceiling,
+                                        f->t0, (double)f->n_obs, f->chi2,
+                                        m->base[r].eligible[k]};
+            for (size_t s = 0; s < DP_N_TRENDSTAT; s++) {
+                row[s] = f->on ? v[s] : (double)NAN;
+            }
+            for (size_t i = 0; i < DP_TREND_MAX_OBS; i++) {
+                int have = f->on && i < f->n_obs;
+                o[i * 4 + 0] = have ? f->t[i] : (double)NAN;
+                o[i * 4 + 1] = have ? f->y[i] : (double)NAN;
+                o[i * 4 + 2] = have ? f->y[i] - f->resid[i] : (double)NAN;
+                o[i * 4 + 3] = have ? f->resid[i] : (double)NAN;
+            }
+        }
+    }
+    return DP_OK;
+}
+
 static dp_status
 add_tables(dp_ctx *ctx, dp_results *res, int uncertain, dp_tables *tb)
 {
@@ -418,6 +493,22 @@ dp_tables_replicate(const dp_tables *tb, const dp_model *m, const dp_engine_opts
             }
         }
     }
+    /* status_quo: trend: with several runs each replicate draws its own trend parameters
+     * (dp_trend_take_up); one run projects the fitted trend. */
+    out->trend_rep = opts->runs > 1 ? (uint32_t)rep + 1 : 0;
+    out->trend_seed = opts->seed;
+    if (tb->trend_growth) {
+        double *tg = dp_table_run(tb->trend_growth, rep);
+        for (size_t reg = 0; reg < tb->n_region; reg++) {
+            for (size_t k = 0; k < DP_N_TREND; k++) {
+                double a = NAN, g = NAN;
+                if (m->base[reg].trend[k].on) {
+                    dp_trend_params(m, out, reg, k, &a, &g);
+                }
+                tg[reg * DP_N_TREND + k] = g;
+            }
+        }
+    }
     double *amt = dp_table_run(tb->amount, rep);
     for (size_t yi = 0; yi < tb->n_year; yi++) {
         int year = p->year_start + (int)yi;
@@ -477,6 +568,7 @@ dp_tables_init(dp_ctx *ctx, const dp_model *m, size_t runs, dp_results **out, dp
     }
     if ((rc = add_axes(ctx, m, res)) ||
         (rc = add_tables(ctx, res, p->n_uncertain > 0, tb)) ||
+        (p->status_quo == DP_SQ_TREND && (rc = add_trend_tables(ctx, m, res, tb))) ||
         (rc = dp_settings_add(ctx, res, p))) { /* base/settings: compare's parameter diff */
         goto fail;
     }

@@ -21,7 +21,7 @@ typedef struct {
     dp_table *population, *disabled_age, *disabled_age_grade, *disabled, *indicators, *flows,
         *recipients, *person_months, *amount, *spending, *fit, *take_up, *parameters,
         *disabled_base, *pipeline, *spending_real, *spending_level, *services, *overlap,
-        *employment_spending, *budget, *population_base, *certified_age_grade;
+        *employment_spending, *budget, *population_base, *certified_age_grade, *trend_growth;
     unsigned char *masks; /**< eligibility, card included
                                [n_year + 1][n_class][DP_N_PROG][DP_N_CELL]: base year first */
     dp_prog_groups *groups; /**< programme groups [n_year + 1][n_class]: base year first */

@@ -279,6 +279,10 @@ dp_params_default(dp_params *p)
 {
     *p = (dp_params){0};
     p->year_start = 2021;
+    p->status_quo = DP_SQ_FROZEN;
+    p->cal_cv = 0.05;        /* assumption: docs/model.md "Take-up trend" */
+    p->cal_growth_sd = 0.5;  /* assumption: docs/model.md "Take-up trend" */
+    p->cal_ceiling = 1.0;    /* every eligible person at most */
     p->base_year = 2020;
     p->year_end = 2035;
     p->sex_ratio_birth = 111.3; /* assumption: China's sex ratio at birth, 2020 census level */

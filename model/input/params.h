@@ -210,11 +210,29 @@ typedef struct {
     size_t offset[DP_UNCERTAIN_TARGETS];  /**< their byte offsets in dp_params */
 } dp_uncertain;
 
+/* status_quo: what the projection does with take-up that the base year calibrated. */
+typedef enum { DP_SQ_FROZEN = 0, DP_SQ_TREND } dp_status_quo;
+
 typedef struct {
     int year_start;                  /**< first projected year (base year = year_start - 1) */
     int year_end;                    /**< last projected year, <= 2100 */
     int base_year;                   /**< the regions' base year = year_start - 1 (scenario key
                                           base_year; picks a region file's base) */
+    /* Status quo (docs/scenarios.md "Status quo and calibration"). */
+    int status_quo;                  /**< dp_status_quo: frozen (base-year take-up kept) or
+                                          trend (take-up of the two subsidies follows the
+                                          logistic trend fitted to the reported series) */
+    double cal_cv;                   /**< calibration.cv: coefficient of variation of a
+                                          reported recipients figure */
+    double cal_growth_sd;            /**< calibration.growth_sd: sd of the prior on the yearly
+                                          growth of the take-up logit [1/yr] */
+    double cal_ceiling;              /**< calibration.ceiling: the trend's ceiling, as a share
+                                          of the base year's eligible persons */
+    int fit_until;                   /**< last year whose reported figures the trend is fitted
+                                          to; 0 = the base year (dpsim backtest sets it) */
+    uint32_t trend_rep;              /**< 0: the fitted trend; k + 1: replicate k's draw of
+                                          the trend parameters (set by the engines) */
+    uint64_t trend_seed;             /**< the run's seed, for those draws */
     /* General population. */
     dp_sched birth_rate;             /**< births per resident per year; unset = region file */
     double sex_ratio_birth;          /**< male births per 100 female births */

@@ -100,6 +100,11 @@ const key_def dp_scenario_keys[] = {
     {.path = "extends", .type = K_EXTENDS},
     {.path = "regions", .type = K_REGIONS},
     ROW("base_year", K_YEAR, 1990, 2100, NULL, base_year),
+    ROW("status_quo", K_WORD, 0, 0, "frozen|trend", status_quo),
+    MAP("calibration"),
+    NUM("calibration.cv", 0.001, 1, cal_cv),
+    NUM("calibration.growth_sd", 0.001, 10, cal_growth_sd),
+    NUM("calibration.ceiling", 0.01, 2, cal_ceiling),
     MAP("years"),
     ROW("years.start", K_YEAR, 1990, 2100, NULL, year_start),
     ROW("years.end", K_YEAR, 1990, 2100, NULL, year_end),
@@ -200,6 +205,7 @@ const size_t dp_scenario_n_keys = sizeof dp_scenario_keys / sizeof dp_scenario_k
 /* The enums K_WORD and K_INT rows write through an int pointer must be int-sized. */
 _Static_assert(sizeof(dp_index_kind) == sizeof(int), "dp_index_kind is not int-sized");
 _Static_assert(sizeof(dp_dibao_kind) == sizeof(int), "dp_dibao_kind is not int-sized");
+_Static_assert(sizeof(dp_status_quo) == sizeof(int), "dp_status_quo is not int-sized");
 
 const key_def *
 dp_scenario_find_key(const char *path)

@@ -737,6 +737,7 @@ write_group(dp_ctx *ctx, dp_output *o, const dp_output_meta *meta, const dp_resu
     hid_t runs = H5I_INVALID_HID;
     hid_t summary = H5I_INVALID_HID;
     hid_t base = H5I_INVALID_HID;
+    hid_t backtest = H5I_INVALID_HID; /* tables backtest_* of dpsim backtest, if any */
     hid_t run_scale = H5I_INVALID_HID;
     hid_t stat_scale = H5I_INVALID_HID;
     hid_t axis_scale[DP_MAX_AXES];
@@ -766,7 +767,13 @@ write_group(dp_ctx *ctx, dp_output *o, const dp_output_meta *meta, const dp_resu
         const dp_table *t = &res->table[i];
         if (!t->per_run) {
             table_job job = {NULL, 0, H5I_INVALID_HID, t->data};
-            if ((rc = write_table(ctx, base, res, t, axis_scale, &job)) != DP_OK) {
+            int bt = strncmp(t->name, "backtest_", 9) == 0;
+            if (bt && backtest == H5I_INVALID_HID &&
+                (rc = create_group(ctx, grp, "backtest", &backtest)) != DP_OK) {
+                goto out;
+            }
+            if ((rc = write_table(ctx, bt ? backtest : base, res, t, axis_scale, &job)) !=
+                DP_OK) {
                 goto out;
             }
             continue;
@@ -797,6 +804,7 @@ out:
     dp_h5_close(stat_scale);
     dp_h5_close(run_scale);
     dp_h5_close(base);
+    dp_h5_close(backtest);
     dp_h5_close(summary);
     dp_h5_close(runs);
     dp_h5_close(grp);

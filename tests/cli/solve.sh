@@ -108,4 +108,13 @@ bad solve_bad_scenario_located "probability.yaml:[0-9]*:[0-9]*:" \
 "$DPSIM" solve --help >"$tmp/log" 2>&1
 [ $? = 0 ] && grep -q '^usage: dpsim solve SCENARIO.yaml --target NAME --vary KEY' "$tmp/log"
 check solve_help $? "$tmp/log"
+# --write-overlay is an output like run -o: never one of the scenario's own files (issue 14).
+cp scenarios/daan-plan.yaml scenarios/daan-baseline.yaml "$tmp/" && mv "$tmp/daan-plan.yaml" "$tmp/plan.yaml"
+before=$(sha256sum "$tmp/plan.yaml" | cut -d' ' -f1)
+"$DPSIM" solve "$tmp/plan.yaml" --data data --target renovations_2025 \
+    --vary programmes.home_renovation.households --write-overlay "$tmp/plan.yaml" >"$tmp/log" 2>&1
+rc=$?
+after=$(sha256sum "$tmp/plan.yaml" | cut -d' ' -f1)
+[ "$rc" = 2 ] && [ "$before" = "$after" ] && grep -q 'an input of this run' "$tmp/log"
+check solve_overlay_never_an_input $? "$tmp/log"
 exit 0

@@ -39,6 +39,12 @@ for t in $targets; do
     case $name in
     scenario) seeds="scenarios tests/data/scenarios tests/fuzz/corpus/scenario"; opts="$opts -dict=$dict" ;;
     region) seeds="data/regions tests/data/regions"; opts="$opts -dict=$dict" ;;
+    results)
+        # The template: a real results file with plan targets and the budget table.
+        "$BUILD/bin/dpsim" run tests/fuzz/template.yaml --engine cohort -o "$FZ/template.h5" \
+            --quiet --force >/dev/null 2>&1 || { echo "FAIL: $t (cannot write the template)"; continue; }
+        export DPSIM_FUZZ_RESULTS="$FZ/template.h5"
+        seeds="tests/fuzz/corpus/results" ;;
     reference)
         # One seed per reference file: its index as the first byte, then its text.
         i=0

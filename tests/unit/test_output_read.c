@@ -17,6 +17,7 @@
 #include <gsl/gsl_errno.h>
 #include <hdf5.h>
 
+#include "output/seal.h"
 #include "output/output_impl.h"
 #include "dp_test.h"
 #include "output/output.h"
@@ -126,6 +127,17 @@ write_sample(fixture *f)
     dp_results_free(res);
 }
 
+/* Seals a file changed here again (output/seal.h), as a writer that made it so would: the
+ * reader refuses a sealed file whose contents changed. */
+static void
+reseal(const char *path)
+{
+    dp_ctx *ctx = dp_ctx_alloc();
+    assert_non_null(ctx);
+    assert_int_equal(dp_seal_write(ctx, path), DP_OK);
+    dp_ctx_free(ctx);
+}
+
 /* Deletes link name of group /baseline with the HDF5 API. */
 static void
 delete_link(const char *path, const char *name)
@@ -137,6 +149,7 @@ delete_link(const char *path, const char *name)
     assert_true(H5Ldelete(grp, name, H5P_DEFAULT) >= 0);
     H5Gclose(grp);
     H5Fclose(file);
+    reseal(path);
 }
 
 /* Turns the sample into a schema-2 file with the HDF5 API: schema_version "2" and every
@@ -168,6 +181,7 @@ make_schema2(const char *path)
     H5Sclose(space);
     H5Tclose(type);
     H5Fclose(file);
+    reseal(path);
 }
 
 static void
