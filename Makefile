@@ -1,6 +1,7 @@
 # dpsim — single top-level Makefile.
 #
 #   make run     install missing Debian packages, build, run the default scenario
+#   make serve   the browser workbench (dpsim serve) on the default scenario, docs/serve.md
 #   make test    build and run every test suite (what .ci/run calls)
 #   make check   the tests again, built with AddressSanitizer and UBSan (build/asan)
 #   make bench   benchmarks: prints timings and peak memory
@@ -26,7 +27,8 @@ DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev hdf5-tools libopenblas-de
             python3-xarray python3-h5netcdf libxlsxwriter-dev python3-openpyxl \
             jupyter-nbconvert python3-nbconvert python3-ipykernel python3-nbformat \
             python3-pandas python3-matplotlib python3-yaml fonts-noto-cjk chromium \
-            r-cran-hdf5r netcdf-bin clang libclang-rt-14-dev libomp-14-dev
+            r-cran-hdf5r netcdf-bin clang libclang-rt-14-dev libomp-14-dev \
+            libmicrohttpd-dev libjansson-dev nodejs npm
 
 CSTD  := -std=c11 -D_POSIX_C_SOURCE=200809L
 WARN  := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wconversion -Wno-sign-conversion \
@@ -52,6 +54,10 @@ LDLIBS  += -lhdf5_hl $(PKG_LIBS) -Wl,--no-as-needed $(shell pkg-config --libs op
 # command only: export_xlsx.c is built into a second small library, libdpsim_xlsx.a, so that
 # libdpsim.a (and every test and benchmark) does without it.
 CLI_LIBS = $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter -lz)
+# dpsim serve (model/serve, docs/serve.md) is built into libdpsim_serve.a, linked by the command
+# (and tests/unit/test_serve.c) only: GNU libmicrohttpd and jansson stay out of libdpsim.a. The
+# page (model/web) is embedded into the binary by model/tools/embed_gen.c.
+SERVE_LIBS = $(shell pkg-config --libs libmicrohttpd jansson 2>/dev/null || echo -lmicrohttpd -ljansson) -lpthread
 
 # The library's layers, lowest first (docs/architecture.md): a file may include headers of its
 # own layer and of the layers before it; tests/layers.sh checks it.
@@ -59,6 +65,7 @@ LAYERS   := core input domain engines output analysis
 XLSX_SRC := model/output/export_xlsx.c
 LIB_SRC  := $(filter-out $(XLSX_SRC),$(foreach l,$(LAYERS),$(wildcard model/$(l)/*.c)))
 LIB_HDR  := $(foreach l,$(LAYERS),$(wildcard model/$(l)/*.h))
+SERVE_SRC:= $(wildcard model/serve/*.c)
 CLI_SRC  := $(wildcard model/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 HELP_SRC := $(wildcard tests/helpers/*.c)
@@ -66,12 +73,14 @@ BENCH_SRC:= $(wildcard tests/bench/*.c)
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/model/input/key_sources.o
 XLSX_OBJ := $(XLSX_SRC:%.c=$(BUILD)/obj/%.o)
+SERVE_OBJ:= $(SERVE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/model/serve/web_files.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 HELP_OBJ := $(HELP_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BIN:= $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 LIB      := $(BUILD)/lib/libdpsim.a
 XLSX_LIB := $(BUILD)/lib/libdpsim_xlsx.a
+SERVE_LIB:= $(BUILD)/lib/libdpsim_serve.a
 BIN      := $(BUILD)/bin/dpsim
 
 # The libFuzzer targets (rules below, "Fuzzing"); defined here because `test` needs them.
@@ -86,7 +95,7 @@ FUZZ_BIN     := $(addprefix $(FUZZ_DIR)/,$(FUZZ_TARGETS))
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o) $(FUZZ_DIR)/obj/key_sources.o
 FUZZ_LIB     := $(FUZZ_DIR)/libdpsim_fuzz.a
 
-.PHONY: all run test check bench deps clean install uninstall format format-check lint \
+.PHONY: all run serve test check bench deps clean install uninstall format format-check lint \
         check-symbols plans report notebooks-test validate fuzz fuzz-build
 .DEFAULT_GOAL := all
 # Keep intermediate objects (the test helpers) between builds.
@@ -149,13 +158,50 @@ $(XLSX_LIB): $(XLSX_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
+$(SERVE_LIB): $(SERVE_OBJ)
+	@mkdir -p $(@D)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+# The page's files (model/web) as a C array: index.html, app.js, style.css and ECharts'
+# echarts.min.js from model/web/node_modules (pinned in model/web/package-lock.json; `npm ci`
+# runs only when node_modules is missing, so the build works offline after it once).
+WEB_FILES := model/web/index.html model/web/app.js model/web/style.css
+ECHARTS   := model/web/node_modules/echarts/dist/echarts.min.js
+EMBED_TOOL:= $(BUILD)/tools/embed_gen
+
+$(ECHARTS): model/web/package.json model/web/package-lock.json
+	@if [ ! -f $@ ]; then cd model/web && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund; fi
+	@touch $@
+
+$(EMBED_TOOL): model/tools/embed_gen.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC/LD   $@")
+	$(Q)$(CC) $(CFLAGS) $< -o $@
+
+$(BUILD)/gen/web_files.c: $(WEB_FILES) $(ECHARTS) $(EMBED_TOOL)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)$(EMBED_TOOL) $@.tmp $(WEB_FILES) $(ECHARTS) && mv $@.tmp $@
+
+$(BUILD)/obj/model/serve/web_files.o: $(BUILD)/gen/web_files.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -Wno-overlength-strings -c $< -o $@
+
 # The command's allocations go through model/cli/mem_wrap.c (DPSIM_FAIL_ALLOC, DPSIM_COUNT_ALLOC).
 WRAP_LDFLAGS := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=aligned_alloc
 
-$(BIN): $(CLI_OBJ) $(XLSX_LIB) $(LIB)
+$(BIN): $(CLI_OBJ) $(SERVE_LIB) $(XLSX_LIB) $(LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) $(WRAP_LDFLAGS) $(CLI_OBJ) $(XLSX_LIB) $(LIB) $(LDLIBS) $(CLI_LIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $(WRAP_LDFLAGS) $(CLI_OBJ) $(SERVE_LIB) $(XLSX_LIB) $(LIB) $(LDLIBS) \
+	  $(CLI_LIBS) $(SERVE_LIBS) -o $@
+
+$(BUILD)/tests/test_serve: tests/unit/test_serve.c $(HELP_OBJ) $(SERVE_LIB) $(LIB)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC/LD   $@")
+	$(Q)$(CC) $(CFLAGS) -Itests/helpers $< $(HELP_OBJ) $(SERVE_LIB) $(LIB) $(LDFLAGS) $(LDLIBS) $(SERVE_LIBS) -lcmocka -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(HELP_OBJ) $(LIB)
 	@mkdir -p $(@D)
@@ -183,6 +229,14 @@ run: deps
 	$(MAKE) all
 	@mkdir -p results
 	$(BIN) run scenarios/daan-baseline.yaml -o results/daan-baseline.h5
+
+# The browser workbench (docs/serve.md) on the default scenario and its variants, at
+# http://127.0.0.1:$(SERVE_PORT)/ (Ctrl-C stops it).
+SERVE_PORT ?= 8080
+serve: deps
+	$(MAKE) all
+	$(BIN) serve scenarios/daan-baseline.yaml scenarios/daan-targets.yaml \
+	  scenarios/daan-ceiling.yaml --port $(SERVE_PORT)
 
 test: $(BIN) $(UNIT_BIN) $(FUZZ_BIN)
 	@BUILD=$(BUILD) PYTHON=$(PYTHON) sh tests/run.sh
@@ -302,14 +356,14 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/include/dpsim
 
 format:
-	clang-format -i $(LIB_SRC) $(XLSX_SRC) $(CLI_SRC) $(UNIT_SRC) $(HELP_SRC) $(BENCH_SRC) $(LIB_HDR) model/cli/*.h
+	clang-format -i $(LIB_SRC) $(XLSX_SRC) $(SERVE_SRC) $(CLI_SRC) $(UNIT_SRC) $(HELP_SRC) $(BENCH_SRC) $(LIB_HDR) model/cli/*.h
 
 format-check:
-	clang-format --dry-run --Werror $(LIB_SRC) $(XLSX_SRC) $(CLI_SRC) $(LIB_HDR)
+	clang-format --dry-run --Werror $(LIB_SRC) $(XLSX_SRC) $(SERVE_SRC) $(CLI_SRC) $(LIB_HDR)
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	  --suppress=missingIncludeSystem -Imodel $(LIB_SRC) $(XLSX_SRC) $(CLI_SRC)
+	  --suppress=missingIncludeSystem -Imodel $(LIB_SRC) $(XLSX_SRC) $(SERVE_SRC) $(CLI_SRC)
 
 # The library may export only dp_* names.
 check-symbols: $(LIB)
@@ -319,4 +373,4 @@ check-symbols: $(LIB)
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(XLSX_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HELP_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(XLSX_OBJ:.o=.d) $(SERVE_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HELP_OBJ:.o=.d)

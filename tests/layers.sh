@@ -1,5 +1,6 @@
 #!/bin/sh
 # tests/layers.sh — the library's layering rule (docs/architecture.md), checked two ways:
+#   (serve: model/serve, libdpsim_serve.a, linked by the command only; it sits above analysis.)
 #   1. includes: a file in model/<layer>/ may include "<layer>/..." headers of its own layer or
 #      of a layer before it in LAYERS, and nothing of model/cli; an include without a layer
 #      folder ("foo.h") is refused in the library (it would hide which layer it reaches).
@@ -9,7 +10,7 @@
 # Prints PASS:/FAIL: lines (one per rule, and one FAIL line per violation). Run from the project
 # root after a build. Environment: BUILD (default build).
 BUILD=${BUILD:-build}
-LAYERS="core input domain engines output analysis cli"
+LAYERS="core input domain engines output analysis serve cli"
 rank() {
     i=0
     for l in $LAYERS; do

@@ -89,5 +89,6 @@ int cmd_targets(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 int cmd_check_output(int argc, char **argv);
 int cmd_solve(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

@@ -32,6 +32,7 @@ static const command commands[] = {
     {"reconcile", cmd_reconcile, "run both engines on a scenario and report where they disagree"},
     {"backtest", cmd_backtest, "fit on reported figures up to a year and compare the projection with later ones"},
     {"solve", cmd_solve, "what does it take: the value of a key that meets a plan target"},
+    {"serve", cmd_serve, "the browser workbench: edit a scenario and see its cost at once"},
     {"keys", cmd_keys, "the scenario keys: type, unit, default, bounds, labels, sources"},
     {"check-output", cmd_check_output, "check that an output path may be written (make report)"},
 };
