@@ -19,7 +19,13 @@ static size_t par_done = 0; /* units done by this process (the counter without M
 void
 dp_par_block(size_t n_task, const double *weight, size_t *lo, size_t *hi)
 {
-    size_t size = (size_t)par_size, rank = (size_t)par_rank;
+    dp_par_block_of(n_task, weight, (size_t)par_rank, (size_t)par_size, lo, hi);
+}
+
+void
+dp_par_block_of(size_t n_task, const double *weight, size_t rank, size_t size, size_t *lo,
+                size_t *hi)
+{
     double total = 0.0, before = 0.0;
     for (size_t t = 0; t < n_task; t++) {
         total += weight ? weight[t] : 1.0;

@@ -38,6 +38,9 @@ int dp_par_size(void);
  * work of task t, NULL for equal weights). Task t goes to the rank whose share holds the middle
  * of t's weight, so every rank computes the same split. */
 void dp_par_block(size_t n_task, const double *weight, size_t *lo, size_t *hi);
+/* The same for rank `rank` of `size` ranks (rank < size). */
+void dp_par_block_of(size_t n_task, const double *weight, size_t rank, size_t size, size_t *lo,
+                     size_t *hi);
 
 /* Collective, after a rank's tasks: rc is this rank's status (its message in ctx). Returns
  * DP_OK when every rank succeeded, else the status of the lowest failing rank, whose message
