@@ -18,6 +18,13 @@ CC      ?= gcc
 ifeq ($(origin CC),default)
 CC      := gcc
 endif
+# make MPI=1: the distributed build (docs/cluster.md) with Open MPI's mpicc into build/mpi;
+# model/core/par.c speaks MPI with -DDP_MPI, and is the one-process case without it.
+ifeq ($(MPI),1)
+CC      := mpicc
+BUILD   ?= build/mpi
+MPI_CFLAGS := -DDP_MPI
+endif
 BUILD   ?= build
 PREFIX  ?= /usr/local
 PYTHON  ?= /usr/bin/python3
@@ -28,7 +35,7 @@ DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev hdf5-tools libopenblas-de
             jupyter-nbconvert python3-nbconvert python3-ipykernel python3-nbformat \
             python3-pandas python3-matplotlib python3-yaml fonts-noto-cjk chromium \
             r-cran-hdf5r netcdf-bin clang libclang-rt-14-dev libomp-14-dev \
-            libmicrohttpd-dev libjansson-dev nodejs npm
+            libmicrohttpd-dev libjansson-dev nodejs npm libopenmpi-dev openmpi-bin
 
 CSTD  := -std=c11 -D_POSIX_C_SOURCE=200809L
 WARN  := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wconversion -Wno-sign-conversion \
@@ -42,7 +49,7 @@ SAN   := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit
 PKG_CFLAGS = $(shell pkg-config --cflags hdf5 yaml-0.1 openblas nettle 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs hdf5 yaml-0.1 nettle 2>/dev/null)
 
-CFLAGS  += $(CSTD) $(WARN) $(OPT) -ffp-contract=off -fopenmp -MMD -MP -Imodel $(PKG_CFLAGS)
+CFLAGS  += $(CSTD) $(WARN) $(OPT) -ffp-contract=off -fopenmp -MMD -MP -Imodel $(MPI_CFLAGS) $(PKG_CFLAGS)
 LDFLAGS += -fopenmp
 # GSL is linked against OpenBLAS's CBLAS (not libgslcblas): OpenBLAS is linked before GSL with
 # --no-as-needed, so that GSL's own CBLAS calls bind to it too, not only the cohort engine's
@@ -238,8 +245,19 @@ serve: deps
 	$(BIN) serve scenarios/daan-baseline.yaml scenarios/daan-targets.yaml \
 	  scenarios/daan-ceiling.yaml --port $(SERVE_PORT)
 
-test: $(BIN) $(UNIT_BIN) $(FUZZ_BIN)
+# make test also builds the MPI build (build/mpi) when Open MPI's mpicc is installed, for
+# tests/cli/mpi.sh (which says it skips when it is missing); with the default flags whatever
+# this make was given (make check's BUILD and OPT are not passed on).
+test: $(BIN) $(UNIT_BIN) $(FUZZ_BIN) mpi-build
 	@BUILD=$(BUILD) PYTHON=$(PYTHON) sh tests/run.sh
+
+.PHONY: mpi-build
+mpi-build:
+ifneq ($(MPI),1)
+	@if command -v mpicc >/dev/null 2>&1; then \
+	  env -u MAKEFLAGS -u MAKEOVERRIDES -u MFLAGS -u BUILD -u OPT -u CC -u CFLAGS -u LDFLAGS \
+	    $(MAKE) -j2 --no-print-directory MPI=1 all; fi
+endif
 
 check:
 	$(MAKE) BUILD=build/asan OPT="$(SAN)" LDFLAGS="-fopenmp -fsanitize=address,undefined" test

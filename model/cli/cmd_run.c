@@ -21,6 +21,7 @@
 #include "output/output.h"
 #include "input/reference.h"
 #include "core/outpath.h"
+#include "core/par.h"
 #include "core/rng.h"
 #include "input/scenario.h"
 #include "analysis/targets.h"
@@ -141,6 +142,37 @@ show_progress(void *user, size_t done, size_t total)
         fputs("                      ", stderr);
     }
     fflush(stderr);
+}
+
+/* The progress of the whole job (core/par.h): every rank adds its units done to rank 0's
+ * counter; rank 0 shows the job's. When rank 0 has done its own units it follows the other
+ * ranks' until the job's are done (or a rank has failed). One process: the engine's count. */
+typedef struct {
+    progress *pb;
+    size_t last;   /**< this rank's units already added */
+    size_t offset; /**< the job's units of the scenarios before this one */
+    size_t total;  /**< the job's units of this scenario */
+} job_progress;
+
+static void
+show_job_progress(void *user, size_t done, size_t total)
+{
+    job_progress *jp = user;
+    if (done > jp->last) {
+        dp_par_progress_add(done - jp->last);
+        jp->last = done;
+    }
+    if (dp_par_rank() != 0 || !jp->pb->on) {
+        return;
+    }
+    size_t all = dp_par_progress_done() - jp->offset;
+    show_progress(jp->pb, all, jp->total);
+    while (done >= total && all < jp->total && !dp_par_progress_failed()) {
+        struct timespec ts = {0, 200000000L};
+        nanosleep(&ts, NULL);
+        all = dp_par_progress_done() - jp->offset;
+        show_progress(jp->pb, all, jp->total);
+    }
 }
 
 /* $DPSIM_PROGRESS=1 shows the progress lines even when standard error is not a terminal (for
@@ -333,6 +365,15 @@ cmd_run(int argc, char **argv)
         return bad_env;
     }
     dp_set_threads((int)threads);
+    /* With MPI (make MPI=1; docs/cluster.md), every rank runs this command; rank 0 prints and
+     * writes. A failure on any rank fails them all (dp_par_agree): `agreed` says whether this
+     * failure was already agreed on, else the fail path agrees on it, once. */
+    if (dp_par_init() != 0) {
+        fprintf(stderr, "dpsim: MPI could not start\n");
+        return EXIT_INTERNAL;
+    }
+    int rank = dp_par_rank(), agreed = 0;
+    size_t job_units = 0;
 
     int n_scen = argc - optind, rc_exit = EXIT_OK, show = 0;
     double t_write = 0.0;
@@ -395,14 +436,15 @@ cmd_run(int argc, char **argv)
             goto fail;
         }
         progress pb = {dp_scenario_name(scen[i]), n_reg, 0.0, 0.0, 0,
-                       progress_forced() || (!quiet && isatty(STDERR_FILENO))};
-        if (pb.on) {
-            pb.t0 = now_seconds();
-            dp_ctx_set_progress(ctx, show_progress, &pb);
-        }
+                       rank == 0 && (progress_forced() || (!quiet && isatty(STDERR_FILENO)))};
+        job_progress jp = {&pb, 0, job_units, runs * n_reg};
+        job_units += jp.total;
+        pb.t0 = now_seconds();
+        dp_ctx_set_progress(ctx, show_job_progress, &jp);
         rc = micro ? dp_micro_run(ctx, model, &eo, &res[i])
                    : dp_cohort_run(ctx, model, &eo, &res[i]);
         dp_ctx_set_progress(ctx, NULL, NULL);
+        agreed = rc != DP_OK; /* the engines agree on every failure */
         if (pb.on) {
             fputc('\n', stderr);
             if (rc == DP_OK) {
@@ -412,15 +454,21 @@ cmd_run(int argc, char **argv)
         }
         /* Which uncertain parameters drive the budget (base/sensitivity; stored when the
          * scenario has distributions and there are enough runs), and the plan targets, per
-         * replicate (runs/target_*, base/targets; when the scenario lists targets). */
-        if (rc != DP_OK || (rc = dp_sensitivity_add(ctx, res[i])) != DP_OK ||
-            (rc = dp_targets_add(ctx, scen[i], res[i])) != DP_OK) {
+         * replicate (runs/target_*, base/targets; when the scenario lists targets). Rank 0
+         * alone holds the whole run's tables. */
+        if (rc != DP_OK ||
+            (rank == 0 && ((rc = dp_sensitivity_add(ctx, res[i])) != DP_OK ||
+                           (rc = dp_targets_add(ctx, scen[i], res[i])) != DP_OK))) {
             goto fail;
         }
         dp_model_free(model);
         model = NULL;
     }
-    /* 3. Write everything, then rename into place. */
+    /* 3. Write everything, then rename into place (rank 0), then 4. the headline tables; the
+     * other ranks wait to agree on how it went. */
+    if (rank != 0) {
+        goto agree;
+    }
     show = progress_forced() || (!quiet && isatty(STDERR_FILENO));
     t_write = now_seconds();
     if (show) {
@@ -461,9 +509,19 @@ cmd_run(int argc, char **argv)
     if (!quiet) {
         printf("results written to %s\n", output);
     }
+agree:
+    agreed = 1;
+    if ((rc = dp_par_agree(ctx, DP_OK)) != DP_OK) {
+        goto fail;
+    }
     goto done;
 fail:
-    rc_exit = cli_fail(ctx, rc);
+    if (!agreed) {
+        dp_output_abort(out); /* no file is left, whichever rank failed */
+        out = NULL;
+        rc = dp_par_agree(ctx, rc);
+    }
+    rc_exit = rank == 0 ? cli_fail(ctx, rc) : cli_exit_code(rc);
 done:
     dp_output_abort(out);
     dp_model_free(model);
@@ -478,5 +536,6 @@ done:
     dp_reference_free(ref);
     free(cmdline);
     dp_ctx_free(ctx);
+    dp_par_finalize();
     return rc_exit;
 }

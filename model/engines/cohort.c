@@ -34,6 +34,7 @@
 #include <omp.h>
 
 #include "engines/cohort_impl.h"
+#include "core/par.h"
 #include "core/rng.h"
 #include "engines/tables.h"
 
@@ -715,8 +716,8 @@ dp_cohort_run(dp_ctx *ctx, const dp_model *m, const dp_engine_opts *opts, dp_res
     gsl_rng *rng = NULL;
     size_t *order = NULL, *gstart = NULL, *bfirst = NULL, *bcount = NULL;
     size_t runs = opts->runs ? opts->runs : 1, n_group = 0, n_batch = 0, cap = 1;
-    size_t n_task = 0, total = runs * m->n_region, done = 0;
-    int oom = 0, bad_all = 0;
+    size_t n_task = 0, done = 0, lo = 0, hi = 0, local = 0;
+    int oom = 0, bad_all = 0, agreed = 0;
     /* One level of parallelism: OpenMP over tasks, OpenBLAS on the calling thread. */
     int blas_threads = openblas_get_num_threads();
     openblas_set_num_threads(1);
@@ -752,8 +753,25 @@ dp_cohort_run(dp_ctx *ctx, const dp_model *m, const dp_engine_opts *opts, dp_res
             cap = nb > cap ? nb : cap;
         }
     }
-    /* One task per (batch, region); each writes only its own slices. */
+    /* One task per (batch, region); each writes only its own slices. This rank's block of
+     * them (core/par.h), weighted by the batch's replicates: the whole run in one process. */
     n_task = n_batch * m->n_region;
+    hi = n_task;
+    if (dp_par_size() > 1) {
+        double *wt = malloc((n_task ? n_task : 1) * sizeof *wt);
+        if (!wt) {
+            rc = dp_error(ctx, DP_ENOMEM, "out of memory for the split of %zu tasks", n_task);
+            goto out;
+        }
+        for (size_t t = 0; t < n_task; t++) {
+            wt[t] = (double)bcount[t / m->n_region];
+        }
+        dp_par_block(n_task, wt, &lo, &hi);
+        free(wt);
+    }
+    for (size_t t = lo; t < hi; t++) {
+        local += bcount[t / m->n_region];
+    }
 #pragma omp parallel
     {
         cohort_work *w = work_alloc(cap);
@@ -763,7 +781,7 @@ dp_cohort_run(dp_ctx *ctx, const dp_model *m, const dp_engine_opts *opts, dp_res
             oom = 1;
         }
 #pragma omp for schedule(dynamic)
-        for (size_t t = 0; t < n_task; t++) {
+        for (size_t t = lo; t < hi; t++) {
             size_t bi = t / m->n_region, r = t % m->n_region;
             if (w) {
                 project_batch(m, rp, order + bfirst[bi], bcount[bi], r, &tb, w, &bad);
@@ -772,7 +790,7 @@ dp_cohort_run(dp_ctx *ctx, const dp_model *m, const dp_engine_opts *opts, dp_res
 #pragma omp atomic capture
             d = done += bcount[bi];
             if (omp_get_thread_num() == 0) { /* the calling thread: ctx is its own */
-                dp_ctx_progress(ctx, d, total);
+                dp_ctx_progress(ctx, d, local);
             }
         }
         if (bad) {
@@ -781,6 +799,8 @@ dp_cohort_run(dp_ctx *ctx, const dp_model *m, const dp_engine_opts *opts, dp_res
         }
         work_free(w);
     }
+    /* All of this rank's units are reported, even after a failure (the whole job's bar). */
+    dp_ctx_progress(ctx, local, local);
     if (oom) {
         rc = dp_error(ctx, DP_ENOMEM, "out of memory for engine workspaces (%zu replicates each)",
                       cap);
@@ -794,10 +814,18 @@ dp_cohort_run(dp_ctx *ctx, const dp_model *m, const dp_engine_opts *opts, dp_res
                       "cohort engine: flagged persons exceed the persons of a cell (a step moves "
                       "the flag slots differently from the persons)");
     }
-    if (rc == DP_OK) {
+    /* Every rank's tasks done: all succeed or all fail with the first failure's error; the
+     * tables merged into rank 0, which alone has the whole run and sums the budget. */
+    agreed = 1;
+    if ((rc = dp_par_agree(ctx, rc)) == DP_OK && (rc = dp_par_merge(ctx, res)) == DP_OK &&
+        dp_par_rank() == 0) {
         dp_tables_budget(&tb, rp, runs);
     }
 out:
+    /* A failure before the tasks fails every rank too (core/par.h). */
+    if (!agreed) {
+        rc = dp_par_agree(ctx, rc);
+    }
     openblas_set_num_threads(blas_threads);
     free(order);
     free(gstart);
@@ -810,7 +838,6 @@ out:
         dp_results_free(res);
         return rc;
     }
-    dp_ctx_progress(ctx, total, total);
     *out = res;
     return DP_OK;
 }

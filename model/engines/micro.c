@@ -51,6 +51,7 @@
 #include <gsl/gsl_randist.h>
 #include <omp.h>
 
+#include "core/par.h"
 #include "core/rng.h"
 #include "engines/tables.h"
 
@@ -1156,34 +1157,59 @@ dp_micro_run(dp_ctx *ctx, const dp_model *m, const dp_engine_opts *opts, dp_resu
     dp_params *rp = NULL;
     gsl_rng *rng = NULL;
     size_t runs = opts->runs ? opts->runs : 1;
-    size_t n_task = runs * m->n_region, done = 0;
+    size_t n_task = runs * m->n_region, done = 0, lo = 0, hi = n_task, n_local = 0;
     int n_thread = omp_get_max_threads();
     int failed = 0;
     *out = NULL;
+    /* Every failure goes through dp_par_agree (core/par.h), so that all ranks fail together. */
     if (runs > (1u << 20) || m->n_region > (1u << 12)) {
-        return dp_error(ctx, DP_EINPUT,
-                        "the micro engine takes at most %u replicates and %u regions", 1u << 20,
-                        1u << 12);
+        return dp_par_agree(ctx, dp_error(ctx, DP_EINPUT,
+                                          "the micro engine takes at most %u replicates and %u "
+                                          "regions",
+                                          1u << 20, 1u << 12));
     }
     if ((rc = dp_tables_init(ctx, m, runs, &res, &tb)) != DP_OK) {
-        return rc;
+        return dp_par_agree(ctx, rc);
     }
     rp = malloc(runs * sizeof *rp);
     rng = dp_rng_alloc();
     if (!rp || !rng) {
-        rc = dp_error(ctx, DP_ENOMEM, "out of memory for %zu replicates' parameters", runs);
+        rc = dp_par_agree(ctx, dp_error(ctx, DP_ENOMEM,
+                                        "out of memory for %zu replicates' parameters", runs));
         goto out;
     }
     for (size_t k = 0; k < runs; k++) {
         dp_tables_replicate(&tb, m, opts, k, rng, &rp[k]);
     }
-    if (n_task >= 2 * (size_t)n_thread) {
+    /* This rank's block of tasks (core/par.h), weighted by the region's persons: the whole
+     * run in one process. */
+    if (dp_par_size() > 1) {
+        double *wt = malloc(n_task * sizeof *wt);
+        if (!wt) {
+            rc = dp_error(ctx, DP_ENOMEM, "out of memory for the split of %zu tasks", n_task);
+        } else {
+            for (size_t t = 0; t < n_task; t++) {
+                const dp_region_base *b = &m->base[t % m->n_region];
+                double w = 1.0;
+                for (size_t i = 0; i < DP_N_SEX * DP_N_AGE * DP_N_BLOCK; i++) {
+                    w += b->cells[i];
+                }
+                wt[t] = w;
+            }
+            dp_par_block(n_task, wt, &lo, &hi);
+            free(wt);
+        }
+    }
+    n_local = hi - lo;
+    if (rc != DP_OK) {
+        failed = 1;
+    } else if (n_local >= 2 * (size_t)n_thread) {
         /* Many tasks: one per thread at a time. */
 #pragma omp parallel
         {
             micro_work *w = work_alloc(1);
 #pragma omp for schedule(dynamic)
-            for (size_t t = 0; t < n_task; t++) {
+            for (size_t t = lo; t < hi; t++) {
                 size_t k = t / m->n_region, r = t % m->n_region;
                 if (!w || run_task(m, &rp[k], &tb, opts->seed, r, k, w, 0) != 0) {
 #pragma omp atomic write
@@ -1193,28 +1219,32 @@ dp_micro_run(dp_ctx *ctx, const dp_model *m, const dp_engine_opts *opts, dp_resu
 #pragma omp atomic capture
                 d = ++done;
                 if (omp_get_thread_num() == 0) { /* the calling thread: ctx is its own */
-                    dp_ctx_progress(ctx, d, n_task);
+                    dp_ctx_progress(ctx, d, n_local);
                 }
             }
             work_free(w);
         }
-        dp_ctx_progress(ctx, n_task, n_task);
     } else {
         /* Few tasks: one at a time, its persons in parallel chunks. */
         micro_work *w = work_alloc((size_t)n_thread);
-        for (size_t t = 0; t < n_task && !failed; t++) {
+        for (size_t t = lo; t < hi && !failed; t++) {
             size_t k = t / m->n_region, r = t % m->n_region;
             if (!w || run_task(m, &rp[k], &tb, opts->seed, r, k, w, 1) != 0) {
                 failed = 1;
             }
-            dp_ctx_progress(ctx, t + 1, n_task);
+            dp_ctx_progress(ctx, t + 1 - lo, n_local);
         }
         work_free(w);
     }
-    if (failed) {
+    /* All of this rank's units are reported, even after a failure (the whole job's bar). */
+    dp_ctx_progress(ctx, n_local, n_local);
+    if (failed && rc == DP_OK) {
         rc = dp_error(ctx, DP_ENOMEM, "out of memory for the micro engine's persons");
     }
-    if (!failed) {
+    /* Every rank's tasks done: all succeed or all fail with the first failure's error; the
+     * tables merged into rank 0, which alone has the whole run and sums the budget. */
+    if ((rc = dp_par_agree(ctx, rc)) == DP_OK && (rc = dp_par_merge(ctx, res)) == DP_OK &&
+        dp_par_rank() == 0) {
         dp_tables_budget(&tb, rp, runs);
     }
 out:

@@ -7,3 +7,6 @@ for b in "$BUILD"/bench/*; do
     echo "== $b"
     "$b" data
 done
+# The distributed run (build/mpi, make MPI=1): skipped with a line when it is not built.
+echo "== tests/bench/mpi.sh"
+BUILD=$BUILD sh tests/bench/mpi.sh
