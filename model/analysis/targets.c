@@ -558,7 +558,13 @@ dp_targets_read(dp_ctx *ctx, const dp_results *res, dp_target_result **out, size
         dp_indicator ind;
         snprintf(r->label, sizeof r->label, "%s", axis->label[i]);
         snprintf(r->label_zh, sizeof r->label_zh, "%s", axis->label_zh[i]);
-        r->year = (int)d[field[DP_TF_YEAR]];
+        double yv = d[field[DP_TF_YEAR]];
+        if (!(yv >= 1000.0 && yv <= 9999.0)) { /* NaN, inf or no year: a damaged table */
+            rc = dp_error(ctx, DP_EINPUT, "target '%s': its year in the table targets is not a "
+                          "year", axis->label[i]);
+            goto out;
+        }
+        r->year = (int)yv;
         r->value = d[field[DP_TF_VALUE]];
         double sign = d[field[DP_TF_OP]];
         int strict = d[field[DP_TF_STRICT]] != 0.0;
@@ -666,7 +672,12 @@ dp_budget_read(dp_ctx *ctx, const dp_results *res, dp_budget_year **out, size_t 
     for (size_t yi = 0; yi < n; yi++) {
         size_t nb = ba->n;
         const double *mean = stat + DP_STAT_MEAN * t->size + yi * nb;
-        b[yi].year = (int)(ya->value ? ya->value[yi] : strtod(ya->label[yi], NULL));
+        double yv = ya->value ? ya->value[yi] : strtod(ya->label[yi], NULL);
+        if (!(yv >= 1000.0 && yv <= 9999.0)) {
+            rc = dp_error(ctx, DP_EINPUT, "the year axis holds %g, not a year", yv);
+            goto out;
+        }
+        b[yi].year = (int)yv;
         b[yi].n_run = res->n_run;
         b[yi].total = mean[pos[0]];
         b[yi].p05 = stat[DP_STAT_P05 * t->size + yi * nb + pos[0]];
