@@ -178,7 +178,8 @@ ECHARTS   := model/web/node_modules/echarts/dist/echarts.min.js
 EMBED_TOOL:= $(BUILD)/tools/embed_gen
 
 $(ECHARTS): model/web/package.json model/web/package-lock.json
-	@if [ ! -f $@ ]; then cd model/web && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund; fi
+	@cd model/web && flock .npm-lock sh -c '[ -f node_modules/echarts/dist/echarts.min.js ] || \
+	  PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund'; rm -f .npm-lock
 	@touch $@
 
 $(EMBED_TOOL): model/tools/embed_gen.c
@@ -252,7 +253,8 @@ test: $(BIN) $(UNIT_BIN) $(FUZZ_BIN) mpi-build
 	@BUILD=$(BUILD) PYTHON=$(PYTHON) sh tests/run.sh
 
 .PHONY: mpi-build
-mpi-build:
+# After the default build (one npm ci, one key-sources step at a time).
+mpi-build: $(BIN)
 ifneq ($(MPI),1)
 	@if command -v mpicc >/dev/null 2>&1; then \
 	  env -u MAKEFLAGS -u MAKEOVERRIDES -u MFLAGS -u BUILD -u OPT -u CC -u CFLAGS -u LDFLAGS \
