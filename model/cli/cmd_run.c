@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "analysis/analysis.h"
 #include "engines/engines.h"
+#include "engines/rollup.h"
 #include "output/output.h"
 #include "input/reference.h"
 #include "core/rng.h"
@@ -449,7 +450,11 @@ cmd_run(int argc, char **argv)
         /* Which uncertain parameters drive the budget (base/sensitivity; stored when the
          * scenario has distributions and there are enough runs), and the plan targets, per
          * replicate (runs/target_*, base/targets; when the scenario lists targets). */
-        if (rc != DP_OK || (rc = dp_sensitivity_add(ctx, res[i])) != DP_OK ||
+        /* The roll-ups to the hierarchy's nodes above the regions (runs/<table>_node), before
+         * the targets, which may name a node. */
+        if (rc != DP_OK ||
+            (rc = dp_rollup_add(ctx, dp_scenario_hierarchy(scen[i]), res[i])) != DP_OK ||
+            (rc = dp_sensitivity_add(ctx, res[i])) != DP_OK ||
             (rc = dp_targets_add(ctx, scen[i], res[i])) != DP_OK) {
             goto fail;
         }

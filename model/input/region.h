@@ -44,6 +44,11 @@ typedef struct {
     char name_en[64];               /**< "Da'an city" */
     char name_zh[64];               /**< "大安市" */
     char province[32];              /**< "Jilin"; used to pick provincial type shares */
+    char code[8];                   /**< `code:` administrative code (GB/T 2260), "" if none */
+    char parent[32];                /**< `parent:` id of its node in the region hierarchy
+                                         (input/hierarchy.h), "" if none */
+    int code_line, code_col;        /**< where `code:` was written (for the hierarchy check) */
+    int parent_line, parent_col;    /**< where `parent:` was written */
     int base_year;                  /**< year the figures describe (end of year) */
     double population;              /**< residents [persons] */
     double age_share[3];            /**< shares aged 0-14, 15-59, 60+; NAN = national */
