@@ -17,7 +17,8 @@ static void
 help(void)
 {
     printf("usage: dpsim export RESULTS.h5 [--csv DIR] [--xlsx FILE] [--scenario NAME[,NAME...]]\n"
-           "                  [--table T[,T...]] [--stat S[,S...]|all] [--runs]\n\n"
+           "                  [--table T[,T...]] [--stat S[,S...]|all] [--runs]\n"
+           "                  [--region NODE]\n\n"
            "Writes the tables of a results file as CSV files (one per scenario and table,\n"
            "DIR/<scenario>/<table>.csv, UTF-8 with BOM for Excel) and/or as one Excel\n"
            "workbook (one sheet per scenario and table, spending in 10,000 yuan (万元), shares\n"
@@ -36,6 +37,9 @@ help(void)
            "                    or all (default: mean,p05,p95; files before schema 4 have\n"
            "                    no p025, p975)\n"
            "  --runs            also one column per run (replicate) with its value\n"
+           "  --region NODE     only this region, or a node of the region hierarchy (its\n"
+           "                    roll-up, the sum of its regions in each run): the region\n"
+           "                    column holds NODE; the budget table (the run's) is left out\n"
            "  -h, --help        this text\n\n"
            "Details: docs/export.md.\n");
 }
@@ -127,6 +131,7 @@ typedef struct {
     strlist table;       /**< --table (empty: all) */
     strlist stat;        /**< --stat (empty: the default) */
     int runs;            /**< --runs */
+    const char *region;  /**< --region (NULL: every region) */
     char *command_line;  /**< this command, for the provenance */
 } options;
 
@@ -138,6 +143,7 @@ parse_args(int argc, char **argv, options *opt)
         {"csv", required_argument, NULL, 'c'},      {"xlsx", required_argument, NULL, 'x'},
         {"scenario", required_argument, NULL, 's'}, {"table", required_argument, NULL, 't'},
         {"stat", required_argument, NULL, 'S'},     {"runs", no_argument, NULL, 'r'},
+        {"region", required_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
     int c;
     /* Joined before getopt_long, which reorders argv. */
@@ -168,6 +174,9 @@ parse_args(int argc, char **argv, options *opt)
             break;
         case 'r':
             opt->runs = 1;
+            break;
+        case 'R':
+            opt->region = optarg;
             break;
         case 'h':
             help();
@@ -222,6 +231,7 @@ cmd_export(int argc, char **argv)
                                  .stat = opt.stat.item,
                                  .n_stat = opt.stat.n,
                                  .runs = opt.runs,
+                                 .region = opt.region,
                                  .command_line = opt.command_line};
         dp_status rc = ctx ? dp_export(ctx, &req, dp_export_xlsx_open) : DP_ENOMEM;
         if (!ctx) {

@@ -8,6 +8,8 @@
  */
 #include "engines/rollup.h"
 
+#include "input/yaml_tree.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,6 +200,25 @@ unknown(dp_ctx *ctx, const dp_results *res, const char *name)
             }
             len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", len ? ", " : "", l);
         }
+    }
+    /* The closest name within two edits, as the scenario reader suggests keys. */
+    const char *best = NULL;
+    size_t best_d = 3;
+    for (size_t k = 0; k < 2; k++) {
+        size_t a = dp_results_find_axis(res, axes[k]);
+        for (size_t i = 0; a != NO_INDEX && i < res->axis[a].n; i++) {
+            size_t d = dp_edit_distance(name, res->axis[a].label[i]);
+            if (d < best_d && d < strlen(name)) {
+                best = res->axis[a].label[i];
+                best_d = d;
+            }
+        }
+    }
+    if (best) {
+        return dp_error(ctx, DP_EINPUT,
+                        "--region %s: expected a region or a node of the results (%s); did you "
+                        "mean '%s'?",
+                        name, len ? list : "none", best);
     }
     return dp_error(ctx, DP_EINPUT, "--region %s: expected a region or a node of the results (%s)",
                     name, len ? list : "none");
