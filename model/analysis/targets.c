@@ -163,10 +163,7 @@ resolve_cell(dp_ctx *ctx, const dp_results *res, const dp_target *t, const dp_in
     }
     r->reg = node ? node_reg : NO_INDEX;
     if (!node && t->region[0] && (r->reg = find_label(ra, t->region)) == NO_INDEX) {
-        return dp_error(ctx, DP_EINPUT,
-                        "%s: region '%s' is not in the results (neither a region nor a node of "
-                        "their roll-ups)",
-                        what, t->region);
+        return dp_error(ctx, DP_EINPUT, "%s: region '%s' is not in the results", what, t->region);
     }
     return DP_OK;
 }

@@ -138,7 +138,10 @@ read_node(dp_ctx *ctx, dp_hierarchy *h, const dp_ynode *item, size_t i)
         return DP_EINPUT;
     }
     if (node->kind != DP_YSCALAR || !code_ok(node->text)) {
-        return dp_yexpected(ctx, node, sub, "a six-digit administrative code (GB/T 2260)");
+        return node->kind == DP_YSCALAR
+                   ? dp_yerror(ctx, node, "%s: expected a six-digit administrative code (GB/T "
+                                          "2260), got '%s'", sub, node->text)
+                   : dp_yexpected(ctx, node, sub, "a six-digit administrative code (GB/T 2260)");
     }
     snprintf(n->code, sizeof n->code, "%s", node->text);
     for (size_t j = 0; j < i; j++) {

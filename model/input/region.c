@@ -317,7 +317,10 @@ read_admin(dp_ctx *ctx, const dp_ynode *root, dp_region_input *r)
             digits = node->text[i] >= '0' && node->text[i] <= '9';
         }
         if (!digits) {
-            return dp_yexpected(ctx, node, "code", "a six-digit administrative code (GB/T 2260)");
+            return node->kind == DP_YSCALAR
+                       ? dp_yerror(ctx, node, "code: expected a six-digit administrative code "
+                                              "(GB/T 2260), got '%s'", node->text)
+                       : dp_yexpected(ctx, node, "code", "a six-digit administrative code (GB/T 2260)");
         }
         snprintf(r->code, sizeof r->code, "%s", node->text);
         r->code_line = node->line;
