@@ -14,13 +14,13 @@ province, round robin; counties likewise spread over prefectures, so that every 
 small and large counties), under the nation. Codes follow GB/T 2260's pattern (province PP0000,
 prefecture PPCC00, county PPCCXX, PP from 11) but are synthetic.
 
-Writes into OUT (default build/nation):
-  OUT/data/regions/county0000.yaml ...   one region file per county, with parent: and code:
-  OUT/data/regions/hierarchy.yaml        nation -> 31 provinces -> 333 prefectures -> counties
-  OUT/data/reference                     a symbolic link to this project's data/reference
-  OUT/scenarios/nation.yaml              the whole nation (regions: [nation:china]), 2021-2035
-  OUT/scenarios/province-p01.yaml        the first province (regions: [province:p01])
-so that `dpsim run OUT/scenarios/nation.yaml` finds its data folder (OUT/data) by itself.
+Writes a data folder OUT (default build/nation):
+  OUT/regions/county0000.yaml ...   one region file per county, with parent: and code:
+  OUT/regions/hierarchy.yaml        nation -> 31 provinces -> 333 prefectures -> counties
+  OUT/reference                     a symbolic link to this project's data/reference
+  OUT/nation.yaml                   the whole nation (regions: [nation:china]), 2021-2035
+  OUT/province-p01.yaml             the first province (regions: [province:p01])
+to run with `dpsim run OUT/nation.yaml --data OUT`.
 
 usage: /usr/bin/python3 tests/bench/national_set.py [OUT] [--counties N]
 """
@@ -52,10 +52,9 @@ def main(argv):
         return 2
     n_pref = min(N_PREFECTURE, n)
     n_prov = min(N_PROVINCE, n_pref)
-    regions = os.path.join(out, "data", "regions")
+    regions = os.path.join(out, "regions")
     os.makedirs(regions, exist_ok=True)
-    os.makedirs(os.path.join(out, "scenarios"), exist_ok=True)
-    ref = os.path.join(out, "data", "reference")
+    ref = os.path.join(out, "reference")
     here = os.path.dirname(os.path.abspath(__file__))
     target = os.path.normpath(os.path.join(here, "..", "..", "data", "reference"))
     if not os.path.lexists(ref):
@@ -112,7 +111,7 @@ disabled:
         f.write("\n".join(lines) + "\n")
     for name, sel, title in (("nation", "nation:china", "the synthetic nation"),
                              ("province-p01", "province:p01", "synthetic province 1")):
-        with open(os.path.join(out, "scenarios", name + ".yaml"), "w", encoding="utf-8") as f:
+        with open(os.path.join(out, name + ".yaml"), "w", encoding="utf-8") as f:
             f.write(f"""# {title} of tests/bench/national_set.py: the national default rules, 2021-2035.
 dpsim: 1
 name: {name}
@@ -120,8 +119,8 @@ title: "{title} (synthetic county set)"
 regions: [{sel}]
 years: {{start: 2021, end: 2035}}
 """)
-    print(f"{n} counties, {n_pref} prefectures, {n_prov} provinces: {out}/data/regions, "
-          f"{out}/scenarios/nation.yaml")
+    print(f"{n} counties, {n_pref} prefectures, {n_prov} provinces in {out}/regions; "
+          f"run: dpsim run {out}/nation.yaml --data {out}")
     return 0
 
 
