@@ -8,11 +8,11 @@
  */
 #include "engines/rollup.h"
 
-#include "input/yaml_tree.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "input/yaml_tree.h"
 
 #define NO_INDEX ((size_t)-1)
 
@@ -35,7 +35,8 @@ rolls_up(const dp_results *res, const dp_table *t)
 {
     size_t len = strlen(t->name);
     return axis_pos(res, t, "region") != NO_INDEX && strcmp(t->unit, "share") != 0 &&
-           strncmp(t->name, "target", 6) != 0 && !(len > 5 && strcmp(t->name + len - 5, "_node") == 0);
+           strncmp(t->name, "target", 6) != 0 &&
+           !(len > 5 && strcmp(t->name + len - 5, "_node") == 0);
 }
 
 /* Products of the axis lengths of t before and after position pos. */
@@ -134,8 +135,8 @@ dp_rollup_add(dp_ctx *ctx, const dp_hierarchy *h, dp_results *res)
         snprintf(title, sizeof title, "%.200s, by node of the region hierarchy", t->title);
         snprintf(title_zh, sizeof title_zh, "%.200s（按行政区划汇总）", t->title_zh);
         axis_names(res, t, pos, "node", names);
-        if ((rc = dp_results_add_table(ctx, res, name, t->unit, title, title_zh, t->per_run,
-                                       names, &u)) != DP_OK) {
+        if ((rc = dp_results_add_table(ctx, res, name, t->unit, title, title_zh, t->per_run, names,
+                                       &u)) != DP_OK) {
             goto out;
         }
         t = &res->table[i]; /* the table array does not move, but read it again for clarity */
@@ -269,7 +270,8 @@ dp_rollup_view(dp_ctx *ctx, const dp_results *res, const char *name, dp_results 
         size_t pos = axis_pos(res, t, "region"), outer, inner, n_from;
         dp_table *u;
         size_t len = strlen(t->name);
-        if (strcmp(t->name, "budget") == 0 || (len > 5 && strcmp(t->name + len - 5, "_node") == 0)) {
+        if (strcmp(t->name, "budget") == 0 ||
+            (len > 5 && strcmp(t->name + len - 5, "_node") == 0)) {
             continue;
         }
         const dp_table *src = t;
@@ -281,8 +283,8 @@ dp_rollup_view(dp_ctx *ctx, const dp_results *res, const char *name, dp_results 
         }
         size_t spos = pos != NO_INDEX ? axis_pos(res, src, from_axis) : NO_INDEX;
         axis_names(res, t, t->rank, "", names);
-        if ((rc = dp_results_add_table(ctx, v, t->name, t->unit, t->title, t->title_zh,
-                                       t->per_run, names, &u)) != DP_OK) {
+        if ((rc = dp_results_add_table(ctx, v, t->name, t->unit, t->title, t->title_zh, t->per_run,
+                                       names, &u)) != DP_OK) {
             goto out;
         }
         size_t n_run = t->per_run ? res->n_run : 1;

@@ -106,7 +106,8 @@ read_node(dp_ctx *ctx, dp_hierarchy *h, const dp_ynode *item, size_t i)
     dp_hnode *n = &h->node[i];
     snprintf(path, sizeof path, "nodes[%zu]", i);
     if (item->kind != DP_YMAP) {
-        return dp_yexpected(ctx, item, path, "a map with id, level, code, parent, name_en, name_zh");
+        return dp_yexpected(ctx, item, path,
+                            "a map with id, level, code, parent, name_en, name_zh");
     }
     if (dp_ycheck_keys(ctx, item, path, node_keys, N_OF(node_keys)) != DP_OK) {
         return DP_EINPUT;
@@ -139,8 +140,10 @@ read_node(dp_ctx *ctx, dp_hierarchy *h, const dp_ynode *item, size_t i)
     }
     if (node->kind != DP_YSCALAR || !code_ok(node->text)) {
         return node->kind == DP_YSCALAR
-                   ? dp_yerror(ctx, node, "%s: expected a six-digit administrative code (GB/T "
-                                          "2260), got '%s'", sub, node->text)
+                   ? dp_yerror(ctx, node,
+                               "%s: expected a six-digit administrative code (GB/T "
+                               "2260), got '%s'",
+                               sub, node->text)
                    : dp_yexpected(ctx, node, sub, "a six-digit administrative code (GB/T 2260)");
     }
     snprintf(n->code, sizeof n->code, "%s", node->text);
@@ -165,8 +168,8 @@ read_node(dp_ctx *ctx, dp_hierarchy *h, const dp_ynode *item, size_t i)
         }
         return DP_OK;
     }
-    if (node->kind != DP_YSCALAR ||
-        (n->parent = dp_hierarchy_find(h, node->text)) == DP_HNONE || n->parent >= i) {
+    if (node->kind != DP_YSCALAR || (n->parent = dp_hierarchy_find(h, node->text)) == DP_HNONE ||
+        n->parent >= i) {
         return dp_yexpected(ctx, node, sub, "the id of a node defined above this one");
     }
     const dp_hnode *p = &h->node[n->parent];
@@ -197,8 +200,10 @@ dp_hierarchy_load(dp_ctx *ctx, const char *path, dp_hierarchy **out)
     }
     if (!root || root->kind != DP_YMAP) {
         rc = root ? dp_yexpected(ctx, root, "", "a map with dpsim_hierarchy and nodes")
-                  : dp_error(ctx, DP_EINPUT, "%s:1:1: the file is empty; expected a map with "
-                                             "dpsim_hierarchy and nodes", path);
+                  : dp_error(ctx, DP_EINPUT,
+                             "%s:1:1: the file is empty; expected a map with "
+                             "dpsim_hierarchy and nodes",
+                             path);
         goto out;
     }
     if ((rc = dp_ycheck_keys(ctx, root, "", top_keys, N_OF(top_keys))) != DP_OK ||
@@ -225,8 +230,10 @@ dp_hierarchy_load(dp_ctx *ctx, const char *path, dp_hierarchy **out)
     }
     for (size_t i = 1; i < h->n; i++) {
         if (h->node[i].parent == DP_HNONE) {
-            rc = dp_yerror(ctx, node->val[i], "nodes[%zu]: a second root '%s' (only the first "
-                                              "node, the nation, has no parent)", i, h->node[i].id);
+            rc = dp_yerror(ctx, node->val[i],
+                           "nodes[%zu]: a second root '%s' (only the first "
+                           "node, the nation, has no parent)",
+                           i, h->node[i].id);
             goto out;
         }
     }
@@ -268,8 +275,9 @@ dp_hierarchy_select(dp_ctx *ctx, const dp_hierarchy *h, const dp_ynode *at, cons
         }
     }
     if (!h) {
-        return dp_yerror(ctx, at, "%s: '%s' selects a node of the region hierarchy, but there is "
-                                  "no hierarchy file (regions/hierarchy.yaml in the data folder)",
+        return dp_yerror(ctx, at,
+                         "%s: '%s' selects a node of the region hierarchy, but there is "
+                         "no hierarchy file (regions/hierarchy.yaml in the data folder)",
                          path, text);
     }
     size_t i = dp_hierarchy_find(h, id);
@@ -299,8 +307,8 @@ dp_hierarchy_select(dp_ctx *ctx, const dp_hierarchy *h, const dp_ynode *at, cons
                          level >= 0 ? dp_adm_key[level] : "node", id, h->path,
                          level >= 0 ? dp_adm_key[level] : "", level >= 0 ? ":" : "", best);
     }
-    return dp_yerror(ctx, at, "%s: no %s '%s' in %s", path,
-                     level >= 0 ? dp_adm_key[level] : "node", id, h->path);
+    return dp_yerror(ctx, at, "%s: no %s '%s' in %s", path, level >= 0 ? dp_adm_key[level] : "node",
+                     id, h->path);
 }
 
 /* 1 when list->val[0 .. n) holds a scalar with this text. */
@@ -435,9 +443,10 @@ dp_hierarchy_check_region(dp_ctx *ctx, const dp_hierarchy *h, const char *path,
     }
     const dp_hnode *n = &h->node[i];
     if (r->code[0] && strcmp(r->code, n->code) != 0) {
-        return dp_error(ctx, DP_EINPUT, "%s:%d:%d: code: expected %s, the code of '%s' in %s, "
-                                        "got %s", path, r->code_line, r->code_col, n->code,
-                        r->id, h->path, r->code);
+        return dp_error(ctx, DP_EINPUT,
+                        "%s:%d:%d: code: expected %s, the code of '%s' in %s, "
+                        "got %s",
+                        path, r->code_line, r->code_col, n->code, r->id, h->path, r->code);
     }
     const char *want = n->parent != DP_HNONE ? h->node[n->parent].id : "";
     if (r->parent[0] && strcmp(r->parent, want) != 0) {

@@ -41,7 +41,7 @@ typedef struct {
     char name_zh[64]; /**< "吉林省" */
     char code[8];     /**< six digits, "220000" */
     dp_adm_level level;
-    size_t parent;    /**< index of the parent node, DP_HNONE for the root */
+    size_t parent; /**< index of the parent node, DP_HNONE for the root */
 } dp_hnode;
 
 typedef struct {

@@ -177,8 +177,7 @@ measure(dp_ctx *ctx, const char *what, const dp_reference *ref, const dp_hierarc
     printf("fit %.2f s; run %.2f s; roll-up %.3f s = %.2f%% of fit + run + roll-up\n", t1 - t0,
            t2 - t1, t3 - t2, 100.0 * (t3 - t2) / all);
     printf("roll-up tables %.0f MiB beside the run's %.0f MiB of tables (+%.1f%%)\n",
-           rollup_bytes(res) / 1048576.0, before / 1048576.0,
-           100.0 * rollup_bytes(res) / before);
+           rollup_bytes(res) / 1048576.0, before / 1048576.0, 100.0 * rollup_bytes(res) / before);
     dp_results_free(res);
     dp_model_free(m);
     return 0;

@@ -21,15 +21,15 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "dp_test.h"
+#include "analysis/targets.h"
 #include "core/stats.h"
 #include "domain/model.h"
+#include "dp_test.h"
 #include "engines/engines.h"
 #include "engines/rollup.h"
 #include "input/hierarchy.h"
 #include "input/reference.h"
 #include "input/scenario.h"
-#include "analysis/targets.h"
 
 #define HIER "data/regions/hierarchy.yaml"
 
@@ -190,8 +190,7 @@ test_selection(void **state)
     size_t k;
     assert_int_equal(dp_hierarchy_load(f->ctx, HIER, &h), DP_OK);
     dp_ynode *at = dp_ynode_scalar("x.yaml", 3, 12, "");
-    assert_int_equal(dp_hierarchy_select(f->ctx, h, at, "regions[0]", "province:jilin", &k),
-                     DP_OK);
+    assert_int_equal(dp_hierarchy_select(f->ctx, h, at, "regions[0]", "province:jilin", &k), DP_OK);
     assert_string_equal(h->node[k].id, "jilin");
     assert_int_equal(dp_hierarchy_select(f->ctx, h, at, "regions[0]", "province:jilinn", &k),
                      DP_EINPUT);
@@ -222,8 +221,7 @@ test_selection(void **state)
     write_file(path, "regions: [daan, province:jilin]\n");
     assert_int_equal(dp_ytree_load(f->ctx, path, &root, NULL), DP_OK);
     list = dp_ymap_get(root, "regions");
-    assert_int_equal(dp_hierarchy_expand(f->ctx, NULL, "data/regions", list, "regions"),
-                     DP_EINPUT);
+    assert_int_equal(dp_hierarchy_expand(f->ctx, NULL, "data/regions", list, "regions"), DP_EINPUT);
     assert_non_null(strstr(dp_ctx_errmsg(f->ctx), ":1:17: regions[1]: 'province:jilin' selects a "
                                                   "node of the region hierarchy, but there is no "
                                                   "hierarchy file"));
@@ -254,8 +252,10 @@ test_region_parent_code(void **state)
     snprintf(r.code, sizeof r.code, "220881");
     assert_int_equal(dp_hierarchy_check_region(f->ctx, h, "daan.yaml", &r), DP_EINPUT);
     char want[256];
-    snprintf(want, sizeof want, "daan.yaml:%d:%d: code: expected 220882, the code of 'daan' in %s, "
-                                "got 220881", r.code_line, r.code_col, HIER);
+    snprintf(want, sizeof want,
+             "daan.yaml:%d:%d: code: expected 220882, the code of 'daan' in %s, "
+             "got 220881",
+             r.code_line, r.code_col, HIER);
     assert_string_equal(dp_ctx_errmsg(f->ctx), want);
     snprintf(r.code, sizeof r.code, "220882");
     snprintf(r.parent, sizeof r.parent, "jilin");
@@ -455,7 +455,8 @@ test_view_and_node_targets(void **state)
     dp_results *res = r.res, *v = NULL;
     /* The view of heilongjiang (node 3) is spending_node's slice, under the table's own name. */
     assert_int_equal(dp_rollup_view(f->ctx, res, "heilongjiang", &v), DP_OK);
-    const dp_table *sv = dp_results_find(v, "spending"), *sn = dp_results_find(res, "spending_node");
+    const dp_table *sv = dp_results_find(v, "spending"),
+                   *sn = dp_results_find(res, "spending_node");
     assert_non_null(sv);
     assert_null(dp_results_find(v, "spending_node"));
     assert_null(dp_results_find(v, "budget"));
@@ -488,7 +489,8 @@ test_view_and_node_targets(void **state)
     const dp_table *val = dp_results_find(res, "target_values");
     const dp_table *ind = dp_results_find(res, "indicators");
     const dp_axis *ia = &res->axis[dp_results_find_axis(res, "indicator")];
-    size_t n_ind = ia->n, k_cert = label_index(ia, "certified"), k_dis = label_index(ia, "disabled");
+    size_t n_ind = ia->n, k_cert = label_index(ia, "certified"),
+           k_dis = label_index(ia, "disabled");
     for (size_t run = 0; run < res->n_run; run++) {
         const double *d = dp_table_run(ind, run) + 4 * 2 * n_ind; /* 2025 */
         assert_true(dp_table_run(val, run)[0] == d[k_cert] + d[n_ind + k_cert]);
