@@ -1234,32 +1234,33 @@ target_indicator(dp_ctx *ctx, const dp_ynode *node, const char *path, dp_indicat
 }
 
 /* targets[N].region naming a node of the hierarchy (`jilin` or `province:jilin`) above at
- * least one of the scenario's n regions: its id into out. DP_ENOTFOUND_NODE when the text is no
- * node and has no LEVEL: prefix (the caller then reports a region). */
-#define DP_ENOTFOUND_NODE ((dp_status)-1)
-static dp_status
+ * least one of the scenario's n regions: its id into out and *rc DP_OK, or the error in *rc.
+ * Returns 0 (*rc untouched) when the text is no node and has no LEVEL: prefix: the caller
+ * then reports a region. */
+static int
 target_node(walker *w, const dp_ynode *node, const char *path, const char *const *names, size_t n,
-            char *out, size_t size)
+            char *out, size_t size, dp_status *rc)
 {
     const dp_hierarchy *h = w->s->hier;
     size_t k;
     if (strchr(node->text, ':')) {
-        dp_status rc = dp_hierarchy_select(w->ctx, h, node, path, node->text, &k);
-        if (rc != DP_OK) {
-            return rc;
+        if ((*rc = dp_hierarchy_select(w->ctx, h, node, path, node->text, &k)) != DP_OK) {
+            return 1;
         }
     } else if ((k = dp_hierarchy_find(h, node->text)) == DP_HNONE) {
-        return DP_ENOTFOUND_NODE;
+        return 0;
     }
     for (size_t i = 0; i < n; i++) {
         size_t leaf = dp_hierarchy_find(h, names[i]);
         if (leaf != DP_HNONE && leaf != k && dp_hierarchy_under(h, leaf, k)) {
             snprintf(out, size, "%s", h->node[k].id);
-            return DP_OK;
+            *rc = DP_OK;
+            return 1;
         }
     }
-    return dp_yerror(w->ctx, node, "%s: %s '%s' has none of the scenario's regions under it", path,
-                     dp_adm_key[h->node[k].level], h->node[k].id);
+    *rc = dp_yerror(w->ctx, node, "%s: %s '%s' has none of the scenario's regions under it", path,
+                    dp_adm_key[h->node[k].level], h->node[k].id);
+    return 1;
 }
 
 /* targets[N].region: one of the scenario's regions, or a node of the region hierarchy above
@@ -1280,11 +1281,10 @@ target_region(walker *w, const dp_ynode *node, const char *path, char *out, size
             return DP_OK;
         }
     }
-    if (node->kind == DP_YSCALAR && (w->s->hier || strchr(node->text, ':'))) {
-        dp_status rc = target_node(w, node, path, names, n, out, size);
-        if (rc != DP_ENOTFOUND_NODE) {
-            return rc;
-        }
+    dp_status rc = DP_OK;
+    if (node->kind == DP_YSCALAR && (w->s->hier || strchr(node->text, ':')) &&
+        target_node(w, node, path, names, n, out, size, &rc)) {
+        return rc;
     }
     /* The list of regions, cut short with ", ..." when it would not fit. */
     len = (size_t)snprintf(what, sizeof what, "one of the scenario's regions (");
