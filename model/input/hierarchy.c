@@ -356,7 +356,7 @@ dp_hierarchy_expand(dp_ctx *ctx, const dp_hierarchy *h, const char *regions_dir,
      * old items stay in list until the end, so an error leaves the tree as it was. */
     for (size_t i = 0; i < list->n; i++) {
         dp_ynode *item = list->val[i];
-        size_t sel, first = n;
+        size_t sel, found = 0;
         int selection = item->kind == DP_YSCALAR && strchr(item->text, ':') != NULL;
         snprintf(sub, sizeof sub, "%s[%zu]", path, i);
         if (selection && (rc = dp_hierarchy_select(ctx, h, item, sub, item->text, &sel)) != DP_OK) {
@@ -369,6 +369,7 @@ dp_hierarchy_expand(dp_ctx *ctx, const dp_hierarchy *h, const char *regions_dir,
                 if (!dp_hierarchy_under(h, k, sel) || !has_file(regions_dir, id)) {
                     continue;
                 }
+                found++;
                 for (size_t j = 0; j < n && !seen; j++) {
                     seen = val[j]->kind == DP_YSCALAR && strcmp(val[j]->text, id) == 0;
                 }
@@ -394,7 +395,7 @@ dp_hierarchy_expand(dp_ctx *ctx, const dp_hierarchy *h, const char *regions_dir,
                 goto out;
             }
         }
-        if (selection && n == first) {
+        if (selection && found == 0) {
             rc = dp_yerror(ctx, item, "%s: %s '%s' has no region file under it in %s", sub,
                            dp_adm_key[h->node[sel].level], h->node[sel].id, regions_dir);
             goto out;

@@ -217,6 +217,25 @@ test_selection(void **state)
     }
     dp_ynode_free(root);
 
+    /* A selection whose leaves are all listed already adds nothing and is no error; a node
+     * without any region file under it is one. */
+    write_file(path, "regions: [prefecture:ningbo, province:zhejiang, huzhong, "
+                     "prefecture:daxinganling]\n");
+    assert_int_equal(dp_ytree_load(f->ctx, path, &root, NULL), DP_OK);
+    list = dp_ymap_get(root, "regions");
+    assert_int_equal(dp_hierarchy_expand(f->ctx, h, "data/regions", list, "regions"), DP_OK);
+    assert_int_equal(list->n, 2);
+    assert_string_equal(list->val[0]->text, "ningbo");
+    assert_string_equal(list->val[1]->text, "huzhong");
+    dp_ynode_free(root);
+    write_file(path, "regions: [province:jilin]\n");
+    assert_int_equal(dp_ytree_load(f->ctx, path, &root, NULL), DP_OK);
+    list = dp_ymap_get(root, "regions");
+    assert_int_equal(dp_hierarchy_expand(f->ctx, h, f->dir, list, "regions"), DP_EINPUT);
+    assert_non_null(strstr(dp_ctx_errmsg(f->ctx), ":1:11: regions[0]: province 'jilin' has no "
+                                                  "region file under it in"));
+    dp_ynode_free(root);
+
     /* Without a hierarchy file a selection is an error that says so. */
     write_file(path, "regions: [daan, province:jilin]\n");
     assert_int_equal(dp_ytree_load(f->ctx, path, &root, NULL), DP_OK);
