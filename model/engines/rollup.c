@@ -164,6 +164,25 @@ out:
     return rc;
 }
 
+dp_status
+dp_rollup_count(dp_ctx *ctx, const dp_hierarchy *h, const char *const *leaf, size_t n_leaf,
+                size_t *n_node)
+{
+    dp_status rc;
+    size_t *nodes, *anc;
+    *n_node = 0;
+    if (!h || n_leaf == 0) {
+        return DP_OK;
+    }
+    nodes = malloc(n_leaf * DP_N_ADM * sizeof *nodes);
+    anc = malloc(n_leaf * DP_N_ADM * sizeof *anc);
+    rc = nodes && anc ? dp_hierarchy_span(ctx, h, leaf, n_leaf, nodes, n_node, anc)
+                      : dp_error(ctx, DP_ENOMEM, "out of memory");
+    free(nodes);
+    free(anc);
+    return rc;
+}
+
 static size_t
 find_label(const dp_results *res, const char *axis, const char *name)
 {

@@ -34,6 +34,11 @@ dp_status dp_rollup_add(dp_ctx *ctx, const dp_hierarchy *h, dp_results *res);
  * DP_EINPUT, naming the regions and nodes the results have, when name is neither. */
 dp_status dp_rollup_view(dp_ctx *ctx, const dp_results *res, const char *name, dp_results **out);
 
+/* The number of roll-up nodes of n_leaf regions with ids leaf[] (0 when h is NULL): what
+ * dp_rollup_add will add a `node` axis of. DP_EINPUT as dp_rollup_add; DP_ENOMEM. */
+dp_status dp_rollup_count(dp_ctx *ctx, const dp_hierarchy *h, const char *const *leaf,
+                          size_t n_leaf, size_t *n_node);
+
 /* 1 when res has a region or node labelled name. */
 int dp_rollup_has(const dp_results *res, const char *name);
 
