@@ -888,8 +888,11 @@ def keep_dims(a, dims):
 def _projected_table(res, scen):
     """(group, table, by_grade) of the projected persons by sex and age: runs/ (else summary/)
     disabled_age_grade, else any table whose dims include year, sex, age and grade, else
-    disabled_age (by sex and age only); None when the file has none of them."""
-    found = [(g, t) for g in ("runs", "summary") for t in res.tables(scen, g)]
+    disabled_age (by sex and age only); None when the file has none of them. Roll-ups
+    (<table>_node: the regions summed to each node of the region hierarchy) are never taken:
+    summed over their nodes they would count each region once per level."""
+    found = [(g, t) for g in ("runs", "summary") for t in res.tables(scen, g)
+             if not t.endswith("_node")]
     by_grade = [(g, t) for g, t in found
                 if {"year", "sex", "age", "grade"} <= set(res.dims(scen, g, t))]
     by_grade.sort(key=lambda gt: gt[1] != PYRAMID_TABLE)     # dpsim's own table first (stable)
@@ -902,10 +905,13 @@ def _projected_table(res, scen):
 def _base_table(res, scen, by_grade):
     """Name of the base/ table holding the disabled persons of the base year by sex and age (and
     grade when the projection has it): base/disabled_base, else any base/ table named disabled*
-    with those dims; None when there is none (files written before dpsim stored it)."""
+    with those dims, but not a roll-up (<table>_node, summed to the nodes of the region
+    hierarchy: summing it over its nodes would count each region once per level); None when
+    there is none (files written before dpsim stored it)."""
     want = {"sex", "age"} | ({"grade"} if by_grade else set())
     names = sorted(res.tables(scen, "base"), key=lambda t: t != PYRAMID_BASE)
-    return next((t for t in names if t.startswith("disabled") and "year" not in
+    return next((t for t in names if t.startswith("disabled") and not t.endswith("_node")
+                 and "year" not in
                  res.dims(scen, "base", t) and want <= set(res.dims(scen, "base", t))), None)
 
 

@@ -38,6 +38,7 @@ typedef struct {
     size_t reg;              /**< position of the region (NO_INDEX: all summed) */
     size_t n_reg, n_k, n_k2; /**< lengths of the region, X and Y axes (n_k2 = 1: no Y) */
     size_t k, k2;            /**< positions on X and Y (NO_INDEX: all) */
+    int node;                /**< 1: t is a roll-up T_node and reg a position on `node` */
 } cellref;
 
 /* A target resolved against the results: the cells its indicator reads. */
@@ -51,6 +52,7 @@ typedef struct {
     cellref weight[DP_N_GRADE]; /**< person_months of the programme, one cell per grade */
     double months;              /**< 12 for a monthly programme, else 1 */
     size_t reg;                 /**< position of the region (NO_INDEX: all summed) */
+    int node;                   /**< 1: reg is a position on the `node` axis (a roll-up) */
 } resolved;
 
 static size_t
@@ -115,17 +117,33 @@ resolve_cell(dp_ctx *ctx, const dp_results *res, const dp_target *t, const dp_in
 {
     memset(r, 0, sizeof *r);
     const dp_table *tab = dp_results_find(res, c->table);
+    size_t ra0 = dp_results_find_axis(res, "region");
+    /* A target on a node of the hierarchy reads the roll-up T_node (engines/rollup.h). */
+    if (t->region[0] && tab && (ra0 == NO_INDEX || find_label(&res->axis[ra0], t->region) == NO_INDEX)) {
+        char name[48];
+        size_t na = dp_results_find_axis(res, "node");
+        snprintf(name, sizeof name, "%s_node", c->table);
+        const dp_table *nt = dp_results_find(res, name);
+        if (nt && na != NO_INDEX && nt->rank == tab->rank && nt->axis[1] == na &&
+            (r->reg = find_label(&res->axis[na], t->region)) != NO_INDEX) {
+            tab = nt;
+            r->node = 1;
+        }
+    }
     int four = c->label2[0] != '\0' || strchr(table_axes(c->table), ',') != NULL;
     if (!tab || !tab->per_run || tab->rank != (four ? 4u : 3u) ||
         strcmp(res->axis[tab->axis[0]].name, "year") != 0 ||
-        strcmp(res->axis[tab->axis[1]].name, "region") != 0) {
+        strcmp(res->axis[tab->axis[1]].name, r->node ? "node" : "region") != 0) {
         return dp_error(ctx, DP_EINPUT,
                         "%s: the results have no per-run table %s [year, region, %s]", what,
                         c->table, table_axes(c->table));
     }
     const dp_axis *ya = &res->axis[tab->axis[0]], *ra = &res->axis[tab->axis[1]];
     const dp_axis *xa = &res->axis[tab->axis[2]], *za = four ? &res->axis[tab->axis[3]] : NULL;
+    int node = r->node;
+    size_t node_reg = r->reg;
     r->t = tab;
+    r->node = node;
     r->n_reg = ra->n;
     r->n_k = xa->n;
     r->n_k2 = za ? za->n : 1;
@@ -143,8 +161,8 @@ resolve_cell(dp_ctx *ctx, const dp_results *res, const dp_target *t, const dp_in
         return dp_error(ctx, DP_EINPUT, "%s: year %d is not in the results (%s to %s)", what,
                         t->year, ya->n ? ya->label[0] : "-", ya->n ? ya->label[ya->n - 1] : "-");
     }
-    r->reg = NO_INDEX;
-    if (t->region[0] && (r->reg = find_label(ra, t->region)) == NO_INDEX) {
+    r->reg = node ? node_reg : NO_INDEX;
+    if (!node && t->region[0] && (r->reg = find_label(ra, t->region)) == NO_INDEX) {
         return dp_error(ctx, DP_EINPUT, "%s: region '%s' is not in the results", what, t->region);
     }
     return DP_OK;
@@ -218,6 +236,7 @@ resolve(dp_ctx *ctx, const dp_results *res, size_t i, const dp_target *t, resolv
         return rc;
     }
     r->reg = r->num.reg;
+    r->node = r->num.node;
     return DP_OK;
 }
 
@@ -357,6 +376,9 @@ make_labels(const dp_results *res, const dp_target *t, const resolved *rs, size_
         }
         if (t[i].name_zh[0]) {
             snprintf(label_zh[i], sizeof label_zh[i], "%s·%d年", t[i].name_zh, t[i].year);
+        } else if (rs[i].reg != NO_INDEX && rs[i].node) {
+            snprintf(label_zh[i], sizeof label_zh[i], "%s·%.60s·%d年", rs[i].ind.name_zh,
+                     res->axis[dp_results_find_axis(res, "node")].label_zh[rs[i].reg], t[i].year);
         } else if (rs[i].reg != NO_INDEX && ra != NO_INDEX && rs[i].reg < res->axis[ra].n) {
             snprintf(label_zh[i], sizeof label_zh[i], "%s·%.60s·%d年", rs[i].ind.name_zh,
                      res->axis[ra].label_zh[rs[i].reg], t[i].year);
@@ -388,6 +410,7 @@ dp_targets_eval(dp_ctx *ctx, const dp_target *t, size_t n, dp_results *res)
     static const char *const ax_run[] = {"target", NULL};
     dp_status rc = DP_OK;
     resolved *rs = NULL;
+    const size_t ra_run = dp_results_find_axis(res, "region");
     char(*label)[96] = NULL;
     char(*label_zh)[192] = NULL;
     const char **lp = NULL, **lz = NULL;
@@ -458,7 +481,10 @@ dp_targets_eval(dp_ctx *ctx, const dp_target *t, size_t n, dp_results *res)
         d[DP_TF_STRICT] = t[i].op == DP_OP_GT || t[i].op == DP_OP_LT;
         d[DP_TF_BINDING] = t[i].binding ? 1.0 : 0.0;
         d[DP_TF_TOLERANCE] = t[i].op == DP_OP_EQ ? t[i].tolerance : (double)NAN;
-        d[DP_TF_REGION] = rs[i].reg == NO_INDEX ? (double)ALL : (double)rs[i].reg;
+        /* A node: its position on the `node` axis after the regions (targets.h). */
+        d[DP_TF_REGION] = rs[i].reg == NO_INDEX
+                              ? (double)ALL
+                              : (double)(rs[i].reg + (rs[i].node && ra_run != NO_INDEX ? res->axis[ra_run].n : 0));
         d[DP_TF_GAP_IN_YUAN] = strcmp(rs[i].ind.gap_unit, "yuan") == 0;
         for (size_t run = 0; run < res->n_run; run++) {
             evaluate(&t[i], &rs[i], run, &dp_table_run(val, run)[i], &dp_table_run(met, run)[i],
@@ -500,7 +526,7 @@ dp_targets_read(dp_ctx *ctx, const dp_results *res, dp_target_result **out, size
                                         "target_gap_yuan"};
     const dp_table *tab[4];
     size_t field[DP_N_TF];
-    size_t ra = NO_INDEX, nf = 0;
+    size_t ra = NO_INDEX, na = NO_INDEX, nf = 0;
     dp_status rc = DP_OK;
     dp_target_result *tr = NULL;
     double *stat = NULL;
@@ -550,6 +576,7 @@ dp_targets_read(dp_ctx *ctx, const dp_results *res, dp_target_result **out, size
         }
     }
     ra = dp_results_find_axis(res, "region");
+    na = dp_results_find_axis(res, "node");
     nf = res->axis[fa].n;
     for (size_t i = 0; i < n; i++) {
         dp_target_result *r = &tr[i];
@@ -574,9 +601,16 @@ dp_targets_read(dp_ctx *ctx, const dp_results *res, dp_target_result **out, size
         r->tolerance = d[field[DP_TF_TOLERANCE]];
         r->gap_in_yuan = d[field[DP_TF_GAP_IN_YUAN]] != 0.0;
         double reg = d[field[DP_TF_REGION]];
-        if (reg >= 0.0 && ra != NO_INDEX && (size_t)reg < res->axis[ra].n) {
-            snprintf(r->region, sizeof r->region, "%s", res->axis[ra].label[(size_t)reg]);
-            snprintf(r->region_zh, sizeof r->region_zh, "%s", res->axis[ra].label_zh[(size_t)reg]);
+        const dp_axis *rax = ra != NO_INDEX ? &res->axis[ra] : NULL;
+        if (reg >= 0.0 && rax && (size_t)reg >= rax->n && na != NO_INDEX &&
+            (size_t)reg - rax->n < res->axis[na].n) {
+            /* A target on a node: positions after the regions are on the `node` axis. */
+            reg -= (double)rax->n;
+            rax = &res->axis[na];
+        }
+        if (reg >= 0.0 && rax && (size_t)reg < rax->n) {
+            snprintf(r->region, sizeof r->region, "%s", rax->label[(size_t)reg]);
+            snprintf(r->region_zh, sizeof r->region_zh, "%s", rax->label_zh[(size_t)reg]);
         }
         /* The indicator is the label up to "_<year>" (indicator keys hold no year). */
         snprintf(year_text, sizeof year_text, "_%d", r->year);
@@ -594,8 +628,8 @@ dp_targets_read(dp_ctx *ctx, const dp_results *res, dp_target_result **out, size
             /* A label_zh other than the one made from the indicator's name is the scenario's
              * own name_zh (then "·<year>年" follows it). */
             if (r->region[0]) {
-                snprintf(auto_zh, sizeof auto_zh, "%s·%.60s·%d年", ind.name_zh,
-                         res->axis[ra].label_zh[(size_t)reg], r->year);
+                snprintf(auto_zh, sizeof auto_zh, "%s·%.60s·%d年", ind.name_zh, r->region_zh,
+                         r->year);
             } else {
                 snprintf(auto_zh, sizeof auto_zh, "%s·%d年", ind.name_zh, r->year);
             }

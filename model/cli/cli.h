@@ -24,6 +24,12 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
  * it has regions/, else "data". Returns a pointer to a static buffer or to opt. */
 const char *cli_data_dir(const char *opt, const char *scenario_path);
 
+/* --region NAME (summary, compare, targets, export): replaces *res, one scenario's results
+ * read from path, by its view on the region or hierarchy node NAME (dp_rollup_view); nothing
+ * when region is NULL. DP_EINPUT naming the file, the scenario and the names there are. */
+dp_status cli_region_view(dp_ctx *ctx, const char *path, const char *scenario, const char *region,
+                          dp_results **res);
+
 /* Prints the headline table of one scenario's results (sum over regions; mean over runs and,
  * with several runs, the 90% interval). */
 void cli_print_headline(FILE *f, const char *scenario, const dp_results *res);

@@ -24,7 +24,8 @@
 static void
 help(void)
 {
-    printf("usage: dpsim compare RESULTS.h5 BASE ALT [--table T [--by AXIS]] [--csv]\n\n"
+    printf("usage: dpsim compare RESULTS.h5 BASE ALT [--table T [--by AXIS]] [--csv]\n"
+           "                    [--region NODE]\n\n"
            "Prints ALT - BASE for two scenarios of one results file (written by one\n"
            "`dpsim run` with both scenarios, or any file with both groups), by year:\n"
            "  - the mean of each scenario and the mean difference;\n"
@@ -44,6 +45,8 @@ help(void)
            "  --table T   compare table T instead, summed over every axis but year\n"
            "              (tables: docs/output-schema.md)\n"
            "  --by AXIS   with --table: keep AXIS too (e.g. region, programme)\n"
+           "  --region NODE  one region, or a node of the region hierarchy (its roll-up:\n"
+           "              the sum of its regions in each run), instead of all regions\n"
            "  --csv       write the differences as CSV to standard output (one row per\n"
            "              quantity and year; no parameter or sensitivity sections)\n"
            "  -h, --help  this text\n"
@@ -666,6 +669,7 @@ cmd_compare(int argc, char **argv)
     static const struct option opts[] = {{"table", required_argument, NULL, 't'},
                                          {"by", required_argument, NULL, 'b'},
                                          {"csv", no_argument, NULL, 'c'},
+                                         {"region", required_argument, NULL, 'r'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     static const block headline[] = {
@@ -675,7 +679,7 @@ cmd_compare(int argc, char **argv)
         {"indicators", "indicator", "disabled", "disabled persons", "残疾人数"},
         {"indicators", "indicator", "certified", "certified persons", "持证残疾人数"},
     };
-    const char *table = NULL, *by = NULL;
+    const char *table = NULL, *by = NULL, *region = NULL;
     int csv = 0, c;
     optind = 1;
     opterr = 0;
@@ -684,6 +688,7 @@ cmd_compare(int argc, char **argv)
         case 't': table = optarg; break;
         case 'b': by = optarg; break;
         case 'c': csv = 1; break;
+        case 'r': region = optarg; break;
         case 'h': help(); return EXIT_OK;
         default:
             return cli_usage_error("compare", "unknown or incomplete option '%s'",
@@ -722,7 +727,9 @@ cmd_compare(int argc, char **argv)
         }
     }
     if ((rc = dp_output_read(ctx, path, pr.base_name, &base)) != DP_OK ||
-        (rc = dp_output_read(ctx, path, pr.alt_name, &alt)) != DP_OK) {
+        (rc = dp_output_read(ctx, path, pr.alt_name, &alt)) != DP_OK ||
+        (rc = cli_region_view(ctx, path, pr.base_name, region, &base)) != DP_OK ||
+        (rc = cli_region_view(ctx, path, pr.alt_name, region, &alt)) != DP_OK) {
         code = cli_fail(ctx, rc);
         goto done;
     }

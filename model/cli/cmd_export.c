@@ -18,7 +18,8 @@ static void
 help(void)
 {
     printf("usage: dpsim export RESULTS.h5 [--csv DIR] [--xlsx FILE] [--scenario NAME[,NAME...]]\n"
-           "                  [--table T[,T...]] [--stat S[,S...]|all] [--runs] [--force]\n\n"
+           "                  [--table T[,T...]] [--stat S[,S...]|all] [--runs] [--force]\n"
+           "                  [--region NODE]\n\n"
            "Writes the tables of a results file as CSV files (one per scenario and table,\n"
            "DIR/<scenario>/<table>.csv, UTF-8 with BOM for Excel) and/or as one Excel\n"
            "workbook (one sheet per scenario and table, spending in 10,000 yuan (万元), shares\n"
@@ -39,6 +40,9 @@ help(void)
            "                    no p025, p975)\n"
            "  --runs            also one column per run (replicate) with its value\n"
            "  --force           replace a read-only workbook FILE\n"
+           "  --region NODE     only this region, or a node of the region hierarchy (its\n"
+           "                    roll-up, the sum of its regions in each run): the region\n"
+           "                    column holds NODE; the budget table (the run's) is left out\n"
            "  -h, --help        this text\n\n"
            "Details: docs/export.md.\n");
 }
@@ -131,6 +135,7 @@ typedef struct {
     strlist stat;        /**< --stat (empty: the default) */
     int runs;            /**< --runs */
     int force;           /**< --force: replace a read-only workbook */
+    const char *region;  /**< --region (NULL: every region) */
     char *command_line;  /**< this command, for the provenance */
 } options;
 
@@ -142,8 +147,8 @@ parse_args(int argc, char **argv, options *opt)
         {"csv", required_argument, NULL, 'c'},      {"xlsx", required_argument, NULL, 'x'},
         {"scenario", required_argument, NULL, 's'}, {"table", required_argument, NULL, 't'},
         {"stat", required_argument, NULL, 'S'},     {"runs", no_argument, NULL, 'r'},
-        {"force", no_argument, NULL, 'f'},          {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+        {"force", no_argument, NULL, 'f'},          {"region", required_argument, NULL, 'R'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
     int c;
     /* Joined before getopt_long, which reorders argv. */
     opt->command_line = join_argv(argc, argv);
@@ -176,6 +181,9 @@ parse_args(int argc, char **argv, options *opt)
             break;
         case 'f':
             opt->force = 1;
+            break;
+        case 'R':
+            opt->region = optarg;
             break;
         case 'h':
             help();
@@ -230,6 +238,7 @@ cmd_export(int argc, char **argv)
                                  .stat = opt.stat.item,
                                  .n_stat = opt.stat.n,
                                  .runs = opt.runs,
+                                 .region = opt.region,
                                  .command_line = opt.command_line};
         /* The outputs may not be the results file read (or a link to it), a link, FIFO or
          * device, nor a read-only workbook without --force (core/outpath.h); checked before

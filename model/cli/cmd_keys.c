@@ -68,7 +68,7 @@ static void
 section_of(const char *path, const char *type, char *out, size_t size)
 {
     size_t n = strcspn(path, ".");
-    if (!path[n] && strncmp(type, "list of ", 8) == 0 && strcmp(type, "list of region ids")) {
+    if (!path[n] && strncmp(type, "list of ", 8) == 0 && strcmp(type, "list of region ids and LEVEL:NODE selections")) {
         snprintf(out, size, "overlaps and targets");
         return;
     }

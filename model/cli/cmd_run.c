@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "analysis/analysis.h"
 #include "engines/engines.h"
+#include "engines/rollup.h"
 #include "output/output.h"
 #include "input/reference.h"
 #include "core/outpath.h"
@@ -316,6 +317,28 @@ join_argv(int argc, char **argv)
     return s;
 }
 
+/* The roll-up tables' memory (engines/rollup.h) added to *need. */
+static dp_status
+add_rollup_memory(dp_ctx *ctx, const dp_scenario *s, const dp_model *m, const dp_engine_opts *eo,
+                  double *need)
+{
+    size_t n_reg = dp_scenario_n_region(s), n_node = 0;
+    const char **ids = malloc((n_reg ? n_reg : 1) * sizeof *ids);
+    dp_status rc;
+    if (!ids) {
+        return dp_error(ctx, DP_ENOMEM, "out of memory");
+    }
+    for (size_t r = 0; r < n_reg; r++) {
+        ids[r] = dp_scenario_region(s, r)->id;
+    }
+    rc = dp_rollup_count(ctx, dp_scenario_hierarchy(s), ids, n_reg, &n_node);
+    free(ids);
+    if (rc == DP_OK) {
+        *need += dp_rollup_memory_estimate(m, eo, n_node);
+    }
+    return rc;
+}
+
 int
 cmd_run(int argc, char **argv)
 {
@@ -424,6 +447,9 @@ cmd_run(int argc, char **argv)
             goto fail;
         }
         double need = dp_run_memory_estimate(model, &eo, micro);
+        if ((rc = add_rollup_memory(ctx, scen[i], model, &eo, &need)) != DP_OK) {
+            goto fail;
+        }
         double avail = cli_memory_available(mem_limit);
         if (need > avail) {
             char nb[32], ab[32];
@@ -455,9 +481,12 @@ cmd_run(int argc, char **argv)
         /* Which uncertain parameters drive the budget (base/sensitivity; stored when the
          * scenario has distributions and there are enough runs), and the plan targets, per
          * replicate (runs/target_*, base/targets; when the scenario lists targets). Rank 0
-         * alone holds the whole run's tables. */
+         * alone holds the whole run's tables; the roll-ups to the hierarchy's nodes above the
+         * regions (runs/<table>_node) come before the targets, which may name a node. */
         if (rc != DP_OK ||
-            (rank == 0 && ((rc = dp_sensitivity_add(ctx, res[i])) != DP_OK ||
+            (rank == 0 && ((rc = dp_rollup_add(ctx, dp_scenario_hierarchy(scen[i]), res[i])) !=
+                               DP_OK ||
+                           (rc = dp_sensitivity_add(ctx, res[i])) != DP_OK ||
                            (rc = dp_targets_add(ctx, scen[i], res[i])) != DP_OK))) {
             goto fail;
         }

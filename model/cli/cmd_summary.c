@@ -18,7 +18,7 @@ static void
 help(void)
 {
     printf("usage: dpsim summary RESULTS.h5 [--year Y|all] [--table T | --sensitivity]\n"
-           "                    [--scenario NAME]\n\n"
+           "                    [--scenario NAME] [--region NODE]\n\n"
            "Prints, for each scenario in the file (or only NAME):\n"
            "  - the headline table: disabled persons (total, severe = grades 1-2, aged 60+),\n"
            "    certified persons, and recipients and spending (10,000 yuan, 万元) of the living\n"
@@ -43,6 +43,10 @@ help(void)
            "  --sensitivity    print instead which uncertain parameters explain the spread of\n"
            "                   total spending in 2025, 2030 and 2035 (docs/compare.md)\n"
            "  --scenario NAME  only this scenario\n"
+           "  --region NODE    one region, or a node of the region hierarchy (a prefecture,\n"
+           "                   province or the nation: its roll-up, the sum of its regions in\n"
+           "                   each run; docs/scenarios.md \"Region hierarchy\") instead of\n"
+           "                   all regions summed; the budget ceiling is the run's and is left out\n"
            "  -h, --help       this text\n");
 }
 
@@ -89,9 +93,10 @@ cmd_summary(int argc, char **argv)
                                          {"year", required_argument, NULL, 'y'},
                                          {"scenario", required_argument, NULL, 's'},
                                          {"sensitivity", no_argument, NULL, 'v'},
+                                         {"region", required_argument, NULL, 'r'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    const char *table = NULL, *only = NULL, *year = NULL;
+    const char *table = NULL, *only = NULL, *year = NULL, *region = NULL;
     int c, sensitivity = 0;
     optind = 1;
     opterr = 0;
@@ -100,6 +105,7 @@ cmd_summary(int argc, char **argv)
         case 't': table = optarg; break;
         case 'y': year = optarg; break;
         case 's': only = optarg; break;
+        case 'r': region = optarg; break;
         case 'v': sensitivity = 1; break;
         case 'h': help(); return EXIT_OK;
         default:
@@ -152,7 +158,8 @@ cmd_summary(int argc, char **argv)
         if (only && strcmp(only, names[i]) != 0) {
             continue;
         }
-        if ((rc = dp_output_read(ctx, path, names[i], &res[i])) != DP_OK) {
+        if ((rc = dp_output_read(ctx, path, names[i], &res[i])) != DP_OK ||
+            (rc = cli_region_view(ctx, path, names[i], region, &res[i])) != DP_OK) {
             code = cli_fail(ctx, rc);
             goto done;
         }

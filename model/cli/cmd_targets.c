@@ -14,13 +14,14 @@
 #include <string.h>
 
 #include "cli.h"
+#include "engines/rollup.h"
 #include "output/output.h"
 #include "analysis/targets.h"
 
 static void
 help(void)
 {
-    printf("usage: dpsim targets RESULTS.h5 [--scenario NAME] [--csv]\n\n"
+    printf("usage: dpsim targets RESULTS.h5 [--scenario NAME] [--region NODE] [--csv]\n\n"
            "Prints, for each scenario in the file (or only NAME), the plan targets its scenario\n"
            "lists (`targets:`, docs/scenarios.md), binding (约束性) first, then by year:\n"
            "  indicator and 指标   the indicator, in English and Chinese\n"
@@ -43,6 +44,8 @@ help(void)
            "probability is 0 or 100%%; run with --runs N for a probability over replicates.\n\n"
            "options:\n"
            "  --scenario NAME  only this scenario\n"
+           "  --region NODE    only the targets set on this region or node of the region\n"
+           "                   hierarchy (a province's total: docs/scenarios.md#targets)\n"
            "  --csv            comma-separated values with a header line instead of the table\n"
            "  -h, --help       this text\n");
 }
@@ -298,9 +301,10 @@ cmd_targets(int argc, char **argv)
 {
     static const struct option opts[] = {{"scenario", required_argument, NULL, 's'},
                                          {"csv", no_argument, NULL, 'c'},
+                                         {"region", required_argument, NULL, 'r'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    const char *only = NULL;
+    const char *only = NULL, *region = NULL;
     int c, csv = 0;
     optind = 1;
     opterr = 0;
@@ -311,6 +315,9 @@ cmd_targets(int argc, char **argv)
             break;
         case 'c':
             csv = 1;
+            break;
+        case 'r':
+            region = optarg;
             break;
         case 'h':
             help();
@@ -370,7 +377,24 @@ cmd_targets(int argc, char **argv)
             (rc = dp_targets_read(ctx, res, &tr, &n)) != DP_OK) {
             goto fail;
         }
-        if (n == 0) {
+        if (region) {
+            /* Only the targets on that region or node (checked to be one of the results). */
+            size_t kept = 0;
+            if (!dp_rollup_has(res, region)) {
+                rc = cli_region_view(ctx, path, names[i], region, &res); /* its error message */
+                goto fail;
+            }
+            for (size_t k = 0; k < n; k++) {
+                if (strcmp(tr[k].region, region) == 0) {
+                    tr[kept++] = tr[k];
+                }
+            }
+            n = kept;
+        }
+        if (n == 0 && region) {
+            fprintf(csv ? stderr : stdout, "%s%s: no plan targets on %s\n", csv ? "dpsim: " : "\n",
+                    names[i], region);
+        } else if (n == 0) {
             fprintf(csv ? stderr : stdout,
                     "%s%s: no plan targets (the scenario lists none; docs/scenarios.md#targets)\n",
                     csv ? "dpsim: " : "\n", names[i]);
@@ -390,7 +414,7 @@ cmd_targets(int argc, char **argv)
             }
             shown += n;
         }
-        int pb = csv ? 0 : cli_print_budget(stdout, res);
+        int pb = csv || region ? 0 : cli_print_budget(stdout, res);
         if (pb < 0) {
             rc = pb == -2 ? dp_error(ctx, DP_ENOMEM, "out of memory printing the budget table")
                           : dp_error(ctx, DP_EINPUT,

@@ -30,7 +30,7 @@
 
 #include "core/ctx.h"
 
-enum { DP_MAX_RANK = 8, DP_MAX_AXES = 32, DP_MAX_TABLES = 48 };
+enum { DP_MAX_RANK = 8, DP_MAX_AXES = 48, DP_MAX_TABLES = 96 };
 
 typedef struct {
     char name[32];    /**< "year", "region", "sex", "age", ... */

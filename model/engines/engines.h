@@ -39,5 +39,8 @@ dp_status dp_micro_run(dp_ctx *ctx, const dp_model *m, const dp_engine_opts *opt
 /* Estimated peak memory of a run in bytes (result tables plus engine state), so that a caller
  * can refuse a run that would not fit before starting it. micro = 0 for the cohort engine. */
 double dp_run_memory_estimate(const dp_model *m, const dp_engine_opts *opts, int micro);
+/* What the roll-ups of such a run to n_node nodes of the region hierarchy add to it in bytes
+ * (engines/rollup.h: tables over `node` the size of the region tables over `region`). */
+double dp_rollup_memory_estimate(const dp_model *m, const dp_engine_opts *opts, size_t n_node);
 
 #endif

@@ -638,6 +638,24 @@ fail:
     return rc;
 }
 
+/* Elements of one run's tables per region and year (tables.c: add_tables). */
+static double
+region_year_elements(void)
+{
+    return (2.0 + DP_N_GRADE) * DP_N_SEX * DP_N_AGE + DP_N_BLOCK + DP_N_IND_ALL + DP_N_FLOW +
+           3.0 * DP_N_PROG + (double)DP_N_PROG * DP_N_GRADE +
+           (double)DP_N_PROG * (DP_N_LEVEL + DP_N_STAGE + DP_N_SVC + DP_N_PROG) + DP_N_EMPS;
+}
+
+double
+dp_rollup_memory_estimate(const dp_model *m, const dp_engine_opts *opts, size_t n_node)
+{
+    double runs = (double)(opts->runs ? opts->runs : 1);
+    double n_year = (double)(m->p.year_end - m->p.year_start + 1);
+    /* The roll-up tables, their summary and the copy read back, as for the region tables. */
+    return 8.0 * n_year * (double)n_node * region_year_elements() * (3.0 * runs + 7.0);
+}
+
 double
 dp_run_memory_estimate(const dp_model *m, const dp_engine_opts *opts, int micro)
 {
@@ -647,11 +665,7 @@ dp_run_memory_estimate(const dp_model *m, const dp_engine_opts *opts, int micro)
     double n_region = (double)m->n_region;
     int n_thread = omp_get_max_threads();
     /* Elements of one run's tables (tables.c: add_tables). */
-    double per_run = n_year * n_region *
-                         ((2.0 + DP_N_GRADE) * DP_N_SEX * DP_N_AGE + DP_N_BLOCK + DP_N_IND_ALL +
-                          DP_N_FLOW + 3.0 * DP_N_PROG + (double)DP_N_PROG * DP_N_GRADE +
-                          (double)DP_N_PROG * (DP_N_LEVEL + DP_N_STAGE + DP_N_SVC + DP_N_PROG) +
-                          DP_N_EMPS) +
+    double per_run = n_year * n_region * region_year_elements() +
                      n_year * (DP_N_PROG * DP_N_GRADE + N_BUDGET) + (double)p->n_uncertain;
     /* The tables, the writer's summary (7 statistics and one column of runs at a time) and
      * the copy the command reads back for its headline: about three times the per-run

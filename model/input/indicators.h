@@ -121,7 +121,8 @@ enum {
     DP_TF_STRICT,      /**< 1 for > and <, else 0 */
     DP_TF_BINDING,     /**< 1 binding, 0 expected */
     DP_TF_TOLERANCE,   /**< == only: the tolerance; NAN otherwise */
-    DP_TF_REGION,      /**< index into the `region` axis, -1 for all regions summed */
+    DP_TF_REGION,      /**< index into the `region` axis, -1 for all regions summed; a target on
+                            a node of the hierarchy: n_region + its index on the `node` axis */
     DP_TF_GAP_IN_YUAN, /**< 1 when target_gap is in yuan (spending, cash per person), 0 persons
                             or households */
     DP_N_TF

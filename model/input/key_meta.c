@@ -692,7 +692,7 @@ row_type(const key_def *d, char *out, size_t size)
         snprintf(out, size, "file name");
         break;
     case K_REGIONS:
-        snprintf(out, size, "list of region ids");
+        snprintf(out, size, "list of region ids and LEVEL:NODE selections");
         break;
     case K_YEAR:
         snprintf(out, size, "year");

@@ -39,7 +39,8 @@ failed(const dp_ctx *ctx)
 
 static const char *const top_keys[] = {"dpsim_region", "id",         "name_en", "name_zh",
                                        "province",     "base_year",  "sources", "population",
-                                       "disabled",     "recipients", "reported", "bases"};
+                                       "disabled",     "recipients", "reported", "bases",
+                                       "parent",       "code"};
 static const char *const population_keys[] = {"total",      "age_shares",     "sex_ratio",
                                               "birth_rate", "migration_rate", "age_groups",
                                               "single_ages"};
@@ -763,6 +764,40 @@ id_ok(const char *text)
     return 1;
 }
 
+/* `parent:` and `code:`, the region's place in the hierarchy (checked against it by the
+ * scenario loader, input/hierarchy.h): text as written, with their positions. */
+static dp_status
+read_admin(dp_ctx *ctx, const dp_ynode *root, dp_region_input *r)
+{
+    const dp_ynode *node;
+    if ((node = dp_ymap_get(root, "code"))) {
+        size_t len = node->kind == DP_YSCALAR ? strlen(node->text) : 0;
+        int digits = len == 6;
+        for (size_t i = 0; digits && i < len; i++) {
+            digits = node->text[i] >= '0' && node->text[i] <= '9';
+        }
+        if (!digits) {
+            return node->kind == DP_YSCALAR
+                       ? dp_yerror(ctx, node, "code: expected a six-digit administrative code "
+                                              "(GB/T 2260), got '%s'", node->text)
+                       : dp_yexpected(ctx, node, "code", "a six-digit administrative code (GB/T 2260)");
+        }
+        snprintf(r->code, sizeof r->code, "%s", node->text);
+        r->code_line = node->line;
+        r->code_col = node->col;
+    }
+    if ((node = dp_ymap_get(root, "parent"))) {
+        if (node->kind != DP_YSCALAR || !id_ok(node->text) || strlen(node->text) >= sizeof r->parent) {
+            return dp_yexpected(ctx, node, "parent",
+                                "the id of a node of the region hierarchy (regions/hierarchy.yaml)");
+        }
+        snprintf(r->parent, sizeof r->parent, "%s", node->text);
+        r->parent_line = node->line;
+        r->parent_col = node->col;
+    }
+    return DP_OK;
+}
+
 static dp_status
 read_region(dp_ctx *ctx, const char *path, const dp_ynode *root, int want, dp_region_input *r)
 {
@@ -801,6 +836,9 @@ read_region(dp_ctx *ctx, const char *path, const dp_ynode *root, int want, dp_re
         return failed(ctx);
     }
     /* sources: free-text notes kept in the file only; checked for shape. */
+    if (read_admin(ctx, root, r) != DP_OK) {
+        return DP_EINPUT;
+    }
     if ((node = dp_ymap_get(root, "sources"))) {
         if (node->kind != DP_YMAP) {
             return dp_yexpected(ctx, node, "sources", "a map of source notes");

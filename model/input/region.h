@@ -89,6 +89,11 @@ typedef struct {
     char name_zh[64];               /**< "大安市" */
     char province[32];              /**< "Jilin" (as in dp_province_en, whatever the file's
                                          spelling); picks provincial type shares */
+    char code[8];                   /**< `code:` administrative code (GB/T 2260), "" if none */
+    char parent[32];                /**< `parent:` id of its node in the region hierarchy
+                                         (input/hierarchy.h), "" if none */
+    int code_line, code_col;        /**< where `code:` was written (for the hierarchy check) */
+    int parent_line, parent_col;    /**< where `parent:` was written */
     int base_year;                  /**< year the base figures below describe (end of year) */
     size_t n_base;                  /**< base years the file holds (1 without `bases:`) */
     int base_years[DP_REGION_MAX_BASES]; /**< [n_base], increasing */

@@ -49,7 +49,14 @@ dp_scenario_free(dp_scenario *s)
     free(s->region);
     free(s->text);
     free(s->target);
+    dp_hierarchy_free(s->hier);
     free(s);
+}
+
+const dp_hierarchy *
+dp_scenario_hierarchy(const dp_scenario *s)
+{
+    return s->hier;
 }
 
 const char *
@@ -346,6 +353,32 @@ out:
     return rc;
 }
 
+/* The data folder's regions/hierarchy.yaml when there is one (an input file like the region
+ * files), and the `regions:` list's LEVEL:NODE items replaced by the leaves they select. */
+static dp_status
+load_hierarchy(dp_ctx *ctx, dp_scenario *s, dp_ynode *root)
+{
+    dp_status rc = DP_OK;
+    size_t idx;
+    char *path = malloc(strlen(s->data_dir) + 32);
+    if (!path) {
+        return dp_error(ctx, DP_ENOMEM, "out of memory");
+    }
+    sprintf(path, "%s/regions/hierarchy.yaml", s->data_dir);
+    if (access(path, F_OK) == 0) {
+        if ((rc = add_input(ctx, s, path, &idx)) != DP_OK ||
+            (rc = dp_hierarchy_load(ctx, s->input_path[idx], &s->hier)) != DP_OK ||
+            (rc = dp_sha256_file(ctx, s->input_path[idx], s->input_sha[idx])) != DP_OK) {
+            goto out;
+        }
+    }
+    path[strlen(path) - strlen("/hierarchy.yaml")] = '\0';
+    rc = dp_hierarchy_expand(ctx, s->hier, path, dp_ymap_get(root, "regions"), "regions");
+out:
+    free(path);
+    return rc;
+}
+
 static dp_status
 load_regions(dp_ctx *ctx, dp_scenario *s, const dp_ynode *root, const dp_ynode *list)
 {
@@ -383,7 +416,9 @@ load_regions(dp_ctx *ctx, dp_scenario *s, const dp_ynode *root, const dp_ynode *
             goto out;
         }
         s->n_region = i + 1; /* now s owns region i's reported figures */
-        if ((rc = dp_sha256_file(ctx, s->input_path[idx], s->input_sha[idx])) != DP_OK) {
+        if ((rc = dp_sha256_file(ctx, s->input_path[idx], s->input_sha[idx])) != DP_OK ||
+            (rc = dp_hierarchy_check_region(ctx, s->hier, s->input_path[idx], &s->region[i])) !=
+                DP_OK) {
             goto out;
         }
         const dp_region_input *reg = &s->region[i];
@@ -489,7 +524,8 @@ dp_scenario_load_overlay(dp_ctx *ctx, const char *path, const char *data_dir,
                           &(int){0})) != DP_OK) {
         goto out;
     }
-    if ((rc = dp_scenario_read(ctx, s, root, &regions)) != DP_OK) {
+    if ((rc = load_hierarchy(ctx, s, root)) != DP_OK ||
+        (rc = dp_scenario_read(ctx, s, root, &regions)) != DP_OK) {
         goto out;
     }
     if ((rc = load_regions(ctx, s, root, regions)) != DP_OK) {

@@ -15,6 +15,7 @@
 
 #include "core/ctx.h"
 #include "core/sha256.h"
+#include "input/hierarchy.h"
 #include "input/params.h"
 #include "input/region.h"
 #include "input/indicators.h"
@@ -46,7 +47,10 @@ const char *dp_scenario_text(const dp_scenario *s);      /**< resolved tree, YAM
  * checked against the indicator list, the scenario's years and regions; *n of them (0 and
  * NULL when none). Borrowed: valid while s lives. */
 const dp_target *dp_scenario_targets(const dp_scenario *s, size_t *n);
-size_t dp_scenario_n_input(const dp_scenario *s);        /**< files read: chain, then regions */
+/* The region hierarchy of the data folder (regions/hierarchy.yaml), or NULL when it has none;
+ * borrowed, lives as long as s. */
+const dp_hierarchy *dp_scenario_hierarchy(const dp_scenario *s);
+size_t dp_scenario_n_input(const dp_scenario *s);        /**< files read: chain, the hierarchy (if any), then regions */
 const char *dp_scenario_input_path(const dp_scenario *s, size_t i);
 const char *dp_scenario_input_sha256(const dp_scenario *s, size_t i); /**< 64 hex digits */
 

@@ -13,6 +13,7 @@
 
 #include "input/params.h"
 #include "input/region.h"
+#include "input/hierarchy.h"
 #include "input/scenario.h"
 #include "input/yaml_tree.h"
 
@@ -101,6 +102,7 @@ struct dp_scenario {
     char (*input_sha)[65];   /**< their SHA-256 digests */
     size_t n_target;         /**< plan targets (`targets:`) */
     dp_target *target;       /**< [n_target], in file order; NULL when none */
+    dp_hierarchy *hier;      /**< regions/hierarchy.yaml of the data folder, or NULL (owned) */
 };
 
 /* Validates the merged tree root against the key table and writes it into s->params, s->name,

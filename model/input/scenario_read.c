@@ -1257,7 +1257,38 @@ target_indicator(dp_ctx *ctx, const dp_ynode *node, const char *path, dp_indicat
     return dp_yexpected(ctx, node, path, what);
 }
 
-/* targets[N].region: one of the scenario's regions. */
+/* targets[N].region naming a node of the hierarchy (`jilin` or `province:jilin`) above at
+ * least one of the scenario's n regions: its id into out and *rc DP_OK, or the error in *rc.
+ * Returns 0 (*rc untouched) when the text is no node and has no LEVEL: prefix: the caller
+ * then reports a region. */
+static int
+target_node(walker *w, const dp_ynode *node, const char *path, const char *const *names, size_t n,
+            char *out, size_t size, dp_status *rc)
+{
+    const dp_hierarchy *h = w->s->hier;
+    size_t k;
+    if (strchr(node->text, ':')) {
+        if ((*rc = dp_hierarchy_select(w->ctx, h, node, path, node->text, &k)) != DP_OK) {
+            return 1;
+        }
+    } else if ((k = dp_hierarchy_find(h, node->text)) == DP_HNONE) {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t leaf = dp_hierarchy_find(h, names[i]);
+        if (leaf != DP_HNONE && leaf != k && dp_hierarchy_under(h, leaf, k)) {
+            snprintf(out, size, "%s", h->node[k].id);
+            *rc = DP_OK;
+            return 1;
+        }
+    }
+    *rc = dp_yerror(w->ctx, node, "%s: %s '%s' has none of the scenario's regions under it", path,
+                    dp_adm_key[h->node[k].level], h->node[k].id);
+    return 1;
+}
+
+/* targets[N].region: one of the scenario's regions, or a node of the region hierarchy above
+ * some of them (a province's total; the roll-ups, engines/rollup.h, evaluate it). */
 static dp_status
 target_region(walker *w, const dp_ynode *node, const char *path, char *out, size_t size)
 {
@@ -1273,6 +1304,11 @@ target_region(walker *w, const dp_ynode *node, const char *path, char *out, size
             snprintf(out, size, "%s", names[i]);
             return DP_OK;
         }
+    }
+    dp_status rc = DP_OK;
+    if (node->kind == DP_YSCALAR && (w->s->hier || strchr(node->text, ':')) &&
+        target_node(w, node, path, names, n, out, size, &rc)) {
+        return rc;
     }
     /* The list of regions, cut short with ", ..." when it would not fit. */
     len = (size_t)snprintf(what, sizeof what, "one of the scenario's regions (");

@@ -33,6 +33,8 @@ typedef struct {
     char *const *stat;        /**< these statistics; none: mean, p05, p95; {"all"}: every one */
     size_t n_stat;
     int runs;                 /**< also one column per run */
+    const char *region;       /**< only this region or node of the hierarchy (its roll-up,
+                                   engines/rollup.h dp_rollup_view), or NULL: every region */
     const char *command_line; /**< the export command, for the provenance */
 } dp_export_request;
 

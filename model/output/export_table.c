@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engines/rollup.h"
 #include "output/export_impl.h"
 #include "output/output.h"
 
@@ -429,6 +430,25 @@ select_stats(dp_ctx *ctx, const dp_export_request *req, const dp_results *summ, 
 /* Exports scenario s of p: every selected table to every writer, then the writers' scenario
  * step. found[i] is set for each requested table the scenario has; every table name it has is
  * added to seen. */
+/* --region: *res replaced by its view on req->region (a region or a node's roll-up). */
+static dp_status
+region_view(dp_ctx *ctx, const dp_export_request *req, const char *scenario, dp_results **res)
+{
+    dp_results *view = NULL;
+    dp_status rc;
+    if (!req->region) {
+        return DP_OK;
+    }
+    if ((rc = dp_rollup_view(ctx, *res, req->region, &view)) != DP_OK) {
+        char msg[700];
+        snprintf(msg, sizeof msg, "%s", dp_ctx_errmsg(ctx));
+        return dp_error(ctx, rc, "%s: scenario '%s': %s", req->path, scenario, msg);
+    }
+    dp_results_free(*res);
+    *res = view;
+    return DP_OK;
+}
+
 static dp_status
 export_scenario(dp_ctx *ctx, const dp_export_request *req, const dp_export_prov *p, size_t s,
                 dp_export_writer *const *w, size_t n_w, int *found, name_set *seen)
@@ -446,6 +466,8 @@ export_scenario(dp_ctx *ctx, const dp_export_request *req, const dp_export_prov 
     }
     if ((rc = dp_output_read(ctx, req->path, scenario, &res)) != DP_OK ||
         (rc = dp_output_read_summary(ctx, req->path, scenario, &summ)) != DP_OK ||
+        (rc = region_view(ctx, req, scenario, &res)) != DP_OK ||
+        (rc = region_view(ctx, req, scenario, &summ)) != DP_OK ||
         (rc = select_stats(ctx, req, summ, stat, &n_stat)) != DP_OK) {
         goto out;
     }

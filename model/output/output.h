@@ -22,11 +22,14 @@
  * attributes are the CF names `units`, `long_name` and `label_zh` (were `unit`, `title`,
  * `title_zh`), and the root has `Conventions` and `git_commit`. Version 4: the `stat` axis of
  * summary/ has nine statistics, mean, sd, p025, p05, p25, p50, p75, p95, p975 (95% intervals
- * beside the 90% ones; was the seven mean, sd, p05 .. p95). The reader also accepts files of
+ * beside the 90% ones; was the seven mean, sd, p05 .. p95). Version 5: the roll-ups of the
+ * region tables to the nodes of the region hierarchy, runs/, summary/ and base/<table>_node over
+ * the axis `node`, with the metadata axes node_level, node_code and node_parent
+ * (engines/rollup.h); nothing else changes. The reader also accepts files of
  * DP_SCHEMA_VERSION_OLDEST and later: their tables are read as they are, with version 3's
  * names (the axis `budget` of an older file is read as `budget_item`), and their summary with
  * the stat axis they were written with (seven statistics before version 4). */
-#define DP_SCHEMA_VERSION "4"
+#define DP_SCHEMA_VERSION "5"
 #define DP_SCHEMA_VERSION_OLDEST 1
 #define DP_VERSION "0.1.0"
 /* The metadata conventions the file follows (the root attribute `Conventions`). */

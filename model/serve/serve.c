@@ -826,7 +826,7 @@ handle_download(dp_serve *sv, dp_ctx *ctx, int xlsx, const char *body, size_t si
     }
     if (rc == DP_OK && xlsx) {
         tmp_write(sv, "edit", "xlsx", NULL, xl, sizeof xl);
-        dp_export_request er = {h5, NULL, xl, NULL, 0, NULL, 0, NULL, 0, 0, "dpsim serve"};
+        dp_export_request er = {h5, NULL, xl, NULL, 0, NULL, 0, NULL, 0, 0, NULL, "dpsim serve"};
         rc = dp_export(ctx, &er, sv->open_xlsx);
     }
     if (rc != DP_OK) {

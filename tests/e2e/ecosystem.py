@@ -19,7 +19,7 @@
    an axis (a dimension scale of the group) -- xarray refuses such a group -- and xarray opens
    the scenario group and each of runs/, summary/, base/; every table has the CF attributes
    units, long_name, label_zh and none of schema 2's unit, title, title_zh; the root has
-   Conventions = CF-1.8, schema_version 4 and git_commit (GIT_COMMIT_OK: a command that exits 0
+   Conventions = CF-1.8, schema_version 5 and git_commit (GIT_COMMIT_OK: a command that exits 0
    for a commit this checkout knows, or the commit must be "unknown").
 
 Usage: ecosystem.py WORK DOC.md [DOC.md ...]
@@ -264,7 +264,7 @@ def check_file(tag, path, commit_ok):
     with h5py.File(path, "r") as f:
         root = {k: s(v) for k, v in f.attrs.items()}
         check(f"{tag}_root_conventions", root.get("Conventions") == "CF-1.8"
-              and root.get("schema_version") == "4", str(root))
+              and root.get("schema_version") == "5", str(root))
         commit = root.get("git_commit", "")
         ok = commit == "unknown" if not commit_ok else (
             re.fullmatch(r"[0-9a-f]{4,40}", commit) is not None

@@ -42,7 +42,7 @@ def labels(d):
 
 f = h5py.File(sys.argv[1], "r")
 g = f["daan-uncertain"]
-check("intervals95_schema_4", f.attrs["schema_version"] in ("4", b"4"), f.attrs["schema_version"])
+check("intervals95_schema_4", f.attrs["schema_version"] in ("4", b"4", "5", b"5"), f.attrs["schema_version"])
 stat = labels(g["stat"])
 check("intervals95_stat_axis",
       stat == ["mean", "sd", "p025", "p05", "p25", "p50", "p75", "p95", "p975"], stat)

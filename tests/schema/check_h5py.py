@@ -37,7 +37,7 @@ def main():
     with h5py.File(path, "r") as f:
         root = f.attrs
         check("h5py_root_attributes",
-              text(root.get("tool", "")) == "dpsim" and text(root.get("schema_version", "")) == "4"
+              text(root.get("tool", "")) == "dpsim" and text(root.get("schema_version", "")) == "5"
               and text(root.get("Conventions", "")) == "CF-1.8"
               and all(k in root for k in ("version", "git_commit", "created_utc", "command_line")),
               f"root attributes {sorted(root.keys())}")

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/schema/schema.sh — the results file's schema (version 4, docs/output-schema.md).
+# tests/schema/schema.sh — the results file's schema (version 5, docs/output-schema.md).
 #
 # Builds tests/schema/write_sample.c against $BUILD/lib/libdpsim.a (it drives the writer's
 # internal entry point, so the check depends on the writer only, not on scenario files or the
