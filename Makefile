@@ -35,7 +35,7 @@ DEB_PKGS := gcc make pkg-config libgsl-dev libhdf5-dev hdf5-tools libopenblas-de
             jupyter-nbconvert python3-nbconvert python3-ipykernel python3-nbformat \
             python3-pandas python3-matplotlib python3-yaml fonts-noto-cjk chromium \
             r-cran-hdf5r netcdf-bin clang libclang-rt-14-dev libomp-14-dev \
-            libmicrohttpd-dev libjansson-dev nodejs npm libopenmpi-dev openmpi-bin
+            libmicrohttpd-dev libjansson-dev nodejs libopenmpi-dev openmpi-bin
 
 CSTD  := -std=c11 -D_POSIX_C_SOURCE=200809L
 WARN  := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wconversion -Wno-sign-conversion \
