@@ -104,24 +104,23 @@ dp_seal_check(dp_ctx *ctx, const char *path, dp_seal_state *state)
     return DP_OK;
 }
 
-/* The child's reads: every attribute of an object, every dataset's data, in their own types
- * (variable-length data reclaimed). Errors are ignored: only a crash matters here. */
-static herr_t
-read_attr(hid_t obj, const char *name, const H5A_info_t *info, void *op)
+/* The child's reads: the whole of one attribute (is_attr) or dataset, in its own type (at most
+ * 4 GiB: a larger one is not dpsim's), variable-length data reclaimed. Errors are ignored: only
+ * a crash matters here. */
+static void
+read_whole(hid_t obj, int is_attr)
 {
-    (void)info;
-    (void)op;
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    hid_t ft = a >= 0 ? H5Aget_type(a) : H5I_INVALID_HID;
+    hid_t ft = is_attr ? H5Aget_type(obj) : H5Dget_type(obj);
     hid_t mt = ft >= 0 ? H5Tget_native_type(ft, H5T_DIR_ASCEND) : H5I_INVALID_HID;
-    hid_t sp = a >= 0 ? H5Aget_space(a) : H5I_INVALID_HID;
+    hid_t sp = is_attr ? H5Aget_space(obj) : H5Dget_space(obj);
     hssize_t n = sp >= 0 ? H5Sget_simple_extent_npoints(sp) : -1;
     size_t sz = mt >= 0 ? H5Tget_size(mt) : 0;
     if (n >= 0 && sz > 0 && (size_t)n < ((size_t)1 << 32) / sz) {
         void *buf = calloc((size_t)n + 1, sz);
-        if (buf && H5Aread(a, mt, buf) >= 0 && H5Tdetect_class(mt, H5T_VLEN) > 0) {
-            H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, buf);
-        } else if (buf && H5Tis_variable_str(mt) > 0) {
+        herr_t got = !buf ? -1
+                     : is_attr ? H5Aread(obj, mt, buf)
+                               : H5Dread(obj, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+        if (got >= 0 && (H5Tdetect_class(mt, H5T_VLEN) > 0 || H5Tis_variable_str(mt) > 0)) {
             H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, buf);
         }
         free(buf);
@@ -135,7 +134,16 @@ read_attr(hid_t obj, const char *name, const H5A_info_t *info, void *op)
     if (ft >= 0) {
         H5Tclose(ft);
     }
+}
+
+static herr_t
+read_attr(hid_t obj, const char *name, const H5A_info_t *info, void *op)
+{
+    (void)info;
+    (void)op;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
     if (a >= 0) {
+        read_whole(a, 1);
         H5Aclose(a);
     }
     return 0;
@@ -152,29 +160,7 @@ visit(hid_t root, const char *name, const H5O_info_t *info, void *op)
     H5Aiterate2(obj, H5_INDEX_NAME, H5_ITER_NATIVE, NULL, read_attr, NULL);
     H5Aiterate2(obj, H5_INDEX_CRT_ORDER, H5_ITER_INC, NULL, read_attr, NULL);
     if (info->type == H5O_TYPE_DATASET) {
-        hid_t ft = H5Dget_type(obj);
-        hid_t mt = ft >= 0 ? H5Tget_native_type(ft, H5T_DIR_ASCEND) : H5I_INVALID_HID;
-        hid_t sp = H5Dget_space(obj);
-        hssize_t n = sp >= 0 ? H5Sget_simple_extent_npoints(sp) : -1;
-        size_t sz = mt >= 0 ? H5Tget_size(mt) : 0;
-        /* At most 4 GiB at once: a larger dataset is not one of dpsim's. */
-        if (n >= 0 && sz > 0 && (size_t)n < ((size_t)1 << 32) / sz) {
-            void *buf = calloc((size_t)n + 1, sz);
-            if (buf && H5Dread(obj, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0 &&
-                (H5Tdetect_class(mt, H5T_VLEN) > 0 || H5Tis_variable_str(mt) > 0)) {
-                H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, buf);
-            }
-            free(buf);
-        }
-        if (sp >= 0) {
-            H5Sclose(sp);
-        }
-        if (mt >= 0) {
-            H5Tclose(mt);
-        }
-        if (ft >= 0) {
-            H5Tclose(ft);
-        }
+        read_whole(obj, 0);
     }
     H5Oclose(obj);
     return 0;
