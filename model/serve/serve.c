@@ -27,6 +27,7 @@
 #include "core/rng.h"
 #include "domain/model.h"
 #include "engines/engines.h"
+#include "engines/rollup.h"
 #include "input/key_meta.h"
 #include "input/reference.h"
 #include "input/scenario.h"
@@ -577,6 +578,11 @@ run_engine(dp_ctx *ctx, const dp_serve *sv, const dp_scenario *s, int micro, siz
     dp_status rc = dp_model_of_scenario(ctx, s, sv->ref, &m);
     if (rc == DP_OK) {
         rc = micro ? dp_micro_run(ctx, m, &eo, res) : dp_cohort_run(ctx, m, &eo, res);
+    }
+    /* As dpsim run: the roll-ups to the hierarchy's nodes first, since a target may name a
+     * node (engines/rollup.h). */
+    if (rc == DP_OK) {
+        rc = dp_rollup_add(ctx, dp_scenario_hierarchy(s), *res);
     }
     if (rc == DP_OK) {
         rc = dp_targets_add(ctx, s, *res);
