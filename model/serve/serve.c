@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -184,8 +185,25 @@ edits_tree(json_t *edits, json_t **tree, char *err, size_t esize, char *ekey, si
             snprintf(err, esize, "%s: key path too long", key);
             return -1;
         }
-        if (!json_is_number(v) && !json_is_boolean(v) && !json_is_string(v)) {
-            snprintf(err, esize, "%s: expected a number, true/false or a word", key);
+        if (json_is_array(v)) {
+            /* A list (eligible types, grades, households; an age range): numbers and words. */
+            size_t ia;
+            json_t *item;
+            if (json_array_size(v) > 16) {
+                snprintf(err, esize, "%s: a list of at most 16 items", key);
+                return -1;
+            }
+            json_array_foreach(v, ia, item)
+            {
+                if (!(json_is_number(item) || json_is_string(item)) ||
+                    (json_is_real(item) && !isfinite(json_real_value(item))) ||
+                    (json_is_string(item) && strlen(json_string_value(item)) > 40)) {
+                    snprintf(err, esize, "%s: a list's items are numbers or words", key);
+                    return -1;
+                }
+            }
+        } else if (!json_is_number(v) && !json_is_boolean(v) && !json_is_string(v)) {
+            snprintf(err, esize, "%s: expected a number, true/false, a word or a list", key);
             return -1;
         }
         if (json_is_real(v) && !isfinite(json_real_value(v))) {
@@ -233,6 +251,51 @@ edits_tree(json_t *edits, json_t **tree, char *err, size_t esize, char *ekey, si
     return 0;
 }
 
+/* A word of letters, digits and '_' (starting with a letter), not one YAML reads as a boolean
+ * or null: written plain, as in a file (the loader takes `all`, `never` and `calibrated` only
+ * plain); anything else is a double-quoted scalar. */
+static int
+plain_word(const char *w)
+{
+    static const char *const special[] = {"true", "false", "yes", "no", "on", "off", "null",
+                                           "y", "n"};
+    size_t n = strlen(w);
+    if (n == 0 || n > 40 || !((w[0] >= 'a' && w[0] <= 'z') || (w[0] >= 'A' && w[0] <= 'Z')) ||
+        !segment_ok(w, n)) {
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof special / sizeof special[0]; i++) {
+        if (strcasecmp(w, special[i]) == 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* One scalar of the overlay (a number, a boolean or a word) into out. */
+static int
+put_scalar(char *out, size_t size, json_t *v)
+{
+    if (json_is_true(v) || json_is_false(v)) {
+        snprintf(out, size, "%s", json_is_true(v) ? "true" : "false");
+    } else if (json_is_integer(v)) {
+        snprintf(out, size, "%lld", (long long)json_integer_value(v));
+    } else if (json_is_real(v)) {
+        snprintf(out, size, "%.17g", json_real_value(v));
+    } else if (plain_word(json_string_value(v))) {
+        snprintf(out, size, "%s", json_string_value(v));
+    } else {
+        /* A JSON string is a YAML double-quoted scalar. */
+        char *q = json_dumps(v, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
+        if (!q) {
+            return -1;
+        }
+        snprintf(out, size, "%s", q);
+        free(q);
+    }
+    return 0;
+}
+
 static int
 emit_tree(ybuf *y, json_t *node, int depth, const char *prefix)
 {
@@ -252,23 +315,30 @@ emit_tree(ybuf *y, json_t *node, int depth, const char *prefix)
             }
             continue;
         }
-        char val[300];
-        if (json_is_true(v) || json_is_false(v)) {
-            snprintf(val, sizeof val, " %s\n", json_is_true(v) ? "true" : "false");
-        } else if (json_is_integer(v)) {
-            snprintf(val, sizeof val, " %lld\n", (long long)json_integer_value(v));
-        } else if (json_is_real(v)) {
-            snprintf(val, sizeof val, " %.17g\n", json_real_value(v));
-        } else {
-            /* A JSON string is a YAML double-quoted scalar. */
-            char *q = json_dumps(v, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
-            if (!q) {
-                return -1;
+        char val[1600];
+        size_t o = 1;
+        val[0] = ' ';
+        if (json_is_array(v)) {
+            /* A flow sequence on the key's line: [a, b, c]. */
+            size_t ia;
+            json_t *item;
+            val[o++] = '[';
+            json_array_foreach(v, ia, item)
+            {
+                if (ia > 0 && o + 2 < sizeof val) {
+                    val[o++] = ',';
+                    val[o++] = ' ';
+                }
+                if (o >= sizeof val || put_scalar(val + o, sizeof val - o, item) != 0) {
+                    return -1;
+                }
+                o += strlen(val + o);
             }
-            snprintf(val, sizeof val, " %s\n", q);
-            free(q);
+            snprintf(val + o, sizeof val - o, "]");
+        } else if (put_scalar(val + 1, sizeof val - 1, v) != 0) {
+            return -1;
         }
-        if (ybuf_put(y, val) != 0) {
+        if (ybuf_put(y, val) != 0 || ybuf_put(y, "\n") != 0) {
             return -1;
         }
     }
@@ -1181,6 +1251,118 @@ key_group(const char *path, char *out, size_t n)
     }
 }
 
+/* A number, or a word written in digits (a grade of a list) as a number. */
+static json_t *
+word_json(const char *w, size_t len)
+{
+    char buf[48];
+    snprintf(buf, sizeof buf, "%.*s", (int)len, w);
+    char *end = NULL;
+    long v = strtol(buf, &end, 10);
+    return buf[0] && *end == '\0' ? json_integer(v) : json_string(buf);
+}
+
+/* The form's entry of settings set[k0..k1) (one setting, or every setting of a word, list or
+ * age-range key when whole) with the key's metadata meta. */
+static json_t *
+key_entry(const dp_setting *set, size_t k0, size_t k1, const dp_key_meta *meta, int whole)
+{
+    const dp_setting *st = &set[k0];
+    const char *path = whole ? meta->path : st->path;
+    char label[256], label_zh[256], group[64], gp[96], glabel[128], glabel_zh[128];
+    const char *unit = "", *unit_zh = "", *source = "";
+    if (dp_setting_meta(st->path, st->key, label, sizeof label, label_zh, sizeof label_zh, &unit,
+                        &unit_zh, &source) != 0) {
+        return NULL;
+    }
+    if (whole) {
+        dp_key_label(path, 0, label, sizeof label);
+        dp_key_label(path, 1, label_zh, sizeof label_zh);
+        unit = meta->unit;
+        unit_zh = meta->unit_zh;
+    }
+    dp_key_info info;
+    int numeric = dp_scenario_key_numeric(st->path, &info) == 1;
+    /* Also editable: switches (a checkbox: true/false) and funding shares (numbers; the
+     * loader checks that a programme's shares add up to 1). */
+    int boolean = strcmp(meta->type, "boolean") == 0;
+    int share = strncmp(meta->type, "share", 5) == 0;
+    key_group(path, group, sizeof group);
+    /* The group's labels from the key table's segments, as every other label. */
+    if (strncmp(path, "programmes.", 11) == 0) {
+        snprintf(gp, sizeof gp, "programmes.%s", group);
+    } else {
+        snprintf(gp, sizeof gp, "%s", group);
+    }
+    dp_key_label(gp, 0, glabel, sizeof glabel);
+    dp_key_label(gp, 1, glabel_zh, sizeof glabel_zh);
+    json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "path",
+                          path, "label", label, "label_zh", label_zh, "unit", unit, "unit_zh",
+                          unit_zh, "source", source, "default", meta->dflt, "type", meta->type,
+                          "group", group, "group_label", glabel, "group_label_zh", glabel_zh,
+                          "editable", numeric || boolean || share || whole);
+    if (!e) {
+        return NULL;
+    }
+    if (whole) {
+        json_t *opts = json_array(), *value = NULL;
+        const char *w = meta->words;
+        for (size_t i = 0; *w; i++) {
+            size_t len = strcspn(w, "|");
+            char word[48], wl[96], wl_zh[96];
+            snprintf(word, sizeof word, "%.*s", (int)len, w);
+            dp_key_word_label(path, word, 0, wl, sizeof wl);
+            dp_key_word_label(path, word, 1, wl_zh, sizeof wl_zh);
+            json_array_append_new(opts, json_pack("{s:o, s:s, s:s}", "value", word_json(w, len),
+                                                  "label", wl, "label_zh", wl_zh));
+            /* A word's and a list's settings are one switch per word, in the words' order. */
+            if (strcmp(meta->control, "select") == 0 && k0 + i < k1 && set[k0 + i].value == 1.0) {
+                value = word_json(w, len);
+            }
+            w += len + (w[len] == '|');
+        }
+        /* The bounds of an age range or a year, as the key table gives them ("[lo, hi]"). */
+        double lo = NAN, hi = NAN;
+        if (sscanf(meta->bounds, "[%lf, %lf]", &lo, &hi) != 2) {
+            lo = hi = NAN;
+        }
+        if (strcmp(meta->control, "ages") == 0 || strcmp(meta->control, "year_word") == 0) {
+            json_object_set_new(e, "min", isfinite(lo) ? json_real(lo) : json_null());
+            json_object_set_new(e, "max", isfinite(hi) ? json_real(hi) : json_null());
+        }
+        if (strcmp(meta->control, "set") == 0) {
+            value = json_array();
+            for (size_t i = 0; i < json_array_size(opts) && k0 + i < k1; i++) {
+                if (set[k0 + i].value == 1.0) {
+                    json_array_append(value, json_object_get(json_array_get(opts, i), "value"));
+                }
+            }
+        } else if (strcmp(meta->control, "ages") == 0 && k1 - k0 == 2) {
+            value = json_pack("[i, i]", (int)set[k0].value, (int)set[k0 + 1].value);
+        } else if (strcmp(meta->control, "year_word") == 0) {
+            value = isfinite(st->value) ? json_integer((json_int_t)st->value)
+                                        : json_string(meta->words);
+        }
+        json_object_set_new(e, "kind", json_string(meta->control));
+        json_object_set_new(e, "options", opts);
+        json_object_set_new(e, "value", value ? value : json_null());
+        return e;
+    }
+    json_object_set_new(e, "kind", json_string(boolean ? "boolean" : "number"));
+    json_object_set_new(e, "value", isfinite(st->value) ? json_real(st->value) : json_null());
+    json_object_set_new(e, "word",
+                        st->word && !isfinite(st->value) ? json_string(st->word) : json_null());
+    if (share) {
+        json_object_set_new(e, "min", json_real(0.0));
+        json_object_set_new(e, "max", json_real(1.0));
+    } else if (numeric) {
+        json_object_set_new(e, "min", isfinite(info.min) ? json_real(info.min) : json_null());
+        json_object_set_new(e, "max", isfinite(info.max) ? json_real(info.max) : json_null());
+        json_object_set_new(e, "integer", json_boolean(info.integer));
+    }
+    return e;
+}
+
 static void
 handle_keys(dp_serve *sv, dp_ctx *ctx, const char *query, dp_serve_reply *r)
 {
@@ -1217,51 +1399,24 @@ handle_keys(dp_serve *sv, dp_ctx *ctx, const char *query, dp_serve_reply *r)
         if (strstr(set[k].path, "_indexed")) {
             continue; /* derived: the amount with indexation applied, not a key of its own */
         }
-        char label[256], label_zh[256], group[64];
-        const char *unit = "", *unit_zh = "", *source = "";
         dp_key_meta meta;
-        if (dp_setting_meta(set[k].path, set[k].key, label, sizeof label, label_zh, sizeof label_zh,
-                            &unit, &unit_zh, &source) != 0 ||
-            dp_key_meta_get(NULL, set[k].key, &meta) != 0) {
+        if (dp_key_meta_get(NULL, set[k].key, &meta) != 0) {
             continue;
         }
-        dp_key_info info;
-        int numeric = dp_scenario_key_numeric(set[k].path, &info) == 1;
-        /* Also editable: switches (a checkbox: true/false) and funding shares (numbers; the
-         * loader checks that a programme's shares add up to 1). */
-        int boolean = strcmp(meta.type, "boolean") == 0;
-        int share = strncmp(meta.type, "share", 5) == 0;
-        key_group(set[k].path, group, sizeof group);
-        char glabel[128] = "", glabel_zh[128] = "";
-        if (strncmp(set[k].path, "programmes.", 11) == 0) {
-            char gp[96];
-            snprintf(gp, sizeof gp, "programmes.%s", group);
-            dp_key_label(gp, 0, glabel, sizeof glabel);
-            dp_key_label(gp, 1, glabel_zh, sizeof glabel_zh);
-        } else {
-            snprintf(glabel, sizeof glabel, "%s", group);
-            snprintf(glabel_zh, sizeof glabel_zh, "%s", group);
+        /* A word, a list or an age range is one field of the whole key (its settings are one
+         * switch per word or member, or min and max): the settings after the first are left
+         * out. */
+        int whole = strcmp(meta.control, "select") == 0 || strcmp(meta.control, "set") == 0 ||
+                    strcmp(meta.control, "ages") == 0 || strcmp(meta.control, "year_word") == 0;
+        size_t k_end = k + 1;
+        while (whole && k_end < n && set[k_end].key == set[k].key) {
+            k_end++;
         }
-        json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}",
-                              "path", set[k].path, "label", label, "label_zh", label_zh, "unit",
-                              unit, "unit_zh", unit_zh, "source", source, "default", meta.dflt,
-                              "type", meta.type, "group", group, "group_label", glabel,
-                              "group_label_zh", glabel_zh, "editable", numeric || boolean || share);
-        json_object_set_new(e, "kind", json_string(boolean ? "boolean" : "number"));
-        json_object_set_new(e, "value",
-                            isfinite(set[k].value) ? json_real(set[k].value) : json_null());
-        json_object_set_new(e, "word",
-                            set[k].word && !isfinite(set[k].value) ? json_string(set[k].word)
-                                                                   : json_null());
-        if (share) {
-            json_object_set_new(e, "min", json_real(0.0));
-            json_object_set_new(e, "max", json_real(1.0));
-        } else if (numeric) {
-            json_object_set_new(e, "min", isfinite(info.min) ? json_real(info.min) : json_null());
-            json_object_set_new(e, "max", isfinite(info.max) ? json_real(info.max) : json_null());
-            json_object_set_new(e, "integer", json_boolean(info.integer));
+        json_t *e = key_entry(set, k, k_end, &meta, whole);
+        if (e) {
+            json_array_append_new(arr, e);
         }
-        json_array_append_new(arr, e);
+        k = k_end - 1;
     }
     free(set);
     json_t *j = json_pack("{s:s, s:i, s:o}", "scenario", sv->scen[i].name, "year", p->year_start,

@@ -72,33 +72,83 @@ function buildForm() {
     if (!k.editable) continue;
     if (!groups.has(k.group)) groups.set(k.group, { zh: k.group_label_zh, en: k.group_label, keys: [] });
     groups.get(k.group).keys.push(k);
-    solveSel.append(el('option', { value: k.path, text: k.label_zh + ' (' + k.path + ')' }));
+    if (k.kind === 'number') solveSel.append(el('option', { value: k.path, text: k.label_zh + ' (' + k.path + ')' }));
   }
   for (const [g, grp] of groups) {
     const det = el('details', { 'data-group': g }, el('summary', {}, ...bi(grp.zh, grp.en)));
     if (g === 'care_subsidy') det.open = true;
-    for (const k of grp.keys) {
-      const box = k.kind === 'boolean';
-      const input = el('input', { type: box ? 'checkbox' : 'number', step: 'any', id: 'key-' + k.path, 'data-key': k.path });
-      if (box) input.checked = k.value === 1;
-      else if (k.value !== null) input.value = k.value;
-      if (k.min !== null && k.min !== undefined) input.min = k.min;
-      if (k.max !== null && k.max !== undefined) input.max = k.max;
-      const err = el('div', { class: 'err', id: 'err-' + k.path });
-      const row = el('div', { class: 'key', id: 'row-' + k.path },
-        el('label', { for: 'key-' + k.path }, ...bi(k.label_zh, k.label)), input,
-        el('div', { class: 'meta', title: k.source, text: `${k.unit_zh} ${k.unit} · 默认 default ${k.default} · ${k.path}` }), err);
-      input.addEventListener('change', () => {
-        if (box) state.edits[k.path] = input.checked;
-        else if (input.value === '') delete state.edits[k.path];
-        else state.edits[k.path] = Number(input.value);
-        row.classList.toggle('edited', k.path in state.edits);
-        recompute();
-      });
-      det.append(row);
-    }
+    for (const k of grp.keys) det.append(field(k));
     form.append(det);
   }
+}
+
+// The value label of an option: Chinese first, English beside it (both from key_meta.c).
+function optLabel(o) { return o.label_zh === o.label ? o.label : o.label_zh + ' ' + o.label; }
+
+// One field of the form, with a control that fits the key (kind from the key table):
+// number, boolean (checkbox), select (one of the words), set (a checkbox per member: the list),
+// ages ([min, max]: two numbers), year_word (a year, or the word such as never).
+function field(k) {
+  const id = 'key-' + k.path;
+  const err = el('div', { class: 'err', id: 'err-' + k.path });
+  const meta = el('div', { class: 'meta', title: k.source, text: `${k.unit_zh} ${k.unit} · 默认 default ${k.default} · ${k.path}` });
+  const row = el('div', { class: 'key kind-' + k.kind, id: 'row-' + k.path });
+  const set = (v) => {
+    if (v === undefined) delete state.edits[k.path]; else state.edits[k.path] = v;
+    row.classList.toggle('edited', k.path in state.edits);
+    recompute();
+  };
+  let control;
+  if (k.kind === 'boolean') {
+    control = el('input', { type: 'checkbox', id, 'data-key': k.path });
+    control.checked = k.value === 1;
+    control.addEventListener('change', () => set(control.checked));
+  } else if (k.kind === 'select') {
+    control = el('select', { id, 'data-key': k.path });
+    for (const o of k.options) control.append(el('option', { value: o.value, text: optLabel(o) }));
+    control.value = k.value;
+    control.addEventListener('change', () => set(control.value));
+  } else if (k.kind === 'set') {
+    control = el('div', { class: 'set', id, 'data-key': k.path });
+    const boxes = k.options.map((o) => {
+      const b = el('input', { type: 'checkbox', id: id + '.' + o.value, value: String(o.value) });
+      b.checked = k.value.includes(o.value);
+      control.append(el('label', { class: 'member' }, b, ' ' + o.label_zh + ' ', el('span', { class: 'en', text: o.label })));
+      return [b, o.value];
+    });
+    const pick = () => set(boxes.filter(([b]) => b.checked).map(([, v]) => v));
+    for (const [b] of boxes) b.addEventListener('change', pick);
+  } else if (k.kind === 'ages') {
+    control = el('div', { class: 'ages', id, 'data-key': k.path });
+    const lo = el('input', { type: 'number', step: 1, min: k.min, max: k.max, id: id + '.min', value: k.value[0] });
+    const hi = el('input', { type: 'number', step: 1, min: k.min, max: k.max, id: id + '.max', value: k.value[1] });
+    control.append(lo, ' – ', hi);
+    const pick = () => set([Number(lo.value), Number(hi.value)]);
+    lo.addEventListener('change', pick);
+    hi.addEventListener('change', pick);
+  } else if (k.kind === 'year_word') {
+    const word = k.options[0];
+    control = el('div', { class: 'year-word', id, 'data-key': k.path });
+    const year = el('input', { type: 'number', step: 1, min: k.min, max: k.max, id: id + '.year' });
+    const box = el('input', { type: 'checkbox', id: id + '.word' });
+    box.checked = typeof k.value === 'string';
+    if (!box.checked) year.value = k.value;
+    year.disabled = box.checked;
+    control.append(year, el('label', { class: 'member' }, box, ' ' + optLabel(word)));
+    year.addEventListener('change', () => { if (year.value !== '') set(Number(year.value)); });
+    box.addEventListener('change', () => {
+      year.disabled = box.checked;
+      if (box.checked) set(word.value); else if (year.value !== '') set(Number(year.value));
+    });
+  } else {
+    control = el('input', { type: 'number', step: 'any', id, 'data-key': k.path });
+    if (k.value !== null) control.value = k.value;
+    if (k.min !== null && k.min !== undefined) control.min = k.min;
+    if (k.max !== null && k.max !== undefined) control.max = k.max;
+    control.addEventListener('change', () => set(control.value === '' ? undefined : Number(control.value)));
+  }
+  row.append(el('label', { for: id }, ...bi(k.label_zh, k.label)), control, meta, err);
+  return row;
 }
 
 function clearErrors() {
