@@ -262,7 +262,8 @@ dp_key_word_label(const char *path, const char *word, int zh, char *out, size_t 
 typedef enum {
     U_NONE = 0, U_PAY, U_YUAN_MONTH, U_YUAN_YEAR, U_YUAN_UNIT, U_SHARE, U_PROB, U_RATE, U_MULT,
     U_SEX_RATIO, U_PERSONS, U_PERSONS_YEAR, U_HH_YEAR, U_COUNT, U_COUNT_YEAR, U_PLACES, U_YEARS,
-    U_AGE, U_MONTHS, U_YEAR, U_SWITCH, U_WORD, U_LIST, U_TEXT, U_MAP, U_VERSION, U_RULES, U_N
+    U_AGE, U_MONTHS, U_YEAR, U_SWITCH, U_WORD, U_LIST, U_TEXT, U_MAP, U_VERSION, U_RULES,
+    U_YUAN, U_HH, U_N
 } unit_id;
 
 static const char *const unit_name[U_N][2] = {
@@ -291,7 +292,21 @@ static const char *const unit_name[U_N][2] = {
     [U_MAP] = {"map", "映射"},
     [U_VERSION] = {"version", "版本"},
     [U_RULES] = {"list of rules", "规则列表"},
+    /* Units of results only (a target's gap), for dp_unit_zh. */
+    [U_YUAN] = {"yuan", "元"},
+    [U_HH] = {"households", "户"},
 };
+
+const char *
+dp_unit_zh(const char *unit)
+{
+    for (size_t u = 1; u < U_N; u++) {
+        if (unit_name[u][0] && strcmp(unit, unit_name[u][0]) == 0) {
+            return unit_name[u][1];
+        }
+    }
+    return unit;
+}
 
 #define FORMAT "docs/scenarios.md (format)"
 #define ASSUME "assumption"

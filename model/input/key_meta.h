@@ -64,6 +64,10 @@ int dp_setting_meta(const char *path, size_t row, char *label, size_t label_size
  * year" / 保持基年领取率; grade "1" / 一级; "never" / 不实施). Unknown words are copied. */
 void dp_key_word_label(const char *path, const char *word, int zh, char *out, size_t size);
 
+/* The Chinese of a unit named in English ("persons" -> 人, "yuan" -> 元, "share" -> 比例, and
+ * every unit of the key table); unit itself when unknown. Static strings. */
+const char *dp_unit_zh(const char *unit);
+
 /* Label of a key or setting path, segment by segment (groups such as `rates` and `programmes`
  * left out; unknown segments kept in English; a year segment "2023" is 2023年 in Chinese):
  * zh 0 English joined by " · ", zh 1 Chinese joined by "·". */

@@ -589,8 +589,15 @@ results_json(dp_ctx *ctx, const dp_results *res)
             ia == (size_t)-1 ? 0 : table_sum(res, tabs[g], groups[g][1], SIZE_MAX, buf, ny * 64);
         json_t *arr = json_array();
         for (size_t k = 0; k < nk; k++) {
-            json_array_append_new(arr, json_pack("{s:s, s:s, s:o}", "key", res->axis[ia].label[k],
-                                                 "label_zh", res->axis[ia].label_zh[k], "spending",
+            /* The English label from the key table's segments (programmes.care_subsidy: "care
+             * subsidy"; central: "central"), the Chinese as the outputs have it. */
+            char path[96], en[128];
+            snprintf(path, sizeof path, "%s%s", g == 0 ? "programmes." : "",
+                     res->axis[ia].label[k]);
+            dp_key_label(path, 0, en, sizeof en);
+            json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:o}", "key",
+                                                 res->axis[ia].label[k], "label", en, "label_zh",
+                                                 res->axis[ia].label_zh[k], "spending",
                                                  num_array(buf + k, ny, nk, 1e-4)));
         }
         json_object_set_new(o, groups[g][0], arr);
@@ -615,6 +622,8 @@ results_json(dp_ctx *ctx, const dp_results *res)
             json_object_set_new(t, "gap",
                                 isfinite(tr[i].mean_gap) ? json_real(tr[i].mean_gap) : json_null());
             json_object_set_new(t, "gap_unit", json_string(tr[i].gap_unit));
+            json_object_set_new(t, "gap_unit_zh", json_string(dp_unit_zh(tr[i].gap_unit)));
+            json_object_set_new(t, "unit_zh", json_string(dp_unit_zh(tr[i].unit)));
             json_array_append_new(targets, t);
         }
     }

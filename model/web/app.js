@@ -197,19 +197,19 @@ function show(d) {
   chart('chart-programmes').setOption({
     tooltip: { trigger: 'axis' }, legend: { type: 'scroll', top: 0 }, grid: { top: 40, left: 60, right: 10, bottom: 30 },
     xAxis: { type: 'category', data: years }, yAxis: { type: 'value', name: '万元' },
-    series: d.programmes.map((p) => ({ name: p.label_zh, type: 'bar', stack: 'all', data: p.spending })),
+    series: d.programmes.map((p) => ({ name: p.label_zh + ' ' + p.label, type: 'bar', stack: 'all', data: p.spending })),
   }, true);
   chart('chart-levels').setOption({
     tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { top: 40, left: 60, right: 10, bottom: 30 },
     xAxis: { type: 'category', data: years }, yAxis: { type: 'value', name: '万元' },
-    series: d.levels.map((p) => ({ name: p.label_zh + ' ' + p.key, type: 'bar', stack: 'all', data: p.spending })),
+    series: d.levels.map((p) => ({ name: p.label_zh + ' ' + p.label, type: 'bar', stack: 'all', data: p.spending })),
   }, true);
   chart('chart-diff').setOption({
     tooltip: { trigger: 'axis' }, legend: { type: 'scroll', top: 0 }, grid: { top: 40, left: 60, right: 10, bottom: 30 },
     xAxis: { type: 'category', data: years }, yAxis: { type: 'value', name: '万元' },
     series: [{ name: '合计 total', type: 'line', data: d.difference.total, lineStyle: { width: 3 } }].concat(
       d.difference.programmes.filter((p) => p.spending.some((v) => Math.abs(v) > 1e-9)).map((p) => ({
-        name: (d.programmes.find((q) => q.key === p.key) || {}).label_zh || p.key, type: 'bar', data: p.spending })))
+        name: ((q) => q ? q.label_zh + ' ' + q.label : p.key)(d.programmes.find((q) => q.key === p.key)), type: 'bar', data: p.spending })))
   }, true);
   const tt = $('targets');
   tt.innerHTML = '';
@@ -221,7 +221,7 @@ function show(d) {
     b.onclick = () => solve(x.label);
     tt.append(el('tr', {}, el('td', {}, x.label_zh + ' ', el('span', { class: 'en', text: x.label })),
       el('td', { text: x.op + ' ' + fmt(x.value, 2) }), el('td', { text: fmt(x.mean, 2) }), el('td', { text: pct(x.p_met) }),
-      el('td', { text: fmt(x.gap, 0) + ' ' + x.gap_unit }), el('td', {}, b)));
+      el('td', { text: fmt(x.gap, 0) + ' ' + x.gap_unit_zh + ' ' + x.gap_unit }), el('td', {}, b)));
   }
 }
 
@@ -267,7 +267,7 @@ function showRanges(r) {
   }, true);
   const t = $('range-targets');
   t.innerHTML = '';
-  for (const x of r.targets || []) t.append(el('tr', {}, el('td', { text: x.label_zh }), el('td', { text: 'P(达成 met) ' + pct(x.p_met) })));
+  for (const x of r.targets || []) t.append(el('tr', {}, el('td', {}, x.label_zh + ' ', el('span', { class: 'en', text: x.label })), el('td', { text: 'P(达成 met) ' + pct(x.p_met) })));
   for (const b of r.budget || []) t.append(el('tr', {}, el('td', { text: `${b.year} P(支出>上限 total>ceiling)` }), el('td', { text: pct(b.p_exceeds) })));
 }
 
