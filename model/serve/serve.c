@@ -41,7 +41,8 @@ typedef struct {
     char path[PATH_MAX]; /* absolute */
     char name[96];
     char title[256];
-    json_t *baseline; /* cached /api/run answer part for the scenario as it is, or NULL */
+    json_t *baseline; /* cached /api/run answers for the scenario as it is, by place shown
+                         ({"": whole run, "jilin": ...}), or NULL */
 } scen_entry;
 
 typedef struct {
@@ -558,11 +559,14 @@ num_array(const double *v, size_t n, size_t stride, double scale)
     return arr;
 }
 
-/* Spending by programme and by level (万元, per year), totals, targets and budget of res. */
+/* Spending by programme and by level (万元, per year) and totals of view (the whole run, or
+ * its view on one region or node: dp_rollup_view), the targets and the budget of the whole run
+ * res (a target names its own region or node; the ceiling is the run's). */
 static json_t *
-results_json(dp_ctx *ctx, const dp_results *res)
+results_json(dp_ctx *ctx, const dp_results *view, const dp_results *whole)
 {
     json_t *o = json_object();
+    const dp_results *res = view;
     size_t iy = dp_results_find_axis(res, "year");
     const dp_table *sp = dp_results_find(res, "spending");
     const dp_table *lv = dp_results_find(res, "spending_level");
@@ -606,6 +610,7 @@ results_json(dp_ctx *ctx, const dp_results *res)
     json_object_set_new(o, "total", num_array(buf, ny, 1, 1e-4));
     free(buf);
 
+    res = whole;
     dp_target_result *tr = NULL;
     size_t n_tr = 0;
     json_t *targets = json_array();
@@ -621,6 +626,8 @@ results_json(dp_ctx *ctx, const dp_results *res)
                                 isfinite(tr[i].p_met) ? json_real(tr[i].p_met) : json_null());
             json_object_set_new(t, "gap",
                                 isfinite(tr[i].mean_gap) ? json_real(tr[i].mean_gap) : json_null());
+            json_object_set_new(t, "region", json_string(tr[i].region));
+            json_object_set_new(t, "region_zh", json_string(tr[i].region_zh));
             json_object_set_new(t, "gap_unit", json_string(tr[i].gap_unit));
             json_object_set_new(t, "gap_unit_zh", json_string(dp_unit_zh(tr[i].gap_unit)));
             json_object_set_new(t, "unit_zh", json_string(dp_unit_zh(tr[i].unit)));
@@ -678,21 +685,68 @@ now_ms(void)
     return (double)t.tv_sec * 1e3 + (double)t.tv_nsec * 1e-6;
 }
 
-/* Runs scenario i as loaded into s; the results JSON or NULL with the reply made. */
+/* The places of a run's results that the page may show: its regions (axis `region`) and the
+ * nodes of the hierarchy above them (axis `node`, engines/rollup.h), each {id, name, name_zh,
+ * level} (level "region" for a region file, else the node's level), the English names from
+ * the scenario's region files and hierarchy. */
 static json_t *
-run_json(dp_serve *sv, dp_ctx *ctx, const dp_scenario *s, dp_serve_reply *r)
+places_json(const dp_scenario *s, const dp_results *res)
 {
-    dp_results *res = NULL;
+    json_t *arr = json_array();
+    size_t ra = dp_results_find_axis(res, "region"), na = dp_results_find_axis(res, "node");
+    size_t la = dp_results_find_axis(res, "node_level");
+    const dp_hierarchy *h = dp_scenario_hierarchy(s);
+    for (size_t k = 0; ra != (size_t)-1 && k < res->axis[ra].n; k++) {
+        const char *id = res->axis[ra].label[k], *en = id;
+        for (size_t j = 0; j < dp_scenario_n_region(s); j++) {
+            if (strcmp(dp_scenario_region(s, j)->id, id) == 0) {
+                en = dp_scenario_region(s, j)->name_en;
+            }
+        }
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}", "id", id, "name", en,
+                                             "name_zh", res->axis[ra].label_zh[k], "level",
+                                             "region"));
+    }
+    for (size_t k = 0; na != (size_t)-1 && k < res->axis[na].n; k++) {
+        const char *id = res->axis[na].label[k], *en = id;
+        size_t hk = h ? dp_hierarchy_find(h, id) : (size_t)-1;
+        if (h && hk < h->n) {
+            en = h->node[hk].name_en;
+        }
+        const char *level =
+            la != (size_t)-1 && k < res->axis[la].n ? res->axis[la].label[k] : "node";
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}", "id", id, "name", en,
+                                             "name_zh", res->axis[na].label_zh[k], "level",
+                                             level));
+    }
+    return arr;
+}
+
+/* Runs scenario s (loaded) and answers with the results of the whole run, or of one region or
+ * node when place is not NULL; the results JSON (with "places") or NULL with the reply made. */
+static json_t *
+run_json(dp_serve *sv, dp_ctx *ctx, const dp_scenario *s, const char *place, dp_serve_reply *r)
+{
+    dp_results *res = NULL, *view = NULL;
     if (work_acquire(sv) != 0) {
         reply_error(r, 503, NULL, "the server is busy; try again");
         return NULL;
     }
     dp_status rc = run_engine(ctx, sv, s, 0, 1, &res);
     work_release(sv);
-    json_t *j = rc == DP_OK ? results_json(ctx, res) : NULL;
+    if (rc == DP_OK && place) {
+        rc = dp_rollup_view(ctx, res, place, &view);
+    }
+    json_t *j = rc == DP_OK ? results_json(ctx, view ? view : res, res) : NULL;
+    if (j) {
+        json_object_set_new(j, "places", places_json(s, res));
+        json_object_set_new(j, "place", place ? json_string(place) : json_null());
+    }
+    dp_results_free(view);
     dp_results_free(res);
     if (!j) {
-        reply_error(r, rc == DP_EINPUT ? 400 : 500, NULL, "%s",
+        reply_error(r, rc == DP_EINPUT ? 400 : 500, NULL, "%s%s",
+                    rc == DP_EINPUT && place ? "\"region\": " : "",
                     rc != DP_OK ? dp_ctx_errmsg(ctx) : "results without spending tables");
     }
     return j;
@@ -721,24 +775,42 @@ handle_run(dp_serve *sv, dp_ctx *ctx, const char *body, size_t size, dp_serve_re
     if (!req) {
         return;
     }
-    dp_scenario *s = load(sv, ctx, (size_t)i, &y, r);
-    json_t *cur = s ? run_json(sv, ctx, s, r) : NULL;
+    /* "region": a region or a node of the run (GET /api/run's "places"); absent or null: the
+     * whole run. Checked against the results' own labels (dp_rollup_view), never a path. */
+    json_t *jp = json_object_get(req, "region");
+    const char *place = json_is_string(jp) && json_string_value(jp)[0] ? json_string_value(jp)
+                                                                        : NULL;
+    json_t *cur = NULL;
+    dp_scenario *s = NULL;
+    if (jp && !json_is_null(jp) && !json_is_string(jp)) {
+        reply_error(r, 400, NULL, "\"region\": expected a region or node id, or null");
+    } else if (place && strlen(place) > 31) {
+        reply_error(r, 400, NULL, "\"region\": an id of at most 31 characters");
+    } else if ((s = load(sv, ctx, (size_t)i, &y, r)) != NULL) {
+        cur = run_json(sv, ctx, s, place, r);
+    }
     dp_scenario_free(s);
     double t_run = now_ms() - t0;
     json_t *base = NULL;
     if (cur) {
+        /* The scenario as it is, once per place shown (cached: {place or "": answer}). */
+        const char *slot = place ? place : "";
         pthread_mutex_lock(&sv->lock);
-        base = json_incref(sv->scen[i].baseline);
+        base = json_incref(json_object_get(sv->scen[i].baseline, slot));
         pthread_mutex_unlock(&sv->lock);
         if (!base) {
             ybuf none = {0};
             dp_scenario *s0 = load(sv, ctx, (size_t)i, &none, r);
-            base = s0 ? run_json(sv, ctx, s0, r) : NULL;
+            base = s0 ? run_json(sv, ctx, s0, place, r) : NULL;
             dp_scenario_free(s0);
             if (base) {
                 pthread_mutex_lock(&sv->lock);
                 if (!sv->scen[i].baseline) {
-                    sv->scen[i].baseline = json_incref(base);
+                    sv->scen[i].baseline = json_object();
+                }
+                if (json_object_size(sv->scen[i].baseline) < 64 &&
+                    !json_object_get(sv->scen[i].baseline, slot)) {
+                    json_object_set(sv->scen[i].baseline, slot, base);
                 }
                 pthread_mutex_unlock(&sv->lock);
             }
@@ -1093,7 +1165,7 @@ ranges_json(dp_ctx *ctx, const dp_results *res)
     json_object_set_new(o, "runs", json_integer((json_int_t)nr));
     json_object_set_new(o, "total_fan", fan);
     json_object_set_new(o, "total_mean", mean);
-    json_t *r = results_json(ctx, res);
+    json_t *r = results_json(ctx, res, res);
     if (r) {
         json_object_set(o, "years", json_object_get(r, "years"));
         json_object_set(o, "targets", json_object_get(r, "targets"));

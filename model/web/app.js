@@ -2,7 +2,7 @@
 // model/serve/serve.h; charts with Apache ECharts (embedded, no network).
 'use strict';
 
-const state = { scenarios: [], scenario: null, keys: [], edits: {}, last: null, seq: 0, job: null };
+const state = { scenarios: [], scenario: null, region: null, keys: [], edits: {}, last: null, seq: 0, job: null };
 const $ = (id) => document.getElementById(id);
 const charts = {};
 
@@ -54,6 +54,8 @@ async function loadScenarios() {
 async function selectScenario(name) {
   state.scenario = name;
   state.edits = {};
+  state.region = null;
+  $('place').innerHTML = '';
   const s = state.scenarios.find((x) => x.name === name);
   $('regions').textContent = s.regions.map((r) => r.name_zh + ' ' + r.name).join('、') + `  ${s.year_start}–${s.year_end}`;
   const d = await api('GET', '/api/keys?scenario=' + encodeURIComponent(name));
@@ -161,7 +163,7 @@ async function recompute() {
   clearErrors();
   let d;
   try {
-    d = await api('POST', '/api/run', { scenario: state.scenario, overlay: state.edits });
+    d = await api('POST', '/api/run', { scenario: state.scenario, overlay: state.edits, region: state.region });
   } catch (e) {
     if (seq !== state.seq) return;
     // The field of the key path, or the first field under it (programmes.P.funding: its shares).
@@ -180,7 +182,28 @@ async function recompute() {
   $('status').textContent = '';
   $('elapsed').textContent = `${d.elapsed_ms.toFixed(0)} ms`;
   $('overlay-text').textContent = d.overlay_yaml;
+  places(d);
   show(d);
+}
+
+// Levels of the region hierarchy (data/regions/hierarchy.yaml), Chinese first.
+const LEVEL = { region: ['地区', 'region'], nation: ['全国', 'nation'], province: ['省级', 'province'],
+  prefecture: ['地市级', 'prefecture'], county: ['县级', 'county'] };
+
+// The region or hierarchy node whose spending the page shows: offered when the run has more
+// than one (its regions and the nodes above them; /api/run's places).
+function places(d) {
+  const sel = $('place');
+  const box = $('place-box');
+  box.hidden = !d.places || d.places.length < 2;
+  if (box.hidden || sel.options.length) return;
+  sel.append(el('option', { value: '', text: '全部地区 all regions of the run' }));
+  for (const p of d.places) {
+    const lv = LEVEL[p.level] || [p.level, p.level];
+    sel.append(el('option', { value: p.id, text: `${p.name_zh} ${p.name} (${lv[0]} ${lv[1]})` }));
+  }
+  sel.value = state.region || '';
+  sel.onchange = () => { state.region = sel.value || null; recompute(); };
 }
 
 function show(d) {
@@ -215,8 +238,12 @@ function show(d) {
   tt.innerHTML = '';
   tt.append(el('tr', {}, el('th', {}, ...bi('目标', 'target')), el('th', { text: '目标值 value' }),
     el('th', { text: '预测 projected' }), el('th', { text: 'P(达成 met)' }), el('th', { text: '缺口 gap' }), el('th', { text: '' })));
+  // With a region or node picked: its own targets (a target names its region or node, or
+  // none for the whole run).
+  const shown = d.targets.filter((x) => !state.region || x.region === state.region);
   if (!d.targets.length) tt.append(el('tr', {}, el('td', { colspan: 6, text: '此情景无规划目标 (no targets in this scenario)' })));
-  for (const x of d.targets) {
+  else if (!shown.length) tt.append(el('tr', {}, el('td', { colspan: 6, text: '此地区无规划目标 (no targets for this region or node)' })));
+  for (const x of shown) {
     const b = el('button', { type: 'button' }, ...bi('需要多少？', 'what does it take?'));
     b.onclick = () => solve(x.label);
     tt.append(el('tr', {}, el('td', {}, x.label_zh + ' ', el('span', { class: 'en', text: x.label })),
