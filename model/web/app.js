@@ -76,6 +76,9 @@ function buildForm() {
     groups.get(k.group).keys.push(k);
     if (k.kind === 'number') solveSel.append(el('option', { value: k.path, text: k.label_zh + ' (' + k.path + ')' }));
   }
+  // The key "what does it take?" varies first: the care subsidy's grade-1 amount (the issue's
+  // example), when the form has it.
+  if (state.keys.some((k) => k.path === 'programmes.care_subsidy.monthly.grade1')) solveSel.value = 'programmes.care_subsidy.monthly.grade1';
   for (const [g, grp] of groups) {
     const det = el('details', { 'data-group': g }, el('summary', {}, ...bi(grp.zh, grp.en)));
     if (g === 'care_subsidy') det.open = true;
@@ -241,8 +244,8 @@ function show(d) {
   // With a region or node picked: its own targets (a target names its region or node, or
   // none for the whole run).
   const shown = d.targets.filter((x) => !state.region || x.region === state.region);
-  if (!d.targets.length) tt.append(el('tr', {}, el('td', { colspan: 6, text: '此情景无规划目标 (no targets in this scenario)' })));
-  else if (!shown.length) tt.append(el('tr', {}, el('td', { colspan: 6, text: '此地区无规划目标 (no targets for this region or node)' })));
+  if (!d.targets.length && !d.budget) tt.append(el('tr', {}, el('td', { colspan: 6, text: '此情景无规划目标 (no targets in this scenario)' })));
+  else if (d.targets.length && !shown.length) tt.append(el('tr', {}, el('td', { colspan: 6, text: '此地区无规划目标 (no targets for this region or node)' })));
   for (const x of shown) {
     const b = el('button', { type: 'button' }, ...bi('需要多少？', 'what does it take?'));
     b.onclick = () => solve(x.label);
@@ -250,6 +253,21 @@ function show(d) {
       el('td', { text: x.op + ' ' + fmt(x.value, 2) }), el('td', { text: fmt(x.mean, 2) }), el('td', { text: pct(x.p_met) }),
       el('td', { text: fmt(x.gap, 0) + ' ' + x.gap_unit_zh + ' ' + x.gap_unit }), el('td', {}, b)));
   }
+  ceilingRow(d, tt);
+}
+
+// The budget ceiling as a target (dpsim solve's ceiling_YEAR): the first year whose total
+// exceeds the ceiling, else the last year; "what does it take?" finds the key's value that
+// keeps the total within it (the whole run's ceiling, whatever region is shown).
+function ceilingRow(d, tt) {
+  if (!d.budget || !d.budget.length) return;
+  const b = d.budget.find((x) => x.total > x.ceiling) || d.budget[d.budget.length - 1];
+  const btn = el('button', { type: 'button', id: 'solve-ceiling' }, ...bi('需要多少？', 'what does it take?'));
+  btn.onclick = () => solve('ceiling_' + b.year);
+  tt.append(el('tr', {}, el('td', {}, `预算上限·${b.year}年 `, el('span', { class: 'en', text: `ceiling_${b.year}` })),
+    el('td', { text: '<= ' + fmt(b.ceiling, 1) + ' 万元' }), el('td', { text: fmt(b.total, 1) }),
+    el('td', { text: pct(1 - b.p_exceeds) }), el('td', { text: fmt(Math.max(0, b.total - b.ceiling), 1) + ' 万元 10k yuan' }),
+    el('td', {}, btn)));
 }
 
 async function solve(target) {
