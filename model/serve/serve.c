@@ -52,6 +52,7 @@ typedef struct {
     size_t done, total;
     size_t scen, runs;
     char *overlay; /* YAML text */
+    char place[32]; /* the region or node shown ("" the whole run) */
     json_t *overlay_json;
     json_t *result; /* when finished: the answer, or {"error": ...} */
 } range_job;
@@ -1121,8 +1122,10 @@ quantile(const double *sorted, size_t n, double q)
     return sorted[lo] + (h - (double)lo) * (sorted[hi] - sorted[lo]);
 }
 
+/* The fan of total spending over the runs of res (the whole run, or its view on one region or
+ * node), with the targets and the budget of the whole run whole. */
 static json_t *
-ranges_json(dp_ctx *ctx, const dp_results *res)
+ranges_json(dp_ctx *ctx, const dp_results *res, const dp_results *whole)
 {
     const dp_table *sp = dp_results_find(res, "spending");
     size_t iy = dp_results_find_axis(res, "year");
@@ -1165,7 +1168,7 @@ ranges_json(dp_ctx *ctx, const dp_results *res)
     json_object_set_new(o, "runs", json_integer((json_int_t)nr));
     json_object_set_new(o, "total_fan", fan);
     json_object_set_new(o, "total_mean", mean);
-    json_t *r = results_json(ctx, res, res);
+    json_t *r = results_json(ctx, res, whole);
     if (r) {
         json_object_set(o, "years", json_object_get(r, "years"));
         json_object_set(o, "targets", json_object_get(r, "targets"));
@@ -1181,7 +1184,7 @@ range_thread(void *arg)
     dp_serve *sv = arg;
     dp_ctx *ctx = dp_ctx_alloc();
     dp_scenario *s = NULL;
-    dp_results *res = NULL;
+    dp_results *res = NULL, *view = NULL;
     json_t *out = NULL;
     dp_status rc = DP_ENOMEM;
     if (ctx) {
@@ -1194,7 +1197,10 @@ range_thread(void *arg)
             rc = run_engine(ctx, sv, s, 1, sv->job.runs, &res);
             work_release(sv);
         }
-        out = rc == DP_OK ? ranges_json(ctx, res) : NULL;
+        if (rc == DP_OK && sv->job.place[0]) {
+            rc = dp_rollup_view(ctx, res, sv->job.place, &view);
+        }
+        out = rc == DP_OK ? ranges_json(ctx, view ? view : res, res) : NULL;
     }
     if (!out) {
         out = json_pack("{s:s}", "error", ctx ? dp_ctx_errmsg(ctx) : "out of memory");
@@ -1203,6 +1209,7 @@ range_thread(void *arg)
     sv->job.result = out;
     sv->job.finished = 1;
     pthread_mutex_unlock(&sv->lock);
+    dp_results_free(view);
     dp_results_free(res);
     dp_scenario_free(s);
     dp_ctx_free(ctx);
@@ -1235,8 +1242,11 @@ handle_ranges_start(dp_serve *sv, dp_ctx *ctx, const char *body, size_t size, dp
     }
     json_t *jr = json_object_get(req, "runs");
     json_int_t runs = json_is_integer(jr) ? json_integer_value(jr) : 100;
+    json_t *jp = json_object_get(req, "region");
     dp_scenario *s = NULL;
-    if (runs < 2 || runs > DP_SERVE_MAX_RANGE_RUNS) {
+    if (jp && !json_is_null(jp) && (!json_is_string(jp) || strlen(json_string_value(jp)) > 31)) {
+        reply_error(r, 400, NULL, "\"region\": expected a region or node id, or null");
+    } else if (runs < 2 || runs > DP_SERVE_MAX_RANGE_RUNS) {
         reply_error(r, 400, NULL, "\"runs\": expected a whole number from 2 to %d",
                     DP_SERVE_MAX_RANGE_RUNS);
     } else if ((s = load(sv, ctx, (size_t)i, &y, r)) != NULL) {
@@ -1251,6 +1261,8 @@ handle_ranges_start(dp_serve *sv, dp_ctx *ctx, const char *body, size_t size, dp
             sv->job.scen = (size_t)i;
             sv->job.runs = (size_t)runs;
             sv->job.total = (size_t)runs;
+            snprintf(sv->job.place, sizeof sv->job.place, "%s",
+                     json_is_string(jp) ? json_string_value(jp) : "");
             sv->job.overlay = strdup(y.buf ? y.buf : "");
             sv->job.started =
                 sv->job.overlay && pthread_create(&sv->job.thread, NULL, range_thread, sv) == 0;

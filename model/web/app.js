@@ -285,7 +285,7 @@ async function ranges() {
   const runs = Number($('range-runs').value);
   $('range-status').textContent = '';
   let job;
-  try { job = await api('POST', '/api/ranges', { scenario: state.scenario, overlay: state.edits, runs }); }
+  try { job = await api('POST', '/api/ranges', { scenario: state.scenario, overlay: state.edits, runs, region: state.region }); }
   catch (e) { $('range-status').textContent = '错误 error: ' + e.message; return; }
   const poll = async () => {
     const p = await api('GET', '/api/ranges?job=' + job.job);

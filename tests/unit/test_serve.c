@@ -593,6 +593,32 @@ test_list_and_word_edits(void **state)
     unlink(file);
 }
 
+/* Starts a ranges job with body and waits for its result (the caller decrefs). */
+static json_t *
+ranges_result(dp_serve *sv, const char *body)
+{
+    int st;
+    json_t *j = call(sv, "POST", "/api/ranges", body, &st);
+    assert_int_equal(st, 200);
+    char url[64];
+    snprintf(url, sizeof url, "/api/ranges?job=%d",
+             (int)json_integer_value(json_object_get(j, "job")));
+    json_decref(j);
+    json_t *res = NULL;
+    for (int k = 0; k < 1200 && !res; k++) {
+        j = call(sv, "GET", url, NULL, &st);
+        assert_int_equal(st, 200);
+        if (strcmp(json_string_value(json_object_get(j, "state")), "done") == 0) {
+            res = json_incref(json_object_get(j, "result"));
+        } else {
+            nanosleep(&(struct timespec){0, 100000000L}, NULL);
+        }
+        json_decref(j);
+    }
+    assert_non_null(res);
+    return res;
+}
+
 /* A region or node of the run: the roll-up of provinces-baseline's four provinces to the
  * nation is their sum (the roll-up is an exact sum of the same run, engines/rollup.h), and each
  * place's difference from its own baseline is 0 with no edits; an id the results lack is 400;
@@ -649,6 +675,22 @@ test_regions_and_nodes(void **state)
     assert_string_equal(json_string_value(json_object_get(t, "region")), "jilin");
     assert_true(json_number_value(json_object_get(t, "mean")) > 1000.0);
     json_decref(j);
+    /* Ranges of one place: jilin-province's only region is Da'an, so the Jilin node's
+     * replicates are Da'an's (the same seed, the roll-up a sum of one region): equal fans. */
+    json_t *rn = ranges_result(sv, "{\"scenario\": 1, \"runs\": 3, \"region\": \"jilin\"}");
+    json_t *rr = ranges_result(sv, "{\"scenario\": 1, \"runs\": 3, \"region\": \"daan\"}");
+    assert_null(json_object_get(rn, "error"));
+    for (size_t y = 0; y < 15; y++) {
+        double a = num(json_object_get(json_object_get(rn, "total_fan"), "p50"), y);
+        assert_true(a > 1000.0);
+        assert_close(a, num(json_object_get(json_object_get(rr, "total_fan"), "p50"), y), 1e-12,
+                     1e-9);
+    }
+    json_decref(rn);
+    json_decref(rr);
+    json_t *bad = ranges_result(sv, "{\"scenario\": 1, \"runs\": 2, \"region\": \"nowhere\"}");
+    assert_non_null(strstr(json_string_value(json_object_get(bad, "error")), "nowhere"));
+    json_decref(bad);
     dp_serve_free(sv);
 }
 
