@@ -114,8 +114,20 @@ const puppeteer = require(path.join(__dirname, '../../model/web/node_modules/pup
     out.label_kind_option = await page.$eval('[id="key-programmes.care_subsidy.indexation.kind"]',
       (e) => e.options[e.selectedIndex].textContent);
     out.label_rates_group = await text('details[data-group="rates"] summary');
+    out.places = await page.$eval('#place', (e) => [...e.options].map((o) => o.textContent));
     out.label_levels = await page.evaluate(() =>
       echarts.getInstanceByDom(document.getElementById('chart-levels')).getOption().series.map((x) => x.name));
+    // Back to the amount edit alone for the screenshot (docs/serve.png).
+    prev = Number(await page.$eval(total, (e) => e.dataset.value));
+    await page.$eval('[id="key-programmes.care_subsidy.indexation.kind"]', (e) => {
+      e.value = 'rate'; e.dispatchEvent(new Event('change'));
+    });
+    await waitTotal(prev);
+    prev = Number(await page.$eval(total, (e) => e.dataset.value));
+    await page.$eval('[id="key-programmes.care_subsidy.eligibility.grades.3"]', (e) => {
+      e.checked = false; e.dispatchEvent(new Event('change'));
+    });
+    await waitTotal(prev);
     await page.evaluate(() => { window.scrollTo(0, 0); document.getElementById('form-pane').scrollTop = 0; });
     await new Promise((r) => setTimeout(r, 800)); // charts' animation
     out.screenshot = path.join(dir, 'serve.png');

@@ -119,5 +119,8 @@ bad = [(k, page[k]) for k, zh, en in want if not (page[k].strip().startswith(zh)
 levels = page["label_levels"]
 check("serve_browser_chinese_labels", not bad and "中央 central" in levels and "县级 county" in levels,
       "labels %s; levels %s" % (bad or "as key_meta.c", levels))
+# Da'an's run: the region and the nodes above it in data/regions/hierarchy.yaml.
+check("serve_browser_places", "吉林省 Jilin province (省级 province)" in page["places"]
+      and "白城市 Baicheng city (地市级 prefecture)" in page["places"], "places offered: %s" % page["places"])
 check("serve_browser_js", not page["page_errors"], "page errors: %s" % page["page_errors"])
 PY
