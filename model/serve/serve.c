@@ -51,7 +51,7 @@ typedef struct {
     unsigned id;
     size_t done, total;
     size_t scen, runs;
-    char *overlay; /* YAML text */
+    char *overlay;  /* YAML text */
     char place[32]; /* the region or node shown ("" the whole run) */
     json_t *overlay_json;
     json_t *result; /* when finished: the answer, or {"error": ...} */
@@ -259,8 +259,8 @@ edits_tree(json_t *edits, json_t **tree, char *err, size_t esize, char *ekey, si
 static int
 plain_word(const char *w)
 {
-    static const char *const special[] = {"true", "false", "yes", "no", "on", "off", "null",
-                                           "y", "n"};
+    static const char *const special[] = {"true", "false", "yes", "no", "on",
+                                          "off",  "null",  "y",   "n"};
     size_t n = strlen(w);
     if (n == 0 || n > 40 || !((w[0] >= 'a' && w[0] <= 'z') || (w[0] >= 'A' && w[0] <= 'Z')) ||
         !segment_ok(w, n)) {
@@ -600,10 +600,10 @@ results_json(dp_ctx *ctx, const dp_results *view, const dp_results *whole)
             snprintf(path, sizeof path, "%s%s", g == 0 ? "programmes." : "",
                      res->axis[ia].label[k]);
             dp_key_label(path, 0, en, sizeof en);
-            json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:o}", "key",
-                                                 res->axis[ia].label[k], "label", en, "label_zh",
-                                                 res->axis[ia].label_zh[k], "spending",
-                                                 num_array(buf + k, ny, nk, 1e-4)));
+            json_array_append_new(arr,
+                                  json_pack("{s:s, s:s, s:s, s:o}", "key", res->axis[ia].label[k],
+                                            "label", en, "label_zh", res->axis[ia].label_zh[k],
+                                            "spending", num_array(buf + k, ny, nk, 1e-4)));
         }
         json_object_set_new(o, groups[g][0], arr);
     }
@@ -704,9 +704,9 @@ places_json(const dp_scenario *s, const dp_results *res)
                 en = dp_scenario_region(s, j)->name_en;
             }
         }
-        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}", "id", id, "name", en,
-                                             "name_zh", res->axis[ra].label_zh[k], "level",
-                                             "region"));
+        json_array_append_new(arr,
+                              json_pack("{s:s, s:s, s:s, s:s}", "id", id, "name", en, "name_zh",
+                                        res->axis[ra].label_zh[k], "level", "region"));
     }
     for (size_t k = 0; na != (size_t)-1 && k < res->axis[na].n; k++) {
         const char *id = res->axis[na].label[k], *en = id;
@@ -717,8 +717,7 @@ places_json(const dp_scenario *s, const dp_results *res)
         const char *level =
             la != (size_t)-1 && k < res->axis[la].n ? res->axis[la].label[k] : "node";
         json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}", "id", id, "name", en,
-                                             "name_zh", res->axis[na].label_zh[k], "level",
-                                             level));
+                                             "name_zh", res->axis[na].label_zh[k], "level", level));
     }
     return arr;
 }
@@ -779,8 +778,8 @@ handle_run(dp_serve *sv, dp_ctx *ctx, const char *body, size_t size, dp_serve_re
     /* "region": a region or a node of the run (GET /api/run's "places"); absent or null: the
      * whole run. Checked against the results' own labels (dp_rollup_view), never a path. */
     json_t *jp = json_object_get(req, "region");
-    const char *place = json_is_string(jp) && json_string_value(jp)[0] ? json_string_value(jp)
-                                                                        : NULL;
+    const char *place =
+        json_is_string(jp) && json_string_value(jp)[0] ? json_string_value(jp) : NULL;
     json_t *cur = NULL;
     dp_scenario *s = NULL;
     if (jp && !json_is_null(jp) && !json_is_string(jp)) {

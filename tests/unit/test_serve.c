@@ -530,15 +530,15 @@ test_list_and_word_edits(void **state)
     int st;
     json_t *by_file = call(sv, "POST", "/api/run", "{\"scenario\": \"lists-by-file\"}", &st);
     assert_int_equal(st, 200);
-    json_t *by_page = call(
-        sv, "POST", "/api/run",
-        "{\"scenario\": \"daan-baseline\", \"overlay\": {\"status_quo\": \"trend\", "
-        "\"programmes.care_subsidy.eligibility.grades\": [1, 2, 3], "
-        "\"programmes.care_services.eligibility.types\": [\"physical\", \"intellectual\", "
-        "\"mental\"], \"programmes.child_rehab.eligibility.ages\": [0, 17], "
-        "\"programmes.living_subsidy.eligibility.households\": [\"dibao\", \"marginal\"], "
-        "\"programmes.living_subsidy.marginal_from\": 2024}}",
-        &st);
+    json_t *by_page =
+        call(sv, "POST", "/api/run",
+             "{\"scenario\": \"daan-baseline\", \"overlay\": {\"status_quo\": \"trend\", "
+             "\"programmes.care_subsidy.eligibility.grades\": [1, 2, 3], "
+             "\"programmes.care_services.eligibility.types\": [\"physical\", \"intellectual\", "
+             "\"mental\"], \"programmes.child_rehab.eligibility.ages\": [0, 17], "
+             "\"programmes.living_subsidy.eligibility.households\": [\"dibao\", \"marginal\"], "
+             "\"programmes.living_subsidy.marginal_from\": 2024}}",
+             &st);
     assert_int_equal(st, 200);
     json_t *same = call(sv, "POST", "/api/run",
                         "{\"scenario\": \"daan-baseline\", \"overlay\": "
@@ -550,14 +550,14 @@ test_list_and_word_edits(void **state)
     double moved = 0.0;
     for (size_t y = 0; y < 15; y++) {
         assert_close(total_at(by_page, y), total_at(by_file, y), 1e-12, 1e-9);
-        assert_close(num(json_object_get(json_object_get(same, "difference"), "total"), y), 0.0,
-                     0, 1e-9);
+        assert_close(num(json_object_get(json_object_get(same, "difference"), "total"), y), 0.0, 0,
+                     1e-9);
         moved += fabs(num(json_object_get(json_object_get(by_page, "difference"), "total"), y));
     }
     assert_true(moved > 1.0); /* the edits do change the budget (万元 over the years) */
     /* A word the loader takes only plain (all, never) is written plain in the overlay. */
-    assert_non_null(strstr(json_string_value(json_object_get(same, "overlay_yaml")),
-                           "types: all\n"));
+    assert_non_null(
+        strstr(json_string_value(json_object_get(same, "overlay_yaml")), "types: all\n"));
     json_decref(by_file);
     json_decref(by_page);
     json_decref(same);
@@ -586,8 +586,7 @@ test_list_and_word_edits(void **state)
                "[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]}}",
                "at most 16", "programmes.care_subsidy.eligibility.grades");
     /* A word with YAML's characters is a quoted scalar: refused as a word, nothing injected. */
-    expect_400(sv,
-               "{\"scenario\": 0, \"overlay\": {\"status_quo\": \"trend\\nname: x\"}}",
+    expect_400(sv, "{\"scenario\": 0, \"overlay\": {\"status_quo\": \"trend\\nname: x\"}}",
                "one of frozen, trend", "status_quo");
     dp_serve_free(sv);
     unlink(file);
@@ -666,8 +665,7 @@ test_regions_and_nodes(void **state)
         json_decref(one[k]);
     }
     json_decref(whole);
-    expect_400(sv, "{\"scenario\": 0, \"region\": \"daan\"}", "expected a region or a node",
-               NULL);
+    expect_400(sv, "{\"scenario\": 0, \"region\": \"daan\"}", "expected a region or a node", NULL);
     expect_400(sv, "{\"scenario\": 0, \"region\": 7}", "\"region\"", NULL);
     json_t *j = call(sv, "POST", "/api/run", "{\"scenario\": \"jilin-province\"}", &st);
     assert_int_equal(st, 200);
