@@ -18,6 +18,7 @@
 #include "analysis/targets.h"
 #include "domain/model.h"
 #include "engines/engines.h"
+#include "engines/rollup.h"
 #include "input/key_meta.h"
 #include "input/reference.h"
 #include "input/scenario.h"
@@ -202,6 +203,10 @@ run_one(solver *sv, const dp_scenario *s, dp_solve_eval *e, double *year_total)
         goto out;
     }
     rc = sv->o->micro ? dp_micro_run(sv->ctx, m, &eo, &res) : dp_cohort_run(sv->ctx, m, &eo, &res);
+    /* The roll-ups to the hierarchy's nodes, as dpsim run adds them: a target may name a node. */
+    if (rc == DP_OK) {
+        rc = dp_rollup_add(sv->ctx, dp_scenario_hierarchy(s), res);
+    }
     if (rc != DP_OK || (rc = dp_budget_read(sv->ctx, res, &by, &n_by)) != DP_OK) {
         goto out;
     }

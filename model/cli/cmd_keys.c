@@ -62,6 +62,32 @@ csv_field(FILE *f, const char *s, int last)
     fputc(last ? '\n' : ',', f);
 }
 
+/* The label of key m (zh 0 English, 1 Chinese), followed for a word or a year-or-word key by
+ * its allowed values and their labels ("status quo (frozen: frozen at the base year; trend:
+ * take-up trend)"), from key_meta.c: the labels the workbench's selects show. */
+static void
+with_words(const dp_key_meta *m, int zh, char *out, size_t size)
+{
+    size_t o = (size_t)snprintf(out, size, "%s", zh ? m->label_zh : m->label);
+    if (strcmp(m->control, "select") != 0 && strcmp(m->control, "year_word") != 0) {
+        return;
+    }
+    const char *w = m->words;
+    for (size_t i = 0; *w && o < size; i++) {
+        size_t len = strcspn(w, "|");
+        char word[48], wl[96];
+        snprintf(word, sizeof word, "%.*s", (int)len, w);
+        dp_key_word_label(m->path, word, zh, wl, sizeof wl);
+        int n = snprintf(out + o, size - o, "%s%s%s%s", i ? (zh ? "；" : "; ") : (zh ? "（" : " ("),
+                         word, zh ? "：" : ": ", wl);
+        o += n > 0 ? (size_t)n : 0;
+        w += len + (w[len] == '|');
+    }
+    if (o < size) {
+        snprintf(out + o, size - o, "%s", zh ? "）" : ")");
+    }
+}
+
 /* The section of a key: its first segment, "programmes.P" for a programme's keys, "top
  * level" for the top-level keys but the two lists of rules (last in the table). */
 static void
@@ -156,6 +182,10 @@ cmd_keys(int argc, char **argv)
             continue;
         }
         shown++;
+        /* A word's allowed values with their labels, after the key's own label. */
+        char label[640], label_zh[640];
+        with_words(m, 0, label, sizeof label);
+        with_words(m, 1, label_zh, sizeof label_zh);
         if (md) {
             char sec[96];
             section_of(m->path, m->type, sec, sizeof sec);
@@ -171,8 +201,8 @@ cmd_keys(int argc, char **argv)
             md_cell(stdout, m->unit, 0);
             md_cell(stdout, m->dflt, 1);
             md_cell(stdout, m->bounds, 0);
-            md_cell(stdout, m->label, 0);
-            md_cell(stdout, m->label_zh, 0);
+            md_cell(stdout, label, 0);
+            md_cell(stdout, label_zh, 0);
             md_cell(stdout, m->source, 0);
             fputs("\n", stdout);
         } else {
@@ -181,8 +211,8 @@ cmd_keys(int argc, char **argv)
             csv_field(stdout, m->unit, 0);
             csv_field(stdout, m->dflt, 0);
             csv_field(stdout, m->bounds, 0);
-            csv_field(stdout, m->label, 0);
-            csv_field(stdout, m->label_zh, 0);
+            csv_field(stdout, label, 0);
+            csv_field(stdout, label_zh, 0);
             csv_field(stdout, m->source, 1);
         }
     }

@@ -144,6 +144,22 @@ static const char *const seg_name[][3] = {
     {"overlaps", "overlap rules", "重叠规则数"},
 };
 
+/* The allowed values of words and year-or-word keys, English and Chinese: "KEY=WORD" (KEY the
+ * last segment of the key path) first, then the word alone. Set members (types, grades,
+ * households) take the segment names above. */
+static const char *const word_name[][3] = {
+    {"status_quo=frozen", "frozen at the base year", "保持基年领取率"},
+    {"status_quo=trend", "take-up trend", "延续领取率趋势"},
+    {"indexation=rate", "a fixed yearly rate", "按固定年率调整"},
+    {"indexation=cpi", "with consumer prices", "随居民消费价格调整"},
+    {"indexation=consumption", "with consumption per person", "随人均消费支出调整"},
+    {"kind=rate", "a fixed yearly rate", "按固定年率调整"},
+    {"kind=cpi", "with consumer prices", "随居民消费价格调整"},
+    {"kind=dibao", "with the dibao standard", "随低保标准调整"},
+    {"never", "never", "不实施"},
+    {"calibrated", "calibrated", "校准"},
+};
+
 /* English names of the programmes (dp_prog order; Chinese: dp_prog_label_zh). */
 static const char *const prog_en[DP_N_PROG] = {
     "living subsidy",   "care subsidy",    "dibao supplement",  "multi-disabled household aid",
@@ -215,13 +231,39 @@ dp_key_label(const char *path, int zh, char *out, size_t size)
     }
 }
 
+void
+dp_key_word_label(const char *path, const char *word, int zh, char *out, size_t size)
+{
+    const char *last = strrchr(path, '.');
+    char ctx[96], seg[32], year[16];
+    last = last ? last + 1 : path;
+    snprintf(ctx, sizeof ctx, "%s=%s", last, word);
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < sizeof word_name / sizeof word_name[0]; i++) {
+            if (strcmp(pass == 0 ? ctx : word, word_name[i][0]) == 0) {
+                snprintf(out, size, "%s", word_name[i][1 + zh]);
+                return;
+            }
+        }
+    }
+    /* A set member: grades are written 1..4 and named grade1..grade4. */
+    if (word[0] >= '1' && word[0] <= '9' && word[1] == '\0' && strcmp(last, "grades") == 0) {
+        snprintf(seg, sizeof seg, "grade%s", word);
+    } else {
+        snprintf(seg, sizeof seg, "%s", word);
+    }
+    const char *name = seg_label(last, seg, zh, year, sizeof year);
+    snprintf(out, size, "%s", name ? name : word);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Units and hand-written sources */
 
 typedef enum {
     U_NONE = 0, U_PAY, U_YUAN_MONTH, U_YUAN_YEAR, U_YUAN_UNIT, U_SHARE, U_PROB, U_RATE, U_MULT,
     U_SEX_RATIO, U_PERSONS, U_PERSONS_YEAR, U_HH_YEAR, U_COUNT, U_COUNT_YEAR, U_PLACES, U_YEARS,
-    U_AGE, U_MONTHS, U_YEAR, U_SWITCH, U_WORD, U_LIST, U_TEXT, U_MAP, U_VERSION, U_RULES, U_N
+    U_AGE, U_MONTHS, U_YEAR, U_SWITCH, U_WORD, U_LIST, U_TEXT, U_MAP, U_VERSION, U_RULES,
+    U_YUAN, U_HH, U_N
 } unit_id;
 
 static const char *const unit_name[U_N][2] = {
@@ -250,7 +292,21 @@ static const char *const unit_name[U_N][2] = {
     [U_MAP] = {"map", "映射"},
     [U_VERSION] = {"version", "版本"},
     [U_RULES] = {"list of rules", "规则列表"},
+    /* Units of results only (a target's gap), for dp_unit_zh. */
+    [U_YUAN] = {"yuan", "元"},
+    [U_HH] = {"households", "户"},
 };
+
+const char *
+dp_unit_zh(const char *unit)
+{
+    for (size_t u = 1; u < U_N; u++) {
+        if (unit_name[u][0] && strcmp(unit, unit_name[u][0]) == 0) {
+            return unit_name[u][1];
+        }
+    }
+    return unit;
+}
 
 #define FORMAT "docs/scenarios.md (format)"
 #define ASSUME "assumption"
@@ -778,6 +834,54 @@ row_bounds(const key_def *d, char *out, size_t size)
     }
 }
 
+/* How a form edits row d, and its allowed values (dp_key_meta.control, words). */
+static void
+row_control(const key_def *d, char *control, size_t csize, char *words, size_t wsize)
+{
+    const char *c = "";
+    words[0] = '\0';
+    switch (d->type) {
+    case K_YEAR:
+    case K_NUMBER:
+    case K_PROB:
+    case K_SCHED:
+    case K_AMOUNT:
+    case K_INT:
+    case K_GRADE_NUM:
+        c = "number";
+        break;
+    case K_BOOL:
+        c = "boolean";
+        break;
+    case K_WORD:
+        c = "select";
+        snprintf(words, wsize, "%s", d->word);
+        break;
+    case K_YEAR_NEVER:
+        c = "year_word";
+        snprintf(words, wsize, "%s", d->word);
+        break;
+    case K_AGES:
+        c = "ages";
+        break;
+    case K_SET: {
+        size_t n, o = 0;
+        const char *const *names = dp_scenario_set_names(d->aux, &n);
+        c = "set";
+        for (size_t i = 0; i < n; i++) {
+            int w = d->aux == KS_GRADES
+                        ? snprintf(words + o, wsize - o, "%s%zu", i ? "|" : "", i + 1)
+                        : snprintf(words + o, wsize - o, "%s%s", i ? "|" : "", names[i]);
+            o += w > 0 && (size_t)w < wsize - o ? (size_t)w : 0;
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    snprintf(control, csize, "%s", c);
+}
+
 int
 dp_key_meta_get(const dp_params *p, size_t i, dp_key_meta *out)
 {
@@ -813,6 +917,7 @@ dp_key_meta_get(const dp_params *p, size_t i, dp_key_meta *out)
     if (!out->map) {
         row_default(d, p, out->dflt, sizeof out->dflt);
     }
+    row_control(d, out->control, sizeof out->control, out->words, sizeof out->words);
     free(def);
     return unit == U_NONE || !source ? -1 : 0;
 }

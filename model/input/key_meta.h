@@ -35,6 +35,13 @@ typedef struct {
     int map;             /**< 1: a map whose keys are rows of their own (no value itself) */
     int accepted;        /**< 0: an amount key of another pay kind, refused for its programme
                               (e.g. programmes.living_subsidy.yearly) */
+    char control[16];    /**< how a form edits it: "number" (numbers, amounts by grade, shares),
+                              "boolean", "select" (one of words), "set" (a list of some of words,
+                              or all of them), "ages" (a list [min, max]), "year_word" (a year or
+                              the word), "" (not in a form: text, maps, lists of rules) */
+    char words[128];     /**< the allowed values, '|'-separated, as written in a file: the words
+                              of "select"; the members of "set" (grades 1|2|3|4); the word of
+                              "year_word"; "" otherwise */
 } dp_key_meta;
 
 /* Rows of the scenario key table (the same order). */
@@ -51,6 +58,15 @@ int dp_key_meta_get(const dp_params *p, size_t i, dp_key_meta *out);
 int dp_setting_meta(const char *path, size_t row, char *label, size_t label_size, char *label_zh,
                     size_t label_zh_size, const char **unit, const char **unit_zh,
                     const char **source);
+
+/* Label of the allowed value word of key path (dp_key_meta.words: a word of a "select", a
+ * member of a "set", the word of a "year_word"): zh 0 English, 1 Chinese ("frozen at the base
+ * year" / 保持基年领取率; grade "1" / 一级; "never" / 不实施). Unknown words are copied. */
+void dp_key_word_label(const char *path, const char *word, int zh, char *out, size_t size);
+
+/* The Chinese of a unit named in English ("persons" -> 人, "yuan" -> 元, "share" -> 比例, and
+ * every unit of the key table); unit itself when unknown. Static strings. */
+const char *dp_unit_zh(const char *unit);
 
 /* Label of a key or setting path, segment by segment (groups such as `rates` and `programmes`
  * left out; unknown segments kept in English; a year segment "2023" is 2023年 in Chinese):

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,6 +28,7 @@
 #include "core/rng.h"
 #include "domain/model.h"
 #include "engines/engines.h"
+#include "engines/rollup.h"
 #include "input/key_meta.h"
 #include "input/reference.h"
 #include "input/scenario.h"
@@ -39,7 +41,8 @@ typedef struct {
     char path[PATH_MAX]; /* absolute */
     char name[96];
     char title[256];
-    json_t *baseline; /* cached /api/run answer part for the scenario as it is, or NULL */
+    json_t *baseline; /* cached /api/run answers for the scenario as it is, by place shown
+                         ({"": whole run, "jilin": ...}), or NULL */
 } scen_entry;
 
 typedef struct {
@@ -48,7 +51,8 @@ typedef struct {
     unsigned id;
     size_t done, total;
     size_t scen, runs;
-    char *overlay; /* YAML text */
+    char *overlay;  /* YAML text */
+    char place[32]; /* the region or node shown ("" the whole run) */
     json_t *overlay_json;
     json_t *result; /* when finished: the answer, or {"error": ...} */
 } range_job;
@@ -183,8 +187,25 @@ edits_tree(json_t *edits, json_t **tree, char *err, size_t esize, char *ekey, si
             snprintf(err, esize, "%s: key path too long", key);
             return -1;
         }
-        if (!json_is_number(v) && !json_is_boolean(v) && !json_is_string(v)) {
-            snprintf(err, esize, "%s: expected a number, true/false or a word", key);
+        if (json_is_array(v)) {
+            /* A list (eligible types, grades, households; an age range): numbers and words. */
+            size_t ia;
+            json_t *item;
+            if (json_array_size(v) > 16) {
+                snprintf(err, esize, "%s: a list of at most 16 items", key);
+                return -1;
+            }
+            json_array_foreach(v, ia, item)
+            {
+                if (!(json_is_number(item) || json_is_string(item)) ||
+                    (json_is_real(item) && !isfinite(json_real_value(item))) ||
+                    (json_is_string(item) && strlen(json_string_value(item)) > 40)) {
+                    snprintf(err, esize, "%s: a list's items are numbers or words", key);
+                    return -1;
+                }
+            }
+        } else if (!json_is_number(v) && !json_is_boolean(v) && !json_is_string(v)) {
+            snprintf(err, esize, "%s: expected a number, true/false, a word or a list", key);
             return -1;
         }
         if (json_is_real(v) && !isfinite(json_real_value(v))) {
@@ -232,6 +253,51 @@ edits_tree(json_t *edits, json_t **tree, char *err, size_t esize, char *ekey, si
     return 0;
 }
 
+/* A word of letters, digits and '_' (starting with a letter), not one YAML reads as a boolean
+ * or null: written plain, as in a file (the loader takes `all`, `never` and `calibrated` only
+ * plain); anything else is a double-quoted scalar. */
+static int
+plain_word(const char *w)
+{
+    static const char *const special[] = {"true", "false", "yes", "no", "on",
+                                          "off",  "null",  "y",   "n"};
+    size_t n = strlen(w);
+    if (n == 0 || n > 40 || !((w[0] >= 'a' && w[0] <= 'z') || (w[0] >= 'A' && w[0] <= 'Z')) ||
+        !segment_ok(w, n)) {
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof special / sizeof special[0]; i++) {
+        if (strcasecmp(w, special[i]) == 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* One scalar of the overlay (a number, a boolean or a word) into out. */
+static int
+put_scalar(char *out, size_t size, json_t *v)
+{
+    if (json_is_true(v) || json_is_false(v)) {
+        snprintf(out, size, "%s", json_is_true(v) ? "true" : "false");
+    } else if (json_is_integer(v)) {
+        snprintf(out, size, "%lld", (long long)json_integer_value(v));
+    } else if (json_is_real(v)) {
+        snprintf(out, size, "%.17g", json_real_value(v));
+    } else if (plain_word(json_string_value(v))) {
+        snprintf(out, size, "%s", json_string_value(v));
+    } else {
+        /* A JSON string is a YAML double-quoted scalar. */
+        char *q = json_dumps(v, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
+        if (!q) {
+            return -1;
+        }
+        snprintf(out, size, "%s", q);
+        free(q);
+    }
+    return 0;
+}
+
 static int
 emit_tree(ybuf *y, json_t *node, int depth, const char *prefix)
 {
@@ -251,23 +317,30 @@ emit_tree(ybuf *y, json_t *node, int depth, const char *prefix)
             }
             continue;
         }
-        char val[300];
-        if (json_is_true(v) || json_is_false(v)) {
-            snprintf(val, sizeof val, " %s\n", json_is_true(v) ? "true" : "false");
-        } else if (json_is_integer(v)) {
-            snprintf(val, sizeof val, " %lld\n", (long long)json_integer_value(v));
-        } else if (json_is_real(v)) {
-            snprintf(val, sizeof val, " %.17g\n", json_real_value(v));
-        } else {
-            /* A JSON string is a YAML double-quoted scalar. */
-            char *q = json_dumps(v, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
-            if (!q) {
-                return -1;
+        char val[1600];
+        size_t o = 1;
+        val[0] = ' ';
+        if (json_is_array(v)) {
+            /* A flow sequence on the key's line: [a, b, c]. */
+            size_t ia;
+            json_t *item;
+            val[o++] = '[';
+            json_array_foreach(v, ia, item)
+            {
+                if (ia > 0 && o + 2 < sizeof val) {
+                    val[o++] = ',';
+                    val[o++] = ' ';
+                }
+                if (o >= sizeof val || put_scalar(val + o, sizeof val - o, item) != 0) {
+                    return -1;
+                }
+                o += strlen(val + o);
             }
-            snprintf(val, sizeof val, " %s\n", q);
-            free(q);
+            snprintf(val + o, sizeof val - o, "]");
+        } else if (put_scalar(val + 1, sizeof val - 1, v) != 0) {
+            return -1;
         }
-        if (ybuf_put(y, val) != 0) {
+        if (ybuf_put(y, val) != 0 || ybuf_put(y, "\n") != 0) {
             return -1;
         }
     }
@@ -487,11 +560,14 @@ num_array(const double *v, size_t n, size_t stride, double scale)
     return arr;
 }
 
-/* Spending by programme and by level (万元, per year), totals, targets and budget of res. */
+/* Spending by programme and by level (万元, per year) and totals of view (the whole run, or
+ * its view on one region or node: dp_rollup_view), the targets and the budget of the whole run
+ * res (a target names its own region or node; the ceiling is the run's). */
 static json_t *
-results_json(dp_ctx *ctx, const dp_results *res)
+results_json(dp_ctx *ctx, const dp_results *view, const dp_results *whole)
 {
     json_t *o = json_object();
+    const dp_results *res = view;
     size_t iy = dp_results_find_axis(res, "year");
     const dp_table *sp = dp_results_find(res, "spending");
     const dp_table *lv = dp_results_find(res, "spending_level");
@@ -518,9 +594,16 @@ results_json(dp_ctx *ctx, const dp_results *res)
             ia == (size_t)-1 ? 0 : table_sum(res, tabs[g], groups[g][1], SIZE_MAX, buf, ny * 64);
         json_t *arr = json_array();
         for (size_t k = 0; k < nk; k++) {
-            json_array_append_new(arr, json_pack("{s:s, s:s, s:o}", "key", res->axis[ia].label[k],
-                                                 "label_zh", res->axis[ia].label_zh[k], "spending",
-                                                 num_array(buf + k, ny, nk, 1e-4)));
+            /* The English label from the key table's segments (programmes.care_subsidy: "care
+             * subsidy"; central: "central"), the Chinese as the outputs have it. */
+            char path[96], en[128];
+            snprintf(path, sizeof path, "%s%s", g == 0 ? "programmes." : "",
+                     res->axis[ia].label[k]);
+            dp_key_label(path, 0, en, sizeof en);
+            json_array_append_new(arr,
+                                  json_pack("{s:s, s:s, s:s, s:o}", "key", res->axis[ia].label[k],
+                                            "label", en, "label_zh", res->axis[ia].label_zh[k],
+                                            "spending", num_array(buf + k, ny, nk, 1e-4)));
         }
         json_object_set_new(o, groups[g][0], arr);
     }
@@ -528,6 +611,7 @@ results_json(dp_ctx *ctx, const dp_results *res)
     json_object_set_new(o, "total", num_array(buf, ny, 1, 1e-4));
     free(buf);
 
+    res = whole;
     dp_target_result *tr = NULL;
     size_t n_tr = 0;
     json_t *targets = json_array();
@@ -543,7 +627,11 @@ results_json(dp_ctx *ctx, const dp_results *res)
                                 isfinite(tr[i].p_met) ? json_real(tr[i].p_met) : json_null());
             json_object_set_new(t, "gap",
                                 isfinite(tr[i].mean_gap) ? json_real(tr[i].mean_gap) : json_null());
+            json_object_set_new(t, "region", json_string(tr[i].region));
+            json_object_set_new(t, "region_zh", json_string(tr[i].region_zh));
             json_object_set_new(t, "gap_unit", json_string(tr[i].gap_unit));
+            json_object_set_new(t, "gap_unit_zh", json_string(dp_unit_zh(tr[i].gap_unit)));
+            json_object_set_new(t, "unit_zh", json_string(dp_unit_zh(tr[i].unit)));
             json_array_append_new(targets, t);
         }
     }
@@ -578,6 +666,11 @@ run_engine(dp_ctx *ctx, const dp_serve *sv, const dp_scenario *s, int micro, siz
     if (rc == DP_OK) {
         rc = micro ? dp_micro_run(ctx, m, &eo, res) : dp_cohort_run(ctx, m, &eo, res);
     }
+    /* As dpsim run: the roll-ups to the hierarchy's nodes first, since a target may name a
+     * node (engines/rollup.h). */
+    if (rc == DP_OK) {
+        rc = dp_rollup_add(ctx, dp_scenario_hierarchy(s), *res);
+    }
     if (rc == DP_OK) {
         rc = dp_targets_add(ctx, s, *res);
     }
@@ -593,21 +686,67 @@ now_ms(void)
     return (double)t.tv_sec * 1e3 + (double)t.tv_nsec * 1e-6;
 }
 
-/* Runs scenario i as loaded into s; the results JSON or NULL with the reply made. */
+/* The places of a run's results that the page may show: its regions (axis `region`) and the
+ * nodes of the hierarchy above them (axis `node`, engines/rollup.h), each {id, name, name_zh,
+ * level} (level "region" for a region file, else the node's level), the English names from
+ * the scenario's region files and hierarchy. */
 static json_t *
-run_json(dp_serve *sv, dp_ctx *ctx, const dp_scenario *s, dp_serve_reply *r)
+places_json(const dp_scenario *s, const dp_results *res)
 {
-    dp_results *res = NULL;
+    json_t *arr = json_array();
+    size_t ra = dp_results_find_axis(res, "region"), na = dp_results_find_axis(res, "node");
+    size_t la = dp_results_find_axis(res, "node_level");
+    const dp_hierarchy *h = dp_scenario_hierarchy(s);
+    for (size_t k = 0; ra != (size_t)-1 && k < res->axis[ra].n; k++) {
+        const char *id = res->axis[ra].label[k], *en = id;
+        for (size_t j = 0; j < dp_scenario_n_region(s); j++) {
+            if (strcmp(dp_scenario_region(s, j)->id, id) == 0) {
+                en = dp_scenario_region(s, j)->name_en;
+            }
+        }
+        json_array_append_new(arr,
+                              json_pack("{s:s, s:s, s:s, s:s}", "id", id, "name", en, "name_zh",
+                                        res->axis[ra].label_zh[k], "level", "region"));
+    }
+    for (size_t k = 0; na != (size_t)-1 && k < res->axis[na].n; k++) {
+        const char *id = res->axis[na].label[k], *en = id;
+        size_t hk = h ? dp_hierarchy_find(h, id) : (size_t)-1;
+        if (h && hk < h->n) {
+            en = h->node[hk].name_en;
+        }
+        const char *level =
+            la != (size_t)-1 && k < res->axis[la].n ? res->axis[la].label[k] : "node";
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}", "id", id, "name", en,
+                                             "name_zh", res->axis[na].label_zh[k], "level", level));
+    }
+    return arr;
+}
+
+/* Runs scenario s (loaded) and answers with the results of the whole run, or of one region or
+ * node when place is not NULL; the results JSON (with "places") or NULL with the reply made. */
+static json_t *
+run_json(dp_serve *sv, dp_ctx *ctx, const dp_scenario *s, const char *place, dp_serve_reply *r)
+{
+    dp_results *res = NULL, *view = NULL;
     if (work_acquire(sv) != 0) {
         reply_error(r, 503, NULL, "the server is busy; try again");
         return NULL;
     }
     dp_status rc = run_engine(ctx, sv, s, 0, 1, &res);
     work_release(sv);
-    json_t *j = rc == DP_OK ? results_json(ctx, res) : NULL;
+    if (rc == DP_OK && place) {
+        rc = dp_rollup_view(ctx, res, place, &view);
+    }
+    json_t *j = rc == DP_OK ? results_json(ctx, view ? view : res, res) : NULL;
+    if (j) {
+        json_object_set_new(j, "places", places_json(s, res));
+        json_object_set_new(j, "place", place ? json_string(place) : json_null());
+    }
+    dp_results_free(view);
     dp_results_free(res);
     if (!j) {
-        reply_error(r, rc == DP_EINPUT ? 400 : 500, NULL, "%s",
+        reply_error(r, rc == DP_EINPUT ? 400 : 500, NULL, "%s%s",
+                    rc == DP_EINPUT && place ? "\"region\": " : "",
                     rc != DP_OK ? dp_ctx_errmsg(ctx) : "results without spending tables");
     }
     return j;
@@ -636,24 +775,42 @@ handle_run(dp_serve *sv, dp_ctx *ctx, const char *body, size_t size, dp_serve_re
     if (!req) {
         return;
     }
-    dp_scenario *s = load(sv, ctx, (size_t)i, &y, r);
-    json_t *cur = s ? run_json(sv, ctx, s, r) : NULL;
+    /* "region": a region or a node of the run (GET /api/run's "places"); absent or null: the
+     * whole run. Checked against the results' own labels (dp_rollup_view), never a path. */
+    json_t *jp = json_object_get(req, "region");
+    const char *place =
+        json_is_string(jp) && json_string_value(jp)[0] ? json_string_value(jp) : NULL;
+    json_t *cur = NULL;
+    dp_scenario *s = NULL;
+    if (jp && !json_is_null(jp) && !json_is_string(jp)) {
+        reply_error(r, 400, NULL, "\"region\": expected a region or node id, or null");
+    } else if (place && strlen(place) > 31) {
+        reply_error(r, 400, NULL, "\"region\": an id of at most 31 characters");
+    } else if ((s = load(sv, ctx, (size_t)i, &y, r)) != NULL) {
+        cur = run_json(sv, ctx, s, place, r);
+    }
     dp_scenario_free(s);
     double t_run = now_ms() - t0;
     json_t *base = NULL;
     if (cur) {
+        /* The scenario as it is, once per place shown (cached: {place or "": answer}). */
+        const char *slot = place ? place : "";
         pthread_mutex_lock(&sv->lock);
-        base = json_incref(sv->scen[i].baseline);
+        base = json_incref(json_object_get(sv->scen[i].baseline, slot));
         pthread_mutex_unlock(&sv->lock);
         if (!base) {
             ybuf none = {0};
             dp_scenario *s0 = load(sv, ctx, (size_t)i, &none, r);
-            base = s0 ? run_json(sv, ctx, s0, r) : NULL;
+            base = s0 ? run_json(sv, ctx, s0, place, r) : NULL;
             dp_scenario_free(s0);
             if (base) {
                 pthread_mutex_lock(&sv->lock);
                 if (!sv->scen[i].baseline) {
-                    sv->scen[i].baseline = json_incref(base);
+                    sv->scen[i].baseline = json_object();
+                }
+                if (json_object_size(sv->scen[i].baseline) < 64 &&
+                    !json_object_get(sv->scen[i].baseline, slot)) {
+                    json_object_set(sv->scen[i].baseline, slot, base);
                 }
                 pthread_mutex_unlock(&sv->lock);
             }
@@ -964,8 +1121,10 @@ quantile(const double *sorted, size_t n, double q)
     return sorted[lo] + (h - (double)lo) * (sorted[hi] - sorted[lo]);
 }
 
+/* The fan of total spending over the runs of res (the whole run, or its view on one region or
+ * node), with the targets and the budget of the whole run whole. */
 static json_t *
-ranges_json(dp_ctx *ctx, const dp_results *res)
+ranges_json(dp_ctx *ctx, const dp_results *res, const dp_results *whole)
 {
     const dp_table *sp = dp_results_find(res, "spending");
     size_t iy = dp_results_find_axis(res, "year");
@@ -1008,7 +1167,7 @@ ranges_json(dp_ctx *ctx, const dp_results *res)
     json_object_set_new(o, "runs", json_integer((json_int_t)nr));
     json_object_set_new(o, "total_fan", fan);
     json_object_set_new(o, "total_mean", mean);
-    json_t *r = results_json(ctx, res);
+    json_t *r = results_json(ctx, res, whole);
     if (r) {
         json_object_set(o, "years", json_object_get(r, "years"));
         json_object_set(o, "targets", json_object_get(r, "targets"));
@@ -1024,7 +1183,7 @@ range_thread(void *arg)
     dp_serve *sv = arg;
     dp_ctx *ctx = dp_ctx_alloc();
     dp_scenario *s = NULL;
-    dp_results *res = NULL;
+    dp_results *res = NULL, *view = NULL;
     json_t *out = NULL;
     dp_status rc = DP_ENOMEM;
     if (ctx) {
@@ -1037,7 +1196,10 @@ range_thread(void *arg)
             rc = run_engine(ctx, sv, s, 1, sv->job.runs, &res);
             work_release(sv);
         }
-        out = rc == DP_OK ? ranges_json(ctx, res) : NULL;
+        if (rc == DP_OK && sv->job.place[0]) {
+            rc = dp_rollup_view(ctx, res, sv->job.place, &view);
+        }
+        out = rc == DP_OK ? ranges_json(ctx, view ? view : res, res) : NULL;
     }
     if (!out) {
         out = json_pack("{s:s}", "error", ctx ? dp_ctx_errmsg(ctx) : "out of memory");
@@ -1046,6 +1208,7 @@ range_thread(void *arg)
     sv->job.result = out;
     sv->job.finished = 1;
     pthread_mutex_unlock(&sv->lock);
+    dp_results_free(view);
     dp_results_free(res);
     dp_scenario_free(s);
     dp_ctx_free(ctx);
@@ -1078,8 +1241,11 @@ handle_ranges_start(dp_serve *sv, dp_ctx *ctx, const char *body, size_t size, dp
     }
     json_t *jr = json_object_get(req, "runs");
     json_int_t runs = json_is_integer(jr) ? json_integer_value(jr) : 100;
+    json_t *jp = json_object_get(req, "region");
     dp_scenario *s = NULL;
-    if (runs < 2 || runs > DP_SERVE_MAX_RANGE_RUNS) {
+    if (jp && !json_is_null(jp) && (!json_is_string(jp) || strlen(json_string_value(jp)) > 31)) {
+        reply_error(r, 400, NULL, "\"region\": expected a region or node id, or null");
+    } else if (runs < 2 || runs > DP_SERVE_MAX_RANGE_RUNS) {
         reply_error(r, 400, NULL, "\"runs\": expected a whole number from 2 to %d",
                     DP_SERVE_MAX_RANGE_RUNS);
     } else if ((s = load(sv, ctx, (size_t)i, &y, r)) != NULL) {
@@ -1094,6 +1260,8 @@ handle_ranges_start(dp_serve *sv, dp_ctx *ctx, const char *body, size_t size, dp
             sv->job.scen = (size_t)i;
             sv->job.runs = (size_t)runs;
             sv->job.total = (size_t)runs;
+            snprintf(sv->job.place, sizeof sv->job.place, "%s",
+                     json_is_string(jp) ? json_string_value(jp) : "");
             sv->job.overlay = strdup(y.buf ? y.buf : "");
             sv->job.started =
                 sv->job.overlay && pthread_create(&sv->job.thread, NULL, range_thread, sv) == 0;
@@ -1175,6 +1343,118 @@ key_group(const char *path, char *out, size_t n)
     }
 }
 
+/* A number, or a word written in digits (a grade of a list) as a number. */
+static json_t *
+word_json(const char *w, size_t len)
+{
+    char buf[48];
+    snprintf(buf, sizeof buf, "%.*s", (int)len, w);
+    char *end = NULL;
+    long v = strtol(buf, &end, 10);
+    return buf[0] && *end == '\0' ? json_integer(v) : json_string(buf);
+}
+
+/* The form's entry of settings set[k0..k1) (one setting, or every setting of a word, list or
+ * age-range key when whole) with the key's metadata meta. */
+static json_t *
+key_entry(const dp_setting *set, size_t k0, size_t k1, const dp_key_meta *meta, int whole)
+{
+    const dp_setting *st = &set[k0];
+    const char *path = whole ? meta->path : st->path;
+    char label[256], label_zh[256], group[64], gp[96], glabel[128], glabel_zh[128];
+    const char *unit = "", *unit_zh = "", *source = "";
+    if (dp_setting_meta(st->path, st->key, label, sizeof label, label_zh, sizeof label_zh, &unit,
+                        &unit_zh, &source) != 0) {
+        return NULL;
+    }
+    if (whole) {
+        dp_key_label(path, 0, label, sizeof label);
+        dp_key_label(path, 1, label_zh, sizeof label_zh);
+        unit = meta->unit;
+        unit_zh = meta->unit_zh;
+    }
+    dp_key_info info;
+    int numeric = dp_scenario_key_numeric(st->path, &info) == 1;
+    /* Also editable: switches (a checkbox: true/false) and funding shares (numbers; the
+     * loader checks that a programme's shares add up to 1). */
+    int boolean = strcmp(meta->type, "boolean") == 0;
+    int share = strncmp(meta->type, "share", 5) == 0;
+    key_group(path, group, sizeof group);
+    /* The group's labels from the key table's segments, as every other label. */
+    if (strncmp(path, "programmes.", 11) == 0) {
+        snprintf(gp, sizeof gp, "programmes.%s", group);
+    } else {
+        snprintf(gp, sizeof gp, "%s", group);
+    }
+    dp_key_label(gp, 0, glabel, sizeof glabel);
+    dp_key_label(gp, 1, glabel_zh, sizeof glabel_zh);
+    json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "path",
+                          path, "label", label, "label_zh", label_zh, "unit", unit, "unit_zh",
+                          unit_zh, "source", source, "default", meta->dflt, "type", meta->type,
+                          "group", group, "group_label", glabel, "group_label_zh", glabel_zh,
+                          "editable", numeric || boolean || share || whole);
+    if (!e) {
+        return NULL;
+    }
+    if (whole) {
+        json_t *opts = json_array(), *value = NULL;
+        const char *w = meta->words;
+        for (size_t i = 0; *w; i++) {
+            size_t len = strcspn(w, "|");
+            char word[48], wl[96], wl_zh[96];
+            snprintf(word, sizeof word, "%.*s", (int)len, w);
+            dp_key_word_label(path, word, 0, wl, sizeof wl);
+            dp_key_word_label(path, word, 1, wl_zh, sizeof wl_zh);
+            json_array_append_new(opts, json_pack("{s:o, s:s, s:s}", "value", word_json(w, len),
+                                                  "label", wl, "label_zh", wl_zh));
+            /* A word's and a list's settings are one switch per word, in the words' order. */
+            if (strcmp(meta->control, "select") == 0 && k0 + i < k1 && set[k0 + i].value == 1.0) {
+                value = word_json(w, len);
+            }
+            w += len + (w[len] == '|');
+        }
+        /* The bounds of an age range or a year, as the key table gives them ("[lo, hi]"). */
+        double lo = NAN, hi = NAN;
+        if (sscanf(meta->bounds, "[%lf, %lf]", &lo, &hi) != 2) {
+            lo = hi = NAN;
+        }
+        if (strcmp(meta->control, "ages") == 0 || strcmp(meta->control, "year_word") == 0) {
+            json_object_set_new(e, "min", isfinite(lo) ? json_real(lo) : json_null());
+            json_object_set_new(e, "max", isfinite(hi) ? json_real(hi) : json_null());
+        }
+        if (strcmp(meta->control, "set") == 0) {
+            value = json_array();
+            for (size_t i = 0; i < json_array_size(opts) && k0 + i < k1; i++) {
+                if (set[k0 + i].value == 1.0) {
+                    json_array_append(value, json_object_get(json_array_get(opts, i), "value"));
+                }
+            }
+        } else if (strcmp(meta->control, "ages") == 0 && k1 - k0 == 2) {
+            value = json_pack("[i, i]", (int)set[k0].value, (int)set[k0 + 1].value);
+        } else if (strcmp(meta->control, "year_word") == 0) {
+            value = isfinite(st->value) ? json_integer((json_int_t)st->value)
+                                        : json_string(meta->words);
+        }
+        json_object_set_new(e, "kind", json_string(meta->control));
+        json_object_set_new(e, "options", opts);
+        json_object_set_new(e, "value", value ? value : json_null());
+        return e;
+    }
+    json_object_set_new(e, "kind", json_string(boolean ? "boolean" : "number"));
+    json_object_set_new(e, "value", isfinite(st->value) ? json_real(st->value) : json_null());
+    json_object_set_new(e, "word",
+                        st->word && !isfinite(st->value) ? json_string(st->word) : json_null());
+    if (share) {
+        json_object_set_new(e, "min", json_real(0.0));
+        json_object_set_new(e, "max", json_real(1.0));
+    } else if (numeric) {
+        json_object_set_new(e, "min", isfinite(info.min) ? json_real(info.min) : json_null());
+        json_object_set_new(e, "max", isfinite(info.max) ? json_real(info.max) : json_null());
+        json_object_set_new(e, "integer", json_boolean(info.integer));
+    }
+    return e;
+}
+
 static void
 handle_keys(dp_serve *sv, dp_ctx *ctx, const char *query, dp_serve_reply *r)
 {
@@ -1211,51 +1491,24 @@ handle_keys(dp_serve *sv, dp_ctx *ctx, const char *query, dp_serve_reply *r)
         if (strstr(set[k].path, "_indexed")) {
             continue; /* derived: the amount with indexation applied, not a key of its own */
         }
-        char label[256], label_zh[256], group[64];
-        const char *unit = "", *unit_zh = "", *source = "";
         dp_key_meta meta;
-        if (dp_setting_meta(set[k].path, set[k].key, label, sizeof label, label_zh, sizeof label_zh,
-                            &unit, &unit_zh, &source) != 0 ||
-            dp_key_meta_get(NULL, set[k].key, &meta) != 0) {
+        if (dp_key_meta_get(NULL, set[k].key, &meta) != 0) {
             continue;
         }
-        dp_key_info info;
-        int numeric = dp_scenario_key_numeric(set[k].path, &info) == 1;
-        /* Also editable: switches (a checkbox: true/false) and funding shares (numbers; the
-         * loader checks that a programme's shares add up to 1). */
-        int boolean = strcmp(meta.type, "boolean") == 0;
-        int share = strncmp(meta.type, "share", 5) == 0;
-        key_group(set[k].path, group, sizeof group);
-        char glabel[128] = "", glabel_zh[128] = "";
-        if (strncmp(set[k].path, "programmes.", 11) == 0) {
-            char gp[96];
-            snprintf(gp, sizeof gp, "programmes.%s", group);
-            dp_key_label(gp, 0, glabel, sizeof glabel);
-            dp_key_label(gp, 1, glabel_zh, sizeof glabel_zh);
-        } else {
-            snprintf(glabel, sizeof glabel, "%s", group);
-            snprintf(glabel_zh, sizeof glabel_zh, "%s", group);
+        /* A word, a list or an age range is one field of the whole key (its settings are one
+         * switch per word or member, or min and max): the settings after the first are left
+         * out. */
+        int whole = strcmp(meta.control, "select") == 0 || strcmp(meta.control, "set") == 0 ||
+                    strcmp(meta.control, "ages") == 0 || strcmp(meta.control, "year_word") == 0;
+        size_t k_end = k + 1;
+        while (whole && k_end < n && set[k_end].key == set[k].key) {
+            k_end++;
         }
-        json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}",
-                              "path", set[k].path, "label", label, "label_zh", label_zh, "unit",
-                              unit, "unit_zh", unit_zh, "source", source, "default", meta.dflt,
-                              "type", meta.type, "group", group, "group_label", glabel,
-                              "group_label_zh", glabel_zh, "editable", numeric || boolean || share);
-        json_object_set_new(e, "kind", json_string(boolean ? "boolean" : "number"));
-        json_object_set_new(e, "value",
-                            isfinite(set[k].value) ? json_real(set[k].value) : json_null());
-        json_object_set_new(e, "word",
-                            set[k].word && !isfinite(set[k].value) ? json_string(set[k].word)
-                                                                   : json_null());
-        if (share) {
-            json_object_set_new(e, "min", json_real(0.0));
-            json_object_set_new(e, "max", json_real(1.0));
-        } else if (numeric) {
-            json_object_set_new(e, "min", isfinite(info.min) ? json_real(info.min) : json_null());
-            json_object_set_new(e, "max", isfinite(info.max) ? json_real(info.max) : json_null());
-            json_object_set_new(e, "integer", json_boolean(info.integer));
+        json_t *e = key_entry(set, k, k_end, &meta, whole);
+        if (e) {
+            json_array_append_new(arr, e);
         }
-        json_array_append_new(arr, e);
+        k = k_end - 1;
     }
     free(set);
     json_t *j = json_pack("{s:s, s:i, s:o}", "scenario", sv->scen[i].name, "year", p->year_start,

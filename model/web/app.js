@@ -2,7 +2,7 @@
 // model/serve/serve.h; charts with Apache ECharts (embedded, no network).
 'use strict';
 
-const state = { scenarios: [], scenario: null, keys: [], edits: {}, last: null, seq: 0, job: null };
+const state = { scenarios: [], scenario: null, region: null, keys: [], edits: {}, last: null, seq: 0, job: null };
 const $ = (id) => document.getElementById(id);
 const charts = {};
 
@@ -54,6 +54,8 @@ async function loadScenarios() {
 async function selectScenario(name) {
   state.scenario = name;
   state.edits = {};
+  state.region = null;
+  $('place').innerHTML = '';
   const s = state.scenarios.find((x) => x.name === name);
   $('regions').textContent = s.regions.map((r) => r.name_zh + ' ' + r.name).join('、') + `  ${s.year_start}–${s.year_end}`;
   const d = await api('GET', '/api/keys?scenario=' + encodeURIComponent(name));
@@ -72,33 +74,86 @@ function buildForm() {
     if (!k.editable) continue;
     if (!groups.has(k.group)) groups.set(k.group, { zh: k.group_label_zh, en: k.group_label, keys: [] });
     groups.get(k.group).keys.push(k);
-    solveSel.append(el('option', { value: k.path, text: k.label_zh + ' (' + k.path + ')' }));
+    if (k.kind === 'number') solveSel.append(el('option', { value: k.path, text: k.label_zh + ' (' + k.path + ')' }));
   }
+  // The key "what does it take?" varies first: the care subsidy's grade-1 amount (the issue's
+  // example), when the form has it.
+  if (state.keys.some((k) => k.path === 'programmes.care_subsidy.monthly.grade1')) solveSel.value = 'programmes.care_subsidy.monthly.grade1';
   for (const [g, grp] of groups) {
     const det = el('details', { 'data-group': g }, el('summary', {}, ...bi(grp.zh, grp.en)));
     if (g === 'care_subsidy') det.open = true;
-    for (const k of grp.keys) {
-      const box = k.kind === 'boolean';
-      const input = el('input', { type: box ? 'checkbox' : 'number', step: 'any', id: 'key-' + k.path, 'data-key': k.path });
-      if (box) input.checked = k.value === 1;
-      else if (k.value !== null) input.value = k.value;
-      if (k.min !== null && k.min !== undefined) input.min = k.min;
-      if (k.max !== null && k.max !== undefined) input.max = k.max;
-      const err = el('div', { class: 'err', id: 'err-' + k.path });
-      const row = el('div', { class: 'key', id: 'row-' + k.path },
-        el('label', { for: 'key-' + k.path }, ...bi(k.label_zh, k.label)), input,
-        el('div', { class: 'meta', title: k.source, text: `${k.unit_zh} ${k.unit} · 默认 default ${k.default} · ${k.path}` }), err);
-      input.addEventListener('change', () => {
-        if (box) state.edits[k.path] = input.checked;
-        else if (input.value === '') delete state.edits[k.path];
-        else state.edits[k.path] = Number(input.value);
-        row.classList.toggle('edited', k.path in state.edits);
-        recompute();
-      });
-      det.append(row);
-    }
+    for (const k of grp.keys) det.append(field(k));
     form.append(det);
   }
+}
+
+// The value label of an option: Chinese first, English beside it (both from key_meta.c).
+function optLabel(o) { return o.label_zh === o.label ? o.label : o.label_zh + ' ' + o.label; }
+
+// One field of the form, with a control that fits the key (kind from the key table):
+// number, boolean (checkbox), select (one of the words), set (a checkbox per member: the list),
+// ages ([min, max]: two numbers), year_word (a year, or the word such as never).
+function field(k) {
+  const id = 'key-' + k.path;
+  const err = el('div', { class: 'err', id: 'err-' + k.path });
+  const meta = el('div', { class: 'meta', title: k.source, text: `${k.unit_zh} ${k.unit} · 默认 default ${k.default} · ${k.path}` });
+  const row = el('div', { class: 'key kind-' + k.kind, id: 'row-' + k.path });
+  const set = (v) => {
+    if (v === undefined) delete state.edits[k.path]; else state.edits[k.path] = v;
+    row.classList.toggle('edited', k.path in state.edits);
+    recompute();
+  };
+  let control;
+  if (k.kind === 'boolean') {
+    control = el('input', { type: 'checkbox', id, 'data-key': k.path });
+    control.checked = k.value === 1;
+    control.addEventListener('change', () => set(control.checked));
+  } else if (k.kind === 'select') {
+    control = el('select', { id, 'data-key': k.path });
+    for (const o of k.options) control.append(el('option', { value: o.value, text: optLabel(o) }));
+    control.value = k.value;
+    control.addEventListener('change', () => set(control.value));
+  } else if (k.kind === 'set') {
+    control = el('div', { class: 'set', id, 'data-key': k.path });
+    const boxes = k.options.map((o) => {
+      const b = el('input', { type: 'checkbox', id: id + '.' + o.value, value: String(o.value) });
+      b.checked = k.value.includes(o.value);
+      control.append(el('label', { class: 'member' }, b, ' ' + o.label_zh + ' ', el('span', { class: 'en', text: o.label })));
+      return [b, o.value];
+    });
+    const pick = () => set(boxes.filter(([b]) => b.checked).map(([, v]) => v));
+    for (const [b] of boxes) b.addEventListener('change', pick);
+  } else if (k.kind === 'ages') {
+    control = el('div', { class: 'ages', id, 'data-key': k.path });
+    const lo = el('input', { type: 'number', step: 1, min: k.min, max: k.max, id: id + '.min', value: k.value[0] });
+    const hi = el('input', { type: 'number', step: 1, min: k.min, max: k.max, id: id + '.max', value: k.value[1] });
+    control.append(lo, ' – ', hi);
+    const pick = () => set([Number(lo.value), Number(hi.value)]);
+    lo.addEventListener('change', pick);
+    hi.addEventListener('change', pick);
+  } else if (k.kind === 'year_word') {
+    const word = k.options[0];
+    control = el('div', { class: 'year-word', id, 'data-key': k.path });
+    const year = el('input', { type: 'number', step: 1, min: k.min, max: k.max, id: id + '.year' });
+    const box = el('input', { type: 'checkbox', id: id + '.word' });
+    box.checked = typeof k.value === 'string';
+    if (!box.checked) year.value = k.value;
+    year.disabled = box.checked;
+    control.append(year, el('label', { class: 'member' }, box, ' ' + optLabel(word)));
+    year.addEventListener('change', () => { if (year.value !== '') set(Number(year.value)); });
+    box.addEventListener('change', () => {
+      year.disabled = box.checked;
+      if (box.checked) set(word.value); else if (year.value !== '') set(Number(year.value));
+    });
+  } else {
+    control = el('input', { type: 'number', step: 'any', id, 'data-key': k.path });
+    if (k.value !== null) control.value = k.value;
+    if (k.min !== null && k.min !== undefined) control.min = k.min;
+    if (k.max !== null && k.max !== undefined) control.max = k.max;
+    control.addEventListener('change', () => set(control.value === '' ? undefined : Number(control.value)));
+  }
+  row.append(el('label', { for: id }, ...bi(k.label_zh, k.label)), control, meta, err);
+  return row;
 }
 
 function clearErrors() {
@@ -111,7 +166,7 @@ async function recompute() {
   clearErrors();
   let d;
   try {
-    d = await api('POST', '/api/run', { scenario: state.scenario, overlay: state.edits });
+    d = await api('POST', '/api/run', { scenario: state.scenario, overlay: state.edits, region: state.region });
   } catch (e) {
     if (seq !== state.seq) return;
     // The field of the key path, or the first field under it (programmes.P.funding: its shares).
@@ -130,7 +185,28 @@ async function recompute() {
   $('status').textContent = '';
   $('elapsed').textContent = `${d.elapsed_ms.toFixed(0)} ms`;
   $('overlay-text').textContent = d.overlay_yaml;
+  places(d);
   show(d);
+}
+
+// Levels of the region hierarchy (data/regions/hierarchy.yaml), Chinese first.
+const LEVEL = { region: ['地区', 'region'], nation: ['全国', 'nation'], province: ['省级', 'province'],
+  prefecture: ['地市级', 'prefecture'], county: ['县级', 'county'] };
+
+// The region or hierarchy node whose spending the page shows: offered when the run has more
+// than one (its regions and the nodes above them; /api/run's places).
+function places(d) {
+  const sel = $('place');
+  const box = $('place-box');
+  box.hidden = !d.places || d.places.length < 2;
+  if (box.hidden || sel.options.length) return;
+  sel.append(el('option', { value: '', text: '全部地区 all regions of the run' }));
+  for (const p of d.places) {
+    const lv = LEVEL[p.level] || [p.level, p.level];
+    sel.append(el('option', { value: p.id, text: `${p.name_zh} ${p.name} (${lv[0]} ${lv[1]})` }));
+  }
+  sel.value = state.region || '';
+  sel.onchange = () => { state.region = sel.value || null; recompute(); };
 }
 
 function show(d) {
@@ -147,32 +223,51 @@ function show(d) {
   chart('chart-programmes').setOption({
     tooltip: { trigger: 'axis' }, legend: { type: 'scroll', top: 0 }, grid: { top: 40, left: 60, right: 10, bottom: 30 },
     xAxis: { type: 'category', data: years }, yAxis: { type: 'value', name: '万元' },
-    series: d.programmes.map((p) => ({ name: p.label_zh, type: 'bar', stack: 'all', data: p.spending })),
+    series: d.programmes.map((p) => ({ name: p.label_zh + ' ' + p.label, type: 'bar', stack: 'all', data: p.spending })),
   }, true);
   chart('chart-levels').setOption({
     tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { top: 40, left: 60, right: 10, bottom: 30 },
     xAxis: { type: 'category', data: years }, yAxis: { type: 'value', name: '万元' },
-    series: d.levels.map((p) => ({ name: p.label_zh + ' ' + p.key, type: 'bar', stack: 'all', data: p.spending })),
+    series: d.levels.map((p) => ({ name: p.label_zh + ' ' + p.label, type: 'bar', stack: 'all', data: p.spending })),
   }, true);
   chart('chart-diff').setOption({
     tooltip: { trigger: 'axis' }, legend: { type: 'scroll', top: 0 }, grid: { top: 40, left: 60, right: 10, bottom: 30 },
     xAxis: { type: 'category', data: years }, yAxis: { type: 'value', name: '万元' },
     series: [{ name: '合计 total', type: 'line', data: d.difference.total, lineStyle: { width: 3 } }].concat(
       d.difference.programmes.filter((p) => p.spending.some((v) => Math.abs(v) > 1e-9)).map((p) => ({
-        name: (d.programmes.find((q) => q.key === p.key) || {}).label_zh || p.key, type: 'bar', data: p.spending })))
+        name: ((q) => q ? q.label_zh + ' ' + q.label : p.key)(d.programmes.find((q) => q.key === p.key)), type: 'bar', data: p.spending })))
   }, true);
   const tt = $('targets');
   tt.innerHTML = '';
   tt.append(el('tr', {}, el('th', {}, ...bi('目标', 'target')), el('th', { text: '目标值 value' }),
     el('th', { text: '预测 projected' }), el('th', { text: 'P(达成 met)' }), el('th', { text: '缺口 gap' }), el('th', { text: '' })));
-  if (!d.targets.length) tt.append(el('tr', {}, el('td', { colspan: 6, text: '此情景无规划目标 (no targets in this scenario)' })));
-  for (const x of d.targets) {
+  // With a region or node picked: its own targets (a target names its region or node, or
+  // none for the whole run).
+  const shown = d.targets.filter((x) => !state.region || x.region === state.region);
+  if (!d.targets.length && !d.budget) tt.append(el('tr', {}, el('td', { colspan: 6, text: '此情景无规划目标 (no targets in this scenario)' })));
+  else if (d.targets.length && !shown.length) tt.append(el('tr', {}, el('td', { colspan: 6, text: '此地区无规划目标 (no targets for this region or node)' })));
+  for (const x of shown) {
     const b = el('button', { type: 'button' }, ...bi('需要多少？', 'what does it take?'));
     b.onclick = () => solve(x.label);
     tt.append(el('tr', {}, el('td', {}, x.label_zh + ' ', el('span', { class: 'en', text: x.label })),
       el('td', { text: x.op + ' ' + fmt(x.value, 2) }), el('td', { text: fmt(x.mean, 2) }), el('td', { text: pct(x.p_met) }),
-      el('td', { text: fmt(x.gap, 0) + ' ' + x.gap_unit }), el('td', {}, b)));
+      el('td', { text: fmt(x.gap, 0) + ' ' + x.gap_unit_zh + ' ' + x.gap_unit }), el('td', {}, b)));
   }
+  ceilingRow(d, tt);
+}
+
+// The budget ceiling as a target (dpsim solve's ceiling_YEAR): the first year whose total
+// exceeds the ceiling, else the last year; "what does it take?" finds the key's value that
+// keeps the total within it (the whole run's ceiling, whatever region is shown).
+function ceilingRow(d, tt) {
+  if (!d.budget || !d.budget.length) return;
+  const b = d.budget.find((x) => x.total > x.ceiling) || d.budget[d.budget.length - 1];
+  const btn = el('button', { type: 'button', id: 'solve-ceiling' }, ...bi('需要多少？', 'what does it take?'));
+  btn.onclick = () => solve('ceiling_' + b.year);
+  tt.append(el('tr', {}, el('td', {}, `预算上限·${b.year}年 `, el('span', { class: 'en', text: `ceiling_${b.year}` })),
+    el('td', { text: '<= ' + fmt(b.ceiling, 1) + ' 万元' }), el('td', { text: fmt(b.total, 1) }),
+    el('td', { text: pct(1 - b.p_exceeds) }), el('td', { text: fmt(Math.max(0, b.total - b.ceiling), 1) + ' 万元 10k yuan' }),
+    el('td', {}, btn)));
 }
 
 async function solve(target) {
@@ -190,7 +285,7 @@ async function ranges() {
   const runs = Number($('range-runs').value);
   $('range-status').textContent = '';
   let job;
-  try { job = await api('POST', '/api/ranges', { scenario: state.scenario, overlay: state.edits, runs }); }
+  try { job = await api('POST', '/api/ranges', { scenario: state.scenario, overlay: state.edits, runs, region: state.region }); }
   catch (e) { $('range-status').textContent = '错误 error: ' + e.message; return; }
   const poll = async () => {
     const p = await api('GET', '/api/ranges?job=' + job.job);
@@ -217,7 +312,7 @@ function showRanges(r) {
   }, true);
   const t = $('range-targets');
   t.innerHTML = '';
-  for (const x of r.targets || []) t.append(el('tr', {}, el('td', { text: x.label_zh }), el('td', { text: 'P(达成 met) ' + pct(x.p_met) })));
+  for (const x of r.targets || []) t.append(el('tr', {}, el('td', {}, x.label_zh + ' ', el('span', { class: 'en', text: x.label })), el('td', { text: 'P(达成 met) ' + pct(x.p_met) })));
   for (const b of r.budget || []) t.append(el('tr', {}, el('td', { text: `${b.year} P(支出>上限 total>ceiling)` }), el('td', { text: pct(b.p_exceeds) })));
 }
 

@@ -83,6 +83,51 @@ const puppeteer = require(path.join(__dirname, '../../model/web/node_modules/pup
         { timeout: 30000 }, total, prev);
       out.edit_ms.push(Number((await page.$eval('#elapsed', (e) => e.textContent)).replace(/[^0-9.]/g, '')));
     }
+    // A list and a word on the page: grade 3 made eligible for the care subsidy (a checkbox of
+    // the grades list), then its amount indexed with the dibao standard (a select of the key
+    // table's words; the share of the standard left at 0).
+    const waitTotal = async (prev) => page.waitForFunction((sel, b) =>
+      Number(document.querySelector(sel).dataset.value) !== b, { timeout: 30000 }, total, prev);
+    let prev = Number(await page.$eval(total, (e) => e.dataset.value));
+    await page.$eval('[id="key-programmes.care_subsidy.eligibility.grades.3"]', (e) => {
+      e.checked = true; e.dispatchEvent(new Event('change'));
+    });
+    await waitTotal(prev).catch(() => { throw new Error('the grade-3 box did not change the total'); });
+    prev = Number(await page.$eval(total, (e) => e.dataset.value));
+    await page.$eval('[id="key-programmes.care_subsidy.indexation.kind"]', (e) => {
+      e.value = 'dibao'; e.dispatchEvent(new Event('change'));
+    });
+    await waitTotal(prev).catch(() => { throw new Error('the indexation word did not change the total'); });
+    out.lists_total = Number(await page.$eval(total, (e) => e.dataset.value));
+    const listDir = path.join(dir, 'lists');
+    fs.mkdirSync(listDir, { recursive: true });
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: listDir });
+    await page.click('#dl-overlay');
+    const want2 = path.join(listDir, 'daan-targets-edited.yaml');
+    for (let i = 0; i < 100 && !fs.existsSync(want2); i++) await new Promise((r) => setTimeout(r, 100));
+    out.lists_overlay = fs.existsSync(want2) ? want2 : null;
+    // Labels as the page shows them (Chinese first, English beside it).
+    const text = (sel) => page.$eval(sel, (e) => e.textContent);
+    out.label_grades = await text('[id="row-programmes.care_subsidy.eligibility.grades"] label');
+    out.label_grade3 = await page.$eval('[id="key-programmes.care_subsidy.eligibility.grades.3"]',
+      (e) => e.parentElement.textContent);
+    out.label_kind_option = await page.$eval('[id="key-programmes.care_subsidy.indexation.kind"]',
+      (e) => e.options[e.selectedIndex].textContent);
+    out.label_rates_group = await text('details[data-group="rates"] summary');
+    out.places = await page.$eval('#place', (e) => [...e.options].map((o) => o.textContent));
+    out.label_levels = await page.evaluate(() =>
+      echarts.getInstanceByDom(document.getElementById('chart-levels')).getOption().series.map((x) => x.name));
+    // Back to the amount edit alone for the screenshot (docs/serve.png).
+    prev = Number(await page.$eval(total, (e) => e.dataset.value));
+    await page.$eval('[id="key-programmes.care_subsidy.indexation.kind"]', (e) => {
+      e.value = 'rate'; e.dispatchEvent(new Event('change'));
+    });
+    await waitTotal(prev);
+    prev = Number(await page.$eval(total, (e) => e.dataset.value));
+    await page.$eval('[id="key-programmes.care_subsidy.eligibility.grades.3"]', (e) => {
+      e.checked = false; e.dispatchEvent(new Event('change'));
+    });
+    await waitTotal(prev);
     await page.evaluate(() => { window.scrollTo(0, 0); document.getElementById('form-pane').scrollTop = 0; });
     await new Promise((r) => setTimeout(r, 800)); // charts' animation
     out.screenshot = path.join(dir, 'serve.png');

@@ -55,8 +55,16 @@ else
     echo "FAIL: serve_browser_overlay_runs (overlay '$overlay' did not run)"
     exit 0
 fi
+lists=$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1])).get("lists_overlay") or "")' "$tmp/page.json")
+if [ -n "$lists" ] && grep -q 'grades: \[1, 2, 3\]' "$lists" && grep -q 'kind: dibao' "$lists" &&
+    "$BIN" run "$lists" -o "$tmp/lists.h5" --quiet; then
+    echo "PASS: serve_browser_lists_overlay (a word and a list edited on the page: the overlay has kind: dibao and grades: [1, 2, 3] and runs)"
+else
+    echo "FAIL: serve_browser_lists_overlay (overlay '$lists': $(cat "$lists" 2>/dev/null | tr '\n' ' '))"
+    exit 0
+fi
 [ -n "$SERVE_SCREENSHOT" ] && cp "$tmp/dl/serve.png" "$SERVE_SCREENSHOT"
-"$PYTHON" - "$tmp/page.json" "$tmp/edit.h5" "$tmp/base.h5" "$tmp/dl/serve.png" <<'PY'
+"$PYTHON" - "$tmp/page.json" "$tmp/edit.h5" "$tmp/base.h5" "$tmp/dl/serve.png" "$tmp/lists.h5" <<'PY'
 import openpyxl
 import json, sys
 import h5py, numpy as np
@@ -96,5 +104,23 @@ check("serve_browser_ranges", pv == pm == 10 and "10" in page["ranges_status"],
 fe = page["field_error"]
 check("serve_browser_field_error", "programmes.care_subsidy.monthly.grade2" in fe and "non-negative" in fe,
       "next to the field: %r" % fe)
+lists = total_2030(sys.argv[5])
+check("serve_browser_lists_total", abs(page["lists_total"] - lists) <= 1e-9 * abs(lists)
+      and abs(lists - edit) > 1e-6 * abs(edit),
+      "after the word and list edits the 2030 total shown %.6f, dpsim run %.6f 万元 (%.6f before)"
+      % (page["lists_total"], lists, edit))
+# Expected labels: the key table's segment names in model/input/key_meta.c (seg_name, word_name,
+# and the programme names), Chinese first and the English beside it.
+want = [("label_grades", "重度残疾人护理补贴·资格条件·残疾等级", "care subsidy · eligibility · grades"),
+        ("label_grade3", "三级", "grade 3"),
+        ("label_kind_option", "随低保标准调整", "with the dibao standard"),
+        ("label_rates_group", "残疾状态转移率", "disability transition rates")]
+bad = [(k, page[k]) for k, zh, en in want if not (page[k].strip().startswith(zh) and en in page[k])]
+levels = page["label_levels"]
+check("serve_browser_chinese_labels", not bad and "中央 central" in levels and "县级 county" in levels,
+      "labels %s; levels %s" % (bad or "as key_meta.c", levels))
+# Da'an's run: the region and the nodes above it in data/regions/hierarchy.yaml.
+check("serve_browser_places", "吉林省 Jilin province (省级 province)" in page["places"]
+      and "白城市 Baicheng city (地市级 prefecture)" in page["places"], "places offered: %s" % page["places"])
 check("serve_browser_js", not page["page_errors"], "page errors: %s" % page["page_errors"])
 PY

@@ -27,7 +27,10 @@
  *     p05 <= p25 <= p50 <= p75 <= p95 over the runs asked; a second job while one runs is 503;
  *   - POST /api/download/h5 gives an HDF5 file (its signature after the 512-byte seal).
  */
+#define _XOPEN_SOURCE 700 /* realpath, mkstemp */
 #include <jansson.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,12 +117,50 @@ test_scenarios_and_keys(void **state)
             assert_true(json_is_true(json_object_get(k, "editable")));
             assert_close(json_number_value(json_object_get(k, "max")), 1.0, 0, 0);
             kinds++;
-        } else if (strcmp(path, "programmes.care_subsidy.eligibility.types.visual") == 0) {
-            assert_true(json_is_false(json_object_get(k, "editable")));
+        } else if (strcmp(path, "programmes.care_subsidy.eligibility.types") == 0) {
+            /* A list: one field of the whole key, a checkbox per type (7), all of them on. */
+            assert_string_equal(kind, "set");
+            assert_true(json_is_true(json_object_get(k, "editable")));
+            assert_int_equal(json_array_size(json_object_get(k, "options")), 7);
+            assert_int_equal(json_array_size(json_object_get(k, "value")), 7);
             kinds++;
+        } else if (strcmp(path, "programmes.care_subsidy.eligibility.grades") == 0) {
+            /* Daan's care subsidy: grades 1 and 2 (data/regions/daan.yaml rules), written 1..4. */
+            assert_string_equal(kind, "set");
+            json_t *v = json_object_get(k, "value");
+            assert_int_equal(json_array_size(v), 2);
+            assert_int_equal(json_integer_value(json_array_get(v, 0)), 1);
+            assert_int_equal(json_integer_value(json_array_get(v, 1)), 2);
+            kinds++;
+        } else if (strcmp(path, "status_quo") == 0) {
+            /* A word: a select of the key table's words, each labelled in both languages. */
+            assert_string_equal(kind, "select");
+            json_t *o = json_object_get(k, "options");
+            assert_int_equal(json_array_size(o), 2);
+            assert_string_equal(json_string_value(json_object_get(json_array_get(o, 1), "value")),
+                                "trend");
+            const char *zh = json_string_value(json_object_get(json_array_get(o, 1), "label_zh"));
+            assert_true((unsigned char)zh[0] >= 0x80); /* a Chinese label, not the word again */
+            kinds++;
+        } else if (strcmp(path, "programmes.child_rehab.eligibility.ages") == 0) {
+            assert_string_equal(kind, "ages");
+            assert_int_equal(json_array_size(json_object_get(k, "value")), 2);
+            assert_close(json_number_value(json_object_get(k, "max")), 100.0, 0, 0);
+            kinds++;
+        } else if (strcmp(path, "programmes.living_subsidy.marginal_from") == 0) {
+            assert_string_equal(kind, "year_word");
+            assert_string_equal(json_string_value(json_object_get(k, "value")), "never");
+            kinds++;
+        } else if (strncmp(path, "rates.", 6) == 0) {
+            /* Every group has its Chinese label (key_meta.c), not its English key. */
+            const char *g = json_string_value(json_object_get(k, "group_label_zh"));
+            assert_true((unsigned char)g[0] >= 0x80);
         }
+        /* One field per list or word key: its members are no fields of their own. */
+        assert_null(strstr(path, "eligibility.types."));
+        assert_null(strstr(path, "status_quo."));
     }
-    assert_int_equal(kinds, 3);
+    assert_int_equal(kinds, 7);
     json_decref(j);
     j = call(sv, "GET", "/api/keys?scenario=nope", NULL, &st);
     assert_int_equal(st, 400);
@@ -271,8 +312,8 @@ test_bad_requests(void **state)
                "expected a non-negative amount", "programmes.care_subsidy.monthly.grade1");
     expect_400(sv, "{\"scenario\": \"daan-baseline\", \"overlay\": {\"rates.x: 1\\nname\": 1}}",
                "not a key path", "rates.x: 1\nname");
-    expect_400(sv, "{\"scenario\": \"daan-baseline\", \"overlay\": {\"a.b\": [1]}}",
-               "expected a number", "a.b");
+    expect_400(sv, "{\"scenario\": \"daan-baseline\", \"overlay\": {\"a.b\": {\"c\": 1}}}",
+               "expected a number, true/false, a word or a list", "a.b");
     /* One funding share alone: the loader's sum check, at the line of the share edited. */
     expect_400(sv,
                "{\"scenario\": \"daan-baseline\", \"overlay\": "
@@ -451,6 +492,206 @@ test_ranges_and_download(void **state)
     dp_serve_free(sv);
 }
 
+/* The total of a /api/run answer in year index y. */
+static double
+total_at(json_t *j, size_t y)
+{
+    return num(json_object_get(j, "total"), y);
+}
+
+/* Lists, words, age ranges and year-or-word keys edited on the page give the results the same
+ * edit written in a scenario file gives (the file extends the same scenario and is one of the
+ * server's scenarios): the overlay route and the file route are the same loader. And a list
+ * written differently but meaning the same (grades [2, 1] for [1, 2], types all) changes
+ * nothing. */
+static void
+test_list_and_word_edits(void **state)
+{
+    (void)state;
+    char base[4096], file[] = "/tmp/dpsim-test-serve-XXXXXX";
+    assert_non_null(realpath("scenarios/daan-baseline.yaml", base));
+    int fd = mkstemp(file);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fprintf(f,
+            "dpsim: 1\nextends: %s\nname: lists-by-file\nstatus_quo: trend\nprogrammes:\n"
+            "  care_subsidy:\n    eligibility: {grades: [1, 2, 3]}\n"
+            "  care_services:\n    eligibility: {types: [physical, intellectual, mental]}\n"
+            "  child_rehab:\n    eligibility: {ages: [0, 17]}\n"
+            "  living_subsidy:\n    marginal_from: 2024\n"
+            "    eligibility: {households: [dibao, marginal]}\n",
+            base);
+    fclose(f);
+    const char *paths[] = {"scenarios/daan-baseline.yaml", file};
+    dp_ctx *ctx = dp_ctx_alloc();
+    dp_serve *sv = NULL;
+    assert_int_equal(dp_serve_open(ctx, paths, 2, dp_test_data_dir(), 2, NULL, &sv), DP_OK);
+    dp_ctx_free(ctx);
+    int st;
+    json_t *by_file = call(sv, "POST", "/api/run", "{\"scenario\": \"lists-by-file\"}", &st);
+    assert_int_equal(st, 200);
+    json_t *by_page =
+        call(sv, "POST", "/api/run",
+             "{\"scenario\": \"daan-baseline\", \"overlay\": {\"status_quo\": \"trend\", "
+             "\"programmes.care_subsidy.eligibility.grades\": [1, 2, 3], "
+             "\"programmes.care_services.eligibility.types\": [\"physical\", \"intellectual\", "
+             "\"mental\"], \"programmes.child_rehab.eligibility.ages\": [0, 17], "
+             "\"programmes.living_subsidy.eligibility.households\": [\"dibao\", \"marginal\"], "
+             "\"programmes.living_subsidy.marginal_from\": 2024}}",
+             &st);
+    assert_int_equal(st, 200);
+    json_t *same = call(sv, "POST", "/api/run",
+                        "{\"scenario\": \"daan-baseline\", \"overlay\": "
+                        "{\"programmes.care_subsidy.eligibility.grades\": [2, 1], "
+                        "\"programmes.care_subsidy.eligibility.types\": \"all\", "
+                        "\"programmes.living_subsidy.marginal_from\": \"never\"}}",
+                        &st);
+    assert_int_equal(st, 200);
+    double moved = 0.0;
+    for (size_t y = 0; y < 15; y++) {
+        assert_close(total_at(by_page, y), total_at(by_file, y), 1e-12, 1e-9);
+        assert_close(num(json_object_get(json_object_get(same, "difference"), "total"), y), 0.0, 0,
+                     1e-9);
+        moved += fabs(num(json_object_get(json_object_get(by_page, "difference"), "total"), y));
+    }
+    assert_true(moved > 1.0); /* the edits do change the budget (万元 over the years) */
+    /* A word the loader takes only plain (all, never) is written plain in the overlay. */
+    assert_non_null(
+        strstr(json_string_value(json_object_get(same, "overlay_yaml")), "types: all\n"));
+    json_decref(by_file);
+    json_decref(by_page);
+    json_decref(same);
+
+    /* Refused lists: the loader's message with the key path; malformed items before YAML. */
+    expect_400(sv,
+               "{\"scenario\": 0, \"overlay\": {\"programmes.care_subsidy.eligibility.grades\": "
+               "[]}}",
+               "empty list", "programmes.care_subsidy.eligibility.grades");
+    expect_400(sv,
+               "{\"scenario\": 0, \"overlay\": {\"programmes.care_subsidy.eligibility.types\": "
+               "[\"visual\", \"visual\"]}}",
+               "listed twice", "programmes.care_subsidy.eligibility.types");
+    expect_400(sv,
+               "{\"scenario\": 0, \"overlay\": {\"programmes.child_rehab.eligibility.ages\": "
+               "[9, 3]}}",
+               "min <= max", "programmes.child_rehab.eligibility.ages");
+    expect_400(sv, "{\"scenario\": 0, \"overlay\": {\"status_quo\": \"sometimes\"}}",
+               "one of frozen, trend", "status_quo");
+    expect_400(sv,
+               "{\"scenario\": 0, \"overlay\": {\"programmes.care_subsidy.eligibility.grades\": "
+               "[[1], 2]}}",
+               "items are numbers or words", "programmes.care_subsidy.eligibility.grades");
+    expect_400(sv,
+               "{\"scenario\": 0, \"overlay\": {\"programmes.care_subsidy.eligibility.grades\": "
+               "[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]}}",
+               "at most 16", "programmes.care_subsidy.eligibility.grades");
+    /* A word with YAML's characters is a quoted scalar: refused as a word, nothing injected. */
+    expect_400(sv, "{\"scenario\": 0, \"overlay\": {\"status_quo\": \"trend\\nname: x\"}}",
+               "one of frozen, trend", "status_quo");
+    dp_serve_free(sv);
+    unlink(file);
+}
+
+/* Starts a ranges job with body and waits for its result (the caller decrefs). */
+static json_t *
+ranges_result(dp_serve *sv, const char *body)
+{
+    int st;
+    json_t *j = call(sv, "POST", "/api/ranges", body, &st);
+    assert_int_equal(st, 200);
+    char url[64];
+    snprintf(url, sizeof url, "/api/ranges?job=%d",
+             (int)json_integer_value(json_object_get(j, "job")));
+    json_decref(j);
+    json_t *res = NULL;
+    for (int k = 0; k < 1200 && !res; k++) {
+        j = call(sv, "GET", url, NULL, &st);
+        assert_int_equal(st, 200);
+        if (strcmp(json_string_value(json_object_get(j, "state")), "done") == 0) {
+            res = json_incref(json_object_get(j, "result"));
+        } else {
+            nanosleep(&(struct timespec){0, 100000000L}, NULL);
+        }
+        json_decref(j);
+    }
+    assert_non_null(res);
+    return res;
+}
+
+/* A region or node of the run: the roll-up of provinces-baseline's four provinces to the
+ * nation is their sum (the roll-up is an exact sum of the same run, engines/rollup.h), and each
+ * place's difference from its own baseline is 0 with no edits; an id the results lack is 400;
+ * a target on a node (jilin-province's) is evaluated (the roll-ups come before the targets). */
+static void
+test_regions_and_nodes(void **state)
+{
+    (void)state;
+    const char *paths[] = {"scenarios/provinces-baseline.yaml", "scenarios/jilin-province.yaml"};
+    dp_ctx *ctx = dp_ctx_alloc();
+    dp_serve *sv = NULL;
+    assert_int_equal(dp_serve_open(ctx, paths, 2, dp_test_data_dir(), 2, NULL, &sv), DP_OK);
+    dp_ctx_free(ctx);
+    int st;
+    json_t *whole = call(sv, "POST", "/api/run", "{\"scenario\": 0}", &st);
+    assert_int_equal(st, 200);
+    json_t *places = json_object_get(whole, "places");
+    assert_int_equal(json_array_size(places), 5); /* 4 provinces and China */
+    assert_string_equal(json_string_value(json_object_get(json_array_get(places, 4), "id")),
+                        "china");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(places, 4), "name_zh")),
+                        "中国");
+    static const char *const ids[] = {"jilin", "heilongjiang", "zhejiang", "shanghai", "china"};
+    json_t *one[5];
+    for (size_t k = 0; k < 5; k++) {
+        char body[128];
+        snprintf(body, sizeof body, "{\"scenario\": 0, \"region\": \"%s\"}", ids[k]);
+        one[k] = call(sv, "POST", "/api/run", body, &st);
+        assert_int_equal(st, 200);
+        assert_string_equal(json_string_value(json_object_get(one[k], "place")), ids[k]);
+    }
+    for (size_t y = 0; y < 15; y++) {
+        double sum = 0.0;
+        for (size_t k = 0; k < 4; k++) {
+            assert_true(total_at(one[k], y) > 1000.0);
+            assert_true(total_at(one[k], y) < total_at(whole, y));
+            sum += total_at(one[k], y);
+            assert_close(num(json_object_get(json_object_get(one[k], "difference"), "total"), y),
+                         0.0, 0, 1e-9);
+        }
+        assert_close(total_at(one[4], y), sum, 1e-12, 1e-6);
+        assert_close(total_at(whole, y), sum, 1e-12, 1e-6);
+    }
+    for (size_t k = 0; k < 5; k++) {
+        json_decref(one[k]);
+    }
+    json_decref(whole);
+    expect_400(sv, "{\"scenario\": 0, \"region\": \"daan\"}", "expected a region or a node", NULL);
+    expect_400(sv, "{\"scenario\": 0, \"region\": 7}", "\"region\"", NULL);
+    json_t *j = call(sv, "POST", "/api/run", "{\"scenario\": \"jilin-province\"}", &st);
+    assert_int_equal(st, 200);
+    json_t *t = json_array_get(json_object_get(j, "targets"), 0);
+    assert_string_equal(json_string_value(json_object_get(t, "region")), "jilin");
+    assert_true(json_number_value(json_object_get(t, "mean")) > 1000.0);
+    json_decref(j);
+    /* Ranges of one place: jilin-province's only region is Da'an, so the Jilin node's
+     * replicates are Da'an's (the same seed, the roll-up a sum of one region): equal fans. */
+    json_t *rn = ranges_result(sv, "{\"scenario\": 1, \"runs\": 3, \"region\": \"jilin\"}");
+    json_t *rr = ranges_result(sv, "{\"scenario\": 1, \"runs\": 3, \"region\": \"daan\"}");
+    assert_null(json_object_get(rn, "error"));
+    for (size_t y = 0; y < 15; y++) {
+        double a = num(json_object_get(json_object_get(rn, "total_fan"), "p50"), y);
+        assert_true(a > 1000.0);
+        assert_close(a, num(json_object_get(json_object_get(rr, "total_fan"), "p50"), y), 1e-12,
+                     1e-9);
+    }
+    json_decref(rn);
+    json_decref(rr);
+    json_t *bad = ranges_result(sv, "{\"scenario\": 1, \"runs\": 2, \"region\": \"nowhere\"}");
+    assert_non_null(strstr(json_string_value(json_object_get(bad, "error")), "nowhere"));
+    json_decref(bad);
+    dp_serve_free(sv);
+}
+
 int
 main(void)
 {
@@ -461,6 +702,8 @@ main(void)
         cmocka_unit_test(test_overlay_loads),
         cmocka_unit_test(test_solve),
         cmocka_unit_test(test_ranges_and_download),
+        cmocka_unit_test(test_list_and_word_edits),
+        cmocka_unit_test(test_regions_and_nodes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
