@@ -69,6 +69,29 @@ call(dp_serve *sv, const char *method, const char *url, const char *body, int *s
     return j;
 }
 
+/* Polls ranges job id until it is done (at most 120 s) and returns its result (the caller
+ * decrefs). */
+static json_t *
+job_result(dp_serve *sv, int id)
+{
+    char url[64];
+    int st;
+    snprintf(url, sizeof url, "/api/ranges?job=%d", id);
+    json_t *res = NULL;
+    for (int k = 0; k < 1200 && !res; k++) {
+        json_t *j = call(sv, "GET", url, NULL, &st);
+        assert_int_equal(st, 200);
+        if (strcmp(json_string_value(json_object_get(j, "state")), "done") == 0) {
+            res = json_incref(json_object_get(j, "result"));
+        } else {
+            nanosleep(&(struct timespec){0, 100000000L}, NULL);
+        }
+        json_decref(j);
+    }
+    assert_non_null(res);
+    return res;
+}
+
 static void
 test_scenarios_and_keys(void **state)
 {
@@ -452,20 +475,7 @@ test_ranges_and_download(void **state)
     if (st == 200) {
         id++;
     }
-    char url[64];
-    snprintf(url, sizeof url, "/api/ranges?job=%d", id);
-    json_t *res = NULL;
-    for (int k = 0; k < 1200 && !res; k++) {
-        j = call(sv, "GET", url, NULL, &st);
-        assert_int_equal(st, 200);
-        if (strcmp(json_string_value(json_object_get(j, "state")), "done") == 0) {
-            res = json_incref(json_object_get(j, "result"));
-        } else {
-            nanosleep(&(struct timespec){0, 100000000L}, NULL);
-        }
-        json_decref(j);
-    }
-    assert_non_null(res);
+    json_t *res = job_result(sv, id);
     assert_null(json_object_get(res, "error"));
     assert_int_equal(json_integer_value(json_object_get(res, "runs")), 4);
     json_t *fan = json_object_get(res, "total_fan");
@@ -599,23 +609,9 @@ ranges_result(dp_serve *sv, const char *body)
     int st;
     json_t *j = call(sv, "POST", "/api/ranges", body, &st);
     assert_int_equal(st, 200);
-    char url[64];
-    snprintf(url, sizeof url, "/api/ranges?job=%d",
-             (int)json_integer_value(json_object_get(j, "job")));
+    int id = (int)json_integer_value(json_object_get(j, "job"));
     json_decref(j);
-    json_t *res = NULL;
-    for (int k = 0; k < 1200 && !res; k++) {
-        j = call(sv, "GET", url, NULL, &st);
-        assert_int_equal(st, 200);
-        if (strcmp(json_string_value(json_object_get(j, "state")), "done") == 0) {
-            res = json_incref(json_object_get(j, "result"));
-        } else {
-            nanosleep(&(struct timespec){0, 100000000L}, NULL);
-        }
-        json_decref(j);
-    }
-    assert_non_null(res);
-    return res;
+    return job_result(sv, id);
 }
 
 /* A region or node of the run: the roll-up of provinces-baseline's four provinces to the
