@@ -150,10 +150,12 @@ static const char *const seg_name[][3] = {
 static const char *const word_name[][3] = {
     {"status_quo=frozen", "frozen at the base year", "保持基年领取率"},
     {"status_quo=trend", "take-up trend", "延续领取率趋势"},
-    {"rate", "a fixed yearly rate", "按固定年率调整"},
-    {"cpi", "with consumer prices", "随居民消费价格调整"},
-    {"consumption", "with consumption per person", "随人均消费支出调整"},
-    {"dibao", "with the dibao standard", "随低保标准调整"},
+    {"indexation=rate", "a fixed yearly rate", "按固定年率调整"},
+    {"indexation=cpi", "with consumer prices", "随居民消费价格调整"},
+    {"indexation=consumption", "with consumption per person", "随人均消费支出调整"},
+    {"kind=rate", "a fixed yearly rate", "按固定年率调整"},
+    {"kind=cpi", "with consumer prices", "随居民消费价格调整"},
+    {"kind=dibao", "with the dibao standard", "随低保标准调整"},
     {"never", "never", "不实施"},
     {"calibrated", "calibrated", "校准"},
 };
