@@ -270,8 +270,11 @@ cmd_check(int argc, char **argv)
         for (size_t k = 0; k < DP_N_PROG; k++) {
             double tu = dp_model_take_up(m, r, k);
             char v[32];
-            printf("#     %-24s %s  (%s)\n", dp_prog_key[k], cli_fmt_num(tu, 4, v, sizeof v),
-                   take_up_source[dp_model_take_up_source(m, r, k)]);
+            printf("#     %-24s %s  (%s%s)\n", dp_prog_key[k], cli_fmt_num(tu, 4, v, sizeof v),
+                   take_up_source[dp_model_take_up_source(m, r, k)],
+                   dp_model_take_up_combined(m, r, k)
+                       ? "; the scenario's distribution gives its relative spread"
+                       : "");
         }
         print_trend(m, r);
         print_reported(in);

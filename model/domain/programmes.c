@@ -177,6 +177,11 @@ dp_prog_rules_year(const dp_model *m, const dp_params *p, size_t reg, int year,
             rules->amount[k][g] = dp_prog_amount(p, k, g, year);
         }
         rules->take_up[k] = isfinite(pp->take_up) ? pp->take_up : m->base[reg].take_up[k];
+        if (m->base[reg].take_up_dist_mean[k] > 0.0) {
+            /* A distribution combined with the calibration (base.c check_calibrated_dist). */
+            rules->take_up[k] =
+                clamp01(m->base[reg].take_up[k] * pp->take_up / m->base[reg].take_up_dist_mean[k]);
+        }
         if (!isfinite(pp->take_up) && k < DP_N_TREND && m->base[reg].trend[k].on &&
             year > p->base_year) {
             rules->take_up[k] = dp_trend_take_up(m, p, reg, k, year);

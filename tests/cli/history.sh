@@ -173,3 +173,42 @@ for scen in china-baseline china-2017 provinces-baseline; do
         echo "FAIL: history/run_$scen summary does not name '$want': $(head -3 "$work/sum")"
     fi
 done
+
+# status_quo: frozen, a distribution on a take-up the region file's base-year recipients
+# calibrate (Da'an's care subsidy: 6,619 recipients of end-2020) combines with the calibration
+# (docs/scenarios.md "Status quo and calibration"): take-up = calibrated x draw / mean. So one
+# run (the mean) projects exactly what the calibration alone projects; a number replaces the
+# calibration knowingly (recipients scale by 0.8 / the calibrated 0.9501, i.e. 0.842, the
+# care subsidy's recipients being proportional to its take-up); 40 runs of beta(mean 0.95,
+# sd 0.02) have a mean within 4 standard errors of the calibration's (relative sd of a draw
+# 0.02 / 0.95 = 2.1%, of a mean of 40: 0.33%, so 1.3%) and a spread.
+care2021() { # the care subsidy's recipients in 2021 (means) of results $1
+    "$DPSIM" summary "$1" | awk -F'|' '$1 ~ /^ 2021 / {split($3, f, " "); gsub(",", "", f[1]); print f[1]; exit}'
+}
+for v in none dist num; do
+    {
+        printf 'dpsim: 1\nname: t-%s\nextends: %s/scenarios/daan-baseline.yaml\n' "$v" "$(pwd)"
+        case $v in
+        dist) printf 'programmes:\n  care_subsidy:\n    take_up: {dist: beta, mean: 0.95, sd: 0.02}\n' ;;
+        num) printf 'programmes:\n  care_subsidy:\n    take_up: 0.8\n' ;;
+        esac
+    } >"$work/comb-$v.yaml"
+    "$DPSIM" run --data data -o "$work/comb-$v.h5" --quiet "$work/comb-$v.yaml" 2>"$work/err" ||
+        echo "FAIL: history/frozen_dist run $v: $(cat "$work/err")"
+done
+"$DPSIM" run --data data --runs 40 -o "$work/comb-40.h5" --quiet "$work/comb-dist.yaml" 2>"$work/err" ||
+    echo "FAIL: history/frozen_dist run 40: $(cat "$work/err")"
+n0=$(care2021 "$work/comb-none.h5"); n1=$(care2021 "$work/comb-dist.h5")
+nn=$(care2021 "$work/comb-num.h5"); n40=$(care2021 "$work/comb-40.h5")
+if awk -v a="$n0" -v b="$n1" -v c="$nn" -v d="$n40" 'BEGIN {
+        ok = a > 0 && b == a && (c / a - 0.8 / 0.9501)^2 < 0.002^2 && ((d - a) / a)^2 < 0.013^2
+        exit !ok }'; then
+    echo "PASS: history/frozen_dist_combined"
+else
+    echo "FAIL: history/frozen_dist_combined care 2021: calibrated $n0, one run $n1, number $nn, 40 runs $n40"
+fi
+spread=$("$DPSIM" summary "$work/comb-40.h5" | awk '$1 == "2021" && $5 ~ /-/ {split($5, r, "-"); print (r[2] > r[1]); exit}')
+[ "$spread" = 1 ] && echo "PASS: history/frozen_dist_spread" ||
+    echo "FAIL: history/frozen_dist_spread the 90% interval of the care subsidy's 2021 spending has no width"
+"$DPSIM" check --data data "$work/comb-dist.yaml" | grep -q "care_subsidy  *0.9501  (calibrated to base-year recipients; the scenario's distribution gives its relative spread)" &&
+    echo "PASS: history/frozen_dist_check" || echo "FAIL: history/frozen_dist_check take-up line not printed"
