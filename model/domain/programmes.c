@@ -173,8 +173,17 @@ dp_prog_rules_year(const dp_model *m, const dp_params *p, size_t reg, int year,
     memset(rules, 0, sizeof *rules);
     for (size_t k = 0; k < DP_N_PROG; k++) {
         const dp_prog_params *pp = &p->prog[k];
+        /* status_quo: trend: a programme the scenario does not index (a rate of 0, the
+         * default) follows the region's historical increase of its standard (region file
+         * `standards:`), from the base year's amount: x (1 + r)^(year - base year). */
+        double r = m->in[reg].std_growth[k];
+        double hist = p->status_quo == DP_SQ_TREND && isfinite(r) &&
+                              pp->index_kind == DP_INDEX_RATE && pp->index_rate == 0.0 &&
+                              year > p->base_year
+                          ? pow(1.0 + r, (double)(year - p->base_year))
+                          : 1.0;
         for (size_t g = 0; g < DP_N_GRADE; g++) {
-            rules->amount[k][g] = dp_prog_amount(p, k, g, year);
+            rules->amount[k][g] = dp_prog_amount(p, k, g, year) * hist;
         }
         rules->take_up[k] = isfinite(pp->take_up) ? pp->take_up : m->base[reg].take_up[k];
         if (m->base[reg].take_up_dist_mean[k] > 0.0) {
