@@ -372,10 +372,14 @@ read_standards(dp_ctx *ctx, const dp_ynode *node, dp_region_input *r)
             return failed(ctx);
         }
         dp_ypath(sub2, sizeof sub2, sub, "values");
-        if (v->kind != DP_YMAP || v->n < 2) {
-            return dp_yexpected(ctx, v, sub2,
-                                "a map of at least two years to the standard in force (yuan a "
-                                "month), e.g. {2016: 500, 2022: 500}");
+        static const char what_values[] = "a map of at least two years to the standard in "
+                                          "force (yuan a month), e.g. {2016: 500, 2022: 500}";
+        if (v->kind != DP_YMAP) {
+            return dp_yexpected(ctx, v, sub2, what_values);
+        }
+        if (v->n < 2) {
+            return dp_yerror(ctx, v, "%s: expected %s, got %zu year (a yearly increase needs "
+                             "two)", sub2, what_values, v->n);
         }
         int y0 = 0, y1 = 0, prev = 0;
         double v0 = NAN, v1 = NAN;

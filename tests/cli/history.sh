@@ -37,7 +37,8 @@ scenario() {
 
 for name in province_typo province_unknown reported_key_typo reported_key_unknown \
     reported_unit_wrong reported_year reported_year_missing reported_month reported_at_year \
-    reported_at_text reported_from reported_bound reported_status reported_field; do
+    reported_at_text reported_from reported_bound reported_status reported_field \
+    standards_one_year standards_programme standards_year_order; do
     cp "$BAD/$name.yaml" "$work/data/regions/$name.yaml"
     scenario "$name"
     msg=$(grep "^$name.yaml$TAB" "$BAD/EXPECTED" | cut -f2-)
@@ -241,3 +242,46 @@ r, s, u = row("daan rehab_person_times 2016-2020-12")
 assert (r["from"], r["value"], r["bound"]) == (2016, 15000, 1) and u == "person-times", (r, u)
 PY
 then echo "PASS: history/hdf5_reported"; else echo "FAIL: history/hdf5_reported"; fi
+
+# status_quo: trend and a region file's `standards:` (docs/model.md "Take-up trend", amounts):
+# Da'an's file with care-subsidy standards 100 yuan (2016) and 121 yuan (2018), so a yearly
+# increase of (121 / 100)^(1/2) - 1 = 10% by hand, against the same file without them, both
+# from the 2020 base under daan-baseline (indexation rate 0). The care subsidy's spending must
+# be 1.1, 1.21, 1.331 times the other's in 2021-2023 (recipients do not depend on amounts);
+# the living subsidy's (no standards given) the same; under status_quo: frozen no change.
+mkdir -p "$work/std/regions"
+ln -s "$(pwd)/data/reference" "$work/std/reference"
+for r in daan daanstd; do
+    sed -e "s/^id: daan/id: $r/" -e '/^code:/d' -e '/^parent:/d' data/regions/daan.yaml >"$work/std/regions/$r.yaml"
+    for sq in trend frozen; do
+        printf 'dpsim: 1\nname: t-%s-%s\nextends: %s/scenarios/daan-baseline.yaml\nregions: [%s]\nstatus_quo: %s\nyears: {start: 2021, end: 2023}\n' \
+            "$r" "$sq" "$(pwd)" "$r" "$sq" >"$work/std-$r-$sq.yaml"
+    done
+done
+printf 'standards:\n  care_subsidy:\n    source: "test: by hand"\n    values: {2016: 100, 2018: 121}\n' \
+    >>"$work/std/regions/daanstd.yaml"
+ok=1
+for f in daan-trend daanstd-trend daan-frozen daanstd-frozen; do
+    "$DPSIM" run --data "$work/std" -o "$work/std-$f.h5" --quiet "$work/std-$f.yaml" 2>"$work/err" ||
+        { ok=0; echo "FAIL: history/standards_growth run $f: $(cat "$work/err")"; }
+done
+if [ "$ok" = 1 ] && /usr/bin/python3 - "$work" <<'PY'
+import sys, h5py, numpy as np
+w = sys.argv[1]
+def spending(f):
+    h = h5py.File(f"{w}/std-{f}.h5", "r")
+    g = h[list(h.keys())[0]]
+    prog = [s.decode() for s in g["programme"][...]]
+    years = list(g["year"][...])
+    s = g["runs/spending"][0]  # [year, region, programme]
+    return years, s[:, 0, prog.index("care_subsidy")], s[:, 0, prog.index("living_subsidy")]
+y, c0, l0 = spending("daan-trend")
+_, c1, l1 = spending("daanstd-trend")
+assert y == [2021, 2022, 2023], y
+assert np.allclose(c1 / c0, [1.1, 1.21, 1.331], rtol=1e-9, atol=0), c1 / c0
+assert np.allclose(l1, l0, rtol=1e-12, atol=0)
+_, f0, _ = spending("daan-frozen")
+_, f1, _ = spending("daanstd-frozen")
+assert np.allclose(f1, f0, rtol=1e-12, atol=0)
+PY
+then echo "PASS: history/standards_growth"; else echo "FAIL: history/standards_growth"; fi
