@@ -176,7 +176,7 @@ dp_prog_rules_year(const dp_model *m, const dp_params *p, size_t reg, int year,
         /* status_quo: trend: a programme the scenario does not index (a rate of 0, the
          * default) follows the region's historical increase of its standard (region file
          * `standards:`), from the base year's amount: x (1 + r)^(year - base year). */
-        double r = m->in[reg].std_growth[k];
+        double r = m && m->in ? m->in[reg].std_growth[k] : (double)NAN;
         double hist = p->status_quo == DP_SQ_TREND && isfinite(r) &&
                               pp->index_kind == DP_INDEX_RATE && pp->index_rate == 0.0 &&
                               year > p->base_year
@@ -186,7 +186,7 @@ dp_prog_rules_year(const dp_model *m, const dp_params *p, size_t reg, int year,
             rules->amount[k][g] = dp_prog_amount(p, k, g, year) * hist;
         }
         rules->take_up[k] = isfinite(pp->take_up) ? pp->take_up : m->base[reg].take_up[k];
-        if (m->base[reg].take_up_dist_mean[k] > 0.0) {
+        if (m && m->base[reg].take_up_dist_mean[k] > 0.0) {
             /* A distribution combined with the calibration (base.c check_calibrated_dist). */
             rules->take_up[k] =
                 clamp01(m->base[reg].take_up[k] * pp->take_up / m->base[reg].take_up_dist_mean[k]);
