@@ -59,6 +59,13 @@ dp_ctx_status(const dp_ctx *ctx)
     return ctx ? ctx->status : DP_OK;
 }
 
+dp_status
+dp_ctx_failed(const dp_ctx *ctx)
+{
+    dp_status s = dp_ctx_status(ctx);
+    return s != DP_OK ? s : DP_EINPUT;
+}
+
 void
 dp_ctx_clear(dp_ctx *ctx)
 {

@@ -25,6 +25,10 @@ void dp_ctx_free(dp_ctx *ctx);
 const char *dp_ctx_errmsg(const dp_ctx *ctx);
 /* The status of the last error recorded (DP_OK when none). */
 dp_status dp_ctx_status(const dp_ctx *ctx);
+/* The status to pass up after a call below has failed: the status it recorded, so that out of
+ * memory stays out of memory (exit 1) and is not reported as bad input; DP_EINPUT when it
+ * recorded none. */
+dp_status dp_ctx_failed(const dp_ctx *ctx);
 /* Clears the error slot. */
 void dp_ctx_clear(dp_ctx *ctx);
 

@@ -110,11 +110,11 @@ read_node(dp_ctx *ctx, dp_hierarchy *h, const dp_ynode *item, size_t i)
                             "a map with id, level, code, parent, name_en, name_zh");
     }
     if (dp_ycheck_keys(ctx, item, path, node_keys, N_OF(node_keys)) != DP_OK) {
-        return DP_EINPUT;
+        return dp_ctx_failed(ctx);
     }
     dp_ypath(sub, sizeof sub, path, "id");
     if (dp_yrequire(ctx, item, path, "id", &node) != DP_OK) {
-        return DP_EINPUT;
+        return dp_ctx_failed(ctx);
     }
     if (node->kind != DP_YSCALAR || !id_ok(node->text, sizeof n->id - 1)) {
         return dp_yexpected(ctx, node, sub,
@@ -127,7 +127,7 @@ read_node(dp_ctx *ctx, dp_hierarchy *h, const dp_ynode *item, size_t i)
     snprintf(n->id, sizeof n->id, "%s", node->text);
     dp_ypath(sub, sizeof sub, path, "level");
     if (dp_yrequire(ctx, item, path, "level", &node) != DP_OK) {
-        return DP_EINPUT;
+        return dp_ctx_failed(ctx);
     }
     int level = node->kind == DP_YSCALAR ? level_of(node->text) : -1;
     if (level < 0) {
@@ -136,7 +136,7 @@ read_node(dp_ctx *ctx, dp_hierarchy *h, const dp_ynode *item, size_t i)
     n->level = (dp_adm_level)level;
     dp_ypath(sub, sizeof sub, path, "code");
     if (dp_yrequire(ctx, item, path, "code", &node) != DP_OK) {
-        return DP_EINPUT;
+        return dp_ctx_failed(ctx);
     }
     if (node->kind != DP_YSCALAR || !code_ok(node->text)) {
         return node->kind == DP_YSCALAR
@@ -157,7 +157,7 @@ read_node(dp_ctx *ctx, dp_hierarchy *h, const dp_ynode *item, size_t i)
         dp_yget_text(ctx, node, "name_en", n->name_en, sizeof n->name_en, 1) != DP_OK ||
         dp_yrequire(ctx, item, path, "name_zh", &node) != DP_OK ||
         dp_yget_text(ctx, node, "name_zh", n->name_zh, sizeof n->name_zh, 1) != DP_OK) {
-        return DP_EINPUT;
+        return dp_ctx_failed(ctx);
     }
     n->parent = DP_HNONE;
     dp_ypath(sub, sizeof sub, path, "parent");

@@ -28,15 +28,6 @@ const char *const dp_marg_key[DP_N_MARG] = {"certified", "severe",          "sev
                                             "aged60",    "children"};
 
 
-/* The status of the error just recorded in ctx (DP_EINPUT when none was): a failure below is
- * passed up as what it was, so that out of memory stays out of memory (exit 1), not bad input. */
-static dp_status
-failed(const dp_ctx *ctx)
-{
-    dp_status s = dp_ctx_status(ctx);
-    return s != DP_OK ? s : DP_EINPUT;
-}
-
 static const char *const top_keys[] = {"dpsim_region", "id",         "name_en", "name_zh",
                                        "province",     "base_year",  "sources", "population",
                                        "disabled",     "recipients", "reported", "bases",
@@ -60,7 +51,7 @@ get_count(dp_ctx *ctx, const dp_ynode *node, const char *path, int positive, dou
     const char *what =
         positive ? "a positive number of persons" : "a non-negative number of persons";
     if (dp_yget_number(ctx, node, path, what, 0, HUGE_VAL, out) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     if (positive && !(*out > 0)) {
         return dp_yexpected(ctx, node, path, what);
@@ -88,15 +79,15 @@ get_shares(dp_ctx *ctx, const dp_ynode *map, const char *path, const char *const
     dp_ynode *node;
     double sum = 0.0;
     if (need_map(ctx, map, path, keys, n) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     for (size_t i = 0; i < n; i++) {
         if (dp_yrequire(ctx, map, path, keys[i], &node) != DP_OK) {
-            return failed(ctx);
+            return dp_ctx_failed(ctx);
         }
         dp_ypath(sub, sizeof sub, path, keys[i]);
         if (dp_yget_number(ctx, node, sub, "a share in [0, 1]", 0, 1, &share[i]) != DP_OK) {
-            return failed(ctx);
+            return dp_ctx_failed(ctx);
         }
         sum += share[i];
     }
@@ -132,11 +123,11 @@ read_age_table(dp_ctx *ctx, const dp_ynode *node, const char *path, size_t n, co
     dp_ynode *list;
     double total = 0.0;
     if (need_map(ctx, node, path, sex_keys, 2) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     for (size_t sex = 0; sex < 2; sex++) {
         if (dp_yrequire(ctx, node, path, sex_keys[sex], &list) != DP_OK) {
-            return failed(ctx);
+            return dp_ctx_failed(ctx);
         }
         dp_ypath(sub, sizeof sub, path, sex_keys[sex]);
         if (list->kind != DP_YSEQ) {
@@ -148,7 +139,7 @@ read_age_table(dp_ctx *ctx, const dp_ynode *node, const char *path, size_t n, co
         for (size_t i = 0; i < n; i++) {
             snprintf(item, sizeof item, "%s[%zu]", sub, i + 1);
             if (get_count(ctx, list->val[i], item, 0, &r->age_pop[sex][i]) != DP_OK) {
-                return failed(ctx);
+                return dp_ctx_failed(ctx);
             }
             total += r->age_pop[sex][i];
         }
@@ -198,16 +189,16 @@ read_population(dp_ctx *ctx, const dp_ynode *map, key_paths *ps, dp_region_input
     if (need_map(ctx, map, P(ps, "population"), population_keys, N_OF(population_keys)) != DP_OK ||
         dp_yrequire(ctx, map, P(ps, "population"), "total", &node) != DP_OK ||
         get_count(ctx, node, P(ps, "population.total"), 1, &r->population) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     if ((node = dp_ymap_get(map, "age_shares")) &&
         get_shares(ctx, node, P(ps, "population.age_shares"), age_keys, 3, r->age_share) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     if ((node = dp_ymap_get(map, "sex_ratio")) &&
         dp_yget_number(ctx, node, P(ps, "population.sex_ratio"), "a number in [80, 130]", 80, 130,
                        &r->sex_ratio) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     /* Residents by sex and age: 5-year groups or single ages (they fix the sex ratio and every
      * age, so neither goes with age_shares or sex_ratio, nor with the other). */
@@ -230,23 +221,23 @@ read_population(dp_ctx *ctx, const dp_ynode *map, key_paths *ps, dp_region_input
                                  "a list of 21 numbers of persons (ages 0-4, 5-9, ..., 95-99, "
                                  "100+)",
                                  r) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     if (single && read_age_table(ctx, single, P(ps, "population.single_ages"), 101,
                                  "a list of 101 numbers of persons (ages 0, 1, ..., 99, 100+)",
                                  r) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     r->age_input = groups ? DP_AGE_GROUPS : (single ? DP_AGE_SINGLE : DP_AGE_NONE);
     if (dp_yrequire(ctx, map, P(ps, "population"), "birth_rate", &node) != DP_OK ||
         dp_yget_number(ctx, node, P(ps, "population.birth_rate"), "a number in [0, 0.1]", 0, 0.1,
                        &r->birth_rate) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     if (dp_yrequire(ctx, map, P(ps, "population"), "migration_rate", &node) != DP_OK ||
         dp_yget_number(ctx, node, P(ps, "population.migration_rate"), "a number in [-0.2, 0.2]", -0.2, 0.2,
                        &r->migration_rate) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     return DP_OK;
 }
@@ -260,19 +251,19 @@ read_disabled(dp_ctx *ctx, const dp_ynode *map, key_paths *ps, dp_region_input *
     if (need_map(ctx, map, P(ps, "disabled"), disabled_keys, N_OF(disabled_keys)) != DP_OK ||
         dp_yrequire(ctx, map, P(ps, "disabled"), "total", &total) != DP_OK ||
         get_count(ctx, total, P(ps, "disabled.total"), 1, &r->disabled_total) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     if ((node = dp_ymap_get(map, "type_shares")) &&
         get_shares(ctx, node, P(ps, "disabled.type_shares"), dp_type_label, DP_N_TYPE, r->type_share) !=
             DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     const dp_ynode *marg = dp_ymap_get(map, "marginals");
     if (!marg) {
         return DP_OK;
     }
     if (need_map(ctx, marg, P(ps, "disabled.marginals"), dp_marg_key, DP_N_MARG) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     for (size_t m = 0; m < DP_N_MARG; m++) {
         if (!(node = dp_ymap_get(marg, dp_marg_key[m]))) {
@@ -280,7 +271,7 @@ read_disabled(dp_ctx *ctx, const dp_ynode *map, key_paths *ps, dp_region_input *
         }
         dp_ypath(path, sizeof path, P(ps, "disabled.marginals"), dp_marg_key[m]);
         if (get_count(ctx, node, path, 0, &r->marginal[m]) != DP_OK) {
-            return failed(ctx);
+            return dp_ctx_failed(ctx);
         }
         if (r->marginal[m] > r->disabled_total) {
             return dp_yerror(ctx, node, "%s: %s is more than %s %s", path, node->text,
@@ -299,21 +290,21 @@ read_base(dp_ctx *ctx, const dp_ynode *map, key_paths *ps, dp_region_input *r)
     dp_ynode *node;
     if (dp_yrequire(ctx, map, ps->pre, "population", &node) != DP_OK ||
         read_population(ctx, node, ps, r) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     if (dp_yrequire(ctx, map, ps->pre, "disabled", &node) != DP_OK ||
         read_disabled(ctx, node, ps, r) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     if ((node = dp_ymap_get(map, "recipients"))) {
         if (need_map(ctx, node, P(ps, "recipients"), dp_prog_key, DP_N_PROG) != DP_OK) {
-            return failed(ctx);
+            return dp_ctx_failed(ctx);
         }
         for (size_t k = 0; k < DP_N_PROG; k++) {
             const dp_ynode *val = dp_ymap_get(node, dp_prog_key[k]);
             dp_ypath(sub, sizeof sub, P(ps, "recipients"), dp_prog_key[k]);
             if (val && get_count(ctx, val, sub, 0, &r->recipients[k]) != DP_OK) {
-                return failed(ctx);
+                return dp_ctx_failed(ctx);
             }
         }
     }
@@ -431,7 +422,7 @@ read_bases(dp_ctx *ctx, const dp_ynode *root, int want, dp_region_input *r)
         if (dp_yrequire(ctx, root, "", "base_year", &node) != DP_OK ||
             dp_yget_int(ctx, node, "base_year", "a year in [1990, 2100]", 1990, 2100,
                         &r->base_year) != DP_OK) {
-            return failed(ctx);
+            return dp_ctx_failed(ctx);
         }
         r->n_base = 1;
         r->base_years[0] = r->base_year;
@@ -460,7 +451,7 @@ read_bases(dp_ctx *ctx, const dp_ynode *root, int want, dp_region_input *r)
         if (dp_yget_int(ctx, bases->key[i], "bases", "a base year in [1990, 2100]", 1990, 2100,
                         &year) != DP_OK) {
             free(scratch);
-            return failed(ctx);
+            return dp_ctx_failed(ctx);
         }
         if (i > 0 && year <= r->base_years[i - 1]) {
             free(scratch);
@@ -474,7 +465,7 @@ read_bases(dp_ctx *ctx, const dp_ynode *root, int want, dp_region_input *r)
         if (need_map(ctx, bases->val[i], pre, base_keys, N_OF(base_keys)) != DP_OK ||
             read_base(ctx, bases->val[i], &ps, scratch) != DP_OK) {
             free(scratch);
-            return failed(ctx);
+            return dp_ctx_failed(ctx);
         }
         if (year == want || (i + 1 == bases->n && r->base_years[pick] != want)) {
             pick = i;
@@ -561,7 +552,7 @@ read_reported_key(dp_ctx *ctx, const dp_ynode *item, const char *path, dp_report
     dp_ypath(sub, sizeof sub, path, "key");
     if (dp_yrequire(ctx, item, path, "key", &node) != DP_OK ||
         dp_yget_text(ctx, node, sub, rep->key, sizeof rep->key, 1) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     const char *want = dp_reported_key_unit(rep->key);
     if (!want) {
@@ -582,7 +573,7 @@ read_reported_key(dp_ctx *ctx, const dp_ynode *item, const char *path, dp_report
     dp_ypath(sub, sizeof sub, path, "unit");
     if (dp_yrequire(ctx, item, path, "unit", &unit) != DP_OK ||
         dp_yget_text(ctx, unit, sub, rep->unit, sizeof rep->unit, 1) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     if (strcmp(rep->unit, want) != 0) {
         return dp_yerror(ctx, unit, "%s: expected '%s' (the unit of %s), got '%s'", sub, want,
@@ -656,27 +647,27 @@ read_reported_entry(dp_ctx *ctx, const dp_ynode *item, const char *path, dp_repo
     int word;
     if (need_map(ctx, item, path, reported_keys, N_OF(reported_keys)) != DP_OK ||
         read_reported_key(ctx, item, path, rep) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     dp_ypath(sub, sizeof sub, path, "value");
     if (dp_yrequire(ctx, item, path, "value", &node) != DP_OK ||
         dp_yget_number(ctx, node, sub, "a number", -HUGE_VAL, HUGE_VAL, &rep->value) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     dp_ypath(sub, sizeof sub, path, "source");
     if ((node = dp_ymap_get(item, "source")) &&
         dp_yget_text(ctx, node, sub, rep->source, sizeof rep->source, 0) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     snprintf(what, sizeof what, "a year in [%d, %d]", REP_YEAR_MIN, REP_YEAR_MAX);
     dp_ypath(sub, sizeof sub, path, "year");
     if (dp_yrequire(ctx, item, path, "year", &node) != DP_OK ||
         dp_yget_int(ctx, node, sub, what, REP_YEAR_MIN, REP_YEAR_MAX, &rep->year) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     dp_ypath(sub, sizeof sub, path, "at");
     if (read_reported_at(ctx, dp_ymap_get(item, "at"), sub, rep) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     rep->from = rep->year;
     if ((node = dp_ymap_get(item, "from"))) {
@@ -684,17 +675,17 @@ read_reported_entry(dp_ctx *ctx, const dp_ynode *item, const char *path, dp_repo
         snprintf(what, sizeof what, "a year in [%d, %d] (the entry's year)", REP_YEAR_MIN,
                  rep->year);
         if (dp_yget_int(ctx, node, sub, what, REP_YEAR_MIN, rep->year, &rep->from) != DP_OK) {
-            return failed(ctx);
+            return dp_ctx_failed(ctx);
         }
     }
     if (read_reported_word(ctx, item, path, "bound", dp_bound_key, DP_N_BOUND,
                            "exact, lower or upper", &word) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     rep->bound = (dp_bound)word;
     if (read_reported_word(ctx, item, path, "status", dp_rep_status_key, DP_N_REP_STATUS,
                            "quoted, derived, assumption or not_verified", &word) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     rep->status = (dp_rep_status)word;
     return DP_OK;
@@ -718,7 +709,7 @@ read_reported(dp_ctx *ctx, const dp_ynode *list, dp_region_input *r)
     for (size_t i = 0; i < list->n; i++) {
         snprintf(path, sizeof path, "reported[%zu]", i + 1);
         if (read_reported_entry(ctx, list->val[i], path, &r->reported[i]) != DP_OK) {
-            return failed(ctx);
+            return dp_ctx_failed(ctx);
         }
         r->n_reported = i + 1;
     }
@@ -879,15 +870,15 @@ read_region(dp_ctx *ctx, const char *path, const dp_ynode *root, int want, dp_re
     static const char what_id[] = "a region id of 1 to 31 characters from A-Z a-z 0-9 _ . -";
 
     if (dp_ycheck_keys(ctx, root, "", top_keys, N_OF(top_keys)) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     if (dp_yrequire(ctx, root, "", "dpsim_region", &node) != DP_OK ||
         dp_yget_int(ctx, node, "dpsim_region", "1 (the region file format version)", 1, 1,
                     &(int){0}) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     if (dp_yrequire(ctx, root, "", "id", &node) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     if (node->kind != DP_YSCALAR || !id_ok(node->text) || strlen(node->text) >= sizeof r->id) {
         return dp_yexpected(ctx, node, "id", what_id);
@@ -905,11 +896,11 @@ read_region(dp_ctx *ctx, const char *path, const dp_ynode *root, int want, dp_re
         dp_yrequire(ctx, root, "", "province", &node) != DP_OK ||
         dp_yget_text(ctx, node, "province", r->province, sizeof r->province, 1) != DP_OK ||
         check_province(ctx, node, r) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     /* sources: free-text notes kept in the file only; checked for shape. */
     if (read_admin(ctx, root, r) != DP_OK) {
-        return DP_EINPUT;
+        return dp_ctx_failed(ctx);
     }
     if ((node = dp_ymap_get(root, "sources"))) {
         if (node->kind != DP_YMAP) {
@@ -923,10 +914,10 @@ read_region(dp_ctx *ctx, const char *path, const dp_ynode *root, int want, dp_re
         }
     }
     if (read_bases(ctx, root, want, r) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     if ((node = dp_ymap_get(root, "reported")) && read_reported(ctx, node, r) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     if ((node = dp_ymap_get(root, "standards")) && read_standards(ctx, node, r) != DP_OK) {
         return failed(ctx);

@@ -378,7 +378,7 @@ read_sched(walker *w, const dp_ynode *node, const char *path, const char *what, 
     }
     if (node->kind == DP_YSCALAR || dp_ynode_is_dist(node)) {
         if (read_leaf(w, node, path, what, min, max, flags, &pl, &v) != DP_OK) {
-            return DP_EINPUT;
+            return dp_ctx_failed(w->ctx);
         }
         dp_sched_const(out, v);
         return DP_OK;
@@ -408,7 +408,7 @@ read_sched(walker *w, const dp_ynode *node, const char *path, const char *what, 
             pl.offset[j] = sched_off[j] + offsetof(dp_sched, value) + i * sizeof(double);
         }
         if (read_leaf(w, node->val[i], year_path, what, min, max, flags, &pl, &v) != DP_OK) {
-            return DP_EINPUT;
+            return dp_ctx_failed(w->ctx);
         }
         sched.year[i] = (int)year;
         sched.value[i] = v;
@@ -430,7 +430,7 @@ read_grade_value(walker *w, const dp_ynode *node, const char *path, size_t key, 
         dp_sched one;
         if (read_sched(w, node, path, what, 0, HUGE_VAL, F_MONEY, key, grade, off, n, &one) !=
             DP_OK) {
-            return DP_EINPUT;
+            return dp_ctx_failed(w->ctx);
         }
         for (size_t j = 0; j < n; j++) {
             *(dp_sched *)(void *)(base + off[j]) = one;
@@ -441,7 +441,7 @@ read_grade_value(walker *w, const dp_ynode *node, const char *path, size_t key, 
     double v;
     memcpy(pl.offset, off, n * sizeof *off);
     if (read_leaf(w, node, path, what, 0, HUGE_VAL, F_MONEY, &pl, &v) != DP_OK) {
-        return DP_EINPUT;
+        return dp_ctx_failed(w->ctx);
     }
     for (size_t j = 0; j < n; j++) {
         *(double *)(void *)(base + off[j]) = v;
@@ -471,7 +471,7 @@ read_grades(walker *w, const dp_ynode *node, const char *path, size_t key, size_
             dp_ypath(grade_path, sizeof grade_path, path, dp_grade_label[g]);
             if (val && read_grade_value(w, val, grade_path, key, 1 + g, dated, &member[g], 1) !=
                            DP_OK) {
-                return DP_EINPUT;
+                return dp_ctx_failed(w->ctx);
             }
         }
         return DP_OK;
@@ -643,7 +643,7 @@ read_ages(walker *w, const dp_ynode *node, const char *path, int lo, int hi, dp_
         char item[64];
         snprintf(item, sizeof item, "an age in [%d, %d]", lo, hi);
         if (dp_yget_int(w->ctx, node->val[i], path, item, lo, hi, &age[i]) != DP_OK) {
-            return DP_EINPUT;
+            return dp_ctx_failed(w->ctx);
         }
     }
     if (age[0] > age[1]) {
@@ -795,7 +795,7 @@ apply_key(walker *w, const key_def *d, const dp_ynode *val, const char *path)
     case K_NUMBER:
         range_phrase(what, sizeof what, "a number", d->min, d->max);
         if (read_leaf(w, val, path, what, d->min, d->max, 0, &pl, &v) != DP_OK) {
-            return DP_EINPUT;
+            return dp_ctx_failed(w->ctx);
         }
         *(double *)at = v;
         return DP_OK;
@@ -810,7 +810,7 @@ apply_key(walker *w, const key_def *d, const dp_ynode *val, const char *path)
             snprintf(what, sizeof what, "a probability in [0, 1]");
         }
         if (read_leaf(w, val, path, what, 0, 1, 0, &pl, &v) != DP_OK) {
-            return DP_EINPUT;
+            return dp_ctx_failed(w->ctx);
         }
         *(double *)at = v;
         return DP_OK;
@@ -1022,7 +1022,7 @@ read_extensions(walker *w)
             pp->rule[1 + i].from = 0;
             pp->rule[1 + i].n_region = 0;
             if (read_extension(w, list->val[i], item_path, d, &pp->rule[1 + i]) != DP_OK) {
-                return DP_EINPUT;
+                return dp_ctx_failed(w->ctx);
             }
         }
         pp->n_rule = 1 + list->n;
@@ -1137,7 +1137,7 @@ read_overlaps(walker *w)
     for (size_t i = 0; i < list->n; i++) {
         snprintf(path, sizeof path, "overlaps[%zu]", i + 1);
         if (read_overlap(w, list->val[i], i, path, (size_t)(d - dp_scenario_keys)) != DP_OK) {
-            return DP_EINPUT;
+            return dp_ctx_failed(w->ctx);
         }
         w->p->n_overlap = i + 1;
     }

@@ -1051,10 +1051,12 @@ dp_ytree_emit(dp_ctx *ctx, const dp_ynode *root, char **text)
          yaml_stream_end_event_initialize(&ev) && yaml_emitter_emit(&e, &ev) &&
          yaml_emitter_flush(&e);
     if (!ok) {
+        /* The sink fails only when its buffer cannot grow: a writer error is out of memory. */
         int oom = e.error == YAML_MEMORY_ERROR || e.error == YAML_WRITER_ERROR ||
                   e.error == YAML_NO_ERROR;
-        rc = dp_error(ctx, oom ? DP_ENOMEM : DP_EINTERNAL, "writing YAML text failed: %s",
-                      e.problem ? e.problem : "out of memory");
+        rc = oom ? dp_error(ctx, DP_ENOMEM, "out of memory")
+                 : dp_error(ctx, DP_EINTERNAL, "writing YAML text failed: %s",
+                            e.problem ? e.problem : "(no detail)");
         free(s.buf);
         goto out;
     }

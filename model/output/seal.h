@@ -27,7 +27,9 @@ typedef enum {
     DP_SEAL_CHANGED, /**< a seal that does not match: changed or cut short after writing */
 } dp_seal_state;
 
-/* Checks the seal of the file at path into *state. DP_EINPUT when it cannot be read. */
+/* Checks the seal of the file at path into *state. DP_EINPUT when it cannot be read. A file
+ * whose seal matched earlier in this process, unchanged since (device, inode, size, mtime and
+ * ctime), is not hashed again. */
 dp_status dp_seal_check(dp_ctx *ctx, const char *path, dp_seal_state *state);
 
 /* Reads every dataset and attribute of the HDF5 file at path in a child process. DP_OK when the

@@ -7,6 +7,8 @@
 # 1 with "out of memory" in the message, no results file and no temporary file left; or, where
 # the failed allocation had a fallback, exit 0 with a complete file. Then `summary` on a good
 # file the same way. Prints one PASS line per walk and a FAIL line for each N that breaks a rule.
+# Then `check` on three scenarios with every 2nd-4th allocation failed in turn (ALLOC_EVERY=1:
+# every one).
 # Run from the project root. Environment: BUILD. (`make check` runs it under ASan, which adds a
 # leak check to each failure.)
 BUILD=${BUILD:-build}
@@ -30,8 +32,10 @@ walk() {
         echo "FAIL: alloc_${name}_count (no allocation count: '$total')"
         return
     fi
-    ns=$(awk -v t="$total" 'BEGIN { for (i = 1; i <= 120 && i <= t; i++) print i;
-                                     for (k = 1; k <= 180; k++) { n = int(120 + k * (t - 120) / 180); if (n > 120) print n } }' | uniq)
+    first=120 step=1
+    [ -n "$EVERY" ] && first=$total step=$EVERY
+    ns=$(awk -v t="$total" -v f="$first" -v st="$step" 'BEGIN { for (i = 1; i <= f && i <= t; i += st) print i;
+                                     for (k = 1; f < t && k <= 180; k++) { n = int(f + k * (t - f) / 180); if (n > f) print n } }' | uniq)
     bad=0 tried=0 fallback=0
     for n in $ns; do
         tried=$((tried + 1))
@@ -64,4 +68,11 @@ walk run_micro "$tmp/m.h5" "$DPSIM" run tests/fuzz/template.yaml --engine micro 
 "$DPSIM" run tests/fuzz/template.yaml --engine cohort --runs 2 -o "$tmp/good.h5" --quiet >/dev/null 2>&1
 walk summary "" "$DPSIM" summary "$tmp/good.h5"
 walk targets "" "$DPSIM" targets "$tmp/good.h5"
+# The loaders over the whole command (EVERY=K: every K-th N from 1 to the total, about 1,000
+# to 1,500 allocations each; every one with ALLOC_EVERY=1): a scenario with extends:, dated
+# rules and targets; a hierarchy node selection (the hierarchy file, a province's region files
+# with their dated reported figures and bases); a national trend scenario (reported series).
+EVERY=${ALLOC_EVERY:-2} walk check_plan "" "$DPSIM" check scenarios/daan-plan.yaml
+EVERY=${ALLOC_EVERY:-3} walk check_province "" "$DPSIM" check scenarios/jilin-province.yaml
+EVERY=${ALLOC_EVERY:-4} walk check_history "" "$DPSIM" check scenarios/china-2017-trend.yaml
 exit 0

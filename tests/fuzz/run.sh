@@ -4,7 +4,8 @@
 # input of tests/fuzz/regress/<target>/ once (the inputs that once crashed must not again).
 #   sh tests/fuzz/run.sh [target ...]      (default: every built target)
 # Environment: BUILD (default build), FUZZ_SECONDS, FUZZ_JOBS (parallel workers per target,
-# default 1). Run from the project root. A crash's input is kept in build/fuzz/artifacts/ and
+# default 1), FUZZ_TIMEOUT (seconds one input may take before it is a finding, default 20;
+# raise it for long runs on a loaded machine, where an input that takes 2 s alone can wait 20). Run from the project root. A crash's input is kept in build/fuzz/artifacts/ and
 # named in the FAIL line; copy it into tests/fuzz/regress/<target>/ with the fix.
 BUILD=${BUILD:-build}
 SECS=${FUZZ_SECONDS:-60}
@@ -67,7 +68,7 @@ for t in $targets; do
     existing=""
     for d in $seeds; do [ -d "$d" ] && existing="$existing $d"; done
     # shellcheck disable=SC2086
-    "$bin" $opts -max_total_time="$SECS" -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 \
+    "$bin" $opts -max_total_time="$SECS" -timeout="${FUZZ_TIMEOUT:-20}" -rss_limit_mb=4096 -print_final_stats=1 \
         -artifact_prefix="$FZ/artifacts/$name-" "$corpus" $existing >"$log" 2>&1
     rc=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)

@@ -280,6 +280,7 @@ test_region_parent_code(void **state)
     snprintf(r.parent, sizeof r.parent, "jilin");
     assert_int_equal(dp_hierarchy_check_region(f->ctx, h, "daan.yaml", &r), DP_EINPUT);
     assert_non_null(strstr(dp_ctx_errmsg(f->ctx), "parent: expected 'baicheng'"));
+    dp_region_clear(&r);
     dp_hierarchy_free(h);
 }
 
