@@ -344,7 +344,7 @@ read_standards(dp_ctx *ctx, const dp_ynode *node, dp_region_input *r)
 {
     char sub[96], sub2[128];
     if (need_map(ctx, node, "standards", standards_progs, N_OF(standards_progs)) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     for (size_t i = 0; i < node->n; i++) {
         const char *prog = node->key[i]->text;
@@ -352,7 +352,7 @@ read_standards(dp_ctx *ctx, const dp_ynode *node, dp_region_input *r)
         const dp_ynode *m = node->val[i];
         dp_ypath(sub, sizeof sub, "standards", prog);
         if (need_map(ctx, m, sub, standards_keys, N_OF(standards_keys)) != DP_OK) {
-            return failed(ctx);
+            return dp_ctx_failed(ctx);
         }
         dp_ynode *v;
         char src[DP_REGION_STR];
@@ -360,7 +360,7 @@ read_standards(dp_ctx *ctx, const dp_ynode *node, dp_region_input *r)
         if (dp_yrequire(ctx, m, sub, "source", &v) != DP_OK ||
             dp_yget_text(ctx, v, sub2, src, sizeof src, 1) != DP_OK ||
             dp_yrequire(ctx, m, sub, "values", &v) != DP_OK) {
-            return failed(ctx);
+            return dp_ctx_failed(ctx);
         }
         dp_ypath(sub2, sizeof sub2, sub, "values");
         static const char what_values[] = "a map of at least two years to the standard in "
@@ -387,7 +387,7 @@ read_standards(dp_ctx *ctx, const dp_ynode *node, dp_region_input *r)
             double a;
             if (dp_yget_number(ctx, v->val[j], sub3, "a monthly amount > 0 in yuan", 1e-9,
                                HUGE_VAL, &a) != DP_OK) {
-                return failed(ctx);
+                return dp_ctx_failed(ctx);
             }
             if (j == 0) {
                 y0 = (int)y;
@@ -920,7 +920,7 @@ read_region(dp_ctx *ctx, const char *path, const dp_ynode *root, int want, dp_re
         return dp_ctx_failed(ctx);
     }
     if ((node = dp_ymap_get(root, "standards")) && read_standards(ctx, node, r) != DP_OK) {
-        return failed(ctx);
+        return dp_ctx_failed(ctx);
     }
     return DP_OK;
 }
