@@ -140,6 +140,90 @@ def results_path():
     return default_run()
 
 
+# The back-test the report shows when the results file holds none: the national back-test of
+# docs/validation.md (status_quo: trend from the end-2017 base, fitted on the figures up to 2018).
+BACKTEST_SCENARIO = "china-2017-trend.yaml"
+BACKTEST_FIT_UNTIL = 2018
+# The figures status_quo: trend fits and projects (the back-test's "trend" figures).
+BACKTEST_KEYS = (("living_subsidy_recipients", "Living subsidy recipients", "困难残疾人生活补贴领取人数"),
+                 ("care_subsidy_recipients", "Care subsidy recipients", "重度残疾人护理补贴领取人数"))
+
+
+def has_backtest(path):
+    """The first scenario of the file at path that has a backtest/ group, or None."""
+    with h5py.File(path, "r") as f:
+        for k, v in f.items():
+            if isinstance(v, h5py.Group) and isinstance(v.get("backtest"), h5py.Group):
+                return k
+    return None
+
+
+def backtest_path(path=None, runs=None, seed=1):
+    """A results file with a backtest/ group and the command that made it: path (default
+    results_path()) when it holds one; else `dpsim backtest` of BACKTEST_SCENARIO fitted up
+    to BACKTEST_FIT_UNTIL (cohort engine, `runs` replicates, default $DPSIM_RUNS or 40), into a
+    temporary folder removed when the kernel exits. Raises RuntimeError with dpsim's message
+    when the back-test fails."""
+    path = Path(path) if path else results_path()
+    if has_backtest(path):
+        return path, None
+    binary = dpsim_binary()
+    runs = int(runs or os.environ.get("DPSIM_RUNS") or 40)
+    work = Path(tempfile.mkdtemp(prefix="dpsim-bt-"))
+    atexit.register(shutil.rmtree, work, True)
+    out = work / "backtest.h5"
+    args = ["backtest", f"scenarios/{BACKTEST_SCENARIO}", "--fit-until", str(BACKTEST_FIT_UNTIL),
+            "--engine", "cohort", "--runs", str(runs), "--seed", str(seed)]
+    proc = subprocess.run([str(binary)] + args[:2] + ["--data", str(ROOT / "data")] + args[2:]
+                          + ["-o", str(out)], capture_output=True, text=True,
+                          cwd=str(ROOT))
+    if proc.returncode != 0:
+        raise RuntimeError(f"dpsim backtest failed (exit {proc.returncode}): "
+                           f"{proc.stderr.strip()}")
+    return out, "dpsim " + " ".join(args)
+
+
+def backtest_panels(res, scen):
+    """The back-test figure's data, per key of BACKTEST_KEYS that the file reports: (key,
+    years, runs [run, year] of the programme's recipients (runs/recipients) summed over regions,
+    points). points is a
+    DataFrame of the key's reported one-date figures (history/history_reported): t (years; the
+    end of month m of year Y is Y - 1 + m / 12), value, bound (0 exact, 1 lower, 2 upper),
+    checked (reported after the fitted years, so compared) and in50 / in90 (from
+    backtest/backtest_items; NaN for fitted figures). Also returns fit_until."""
+    g = res.f[scen]
+    sstat = res.axis(scen, "backtest_summary_stat").labels
+    fit_until = int(g["backtest/backtest_summary"][sstat.index("fit_until")])
+    rec = res.table(scen, "runs", "recipients").sum("region")
+    years = rec["year"].values
+    rep = res.table(scen, "history", "history_reported") if "history" in g else None
+    items = res.table(scen, "backtest", "backtest_items")
+    out = []
+    for key, _, _ in BACKTEST_KEYS:
+        prog = key[:-len("_recipients")]
+        if prog not in list(rec["programme"].values):
+            continue
+        rows = []
+        if rep is not None:
+            for label in rep["reported_item"].values:
+                r = rep.sel(reported_item=label)
+                if label.split(" ")[1] != key or r.sel(reported_stat="from") != r.sel(
+                        reported_stat="year"):
+                    continue
+                y, m = int(r.sel(reported_stat="year")), int(r.sel(reported_stat="month"))
+                it = f"{label.split(' ')[0]} {key} {y}-{m:02d}"
+                hit = it in list(items["backtest_item"].values)
+                rows.append({"t": y - 1 + m / 12, "value": float(r.sel(reported_stat="value")),
+                             "bound": int(r.sel(reported_stat="bound")),
+                             "checked": y > fit_until,
+                             "in50": float(items.sel(backtest_item=it, backtest_stat="in50"))
+                             if hit else math.nan,
+                             "in90": float(items.sel(backtest_item=it, backtest_stat="in90"))
+                             if hit else math.nan})
+        out.append((key, years, rec.sel(programme=prog), pd.DataFrame(rows)))
+    return out, fit_until
+
+
 # ---------------------------------------------------------------------------------------------
 # Reading the file
 

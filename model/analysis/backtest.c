@@ -13,6 +13,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "analysis/targets.h"
+#include "input/scenario.h"
 #include "input/indicators.h"
 
 void
@@ -164,7 +165,7 @@ fail:
     return rc;
 }
 
-enum { N_STAT = 14, N_SUMMARY = 9 };
+enum { N_STAT = 14, N_SUMMARY = 9, N_REPSTAT = 8 };
 
 dp_status
 dp_backtest_add(dp_ctx *ctx, const dp_backtest *bt, dp_results *res)
@@ -261,5 +262,89 @@ dp_backtest_add(dp_ctx *ctx, const dp_backtest *bt, dp_results *res)
 out:
     free(lab);
     free(lp);
+    return rc;
+}
+
+/* The region files' reported figures (history/history_reported [reported_item,
+ * reported_stat]; the item's source and unit in the axes reported_source and reported_unit,
+ * aligned with reported_item; docs/output-schema.md). Added only when a region reports any. */
+dp_status
+dp_history_add(dp_ctx *ctx, const dp_scenario *s, dp_results *res)
+{
+    size_t n_region = dp_scenario_n_region(s);
+    static const char *const stat_label[N_REPSTAT] = {"year",  "month",  "mid",   "from",
+                                                      "value", "bound",  "status",
+                                                      "region_index"};
+    static const char *const stat_zh[N_REPSTAT] = {"年份",   "月份(月末)", "年中(1是)",
+                                                   "起始年", "数值",       "界限(0精确 1下限 2上限)",
+                                                   "状态(0引用 1推算 2假设 3未核实)", "地区序号"};
+    static const char *const ax[] = {"reported_item", "reported_stat", NULL};
+    size_t n = 0;
+    for (size_t r = 0; r < n_region; r++) {
+        n += dp_scenario_region(s, r)->n_reported;
+    }
+    if (n == 0) {
+        return DP_OK;
+    }
+    char(*lab)[160] = calloc(n, sizeof *lab);
+    const char **lp = calloc(n, sizeof *lp), **sp = calloc(n, sizeof *sp),
+               **up = calloc(n, sizeof *up);
+    dp_table *t = NULL;
+    dp_status rc = DP_OK;
+    size_t i = 0;
+    size_t ri = dp_results_find_axis(res, "region");
+    if (!lab || !lp || !sp || !up) {
+        rc = dp_error(ctx, DP_ENOMEM, "out of memory for the reported figures");
+        goto out;
+    }
+    for (size_t r = 0; r < n_region; r++) {
+        const dp_region_input *in = dp_scenario_region(s, r);
+        for (size_t k = 0; k < in->n_reported; k++, i++) {
+            const dp_reported *rp = &in->reported[k];
+            if (rp->from < rp->year) {
+                snprintf(lab[i], sizeof lab[i], "%s %s %d-%d-%02d", in->id, rp->key,
+                         rp->from, rp->year, rp->month);
+            } else {
+                snprintf(lab[i], sizeof lab[i], "%s %s %d-%02d", in->id, rp->key, rp->year,
+                         rp->month);
+            }
+            lp[i] = lab[i];
+            sp[i] = rp->source;
+            up[i] = rp->unit;
+        }
+    }
+    if ((rc = dp_results_add_axis(ctx, res, "reported_item", n, lp, NULL, NULL, NULL)) ||
+        (rc = dp_results_add_axis(ctx, res, "reported_source", n, sp, NULL, NULL, NULL)) ||
+        (rc = dp_results_add_axis(ctx, res, "reported_unit", n, up, NULL, NULL, NULL)) ||
+        (rc = dp_results_add_axis(ctx, res, "reported_stat", N_REPSTAT, stat_label, stat_zh,
+                                  NULL, NULL)) ||
+        (rc = dp_results_add_table(ctx, res, "history_reported", "mixed",
+                                   "the region files' reported figures: date, value (in the "
+                                   "unit of reported_unit), bound and status; sources in "
+                                   "reported_source", "地区文件的历史报告数", 0, ax, &t))) {
+        goto out;
+    }
+    i = 0;
+    for (size_t r = 0; r < n_region; r++) {
+        const dp_region_input *in = dp_scenario_region(s, r);
+        for (size_t k = 0; k < in->n_reported; k++, i++) {
+            const dp_reported *rp = &in->reported[k];
+            double reg = NAN;
+            for (size_t j = 0; ri != (size_t)-1 && j < res->axis[ri].n; j++) {
+                if (strcmp(res->axis[ri].label[j], in->id) == 0) {
+                    reg = (double)j;
+                }
+            }
+            double v[N_REPSTAT] = {rp->year,         rp->month,          rp->mid,
+                                   rp->from,         rp->value,          (double)rp->bound,
+                                   (double)rp->status, reg};
+            memcpy(t->data + i * N_REPSTAT, v, sizeof v);
+        }
+    }
+out:
+    free(lab);
+    free(lp);
+    free(sp);
+    free(up);
     return rc;
 }

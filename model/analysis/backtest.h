@@ -61,4 +61,14 @@ dp_status dp_backtest_compare(dp_ctx *ctx, const dp_region_input *regions, size_
 dp_status dp_backtest_add(dp_ctx *ctx, const dp_backtest *bt, dp_results *res);
 void dp_backtest_free(dp_backtest *bt);
 
+/* Adds the scenario's regions' reported figures to res, when any: the axes reported_item
+ * (label "<region> <key> <year>-<month>", or "<region> <key> <from>-<year>-<month>" for a
+ * total over several years), reported_source and reported_unit (aligned with it),
+ * reported_stat, and the table history_reported [reported_item, reported_stat]: year, month,
+ * mid, from, value, bound (0 exact, 1 lower, 2 upper), status (0 quoted, 1 derived,
+ * 2 assumption, 3 not_verified), region_index (into region; NAN when not on it). The writer
+ * puts tables named history_* in a history/ group (docs/output-schema.md). */
+typedef struct dp_scenario dp_scenario;
+dp_status dp_history_add(dp_ctx *ctx, const dp_scenario *s, dp_results *res);
+
 #endif

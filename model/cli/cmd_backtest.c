@@ -280,6 +280,7 @@ cmd_backtest(int argc, char **argv)
                  path, fit_until, engine, runs, seed);
         dp_run_info info = {engine, runs, seed, dp_rng_name()};
         if ((rc = dp_backtest_add(ctx, bt, res)) != DP_OK ||
+            (rc = dp_history_add(ctx, s, res)) != DP_OK ||
             (rc = dp_output_open(ctx, output, cmdline, &out)) != DP_OK ||
             (rc = dp_output_write(ctx, out, s, res, &info, ref->n_input,
                                   (const char(*)[256])ref->input_path,

@@ -142,6 +142,20 @@ format_date(const dp_reported *rep, char *buf, size_t size)
     }
 }
 
+/* The region file's `standards:`: the yearly increase of each programme's standard. */
+static void
+print_standards(const dp_region_input *in, int trend)
+{
+    for (size_t k = 0; k < DP_N_PROG; k++) {
+        if (isfinite(in->std_growth[k])) {
+            printf("#   standard 补贴标准 %s: %+.2f%% a year (%d-%d, region file standards:)%s\n",
+                   dp_prog_key[k], 100.0 * in->std_growth[k], in->std_from[k], in->std_to[k],
+                   trend ? "; status_quo: trend applies it to unindexed amounts"
+                         : "; not applied (status_quo: frozen)");
+        }
+    }
+}
+
 /* The region file's reported figures, one a line, as parsed (dated, bounds as >= / <=). */
 static void
 print_reported(const dp_region_input *in)
@@ -270,10 +284,14 @@ cmd_check(int argc, char **argv)
         for (size_t k = 0; k < DP_N_PROG; k++) {
             double tu = dp_model_take_up(m, r, k);
             char v[32];
-            printf("#     %-24s %s  (%s)\n", dp_prog_key[k], cli_fmt_num(tu, 4, v, sizeof v),
-                   take_up_source[dp_model_take_up_source(m, r, k)]);
+            printf("#     %-24s %s  (%s%s)\n", dp_prog_key[k], cli_fmt_num(tu, 4, v, sizeof v),
+                   take_up_source[dp_model_take_up_source(m, r, k)],
+                   dp_model_take_up_combined(m, r, k)
+                       ? "; the scenario's distribution gives its relative spread"
+                       : "");
         }
         print_trend(m, r);
+        print_standards(in, dp_model_params(m)->status_quo == DP_SQ_TREND);
         print_reported(in);
     }
     goto done;

@@ -26,6 +26,7 @@
 #include "core/rng.h"
 #include "input/scenario.h"
 #include "analysis/targets.h"
+#include "analysis/backtest.h"
 
 static void
 help(void)
@@ -512,7 +513,8 @@ cmd_run(int argc, char **argv)
                             micro || (dp_scenario_params(scen[i])->n_uncertain > 0 && runs > 1)
                                 ? dp_rng_name()
                                 : "none"};
-        if ((rc = dp_output_write(ctx, out, scen[i], res[i], &info, ref->n_input,
+        if ((rc = dp_history_add(ctx, scen[i], res[i])) != DP_OK ||
+            (rc = dp_output_write(ctx, out, scen[i], res[i], &info, ref->n_input,
                                   (const char(*)[256])ref->input_path,
                                   (const char(*)[65])ref->input_sha256)) != DP_OK) {
             goto fail;

@@ -561,27 +561,58 @@ dp_trend_uses(const dp_reported *rp, size_t prog, int fit_until)
            rp->value > 0.0;
 }
 
-/* status_quo: trend: fits the take-up trend of programme prog (living or care subsidy) to the
- * recipients reported up to p->fit_until (or the base year) and the base year's recipients, as
- * shares of the base year's eligible persons (trend.h). A calibrated take-up given as a
- * distribution is refused: it would silently replace the fit. No figure: no trend. */
-static dp_status
-fit_trend(dp_ctx *ctx, const dp_params *p, const dp_region_input *in, dp_region_base *b,
-          size_t prog)
+/* The scenario's distribution on programme prog's take_up, or NULL. */
+static const dp_uncertain *
+take_up_dist(const dp_params *p, size_t prog)
 {
     char name[96];
     snprintf(name, sizeof name, "programmes.%s.take_up", dp_prog_key[prog]);
     for (size_t i = 0; i < p->n_uncertain; i++) {
         if (strcmp(p->uncertain[i].name, name) == 0) {
-            return dp_error(ctx, DP_EINPUT,
-                            "%s: a distribution on a take-up that status_quo: trend calibrates "
-                            "to the reported series; the fit's own uncertainty is drawn with "
-                            "--runs (docs/scenarios.md \"Status quo and calibration\"): give "
-                            "calibration.cv or calibration.growth_sd instead, or status_quo: "
-                            "frozen",
-                            name);
+            return &p->uncertain[i];
         }
     }
+    return NULL;
+}
+
+/* A distribution on a take-up the model calibrates must not silently replace the calibration.
+ * Under status_quo: trend the living and care subsidies' take-ups are the trend's: refused at
+ * the distribution's place in the scenario (FILE:LINE:COL). Under frozen a cash programme
+ * whose region file gives base-year recipients combines the two (docs/scenarios.md "Status quo
+ * and calibration"): the calibration sets the level, the distribution the relative spread,
+ *     take_up_rep = min(1, calibrated x draw_rep / mean of the distribution),
+ * so that the base year reproduces the recipients on average; *combine is set to 1 then. */
+static dp_status
+check_calibrated_dist(dp_ctx *ctx, const dp_params *p, const dp_region_input *in, size_t prog,
+                      int *combine)
+{
+    const dp_uncertain *u = take_up_dist(p, prog);
+    *combine = 0;
+    if (!u) {
+        return DP_OK;
+    }
+    if (p->status_quo == DP_SQ_TREND && prog < DP_N_TREND) {
+        return dp_error(ctx, DP_EINPUT,
+                        "%s: %s: a distribution on a take-up that status_quo: trend calibrates "
+                        "to the reported series; the fit's own uncertainty is drawn with "
+                        "--runs (docs/scenarios.md \"Status quo and calibration\"): give "
+                        "calibration.cv or calibration.growth_sd instead, or status_quo: "
+                        "frozen",
+                        u->where, u->name);
+    }
+    *combine = isfinite(in->recipients[prog]) && dp_prog_pay[prog] != DP_PAY_SERVICE &&
+               p->prog[prog].take_up > 0.0;
+    return DP_OK;
+}
+
+/* status_quo: trend: fits the take-up trend of programme prog (living or care subsidy) to the
+ * recipients reported up to p->fit_until (or the base year) and the base year's recipients, as
+ * shares of the base year's eligible persons (trend.h). No figure: no trend. A calibrated
+ * take-up given as a distribution was refused before (refuse_calibrated_dist). */
+static dp_status
+fit_trend(dp_ctx *ctx, const dp_params *p, const dp_region_input *in, dp_region_base *b,
+          size_t prog)
+{
     if (isfinite(p->prog[prog].take_up) || !(b->eligible[prog] > 0.0)) {
         return DP_OK; /* the scenario's take-up, or no one eligible */
     }
@@ -881,7 +912,13 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
         /* The eligible persons are needed only to calibrate (a cell-by-cell rule check of
          * every programme would dominate the fit of a national set of regions). */
         int trend = p->status_quo == DP_SQ_TREND && prog < DP_N_TREND;
-        int calibrate = !isfinite(p->prog[prog].take_up) && (isfinite(in->recipients[prog]) || trend);
+        int combine = 0;
+        if ((rc = check_calibrated_dist(ctx, p, in, prog, &combine)) != DP_OK) {
+            return rc;
+        }
+        b->take_up_dist_mean[prog] = combine ? p->prog[prog].take_up : 0.0;
+        int calibrate = (!isfinite(p->prog[prog].take_up) || combine) &&
+                        (isfinite(in->recipients[prog]) || trend);
         for (size_t sex = 0; sex < DP_N_SEX && calibrate; sex++) {
             for (size_t age = 0; age < DP_N_AGE; age++) {
                 for (size_t k = 0; k < DP_N_BLOCK; k++) {
@@ -907,7 +944,7 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
                             "programmes.%s.coverage instead",
                             in->id, dp_prog_key[prog], dp_prog_key[prog]);
         }
-        if (isfinite(p->prog[prog].take_up)) {
+        if (isfinite(p->prog[prog].take_up) && !combine) {
             b->take_up[prog] = p->prog[prog].take_up;
             b->take_up_source[prog] = DP_TAKE_UP_SCENARIO;
         } else if (isfinite(in->recipients[prog])) {

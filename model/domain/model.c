@@ -144,6 +144,12 @@ dp_model_params(const dp_model *m)
     return &m->p;
 }
 
+int
+dp_model_take_up_combined(const dp_model *m, size_t r, size_t prog)
+{
+    return m->base[r].take_up_dist_mean[prog] > 0.0;
+}
+
 double
 dp_model_take_up(const dp_model *m, size_t r, size_t prog)
 {

@@ -42,6 +42,9 @@ double dp_model_take_up(const dp_model *m, size_t r, size_t prog);
  * default assumption. */
 typedef enum { DP_TAKE_UP_SCENARIO, DP_TAKE_UP_CALIBRATED, DP_TAKE_UP_DEFAULT } dp_take_up_source;
 dp_take_up_source dp_model_take_up_source(const dp_model *m, size_t r, size_t prog);
+/* 1 when a scenario distribution on that calibrated take-up spreads it (status_quo: frozen,
+ * docs/scenarios.md "Status quo and calibration"). */
+int dp_model_take_up_combined(const dp_model *m, size_t r, size_t prog);
 /* status_quo: trend: the take-up trend of programme prog of region r (trend.h), or NULL when
  * it has none (another status quo, another programme, no reported recipients). */
 const dp_trend_fit *dp_model_trend(const dp_model *m, size_t r, size_t prog);

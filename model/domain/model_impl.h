@@ -27,6 +27,9 @@ typedef struct {
     double target[DP_N_MARG];          /**< the region file's marginals (NAN = none) */
     double take_up[DP_N_PROG];         /**< calibrated take-up */
     dp_take_up_source take_up_source[DP_N_PROG]; /**< where the take-up came from */
+    double take_up_dist_mean[DP_N_PROG]; /**< status_quo: frozen, a distribution on a
+                                            calibrated take-up: its mean (each replicate's
+                                            take-up is take_up x draw / this); else 0 */
     double eligible[DP_N_TREND];       /**< base-year eligible persons of the living and care
                                             subsidies (only computed when calibrating) */
     dp_trend_fit trend[DP_N_TREND];    /**< status_quo: trend: the take-up trend of the living

@@ -173,10 +173,24 @@ dp_prog_rules_year(const dp_model *m, const dp_params *p, size_t reg, int year,
     memset(rules, 0, sizeof *rules);
     for (size_t k = 0; k < DP_N_PROG; k++) {
         const dp_prog_params *pp = &p->prog[k];
+        /* status_quo: trend: a programme the scenario does not index (a rate of 0, the
+         * default) follows the region's historical increase of its standard (region file
+         * `standards:`), from the base year's amount: x (1 + r)^(year - base year). */
+        double r = m && m->in ? m->in[reg].std_growth[k] : (double)NAN;
+        double hist = p->status_quo == DP_SQ_TREND && isfinite(r) &&
+                              pp->index_kind == DP_INDEX_RATE && pp->index_rate == 0.0 &&
+                              year > p->base_year
+                          ? pow(1.0 + r, (double)(year - p->base_year))
+                          : 1.0;
         for (size_t g = 0; g < DP_N_GRADE; g++) {
-            rules->amount[k][g] = dp_prog_amount(p, k, g, year);
+            rules->amount[k][g] = dp_prog_amount(p, k, g, year) * hist;
         }
         rules->take_up[k] = isfinite(pp->take_up) ? pp->take_up : m->base[reg].take_up[k];
+        if (m && m->base[reg].take_up_dist_mean[k] > 0.0) {
+            /* A distribution combined with the calibration (base.c check_calibrated_dist). */
+            rules->take_up[k] =
+                clamp01(m->base[reg].take_up[k] * pp->take_up / m->base[reg].take_up_dist_mean[k]);
+        }
         if (!isfinite(pp->take_up) && k < DP_N_TREND && m->base[reg].trend[k].on &&
             year > p->base_year) {
             rules->take_up[k] = dp_trend_take_up(m, p, reg, k, year);

@@ -208,6 +208,9 @@ typedef struct {
     double min, max;                      /**< the key's admissible range; draws are clamped */
     size_t n_target;                      /**< doubles the draw is written to (>= 1) */
     size_t offset[DP_UNCERTAIN_TARGETS];  /**< their byte offsets in dp_params */
+    char where[160];                      /**< "FILE:LINE:COL" of the distribution in the
+                                               scenario (for errors found once the regions
+                                               are read; cut if the path is long) */
 } dp_uncertain;
 
 /* status_quo: what the projection does with take-up that the base year calibrated. */

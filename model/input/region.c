@@ -31,7 +31,7 @@ const char *const dp_marg_key[DP_N_MARG] = {"certified", "severe",          "sev
 static const char *const top_keys[] = {"dpsim_region", "id",         "name_en", "name_zh",
                                        "province",     "base_year",  "sources", "population",
                                        "disabled",     "recipients", "reported", "bases",
-                                       "parent",       "code"};
+                                       "parent",       "code",       "standards"};
 static const char *const population_keys[] = {"total",      "age_shares",     "sex_ratio",
                                               "birth_rate", "migration_rate", "age_groups",
                                               "single_ages"};
@@ -330,6 +330,80 @@ clear_base(dp_region_input *r)
     }
 }
 
+/* Years a reported figure may refer to. */
+enum { REP_YEAR_MIN = 1949, REP_YEAR_MAX = 2100 };
+
+/* `standards:` — the dated standards (monthly amounts, yuan) of the living and care subsidies
+ * in the region: `standards: {care_subsidy: {source: TEXT, values: {2016: 500, 2022: 500}}}`,
+ * at least two years per programme, values > 0. Each gives r->std_growth[k], the geometric
+ * mean yearly increase from the first year to the last. */
+static const char *const standards_progs[] = {"living_subsidy", "care_subsidy"};
+static const char *const standards_keys[] = {"source", "values"};
+static dp_status
+read_standards(dp_ctx *ctx, const dp_ynode *node, dp_region_input *r)
+{
+    char sub[96], sub2[128];
+    if (need_map(ctx, node, "standards", standards_progs, N_OF(standards_progs)) != DP_OK) {
+        return dp_ctx_failed(ctx);
+    }
+    for (size_t i = 0; i < node->n; i++) {
+        const char *prog = node->key[i]->text;
+        size_t k = strcmp(prog, "living_subsidy") == 0 ? DP_PROG_LIVING : DP_PROG_CARE;
+        const dp_ynode *m = node->val[i];
+        dp_ypath(sub, sizeof sub, "standards", prog);
+        if (need_map(ctx, m, sub, standards_keys, N_OF(standards_keys)) != DP_OK) {
+            return dp_ctx_failed(ctx);
+        }
+        dp_ynode *v;
+        char src[DP_REGION_STR];
+        dp_ypath(sub2, sizeof sub2, sub, "source");
+        if (dp_yrequire(ctx, m, sub, "source", &v) != DP_OK ||
+            dp_yget_text(ctx, v, sub2, src, sizeof src, 1) != DP_OK ||
+            dp_yrequire(ctx, m, sub, "values", &v) != DP_OK) {
+            return dp_ctx_failed(ctx);
+        }
+        dp_ypath(sub2, sizeof sub2, sub, "values");
+        static const char what_values[] = "a map of at least two years to the standard in "
+                                          "force (yuan a month), e.g. {2016: 500, 2022: 500}";
+        if (v->kind != DP_YMAP) {
+            return dp_yexpected(ctx, v, sub2, what_values);
+        }
+        if (v->n < 2) {
+            return dp_yerror(ctx, v, "%s: expected %s, got %zu year (a yearly increase needs "
+                             "two)", sub2, what_values, v->n);
+        }
+        int y0 = 0, y1 = 0, prev = 0;
+        double v0 = NAN, v1 = NAN;
+        for (size_t j = 0; j < v->n; j++) {
+            long y;
+            char sub3[160], what[64];
+            snprintf(sub3, sizeof sub3, "%s.%s", sub2, v->key[j]->text);
+            if (!dp_yparse_int(v->key[j], &y) || y < REP_YEAR_MIN || y > REP_YEAR_MAX ||
+                (j > 0 && y <= prev)) {
+                snprintf(what, sizeof what, "a year in [%d, %d] after the one before",
+                         j > 0 ? prev + 1 : REP_YEAR_MIN, REP_YEAR_MAX);
+                return dp_yexpected(ctx, v->key[j], sub2, what);
+            }
+            double a;
+            if (dp_yget_number(ctx, v->val[j], sub3, "a monthly amount > 0 in yuan", 1e-9,
+                               HUGE_VAL, &a) != DP_OK) {
+                return dp_ctx_failed(ctx);
+            }
+            if (j == 0) {
+                y0 = (int)y;
+                v0 = a;
+            }
+            y1 = (int)y;
+            v1 = a;
+            prev = (int)y;
+        }
+        r->std_growth[k] = pow(v1 / v0, 1.0 / (double)(y1 - y0)) - 1.0;
+        r->std_from[k] = y0;
+        r->std_to[k] = y1;
+    }
+    return DP_OK;
+}
+
 static const char *const base_keys[] = {"population", "disabled", "recipients"};
 /* Keys of a one-base file that `bases:` replaces. */
 static const char *const one_base_keys[] = {"base_year", "population", "disabled", "recipients"};
@@ -456,8 +530,6 @@ closest_reported_key(const char *key, char *best, size_t size)
 
 static const char *const reported_keys[] = {"key",  "value", "unit",  "source", "year",
                                             "at",   "from",  "bound", "status"};
-/* Years a reported figure may refer to. */
-enum { REP_YEAR_MIN = 1949, REP_YEAR_MAX = 2100 };
 
 /* Index of text among keys[0..n), or -1. */
 static int
@@ -847,6 +919,9 @@ read_region(dp_ctx *ctx, const char *path, const dp_ynode *root, int want, dp_re
     if ((node = dp_ymap_get(root, "reported")) && read_reported(ctx, node, r) != DP_OK) {
         return dp_ctx_failed(ctx);
     }
+    if ((node = dp_ymap_get(root, "standards")) && read_standards(ctx, node, r) != DP_OK) {
+        return dp_ctx_failed(ctx);
+    }
     return DP_OK;
 }
 
@@ -882,6 +957,9 @@ dp_region_load_base(dp_ctx *ctx, const char *path, int base_year, dp_region_inpu
         goto out;
     }
     clear_base(r);
+    for (size_t k = 0; k < DP_N_PROG; k++) {
+        r->std_growth[k] = NAN;
+    }
     if ((rc = read_region(ctx, path, root, base_year, r)) != DP_OK) {
         goto out;
     }

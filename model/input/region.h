@@ -112,6 +112,11 @@ typedef struct {
     double type_share[DP_N_TYPE];   /**< type shares of the disabled; NAN = national */
     double marginal[DP_N_MARG];     /**< known base-year counts; NAN = unknown */
     double recipients[DP_N_PROG];   /**< base-year recipients per programme; NAN = unknown */
+    double std_growth[DP_N_PROG];   /**< `standards:`: the yearly increase of the programme's
+                                         standard, (v_last / v_first)^(1 / (y_last - y_first))
+                                         - 1, over the dated standards the file gives; NAN =
+                                         none (status_quo: trend applies it, docs/model.md) */
+    int std_from[DP_N_PROG], std_to[DP_N_PROG]; /**< the years it spans */
     size_t n_reported;              /**< administrative figures kept for comparison */
     dp_reported *reported;          /**< [n_reported], heap (dp_region_clear frees it); NULL
                                          when there are none */

@@ -297,6 +297,7 @@ add_param(walker *w, const dp_ynode *node, const char *path, const dp_dist *d, d
     if ((size_t)snprintf(f->u.name, sizeof f->u.name, "%s", path) >= sizeof f->u.name) {
         return dp_error(w->ctx, DP_EINTERNAL, "parameter name %s is too long", path);
     }
+    snprintf(f->u.where, sizeof f->u.where, "%s:%d:%d", node->file, node->line, node->col);
     f->u.dist = *d;
     f->u.min = min;
     f->u.max = max;

@@ -56,8 +56,9 @@ enum { CHUNK_MAX_BYTES = 1 << 20 };
 enum { DEFLATE_LEVEL = 4 };
 
 /* Names the writer uses inside a scenario group; no axis or scenario may take them. */
-static const char *const reserved_name[] = {"run",  "stat",   "runs",         "summary",
-                                            "base", "inputs", "scenario_yaml"};
+static const char *const reserved_name[] = {"run",    "stat",     "runs",    "summary",
+                                            "base",   "inputs",   "scenario_yaml",
+                                            "history", "backtest"};
 
 struct dp_output {
     hid_t file;       /**< open temporary file, or H5I_INVALID_HID once closed */
@@ -738,6 +739,7 @@ write_group(dp_ctx *ctx, dp_output *o, const dp_output_meta *meta, const dp_resu
     hid_t summary = H5I_INVALID_HID;
     hid_t base = H5I_INVALID_HID;
     hid_t backtest = H5I_INVALID_HID; /* tables backtest_* of dpsim backtest, if any */
+    hid_t history = H5I_INVALID_HID;  /* tables history_* (reported figures), if any */
     hid_t run_scale = H5I_INVALID_HID;
     hid_t stat_scale = H5I_INVALID_HID;
     hid_t axis_scale[DP_MAX_AXES];
@@ -768,12 +770,17 @@ write_group(dp_ctx *ctx, dp_output *o, const dp_output_meta *meta, const dp_resu
         if (!t->per_run) {
             table_job job = {NULL, 0, H5I_INVALID_HID, t->data};
             int bt = strncmp(t->name, "backtest_", 9) == 0;
+            int hi = strncmp(t->name, "history_", 8) == 0;
             if (bt && backtest == H5I_INVALID_HID &&
                 (rc = create_group(ctx, grp, "backtest", &backtest)) != DP_OK) {
                 goto out;
             }
-            if ((rc = write_table(ctx, bt ? backtest : base, res, t, axis_scale, &job)) !=
-                DP_OK) {
+            if (hi && history == H5I_INVALID_HID &&
+                (rc = create_group(ctx, grp, "history", &history)) != DP_OK) {
+                goto out;
+            }
+            if ((rc = write_table(ctx, bt ? backtest : (hi ? history : base), res, t,
+                                  axis_scale, &job)) != DP_OK) {
                 goto out;
             }
             continue;
@@ -805,6 +812,7 @@ out:
     dp_h5_close(run_scale);
     dp_h5_close(base);
     dp_h5_close(backtest);
+    dp_h5_close(history);
     dp_h5_close(summary);
     dp_h5_close(runs);
     dp_h5_close(grp);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/cli/backtest.sh — dpsim backtest (analysis/backtest.h) and status_quo: trend: the national
 # back-test fitted to 2017-2018 (20 runs, to stay short) prints its table and coverage line,
-# writes the CSV with the documented columns and a backtest/ group with -o; the errors: no
+# writes the CSV with the documented columns and a backtest/ group with -o; the report's
+# back-test figure drawn from that file (notebooks/05-backtest.ipynb); the errors: no
 # --fit-until, a year before the base, a distribution on a take-up the trend calibrates, a
 # reported share above the trend's ceiling. Prints PASS:/FAIL: lines. Run from the project
 # root. Environment: BUILD, PYTHON.
@@ -57,6 +58,45 @@ then echo "PASS: backtest_hdf5_group"; else echo "FAIL: backtest_hdf5_group"; fi
 [ $? = 2 ] && grep -q 'from the base year 2017' "$tmp/out" && echo "PASS: backtest_before_base_refused" ||
     { cat "$tmp/out"; echo "FAIL: backtest_before_base_refused"; }
 
+# The report's back-test figure (notebooks/05-backtest.ipynb), executed on the back-test's file:
+# it shows one figure, of two panels (living and care subsidy), with the 6 one-date figures
+# data/regions/china.yaml reports for them (2017-03, 2019-11 and 2020 each: counted by hand);
+# and the fan it draws is the back-test's own projection: its 2020 mean equals the mean in
+# backtest/backtest_items of the same figure (an identity), and so does the in90 flag.
+mkdir -p "$tmp/nb"
+if DPSIM_RESULTS="$tmp/bt.h5" BUILD="$BUILD" PYTHON="$PYTHON" \
+    sh notebooks/execute.sh "$tmp/nb" notebooks/05-backtest.ipynb >"$tmp/nbout" 2>&1 &&
+    "$PYTHON" - "$tmp/nb/05-backtest.ipynb" "$tmp/bt.h5" <<'PY'
+import json, sys
+sys.path.insert(0, "notebooks")
+import dpsim_nb as nb
+book = json.load(open(sys.argv[1]))
+figs = [o for c in book["cells"] for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+assert len(figs) == 1, len(figs)
+meta = figs[0]["metadata"]["dpsim"]["figure"]
+assert meta["kind"] == "backtest" and meta["panels"] == 2 and meta["points"] == 6, meta
+assert meta["overlaps"] == [], meta["overlaps"]
+res = nb.Results(sys.argv[2])
+scen = nb.has_backtest(sys.argv[2])
+panels, fit_until = nb.backtest_panels(res, scen)
+assert fit_until == 2018
+items = res.table(scen, "backtest", "backtest_items")
+for key, years, runs, pts in panels:
+    it = items.sel(backtest_item=f"china {key} 2020-12")
+    mean = float(runs.sel(year=2020).mean("run"))
+    want = float(it.sel(backtest_stat="mean"))
+    assert abs(mean - want) <= 1e-9 * want, (key, mean, want)
+    late = pts[pts["t"] == 2020.0]
+    assert len(late) == 1 and bool(late["checked"].iloc[0])
+    assert float(late["in90"].iloc[0]) == float(it.sel(backtest_stat="in90")), key
+    assert list(pts["checked"]) == [False, True, True], list(pts["checked"])
+PY
+then
+    echo "PASS: backtest_report_figure"
+else
+    tail -20 "$tmp/nbout"; echo "FAIL: backtest_report_figure"
+fi
+
 # A distribution on a take-up the trend calibrates is refused, never a silent replacement.
 cat >"$tmp/dist.yaml" <<Y
 dpsim: 1
@@ -68,7 +108,7 @@ programmes:
 Y
 "$DPSIM" run "$tmp/dist.yaml" --data data --runs 2 -o "$tmp/d.h5" >"$tmp/out" 2>&1
 rc=$?
-[ "$rc" = 2 ] && grep -q 'care_subsidy.take_up: a distribution on a take-up that status_quo: trend calibrates' "$tmp/out" &&
+[ "$rc" = 2 ] && grep -q "^dpsim: $tmp/dist.yaml:6:14: programmes.care_subsidy.take_up: a distribution on a take-up that status_quo: trend calibrates" "$tmp/out" &&
     [ ! -e "$tmp/d.h5" ] && echo "PASS: trend_distribution_refused" ||
     { cat "$tmp/out"; echo "FAIL: trend_distribution_refused (exit $rc)"; }
 # The living subsidy's 2017 share (1.02 of the base's eligible persons) is above a ceiling of 1.
