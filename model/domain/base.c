@@ -169,12 +169,14 @@ middle_residual(double k, void *params)
     return group_mean(f->w, profile_c0(f, c1, k), c1, k, 1) - f->prev[1];
 }
 
-dp_status
-dp_base_profiles(dp_ctx *ctx, dp_model *m)
+/* The national profiles of base year base_year: prevalence, q_scale and onset [DP_N_AGE, DP_N_AGE,
+ * DP_N_SEX * DP_N_AGE] (onset may be NULL). */
+static dp_status
+profiles(dp_ctx *ctx, const dp_model *m, int base_year, double *prevalence, double *q_scale,
+         double *onset)
 {
     const dp_reference *ref = m->ref;
     const dp_params *p = &m->p;
-    int base_year = p->year_start - 1;
     /* Weights: the stationary population of the base year, both sexes (assumption: within each
      * published age group, the 2006 population was spread like a stationary population). */
     double l[DP_N_SEX][DP_N_AGE], w[DP_N_AGE];
@@ -198,7 +200,7 @@ dp_base_profiles(dp_ctx *ctx, dp_model *m)
     double c0 = profile_c0(&f, c1, k);
     for (size_t age = 0; age < DP_N_AGE; age++) {
         double v = c0 + c1 * exp(k * (double)age);
-        m->prevalence[age] = v < 0.0 ? 0.0 : (v > prevalence_cap ? prevalence_cap : v);
+        prevalence[age] = v < 0.0 ? 0.0 : (v > prevalence_cap ? prevalence_cap : v);
     }
 
     /* Relative risk of death averaged over the national grade and type structure, and the
@@ -216,23 +218,31 @@ dp_base_profiles(dp_ctx *ctx, dp_model *m)
     }
     rr *= rr_type;
     for (size_t age = 0; age < DP_N_AGE; age++) {
-        m->q_scale[age] = 1.0 / (1.0 + m->prevalence[age] * (rr - 1.0));
+        q_scale[age] = 1.0 / (1.0 + prevalence[age] * (rr - 1.0));
     }
     /* Onset: the yearly probability i(sex, age) that keeps p stationary along a cohort under the
      * base-year life table: survivors S_d = p(a)(1 - q_d), S_n = (1 - p(a))(1 - q_nd); then
      * p(a+1) (S_d + S_n) = S_d + i S_n. Newborns start non-disabled (p = 0 before age 0). */
     for (size_t sex = 0; sex < DP_N_SEX; sex++) {
         for (size_t age = 0; age < DP_N_AGE; age++) {
-            double pa = age == 0 ? 0.0 : m->prevalence[age];
-            double pn = m->prevalence[age < DP_MAX_AGE ? age + 1 : age];
-            double q = dp_reference_q(ref, base_year, sex, age) * m->q_scale[age];
+            double pa = age == 0 ? 0.0 : prevalence[age];
+            double pn = prevalence[age < DP_MAX_AGE ? age + 1 : age];
+            double q = dp_reference_q(ref, base_year, sex, age) * q_scale[age];
             double qd = q * rr > 1.0 ? 1.0 : q * rr;
             double sd = pa * (1.0 - qd), sn = (1.0 - pa) * (1.0 - q);
             double i = sn > 0.0 ? (pn * (sd + sn) - sd) / sn : 0.0;
-            m->onset[sex * DP_N_AGE + age] = i < 0.0 ? 0.0 : (i > 0.5 ? 0.5 : i);
+            if (onset) {
+                onset[sex * DP_N_AGE + age] = i < 0.0 ? 0.0 : (i > 0.5 ? 0.5 : i);
+            }
         }
     }
     return DP_OK;
+}
+
+dp_status
+dp_base_profiles(dp_ctx *ctx, dp_model *m)
+{
+    return profiles(ctx, m, m->p.year_start - 1, m->prevalence, m->q_scale, m->onset);
 }
 
 /* Splits one sex's residents in age groups into single ages, keeping every group's total: a
@@ -486,15 +496,14 @@ severe_by_type(const dp_reference *ref, const double *type_share, double *sev)
  * scaling the national rates) matters: a region at half the national prevalence has more
  * non-disabled persons per disabled person than the national rates assume. */
 static void
-region_onset(const dp_model *m, dp_region_base *b)
+region_onset(const dp_model *m, const dp_params *p, dp_region_base *b)
 {
-    const dp_params *p = &m->p;
     int base_year = p->year_start - 1;
     double prev[DP_N_SEX * DP_N_AGE], qd[DP_N_SEX * DP_N_AGE];
     for (size_t sex = 0; sex < DP_N_SEX; sex++) {
         for (size_t age = 0; age < DP_N_AGE; age++) {
             size_t sa = sex * DP_N_AGE + age;
-            double q = dp_reference_q(m->ref, base_year, sex, age) * m->q_scale[age];
+            double q = dp_reference_q(m->ref, base_year, sex, age) * b->q_scale[age];
             double dis = 0.0, dead = 0.0;
             for (size_t k = 0; k < DP_N_BLOCK; k++) {
                 double v = b->cells[sa * DP_N_BLOCK + k];
@@ -511,7 +520,7 @@ region_onset(const dp_model *m, dp_region_base *b)
         for (size_t age = 0; age < DP_N_AGE; age++) {
             size_t sa = sex * DP_N_AGE + age;
             double pa = prev[sa], pn = prev[sa + (age < DP_MAX_AGE ? 1 : 0)];
-            double q = dp_reference_q(m->ref, base_year, sex, age) * m->q_scale[age];
+            double q = dp_reference_q(m->ref, base_year, sex, age) * b->q_scale[age];
             double sd = pa * (1.0 - qd[sa]), sn = (1.0 - pa) * (1.0 - q);
             double i = sn > 0.0 ? (pn * (sd + sn) - sd) / sn : 0.0;
             b->onset[sa] = i < 0.0 ? 0.0 : (i > 0.5 ? 0.5 : i);
@@ -686,13 +695,14 @@ dp_trend_take_up(const dp_model *m, const dp_params *p, size_t reg, size_t prog,
     return s < 0.0 ? 0.0 : (s > 1.0 ? 1.0 : s);
 }
 
-dp_status
-dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_region_base *b)
+/* Builds region in's base under p (the model's parameters, or their copy for a region of
+ * another base year: dp_params_region); b is zeroed but for its base year and profiles. */
+static dp_status
+base_build(dp_ctx *ctx, const dp_model *m, const dp_params *p, const dp_region_input *in,
+           dp_region_base *b)
 {
     const dp_reference *ref = m->ref;
-    const dp_params *p = &m->p;
     dp_status rc = DP_OK;
-    memset(b, 0, sizeof *b);
     b->birth_rate = in->birth_rate;
     b->migration_rate = in->migration_rate;
     base_population(m, in, b->pop);
@@ -707,7 +717,7 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
              * non-disabled (docs/model.md §2 step 9) and their onsets count from the next
              * year. The base year agrees with the projection, so that age-specific prevalence
              * can stay as it is (§4.3). */
-            d[sa] = age == 0 ? 0.0 : b->pop[sa] * m->prevalence[age];
+            d[sa] = age == 0 ? 0.0 : b->pop[sa] * b->prevalence[age];
             sex_tot[sex] += d[sa];
         }
     }
@@ -802,7 +812,7 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
                         "the region file's marginals: %s", in->id, why);
     }
 
-    region_onset(m, b);
+    region_onset(m, p, b);
     cert_shares(b);
 
     /* Fitted marginals, household shares, onset mix and the household distribution of new
@@ -813,7 +823,7 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
     int base_year = p->year_start - 1;
     for (size_t sex = 0; sex < DP_N_SEX; sex++) {
         for (size_t age = 0; age < DP_N_AGE; age++) {
-            double q = dp_reference_q(ref, base_year + 1, sex, age) * m->q_scale[age];
+            double q = dp_reference_q(ref, base_year + 1, sex, age) * b->q_scale[age];
             size_t sa = sex * DP_N_AGE + age;
             double dis_sa = 0.0;
             for (size_t t = 0; t < DP_N_TYPE; t++) {
@@ -973,4 +983,33 @@ dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_regi
         }
     }
     return DP_OK;
+}
+
+dp_status
+dp_base_build(dp_ctx *ctx, const dp_model *m, const dp_region_input *in, dp_region_base *b)
+{
+    int run_base = m->p.year_start - 1;
+    int base_year = in->base_year > 0 ? in->base_year : run_base;
+    memset(b, 0, sizeof *b);
+    b->base_year = base_year;
+    if (base_year == run_base) {
+        memcpy(b->prevalence, m->prevalence, sizeof b->prevalence);
+        memcpy(b->q_scale, m->q_scale, sizeof b->q_scale);
+        return base_build(ctx, m, &m->p, in, b);
+    }
+    /* A region of another base year (docs/model.md "Regions of different base years"): the
+     * national profiles under its own base year's life table, and the parameters as its own
+     * projection sees them. */
+    dp_status rc = profiles(ctx, m, base_year, b->prevalence, b->q_scale, NULL);
+    if (rc != DP_OK) {
+        return rc;
+    }
+    dp_params *p = malloc(sizeof *p);
+    if (!p) {
+        return dp_error(ctx, DP_ENOMEM, "out of memory");
+    }
+    dp_params_region(&m->p, base_year, p);
+    rc = base_build(ctx, m, p, in, b);
+    free(p);
+    return rc;
 }

@@ -54,6 +54,13 @@ typedef struct {
                                             non-disabled, before onset_multiplier: keeps its
                                             own base-year prevalence by age (base.c) */
     size_t ipf_iterations;             /**< iterations the fit took */
+    int base_year;                     /**< the year this region is projected from (its file's
+                                            base; the run's, years.start - 1, unless the run
+                                            mixes bases: docs/model.md) */
+    double prevalence[DP_N_AGE];       /**< the national profile p(age) under this region's
+                                            base-year life table (m->prevalence when the base
+                                            is the run's) */
+    double q_scale[DP_N_AGE];          /**< the non-disabled q scale under that profile */
 } dp_region_base;
 
 struct dp_model {

@@ -156,7 +156,7 @@ dp_rates_year(const dp_model *m, const dp_params *p, size_t reg, int year, dp_ye
     double impr = pow(1.0 - p->mortality_improvement, (double)(year - base_year));
     for (size_t sex = 0; sex < DP_N_SEX; sex++) {
         for (size_t age = 0; age < DP_N_AGE; age++) {
-            double q = clamp01(dp_reference_q(m->ref, year, sex, age) * impr * m->q_scale[age]);
+            double q = clamp01(dp_reference_q(m->ref, year, sex, age) * impr * b->q_scale[age]);
             size_t sa = sex * DP_N_AGE + age;
             r->q_nd[sa] = q;
             for (size_t type = 0; type < DP_N_TYPE; type++) {

@@ -72,6 +72,8 @@ typedef struct {
     dp_prog_state *st;    /**< programme state of each replicate [rep] */
     double *pop_start;    /**< residents at the start of the year [rep] */
     double **fl;          /**< the year's flows of each replicate (table slices) [rep] */
+    double *pre_fl;       /**< flows of a year before years.start, not recorded
+                               [rep][DP_N_FLOW] */
     dp_year_rates *rates; /**< the year's rates of each replicate [rep] */
 } cohort_work;
 
@@ -90,6 +92,7 @@ work_free(cohort_work *w)
     free(w->st);
     free(w->pop_start);
     free(w->fl);
+    free(w->pre_fl);
     free(w->rates);
     free(w);
 }
@@ -119,9 +122,10 @@ work_alloc(size_t cap)
     w->st = malloc(cap * sizeof *w->st);
     w->pop_start = malloc(cap * sizeof *w->pop_start);
     w->fl = malloc(cap * sizeof *w->fl);
+    w->pre_fl = malloc(cap * DP_N_FLOW * sizeof *w->pre_fl);
     w->rates = malloc(cap * sizeof *w->rates);
     if (!w->x || !w->y || !w->nd || !w->cur || !w->flag || !w->sums || !w->st || !w->pop_start ||
-        !w->fl || !w->rates) {
+        !w->fl || !w->pre_fl || !w->rates) {
         work_free(w);
         return NULL;
     }
@@ -482,22 +486,54 @@ age_population(size_t nb, cohort_work *w)
 enum {
     BAD_MIXED = 1, /**< replicates of a batch have different transitions in some year (a
                         parameter dp_cohort_group does not compare) */
-    BAD_FLAGS = 2  /**< flagged persons exceeded a cell's persons beyond rounding */
+    BAD_FLAGS = 2, /**< flagged persons exceeded a cell's persons beyond rounding */
+    BAD_NOMEM = 4  /**< out of memory for a region's own parameters (dp_params_region) */
 };
 
 /* Projects one region over the horizon for the nb replicates rep[0..nb) (one group: identical
  * transition parameters), writing their slices. Sets BAD_* bits in *bad. */
+static void project_region(const dp_model *m, const dp_params *const *P, const size_t *rep,
+                           size_t nb, size_t reg, const dp_tables *tb, cohort_work *w, int *bad);
+
 static void
 project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t nb, size_t reg,
               const dp_tables *tb, cohort_work *w, int *bad)
 {
+    /* Each replicate's parameters; a region of an earlier base year projects under their
+     * dp_params_region copies from its own base year. */
+    int own = dp_tables_pre(m, reg) > 0;
+    const dp_params **P = malloc(nb * sizeof *P);
+    dp_params *copy = own ? malloc(nb * sizeof *copy) : NULL;
+    if (!P || (own && !copy)) {
+        *bad |= BAD_NOMEM;
+    } else {
+        for (size_t j = 0; j < nb; j++) {
+            if (own) {
+                dp_params_region(&rp[rep[j]], m->base[reg].base_year, &copy[j]);
+            }
+            P[j] = own ? &copy[j] : &rp[rep[j]];
+        }
+        project_region(m, P, rep, nb, reg, tb, w, bad);
+    }
+    free(copy);
+    free(P);
+}
+
+/* project_batch's projection of region reg under P[j] (replicate rep[j]), whose year_start - 1
+ * is the region's base year: the years before the run's first (tables' year index < 0) are
+ * projected but not recorded. */
+static void
+project_region(const dp_model *m, const dp_params *const *P, const size_t *rep, size_t nb,
+               size_t reg, const dp_tables *tb, cohort_work *w, int *bad)
+{
     const dp_region_base *b = &m->base[reg];
-    const dp_params *p0 = &rp[rep[0]];
+    const dp_params *p0 = P[0];
+    long n_pre = (long)dp_tables_pre(m, reg);
     size_t ns = nb * N_SLOT;
     dp_prog_result pr;
     /* Base-year state: the cells, the same for every replicate, and the flagged persons by
      * each replicate's base shares under the base year's home_renovation mask. */
-    const unsigned char *ren0 = dp_tables_masks(tb, -1, reg) + DP_PROG_RENOVATION * DP_N_CELL;
+    const unsigned char *ren0 = dp_tables_masks(tb, -1 - n_pre, reg) + DP_PROG_RENOVATION * DP_N_CELL;
     double nd0[N_SA], dis0[N_SA], pop0 = 0.0;
     for (size_t sa = 0; sa < N_SA; sa++) {
         double d = sum(b->cells + sa * DP_N_BLOCK, DP_N_BLOCK);
@@ -506,7 +542,7 @@ project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t 
         for (size_t j = 0; j < nb; j++) {
             double *blk = w->x + (sa * ns + j * N_SLOT) * DP_N_BLOCK;
             memcpy(blk, b->cells + sa * DP_N_BLOCK, DP_N_BLOCK * sizeof *w->x);
-            base_flags(&rp[rep[j]], sa % DP_N_AGE, ren0 + sa * DP_N_BLOCK, blk);
+            base_flags(P[j], sa % DP_N_AGE, ren0 + sa * DP_N_BLOCK, blk);
         }
     }
     pop0 = sum(nd0, N_SA) + sum(b->cells, DP_N_CELL);
@@ -515,22 +551,28 @@ project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t 
         memcpy(w->nd + j * N_SA, nd0, sizeof nd0);
         w->pop_start[j] = pop0;
         dp_tables_base_population(tb, rep[j], reg, nd0, dis0);
-        dp_rates_year(m, &rp[rep[j]], reg, p0->year_start - 1, &w->rates[j]);
+        dp_rates_year(m, P[j], reg, p0->year_start - 1, &w->rates[j]);
         gather_rep(w, nb, j);
-        dp_prog_state_init(&rp[rep[j]], &w->rates[j], dp_tables_groups(tb, -1, reg), w->cur, w->fp, &w->st[j]);
+        dp_prog_state_init(P[j], &w->rates[j], dp_tables_groups(tb, -1 - n_pre, reg), w->cur, w->fp, &w->st[j]);
         if (probe_fn) {
             probe_fn(probe_arg, rep[j], reg, -1, w->cur, w->fp);
         }
     }
-    for (size_t yi = 0; yi < tb->n_year; yi++) {
-        int year = p0->year_start + (int)yi;
-        const dp_prog_groups *gm = dp_tables_groups(tb, (long)yi, reg);
-        const unsigned char *ren =
-            dp_tables_masks(tb, (long)yi, reg) + DP_PROG_RENOVATION * DP_N_CELL;
+    for (size_t yy = 0; yy < (size_t)n_pre + tb->n_year; yy++) {
+        int year = p0->year_start + (int)yy;
+        long ty = (long)yy - n_pre; /* the tables' year index: < 0 before years.start */
+        size_t yi = ty >= 0 ? (size_t)ty : 0;
+        const dp_prog_groups *gm = dp_tables_groups(tb, ty, reg);
+        const unsigned char *ren = dp_tables_masks(tb, ty, reg) + DP_PROG_RENOVATION * DP_N_CELL;
         /* 1. The year's parameters of each replicate (its renovations: step 7). */
         for (size_t j = 0; j < nb; j++) {
-            dp_rates_year(m, &rp[rep[j]], reg, year, &w->rates[j]);
-            w->fl[j] = dp_tables_flows(tb, rep[j], yi, reg);
+            dp_rates_year(m, P[j], reg, year, &w->rates[j]);
+            if (ty >= 0) {
+                w->fl[j] = dp_tables_flows(tb, rep[j], yi, reg);
+            } else {
+                w->fl[j] = w->pre_fl + j * DP_N_FLOW;
+                memset(w->fl[j], 0, DP_N_FLOW * sizeof *w->fl[j]);
+            }
             if (!same_year_transitions(&w->rates[j], &w->rates[0])) {
                 *bad |= BAD_MIXED;
             }
@@ -538,7 +580,7 @@ project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t 
              * start-of-year residents. */
             gather(w->x, ns, j * N_SLOT, w->cur);
             dp_rates_migration(&w->rates[j], w->nd + j * N_SA, w->cur);
-            dp_rates_certify(m, &rp[rep[j]], reg, &w->rates[j], w->nd + j * N_SA, w->cur);
+            dp_rates_certify(m, P[j], reg, &w->rates[j], w->nd + j * N_SA, w->cur);
         }
         /* Age bands: maximal runs of ages with the same worsening probability and, in every
          * replicate, the same certification probabilities (one band per age when they are
@@ -617,7 +659,10 @@ project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t 
         /* 8. Programmes on the year-end counts (programmes.c). */
         for (size_t j = 0; j < nb; j++) {
             gather_rep(w, nb, j);
-            dp_prog_year(&rp[rep[j]], &w->rates[j], gm, w->cur, w->fp, w->fl[j], &w->st[j], &pr);
+            dp_prog_year(P[j], &w->rates[j], gm, w->cur, w->fp, w->fl[j], &w->st[j], &pr);
+            if (ty < 0) {
+                continue;
+            }
             dp_tables_prog(tb, rep[j], yi, reg, &pr);
             if (probe_fn) {
                 probe_fn(probe_arg, rep[j], reg, (int)yi, w->cur, w->fp);
@@ -628,7 +673,9 @@ project_batch(const dp_model *m, const dp_params *rp, const size_t *rep, size_t 
         for (size_t j = 0; j < nb; j++) {
             const double *nd = w->nd + j * N_SA;
             gather(w->x, ns, j * N_SLOT, w->cur);
-            dp_tables_stocks(tb, rep[j], yi, reg, w->cur, nd);
+            if (ty >= 0) {
+                dp_tables_stocks(tb, rep[j], yi, reg, w->cur, nd);
+            }
             w->pop_start[j] = sum(nd, N_SA) + sum(w->cur, DP_N_CELL);
         }
     }
@@ -801,7 +848,7 @@ dp_cohort_run(dp_ctx *ctx, const dp_model *m, const dp_engine_opts *opts, dp_res
     }
     /* All of this rank's units are reported, even after a failure (the whole job's bar). */
     dp_ctx_progress(ctx, local, local);
-    if (oom) {
+    if (oom || (bad_all & BAD_NOMEM)) {
         rc = dp_error(ctx, DP_ENOMEM, "out of memory for engine workspaces (%zu replicates each)",
                       cap);
     } else if (bad_all & BAD_MIXED) {

@@ -983,12 +983,38 @@ flag_tables(const dp_year_rates *r, double *f_in, double *f_out, double *e_in, d
     }
 }
 
-/* Projects region reg in replicate rep under parameters p. Returns -1 when out of memory. */
+static int run_region(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t seed,
+                      size_t reg, size_t rep, micro_work *w, int parallel);
+
+/* Projects region reg in replicate rep under parameters p (the replicate's; a region of an
+ * earlier base year projects under their dp_params_region copy from its own base year).
+ * Returns -1 when out of memory. */
 static int
 run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t seed, size_t reg,
          size_t rep, micro_work *w, int parallel)
 {
+    if (dp_tables_pre(m, reg) == 0) {
+        return run_region(m, p, tb, seed, reg, rep, w, parallel);
+    }
+    dp_params *own = malloc(sizeof *own);
+    if (!own) {
+        return -1;
+    }
+    dp_params_region(p, m->base[reg].base_year, own);
+    int rc = run_region(m, own, tb, seed, reg, rep, w, parallel);
+    free(own);
+    return rc;
+}
+
+/* run_task's projection of region reg under p, whose year_start - 1 is the region's base
+ * year: the years before the run's first (tables' year index < 0) are projected but not
+ * recorded. */
+static int
+run_region(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t seed, size_t reg,
+           size_t rep, micro_work *w, int parallel)
+{
     const dp_region_base *b = &m->base[reg];
+    long n_pre = (long)dp_tables_pre(m, reg);
     year_ctx y = {.r = &w->rates,
                   .seed = seed,
                   .region = (uint32_t)reg,
@@ -1005,7 +1031,7 @@ run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t se
     dp_prog_result pr;
 
     /* The base year: persons, the non-disabled, and the recipients at its end. */
-    if (base_persons(b, p, dp_tables_masks(tb, -1, reg) + DP_PROG_RENOVATION * DP_N_CELL, &y, &w->P) != 0) {
+    if (base_persons(b, p, dp_tables_masks(tb, -1 - n_pre, reg) + DP_PROG_RENOVATION * DP_N_CELL, &y, &w->P) != 0) {
         return -1;
     }
     for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
@@ -1035,7 +1061,7 @@ run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t se
         }
         dp_tables_base_population(tb, rep, reg, w->nd, dis0);
     }
-    dp_prog_state_init(p, &w->rates, dp_tables_groups(tb, -1, reg), w->cells, flag, &st);
+    dp_prog_state_init(p, &w->rates, dp_tables_groups(tb, -1 - n_pre, reg), w->cells, flag, &st);
     /* The systematic rounding of a count path's homes (renovate()). */
     {
         uint32_t u[4];
@@ -1044,12 +1070,14 @@ run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t se
         w->ren_cum = 0.0;
     }
 
-    for (size_t yi = 0; yi < tb->n_year; yi++) {
+    for (size_t yi = 0; yi < (size_t)n_pre + tb->n_year; yi++) {
         int year = p->year_start + (int)yi;
+        long ty = (long)yi - n_pre; /* the tables' year index: < 0 before years.start */
+        double pre_fl[DP_N_FLOW] = {0.0};
         /* 1. The year's parameters; this year's home_renovation eligibility; step 7's tables
          * (renovation is not drawn person by person: renovate()). */
         dp_rates_year(m, p, reg, year, &w->rates);
-        y.ren_mask = dp_tables_masks(tb, (long)yi, reg) + DP_PROG_RENOVATION * DP_N_CELL;
+        y.ren_mask = dp_tables_masks(tb, ty, reg) + DP_PROG_RENOVATION * DP_N_CELL;
         w->rates.prog.ren_p = 0.0; /* renovations: renovate(), after the persons' steps */
         dp_rates_migration(&w->rates, w->nd, w->cells);
         dp_rates_certify(m, p, reg, &w->rates, w->nd, w->cells);
@@ -1062,7 +1090,7 @@ run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t se
         }
         size_t n_tally = parallel ? w->n_tally : 1;
         tally_clear(w->t, n_tally);
-        double *fl = dp_tables_flows(tb, rep, yi, reg);
+        double *fl = ty >= 0 ? dp_tables_flows(tb, rep, (size_t)ty, reg) : pre_fl;
         /* 2. Deaths among the non-disabled (expected values, as in the cohort engine). */
         for (size_t sa = 0; sa < DP_N_SEX * DP_N_AGE; sa++) {
             double dead = w->nd[sa] * w->rates.q_nd[sa];
@@ -1102,14 +1130,18 @@ run_task(const dp_model *m, const dp_params *p, const dp_tables *tb, uint64_t se
                 w->flag[f][i] = t->flag[f][i];
             }
         }
-        dp_prog_year(p, &w->rates, dp_tables_groups(tb, (long)yi, reg), w->cells, flag, fl, &st, &pr);
-        dp_tables_prog(tb, rep, yi, reg, &pr);
+        dp_prog_year(p, &w->rates, dp_tables_groups(tb, ty, reg), w->cells, flag, fl, &st, &pr);
+        if (ty >= 0) {
+            dp_tables_prog(tb, rep, (size_t)ty, reg, &pr);
+        }
         /* The stocks after ageing: the year's end and the next year's start. */
         for (size_t i = 0; i < DP_N_CELL; i++) {
             w->cells[i] = t->cells[i];
             w->ren[i] = t->ren[i];
         }
-        dp_tables_stocks(tb, rep, yi, reg, w->cells, w->nd);
+        if (ty >= 0) {
+            dp_tables_stocks(tb, rep, (size_t)ty, reg, w->cells, w->nd);
+        }
     }
     return 0;
 }

@@ -520,24 +520,34 @@ dp_tables_replicate(const dp_tables *tb, const dp_model *m, const dp_engine_opts
     }
 }
 
+/* The year of mask row yi (0 = the earliest base year). */
 static int
-year_of(const dp_params *p, size_t yi)
+year_of(const dp_params *p, size_t n_pre, size_t yi)
 {
-    return p->year_start - 1 + (int)yi;
+    return p->year_start - 1 - (int)n_pre + (int)yi;
+}
+
+size_t
+dp_tables_pre(const dp_model *m, size_t reg)
+{
+    int run_base = m->p.year_start - 1, b = m->base[reg].base_year;
+    return b > 0 && b < run_base ? (size_t)(run_base - b) : 0;
 }
 
 const unsigned char *
 dp_tables_masks(const dp_tables *tb, long yi, size_t reg)
 {
     size_t nc = tb->n_class ? tb->n_class : 1;
-    return tb->masks + ((size_t)(yi + 1) * nc + tb->cls[reg]) * DP_N_PROG * DP_N_CELL;
+    size_t row = (size_t)(yi + 1 + (long)tb->n_pre);
+    return tb->masks + (row * nc + tb->cls[reg]) * DP_N_PROG * DP_N_CELL;
 }
 
 const dp_prog_groups *
 dp_tables_groups(const dp_tables *tb, long yi, size_t reg)
 {
     size_t nc = tb->n_class ? tb->n_class : 1;
-    return &tb->groups[(size_t)(yi + 1) * nc + tb->cls[reg]];
+    size_t row = (size_t)(yi + 1 + (long)tb->n_pre);
+    return &tb->groups[row * nc + tb->cls[reg]];
 }
 
 void
@@ -562,6 +572,11 @@ dp_tables_init(dp_ctx *ctx, const dp_model *m, size_t runs, dp_results **out, dp
     memset(tb, 0, sizeof *tb);
     tb->n_region = m->n_region;
     tb->n_year = n_year;
+    for (size_t r = 0; r < m->n_region; r++) {
+        size_t pre = dp_tables_pre(m, r);
+        tb->n_pre = pre > tb->n_pre ? pre : tb->n_pre;
+    }
+    size_t n_row = tb->n_pre + n_year + 1; /* mask rows: the earliest base year to years.end */
     dp_results *res = dp_results_alloc(runs);
     if (!res) {
         return dp_error(ctx, DP_ENOMEM, "out of memory for the results of %zu runs", runs);
@@ -582,8 +597,8 @@ dp_tables_init(dp_ctx *ctx, const dp_model *m, size_t runs, dp_results **out, dp
     }
     tb->n_class = dp_prog_region_classes(p, m->n_region, tb->cls);
     nc = tb->n_class ? tb->n_class : 1;
-    tb->masks = malloc((n_year + 1) * nc * DP_N_PROG * DP_N_CELL);
-    tb->groups = malloc((n_year + 1) * nc * sizeof *tb->groups);
+    tb->masks = malloc(n_row * nc * DP_N_PROG * DP_N_CELL);
+    tb->groups = malloc(n_row * nc * sizeof *tb->groups);
     if (!tb->masks || !tb->groups) {
         rc = dp_error(ctx, DP_ENOMEM, "out of memory for eligibility masks");
         goto fail;
@@ -593,11 +608,11 @@ dp_tables_init(dp_ctx *ctx, const dp_model *m, size_t runs, dp_results **out, dp
         while (tb->cls[reg] != c) {
             reg++;
         }
-        for (size_t yi = 0; yi <= n_year; yi++) {
-            int year = p->year_start - 1 + (int)yi;
+        for (size_t yi = 0; yi < n_row; yi++) {
+            int year = year_of(p, tb->n_pre, yi);
             dp_rates_mask(p, year, reg, tb->masks + (yi * nc + c) * DP_N_PROG * DP_N_CELL);
         }
-        for (size_t yi = 0; yi <= n_year; yi++) {
+        for (size_t yi = 0; yi < n_row; yi++) {
             const unsigned char *lag[DP_N_PROG];
             for (size_t k = 0; k < DP_N_PROG; k++) {
                 int l = p->prog[k].take_up_lag;
@@ -609,7 +624,7 @@ dp_tables_init(dp_ctx *ctx, const dp_model *m, size_t runs, dp_results **out, dp
                 rc = dp_error(ctx, DP_EINPUT,
                               "the programmes' eligibility rules of %d split the cells into "
                               "more than %d groups; use fewer distinct age limits",
-                              year_of(p, yi), (int)DP_MAX_GROUPS);
+                              year_of(p, tb->n_pre, yi), (int)DP_MAX_GROUPS);
                 goto fail;
             }
         }

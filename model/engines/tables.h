@@ -18,13 +18,16 @@
 /* The tables of a run, inside its dp_results. */
 typedef struct {
     size_t n_region, n_year;
+    size_t n_pre;         /**< years from the earliest region base year to the run's base year
+                               (years.start - 1): 0 unless the run mixes base years */
     dp_table *population, *disabled_age, *disabled_age_grade, *disabled, *indicators, *flows,
         *recipients, *person_months, *amount, *spending, *fit, *take_up, *parameters,
         *disabled_base, *pipeline, *spending_real, *spending_level, *services, *overlap,
         *employment_spending, *budget, *population_base, *certified_age_grade, *trend_growth;
     unsigned char *masks; /**< eligibility, card included
-                               [n_year + 1][n_class][DP_N_PROG][DP_N_CELL]: base year first */
-    dp_prog_groups *groups; /**< programme groups [n_year + 1][n_class]: base year first */
+                               [n_pre + n_year + 1][n_class][DP_N_PROG][DP_N_CELL]: the
+                               earliest base year first */
+    dp_prog_groups *groups; /**< programme groups [n_pre + n_year + 1][n_class]: likewise */
     size_t n_class;         /**< region classes (dp_prog_region_classes): 1 unless a rule is
                                  limited to some regions */
     size_t *cls;            /**< class of each region [n_region] */
@@ -42,6 +45,9 @@ void dp_tables_free(dp_tables *tb); /* frees the masks only */
 void dp_tables_replicate(const dp_tables *tb, const dp_model *m, const dp_engine_opts *opts,
                          size_t rep, gsl_rng *r, dp_params *out);
 
+/* Years region reg projects before the run's base year (its base is that much earlier). */
+size_t dp_tables_pre(const dp_model *m, size_t reg);
+
 /* Flows of (run, year index, region): DP_N_FLOW doubles to add to. */
 double *dp_tables_flows(const dp_tables *tb, size_t run, size_t yi, size_t reg);
 
@@ -57,7 +63,8 @@ void dp_tables_base_population(const dp_tables *tb, size_t run, size_t reg, cons
                                const double *dis);
 
 /* Eligibility masks ([DP_N_PROG][DP_N_CELL]) and programme groups of region reg in year index
- * yi of the projection (0 = the first projected year, -1 = the base year). */
+ * yi of the run (0 = years.start, -1 = the run's base year, down to -1 - n_pre: the earliest
+ * region base year). */
 const unsigned char *dp_tables_masks(const dp_tables *tb, long yi, size_t reg);
 const dp_prog_groups *dp_tables_groups(const dp_tables *tb, long yi, size_t reg);
 

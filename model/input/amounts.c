@@ -12,7 +12,7 @@
 double
 dp_price_index(const dp_params *p, int year)
 {
-    int base = p->year_start - 1;
+    int base = dp_params_run_start(p) - 1;
     double x = 1.0;
     for (int y = base + 1; y <= year; y++) {
         x *= 1.0 + dp_sched_or(&p->cpi, y, 0.0);
@@ -23,13 +23,31 @@ dp_price_index(const dp_params *p, int year)
     return x;
 }
 
-/* First year a dated value is indexed from: its key year, or the first projected year for a
- * constant (which is then the value of that year). */
+/* First year a dated value is indexed from: its key year, or the run's first reported year for
+ * a constant (which is then the value of that year, and of the years before it that a region
+ * of an earlier base projects). */
 static int
 index_from(const dp_params *p, const dp_sched *s, int year)
 {
     int key = dp_sched_key(s, year);
-    return key > 0 ? key : p->year_start;
+    return key > 0 ? key : dp_params_run_start(p);
+}
+
+int
+dp_params_run_start(const dp_params *p)
+{
+    return p->run_start ? p->run_start : p->year_start;
+}
+
+void
+dp_params_region(const dp_params *p, int base_year, dp_params *out)
+{
+    *out = *p;
+    if (base_year != p->year_start - 1) {
+        out->run_start = dp_params_run_start(p);
+        out->year_start = base_year + 1;
+        out->base_year = base_year;
+    }
 }
 
 /* Per-capita consumption spending in year: the dated value, grown after its key year. */

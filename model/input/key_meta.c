@@ -328,7 +328,9 @@ static const struct {
     {"targets", U_RULES, FORMAT},
     {"overlaps", U_RULES, NULL},
     {"years.*", U_YEAR, "assumption (the project's horizon, 2021-2035)"},
-    {"base_year", U_YEAR, "region file (the base the run starts from: years.start - 1)"},
+    {"base_year", U_YEAR,
+     "region file (one base for every region; without it each region's latest base before "
+     "years.start)"},
     {"status_quo", U_WORD, "assumption (frozen: the base year's take-up is kept; trend: docs/model.md \"Take-up trend\")"},
     {"calibration", U_MAP, FORMAT},
     {"calibration.cv", U_SHARE, "assumption (rounded national figures and definitional differences between reports; docs/model.md \"Take-up trend\")"},

@@ -221,6 +221,10 @@ typedef struct {
     int year_end;                    /**< last projected year, <= 2100 */
     int base_year;                   /**< the regions' base year = year_start - 1 (scenario key
                                           base_year; picks a region file's base) */
+    int run_start;                   /**< 0, or the run's first reported year when this copy
+                                          projects one region from an earlier base
+                                          (dp_params_region): prices and the indexation of
+                                          constants start there, as in the other regions */
     /* Status quo (docs/scenarios.md "Status quo and calibration"). */
     int status_quo;                  /**< dp_status_quo: frozen (base-year take-up kept) or
                                           trend (take-up of the two subsidies follows the
@@ -309,7 +313,15 @@ void dp_params_draw(const dp_params *p, uint64_t seed, uint32_t rep, gsl_rng *r,
 
 /* Monthly dibao standard in year (dp_dibao_params; the consumption rule uses year - 1). */
 double dp_dibao_standard(const dp_params *p, int year);
-/* Price level of year relative to the base year (year_start - 1): prod (1 + cpi). */
+/* The parameters p as region projection uses them when its base year differs from the run's
+ * (p->year_start - 1): year_start = base_year + 1, base_year, and run_start = p->year_start
+ * (docs/model.md "Regions of different base years"). A plain copy otherwise. */
+void dp_params_region(const dp_params *p, int base_year, dp_params *out);
+/* The run's first reported year: run_start, or year_start when that is 0. */
+int dp_params_run_start(const dp_params *p);
+
+/* Price level of year relative to the run's base year (dp_params_run_start - 1):
+ * prod (1 + cpi). */
 double dp_price_index(const dp_params *p, int year);
 /* Amount of programme prog, grade g, in year: the dated value, indexed (dp_index_kind), with
  * its floor; 0 when the programme is disabled. */

@@ -408,21 +408,34 @@ load_regions(dp_ctx *ctx, dp_scenario *s, const dp_ynode *root, const dp_ynode *
         if ((rc = add_input(ctx, s, path, &idx)) != DP_OK) {
             goto out;
         }
-        /* The base year the run needs: base_year, the year before years.start (a file with
-         * several bases gives that one). */
-        int base_year = s->params.base_year;
-        if ((rc = dp_region_load_base(ctx, s->input_path[idx], base_year, &s->region[i])) !=
+        /* The base year region i is projected from (docs/scenarios.md "Base years"): with
+         * base_year:, that base in every region; without it, the region's latest base before
+         * years.start (the run's base, years.start - 1, when the file has it). A region of an
+         * earlier base is projected through the years in between and reported from
+         * years.start, like the others. */
+        int run_base = s->params.base_year;
+        if ((rc = dp_region_load_base(ctx, s->input_path[idx], run_base, &s->region[i])) !=
             DP_OK) {
             goto out;
         }
         s->n_region = i + 1; /* now s owns region i's reported figures */
-        if ((rc = dp_sha256_file(ctx, s->input_path[idx], s->input_sha[idx])) != DP_OK ||
-            (rc = dp_hierarchy_check_region(ctx, s->hier, s->input_path[idx], &s->region[i])) !=
-                DP_OK) {
-            goto out;
+        dp_region_input *reg = &s->region[i];
+        int usable = 0; /* the latest base <= run_base, 0 = none */
+        for (size_t b = 0; b < reg->n_base; b++) {
+            usable = reg->base_years[b] <= run_base ? reg->base_years[b] : usable;
         }
-        const dp_region_input *reg = &s->region[i];
-        if (reg->base_year != base_year) {
+        if (reg->n_base == 0 && reg->base_year <= run_base) {
+            usable = reg->base_year;
+        }
+        if (reg->base_year != run_base && usable > 0 && !base_key) {
+            dp_region_input again;
+            if ((rc = dp_region_load_base(ctx, s->input_path[idx], usable, &again)) != DP_OK) {
+                goto out;
+            }
+            dp_region_clear(reg);
+            *reg = again;
+        }
+        if (reg->base_year != run_base && (base_key || usable == 0)) {
             /* "2017, 2018": at most 16 years of 4 digits, each after ", " (98 bytes). */
             char years_text[DP_REGION_MAX_BASES * 6 + 8];
             size_t len = 0;
@@ -431,17 +444,28 @@ load_regions(dp_ctx *ctx, dp_scenario *s, const dp_ynode *root, const dp_ynode *
                                  b ? ", " : "", reg->base_years[b]);
                 len += w > 0 ? (size_t)w : 0;
             }
+            if (reg->n_base == 0) {
+                snprintf(years_text, sizeof years_text, "%d", reg->base_year);
+            }
+            size_t n_years = reg->n_base > 1 ? reg->n_base : 1;
             if (base_key) {
                 rc = dp_yerror(ctx, base_key,
-                               "base_year: %d, but region '%s' has base year%s %s", base_year,
-                               id, reg->n_base > 1 ? "s" : "", years_text);
+                               "base_year: %d, but region '%s' has base year%s %s (without "
+                               "base_year: each region is projected from its latest base "
+                               "before years.start)",
+                               run_base, id, n_years > 1 ? "s" : "", years_text);
             } else {
                 rc = dp_yerror(ctx, start ? start : item,
-                               "years.start %d needs base year %d, but region '%s' has base "
-                               "year%s %s",
-                               s->params.year_start, base_year, id, reg->n_base > 1 ? "s" : "",
+                               "years.start %d needs a base year before it (%d or earlier), "
+                               "but region '%s' has base year%s %s",
+                               s->params.year_start, run_base, id, n_years > 1 ? "s" : "",
                                years_text);
             }
+            goto out;
+        }
+        if ((rc = dp_sha256_file(ctx, s->input_path[idx], s->input_sha[idx])) != DP_OK ||
+            (rc = dp_hierarchy_check_region(ctx, s->hier, s->input_path[idx], &s->region[i])) !=
+                DP_OK) {
             goto out;
         }
         free(path);

@@ -203,6 +203,12 @@ dp_h5_attr_i32(dp_ctx *ctx, hid_t obj, const char *name, int32_t value)
 }
 
 dp_status
+dp_h5_attr_i32s(dp_ctx *ctx, hid_t obj, const char *name, size_t n, const int32_t *v)
+{
+    return write_attr(ctx, obj, name, H5T_STD_I32LE, H5T_NATIVE_INT32, 1, n, v);
+}
+
+dp_status
 dp_h5_attr_i64(dp_ctx *ctx, hid_t obj, const char *name, int64_t value)
 {
     return write_attr(ctx, obj, name, H5T_STD_I64LE, H5T_NATIVE_INT64, 0, 1, &value);

@@ -40,6 +40,8 @@ dp_status dp_h5_attr_strs(dp_ctx *ctx, hid_t obj, const char *name, size_t n,
                           const char *const *values);
 /* Scalar integer attributes: 32-bit signed, 64-bit signed, 64-bit unsigned (little-endian). */
 dp_status dp_h5_attr_i32(dp_ctx *ctx, hid_t obj, const char *name, int32_t value);
+/* A one-dimensional int32 attribute of n values (n >= 1). */
+dp_status dp_h5_attr_i32s(dp_ctx *ctx, hid_t obj, const char *name, size_t n, const int32_t *v);
 dp_status dp_h5_attr_i64(dp_ctx *ctx, hid_t obj, const char *name, int64_t value);
 dp_status dp_h5_attr_u64(dp_ctx *ctx, hid_t obj, const char *name, uint64_t value);
 

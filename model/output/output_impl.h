@@ -20,6 +20,8 @@ typedef struct {
     size_t n_input;                  /**< files read (scenario chain, then regions) */
     const char *const *input_path;   /**< [n_input] paths as given */
     const char *const *input_sha256; /**< [n_input] 64 lowercase hex digits each */
+    size_t n_region;                 /**< regions of the run (0: no base_years attribute) */
+    const int *region_base_year;     /**< [n_region] the base year each is projected from */
 } dp_output_meta;
 
 /* Writes group /<meta->name>/ (see dp_output_write in output.h); the extra files are listed

@@ -21,9 +21,11 @@ dp_output_write(dp_ctx *ctx, dp_output *o, const dp_scenario *s, const dp_result
     size_t n_input = dp_scenario_n_input(s);
     const char **path = calloc(n_input ? n_input : 1, sizeof *path);
     const char **sha = calloc(n_input ? n_input : 1, sizeof *sha);
+    size_t n_region = dp_scenario_n_region(s);
+    int *base_year = calloc(n_region ? n_region : 1, sizeof *base_year);
     dp_output_meta meta;
 
-    if (!path || !sha) {
+    if (!path || !sha || !base_year) {
         rc = dp_error(ctx, DP_ENOMEM, "out of memory writing scenario '%s'", dp_scenario_name(s));
         dp_output_fail(o, rc);
         goto out;
@@ -38,8 +40,14 @@ dp_output_write(dp_ctx *ctx, dp_output *o, const dp_scenario *s, const dp_result
     meta.n_input = n_input;
     meta.input_path = path;
     meta.input_sha256 = sha;
+    for (size_t i = 0; i < n_region; i++) {
+        base_year[i] = dp_scenario_region(s, i)->base_year;
+    }
+    meta.n_region = n_region;
+    meta.region_base_year = base_year;
     rc = dp_output_write_group(ctx, o, &meta, res, info, n_extra, extra_path, extra_sha256);
 out:
+    free(base_year);
     free(path);
     free(sha);
     return rc;

@@ -669,7 +669,23 @@ write_group_attrs(dp_ctx *ctx, hid_t grp, const dp_output_meta *meta, const dp_r
         rc = dp_error(ctx, DP_ENOMEM, "out of memory writing scenario '%s'", meta->name);
         goto out;
     }
-    rc = dp_h5_attr_str(ctx, grp, "regions", regions);
+    if ((rc = dp_h5_attr_str(ctx, grp, "regions", regions)) != DP_OK) {
+        goto out;
+    }
+    /* The base year each region is projected from, in the order of `regions`
+     * (docs/output-schema.md). */
+    if (meta->n_region > 0 && meta->region_base_year) {
+        int32_t *by = malloc(meta->n_region * sizeof *by);
+        if (!by) {
+            rc = dp_error(ctx, DP_ENOMEM, "out of memory writing scenario '%s'", meta->name);
+            goto out;
+        }
+        for (size_t i = 0; i < meta->n_region; i++) {
+            by[i] = (int32_t)meta->region_base_year[i];
+        }
+        rc = dp_h5_attr_i32s(ctx, grp, "base_years", meta->n_region, by);
+        free(by);
+    }
 out:
     free(regions);
     return rc;

@@ -96,8 +96,17 @@ for start in 2018 2021; do
         echo "FAIL: history/bases_$base check does not fit base year $base"
     fi
 done
+# Without base_year: the latest base before years.start: 2017 for a run from 2019 (projected
+# through 2018); a run from 2017 has no usable base.
 printf 'dpsim: 1\nname: t\nregions: [bases]\nyears: {start: 2019, end: 2023}\n' >"$work/bases-scen.yaml"
-printf 'dpsim: %s:4:16: years.start 2019 needs base year 2018, but region '"'"'bases'"'"' has base years 2017, 2020\n' \
+if "$DPSIM" check --data "$work/data" "$work/bases-scen.yaml" >"$work/out" 2>"$work/err" &&
+    grep -q "base-year fit, region bases (Bases test, 基年测试), base year 2017" "$work/out"; then
+    echo "PASS: history/bases_latest_before_start"
+else
+    echo "FAIL: history/bases_latest_before_start $(cat "$work/err")"
+fi
+printf 'dpsim: 1\nname: t\nregions: [bases]\nyears: {start: 2017, end: 2023}\n' >"$work/bases-scen.yaml"
+printf 'dpsim: %s:4:16: years.start 2017 needs a base year before it (2016 or earlier), but region '"'"'bases'"'"' has base years 2017, 2020\n' \
     "$work/bases-scen.yaml" >"$work/want"
 "$DPSIM" check --data "$work/data" "$work/bases-scen.yaml" >/dev/null 2>"$work/err"
 rc=$?
@@ -117,7 +126,7 @@ else
     echo "FAIL: history/base_year_picks $(cat "$work/err")"
 fi
 for case in "2017|years: {start: 2021, end: 2023}|base_year: 2017 needs years.start 2018 (the run starts the year after its base), got years.start 2021" \
-    "2018|years: {end: 2023}|base_year: 2018, but region 'bases' has base years 2017, 2020"; do
+    "2018|years: {end: 2023}|base_year: 2018, but region 'bases' has base years 2017, 2020 (without base_year: each region is projected from its latest base before years.start)"; do
     by=${case%%|*}
     rest=${case#*|}
     years=${rest%%|*}

@@ -6,6 +6,7 @@
 #      cohort engine: h5diff of every dataset and attribute, the root's created_utc and
 #      command_line excepted (the seal's SHA-256 covers them, so files are compared with h5diff,
 #      not cmp);
+#      the same for a run mixing base years (Hulan 2017 beside Da'an and Huzhong 2020), N = 1, 2, 3;
 #   2. a rank that fails ($DPSIM_TEST_FAIL_RANK=k) fails the whole job with its error, printed
 #      once (by rank 0), and no results file or temporary file is left; an input error fails
 #      every rank with exit status 2 and one message;
@@ -62,6 +63,25 @@ for engine in micro cohort; do
             [ $rc = 0 ] && same "$tmp/ref-$engine.h5" "$out"
             check "mpi_bit_identical_${engine}_np${n}_threads${th}" $?
         done
+    done
+done
+# 1b. Regions of different base years (docs/scenarios.md "Base years"): Hulan (2017, projected
+# through 2018-2020 before the reported years) beside Da'an and Huzhong (2020), the same file
+# for N = 1, 2, 3 ranks.
+cp scenarios/hulan-baseline.yaml "$tmp/"
+printf 'extends: hulan-baseline.yaml\nname: mixed\nregions: [daan, hulan, huzhong]\nyears: {start: 2021, end: 2024}\n' \
+    >"$tmp/mixed.yaml"
+for engine in micro cohort; do
+    "$DPSIM" run "$tmp/mixed.yaml" --data data --engine $engine --runs 3 --threads 1 \
+        -o "$tmp/mref-$engine.h5" --quiet
+    check mpi_mixed_bases_reference_run_$engine $?
+    for n in 1 2 3; do
+        out="$tmp/mixed-$engine-$n.h5"
+        $MPIRUN -np $n "$MPSIM" run "$tmp/mixed.yaml" --data data --engine $engine --runs 3 \
+            --threads 1 -o "$out" --quiet >"$tmp/run.log" 2>&1
+        rc=$?
+        [ $rc = 0 ] && same "$tmp/mref-$engine.h5" "$out"
+        check "mpi_mixed_bases_bit_identical_${engine}_np${n}" $?
     done
 done
 # The comparison itself can fail: a file of another seed differs.

@@ -78,9 +78,9 @@ main(int argc, char **argv)
     dp_output *o = NULL;
     dp_run_info info = {"cohort", 3, 12345UL, "philox4x32-10"};
     dp_output_meta meta = {"baseline", "Sample baseline", "dpsim: 1\nname: baseline\n",
-                           2,          input_path,        input_sha};
+                           2,          input_path,        input_sha, 0, NULL};
     dp_output_meta reform = {"reform", "示例改革", "dpsim: 1\nname: reform\n",
-                             2,        input_path, input_sha};
+                             2,        input_path, input_sha, 0, NULL};
     dp_status rc = DP_OK;
 
     if (argc != 2) {

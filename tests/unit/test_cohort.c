@@ -160,6 +160,7 @@ setup(void **state)
     memset(b->onset, 0, sizeof b->onset);
     for (size_t age = 0; age < DP_N_AGE; age++) {
         f->m->q_scale[age] = 1.0; /* the hand calculation uses q = 0.01 as it stands */
+        b->q_scale[age] = 1.0;    /* the region's copy, which the projection reads */
     }
     for (size_t age = 30; age <= 33; age++) {
         b->onset[DP_MALE * DP_N_AGE + age] = 0.02;
@@ -386,6 +387,7 @@ test_cohort_worsening_by_age_band(void **state)
     }
     for (size_t age = 0; age < DP_N_AGE; age++) {
         m->q_scale[age] = 1.0;
+        b->q_scale[age] = 1.0;
     }
     b->take_up[0] = b->take_up[1] = 1.0;
     assert_int_equal(dp_cohort_run(f->ctx, m, &(dp_engine_opts){1, 1}, &res), DP_OK);
@@ -461,6 +463,7 @@ run_tiny(fixture *f, const dp_params *p, const cohort_spec *c, size_t n, double 
     b->pop[DP_MALE * DP_N_AGE + nd_age] += nd;
     for (size_t age = 0; age < DP_N_AGE; age++) {
         m->q_scale[age] = 1.0;
+        b->q_scale[age] = 1.0;
     }
     for (size_t age = 30; age <= 33; age++) {
         b->onset[DP_MALE * DP_N_AGE + age] = 0.02;

@@ -148,8 +148,8 @@ roundtrip(fixture *f, dp_results *base, dp_results *alt, dp_results **base_back,
           dp_results **alt_back)
 {
     dp_output *o = NULL;
-    dp_output_meta mb = {"base", "", "dpsim: 1\n", 1, input_path, input_sha};
-    dp_output_meta ma = {"alt", "", "dpsim: 1\n", 1, input_path, input_sha};
+    dp_output_meta mb = {"base", "", "dpsim: 1\n", 1, input_path, input_sha, 0, NULL};
+    dp_output_meta ma = {"alt", "", "dpsim: 1\n", 1, input_path, input_sha, 0, NULL};
     dp_run_info ib = {"cohort", base->n_run, 7, "philox4x32-10"};
     dp_run_info ia = {"cohort", alt->n_run, 7, "philox4x32-10"};
     assert_int_equal(dp_output_open(f->ctx, f->path, "test", &o), DP_OK);

@@ -314,6 +314,7 @@ tiny_build_with(dp_ctx *ctx, tiny *t, double n, double migration, double mig_fac
     memset(b->onset, 0, sizeof b->onset);
     for (size_t age = 0; age < DP_N_AGE; age++) {
         t->m->q_scale[age] = 1.0;
+        b->q_scale[age] = 1.0;
     }
 }
 

@@ -227,7 +227,7 @@ make_results(dp_ctx *ctx)
 static dp_output_meta
 make_meta(const char *name)
 {
-    dp_output_meta meta = {name, "测试基线", scenario_text, 2, input_path, input_sha};
+    dp_output_meta meta = {name, "测试基线", scenario_text, 2, input_path, input_sha, 0, NULL};
     return meta;
 }
 

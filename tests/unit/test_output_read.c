@@ -99,7 +99,7 @@ write_sample(fixture *f)
     dp_output *o = NULL;
     dp_table *t = NULL;
     dp_run_info info = {"cohort", 3, 4242424242UL, "philox4x32-10"};
-    dp_output_meta meta = {"baseline", "出口测试", scenario_text, 2, input_path, input_sha};
+    dp_output_meta meta = {"baseline", "出口测试", scenario_text, 2, input_path, input_sha, 0, NULL};
 
     assert_non_null(res);
     assert_int_equal(

@@ -196,6 +196,49 @@ test_amount_indexation(void **state)
     CLOSE(dp_prog_amount(&f->p, DP_PROG_LIVING, 0, 2023), 0.0);
 }
 
+/* A region of base 2017 in a run from 2021 (docs/model.md "Regions of different base years"):
+ * its copy of the parameters starts its projection in 2018 but keeps the run's prices and the
+ * run's indexation start, so its amounts and price index equal the run's in every year. */
+static void
+test_region_params(void **state)
+{
+    fixture *f = *state;
+    dp_prog_params *g = &f->p.prog[DP_PROG_LIVING];
+    g->index_kind = DP_INDEX_RATE;
+    g->index_rate = 0.1;
+    dp_sched_const(&g->amount[0], 100.0);
+    dp_sched_const(&f->p.cpi, 0.02);
+    dp_params *r = malloc(sizeof *r);
+    assert_non_null(r);
+    dp_params_region(&f->p, 2017, r);
+    assert_int_equal(r->year_start, 2018);
+    assert_int_equal(r->base_year, 2017);
+    assert_int_equal(r->year_end, f->p.year_end);
+    assert_int_equal(dp_params_run_start(r), 2021);
+    assert_int_equal(dp_params_run_start(&f->p), 2021);
+    /* The constant 100 is the value of 2021 and of the years before it; 10% a year after. */
+    CLOSE(dp_prog_amount(r, DP_PROG_LIVING, 0, 2018), 100.0);
+    CLOSE(dp_prog_amount(r, DP_PROG_LIVING, 0, 2021), 100.0);
+    CLOSE(dp_prog_amount(r, DP_PROG_LIVING, 0, 2023), 121.0); /* 100 x 1.1^2 */
+    /* Prices: 1 in the run's base year 2020, 1.02^-2 in 2018. */
+    CLOSE(dp_price_index(r, 2020), 1.0);
+    CLOSE(dp_price_index(r, 2018), 1.0 / (1.02 * 1.02));
+    CLOSE(dp_price_index(r, 2022), 1.0404);
+    /* A region of the run's own base: a plain copy. */
+    dp_params_region(&f->p, 2020, r);
+    assert_int_equal(r->year_start, 2021);
+    assert_int_equal(r->run_start, 0);
+    /* A copy of a copy keeps the run's start. */
+    dp_params *r2 = malloc(sizeof *r2);
+    assert_non_null(r2);
+    dp_params_region(&f->p, 2017, r);
+    dp_params_region(r, 2015, r2);
+    assert_int_equal(r2->year_start, 2016);
+    assert_int_equal(dp_params_run_start(r2), 2021);
+    free(r2);
+    free(r);
+}
+
 static void
 test_floors_per_grade(void **state)
 {
@@ -1510,6 +1553,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_price_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_amount_indexation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_region_params, setup, teardown),
         cmocka_unit_test_setup_teardown(test_floors_per_grade, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dibao_indexation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_living_subsidy, setup, teardown),

@@ -474,7 +474,7 @@ test_targets_file_round_trip(void **state)
     static const char *const ip[] = {"x.yaml"};
     static const char *const is[] = {
         "0000000000000000000000000000000000000000000000000000000000000000"};
-    dp_output_meta meta = {"s", "", "dpsim: 1\n", 1, ip, is};
+    dp_output_meta meta = {"s", "", "dpsim: 1\n", 1, ip, is, 0, NULL};
     dp_run_info info = {"micro", N_RUN, 1, "philox4x32-10"};
     assert_int_equal(dp_output_open(f->ctx, f->path, "test", &o), DP_OK);
     assert_int_equal(dp_output_write_group(f->ctx, o, &meta, res, &info, 0, NULL, NULL), DP_OK);
