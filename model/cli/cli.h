@@ -48,6 +48,10 @@ int cli_print_programmes(FILE *f, const dp_results *res, const char *year);
  * `budget` table. Returns 1 when printed, 0 when the scenario has no ceiling (or the file no
  * budget table), -1 on a malformed table, -2 when out of memory. */
 int cli_print_budget(FILE *f, const dp_results *res);
+/* The same for a --region view (dp_rollup_view) named region: printed also without a ceiling
+ * (the region's or node's total spending and its intervals; the ceiling '-' unless the view
+ * holds all the run's regions). region NULL: cli_print_budget. */
+int cli_print_budget_region(FILE *f, const dp_results *res, const char *region);
 
 /* Numbers in the tables the command prints, all in one style (print.c): fixed notation,
  * never an exponent; thousands separators in the integer part (12,345.6); a value that rounds

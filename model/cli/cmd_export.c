@@ -42,7 +42,8 @@ help(void)
            "  --force           replace a read-only workbook FILE\n"
            "  --region NODE     only this region, or a node of the region hierarchy (its\n"
            "                    roll-up, the sum of its regions in each run): the region\n"
-           "                    column holds NODE; the budget table (the run's) is left out\n"
+           "                    column holds NODE; budget is the node's total spending (its\n"
+           "                    ceiling only when the node holds all the run's regions)\n"
            "  -h, --help        this text\n\n"
            "Details: docs/export.md.\n");
 }

@@ -80,6 +80,14 @@ cli_parse_size(const char *cmd, const char *opt, const char *arg, unsigned long 
     return 0;
 }
 
+/* $DPSIM_TIMING set and not empty: rank 0 prints each phase's wall time to stderr. */
+static int
+timing_on(void)
+{
+    const char *e = getenv("DPSIM_TIMING");
+    return e && *e;
+}
+
 /* Progress bar state for one scenario. */
 typedef struct {
     const char *name;
@@ -470,6 +478,7 @@ cmd_run(int argc, char **argv)
         dp_ctx_set_progress(ctx, show_job_progress, &jp);
         rc = micro ? dp_micro_run(ctx, model, &eo, &res[i])
                    : dp_cohort_run(ctx, model, &eo, &res[i]);
+        double t_engine = now_seconds();
         dp_ctx_set_progress(ctx, NULL, NULL);
         agreed = rc != DP_OK; /* the engines agree on every failure */
         if (pb.on) {
@@ -490,6 +499,15 @@ cmd_run(int argc, char **argv)
                            (rc = dp_sensitivity_add(ctx, res[i])) != DP_OK ||
                            (rc = dp_targets_add(ctx, scen[i], res[i])) != DP_OK))) {
             goto fail;
+        }
+        if (rank == 0 && timing_on()) {
+            /* $DPSIM_TIMING: the phases' wall times (tests/bench/national.sh). The roll-up
+             * figure includes the sensitivity and the plan targets that follow it. */
+            fprintf(stderr,
+                    "timing: %s: engine %.3f s (of which merging the ranks' tables %.3f s, "
+                    "%.0f bytes), roll-up + sensitivity + targets %.3f s\n",
+                    dp_scenario_name(scen[i]), t_engine - pb.t0, dp_par_merge_seconds(),
+                    dp_par_merge_bytes(), now_seconds() - t_engine);
         }
         dp_model_free(model);
         model = NULL;
@@ -524,6 +542,9 @@ cmd_run(int argc, char **argv)
     out = NULL;
     if (show) {
         fprintf(stderr, rc == DP_OK ? " done (%.1f s)\n" : "\n", now_seconds() - t_write);
+    }
+    if (rc == DP_OK && timing_on()) {
+        fprintf(stderr, "timing: write %.3f s\n", now_seconds() - t_write);
     }
     if (rc != DP_OK) {
         goto fail;

@@ -46,7 +46,8 @@ help(void)
            "  --region NODE    one region, or a node of the region hierarchy (a prefecture,\n"
            "                   province or the nation: its roll-up, the sum of its regions in\n"
            "                   each run; docs/scenarios.md \"Region hierarchy\") instead of\n"
-           "                   all regions summed; the budget ceiling is the run's and is left out\n"
+           "                   all regions summed; the budget table is the node's total spending\n"
+           "                   (the ceiling only when the node holds all the run's regions)\n"
            "  -h, --help       this text\n");
 }
 
@@ -203,7 +204,7 @@ cmd_summary(int argc, char **argv)
                 code = EXIT_INTERNAL;
                 goto done;
             }
-            int pb = cli_print_budget(stdout, res[i]);
+            int pb = cli_print_budget_region(stdout, res[i], region);
             if (pb == -2) {
                 fprintf(stderr, "dpsim: out of memory\n");
                 code = EXIT_INTERNAL;

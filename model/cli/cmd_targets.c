@@ -414,7 +414,11 @@ cmd_targets(int argc, char **argv)
             }
             shown += n;
         }
-        int pb = csv || region ? 0 : cli_print_budget(stdout, res);
+        /* --region: the node's budget (its view; the targets above are printed already). */
+        if (!csv && region && (rc = cli_region_view(ctx, path, names[i], region, &res)) != DP_OK) {
+            goto fail;
+        }
+        int pb = csv ? 0 : cli_print_budget_region(stdout, res, region);
         if (pb < 0) {
             rc = pb == -2 ? dp_error(ctx, DP_ENOMEM, "out of memory printing the budget table")
                           : dp_error(ctx, DP_EINPUT,

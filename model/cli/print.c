@@ -949,6 +949,12 @@ print_levels(FILE *f, const dp_results *res, size_t yi, double *work)
 int
 cli_print_budget(FILE *f, const dp_results *res)
 {
+    return cli_print_budget_region(f, res, NULL);
+}
+
+int
+cli_print_budget_region(FILE *f, const dp_results *res, const char *region)
+{
     dp_ctx *ctx = dp_ctx_alloc();
     dp_budget_year *b = NULL;
     size_t n = 0, any = 0;
@@ -963,7 +969,7 @@ cli_print_budget(FILE *f, const dp_results *res)
     for (size_t i = 0; i < n; i++) {
         any += isfinite(b[i].ceiling);
     }
-    if (n == 0 || any == 0) {
+    if (n == 0 || (any == 0 && !region)) {
         free(b);
         return 0;
     }
@@ -1008,13 +1014,24 @@ cli_print_budget(FILE *f, const dp_results *res)
         grid_set(&g, row, 5, buf);
         row++;
     }
-    fprintf(f,
-            "\nBudget ceiling 预算上限: total spending of all programmes and regions against "
-            "the scenario's ceiling (%zu run%s)\n",
-            b[0].n_run, b[0].n_run == 1 ? "" : "s");
+    if (region) {
+        fprintf(f,
+                "\nBudget 预算 of %s: total spending of all programmes of its regions (summed run "
+                "by run) against the scenario's ceiling (%zu run%s)\n",
+                region, b[0].n_run, b[0].n_run == 1 ? "" : "s");
+    } else {
+        fprintf(f,
+                "\nBudget ceiling 预算上限: total spending of all programmes and regions against "
+                "the scenario's ceiling (%zu run%s)\n",
+                b[0].n_run, b[0].n_run == 1 ? "" : "s");
+    }
     grid_print(f, &g);
     fprintf(f, "P(total > ceiling): the share of runs whose total spending exceeds the ceiling "
                "that year ('-': no ceiling that year).\n");
+    if (region && any == 0) {
+        fprintf(f, "The ceiling is shown only for a region or node that holds all the run's "
+                   "regions (the scenario's ceiling is for all of them) and when one is set.\n");
+    }
     free(b);
     return 1;
 }

@@ -15,6 +15,19 @@
 
 static int par_rank = 0, par_size = 1;
 static size_t par_done = 0; /* units done by this process (the counter without MPI) */
+static double par_merge_s = 0.0, par_merge_b = 0.0; /* dp_par_merge's time and bytes */
+
+double
+dp_par_merge_seconds(void)
+{
+    return par_merge_s;
+}
+
+double
+dp_par_merge_bytes(void)
+{
+    return par_merge_b;
+}
 
 void
 dp_par_block(size_t n_task, const double *weight, size_t *lo, size_t *hi)
@@ -203,6 +216,7 @@ dp_par_merge(dp_ctx *ctx, dp_results *res)
     }
     enum { PIECE = 1 << 26 }; /* doubles per MPI call (the count is an int) */
     int bad = 0;
+    double t0 = MPI_Wtime();
     for (size_t i = 0; i < res->n_table; i++) {
         dp_table *t = &res->table[i];
         if (!t->per_run || !t->data) {
@@ -219,7 +233,9 @@ dp_par_merge(dp_ctx *ctx, dp_results *res)
                         : MPI_Reduce(p, NULL, cnt, MPI_UINT64_T, MPI_BOR, 0, MPI_COMM_WORLD);
             bad |= e != MPI_SUCCESS;
         }
+        par_merge_b += (double)n * sizeof *t->data;
     }
+    par_merge_s += MPI_Wtime() - t0;
     return bad ? dp_error(ctx, DP_EINTERNAL, "MPI: merging the result tables failed") : DP_OK;
 }
 

@@ -52,6 +52,12 @@ dp_status dp_par_agree(dp_ctx *ctx, dp_status rc);
  * ranks' tables are left as they were. Returns DP_OK or an error recorded in ctx. */
 dp_status dp_par_merge(dp_ctx *ctx, dp_results *res);
 
+/* The wall seconds this process spent in dp_par_merge so far and the bytes it merged (the
+ * communication cost of a run, printed by `dpsim run` with $DPSIM_TIMING; 0 without MPI or
+ * with one rank). */
+double dp_par_merge_seconds(void);
+double dp_par_merge_bytes(void);
+
 /* Progress of the whole job (docs/cluster.md): every rank adds the units it has done to one
  * counter held by rank 0; dp_par_progress_done reads it (rank 0; other ranks get their own
  * count). dp_par_progress_failed is nonzero once a rank has entered dp_par_agree with a

@@ -8,6 +8,7 @@
  */
 #include "engines/rollup.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,6 +251,94 @@ is_node_axis(const char *name)
     return strcmp(name, "node") == 0 || strncmp(name, "node_", 5) == 0;
 }
 
+/* 1 when the view at index at of axis from_axis holds every region of res: a region when the
+ * run has one region; a node when its population roll-up equals, bit for bit, the in-order
+ * sum of every region's population (dp_rollup_add adds the regions of a node in the region
+ * order, so a node over all regions gives exactly that sum; a node missing a region misses
+ * its persons, at least one per region, far above the rounding of the sum). */
+static int
+holds_all_regions(const dp_results *res, int node, size_t at)
+{
+    size_t ra = dp_results_find_axis(res, "region");
+    if (ra == NO_INDEX) {
+        return 0;
+    }
+    size_t n_reg = res->axis[ra].n;
+    if (!node) {
+        return n_reg == 1;
+    }
+    const dp_table *t = dp_results_find(res, "population"),
+                   *u = dp_results_find(res, "population_node");
+    size_t pos = t ? axis_pos(res, t, "region") : NO_INDEX;
+    size_t upos = u ? axis_pos(res, u, "node") : NO_INDEX;
+    if (pos == NO_INDEX || upos == NO_INDEX || !t->per_run || !u->per_run) {
+        return 0;
+    }
+    size_t outer, inner, n_node = res->axis[u->axis[upos]].n;
+    split(res, t, pos, &outer, &inner);
+    for (size_t run = 0; run < res->n_run; run++) {
+        for (size_t o = 0; o < outer; o++) {
+            for (size_t e = 0; e < inner; e++) {
+                double sum = 0.0;
+                for (size_t j = 0; j < n_reg; j++) {
+                    sum += t->data[run * t->size + (o * n_reg + j) * inner + e];
+                }
+                if (sum != u->data[run * u->size + (o * n_node + at) * inner + e]) {
+                    return 0;
+                }
+            }
+        }
+    }
+    return 1;
+}
+
+/* The view's budget table [year, budget_item], per run: the run's own when the view holds
+ * every region; else total = the view's spending summed over programmes (the sum of the
+ * node's regions' spending, run by run), ceiling and exceeds NaN (the scenario's ceiling is
+ * for all its regions). Nothing when res has no budget or the view no spending. */
+static dp_status
+view_budget(dp_ctx *ctx, const dp_results *res, dp_results *v, int node, size_t at)
+{
+    const dp_table *b = dp_results_find(res, "budget"), *sp = dp_results_find(v, "spending");
+    size_t ia = dp_results_find_axis(res, "budget_item");
+    if (!b || !sp || !b->per_run || b->rank != 2 || ia == NO_INDEX || b->axis[1] != ia ||
+        sp->rank != 3 || strcmp(v->axis[sp->axis[0]].name, "year") != 0 ||
+        strcmp(v->axis[sp->axis[1]].name, "region") != 0) {
+        return DP_OK;
+    }
+    const char *names[3] = {"year", "budget_item", NULL};
+    const dp_axis *items = &res->axis[ia];
+    int all = holds_all_regions(res, node, at);
+    dp_table *u;
+    dp_status rc = dp_results_add_table(
+        ctx, v, "budget", b->unit,
+        all ? b->title
+            : "total spending of all programmes in this region or node (its regions summed); "
+              "no ceiling: the scenario's ceiling is for all its regions",
+        b->title_zh, 1, names, &u);
+    if (rc != DP_OK) {
+        return rc;
+    }
+    if (all) {
+        memcpy(u->data, b->data, res->n_run * b->size * sizeof *u->data);
+        return DP_OK;
+    }
+    size_t n_year = v->axis[sp->axis[0]].n, n_prog = v->axis[sp->axis[2]].n, n_item = items->n;
+    for (size_t run = 0; run < v->n_run; run++) {
+        for (size_t y = 0; y < n_year; y++) {
+            double total = 0.0;
+            for (size_t p = 0; p < n_prog; p++) {
+                total += sp->data[run * sp->size + y * n_prog + p];
+            }
+            for (size_t k = 0; k < n_item; k++) {
+                u->data[run * u->size + y * n_item + k] =
+                    strcmp(items->label[k], "total") == 0 ? total : (double)NAN;
+            }
+        }
+    }
+    return DP_OK;
+}
+
 dp_status
 dp_rollup_view(dp_ctx *ctx, const dp_results *res, const char *name, dp_results **out)
 {
@@ -320,6 +409,9 @@ dp_rollup_view(dp_ctx *ctx, const dp_results *res, const char *name, dp_results 
                        inner * sizeof *u->data);
             }
         }
+    }
+    if ((rc = view_budget(ctx, res, v, node, at)) != DP_OK) {
+        goto out;
     }
     *out = v;
     v = NULL;

@@ -29,8 +29,13 @@ dp_status dp_rollup_add(dp_ctx *ctx, const dp_hierarchy *h, dp_results *res);
  * res but `node` and its metadata, the `region` axis holding name alone (with its Chinese
  * label), every table with a `region` axis sliced at name (a region) or replaced by its
  * roll-up T_node sliced at name (a node; a table without roll-up is left out), the other
- * tables copied, except `budget` (the whole run's total against its ceiling) and the roll-ups
- * themselves. Works on dp_output_read's and dp_output_read_summary's results alike.
+ * tables copied, except the roll-ups themselves and `budget`, which is the view's own: total =
+ * the view's spending summed over programmes run by run, ceiling and exceeds NaN, or the run's
+ * whole budget table when the view holds every region of the run (a region of a one-region run;
+ * a node whose population_node equals the in-order sum of population over all regions). Works
+ * on dp_output_read's and dp_output_read_summary's results alike, but for a node of a summary
+ * the budget's statistics are not a statistic of the node's totals: compute them from the
+ * dp_output_read view (export does).
  * DP_EINPUT, naming the regions and nodes the results have, when name is neither. */
 dp_status dp_rollup_view(dp_ctx *ctx, const dp_results *res, const char *name, dp_results **out);
 

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/stats.h"
 #include "engines/rollup.h"
 #include "output/export_impl.h"
 #include "output/output.h"
@@ -449,6 +450,36 @@ region_view(dp_ctx *ctx, const dp_export_request *req, const char *scenario, dp_
     return DP_OK;
 }
 
+/* --region: the view's budget in summ (a node's total is not a sum of its regions' statistics)
+ * as the statistics over runs of res's budget, by the labels of summ's stat axis. */
+static dp_status
+region_budget_summary(dp_ctx *ctx, const dp_results *res, dp_results *summ)
+{
+    const dp_table *rb = dp_results_find(res, "budget");
+    dp_table *sb = dp_results_find(summ, "budget");
+    size_t sa = dp_results_find_axis(summ, "stat");
+    if (!rb || !sb || sb->size != rb->size || sa == (size_t)-1 || res->n_run == 0) {
+        return DP_OK;
+    }
+    double *stat = malloc(DP_N_STAT * rb->size * sizeof *stat);
+    if (!stat) {
+        return dp_error(ctx, DP_ENOMEM, "out of memory");
+    }
+    dp_status rc = dp_summary_compute(ctx, rb->data, res->n_run, rb->size, stat);
+    for (size_t k = 0; rc == DP_OK && k < summ->n_run && k < summ->axis[sa].n; k++) {
+        double *dst = sb->data + k * sb->size;
+        size_t j = 0;
+        while (j < DP_N_STAT && strcmp(dp_summary_stat_label[j], summ->axis[sa].label[k]) != 0) {
+            j++;
+        }
+        for (size_t e = 0; e < sb->size; e++) {
+            dst[e] = j < DP_N_STAT ? stat[j * rb->size + e] : (double)NAN;
+        }
+    }
+    free(stat);
+    return rc;
+}
+
 static dp_status
 export_scenario(dp_ctx *ctx, const dp_export_request *req, const dp_export_prov *p, size_t s,
                 dp_export_writer *const *w, size_t n_w, int *found, name_set *seen)
@@ -468,6 +499,7 @@ export_scenario(dp_ctx *ctx, const dp_export_request *req, const dp_export_prov 
         (rc = dp_output_read_summary(ctx, req->path, scenario, &summ)) != DP_OK ||
         (rc = region_view(ctx, req, scenario, &res)) != DP_OK ||
         (rc = region_view(ctx, req, scenario, &summ)) != DP_OK ||
+        (req->region && (rc = region_budget_summary(ctx, res, summ)) != DP_OK) ||
         (rc = select_stats(ctx, req, summ, stat, &n_stat)) != DP_OK) {
         goto out;
     }

@@ -94,7 +94,7 @@ dpsim_region: 1
 id: {cid}
 name_en: "Synthetic county {r}"
 name_zh: 合成县{r}
-province: none
+province: China
 parent: {pref_id[j]}
 code: "{code}"
 base_year: 2020

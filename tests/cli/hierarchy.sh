@@ -20,6 +20,7 @@ dpsim: 1
 name: two
 regions: [prefecture:daxinganling, province:jilin]
 years: {start: 2021, end: 2025}
+budget: {ceiling: 3000万}
 targets:
   - {indicator: certified, region: nation:china, year: 2025, op: ">=", value: 15000, kind: expected}
   - {indicator: certified_share, region: heilongjiang, year: 2025, op: ">=", value: 0.5, kind: binding}
@@ -68,6 +69,18 @@ cmp -s "$tmp/cmp_jilin.csv" "$tmp/cmp_daan.csv"
 check hierarchy_compare_one_region_node $?
 cmp -s "$tmp/cmp_china.csv" "$tmp/cmp_all.csv" && ! cmp -s "$tmp/cmp_china.csv" "$tmp/cmp_daan.csv"
 check hierarchy_compare_nation_is_all $?
+
+# --region NODE keeps the budget table (the node's total spending, run by run): every command.
+"$DPSIM" export "$tmp/t.h5" --scenario two --region heilongjiang --table budget --runs \
+    --stat mean,p05,p95 --csv "$tmp/csv_bhlj" >/dev/null 2>"$tmp/err" &&
+    "$DPSIM" export "$tmp/t.h5" --scenario two --region china --table budget --runs \
+        --stat mean,p05,p95 --csv "$tmp/csv_bchina" >/dev/null 2>"$tmp/err" &&
+    "$DPSIM" compare "$tmp/t.h5" two two-alt --region jilin --table budget --by budget_item --csv \
+        >"$tmp/cmp_bjilin.csv" 2>"$tmp/err"
+check hierarchy_budget_region_export_compare_exit_0 $?
+grep -q "^Budget 预算 of heilongjiang" "$tmp/hlj.out" && grep -q "^Budget 预算 of heilongjiang" "$tmp/targets_hlj.out" &&
+    grep -q "^Budget 预算 of china" "$tmp/china.out"
+check hierarchy_budget_region_summary_targets_print $?
 
 "$PYTHON" - "$tmp" <<'PY'
 import csv, sys
@@ -129,6 +142,48 @@ ex = list(csv.DictReader(open(f"{tmp}/csv_hlj/two/indicators.csv", encoding="utf
 ex = [r for r in ex if r["year / 年份"][:1].isdigit()]
 p95_col = [k for k in ex[0] if k.startswith("p95")][0]
 r0 = [r for r in ex if r["year / 年份"] == "2025" and r["indicator / 指标"] == "disabled"][0]
+# The node's budget in export --region --runs: its total is the sum over its regions and
+# programmes of runs/spending of the same replicate; the nation holds both regions and has
+# the run's ceiling (3000万) and exceeds; Heilongjiang (one of two) has none.
+S = g["runs/spending"][()]              # [run, year, region, programme]
+def budget_rows(path):
+    rows = list(csv.DictReader(open(path, encoding="utf-8-sig")))
+    return [r for r in rows if r["year / 年份"][:1].isdigit()]
+def run_cols(r):
+    return [float(r[k]) if r[k] != "" else float("nan") for k in r if k.startswith("run_")]
+nr = S.shape[0]
+for node_name, regs in (("heilongjiang", [0]), ("china", [0, 1])):
+    rows = budget_rows(f"{tmp}/csv_b{'hlj' if node_name == 'heilongjiang' else node_name}/two/budget.csv")
+    tot = {int(r["year / 年份"]): run_cols(r) for r in rows if r["budget_item / 预算项目"] == "total"}
+    want = S[:, :, regs, :].sum(axis=(2, 3))          # [run, year]
+    ok = len(tot) == len(years) and all(
+        len(tot[yr]) == nr and all(abs(tot[yr][k] - want[k, i]) <= 1e-9 * want[k, i] for k in range(nr))
+        for i, yr in enumerate(years))
+    mean_ok = all(abs(float(r[mean_col_b]) - np.mean(tot[int(r["year / 年份"])])) <= 1e-9 * np.mean(tot[int(r["year / 年份"])])
+                  for r in rows if r["budget_item / 预算项目"] == "total"
+                  for mean_col_b in [[k for k in r if k.startswith("mean")][0]])
+    p95_ok = all(abs(float(r[[k for k in r if k.startswith("p95")][0]]) - np.percentile(tot[int(r["year / 年份"])], 95))
+                 <= 1e-9 * np.mean(tot[int(r["year / 年份"])]) for r in rows if r["budget_item / 预算项目"] == "total")
+    check(f"hierarchy_budget_node_total_is_sum_{node_name}", ok and mean_ok and p95_ok)
+    ceil = [run_cols(r) for r in rows if r["budget_item / 预算项目"] == "ceiling"]
+    exc = {int(r["year / 年份"]): run_cols(r) for r in rows if r["budget_item / 预算项目"] == "exceeds"}
+    if node_name == "china":
+        ok = all(c == 3e7 for row in ceil for c in row) and all(
+            exc[yr][k] == float(want[k, i] > 3e7) for i, yr in enumerate(years) for k in range(nr))
+    else:
+        ok = all(np.isnan(c) for row in ceil for c in row) and all(
+            np.isnan(c) for row in exc.values() for c in row)
+    check(f"hierarchy_budget_node_ceiling_{node_name}", ok and len(ceil) == len(years))
+# compare --region jilin --table budget --by budget_item: the total's difference is the
+# difference of Da'an's spending sums (the alt scenario's run is in the file too).
+A = f["two-alt"]["runs/spending"][()]
+cm = list(csv.DictReader(open(f"{tmp}/cmp_bjilin.csv", encoding="utf-8-sig")))
+tot_rows = [r for r in cm if r["label"] == "total" and r["axis"] == "budget_item"]
+check("hierarchy_budget_compare_node", len(tot_rows) == len(years) and all(
+    int(r["year"]) == years[i]
+    and abs(1e4 * float(r["base_mean"]) - S[:, i, 1, :].sum(axis=1).mean()) <= 1e-6 * S[:, i, 1, :].sum(axis=1).mean()
+    and abs(1e4 * float(r["alt_mean"]) - A[:, i, 1, :].sum(axis=1).mean()) <= 1e-6 * A[:, i, 1, :].sum(axis=1).mean()
+    for i, r in enumerate(tot_rows)), tot_rows[:1])
 check("hierarchy_export_node_p95", abs(float(r0[p95_col]) - np.percentile(I[:, y, 0, d], 95)) < 1e-6
       and r0["region_zh / 地区（中文）"] == "黑龙江省", r0)
 PY

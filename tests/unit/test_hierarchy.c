@@ -14,6 +14,7 @@
  *     sum of its regions.
  * Run from the repository root.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -303,6 +304,7 @@ run_two_provinces(fixture *f, run_fixture *r)
     snprintf(path, sizeof path, "%s/two.yaml", f->dir);
     write_file(path, "dpsim: 1\nname: two\nregions: [prefecture:daxinganling, province:jilin]\n"
                      "years: {start: 2021, end: 2025}\n"
+                     "budget: {ceiling: 30000000}\n"
                      "targets:\n"
                      "  - {indicator: certified, region: nation:china, year: 2025, op: \">=\", "
                      "value: 15000, kind: expected}\n"
@@ -479,7 +481,11 @@ test_view_and_node_targets(void **state)
                    *sn = dp_results_find(res, "spending_node");
     assert_non_null(sv);
     assert_null(dp_results_find(v, "spending_node"));
-    assert_null(dp_results_find(v, "budget"));
+    /* Its budget: the node's total spending over the programmes, run by run; no ceiling (the
+     * node holds one of the two regions). */
+    const dp_table *bv = dp_results_find(v, "budget");
+    assert_non_null(bv);
+    assert_int_equal(bv->size, res->axis[dp_results_find_axis(res, "year")].n * 3);
     assert_int_equal(dp_results_find_axis(v, "node"), (size_t)-1);
     size_t n_prog = res->axis[dp_results_find_axis(res, "programme")].n;
     size_t n_year = res->axis[dp_results_find_axis(res, "year")].n;
@@ -491,9 +497,30 @@ test_view_and_node_targets(void **state)
             }
         }
     }
+    for (size_t run = 0; run < res->n_run; run++) {
+        for (size_t y = 0; y < n_year; y++) {
+            double want = 0.0;
+            for (size_t p = 0; p < n_prog; p++) {
+                want += dp_table_run(sn, run)[(y * 5 + 3) * n_prog + p];
+            }
+            const double *b = dp_table_run(bv, run) + y * 3;
+            assert_true(want > 0.0 && b[0] == want); /* total: the same sum, the same order */
+            assert_true(isnan(b[1]) && isnan(b[2]));
+        }
+    }
     const dp_axis *vr = &v->axis[dp_results_find_axis(v, "region")];
     assert_int_equal(vr->n, 1);
     assert_string_equal(vr->label_zh[0], "黑龙江省");
+    dp_results_free(v);
+    v = NULL;
+    /* The nation holds both regions: its budget is the run's own, ceiling and all. */
+    assert_int_equal(dp_rollup_view(f->ctx, res, "china", &v), DP_OK);
+    bv = dp_results_find(v, "budget");
+    const dp_table *br = dp_results_find(res, "budget");
+    assert_non_null(bv);
+    assert_non_null(br);
+    assert_memory_equal(bv->data, br->data, res->n_run * br->size * sizeof *br->data);
+    assert_true(dp_table_run(bv, 0)[1] == 30000000.0); /* 2021's ceiling */
     dp_results_free(v);
     v = NULL;
     assert_int_equal(dp_rollup_view(f->ctx, res, "heilongjang", &v), DP_EINPUT);
