@@ -262,7 +262,7 @@ ifneq ($(MPI),1)
 endif
 
 check:
-	$(MAKE) BUILD=build/asan OPT="$(SAN)" LDFLAGS="-fopenmp -fsanitize=address,undefined" test
+	DPSIM_SANITIZED=1 $(MAKE) BUILD=build/asan OPT="$(SAN)" LDFLAGS="-fopenmp -fsanitize=address,undefined" test
 
 bench: $(BIN) $(BENCH_BIN)
 	@BUILD=$(BUILD) sh tests/bench/run.sh

@@ -66,7 +66,7 @@ fi
 [ -n "$SERVE_SCREENSHOT" ] && cp "$tmp/dl/serve.png" "$SERVE_SCREENSHOT"
 "$PYTHON" - "$tmp/page.json" "$tmp/edit.h5" "$tmp/base.h5" "$tmp/dl/serve.png" "$tmp/lists.h5" <<'PY'
 import openpyxl
-import json, sys
+import json, os, sys
 import h5py, numpy as np
 from PIL import Image
 page = json.load(open(sys.argv[1]))
@@ -84,8 +84,13 @@ d_page, d_cli = page["after"] - page["before"], edit - base
 check("serve_browser_change", d_cli > 0 and abs(d_page - d_cli) <= 1e-9 * abs(base),
       "change shown %.6f, dpsim run %.6f 万元" % (d_page, d_cli))
 ms = sorted([page["elapsed_ms"]] + page["edit_ms"])
-check("serve_browser_fast", 0 < ms[len(ms) // 2] < 500,
-      "7 edits recomputed in median %.0f ms, %.0f-%.0f (goal < 500)" % (ms[len(ms) // 2], ms[0], ms[-1]))
+what = "7 edits recomputed in median %.0f ms, %.0f-%.0f (goal < 500)" % (ms[len(ms) // 2], ms[0], ms[-1])
+if os.environ.get("DPSIM_SANITIZED"):
+    # make check: ASan and UBSan slow every allocation several times; the goal is the user's
+    # build's, so the figure is printed but not judged.
+    print("SKIP: serve_browser_fast (sanitized build; " + what + ")")
+else:
+    check("serve_browser_fast", 0 < ms[len(ms) // 2] < 500, what)
 img = np.asarray(Image.open(sys.argv[4]).convert("RGB"))
 colours = len(np.unique(img.reshape(-1, 3), axis=0))
 check("serve_browser_screenshot", img.shape[0] >= 900 and colours > 200 and img.std() > 20,

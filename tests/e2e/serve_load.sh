@@ -34,7 +34,7 @@ if [ -z "$url" ]; then
     exit 0
 fi
 timeout 180 "$PYTHON" - "$url" "$pid" <<'PY'
-import json, sys, time, urllib.request, urllib.error
+import json, os, sys, time, urllib.request, urllib.error
 from concurrent.futures import ThreadPoolExecutor
 url, pid = sys.argv[1].rstrip("/"), int(sys.argv[2])
 SLACK = 16 * 1024 * 1024
@@ -111,8 +111,13 @@ except Exception:
     alive = False
 check("serve_load_alive", alive, "the server answers after the load")
 MiB = 1024 * 1024
-check("serve_load_memory", rss_end - rss_warm <= SLACK,
-      "RSS %.1f MiB after the warm-up of 50, %.1f after 100 more requests, %.1f after 200 (slack %d MiB)" % (rss_warm / MiB, rss_mid / MiB, rss_end / MiB, SLACK // MiB))
+what = "RSS %.1f MiB after the warm-up of 50, %.1f after 100 more requests, %.1f after 200 (slack %d MiB)" % (rss_warm / MiB, rss_mid / MiB, rss_end / MiB, SLACK // MiB)
+if os.environ.get("DPSIM_SANITIZED"):
+    # make check: ASan keeps freed memory in its quarantine and its own allocator's caches, so
+    # the resident set grows whatever the server does; leaks are ASan's own check there.
+    print("SKIP: serve_load_memory (sanitized build; " + what + ")")
+else:
+    check("serve_load_memory", rss_end - rss_warm <= SLACK, what)
 PY
 [ $? -eq 124 ] && echo "FAIL: serve_load (over 180 s)"
 exit 0
